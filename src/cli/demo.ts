@@ -1,0 +1,89 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { createApp } from '../http/app.ts';
+import { applyObjects, readManifests, waitForCrdsEstablished } from '../kube/apply.ts';
+import { loadKubeConfig } from '../kube/config.ts';
+import { projectRoot } from '../local-cluster/binaries.ts';
+import { startControlPlane } from '../local-cluster/control-plane.ts';
+import type { Logger } from '../observability/logger.ts';
+import { createMetricsRegistry } from '../observability/metrics.ts';
+
+export const DEMO_USAGE = `greenroom demo [--kubeconfig PATH] [--context NAME] [--port 8080] [--namespace greenroom-demo]
+
+Brings up a local control plane (etcd, kube-apiserver, kube-controller-manager built from
+source on first use), installs the CRDs, applies the sample catalog and serves the
+dashboard until Ctrl-C, then stops everything. With --kubeconfig or --context it uses
+that cluster instead and leaves it running.`;
+
+interface Cluster {
+  kubeConfig: KubeConfig;
+  description: string;
+  stop: () => Promise<void>;
+}
+
+async function connect(values: { kubeconfig?: string | undefined; context?: string | undefined }, log: Logger): Promise<Cluster> {
+  if (values.kubeconfig || values.context) {
+    const kubeConfig = loadKubeConfig({ kubeconfig: values.kubeconfig, context: values.context });
+    return { kubeConfig, description: `context ${kubeConfig.getCurrentContext()}`, stop: async () => undefined };
+  }
+  const controlPlane = await startControlPlane({ log: (line) => log.info(line) });
+  return {
+    kubeConfig: loadKubeConfig({ kubeconfig: controlPlane.kubeconfigPath }),
+    description: `local control plane ${controlPlane.server} (KUBECONFIG=${controlPlane.kubeconfigPath})`,
+    stop: controlPlane.stop,
+  };
+}
+
+/** `greenroom demo`: the whole portal on one machine, for a first look. */
+export async function runDemo(argv: string[], log: Logger): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      port: { type: 'string', default: '8080' },
+      namespace: { type: 'string', default: 'greenroom-demo' },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got "${values.port}"`);
+
+  const cluster = await connect(values, log);
+  let server: ReturnType<ReturnType<typeof createApp>['listen']> | undefined;
+  let stopping: Promise<void> | undefined;
+  const shutdown = (signal: string): Promise<void> =>
+    (stopping ??= (async () => {
+      log.info({ signal }, 'stopping the demo');
+      server?.closeAllConnections();
+      server?.close();
+      await cluster.stop();
+      log.info('demo stopped');
+    })());
+  process.once('SIGINT', () => void shutdown('SIGINT').finally(() => process.exit(0)));
+  process.once('SIGTERM', () => void shutdown('SIGTERM').finally(() => process.exit(0)));
+
+  try {
+    const root = projectRoot();
+    const crds = await readManifests(join(root, 'crds'));
+    await applyObjects(cluster.kubeConfig, crds);
+    await waitForCrdsEstablished(cluster.kubeConfig, crds.map((crd) => crd.metadata?.name ?? ''));
+    log.info({ crds: crds.length }, 'CRDs installed');
+
+    await applyObjects(cluster.kubeConfig, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: values.namespace } }]);
+    const samples = await readManifests(join(root, 'examples', 'catalog'));
+    await applyObjects(cluster.kubeConfig, samples, values.namespace);
+    log.info({ objects: samples.length, namespace: values.namespace }, 'sample catalog applied');
+
+    const app = createApp({ metrics: createMetricsRegistry(), isReady: () => true });
+    server = app.listen(port);
+    await once(server, 'listening');
+    const url = `http://localhost:${(server.address() as AddressInfo).port}`;
+    log.info({ cluster: cluster.description, url }, `Greenroom demo on ${url} — Ctrl-C stops it`);
+  } catch (error) {
+    await shutdown('error');
+    throw error;
+  }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { createLogger } from '../observability/logger.ts';
+import { DEMO_USAGE, runDemo } from './demo.ts';
+
+const USAGE = `usage: greenroom <command> [options]
+
+commands:
+  demo       run the portal against a local control plane (or --context) on :8080
+
+${DEMO_USAGE}`;
+
+/** Entry point of the `greenroom` CLI: one subcommand per file under src/cli. */
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const log = createLogger(process.env.LOG_LEVEL ?? 'info');
+  switch (command) {
+    case 'demo':
+      return runDemo(rest, log);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      process.stderr.write(`unknown command "${command}"\n\n${USAGE}\n`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`greenroom: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,212 @@
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { ensureBinaries, type Binaries } from './binaries.ts';
+import { generateCertificates, type Certificates } from './certificates.ts';
+import { get, waitFor, type ClientTls } from './health.ts';
+import { freePort } from './ports.ts';
+import { startTethered, type TetheredProcess } from './tethered-process.ts';
+
+/** Controllers kube-controller-manager runs: owner-reference garbage collection, namespace
+ * deletion and service accounts (with their tokens) — what an operator's tests rely on.
+ * No kubelet runs, so workload controllers would only create pods that never start. */
+export const DEFAULT_CONTROLLERS = [
+  'garbage-collector-controller',
+  'namespace-controller',
+  'serviceaccount-controller',
+  'serviceaccount-token-controller',
+];
+
+export interface ControlPlaneOptions {
+  /** Ready binaries; built (or taken from the cache) when absent. */
+  binaries?: Binaries;
+  controllers?: string[];
+  /** Keep the data directory (logs, certificates, etcd data) after stop, for debugging. */
+  keepDir?: boolean;
+  log?: (line: string) => void;
+}
+
+/** A running local control plane. `stop()` is idempotent and leaves no process behind. */
+export interface ControlPlane {
+  /** https://127.0.0.1:PORT */
+  server: string;
+  kubeconfigPath: string;
+  /** Temporary directory holding certificates, logs and etcd's data. */
+  dir: string;
+  binaries: Binaries;
+  processes: readonly TetheredProcess[];
+  stop(): Promise<void>;
+}
+
+async function logTail(path: string, lines = 30): Promise<string> {
+  try {
+    return (await readFile(path, 'utf8')).trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function kubeconfig(server: string, certs: Certificates): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'greenroom-local', cluster: { server, 'certificate-authority': certs.caCert } }],
+    users: [
+      {
+        name: 'admin',
+        user: { 'client-certificate': certs.adminCert, 'client-key': certs.adminKey },
+      },
+    ],
+    contexts: [{ name: 'greenroom-local', context: { cluster: 'greenroom-local', user: 'admin' } }],
+    'current-context': 'greenroom-local',
+  });
+}
+
+const DIR_PREFIX = 'greenroom-cp-';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes data directories of control planes whose host process died without cleaning up
+ * (SIGKILL, OOM). Their components were already ended by the tether; only files remain.
+ */
+async function sweepAbandonedDirs(): Promise<void> {
+  for (const entry of await readdir(tmpdir())) {
+    if (!entry.startsWith(DIR_PREFIX)) continue;
+    const dir = join(tmpdir(), entry);
+    const owner = Number(await readFile(join(dir, 'owner.pid'), 'utf8').catch(() => 'NaN'));
+    if (Number.isInteger(owner) && !isAlive(owner)) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Starts etcd, kube-apiserver and kube-controller-manager on free loopback ports, the way
+ * envtest does, and returns once the apiserver is ready and the `default` namespace exists.
+ * On failure everything already started is stopped and the error carries the log tail of
+ * the component that failed.
+ */
+export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+  const log = options.log ?? (() => undefined);
+  const binaries = options.binaries ?? (await ensureBinaries(log));
+  await sweepAbandonedDirs();
+  const dir = await mkdtemp(join(tmpdir(), DIR_PREFIX));
+  // A kept directory is for a person to read later, so the sweep must not take it.
+  if (!options.keepDir) await writeFile(join(dir, 'owner.pid'), String(process.pid));
+  const logs = join(dir, 'logs');
+  const pki = join(dir, 'pki');
+  await mkdir(logs);
+  await mkdir(pki);
+  const processes: TetheredProcess[] = [];
+
+  let stopped: Promise<void> | undefined;
+  const removeDir = (): void => {
+    if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
+  };
+  // Last resort when the host process exits without calling stop(): the tether ends the
+  // children; this only removes the temp directory.
+  process.once('exit', removeDir);
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      for (const child of [...processes].reverse()) await child.stop();
+      process.removeListener('exit', removeDir);
+      if (!options.keepDir) await rm(dir, { recursive: true, force: true });
+    })());
+
+  const start = (name: string, command: string, args: string[]): TetheredProcess => {
+    const child = startTethered({ name, command, args, logFile: join(logs, `${name}.log`) });
+    processes.push(child);
+    return child;
+  };
+  const failWithLog = async (name: string, error: unknown): Promise<never> => {
+    const tail = await logTail(join(logs, `${name}.log`));
+    await stop();
+    throw new Error(`${(error as Error).message}\n--- ${name} log (last lines) ---\n${tail}`);
+  };
+
+  try {
+    const certs = await generateCertificates(pki);
+    const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+    const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+    const peerUrl = `http://127.0.0.1:${peerPort}`;
+
+    const etcd = start('etcd', binaries.etcd, [
+      '--name=greenroom',
+      `--data-dir=${join(dir, 'etcd')}`,
+      `--listen-client-urls=${etcdUrl}`,
+      `--advertise-client-urls=${etcdUrl}`,
+      `--listen-peer-urls=${peerUrl}`,
+      `--initial-advertise-peer-urls=${peerUrl}`,
+      `--initial-cluster=greenroom=${peerUrl}`,
+      '--unsafe-no-fsync=true',
+      '--log-level=warn',
+    ]);
+    log(`etcd starting on ${etcdUrl}`);
+    await waitFor(async () => (await get(`${etcdUrl}/health`)).body.includes('"health":"true"'), {
+      what: 'etcd',
+      timeoutMs: 30_000,
+      stillRunning: etcd.running,
+    }).catch((error) => failWithLog('etcd', error));
+
+    const server = `https://127.0.0.1:${apiPort}`;
+    const apiserver = start('kube-apiserver', binaries.kubeApiserver, [
+      `--etcd-servers=${etcdUrl}`,
+      `--cert-dir=${pki}`,
+      `--tls-cert-file=${certs.servingCert}`,
+      `--tls-private-key-file=${certs.servingKey}`,
+      `--client-ca-file=${certs.caCert}`,
+      `--secure-port=${apiPort}`,
+      '--bind-address=127.0.0.1',
+      '--authorization-mode=RBAC',
+      `--service-account-issuer=${server}/`,
+      `--service-account-key-file=${certs.serviceAccountPub}`,
+      `--service-account-signing-key-file=${certs.serviceAccountKey}`,
+      '--service-cluster-ip-range=10.0.0.0/24',
+      '--allow-privileged=true',
+      '--disable-admission-plugins=ServiceAccount',
+      '--v=1',
+    ]);
+    log(`kube-apiserver starting on ${server}`);
+    const tls: ClientTls = { ca: certs.caCert, cert: certs.adminCert, key: certs.adminKey };
+    await waitFor(async () => (await get(`${server}/readyz`, tls)).status === 200, {
+      what: 'kube-apiserver',
+      timeoutMs: 90_000,
+      stillRunning: apiserver.running,
+    }).catch((error) => failWithLog('kube-apiserver', error));
+
+    const kubeconfigPath = join(dir, 'kubeconfig');
+    await writeFile(kubeconfigPath, kubeconfig(server, certs), { mode: 0o600 });
+
+    const controllerManager = start('kube-controller-manager', binaries.kubeControllerManager, [
+      `--kubeconfig=${kubeconfigPath}`,
+      `--controllers=${(options.controllers ?? DEFAULT_CONTROLLERS).join(',')}`,
+      '--leader-elect=false',
+      '--secure-port=0',
+      `--service-account-private-key-file=${certs.serviceAccountKey}`,
+      `--root-ca-file=${certs.caCert}`,
+      '--v=1',
+    ]);
+    // The namespace controller creates nothing, but `default` appears once the apiserver's
+    // own bootstrap controllers ran; tests expect it, so wait for it here.
+    await waitFor(async () => (await get(`${server}/api/v1/namespaces/default`, tls)).status === 200, {
+      what: 'the default namespace',
+      timeoutMs: 60_000,
+      stillRunning: () => apiserver.running() && controllerManager.running(),
+    }).catch((error) =>
+      failWithLog(controllerManager.running() ? 'kube-apiserver' : 'kube-controller-manager', error),
+    );
+    log(`control plane ready; KUBECONFIG=${kubeconfigPath}`);
+    return { server, kubeconfigPath, dir, binaries, processes, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { commandLine, descendants, waitForExit } from '../support/processes.ts';
+
+describe('greenroom demo', () => {
+  it('when started, then /healthz answers 200, and when interrupted, then no process is left', async () => {
+    const kubectlPath = process.env.GREENROOM_TEST_BIN_KUBECTL!;
+    const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+    const demo = spawn(process.execPath, [main, 'demo', '--port', '0'], {
+      env: { ...process.env, KUBECONFIG: '', GREENROOM_BIN_DIR: kubectlPath.slice(0, kubectlPath.lastIndexOf('/')) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    demo.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      demo.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /"url":"(http:\/\/localhost:\d+)"/.exec(output);
+        if (match?.[1]) resolve(match[1]);
+      });
+      demo.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${output}`)));
+    });
+    const processes = descendants(demo.pid!);
+    expect(processes.map(commandLine).join('\n')).toMatch(/kube-apiserver/);
+
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+
+    const exitCode = new Promise((resolve) => demo.once('exit', resolve));
+    demo.kill('SIGINT');
+    expect(await exitCode).toBe(0);
+    expect(output).toMatch(/demo stopped/);
+    expect((await waitForExit(processes, 2000)).map(commandLine)).toEqual([]);
+  });
+});

@@ -1,0 +1,26 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** Runs the harness's kubectl against the test control plane; stdin is fed from `input`. */
+export async function kubectl(args: string[], input?: string): Promise<string> {
+  const binary = process.env.GREENROOM_TEST_BIN_KUBECTL;
+  if (!binary) throw new Error('GREENROOM_TEST_BIN_KUBECTL is not set: run through the integration project');
+  const child = run(binary, args, { env: process.env, maxBuffer: 16 * 1024 * 1024 });
+  if (input !== undefined) {
+    child.child.stdin?.end(input);
+  }
+  try {
+    return (await child).stdout;
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? '';
+    throw new Error(`kubectl ${args.join(' ')} failed: ${stderr.trim() || String(error)}`);
+  }
+}
+
+export async function helm(args: string[]): Promise<string> {
+  const binary = process.env.GREENROOM_TEST_BIN_HELM;
+  if (!binary) throw new Error('GREENROOM_TEST_BIN_HELM is not set: run through the integration project');
+  return (await run(binary, args, { env: process.env })).stdout;
+}

@@ -1,0 +1,48 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../src/http/app.ts';
+import { createMetricsRegistry } from '../../src/observability/metrics.ts';
+
+let server: Server | undefined;
+
+async function serve(ready: boolean): Promise<string> {
+  const app = createApp({ metrics: createMetricsRegistry(), isReady: () => ready });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server!.once('listening', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+afterEach(() => {
+  server?.close();
+});
+
+describe('the HTTP app', () => {
+  it('when asked for /healthz, then it answers 200', async () => {
+    const base = await serve(true);
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('ok');
+  });
+
+  it('when the caches have not synced, then /readyz answers 503 and says why', async () => {
+    const base = await serve(false);
+    const res = await fetch(`${base}/readyz`);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toMatch(/not synced/);
+  });
+
+  it('when scraped, then /metrics exposes process metrics in the Prometheus format', async () => {
+    const base = await serve(true);
+    const res = await fetch(`${base}/metrics`);
+    expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+    expect(await res.text()).toMatch(/^process_cpu_user_seconds_total \d/m);
+  });
+
+  it('when a path is unknown, then it answers 404 with a JSON error', async () => {
+    const base = await serve(true);
+    const res = await fetch(`${base}/nope`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: 'not found' });
+  });
+});

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Builds the control plane Greenroom's tests and demo run against — etcd, kube-apiserver,
+# kube-controller-manager, kubectl and helm — from the Go module proxy, because release
+# downloads are not reachable from our machines. Binaries land in a cache keyed by version,
+# so a second run only checks that they are there.
+#
+# Usage: tools/control-plane/build.sh        prints the bin directory on the last line
+# Env:   GREENROOM_CACHE   cache root (default ~/.cache/greenroom)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=versions.env
+source "$here/versions.env"
+
+cache=${GREENROOM_CACHE:-$HOME/.cache/greenroom}
+bin="$cache/bin/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-helm-$HELM_VERSION"
+src="$cache/src"
+export GOFLAGS=-mod=mod
+export CGO_ENABLED=0
+
+log() { printf '[control-plane] %s\n' "$*" >&2; }
+
+have() { [ -x "$bin/$1" ]; }
+
+if ! command -v go >/dev/null; then
+  log "the Go toolchain is needed for the first build (install Go ≥ 1.25 and put it on PATH)"
+  exit 1
+fi
+mkdir -p "$bin" "$src"
+
+build_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+# etcd's server module replaces its sibling modules with relative paths, so it cannot be
+# built with `go install`; a wrapper module that requires it at one version can.
+build_etcd() {
+  have etcd && return
+  local dir="$src/etcd-$ETCD_VERSION"
+  log "building etcd $ETCD_VERSION"
+  rm -rf "$dir" && mkdir -p "$dir"
+  cat >"$dir/go.mod" <<MOD
+module greenroom.dev/build/etcd
+
+go 1.24
+
+require go.etcd.io/etcd/server/v3 $ETCD_VERSION
+MOD
+  cat >"$dir/tools.go" <<'GO'
+//go:build tools
+
+package tools
+
+import _ "go.etcd.io/etcd/server/v3"
+GO
+  (cd "$dir" && go mod tidy >&2 &&
+    go build -trimpath -o "$bin/etcd.tmp" \
+      -ldflags "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=release-$ETCD_VERSION" \
+      go.etcd.io/etcd/server/v3)
+  mv "$bin/etcd.tmp" "$bin/etcd"
+}
+
+# k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with
+# ./staging/...; a wrapper module maps each of them to its published v0.X.Y instead.
+# The list is read off that version's own go.mod so it follows the version we pin.
+build_kubernetes() {
+  have kube-apiserver && have kube-controller-manager && have kubectl && return
+  local dir="$src/kubernetes-$K8S_VERSION"
+  local staging_version="v0.${K8S_VERSION#v1.}"
+  log "building kube-apiserver, kube-controller-manager, kubectl $K8S_VERSION"
+  rm -rf "$dir" && mkdir -p "$dir"
+  local upstream_mod
+  upstream_mod=$(cd "$dir" && go mod download -json "k8s.io/kubernetes@$K8S_VERSION" |
+    sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
+  {
+    printf 'module greenroom.dev/build/kubernetes\n\ngo 1.25\n\nrequire k8s.io/kubernetes %s\n\nreplace (\n' "$K8S_VERSION"
+    sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/src/k8s.io/.*$#\1#p' "$upstream_mod" |
+      while read -r module; do printf '\t%s => %s %s\n' "$module" "$module" "$staging_version"; done
+    printf ')\n'
+  } >"$dir/go.mod"
+  local count
+  count=$(grep -c "=> k8s.io/" "$dir/go.mod")
+  log "wrapper module maps $count staging modules to $staging_version"
+  [ "$count" -gt 20 ] || { log "could not read the staging list from $upstream_mod"; exit 1; }
+  cat >"$dir/tools.go" <<'GO'
+//go:build tools
+
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kubectl"
+)
+GO
+  local minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
+  local commit
+  commit=$(cd "$dir" && go mod download -json "k8s.io/kubernetes@$K8S_VERSION" |
+    sed -n 's/^[[:space:]]*"Hash": "\([0-9a-f]*\)".*$/\1/p' | head -n1)
+  local ldflags="-s -w"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+    ldflags+=" -X $pkg.gitCommit=${commit:-unknown} -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date"
+  done
+  (cd "$dir" && go mod tidy >&2 &&
+    mkdir -p "$dir/out" &&
+    go build -trimpath -ldflags "$ldflags" -o "$dir/out/" \
+      k8s.io/kubernetes/cmd/kube-apiserver \
+      k8s.io/kubernetes/cmd/kube-controller-manager \
+      k8s.io/kubernetes/cmd/kubectl)
+  mv "$dir/out/"* "$bin/"
+}
+
+build_helm() {
+  have helm && return
+  local dir="$src/helm-$HELM_VERSION"
+  log "building helm $HELM_VERSION"
+  rm -rf "$dir" && mkdir -p "$dir"
+  (cd "$dir" && GOBIN="$dir" go install -trimpath \
+    -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean" \
+    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION")
+  mv "$dir/helm" "$bin/helm"
+}
+
+build_etcd
+build_helm
+build_kubernetes
+log "ready in $bin"
+echo "$bin"

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The README's two commands land here: `npm run demo` and `npm test`. Each one does its own
+# set-up on a fresh clone — installs the npm packages (which bring Node 24) and builds the
+# control plane from the Go module proxy on first use — so nothing has to be run before it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[greenroom] %s\n' "$*" >&2; }
+
+# npm writes node_modules/.package-lock.json on every install; when it is missing or older
+# than the lock file, the tree does not match package-lock.json and `npm ci` brings it back.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund >&2
+fi
+node=node_modules/.bin/node
+export PATH="$PWD/node_modules/.bin:$PATH"
+
+command=${1:-}
+shift || true
+case "$command" in
+  demo)
+    log "making sure the control plane is built (the first build takes a while)"
+    bash tools/control-plane/build.sh >/dev/null
+    exec "$node" src/cli/main.ts demo "$@"
+    ;;
+  test)
+    start=$(date +%s)
+    log "building the control plane (cached after the first run)"
+    bash tools/control-plane/build.sh >/dev/null
+    log "type-checking"
+    "$node" node_modules/typescript/bin/tsc -p tsconfig.json --noEmit
+    mkdir -p test-results
+    status=0
+    "$node" --experimental-vm-modules --disable-warning=ExperimentalWarning node_modules/jest/bin/jest.js --ci \
+      --json --outputFile=test-results/jest.json "$@" || status=$?
+    # Jest's own summary is not one CI reads, so close with the plain line it does.
+    "$node" -e '
+      const r = JSON.parse(require("fs").readFileSync("test-results/jest.json", "utf8"));
+      console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
+    ' || true
+    log "test command took $(($(date +%s) - start)) s"
+    exit "$status"
+    ;;
+  *)
+    echo "usage: tools/run.sh demo|test [args]" >&2
+    exit 2
+    ;;
+esac
