@@ -1,13 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  ApiextensionsV1Api,
-  KubernetesObjectApi,
-  PatchStrategy,
-  type KubeConfig,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import { ApiextensionsV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import { RawKubeClient } from './raw-client.ts';
 
 /** Field manager for everything Greenroom applies outside reconciliation (demo, install). */
 export const INSTALL_FIELD_MANAGER = 'greenroom-install';
@@ -32,15 +27,24 @@ export async function readManifests(dir: string): Promise<KubernetesObject[]> {
   return objects;
 }
 
-/** Server-side applies each object (create or update) with one field manager. */
+/**
+ * Server-side applies each object (create or update) with one field manager. Objects are
+ * sent as written: see {@link RawKubeClient} for why not through client-node's models.
+ */
 export async function applyObjects(config: KubeConfig, objects: KubernetesObject[], namespace?: string): Promise<void> {
-  const client = KubernetesObjectApi.makeApiClient(config);
+  const client = new RawKubeClient(config);
   for (const object of objects) {
-    const body = { ...object, metadata: { ...object.metadata } };
-    if (namespace && !body.metadata.namespace && body.kind !== 'CustomResourceDefinition' && body.kind !== 'Namespace') {
-      body.metadata.namespace = namespace;
-    }
-    await client.patch(body, undefined, undefined, INSTALL_FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    const { apiVersion, kind, metadata } = object;
+    if (!apiVersion || !kind || !metadata?.name) throw new Error('every manifest needs apiVersion, kind and metadata.name');
+    const path = await client.resourcePath(apiVersion, kind, metadata.namespace ?? namespace, metadata.name);
+    const body = path.includes('/namespaces/') && !metadata.namespace ? { ...object, metadata: { ...metadata, namespace } } : object;
+    await client.request({
+      method: 'PATCH',
+      path,
+      query: { fieldManager: INSTALL_FIELD_MANAGER, force: 'true' },
+      body,
+      contentType: 'application/apply-patch+yaml',
+    });
   }
 }
 

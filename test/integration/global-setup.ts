@@ -1,8 +1,12 @@
+import { fileURLToPath } from 'node:url';
+import { applyObjects, readManifests, waitForCrdsEstablished } from '../../src/kube/apply.ts';
+import { loadKubeConfig } from '../../src/kube/config.ts';
 import { startControlPlane, type ControlPlane } from '../../src/local-cluster/control-plane.ts';
 
 /**
  * Starts one real control plane for the whole integration run and hands its kubeconfig to
- * the test workers through the environment (workers are forked after this runs).
+ * the test workers through the environment (workers are forked after this runs). The
+ * generated CRDs from crds/ are installed, as the chart and the demo install them.
  */
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
@@ -14,5 +18,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.KUBECONFIG = controlPlane.kubeconfigPath;
   process.env.GREENROOM_TEST_BIN_KUBECTL = controlPlane.binaries.kubectl;
   process.env.GREENROOM_TEST_BIN_HELM = controlPlane.binaries.helm;
+  const kubeConfig = loadKubeConfig({ kubeconfig: controlPlane.kubeconfigPath });
+  const crds = await readManifests(fileURLToPath(new URL('../../crds/', import.meta.url)));
+  await applyObjects(kubeConfig, crds);
+  await waitForCrdsEstablished(kubeConfig, crds.map((crd) => crd.metadata?.name ?? ''));
   process.stderr.write(`control plane up in ${Date.now() - started} ms at ${controlPlane.server}\n`);
 }

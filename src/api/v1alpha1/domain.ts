@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { AGE_COLUMN, READY_COLUMN, column, type CatalogKind } from './catalog-kind.ts';
+import { descriptiveFields } from './common.ts';
+import { referenceSchemas, type ReferenceField } from './reference-fields.ts';
+
+const references = [
+  { field: 'owner', many: false, required: true, defaultKind: 'Group', allowedKinds: ['Group', 'User'], relation: 'ownedBy', description: 'Team (Group) or person (User) that owns this domain.' },
+  { field: 'subdomainOf', many: false, defaultKind: 'Domain', allowedKinds: ['Domain'], relation: 'partOf', description: 'Larger domain this one is part of.' },
+] as const satisfies readonly ReferenceField[];
+
+export const domainSpec = z.object({
+  type: z.string().max(63).optional().describe('Type of domain, e.g. business-area.'),
+  ...referenceSchemas(references),
+  ...descriptiveFields,
+});
+
+export const Domain: CatalogKind = {
+  kind: 'Domain',
+  plural: 'domains',
+  singular: 'domain',
+  shortNames: ['dom'],
+  description: 'A business area grouping related systems.',
+  spec: domainSpec,
+  references,
+  printerColumns: [
+    column('Owner', '.spec.owner', 'Owning Group or User.'),
+    column('Parent', '.spec.subdomainOf', 'Domain it is part of.'),
+    READY_COLUMN,
+    AGE_COLUMN,
+  ],
+  validations: [
+    // CRD rules see metadata.name but not the namespace, so only same-namespace spellings are caught here;
+    // the operator reports longer cycles as a condition.
+    { rule: "!has(self.spec.subdomainOf) || !(self.spec.subdomainOf.lowerAscii() in [self.metadata.name, 'domain:' + self.metadata.name])", message: 'a Domain cannot be a subdomain of itself', fieldPath: '.spec.subdomainOf' },
+  ],
+};

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { AGE_COLUMN, READY_COLUMN, column, type CatalogKind } from './catalog-kind.ts';
+import { descriptiveFields } from './common.ts';
+import { referenceSchemas, type ReferenceField } from './reference-fields.ts';
+
+const references = [
+  { field: 'owner', many: false, required: true, defaultKind: 'Group', allowedKinds: ['Group', 'User'], relation: 'ownedBy', description: 'Team (Group) or person (User) that owns this system.' },
+  { field: 'domain', many: false, defaultKind: 'Domain', allowedKinds: ['Domain'], relation: 'partOf', description: 'Business domain this system belongs to.' },
+] as const satisfies readonly ReferenceField[];
+
+export const systemSpec = z.object({
+  type: z.string().max(63).optional().describe('Type of system, e.g. product, platform.'),
+  ...referenceSchemas(references),
+  ...descriptiveFields,
+});
+
+export const System: CatalogKind = {
+  kind: 'System',
+  plural: 'systems',
+  singular: 'system',
+  shortNames: ['sys'],
+  description: 'A set of components, APIs and resources that together deliver one capability.',
+  spec: systemSpec,
+  references,
+  printerColumns: [
+    column('Owner', '.spec.owner', 'Owning Group or User.'),
+    column('Domain', '.spec.domain', 'Domain it belongs to.'),
+    READY_COLUMN,
+    AGE_COLUMN,
+  ],
+};

@@ -1,0 +1,101 @@
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+/** A Kubernetes API error with the status code and the server's message. */
+export class KubeApiError extends Error {
+  readonly code: number;
+  readonly body: unknown;
+
+  constructor(code: number, message: string, body: unknown) {
+    super(message);
+    this.name = 'KubeApiError';
+    this.code = code;
+    this.body = body;
+  }
+}
+
+export interface RawRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  contentType?: string;
+}
+
+/**
+ * JSON over HTTPS with the kubeconfig's credentials, sending bodies exactly as given.
+ * client-node's typed serializer drops fields it does not model by their wire names (for
+ * example a CRD's `x-kubernetes-validations` when passed as plain YAML), so applying
+ * manifests goes through here instead.
+ */
+export class RawKubeClient {
+  private readonly discovery = new Map<string, Promise<Map<string, { name: string; namespaced: boolean }>>>();
+
+  private readonly config: KubeConfig;
+
+  constructor(config: KubeConfig) {
+    this.config = config;
+  }
+
+  async request<T = unknown>(req: RawRequest): Promise<T> {
+    const cluster = this.config.getCurrentCluster();
+    if (!cluster) throw new Error('kubeconfig has no current cluster');
+    const url = new URL(cluster.server.replace(/\/$/, '') + req.path);
+    for (const [key, value] of Object.entries(req.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
+    const options: RequestOptions = { method: req.method, headers: { Accept: 'application/json' } };
+    await this.config.applyToHTTPSOptions(options);
+    const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
+    if (payload !== undefined) {
+      options.headers = { ...options.headers, 'Content-Type': req.contentType ?? 'application/json' };
+    }
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const r = send(url, options, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      });
+      r.on('error', reject);
+      r.end(payload);
+    });
+    const body: unknown = text ? safeJson(text) : undefined;
+    if (status >= 400) {
+      const message = (body as { message?: string } | undefined)?.message ?? text;
+      throw new KubeApiError(status, `${req.method} ${req.path}: ${status} ${message}`, body);
+    }
+    return body as T;
+  }
+
+  /** The REST path of an object (or of its collection when `name` is absent), via discovery. */
+  async resourcePath(apiVersion: string, kind: string, namespace?: string, name?: string): Promise<string> {
+    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    let resources = this.discovery.get(base);
+    if (!resources) {
+      resources = this.request<{ resources: { name: string; kind: string; namespaced: boolean }[] }>({ method: 'GET', path: base }).then(
+        (list) => new Map(list.resources.filter((r) => !r.name.includes('/')).map((r) => [r.kind, r])),
+      );
+      this.discovery.set(base, resources);
+      resources.catch(() => this.discovery.delete(base));
+    }
+    const resource = (await resources).get(kind);
+    if (!resource) throw new Error(`the server does not serve ${kind} in ${apiVersion}`);
+    const scope = resource.namespaced ? `/namespaces/${namespace ?? 'default'}` : '';
+    return `${base}${scope}/${resource.name}${name ? `/${name}` : ''}`;
+  }
+
+  /** Forgets discovery results, e.g. after CRDs were installed. */
+  forgetDiscovery(): void {
+    this.discovery.clear();
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { GENERATED_HEADER, renderCrds } from '../../src/api/render-crds.ts';
+
+const crdDir = fileURLToPath(new URL('../../crds/', import.meta.url));
+
+describe('the generated CRDs', () => {
+  const generated = renderCrds();
+
+  it('when regenerated from the zod schemas, then they equal what is committed in crds/ (run npm run gen:crds)', () => {
+    const committed = readdirSync(crdDir).filter((f) => f.endsWith('.yaml')).sort();
+    expect(committed).toEqual([...generated.keys()].sort());
+    for (const [file, text] of generated) {
+      expect(`${file}:\n${readFileSync(crdDir + file, 'utf8')}`).toBe(`${file}:\n${text}`);
+    }
+  });
+
+  it('when opened, then the first line says they are generated', () => {
+    for (const text of generated.values()) expect(text.startsWith(GENERATED_HEADER)).toBe(true);
+  });
+
+  it('when listed, then each kind is in the catalog and greenroom categories with a status subresource', () => {
+    for (const text of generated.values()) {
+      const crd = parse(text) as {
+        spec: { names: { categories: string[]; shortNames: string[] }; versions: { subresources: object }[] };
+      };
+      expect(crd.spec.names.categories).toEqual(['catalog', 'greenroom']);
+      expect(crd.spec.names.shortNames.length).toBeGreaterThan(0);
+      expect(crd.spec.versions[0]?.subresources).toEqual({ status: {} });
+    }
+  });
+
+  it('when a schema is rendered, then it has no keys the apiserver rejects in a structural schema', () => {
+    for (const text of generated.values()) {
+      expect(text).not.toMatch(/\$schema|\$ref|additionalProperties: false|9007199254740991/);
+    }
+  });
+});
