@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { CatalogGraph } from '../catalog/graph.ts';
 import { createApp } from '../http/app.ts';
 import { applyObjects, readManifests, waitForCrdsEstablished } from '../kube/apply.ts';
 import { loadKubeConfig } from '../kube/config.ts';
@@ -77,7 +78,7 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
     await applyObjects(cluster.kubeConfig, samples, values.namespace);
     log.info({ objects: samples.length, namespace: values.namespace }, 'sample catalog applied');
 
-    const app = createApp({ metrics: createMetricsRegistry(), isReady: () => true });
+    const app = createApp({ metrics: createMetricsRegistry(), isReady: () => true, graph: new CatalogGraph() });
     server = app.listen(port);
     await once(server, 'listening');
     const url = `http://localhost:${(server.address() as AddressInfo).port}`;

@@ -1,10 +1,14 @@
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
+import type { CatalogGraph } from '../catalog/graph.ts';
+import { createApiRouter } from './api.ts';
 
 export interface AppDependencies {
   metrics: Registry;
-  /** Ready once the informer caches have synced; the read API answers only then. */
+  /** Ready once the informer caches have synced and the graph is complete. */
   isReady: () => boolean;
+  /** The in-memory catalog the read API answers from. */
+  graph: CatalogGraph;
 }
 
 /**
@@ -24,6 +28,7 @@ export function createApp(deps: AppDependencies): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
   });
+  app.use('/api/v1', createApiRouter({ graph: deps.graph }));
   app.get('/', (_req, res) => {
     res
       .type('html')

@@ -3,11 +3,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/http/app.ts';
 import { createMetricsRegistry } from '../../src/observability/metrics.ts';
+import { CatalogGraph } from '../../src/catalog/graph.ts';
 
 let server: Server | undefined;
 
 async function serve(ready: boolean): Promise<string> {
-  const app = createApp({ metrics: createMetricsRegistry(), isReady: () => ready });
+  const app = createApp({ metrics: createMetricsRegistry(), isReady: () => ready, graph: new CatalogGraph() });
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server!.once('listening', r));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

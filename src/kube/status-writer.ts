@@ -1,0 +1,36 @@
+import { API_VERSION, type CatalogKind } from '../api/v1alpha1/index.ts';
+import { KubeApiError, type RawKubeClient } from './raw-client.ts';
+
+/** The one field manager the operator writes status with. */
+export const OPERATOR_FIELD_MANAGER = 'greenroom-operator';
+
+export type WriteResult = 'written' | 'gone';
+
+/**
+ * Writes an object's status with server-side apply on the /status subresource. Fields the
+ * operator wrote before and leaves out now are removed by the apiserver, which is what
+ * makes SSA right for a read model.
+ */
+export async function applyStatus(
+  client: RawKubeClient,
+  kind: Pick<CatalogKind, 'kind' | 'plural'>,
+  namespace: string,
+  name: string,
+  status: unknown,
+): Promise<WriteResult> {
+  const path = `/apis/${API_VERSION}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}/${encodeURIComponent(name)}/status`;
+  try {
+    await client.request({
+      method: 'PATCH',
+      path,
+      query: { fieldManager: OPERATOR_FIELD_MANAGER, force: 'true' },
+      contentType: 'application/apply-patch+yaml',
+      body: { apiVersion: API_VERSION, kind: kind.kind, metadata: { name, namespace }, status },
+    });
+    return 'written';
+  } catch (error) {
+    // Deleted between the event and the write: nothing left to describe.
+    if (error instanceof KubeApiError && error.code === 404) return 'gone';
+    throw error;
+  }
+}
