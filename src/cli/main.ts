@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 import { createLogger } from '../observability/logger.ts';
+import { CONVERT_USAGE, runConvert } from './convert.ts';
 import { DEMO_USAGE, runDemo } from './demo.ts';
 
 const USAGE = `usage: greenroom <command> [options]
 
 commands:
   demo       run the portal against a local control plane (or --context) on :8080
+  convert    turn Backstage catalog-info.yaml files into Greenroom YAML
+
+${CONVERT_USAGE}
 
 ${DEMO_USAGE}`;
 
@@ -16,6 +20,9 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'demo':
       return runDemo(rest, log);
+    case 'convert':
+      process.exitCode = await runConvert(rest, { stdout: process.stdout, stderr: process.stderr });
+      return;
     case undefined:
     case 'help':
     case '--help':
