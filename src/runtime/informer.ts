@@ -1,0 +1,260 @@
+import { ListWatch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import type { Registry } from 'prom-client';
+import { RawKubeClient } from '../kube/raw-client.ts';
+import type { Logger } from '../observability/logger.ts';
+import { jitteredDelay, type BackoffPolicy } from './backoff.ts';
+import { systemClock, type Clock, type TimerHandle } from './clock.ts';
+import { createRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
+import { applyWatchEvent, diffSnapshots, objectKey, snapshotOf, type CacheEvent, type Snapshot } from './object-cache.ts';
+import { callSafely } from './safe-call.ts';
+import { SessionWatch } from './session-watch.ts';
+
+/** Why a watch was restarted: the label of `greenroom_informer_restarts_total`. */
+export type RestartReason = 'error' | 'silence' | 'relist' | 'manual';
+
+/**
+ * Handlers by event. They are called synchronously; a handler may return a promise, but
+ * nothing waits for it: a throw or a rejection is logged and counted, never propagated.
+ */
+export interface InformerHandlers<T> {
+  add: (object: T) => unknown;
+  update: (object: T, previous: T) => unknown;
+  delete: (object: T) => unknown;
+}
+
+export interface InformerOptions<T extends KubernetesObject> {
+  kubeConfig: KubeConfig;
+  /** Collection path, e.g. `/api/v1/namespaces/x/configmaps` or `/apis/greenroom.dev/v1alpha1/components`. */
+  path: string;
+  logger: Logger;
+  /** For logs and metrics; the path when absent. */
+  name?: string;
+  labelSelector?: string;
+  /** Lists the collection; a plain GET of `path` when absent (objects exactly as the server sends them). */
+  list?: () => Promise<KubernetesListObject<T>>;
+  /** Restart a watch that delivered nothing for this long (default 300 s). */
+  silenceTimeoutMs?: number;
+  /** Relist everything this long after the last list (default 600 s). */
+  relistIntervalMs?: number;
+  /** Delays between restarts after errors, jittered (default 0.8 s doubling to 30 s, as client-go's reflector). */
+  backoff?: BackoffPolicy;
+  registry?: Registry;
+  clock?: Clock;
+  random?: () => number;
+}
+
+interface Session<T extends KubernetesObject> {
+  id: number;
+  watch: ListWatch<T>;
+  /** When this session last listed successfully. */
+  listedAt?: number;
+}
+
+/**
+ * A list+watch cache of one resource that does not go stale: restarts its watch after
+ * errors (with backoff), after silence (watchdog) and periodically (relist), and after each
+ * list reports exactly what changed meanwhile, diffed against its own cache. 410 Gone is
+ * handled inside client-node's ListWatch by relisting, which goes through the same diff.
+ */
+export class Informer<T extends KubernetesObject> {
+  readonly name: string;
+
+  private readonly options: InformerOptions<T>;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly metrics: RuntimeMetrics | undefined;
+  private readonly listObjects: () => Promise<KubernetesListObject<T>>;
+  private readonly backoff: BackoffPolicy;
+  private readonly silenceTimeoutMs: number;
+  private readonly relistIntervalMs: number;
+  private readonly handlers: { [E in keyof InformerHandlers<T>]: InformerHandlers<T>[E][] } = { add: [], update: [], delete: [] };
+  private cache: Snapshot<T> = new Map();
+  private session: Session<T> | undefined;
+  private sessionCount = 0;
+  private failures = 0;
+  private synced = false;
+  private running = false;
+  private lastActivity = 0;
+  private startup: { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } | undefined;
+  private readonly timers: { retry?: TimerHandle; watchdog?: TimerHandle; relist?: TimerHandle } = {};
+
+  constructor(options: InformerOptions<T>) {
+    this.options = options;
+    this.name = options.name ?? options.path;
+    this.logger = options.logger.child({ informer: this.name });
+    this.clock = options.clock ?? systemClock;
+    this.metrics = options.registry ? createRuntimeMetrics(options.registry) : undefined;
+    this.listObjects = options.list ?? listFromPath<T>(options.kubeConfig, options.path, options.labelSelector);
+    this.backoff = options.backoff ?? { initialMs: 800, maxMs: 30_000 };
+    this.silenceTimeoutMs = options.silenceTimeoutMs ?? 300_000;
+    this.relistIntervalMs = options.relistIntervalMs ?? 600_000;
+  }
+
+  /** Registers a handler; register before `start()` to see the initial list as adds. */
+  on<E extends keyof InformerHandlers<T>>(event: E, handler: InformerHandlers<T>[E]): void {
+    this.handlers[event].push(handler);
+  }
+
+  /** Starts listing and watching; resolves once the first list is in the cache. Rejects if stopped first. */
+  start(): Promise<void> {
+    if (this.startup) return this.startup.promise;
+    let resolve = (): void => {};
+    let reject: (error: Error) => void = () => {};
+    const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    this.startup = { promise, resolve, reject };
+    if (this.synced) resolve();
+    this.running = true;
+    this.openSession();
+    this.armWatchdog(this.silenceTimeoutMs);
+    return promise;
+  }
+
+  /** Stops watching and every timer; the cache stays readable. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    for (const handle of Object.values(this.timers)) this.clock.clearTimeout(handle);
+    delete this.timers.retry;
+    delete this.timers.watchdog;
+    delete this.timers.relist;
+    if (!this.synced) this.startup?.reject(new Error(`informer ${this.name} stopped before its first list`));
+    this.startup = undefined;
+    await this.closeSession();
+  }
+
+  /** True once the first list has been loaded into the cache. */
+  hasSynced(): boolean {
+    return this.synced;
+  }
+
+  /** Cached objects, of one namespace when given. */
+  list(namespace?: string): T[] {
+    const all = [...this.cache.values()];
+    return namespace === undefined ? all : all.filter((object) => object.metadata?.namespace === namespace);
+  }
+
+  /** A cached object; `namespace` undefined or '' for cluster-scoped ones. */
+  get(namespace: string | undefined, name: string): T | undefined {
+    return this.cache.get(objectKey(namespace, name));
+  }
+
+  /** Drops the current watch and lists and watches afresh, reporting what changed meanwhile. */
+  restartWatch(reason: RestartReason = 'manual'): void {
+    if (!this.running) return;
+    if (this.timers.retry !== undefined) this.clock.clearTimeout(this.timers.retry);
+    delete this.timers.retry;
+    void this.closeSession();
+    this.metrics?.informerRestarts.inc({ informer: this.name, reason });
+    this.openSession();
+  }
+
+  private openSession(): void {
+    const id = ++this.sessionCount;
+    const isCurrent = (): boolean => this.running && this.session?.id === id;
+    const hooks = { isCurrent, onActivity: () => (this.lastActivity = this.clock.now()) };
+    const { kubeConfig, path, labelSelector } = this.options;
+    const watch = new ListWatch<T>(path, new SessionWatch(kubeConfig, hooks), () => this.listForSession(id), false, labelSelector);
+    const observe = (change: 'upsert' | 'delete') => (object: T) => {
+      if (!isCurrent()) return;
+      const event = applyWatchEvent(this.cache, change, object);
+      if (event) this.emit(event);
+    };
+    watch.on('add', observe('upsert'));
+    watch.on('update', observe('upsert'));
+    watch.on('delete', observe('delete'));
+    watch.on('error', (error: unknown) => isCurrent() && this.onSessionError(error));
+    this.session = { id, watch };
+    this.lastActivity = this.clock.now();
+    watch.start().catch((error: unknown) => isCurrent() && this.onSessionError(error));
+  }
+
+  private async closeSession(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    await session?.watch.stop();
+  }
+
+  private async listForSession(id: number): Promise<KubernetesListObject<T>> {
+    const list = await this.listObjects();
+    const session = this.session;
+    // ListWatch goes on to open a watch after listing; a session replaced meanwhile must not.
+    if (!this.running || session?.id !== id) throw new Error('informer session closed while listing');
+    const after = snapshotOf(list.items);
+    const events = diffSnapshots(this.cache, after);
+    this.cache = after;
+    session.listedAt = this.lastActivity = this.clock.now();
+    this.armRelist();
+    this.synced = true;
+    for (const event of events) this.emit(event);
+    this.startup?.resolve();
+    return list;
+  }
+
+  private onSessionError(error: unknown): void {
+    const listedAt = this.session?.listedAt;
+    void this.closeSession();
+    // The next successful list re-arms the relist; until then only the backoff decides.
+    if (this.timers.relist !== undefined) this.clock.clearTimeout(this.timers.relist);
+    delete this.timers.relist;
+    // A session that stayed healthy for a while earns a fresh backoff; one that keeps
+    // failing right after listing must not relist in a tight loop.
+    if (listedAt !== undefined && this.clock.now() - listedAt >= this.backoff.maxMs) this.failures = 0;
+    const delay = jitteredDelay(this.failures++, this.backoff, this.options.random ?? Math.random);
+    this.logger.warn({ err: error, retryInMs: Math.round(delay) }, 'watch failed; restarting');
+    this.timers.retry = this.clock.setTimeout(() => {
+      delete this.timers.retry;
+      this.restartWatch('error');
+    }, delay);
+  }
+
+  private armWatchdog(ms: number): void {
+    this.timers.watchdog = this.clock.setTimeout(() => this.checkSilence(), Math.max(ms, 0));
+  }
+
+  private checkSilence(): void {
+    delete this.timers.watchdog;
+    if (!this.running) return;
+    const silentMs = this.clock.now() - this.lastActivity;
+    if (this.timers.retry !== undefined || silentMs < this.silenceTimeoutMs) {
+      return this.armWatchdog(this.timers.retry !== undefined ? this.silenceTimeoutMs : this.silenceTimeoutMs - silentMs);
+    }
+    this.logger.warn({ silentMs }, 'watch silent for too long; restarting');
+    this.restartWatch('silence');
+    this.armWatchdog(this.silenceTimeoutMs);
+  }
+
+  private armRelist(): void {
+    if (this.timers.relist !== undefined) this.clock.clearTimeout(this.timers.relist);
+    this.timers.relist = this.clock.setTimeout(() => {
+      delete this.timers.relist;
+      this.restartWatch('relist');
+    }, this.relistIntervalMs);
+  }
+
+  private emit(event: CacheEvent<T>): void {
+    const onFailure = (error: unknown): void => {
+      this.metrics?.informerHandlerErrors.inc({ informer: this.name });
+      this.logger.error({ err: error, event: event.type, key: objectKey(event.object.metadata?.namespace, event.object.metadata?.name ?? '') }, 'informer handler failed');
+    };
+    if (event.type === 'update') {
+      for (const handler of this.handlers.update) callSafely(() => handler(event.object, event.previous), onFailure);
+    } else {
+      for (const handler of this.handlers[event.type]) callSafely(() => handler(event.object), onFailure);
+    }
+  }
+}
+
+/** Lists by a plain GET of the collection path, so list items and watch objects share one shape. */
+function listFromPath<T extends KubernetesObject>(kubeConfig: KubeConfig, path: string, labelSelector?: string): () => Promise<KubernetesListObject<T>> {
+  const client = new RawKubeClient(kubeConfig);
+  return async () => {
+    const list = await client.request<KubernetesListObject<T>>({ method: 'GET', path, query: { labelSelector } });
+    // Items of a built-in list carry no kind or apiVersion, while watch events do.
+    const kind = list.kind?.replace(/List$/, '');
+    for (const item of list.items) {
+      item.kind ??= kind;
+      item.apiVersion ??= list.apiVersion;
+    }
+    return list;
+  };
+}

@@ -1,0 +1,68 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+
+/** A change the informer reports: what its cache gained, changed or lost. */
+export type CacheEvent<T> =
+  | { type: 'add'; object: T }
+  | { type: 'update'; object: T; previous: T }
+  | { type: 'delete'; object: T };
+
+/** Objects by {@link objectKey}. */
+export type Snapshot<T> = Map<string, T>;
+
+/** `namespace/name`, or `name` for cluster-scoped objects: the work-queue key as well. */
+export function objectKey(namespace: string | undefined, name: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+/** The {@link objectKey} of an object. */
+export function keyOf(object: KubernetesObject): string {
+  return objectKey(object.metadata?.namespace, object.metadata?.name ?? '');
+}
+
+/** A snapshot of a list's items, keyed like the cache. */
+export function snapshotOf<T extends KubernetesObject>(items: readonly T[]): Snapshot<T> {
+  return new Map(items.map((item) => [keyOf(item), item]));
+}
+
+// Like client-node's cache: an object without a resourceVersion always counts as changed.
+function sameVersion(a: KubernetesObject, b: KubernetesObject): boolean {
+  const version = a.metadata?.resourceVersion;
+  return version !== undefined && version === b.metadata?.resourceVersion;
+}
+
+/**
+ * What changed between two snapshots, as events: objects only in `after` are adds, objects
+ * whose resourceVersion differs are updates, objects only in `before` are deletes (carrying
+ * their last known state). After a watch restart or relist this replays everything missed
+ * while disconnected, and nothing that was already seen.
+ */
+export function diffSnapshots<T extends KubernetesObject>(before: ReadonlyMap<string, T>, after: ReadonlyMap<string, T>): CacheEvent<T>[] {
+  const events: CacheEvent<T>[] = [];
+  for (const [key, object] of after) {
+    const previous = before.get(key);
+    if (!previous) events.push({ type: 'add', object });
+    else if (!sameVersion(previous, object)) events.push({ type: 'update', object, previous });
+  }
+  for (const [key, object] of before) {
+    if (!after.has(key)) events.push({ type: 'delete', object });
+  }
+  return events;
+}
+
+/**
+ * Applies one watch event to `cache` and says what changed, if anything. Replays of an
+ * object the cache already holds at that resourceVersion (the watch library re-announces
+ * every listed object) change nothing.
+ */
+export function applyWatchEvent<T extends KubernetesObject>(cache: Snapshot<T>, change: 'upsert' | 'delete', object: T): CacheEvent<T> | undefined {
+  const key = keyOf(object);
+  const previous = cache.get(key);
+  if (change === 'delete') {
+    if (!previous) return undefined;
+    cache.delete(key);
+    return { type: 'delete', object };
+  }
+  if (previous && sameVersion(previous, object)) return undefined;
+  cache.set(key, object);
+  return previous ? { type: 'update', object, previous } : { type: 'add', object };
+}
