@@ -1,16 +1,13 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { CatalogGraph } from '../catalog/graph.ts';
-import { createApp } from '../http/app.ts';
 import { applyObjects, readManifests, waitForCrdsEstablished } from '../kube/apply.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 import { projectRoot } from '../local-cluster/binaries.ts';
 import { startControlPlane } from '../local-cluster/control-plane.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetricsRegistry } from '../observability/metrics.ts';
+import { startOperator, type RunningOperator } from '../operator/run.ts';
 
 export const DEMO_USAGE = `greenroom demo [--kubeconfig PATH] [--context NAME] [--port 8080] [--namespace greenroom-demo]
 
@@ -53,13 +50,12 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got "${values.port}"`);
 
   const cluster = await connect(values, log);
-  let server: ReturnType<ReturnType<typeof createApp>['listen']> | undefined;
+  let operator: RunningOperator | undefined;
   let stopping: Promise<void> | undefined;
   const shutdown = (signal: string): Promise<void> =>
     (stopping ??= (async () => {
       log.info({ signal }, 'stopping the demo');
-      server?.closeAllConnections();
-      server?.close();
+      await operator?.stop();
       await cluster.stop();
       log.info('demo stopped');
     })());
@@ -78,10 +74,19 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
     await applyObjects(cluster.kubeConfig, samples, values.namespace);
     log.info({ objects: samples.length, namespace: values.namespace }, 'sample catalog applied');
 
-    const app = createApp({ metrics: createMetricsRegistry(), isReady: () => true, graph: new CatalogGraph() });
-    server = app.listen(port);
-    await once(server, 'listening');
-    const url = `http://localhost:${(server.address() as AddressInfo).port}`;
+    operator = await startOperator({
+      kubeConfig: cluster.kubeConfig,
+      logger: log,
+      registry: createMetricsRegistry(),
+      port,
+      host: '127.0.0.1',
+      leaderElect: true,
+      leaseNamespace: values.namespace,
+      leaseName: 'greenroom-demo',
+      identity: `demo-${process.pid}`,
+      concurrency: 4,
+    });
+    const url = operator.url.replace('127.0.0.1', 'localhost');
     log.info({ cluster: cluster.description, url }, `Greenroom demo on ${url} — Ctrl-C stops it`);
   } catch (error) {
     await shutdown('error');

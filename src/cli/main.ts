@@ -2,12 +2,16 @@
 import { createLogger } from '../observability/logger.ts';
 import { CONVERT_USAGE, runConvert } from './convert.ts';
 import { DEMO_USAGE, runDemo } from './demo.ts';
+import { OPERATOR_USAGE, runOperator } from './operator.ts';
 
 const USAGE = `usage: greenroom <command> [options]
 
 commands:
+  operator   run the controllers, read API and dashboard (in a cluster or against a kubeconfig)
   demo       run the portal against a local control plane (or --context) on :8080
   convert    turn Backstage catalog-info.yaml files into Greenroom YAML
+
+${OPERATOR_USAGE}
 
 ${CONVERT_USAGE}
 
@@ -18,6 +22,8 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const log = createLogger(process.env.LOG_LEVEL ?? 'info');
   switch (command) {
+    case 'operator':
+      return runOperator(rest);
     case 'demo':
       return runDemo(rest, log);
     case 'convert':

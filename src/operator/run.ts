@@ -1,0 +1,102 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Registry } from 'prom-client';
+import { createApp } from '../http/app.ts';
+import type { Logger } from '../observability/logger.ts';
+import { LeaderElector } from '../runtime/leader-election.ts';
+import { CatalogOperator } from './catalog-operator.ts';
+
+export interface OperatorSettings {
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  registry: Registry;
+  port: number;
+  host: string;
+  leaderElect: boolean;
+  leaseNamespace: string;
+  leaseName: string;
+  identity: string;
+  concurrency: number;
+  /** Watch one namespace only; all namespaces when absent. */
+  watchNamespace?: string | undefined;
+  /** Lease timings and informer periods; tests shorten them. */
+  leaseTimings?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
+  informerTimings?: { silenceTimeoutMs?: number; relistIntervalMs?: number };
+}
+
+export interface RunningOperator {
+  catalog: CatalogOperator;
+  /** http://host:port the read API and dashboard answer on. */
+  url: string;
+  isLeader: () => boolean;
+  /** Drains the controllers, hands the Lease back and closes the HTTP server. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * Wires one replica: HTTP first (so /healthz answers while caches sync and /readyz says
+ * when they have), then the catalog's informers and controllers, and leader election so
+ * that only one replica writes.
+ */
+export async function startOperator(settings: OperatorSettings): Promise<RunningOperator> {
+  const log = settings.logger;
+  let elector: LeaderElector | undefined;
+  const isLeader = (): boolean => !settings.leaderElect || (elector?.isLeader() ?? false);
+  const catalog = new CatalogOperator({
+    kubeConfig: settings.kubeConfig,
+    logger: log,
+    registry: settings.registry,
+    concurrency: settings.concurrency,
+    namespace: settings.watchNamespace,
+    isLeader,
+    ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
+  });
+
+  const app = createApp({ metrics: settings.registry, isReady: () => catalog.hasSynced(), graph: catalog.graph });
+  const server: Server = app.listen(settings.port, settings.host);
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${settings.host === '0.0.0.0' ? 'localhost' : settings.host}:${port}`;
+
+  if (settings.leaderElect) {
+    elector = new LeaderElector({
+      kubeConfig: settings.kubeConfig,
+      namespace: settings.leaseNamespace,
+      name: settings.leaseName,
+      identity: settings.identity,
+      logger: log,
+      registry: settings.registry,
+      onStartedLeading: () => {
+        log.info('became leader; reconciling the whole catalog');
+        catalog.resyncAll();
+      },
+      onStoppedLeading: () => log.warn('stopped leading; writes paused'),
+      ...settings.leaseTimings,
+    });
+    elector.start();
+  }
+  try {
+    await catalog.start();
+  } catch (error) {
+    await elector?.stop();
+    server.close();
+    throw error;
+  }
+  log.info({ url, identity: settings.identity, leaderElect: settings.leaderElect }, 'operator running');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    catalog,
+    url,
+    isLeader,
+    stop: () =>
+      (stopping ??= (async () => {
+        await catalog.stop();
+        await elector?.release();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })()),
+  };
+}
