@@ -24,6 +24,12 @@ case "$command" in
     bash tools/control-plane/build.sh >/dev/null
     exec "$node" src/cli/main.ts demo "$@"
     ;;
+  bench)
+    bash tools/control-plane/build.sh >/dev/null
+    log "compiling (the benchmark runs the operator as the image does, from dist/)"
+    "$node" node_modules/typescript/bin/tsc -p tsconfig.build.json
+    exec "$node" bench/catalog.ts "$@"
+    ;;
   test)
     start=$(date +%s)
     log "building the control plane (cached after the first run)"
@@ -43,7 +49,7 @@ case "$command" in
     exit "$status"
     ;;
   *)
-    echo "usage: tools/run.sh demo|test [args]" >&2
+    echo "usage: tools/run.sh demo|test|bench [args]" >&2
     exit 2
     ;;
 esac

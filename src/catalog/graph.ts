@@ -26,6 +26,8 @@ export class CatalogGraph {
   private cycles: Map<EntityRef, Cycle[]> | undefined;
   /** Every ref in order, for stable pagination; dropped when an entity is added or removed. */
   private sorted: EntityRef[] | undefined;
+  /** relationsOf results; an entry is dropped whenever a change lists its entity as affected. */
+  private readonly relationCache = new Map<EntityRef, Relation[]>();
 
   get size(): number {
     return this.entities.size;
@@ -69,6 +71,7 @@ export class CatalogGraph {
     } else if (!existed) {
       this.refreshCycles(affected);
     }
+    for (const r of affected) this.relationCache.delete(r);
     return affected;
   }
 
@@ -86,11 +89,25 @@ export class CatalogGraph {
     for (const source of this.incoming.get(ref)?.keys() ?? []) if (this.entities.has(source)) affected.add(source);
     this.refreshCycles(affected);
     affected.delete(ref);
+    this.relationCache.delete(ref);
+    for (const r of affected) this.relationCache.delete(r);
     return affected;
   }
 
-  /** Both directions of every relation of an entity whose other end exists, sorted and unique. */
-  relationsOf(ref: EntityRef): Relation[] {
+  /**
+   * Both directions of every relation of an entity whose other end exists, sorted and unique.
+   * Cached: the returned array is shared and must not be modified.
+   */
+  relationsOf(ref: EntityRef): readonly Relation[] {
+    let relations = this.relationCache.get(ref);
+    if (!relations) {
+      relations = this.computeRelations(ref);
+      if (this.entities.has(ref)) this.relationCache.set(ref, relations);
+    }
+    return relations;
+  }
+
+  private computeRelations(ref: EntityRef): Relation[] {
     const seen = new Set<string>();
     const relations: Relation[] = [];
     const push = (type: string, target: EntityRef): void => {

@@ -82,7 +82,7 @@ export function listEntities(graph: CatalogGraph, filter: EntityFilter, limit: n
 /** One entity with every relation (uncapped) and its dangling references. */
 export interface EntityDetail {
   entity: Entity;
-  relations: Relation[];
+  relations: readonly Relation[];
   dangling: DanglingReference[];
 }
 
@@ -97,27 +97,43 @@ export interface GraphEdge {
   target: EntityRef;
 }
 
-/** Entities reachable from `root` within `depth` hops over the given relation types (all when empty). */
-export function neighbourhood(graph: CatalogGraph, root: EntityRef, depth: number, types: ReadonlySet<string>): { nodes: Entity[]; edges: GraphEdge[] } {
+/**
+ * Entities reachable from `root` within `depth` hops over the given relation types (all when
+ * empty), breadth first, at most `maxNodes` of them: a few hops from a busy team reach most
+ * of a big catalog, and no one reads a picture of ten thousand boxes. `truncated` says when
+ * the limit cut the walk short; edges are kept only between returned nodes.
+ */
+export function neighbourhood(
+  graph: CatalogGraph,
+  root: EntityRef,
+  depth: number,
+  types: ReadonlySet<string>,
+  maxNodes = Number.POSITIVE_INFINITY,
+): { nodes: Entity[]; edges: GraphEdge[]; truncated: boolean } {
   const seen = new Set<EntityRef>([root]);
   const edges: GraphEdge[] = [];
+  let truncated = false;
   let frontier = [root];
   for (let hop = 0; hop < depth && frontier.length > 0; hop++) {
     const next: EntityRef[] = [];
     for (const source of frontier) {
       for (const r of graph.relationsOf(source)) {
         if (types.size > 0 && !types.has(r.type)) continue;
-        edges.push({ source, type: r.type, target: r.target });
         if (!seen.has(r.target)) {
+          if (seen.size >= maxNodes) {
+            truncated = true;
+            continue;
+          }
           seen.add(r.target);
           next.push(r.target);
         }
+        edges.push({ source, type: r.type, target: r.target });
       }
     }
     frontier = next;
   }
   const nodes = [...seen].map((ref) => graph.get(ref)).filter((e): e is Entity => e !== undefined);
-  return { nodes, edges };
+  return { nodes, edges, truncated };
 }
 
 /** An owned entity and how the owner comes to own it. */

@@ -8,6 +8,8 @@ import { formatRef, parseRef, refOf } from '../catalog/refs.ts';
 
 const MAX_LIMIT = 500;
 const MAX_DEPTH = 5;
+const DEFAULT_GRAPH_NODES = 200;
+const MAX_GRAPH_NODES = 2000;
 
 const optionalText = z.string().trim().min(1).max(256).optional();
 const listQuery = z.object({
@@ -26,6 +28,7 @@ const graphQuery = z.object({
     message: 'must be kind:namespace/name',
   }),
   depth: z.coerce.number().int().min(1).max(MAX_DEPTH).default(2),
+  limit: z.coerce.number().int().min(1).max(MAX_GRAPH_NODES).default(DEFAULT_GRAPH_NODES),
   relations: z
     .string()
     .optional()
@@ -114,8 +117,8 @@ export function createApiRouter({ graph }: ApiDependencies): Router {
     const root = parseRef(parsed.data.root, { defaultKind: undefined, namespace: 'default' });
     const ref = 'error' in root ? '' : formatRef(root);
     if (!graph.has(ref)) return void res.status(404).json({ error: `no entity ${ref}` });
-    const { nodes, edges } = neighbourhood(graph, ref, parsed.data.depth, new Set(parsed.data.relations));
-    res.json({ root: ref, nodes: nodes.map(summary), edges });
+    const { nodes, edges, truncated } = neighbourhood(graph, ref, parsed.data.depth, new Set(parsed.data.relations), parsed.data.limit);
+    res.json({ root: ref, nodes: nodes.map(summary), edges, truncated });
   });
 
   router.use((_req, res) => {

@@ -156,7 +156,7 @@ export class Informer<T extends KubernetesObject> {
     const watch = new ListWatch<T>(path, new SessionWatch(kubeConfig, hooks), () => this.listForSession(id), false, labelSelector);
     const observe = (change: 'upsert' | 'delete') => (object: T) => {
       if (!isCurrent()) return;
-      const event = applyWatchEvent(this.cache, change, object);
+      const event = applyWatchEvent(this.cache, change, withoutManagedFields(object));
       if (event) this.emit(event);
     };
     watch.on('add', observe('upsert'));
@@ -179,7 +179,7 @@ export class Informer<T extends KubernetesObject> {
     const session = this.session;
     // ListWatch goes on to open a watch after listing; a session replaced meanwhile must not.
     if (!this.running || session?.id !== id) throw new Error('informer session closed while listing');
-    const after = snapshotOf(list.items);
+    const after = snapshotOf(list.items.map(withoutManagedFields));
     const events = diffSnapshots(this.cache, after);
     this.cache = after;
     session.listedAt = this.lastActivity = this.clock.now();
@@ -242,6 +242,17 @@ export class Informer<T extends KubernetesObject> {
       for (const handler of this.handlers[event.type]) callSafely(() => handler(event.object), onFailure);
     }
   }
+}
+
+/**
+ * Drops metadata.managedFields in place: no Greenroom controller reads them, and with
+ * server-side apply they are often the largest part of an object, so keeping them would
+ * roughly double what every cached object costs. (The object is shared with client-node's
+ * own ListWatch cache, which is why in place.)
+ */
+function withoutManagedFields<T extends KubernetesObject>(object: T): T {
+  if (object.metadata?.managedFields) delete object.metadata.managedFields;
+  return object;
 }
 
 /** Lists by a plain GET of the collection path, so list items and watch objects share one shape. */

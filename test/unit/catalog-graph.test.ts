@@ -99,4 +99,15 @@ describe('the catalog graph', () => {
     const graph = graphOf(group('sre', {}, 'ops'), component('checkout', { owner: 'ops/sre' }, 'shop'));
     expect(graph.relationsOf('group:ops/sre')).toEqual([{ type: 'ownerOf', target: 'component:shop/checkout' }]);
   });
+
+  it('when relations were read before a change, then reading them again shows the change (no stale cache)', () => {
+    const graph = graphOf(group('team-a'), component('one'));
+    expect(graph.relationsOf('group:default/team-a')).toHaveLength(1);
+    graph.upsert(component('two'));
+    expect(graph.relationsOf('group:default/team-a')).toHaveLength(2);
+    graph.remove('component:default/one');
+    expect(graph.relationsOf('group:default/team-a')).toEqual([{ type: 'ownerOf', target: 'component:default/two' }]);
+    graph.upsert(component('two', { owner: 'team-b' }));
+    expect(graph.relationsOf('group:default/team-a')).toEqual([]);
+  });
 });

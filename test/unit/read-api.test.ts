@@ -126,3 +126,25 @@ describe('the read API', () => {
     expect(res.body.error).toMatch(/only Groups and Users own/);
   });
 });
+
+describe('the graph query limit', () => {
+  it('when more nodes are reachable than the limit, then the walk stops there and says it was truncated', async () => {
+    const base = await start();
+    const { body } = await get(base, '/api/v1/graph?root=group:default/engineering&depth=5&limit=3');
+    expect(body.nodes).toHaveLength(3);
+    expect(body.truncated).toBe(true);
+    const refs = new Set(body.nodes.map((n: { ref: string }) => n.ref));
+    expect(body.edges.every((e: { source: string; target: string }) => refs.has(e.source) && refs.has(e.target))).toBe(true);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('when read, then it describes every read API route', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { parse } = await import('yaml');
+    const doc = parse(await readFile(new URL('../../docs/api/openapi.yaml', import.meta.url), 'utf8')) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/entities', '/api/v1/entities/{kind}/{namespace}/{name}', '/api/v1/entities/{kind}/{namespace}/{name}/ownership', '/api/v1/graph']),
+    );
+  });
+});

@@ -11,7 +11,7 @@ export const MAX_RELATIONS_PER_TYPE = 100;
 
 /** What the graph knows about one entity: the input of {@link decideStatus}. */
 export interface ResolvedView {
-  relations: Relation[];
+  relations: readonly Relation[];
   dangling: DanglingReference[];
   unparsable: UnparsableReference[];
   cycles: Cycle[];
@@ -43,7 +43,7 @@ function cyclesCondition(cycles: Cycle[]): ConditionDecision {
 }
 
 /** Caps each relation type at {@link MAX_RELATIONS_PER_TYPE}, reporting the full counts. */
-function capRelations(relations: Relation[]): Pick<EntityStatus, 'relations' | 'truncatedRelations'> {
+function capRelations(relations: readonly Relation[]): Pick<EntityStatus, 'relations' | 'truncatedRelations'> {
   const counts = new Map<string, number>();
   const kept: Relation[] = [];
   for (const r of relations) {

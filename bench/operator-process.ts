@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { startTethered } from '../src/local-cluster/tethered-process.ts';
+
+/**
+ * The operator as a separate process running the compiled JavaScript (`npm run build`, as
+ * the image does), so its memory and start-up are measured as deployed. It runs under the
+ * harness's tether, so it ends with the benchmark even if the benchmark is killed.
+ */
+export interface OperatorProcess {
+  url: string;
+  rssMiB(): number;
+  /** Sums of the named metrics over all label sets, from one scrape. */
+  metrics(...names: string[]): Promise<number[]>;
+  stop(): Promise<void>;
+}
+
+export async function startOperatorProcess(kubeconfig: string, namespace: string, port: number, concurrency: number): Promise<OperatorProcess> {
+  const main = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+  const tether = startTethered({
+    name: 'operator',
+    command: process.execPath,
+    args: [main, 'operator', '--kubeconfig', kubeconfig, '--watch-namespace', namespace, '--leader-elect', 'false', '--port', String(port), '--host', '127.0.0.1', '--concurrency', String(concurrency), '--log-level', 'warn'],
+    logFile: join(tmpdir(), `greenroom-bench-operator-${port}.log`),
+  });
+  const url = `http://127.0.0.1:${port}`;
+  // Wait until the HTTP server answers (it starts before the caches sync).
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  const pid = Number(readFileSync(`/proc/${tether.pid}/task/${tether.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+  return {
+    url,
+    rssMiB() {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+    },
+    async metrics(...names: string[]) {
+      const lines = (await (await fetch(`${url}/metrics`)).text()).split('\n');
+      return names.map((name) =>
+        lines.filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `)).reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0),
+      );
+    },
+    stop: () => tether.stop(),
+  };
+}
