@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { eventually } from '../support/operator.ts';
 import { commandLine, descendants, waitForExit } from '../support/processes.ts';
 
 describe('greenroom demo', () => {
@@ -26,6 +27,16 @@ describe('greenroom demo', () => {
 
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
+
+    // The sample catalog is applied and resolved: every entity has a Ready verdict, and the
+    // one deliberately dangling reference shows as such.
+    const entities = await eventually('the sample catalog to resolve', async () => {
+      const res = await fetch(`${url}/api/v1/entities?namespace=greenroom-demo&limit=500`);
+      const body = (await res.json()) as { total: number; items: { name: string; ready: string }[] };
+      return body.total > 25 && body.items.every((i) => i.ready !== 'Unknown') ? body.items : undefined;
+    });
+    const notReady = entities.filter((i) => i.ready !== 'True').map((i) => i.name);
+    expect(notReady).toEqual(['search-indexer']);
 
     const exitCode = new Promise((resolve) => demo.once('exit', resolve));
     demo.kill('SIGINT');
