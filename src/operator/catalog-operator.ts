@@ -6,6 +6,7 @@ import { CatalogGraph } from '../catalog/graph.ts';
 import { splitRef, type EntityRef } from '../catalog/refs.ts';
 import { CatalogReconciler } from '../controllers/catalog/reconcile.ts';
 import { RawKubeClient } from '../kube/raw-client.ts';
+import { eventRecorder } from '../kube/events.ts';
 import { applyStatus } from '../kube/status-writer.ts';
 import type { Logger } from '../observability/logger.ts';
 import { Informer } from '../runtime/informer.ts';
@@ -49,7 +50,10 @@ export class CatalogOperator {
     this.log = options.logger.child({ component: 'catalog' });
     const client = new RawKubeClient(options.kubeConfig);
     const kinds = new Map(CATALOG_KINDS.map((k) => [k.kind, k]));
+    const record = eventRecorder(client, (error) => this.log.warn({ err: error }, 'could not record an event'));
     this.reconciler = new CatalogReconciler({
+      recordEvent: (entity, event) =>
+        record({ apiVersion: API_VERSION, kind: entity.kind, namespace: entity.namespace, name: entity.name, uid: entity.uid }, event),
       graph: this.graph,
       now: options.now ?? (() => new Date()),
       log: this.log,

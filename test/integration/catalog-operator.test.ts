@@ -29,6 +29,11 @@ describe('the catalog operator on a real control plane', () => {
     await apply(namespace, service('checkout', { owner: 'ghosts' }));
     const status = await ready('components', 'checkout', 'False', 'DanglingReference');
     expect(condition(status, 'ReferencesResolved')?.message).toBe(`spec.owner: group:${namespace}/ghosts does not exist`);
+    const events = await eventually('a Warning event on the component', async () => {
+      const out = await kubectl(['events', '-n', namespace, '--for', 'component/checkout', '--types', 'Warning']);
+      return out.includes('DanglingReference') ? out : undefined;
+    });
+    expect(events).toMatch(/does not exist/);
   });
 
   it('when the missing owner is created later, then the reference resolves without a restart and both ends show it', async () => {

@@ -3,15 +3,21 @@ import type { Entity } from '../../catalog/entity.ts';
 import { kindOf } from '../../catalog/entity.ts';
 import type { CatalogGraph } from '../../catalog/graph.ts';
 import type { EntityRef } from '../../catalog/refs.ts';
+import type { EventRecord } from '../../kube/events.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { decideStatus, statusUpToDate, type ResolvedView } from './decide.ts';
+import { readinessEvent } from './events.ts';
 
 /** Writes one entity's status; the I/O edge of the reconciler. */
 export type StatusSink = (entity: Entity, status: EntityStatus) => Promise<'written' | 'gone'>;
 
+/** Records an Event about an entity; best effort, never throws. */
+export type EventSink = (entity: Entity, event: EventRecord) => Promise<void>;
+
 export interface ReconcilerDependencies {
   graph: CatalogGraph;
   writeStatus: StatusSink;
+  recordEvent?: EventSink;
   now: () => Date;
   log: Logger;
 }
@@ -60,6 +66,8 @@ export class CatalogReconciler {
       return 'gone';
     }
     this.lastWritten.set(ref, { seenVersion: entity.resourceVersion, status: desired });
+    const event = readinessEvent(current, desired);
+    if (event && this.deps.recordEvent) await this.deps.recordEvent(entity, event);
     const ready = desired.conditions?.find((c) => c.type === 'Ready');
     log.info({ ready: ready?.status, reason: ready?.reason, relations: desired.relations?.length ?? 0 }, 'status written');
     return 'written';
