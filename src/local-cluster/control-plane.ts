@@ -36,7 +36,16 @@ export interface ControlPlane {
   /** Temporary directory holding certificates, logs and etcd's data. */
   dir: string;
   binaries: Binaries;
+  /** The running components, etcd first; a restarted component replaces its entry. */
   processes: readonly TetheredProcess[];
+  /**
+   * Stops kube-apiserver (SIGTERM, as a rolling upgrade would) and starts it again with the
+   * same flags, port and certificates, resolving once /readyz answers. etcd keeps its data
+   * and kube-controller-manager keeps running, so clients see the connection drop and come
+   * back; the kubeconfig stays valid. If it does not come back, the whole control plane is
+   * stopped and the error carries kube-apiserver's log tail.
+   */
+  restartApiServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -121,8 +130,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       if (!options.keepDir) await rm(dir, { recursive: true, force: true });
     })());
 
+  // A restarted component appends to the same log, so one file tells its whole story.
+  const launch = (name: string, command: string, args: string[]): TetheredProcess =>
+    startTethered({ name, command, args, logFile: join(logs, `${name}.log`) });
   const start = (name: string, command: string, args: string[]): TetheredProcess => {
-    const child = startTethered({ name, command, args, logFile: join(logs, `${name}.log`) });
+    const child = launch(name, command, args);
     processes.push(child);
     return child;
   };
@@ -157,7 +169,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     }).catch((error) => failWithLog('etcd', error));
 
     const server = `https://127.0.0.1:${apiPort}`;
-    const apiserver = start('kube-apiserver', binaries.kubeApiserver, [
+    const apiserverArgs = [
       `--etcd-servers=${etcdUrl}`,
       `--cert-dir=${pki}`,
       `--tls-cert-file=${certs.servingCert}`,
@@ -172,15 +184,21 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       '--service-cluster-ip-range=10.0.0.0/24',
       '--allow-privileged=true',
       '--disable-admission-plugins=ServiceAccount',
+      // On SIGTERM, end open watches within 2 s: otherwise shutdown waits up to a minute
+      // for them, and every stop or restart with a client watching would take that long.
+      '--shutdown-watch-termination-grace-period=2s',
       '--v=1',
-    ]);
-    log(`kube-apiserver starting on ${server}`);
+    ];
     const tls: ClientTls = { ca: certs.caCert, cert: certs.adminCert, key: certs.adminKey };
-    await waitFor(async () => (await get(`${server}/readyz`, tls)).status === 200, {
-      what: 'kube-apiserver',
-      timeoutMs: 90_000,
-      stillRunning: apiserver.running,
-    }).catch((error) => failWithLog('kube-apiserver', error));
+    const apiserverReady = (apiserver: TetheredProcess): Promise<void> =>
+      waitFor(async () => (await get(`${server}/readyz`, tls)).status === 200, {
+        what: 'kube-apiserver',
+        timeoutMs: 90_000,
+        stillRunning: apiserver.running,
+      }).catch((error) => failWithLog('kube-apiserver', error));
+    const apiserver = start('kube-apiserver', binaries.kubeApiserver, apiserverArgs);
+    log(`kube-apiserver starting on ${server}`);
+    await apiserverReady(apiserver);
 
     const kubeconfigPath = join(dir, 'kubeconfig');
     await writeFile(kubeconfigPath, kubeconfig(server, certs), { mode: 0o600 });
@@ -204,7 +222,20 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       failWithLog(controllerManager.running() ? 'kube-apiserver' : 'kube-controller-manager', error),
     );
     log(`control plane ready; KUBECONFIG=${kubeconfigPath}`);
-    return { server, kubeconfigPath, dir, binaries, processes, stop };
+
+    let restarting: Promise<void> | undefined;
+    const restartApiServer = (): Promise<void> =>
+      (restarting ??= (async () => {
+        const index = processes.findIndex((p) => p.name === 'kube-apiserver');
+        await processes[index]?.stop();
+        // stop() may have begun meanwhile; it only stops what it found, so start nothing new.
+        if (stopped) throw new Error('the control plane was stopped while kube-apiserver restarted');
+        log(`kube-apiserver restarting on ${server}`);
+        const restarted = launch('kube-apiserver', binaries.kubeApiserver, apiserverArgs);
+        processes[index] = restarted;
+        await apiserverReady(restarted);
+      })().finally(() => (restarting = undefined)));
+    return { server, kubeconfigPath, dir, binaries, processes, restartApiServer, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -36,8 +36,15 @@ export interface TetheredProcess {
   readonly exited: Promise<number | string>;
   /** True until the process has exited. */
   running(): boolean;
-  /** SIGTERM, then SIGKILL to the whole group after `graceMs`. Resolves when it has exited. */
+  /**
+   * SIGTERM, then SIGKILL to the whole group after `graceMs`. Resolves when it has exited.
+   * The command may see SIGTERM twice (directly and from the tether); see `terminate`.
+   */
   stop(graceMs?: number): Promise<void>;
+  /** Exactly one SIGTERM to the command (passed on by the tether), as a kubelet sends it; see `exited`. */
+  terminate(): void;
+  /** Sends `signal` to the whole group at once, e.g. SIGKILL to play a crash; see `exited`. */
+  kill(signal: NodeJS.Signals): void;
 }
 
 export interface StartOptions {
@@ -77,19 +84,24 @@ export function startTethered(options: StartOptions): TetheredProcess {
     });
   });
 
-  const signalGroup = (signal: NodeJS.Signals): void => {
+  const signal = (target: number, name: NodeJS.Signals): void => {
     try {
-      process.kill(-pid, signal);
+      process.kill(target, name);
     } catch {
-      // ESRCH: the group is already gone, which is what we want.
+      // ESRCH: the process or group is already gone, which is what we want.
     }
   };
+  const signalGroup = (name: NodeJS.Signals): void => signal(-pid, name);
 
   return {
     name: options.name,
     pid,
     exited,
     running: () => alive,
+    // Only the tether: its trap passes SIGTERM on once. A second SIGTERM ends a Node process
+    // that handled the first with process.once() in the middle of its graceful shutdown.
+    terminate: () => signal(pid, 'SIGTERM'),
+    kill: signalGroup,
     async stop(graceMs = 10_000) {
       if (!alive) return;
       signalGroup('SIGTERM');

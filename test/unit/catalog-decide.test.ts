@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MAX_RELATIONS_PER_TYPE, decideStatus, statusUpToDate, type ResolvedView } from '../../src/controllers/catalog/decide.ts';
+import { MAX_MESSAGE_LENGTH, MAX_RELATIONS_PER_TYPE, decideStatus, statusUpToDate, type ResolvedView } from '../../src/controllers/catalog/decide.ts';
 import { component } from '../fixtures/entities.ts';
 
 const now = new Date('2026-11-24T10:00:00.000Z');
@@ -57,5 +57,24 @@ describe('deciding an entity status', () => {
     const next = decideStatus(entity, clean, now);
     expect(next.observedGeneration).toBe(entity.generation);
     expect(statusUpToDate(entity.status, next)).toBe(false);
+  });
+
+  it('when a Component names a thousand missing targets, then the message names the first ones and ends with "… and N more" within the limit', () => {
+    const dangling = Array.from({ length: 1000 }, (_, i) => ({ path: `spec.dependsOn[${i}]`, target: `component:default/missing-${String(i).padStart(4, '0')}` }));
+    const status = decideStatus(component('c'), { ...clean, relations: [], dangling }, now);
+    const message = condition(status, 'ReferencesResolved')?.message ?? '';
+    expect(message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+    expect(message).toMatch(/^spec\.dependsOn\[0\]: component:default\/missing-0000 does not exist; /);
+    const shown = message.split('; ').filter((part) => part.endsWith('does not exist')).length;
+    expect(message.endsWith(`; … and ${1000 - shown} more`)).toBe(true);
+    expect(condition(status, 'Ready')?.message).toBe(message);
+  });
+
+  it('when a few targets are missing, then the message lists every one without a count', () => {
+    const dangling = ['a', 'b', 'c'].map((name, i) => ({ path: `spec.dependsOn[${i}]`, target: `component:default/${name}` }));
+    const message = condition(decideStatus(component('c'), { ...clean, relations: [], dangling }, now), 'ReferencesResolved')?.message;
+    expect(message).toBe(
+      'spec.dependsOn[0]: component:default/a does not exist; spec.dependsOn[1]: component:default/b does not exist; spec.dependsOn[2]: component:default/c does not exist',
+    );
   });
 });

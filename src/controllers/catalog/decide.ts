@@ -9,6 +9,13 @@ import { CONDITION, REASON } from './reasons.ts';
 /** Relations of one type listed in status before the list is capped (the read API has all). */
 export const MAX_RELATIONS_PER_TYPE = 100;
 
+/**
+ * Longest condition message written. metav1.Condition allows 32768 characters and the
+ * apiserver rejects the whole status write beyond that; a few kilobytes already name dozens
+ * of targets, and `kubectl describe` stays readable. The read API lists every one.
+ */
+export const MAX_MESSAGE_LENGTH = 4096;
+
 /** What the graph knows about one entity: the input of {@link decideStatus}. */
 export interface ResolvedView {
   relations: readonly Relation[];
@@ -20,13 +27,36 @@ export interface ResolvedView {
 const CYCLE_REASON = { dependsOn: REASON.DependencyCycle, parent: REASON.ParentCycle, partOf: REASON.PartOfCycle } as const;
 const CYCLE_WORDS = { dependsOn: 'dependsOn loop', parent: 'parent/children loop', partOf: 'partOf loop' } as const;
 
+/**
+ * Joins problems with "; " up to {@link MAX_MESSAGE_LENGTH}, ending with "… and N more" when
+ * some had to be left out, so that one entity with a thousand bad references still gets a
+ * status (its write would otherwise be rejected and retried forever).
+ */
+function listProblems(problems: readonly string[]): string {
+  const all = problems.join('; ');
+  if (all.length <= MAX_MESSAGE_LENGTH) return all;
+  // Room for the longest possible tail, so that whatever N is, the total fits.
+  const budget = MAX_MESSAGE_LENGTH - `; … and ${problems.length} more`.length;
+  let message = '';
+  let shown = 0;
+  for (const problem of problems) {
+    const next = shown === 0 ? problem : `${message}; ${problem}`;
+    if (next.length > budget) break;
+    message = next;
+    shown++;
+  }
+  // A single problem longer than the budget is cut rather than dropped, so the message still says what is wrong.
+  if (shown === 0) return `${(problems[0] ?? '').slice(0, budget - 1)}… and ${problems.length - 1} more`;
+  return `${message}; … and ${problems.length - shown} more`;
+}
+
 function referencesCondition(view: ResolvedView): ConditionDecision {
   if (view.unparsable.length > 0) {
-    const message = view.unparsable.map((u) => `${u.path}: ${u.error}`).join('; ');
+    const message = listProblems(view.unparsable.map((u) => `${u.path}: ${u.error}`));
     return { type: CONDITION.ReferencesResolved, status: 'False', reason: REASON.InvalidReference, message };
   }
   if (view.dangling.length > 0) {
-    const message = view.dangling.map((d) => `${d.path}: ${d.target} does not exist`).join('; ');
+    const message = listProblems(view.dangling.map((d) => `${d.path}: ${d.target} does not exist`));
     return { type: CONDITION.ReferencesResolved, status: 'False', reason: REASON.DanglingReference, message };
   }
   return { type: CONDITION.ReferencesResolved, status: 'True', reason: REASON.AllReferencesResolved, message: 'Every reference names an existing entity.' };
@@ -39,7 +69,7 @@ function cyclesCondition(cycles: Cycle[]): ConditionDecision {
     const shown = c.members.slice(0, 10).join(', ');
     return `${CYCLE_WORDS[c.family]} among ${shown}${c.members.length > 10 ? ` and ${c.members.length - 10} more` : ''}`;
   };
-  return { type: CONDITION.Acyclic, status: 'False', reason: CYCLE_REASON[first.family], message: cycles.map(describe).join('; ') };
+  return { type: CONDITION.Acyclic, status: 'False', reason: CYCLE_REASON[first.family], message: listProblems(cycles.map(describe)) };
 }
 
 /** Caps each relation type at {@link MAX_RELATIONS_PER_TYPE}, reporting the full counts. */
