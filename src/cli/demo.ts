@@ -59,8 +59,9 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
       await cluster.stop();
       log.info('demo stopped');
     })());
-  process.once('SIGINT', () => void shutdown('SIGINT').finally(() => process.exit(0)));
-  process.once('SIGTERM', () => void shutdown('SIGTERM').finally(() => process.exit(0)));
+  // shutdown() runs once; repeated signals (Ctrl-C twice) wait for the same clean stop.
+  process.on('SIGINT', () => void shutdown('SIGINT').finally(() => process.exit(0)));
+  process.on('SIGTERM', () => void shutdown('SIGTERM').finally(() => process.exit(0)));
 
   try {
     const root = projectRoot();

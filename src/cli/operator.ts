@@ -16,7 +16,12 @@ export async function runOperator(argv: string[]): Promise<void> {
     logger: log,
     registry: createMetricsRegistry(),
   });
+  // A second signal (Ctrl-C twice, a supervisor signalling the whole group) must not end
+  // the process before the Lease is released: keep the handlers and ignore repeats.
+  let shuttingDown = false;
   const shutdown = (signal: string): void => {
+    if (shuttingDown) return void log.info({ signal }, 'already shutting down');
+    shuttingDown = true;
     log.info({ signal }, 'shutting down');
     running.stop().then(
       () => process.exit(0),
@@ -26,6 +31,6 @@ export async function runOperator(argv: string[]): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
