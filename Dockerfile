@@ -27,6 +27,9 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=production-deps /app/node_modules ./node_modules
 COPY --from=build /src/dist/src ./dist/src
+# Views and static files of the dashboard are read at run time from src/http.
+COPY src/http/views ./src/http/views
+COPY src/http/static ./src/http/static
 COPY package.json ./
 COPY crds ./crds
 USER 65532:65532

@@ -16,6 +16,8 @@ export interface Entity {
   annotations: Record<string, string>;
   spec: Record<string, unknown>;
   status: EntityStatus | undefined;
+  /** When its spec last changed as far as this process knows (creation time at first sight). */
+  changedAt?: string | undefined;
 }
 
 /** The shape of a catalog custom resource as it comes from the apiserver. */
@@ -55,7 +57,17 @@ export function toEntity(object: CatalogObject): Entity | undefined {
     annotations: meta.annotations ?? {},
     spec: object.spec ?? {},
     status: object.status,
+    changedAt: created instanceof Date ? created.toISOString() : created,
   };
+}
+
+/**
+ * Carries "last changed" across updates: a new generation (a spec change) is stamped `now`;
+ * a status-only update keeps the previous time.
+ */
+export function withChangedAt(next: Entity, previous: Entity | undefined, now: Date): Entity {
+  if (!previous) return next;
+  return { ...next, changedAt: previous.generation !== next.generation ? now.toISOString() : previous.changedAt };
 }
 
 /** The kind definition of an entity (always found: entities are built from known kinds). */

@@ -2,22 +2,52 @@ import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { CatalogGraph } from '../catalog/graph.ts';
 import { createApiRouter } from './api.ts';
+import { createUiRouter } from './ui/router.ts';
 
 export interface AppDependencies {
   metrics: Registry;
   /** Ready once the informer caches have synced and the graph is complete. */
   isReady: () => boolean;
-  /** The in-memory catalog the read API answers from. */
+  /** The in-memory catalog the read API and dashboard answer from. */
   graph: CatalogGraph;
 }
 
 /**
- * The HTTP surface of one replica: health, metrics and (in later steps) the read API and
- * dashboard, all served from memory. Built apart from `listen` so tests run it on port 0.
+ * No inline script or style, nothing from other origins: a value from a custom resource
+ * that slipped past escaping still could not run. Images may be data: URIs (none today).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * The HTTP surface of one replica: health, metrics, the read API and the dashboard, all
+ * served from memory and all read-only. Built apart from `listen` so tests run it on port 0.
  */
 export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.set({
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'same-origin',
+      'X-Frame-Options': 'DENY',
+    });
+    next();
+  });
+  // Read-only: anything but GET/HEAD is refused before it reaches a route.
+  app.use((req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    res.status(405).set('Allow', 'GET, HEAD').json({ error: 'Greenroom is read-only over HTTP; change the catalog with kubectl or GitOps' });
+  });
   app.get('/healthz', (_req, res) => {
     res.type('text/plain').send('ok');
   });
@@ -29,17 +59,6 @@ export function createApp(deps: AppDependencies): Express {
     res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
   });
   app.use('/api/v1', createApiRouter({ graph: deps.graph }));
-  app.get('/', (_req, res) => {
-    res
-      .type('html')
-      .send(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Greenroom</title></head>' +
-          '<body><h1>Greenroom</h1><p>The catalog and dashboard arrive with the next releases; ' +
-          'this replica is up (<a href="/healthz">/healthz</a>, <a href="/metrics">/metrics</a>).</p></body></html>',
-      );
-  });
-  app.use((_req, res) => {
-    res.status(404).json({ error: 'not found' });
-  });
+  app.use(createUiRouter({ graph: deps.graph }));
   return app;
 }

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../paths.ts';
+
+export { projectRoot } from '../paths.ts';
 
 /** The executables a local control plane needs, by absolute path. */
 export interface Binaries {
@@ -10,21 +12,6 @@ export interface Binaries {
   kubeControllerManager: string;
   kubectl: string;
   helm: string;
-}
-
-/** Finds the repository root (the directory holding Greenroom's package.json). */
-export function projectRoot(from: string = fileURLToPath(import.meta.url)): string {
-  let dir = dirname(from);
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      const name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name;
-      if (name === 'greenroom') return dir;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no greenroom package.json above ${from}`);
-    dir = parent;
-  }
 }
 
 export function binariesIn(dir: string): Binaries {

@@ -1,7 +1,7 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { API_VERSION, CATALOG_KINDS, type CatalogKind } from '../api/v1alpha1/index.ts';
-import { toEntity, type CatalogObject } from '../catalog/entity.ts';
+import { toEntity, withChangedAt, type CatalogObject } from '../catalog/entity.ts';
 import { CatalogGraph } from '../catalog/graph.ts';
 import { splitRef, type EntityRef } from '../catalog/refs.ts';
 import { CatalogReconciler } from '../controllers/catalog/reconcile.ts';
@@ -89,7 +89,7 @@ export class CatalogOperator {
   /** Objects come from a raw list/watch: timestamps are strings, as CatalogObject says. */
   private upsert(object: KubernetesObject): void {
     const entity = toEntity(object as CatalogObject);
-    if (entity) this.enqueue(this.graph.upsert(entity));
+    if (entity) this.enqueue(this.graph.upsert(withChangedAt(entity, this.graph.get(entity.ref), new Date())));
   }
 
   private enqueue(refs: Iterable<EntityRef>): void {

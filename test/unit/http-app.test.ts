@@ -40,10 +40,31 @@ describe('the HTTP app', () => {
     expect(await res.text()).toMatch(/^process_cpu_user_seconds_total \d/m);
   });
 
-  it('when a path is unknown, then it answers 404 with a JSON error', async () => {
+  it('when an API path is unknown, then it answers 404 with a JSON error', async () => {
+    const base = await serve(true);
+    const res = await fetch(`${base}/api/v1/nope`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: string }).error).toMatch(/no such API route/);
+  });
+
+  it('when a page is unknown, then a 404 page offers the search', async () => {
     const base = await serve(true);
     const res = await fetch(`${base}/nope`);
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: 'not found' });
+    expect(await res.text()).toMatch(/Search the catalog/);
+  });
+
+  it('when anything but GET arrives, then it is refused: the dashboard never writes', async () => {
+    const base = await serve(true);
+    const res = await fetch(`${base}/api/v1/entities`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('when a page is served, then a strict Content-Security-Policy forbids inline script', async () => {
+    const base = await serve(true);
+    const csp = (await fetch(`${base}/`)).headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(csp).not.toMatch(/unsafe-inline/);
   });
 });

@@ -1,0 +1,140 @@
+import { stringify } from 'yaml';
+import { CATALOG_KINDS } from '../../api/v1alpha1/index.ts';
+import type { Entity } from '../../catalog/entity.ts';
+import type { CatalogGraph } from '../../catalog/graph.ts';
+import { entityDetail, neighbourhood, ownership, type EntityFilter } from '../../catalog/queries.ts';
+import { formatRef, parseRef, splitRef, type EntityRef } from '../../catalog/refs.ts';
+import { layoutGraph } from './graph-layout.ts';
+import { REASON_WORDS, RELATION_WORDS } from './words.ts';
+
+/** The URL of an entity's page. */
+export function entityHref(ref: EntityRef): string {
+  const { kind, namespace, name } = splitRef(ref);
+  return `/catalog/${encodeURIComponent(kind)}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+}
+
+/** What a table row or a card shows of an entity. */
+export function card(e: Entity) {
+  const ready = e.status?.conditions?.find((c) => c.type === 'Ready');
+  const owner = typeof e.spec.owner === 'string' ? parseRef(e.spec.owner, { defaultKind: 'Group', namespace: e.namespace }) : undefined;
+  const ownerRef = owner && !('error' in owner) ? formatRef(owner) : undefined;
+  return {
+    ref: e.ref,
+    href: entityHref(e.ref),
+    kind: e.kind,
+    name: e.name,
+    namespace: e.namespace,
+    title: typeof e.spec.title === 'string' && e.spec.title ? e.spec.title : e.name,
+    description: typeof e.spec.description === 'string' ? e.spec.description : '',
+    type: typeof e.spec.type === 'string' ? e.spec.type : '',
+    lifecycle: typeof e.spec.lifecycle === 'string' ? e.spec.lifecycle : '',
+    tags: Array.isArray(e.spec.tags) ? (e.spec.tags as string[]) : [],
+    owner: ownerRef ? { ref: ownerRef, name: splitRef(ownerRef).name, href: entityHref(ownerRef) } : undefined,
+    ready: ready?.status ?? 'Unknown',
+    reason: ready?.reason ?? 'Pending',
+    changedAt: e.changedAt ?? '',
+  };
+}
+
+export type Card = ReturnType<typeof card>;
+
+/** Home: counts per kind, recently changed entities, and what needs attention, by owner. */
+export function homePage(graph: CatalogGraph) {
+  const counts = new Map<string, number>(CATALOG_KINDS.map((k) => [k.kind, 0]));
+  const cards: Card[] = [];
+  for (const e of graph.all()) {
+    counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
+    cards.push(card(e));
+  }
+  const recent = [...cards].sort((a, b) => (a.changedAt < b.changedAt ? 1 : a.changedAt > b.changedAt ? -1 : a.ref < b.ref ? -1 : 1)).slice(0, 8);
+  const attention = new Map<string, { owner: Card['owner'] | undefined; items: (Card & { words: string; message: string })[] }>();
+  for (const c of cards) {
+    if (c.ready !== 'False') continue;
+    const entity = graph.get(c.ref)!;
+    const message = entity.status?.conditions?.find((x) => x.type === 'Ready')?.message ?? '';
+    const key = c.owner?.ref ?? '(no owner)';
+    const group = attention.get(key) ?? { owner: c.owner, items: [] };
+    group.items.push({ ...c, words: REASON_WORDS[c.reason] ?? c.reason, message });
+    attention.set(key, group);
+  }
+  return {
+    total: cards.length,
+    counts: CATALOG_KINDS.map((k) => ({ kind: k.kind, plural: k.plural, count: counts.get(k.kind) ?? 0, href: `/catalog?kind=${k.kind.toLowerCase()}` })),
+    recent,
+    attention: [...attention.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => g),
+  };
+}
+
+export const SORT_COLUMNS = ['name', 'kind', 'type', 'owner', 'lifecycle', 'ready'] as const;
+export type SortColumn = (typeof SORT_COLUMNS)[number];
+
+export interface CatalogQuery extends EntityFilter {
+  sort: SortColumn;
+  dir: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+}
+
+/** The catalog table: filtered, sorted and paginated; the query itself lives in the URL. */
+export function catalogPage(graph: CatalogGraph, query: CatalogQuery, matches: (e: Entity) => boolean) {
+  const rows: Card[] = [];
+  const facets = { types: new Set<string>(), lifecycles: new Set<string>(), tags: new Set<string>(), owners: new Set<string>() };
+  for (const e of graph.all()) {
+    const c = card(e);
+    if (c.type) facets.types.add(c.type);
+    if (c.lifecycle) facets.lifecycles.add(c.lifecycle);
+    for (const t of c.tags) facets.tags.add(t);
+    if (c.owner) facets.owners.add(c.owner.name);
+    if (matches(e)) rows.push(c);
+  }
+  const value = (c: Card): string => (query.sort === 'owner' ? (c.owner?.name ?? '') : query.sort === 'name' ? c.title.toLowerCase() : String(c[query.sort]));
+  rows.sort((a, b) => {
+    const order = value(a).localeCompare(value(b)) || a.ref.localeCompare(b.ref);
+    return query.dir === 'asc' ? order : -order;
+  });
+  const pages = Math.max(1, Math.ceil(rows.length / query.pageSize));
+  const page = Math.min(query.page, pages);
+  const sorted = (set: Set<string>) => [...set].sort();
+  return {
+    total: rows.length,
+    page,
+    pages,
+    rows: rows.slice((page - 1) * query.pageSize, page * query.pageSize),
+    facets: { kinds: CATALOG_KINDS.map((k) => k.kind.toLowerCase()), types: sorted(facets.types), lifecycles: sorted(facets.lifecycles), tags: sorted(facets.tags), owners: sorted(facets.owners) },
+  };
+}
+
+/** One entity: what it is, how it relates, how it is doing, its YAML and its neighbourhood. */
+export function entityPage(graph: CatalogGraph, ref: EntityRef, depth: number) {
+  const detail = entityDetail(graph, ref);
+  if (!detail) return undefined;
+  const { entity } = detail;
+  const groups = new Map<string, Card[]>();
+  for (const r of detail.relations) {
+    const target = graph.get(r.target);
+    if (!target) continue;
+    groups.set(r.type, [...(groups.get(r.type) ?? []), card(target)]);
+  }
+  const around = neighbourhood(graph, ref, depth, new Set(), 60);
+  const links = Array.isArray(entity.spec.links) ? (entity.spec.links as { url: string; title?: string }[]) : [];
+  const owned = entity.kind === 'Group' || entity.kind === 'User' ? ownership(graph, ref).map((o) => ({ ...card(o.entity), via: o.via === 'direct' ? undefined : { ref: o.via, name: splitRef(o.via).name, href: entityHref(o.via) } })) : undefined;
+  return {
+    entity: card(entity),
+    links: links.map((l) => ({ url: /^https?:\/\//i.test(l.url) ? l.url : undefined, text: l.title ?? l.url })),
+    profile: (entity.spec.profile ?? {}) as { displayName?: string; email?: string },
+    relations: [...groups.entries()].map(([type, items]) => ({ type, heading: RELATION_WORDS[type] ?? type, items })),
+    dangling: detail.dangling,
+    conditions: (entity.status?.conditions ?? []).map((c) => ({ ...c, words: REASON_WORDS[c.reason] ?? '' })),
+    owned,
+    depth,
+    graph: layoutGraph(ref, around.nodes, around.edges, (e) => entityHref(e.ref)),
+    graphTruncated: around.truncated,
+    yaml: stringify({
+      apiVersion: 'greenroom.dev/v1alpha1',
+      kind: entity.kind,
+      metadata: { name: entity.name, namespace: entity.namespace, labels: entity.labels, annotations: entity.annotations },
+      spec: entity.spec,
+      status: entity.status ?? {},
+    }),
+  };
+}

@@ -1,0 +1,99 @@
+import { join } from 'node:path';
+import express, { Router, type Response } from 'express';
+import nunjucks from 'nunjucks';
+import { z } from 'zod';
+import type { CatalogGraph } from '../../catalog/graph.ts';
+import { listEntities } from '../../catalog/queries.ts';
+import { refOf } from '../../catalog/refs.ts';
+import { projectRoot } from '../../paths.ts';
+import { SORT_COLUMNS, catalogPage, entityPage, homePage } from './pages.ts';
+
+const PAGE_SIZE = 25;
+
+const text = z.string().trim().max(256).optional().transform((v) => v || undefined);
+const catalogQuery = z.object({
+  kind: text,
+  type: text,
+  owner: text,
+  lifecycle: text,
+  tag: text,
+  q: text,
+  sort: z.enum(SORT_COLUMNS).catch('name'),
+  dir: z.enum(['asc', 'desc']).catch('asc'),
+  page: z.coerce.number().int().min(1).catch(1),
+});
+
+/** Views and static files ship beside the code: src/http/{views,static} in the repo and the image. */
+function viewsEnvironment(): nunjucks.Environment {
+  // autoescape: every value from a custom resource is escaped unless a template says otherwise (none does).
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(join(projectRoot(), 'src', 'http', 'views')), { autoescape: true, throwOnUndefined: false });
+  env.addFilter('ago', (iso: string) => {
+    const ms = Date.now() - Date.parse(iso);
+    if (!Number.isFinite(ms)) return '';
+    const minutes = Math.round(ms / 60_000);
+    if (minutes < 1) return 'just now';
+    if (minutes < 60) return `${minutes} min ago`;
+    const hours = Math.round(minutes / 60);
+    return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
+  });
+  return env;
+}
+
+export interface UiDependencies {
+  graph: CatalogGraph;
+}
+
+/**
+ * The dashboard: server-rendered pages over the in-memory graph, usable without JavaScript.
+ * Read-only — no route here writes to the cluster.
+ */
+export function createUiRouter({ graph }: UiDependencies): Router {
+  const env = viewsEnvironment();
+  const router = Router();
+  const render = (res: Response, view: string, context: object, status = 200): void => {
+    res.status(status).type('html').send(env.render(view, context));
+  };
+
+  router.use('/static', express.static(join(projectRoot(), 'src', 'http', 'static'), { maxAge: '1h', index: false }));
+
+  // Browsers ask for /favicon.ico whatever the page says.
+  router.get('/favicon.ico', (_req, res) => res.redirect(301, '/static/favicon.svg'));
+
+  router.get('/', (_req, res) => render(res, 'home.njk', { page: 'home', home: homePage(graph) }));
+
+  router.get('/catalog', (req, res) => {
+    const q = catalogQuery.parse(req.query);
+    const filter = { kind: q.kind, type: q.type, owner: q.owner, lifecycle: q.lifecycle, tag: q.tag, text: q.q };
+    // The read API's filter decides what matches, so the table and the API never disagree.
+    const matching = new Set(listEntities(graph, filter, Number.MAX_SAFE_INTEGER).items.map((e) => e.ref));
+    const table = catalogPage(graph, { ...filter, sort: q.sort, dir: q.dir, page: q.page, pageSize: PAGE_SIZE }, (e) => matching.has(e.ref));
+    const params = (changes: Record<string, string | number | undefined>): string => {
+      const merged: Record<string, string | number | undefined> = { kind: q.kind, type: q.type, owner: q.owner, lifecycle: q.lifecycle, tag: q.tag, q: q.q, sort: q.sort, dir: q.dir, page: q.page, ...changes };
+      const search = new URLSearchParams();
+      for (const [k, v] of Object.entries(merged)) if (v !== undefined && v !== '' && !(k === 'page' && v === 1) && !(k === 'sort' && v === 'name') && !(k === 'dir' && v === 'asc')) search.set(k, String(v));
+      const s = search.toString();
+      return s ? `/catalog?${s}` : '/catalog';
+    };
+    const sortLinks = Object.fromEntries(SORT_COLUMNS.map((c) => [c, params({ sort: c, dir: q.sort === c && q.dir === 'asc' ? 'desc' : 'asc', page: 1 })]));
+    render(res, 'catalog.njk', {
+      page: 'catalog',
+      query: q,
+      table,
+      sortLinks,
+      prev: table.page > 1 ? params({ page: table.page - 1 }) : undefined,
+      next: table.page < table.pages ? params({ page: table.page + 1 }) : undefined,
+      filtered: Boolean(q.kind || q.type || q.owner || q.lifecycle || q.tag || q.q),
+    });
+  });
+
+  router.get('/catalog/:kind/:namespace/:name', (req, res) => {
+    const { kind, namespace, name } = req.params;
+    const depth = z.coerce.number().int().min(1).max(3).catch(1).parse(req.query.depth);
+    const model = entityPage(graph, refOf(kind, namespace, name), depth);
+    if (!model) return render(res, 'not-found.njk', { page: 'catalog', missing: `${kind} ${namespace}/${name}`, q: name }, 404);
+    render(res, 'entity.njk', { page: 'catalog', ...model });
+  });
+
+  router.use((req, res) => render(res, 'not-found.njk', { page: '', missing: req.path }, 404));
+  return router;
+}

@@ -1,0 +1,26 @@
+import { afterAll } from '@jest/globals';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+/** Screenshots land here as test artifacts (CI keeps test-results/). */
+export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+
+/**
+ * Debian's Chromium driven by playwright-core (no browser download), with the flags this
+ * machine needs: no sandbox as root, no GPU, and no background calls to Google's hosts.
+ */
+export function browsers(): () => Promise<Browser> {
+  let browser: Browser | undefined;
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    browser ??= await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    return browser;
+  };
+}
