@@ -31,8 +31,8 @@ beforeAll(async () => {
   }, 60_000);
 });
 
-async function newPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await (await browser()).newPage({ viewport: { width: 1280, height: 900 } });
+async function newPage(width = 1280): Promise<{ page: Page; errors: string[] }> {
+  const page = await (await browser()).newPage({ viewport: { width, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
@@ -133,6 +133,27 @@ describe('the dashboard in Chromium', () => {
     await page.goto(`${base}/catalog/component/${namespace}/web-storefront`);
     expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.documentElement.dataset.theme)).toBe(theme);
     await page.screenshot({ path: `${SCREENSHOTS}entity-${theme}.png`, fullPage: true });
+  });
+
+  it('when the window is half a laptop screen wide, then pages fit without sideways scrolling', async () => {
+    const { page } = await newPage(683);
+    for (const [name, path] of [['home', '/'], ['catalog', '/catalog'], ['entity', `/catalog/component/${namespace}/checkout-service`]]) {
+      await page.goto(base + path);
+      const overflow = await page.evaluate(() => {
+        const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+        return d.scrollWidth - d.clientWidth;
+      });
+      expect(`${name}: ${overflow}`).toBe(`${name}: 0`);
+      await page.screenshot({ path: `${SCREENSHOTS}${name}-narrow.png`, fullPage: true });
+    }
+  });
+
+  it('when a group page is opened, then members, parent and everything owned (with how) are listed and drawn', async () => {
+    const { page } = await newPage();
+    await page.goto(`${base}/catalog/group/${namespace}/engineering`);
+    expect(await page.locator('#owned-h').textContent()).toMatch(/Owns/);
+    expect(await page.locator('.cards li >> text=via').count()).toBeGreaterThan(0);
+    expect(await page.locator('svg.graph .edge').count()).toBeGreaterThan(0);
   });
 
   it('when an entity does not exist, then a useful 404 page offers a search', async () => {

@@ -1,5 +1,7 @@
 import dagre, { type Edge } from '@dagrejs/dagre';
+import { RELATION_INVERSES, isRelationType } from '../../api/v1alpha1/index.ts';
 import type { Entity } from '../../catalog/entity.ts';
+import { displayName } from './names.ts';
 import type { GraphEdge } from '../../catalog/queries.ts';
 import type { EntityRef } from '../../catalog/refs.ts';
 
@@ -44,11 +46,14 @@ export function layoutGraph(root: EntityRef, nodes: Entity[], edges: GraphEdge[]
   g.setDefaultEdgeLabel(() => ({}));
   const byRef = new Map(nodes.map((n) => [n.ref, n]));
   for (const n of nodes) {
-    const label = typeof n.spec.title === 'string' && n.spec.title ? n.spec.title : n.name;
+    const label = displayName(n);
     g.setNode(n.ref, { width: Math.min(240, 40 + label.length * 7.2), height: 44, label });
   }
   const drawn = new Set<string>();
-  for (const e of edges) {
+  for (const raw of edges) {
+    // Read every relation in its forward direction, so that "team ownerOf checkout" and
+    // "checkout ownedBy team" become the same single arrow.
+    const e = FORWARD.has(raw.type) || !isRelationType(raw.type) ? raw : { source: raw.target, type: RELATION_INVERSES[raw.type], target: raw.source };
     if (!FORWARD.has(e.type) || !byRef.has(e.source) || !byRef.has(e.target)) continue;
     const key = `${e.source} ${e.type} ${e.target}`;
     if (drawn.has(key)) continue;

@@ -5,6 +5,7 @@ import type { CatalogGraph } from '../../catalog/graph.ts';
 import { entityDetail, neighbourhood, ownership, type EntityFilter } from '../../catalog/queries.ts';
 import { formatRef, parseRef, splitRef, type EntityRef } from '../../catalog/refs.ts';
 import { layoutGraph } from './graph-layout.ts';
+import { displayName } from './names.ts';
 import { REASON_WORDS, RELATION_WORDS } from './words.ts';
 
 /** The URL of an entity's page. */
@@ -13,8 +14,8 @@ export function entityHref(ref: EntityRef): string {
   return `/catalog/${encodeURIComponent(kind)}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
 }
 
-/** What a table row or a card shows of an entity. */
-export function card(e: Entity) {
+/** What a table row or a card shows of an entity; the graph, when given, names its owner. */
+export function card(e: Entity, graph?: CatalogGraph) {
   const ready = e.status?.conditions?.find((c) => c.type === 'Ready');
   const owner = typeof e.spec.owner === 'string' ? parseRef(e.spec.owner, { defaultKind: 'Group', namespace: e.namespace }) : undefined;
   const ownerRef = owner && !('error' in owner) ? formatRef(owner) : undefined;
@@ -24,12 +25,12 @@ export function card(e: Entity) {
     kind: e.kind,
     name: e.name,
     namespace: e.namespace,
-    title: typeof e.spec.title === 'string' && e.spec.title ? e.spec.title : e.name,
+    title: displayName(e),
     description: typeof e.spec.description === 'string' ? e.spec.description : '',
     type: typeof e.spec.type === 'string' ? e.spec.type : '',
     lifecycle: typeof e.spec.lifecycle === 'string' ? e.spec.lifecycle : '',
     tags: Array.isArray(e.spec.tags) ? (e.spec.tags as string[]) : [],
-    owner: ownerRef ? { ref: ownerRef, name: splitRef(ownerRef).name, href: entityHref(ownerRef) } : undefined,
+    owner: ownerRef ? { ref: ownerRef, name: ownerName(ownerRef, graph), href: entityHref(ownerRef) } : undefined,
     ready: ready?.status ?? 'Unknown',
     reason: ready?.reason ?? 'Pending',
     changedAt: e.changedAt ?? '',
@@ -38,13 +39,18 @@ export function card(e: Entity) {
 
 export type Card = ReturnType<typeof card>;
 
+function ownerName(ref: EntityRef, graph: CatalogGraph | undefined): string {
+  const owner = graph?.get(ref);
+  return owner ? displayName(owner) : splitRef(ref).name;
+}
+
 /** Home: counts per kind, recently changed entities, and what needs attention, by owner. */
 export function homePage(graph: CatalogGraph) {
   const counts = new Map<string, number>(CATALOG_KINDS.map((k) => [k.kind, 0]));
   const cards: Card[] = [];
   for (const e of graph.all()) {
     counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
-    cards.push(card(e));
+    cards.push(card(e, graph));
   }
   const recent = [...cards].sort((a, b) => (a.changedAt < b.changedAt ? 1 : a.changedAt > b.changedAt ? -1 : a.ref < b.ref ? -1 : 1)).slice(0, 8);
   const attention = new Map<string, { owner: Card['owner'] | undefined; items: (Card & { words: string; message: string })[] }>();
@@ -80,11 +86,11 @@ export function catalogPage(graph: CatalogGraph, query: CatalogQuery, matches: (
   const rows: Card[] = [];
   const facets = { types: new Set<string>(), lifecycles: new Set<string>(), tags: new Set<string>(), owners: new Set<string>() };
   for (const e of graph.all()) {
-    const c = card(e);
+    const c = card(e, graph);
     if (c.type) facets.types.add(c.type);
     if (c.lifecycle) facets.lifecycles.add(c.lifecycle);
     for (const t of c.tags) facets.tags.add(t);
-    if (c.owner) facets.owners.add(c.owner.name);
+    if (c.owner) facets.owners.add(splitRef(c.owner.ref).name);
     if (matches(e)) rows.push(c);
   }
   const value = (c: Card): string => (query.sort === 'owner' ? (c.owner?.name ?? '') : query.sort === 'name' ? c.title.toLowerCase() : String(c[query.sort]));
@@ -110,16 +116,18 @@ export function entityPage(graph: CatalogGraph, ref: EntityRef, depth: number) {
   if (!detail) return undefined;
   const { entity } = detail;
   const groups = new Map<string, Card[]>();
+  const ownsSection = entity.kind === 'Group' || entity.kind === 'User';
   for (const r of detail.relations) {
     const target = graph.get(r.target);
-    if (!target) continue;
-    groups.set(r.type, [...(groups.get(r.type) ?? []), card(target)]);
+    // A Group's or User's page lists what it owns in its own section, with how.
+    if (!target || (ownsSection && r.type === 'ownerOf')) continue;
+    groups.set(r.type, [...(groups.get(r.type) ?? []), card(target, graph)]);
   }
   const around = neighbourhood(graph, ref, depth, new Set(), 60);
   const links = Array.isArray(entity.spec.links) ? (entity.spec.links as { url: string; title?: string }[]) : [];
-  const owned = entity.kind === 'Group' || entity.kind === 'User' ? ownership(graph, ref).map((o) => ({ ...card(o.entity), via: o.via === 'direct' ? undefined : { ref: o.via, name: splitRef(o.via).name, href: entityHref(o.via) } })) : undefined;
+  const owned = ownsSection ? ownership(graph, ref).map((o) => ({ ...card(o.entity, graph), via: o.via === 'direct' ? undefined : { ref: o.via, name: ownerName(o.via, graph), href: entityHref(o.via) } })) : undefined;
   return {
-    entity: card(entity),
+    entity: card(entity, graph),
     links: links.map((l) => ({ url: /^https?:\/\//i.test(l.url) ? l.url : undefined, text: l.title ?? l.url })),
     profile: (entity.spec.profile ?? {}) as { displayName?: string; email?: string },
     relations: [...groups.entries()].map(([type, items]) => ({ type, heading: RELATION_WORDS[type] ?? type, items })),
