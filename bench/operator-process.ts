@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startTethered } from '../src/local-cluster/tethered-process.ts';
+import { sumOfMetric } from '../src/observability/scrape.ts';
 
 /**
  * The operator as a separate process running the compiled JavaScript (`npm run build`, as
@@ -42,10 +43,8 @@ export async function startOperatorProcess(kubeconfig: string, namespace: string
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
     },
     async metrics(...names: string[]) {
-      const lines = (await (await fetch(`${url}/metrics`)).text()).split('\n');
-      return names.map((name) =>
-        lines.filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `)).reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0),
-      );
+      const exposition = await (await fetch(`${url}/metrics`)).text();
+      return names.map((name) => sumOfMetric(exposition, name));
     },
     stop: () => tether.stop(),
   };

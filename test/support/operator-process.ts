@@ -3,16 +3,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../../src/local-cluster/health.ts';
+import { sumOfMetric } from '../../src/observability/scrape.ts';
 import { freePort } from '../../src/local-cluster/ports.ts';
 import { startTethered, type TetheredProcess } from '../../src/local-cluster/tethered-process.ts';
 import { tempDirs } from './temp-dirs.ts';
 
-/** Sums every series of a metric on a Prometheus text page (0 when it has none yet). */
+/** Scrapes an operator's /metrics and sums one metric's series. */
 export async function scrapeMetric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.split(' ').at(-1));
-  return sum;
+  return sumOfMetric(await (await fetch(`${url}/metrics`)).text(), name);
 }
 
 /** `greenroom operator` as a separate process: a replica as deployed, with leader election on. */

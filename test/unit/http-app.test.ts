@@ -68,3 +68,12 @@ describe('the HTTP app', () => {
     expect(csp).not.toMatch(/unsafe-inline/);
   });
 });
+
+describe('reading a metric off the exposition page', () => {
+  it('when a metric has several series, then they are summed, and a missing one is 0', async () => {
+    const { sumOfMetric } = await import('../../src/observability/scrape.ts');
+    const page = ['# HELP x_total help', 'x_total{kind="a"} 2', 'x_total{kind="b"} 3', 'x_total_other 7', 'y 1'].join('\n');
+    expect(sumOfMetric(page, 'x_total')).toBe(5);
+    expect(sumOfMetric(page, 'z')).toBe(0);
+  });
+});
