@@ -15,7 +15,11 @@ export function toStructural(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(toStructural);
   if (schema === null || typeof schema !== 'object') return schema;
   const out: JsonSchema = {};
+  // Free-form data (template parameters, run values): the apiserver keeps it as given, and
+  // wants no schema for its contents beside the marker.
+  const freeForm = (schema as JsonSchema)['x-kubernetes-preserve-unknown-fields'] === true;
   for (const [key, value] of Object.entries(schema as JsonSchema)) {
+    if (freeForm && (key === 'additionalProperties' || key === 'propertyNames')) continue;
     if (key === '$schema') continue;
     if (key === 'additionalProperties' && value === false) continue;
     if ((key === 'minimum' || key === 'maximum') && Math.abs(value as number) >= Number.MAX_SAFE_INTEGER) continue;
@@ -32,8 +36,22 @@ function openApi(schema: z.ZodType): JsonSchema {
   return toStructural(z.toJSONSchema(schema, { target: 'openapi-3.0', unrepresentable: 'throw' })) as JsonSchema;
 }
 
-/** The CustomResourceDefinition of one catalog kind, built from its zod schemas. */
-export function catalogCrd(kind: CatalogKind): JsonSchema {
+/** What the generator needs to know about any kind of the group. */
+export interface KindDefinition {
+  kind: string;
+  plural: string;
+  singular: string;
+  shortNames: string[];
+  categories: string[];
+  description: string;
+  spec: z.ZodType;
+  status: z.ZodType;
+  printerColumns: CatalogKind['printerColumns'];
+  validations?: CatalogKind['validations'];
+}
+
+/** The CustomResourceDefinition of one kind, built from its zod schemas. */
+export function crdFor(kind: KindDefinition): JsonSchema {
   const root: JsonSchema = {
     type: 'object',
     description: kind.description,
@@ -43,7 +61,7 @@ export function catalogCrd(kind: CatalogKind): JsonSchema {
       kind: { type: 'string' },
       metadata: { type: 'object' },
       spec: { ...openApi(kind.spec), description: `Desired state of the ${kind.kind}, written by its owners.` },
-      status: openApi(entityStatus),
+      status: openApi(kind.status),
     },
     ...(kind.validations ? { 'x-kubernetes-validations': kind.validations } : {}),
   };
@@ -63,7 +81,7 @@ export function catalogCrd(kind: CatalogKind): JsonSchema {
         plural: kind.plural,
         singular: kind.singular,
         shortNames: kind.shortNames,
-        categories: ['catalog', 'greenroom'],
+        categories: kind.categories,
       },
       versions: [
         {
@@ -77,4 +95,9 @@ export function catalogCrd(kind: CatalogKind): JsonSchema {
       ],
     },
   };
+}
+
+/** The CustomResourceDefinition of one catalog kind. */
+export function catalogCrd(kind: CatalogKind): JsonSchema {
+  return crdFor({ ...kind, categories: ['catalog', 'greenroom'], status: entityStatus });
 }

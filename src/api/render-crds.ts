@@ -1,5 +1,7 @@
 import { stringify } from 'yaml';
-import { catalogCrd } from './crd.ts';
+import { catalogCrd, crdFor } from './crd.ts';
+import { Template } from './v1alpha1/template.ts';
+import { TemplateRun } from './v1alpha1/template-run.ts';
 import { CATALOG_KINDS } from './v1alpha1/index.ts';
 
 export const GENERATED_HEADER =
@@ -8,8 +10,7 @@ export const GENERATED_HEADER =
 /** File name → YAML text of every generated CRD, in a stable order. */
 export function renderCrds(): Map<string, string> {
   const files = new Map<string, string>();
-  for (const kind of CATALOG_KINDS) {
-    const crd = catalogCrd(kind);
+  for (const crd of [...CATALOG_KINDS.map(catalogCrd), ...[Template, TemplateRun].map(crdFor)]) {
     const name = (crd.metadata as { name: string }).name;
     files.set(`${name}.yaml`, GENERATED_HEADER + stringify(crd, { lineWidth: 0 }));
   }
