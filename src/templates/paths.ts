@@ -1,0 +1,16 @@
+import { posix } from 'node:path';
+
+/**
+ * A rendered file path, made safe to join under the output directory: relative, in POSIX
+ * form, and never climbing out of it. Returns an error message instead of guessing, so a
+ * template that tries `../` or an absolute path fails the run naming the path.
+ */
+export function safeRelativePath(path: string): { path: string } | { error: string } {
+  if (path.includes('\0')) return { error: `path ${JSON.stringify(path)} contains a NUL byte` };
+  if (path.includes('\\')) return { error: `path ${JSON.stringify(path)} uses backslashes; write paths with /` };
+  if (posix.isAbsolute(path)) return { error: `path ${JSON.stringify(path)} is absolute; paths must stay inside the output directory` };
+  const normal = posix.normalize(path);
+  if (normal === '.' || normal === '' || normal.endsWith('/')) return { error: `path ${JSON.stringify(path)} names no file` };
+  if (normal === '..' || normal.startsWith('../')) return { error: `path ${JSON.stringify(path)} leaves the output directory` };
+  return { path: normal };
+}

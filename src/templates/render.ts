@@ -1,0 +1,62 @@
+import nunjucks from 'nunjucks';
+import { safeRelativePath } from './paths.ts';
+
+/** A template file that could not be rendered, with where and why. */
+export class RenderError extends Error {
+  readonly file: string;
+  readonly line: number | undefined;
+
+  constructor(file: string, line: number | undefined, reason: string) {
+    super(`${file}${line ? `:${line}` : ''}: ${reason}`);
+    this.name = 'RenderError';
+    this.file = file;
+    this.line = line;
+  }
+}
+
+/**
+ * nunjucks with Backstage's variable syntax, `${{ values.name }}`, so Backstage users'
+ * skeletons render unchanged. Files are text, not HTML: no autoescape. Values are data —
+ * the output of an expression is never rendered again.
+ */
+function environment(): nunjucks.Environment {
+  return new nunjucks.Environment(null, {
+    autoescape: false,
+    throwOnUndefined: false,
+    tags: { variableStart: '${{', variableEnd: '}}' },
+  });
+}
+
+function renderOne(env: nunjucks.Environment, file: string, text: string, context: object): string {
+  try {
+    return env.renderString(text, context);
+  } catch (error) {
+    const message = (error as Error).message;
+    const line = /\[Line (\d+), Column \d+\]/.exec(message)?.[1];
+    const reason = message.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('(unknown path)')).join(' ').replace(/\[Line \d+, Column \d+\]\s*/, '');
+    throw new RenderError(file, line ? Number(line) : undefined, reason);
+  }
+}
+
+/**
+ * Renders a skeleton: every file name and every file's contents, with `values` in scope.
+ * Rendered paths must stay inside the output directory; two files rendering to one path
+ * is an error rather than a silent overwrite.
+ */
+export function renderTree(files: ReadonlyMap<string, string>, values: Record<string, unknown>): Map<string, string> {
+  const env = environment();
+  const context = { values, parameters: values };
+  const out = new Map<string, string>();
+  for (const [name, text] of files) {
+    const rendered = safeRelativePath(renderOne(env, name, name, context));
+    if ('error' in rendered) throw new RenderError(name, undefined, rendered.error);
+    if (out.has(rendered.path)) throw new RenderError(name, undefined, `renders to ${rendered.path}, which another file already renders to`);
+    out.set(rendered.path, renderOne(env, name, text, context));
+  }
+  return out;
+}
+
+/** Renders one templated string (a URL, a commit message, an output link). */
+export function renderText(what: string, text: string, values: Record<string, unknown>): string {
+  return renderOne(environment(), what, text, { values, parameters: values });
+}
