@@ -129,6 +129,16 @@ export class CatalogGraph {
     return (this.outgoing.get(ref) ?? []).filter((r) => !this.entities.has(r.target)).map(({ path, target }) => ({ path, target }));
   }
 
+  /** How many references over the whole catalog name entities that do not exist (for metrics; allocates nothing). */
+  danglingCount(): number {
+    let n = 0;
+    for (const [source, references] of this.outgoing) {
+      if (!this.entities.has(source)) continue;
+      for (const r of references) if (!this.entities.has(r.target)) n++;
+    }
+    return n;
+  }
+
   unparsableOf(ref: EntityRef): UnparsableReference[] {
     return this.unparsable.get(ref) ?? [];
   }

@@ -1,4 +1,4 @@
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 
@@ -34,6 +34,15 @@ export class RawKubeClient {
 
   private readonly config: KubeConfig;
 
+  /**
+   * One keep-alive agent for every request of this client. client-node's agent (which
+   * applyToHTTPSOptions sets) does not keep connections alive, so without this every request
+   * paid for a new TCP connection and TLS handshake — on the apiserver too. The pool is keyed
+   * by the TLS options of each request (CA, client certificate, key), so connections made
+   * with other credentials are never shared.
+   */
+  private readonly agent = new HttpsAgent({ keepAlive: true, timeout: 30_000 });
+
   constructor(config: KubeConfig) {
     this.config = config;
   }
@@ -45,22 +54,41 @@ export class RawKubeClient {
     for (const [key, value] of Object.entries(req.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
     const options: RequestOptions = { method: req.method, headers: { Accept: 'application/json' } };
     await this.config.applyToHTTPSOptions(options);
+    // Through a proxy, client-node's proxy agent is needed; otherwise ours keeps connections.
+    if (url.protocol === 'https:' && !cluster.proxyUrl) options.agent = this.agent;
     const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
     if (payload !== undefined) {
       options.headers = { ...options.headers, 'Content-Type': req.contentType ?? 'application/json' };
     }
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const r = send(url, options, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        res.on('error', reject);
+    let reusedSocket = false;
+    const exchange = (): Promise<{ status: number; text: string }> =>
+      new Promise((resolve, reject) => {
+        const r = send(url, options, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+          res.on('error', reject);
+        });
+        r.on('error', (error) => {
+          reusedSocket = r.reusedSocket;
+          reject(error);
+        });
+        r.end(payload);
       });
-      r.on('error', reject);
-      r.end(payload);
-    });
+    let response: { status: number; text: string };
+    try {
+      response = await exchange();
+    } catch (error) {
+      // A kept-alive connection the server closed while idle fails at once with ECONNRESET
+      // (Node's documented race); the request was not processed then, and every non-POST
+      // request sent here (GET, PUT, DELETE, server-side apply PATCH) is idempotent anyway,
+      // so it is retried once, on a fresh connection.
+      if (!(reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET' && req.method !== 'POST')) throw error;
+      response = await exchange();
+    }
+    const { status, text } = response;
     const body: unknown = text ? safeJson(text) : undefined;
     if (status >= 400) {
       const message = (body as { message?: string } | undefined)?.message ?? text;

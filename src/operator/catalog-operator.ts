@@ -156,9 +156,7 @@ function registerCatalogMetrics(registry: Registry, graph: CatalogGraph): Counte
     help: 'References naming entities that do not exist, over the whole catalog.',
     registers: [registry],
     collect() {
-      let n = 0;
-      for (const e of graph.all()) n += graph.danglingOf(e.ref).length;
-      this.set(n);
+      this.set(graph.danglingCount());
     },
   });
   return new Counter({

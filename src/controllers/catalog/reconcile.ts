@@ -56,8 +56,14 @@ export class CatalogReconciler {
     const desired = decideStatus(entity, resolvedView(this.deps.graph, ref), this.deps.now());
     // While the cache still holds the version we wrote over, our write is the truth; once the
     // cache moved on (our write or anybody else's change), the cache is.
-    const known = this.lastWritten.get(ref);
-    const current = known && known.seenVersion === entity.resourceVersion ? known.status : entity.status;
+    let known = this.lastWritten.get(ref);
+    if (known && known.seenVersion !== entity.resourceVersion) {
+      // The cache has moved past the version we wrote over: the entry will not be used again,
+      // and keeping it would hold a second copy of every written status for good.
+      this.lastWritten.delete(ref);
+      known = undefined;
+    }
+    const current = known ? known.status : entity.status;
     if (statusUpToDate(current, desired)) return 'unchanged';
     const log = this.deps.log.child({ kind: kindOf(entity).kind, namespace: entity.namespace, name: entity.name });
     const result = await this.deps.writeStatus(entity, desired);
