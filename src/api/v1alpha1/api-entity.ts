@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { AGE_COLUMN, READY_COLUMN, column, type CatalogKind } from './catalog-kind.ts';
 import { descriptiveFields, entityType, lifecycle } from './common.ts';
-import { referenceSchemas, type ReferenceField } from './reference-fields.ts';
+import { ownerReference, systemReference, referenceSchemas, type ReferenceField } from './reference-fields.ts';
 
 const references = [
-  { field: 'owner', many: false, required: true, defaultKind: 'Group', allowedKinds: ['Group', 'User'], relation: 'ownedBy', description: 'Team (Group) or person (User) that owns this API.' },
-  { field: 'system', many: false, defaultKind: 'System', allowedKinds: ['System'], relation: 'partOf', description: 'System this API belongs to.' },
-] as const satisfies readonly ReferenceField[];
+  ownerReference('API'),
+  systemReference('API'),
+] satisfies readonly ReferenceField[];
 
 export const apiSpec = z.object({
   type: entityType('openapi, asyncapi, graphql, grpc'),

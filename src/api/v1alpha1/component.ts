@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import { AGE_COLUMN, READY_COLUMN, column, type CatalogKind } from './catalog-kind.ts';
 import { descriptiveFields, entityType, lifecycle } from './common.ts';
-import { referenceSchemas, type ReferenceField } from './reference-fields.ts';
+import { ownerReference, systemReference, referenceSchemas, type ReferenceField } from './reference-fields.ts';
 
 const references = [
-  { field: 'owner', many: false, required: true, defaultKind: 'Group', allowedKinds: ['Group', 'User'], relation: 'ownedBy', description: 'Team (Group) or person (User) that owns this component.' },
-  { field: 'system', many: false, defaultKind: 'System', allowedKinds: ['System'], relation: 'partOf', description: 'System this component belongs to.' },
+  ownerReference('component'),
+  systemReference('component'),
   { field: 'subcomponentOf', many: false, defaultKind: 'Component', allowedKinds: ['Component'], relation: 'partOf', description: 'Larger component this one is part of.' },
   { field: 'providesApis', many: true, defaultKind: 'API', allowedKinds: ['API'], relation: 'providesApi', description: 'APIs this component serves.' },
   { field: 'consumesApis', many: true, defaultKind: 'API', allowedKinds: ['API'], relation: 'consumesApi', description: 'APIs this component calls.' },
   { field: 'dependsOn', many: true, relation: 'dependsOn', description: 'Components or Resources this component needs to run.' },
   { field: 'dependencyOf', many: true, relation: 'dependencyOf', description: 'Entities that need this component to run.' },
-] as const satisfies readonly ReferenceField[];
+] satisfies readonly ReferenceField[];
 
 export const componentSpec = z.object({
   type: entityType('service, website, library'),

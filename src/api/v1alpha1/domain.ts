@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { AGE_COLUMN, READY_COLUMN, column, type CatalogKind } from './catalog-kind.ts';
 import { descriptiveFields } from './common.ts';
-import { referenceSchemas, type ReferenceField } from './reference-fields.ts';
+import { ownerReference, referenceSchemas, type ReferenceField } from './reference-fields.ts';
 
 const references = [
-  { field: 'owner', many: false, required: true, defaultKind: 'Group', allowedKinds: ['Group', 'User'], relation: 'ownedBy', description: 'Team (Group) or person (User) that owns this domain.' },
+  ownerReference('domain'),
   { field: 'subdomainOf', many: false, defaultKind: 'Domain', allowedKinds: ['Domain'], relation: 'partOf', description: 'Larger domain this one is part of.' },
-] as const satisfies readonly ReferenceField[];
+] satisfies readonly ReferenceField[];
 
 export const domainSpec = z.object({
   type: z.string().max(63).optional().describe('Type of domain, e.g. business-area.'),

@@ -50,3 +50,13 @@ export function referenceSchemas(fields: readonly ReferenceField[]): Record<stri
   }
   return shape;
 }
+
+/** The owner reference every owned kind has: a Group by default, or a User. */
+export function ownerReference(what: string): ReferenceField {
+  return { field: 'owner', many: false, required: true, defaultKind: 'Group', allowedKinds: ['Group', 'User'], relation: 'ownedBy', description: `Team (Group) or person (User) that owns this ${what}.` };
+}
+
+/** The system reference of components, APIs and resources. */
+export function systemReference(what: string): ReferenceField {
+  return { field: 'system', many: false, defaultKind: 'System', allowedKinds: ['System'], relation: 'partOf', description: `System this ${what} belongs to.` };
+}

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { AGE_COLUMN, READY_COLUMN, column, type CatalogKind } from './catalog-kind.ts';
 import { descriptiveFields, entityType } from './common.ts';
-import { referenceSchemas, type ReferenceField } from './reference-fields.ts';
+import { ownerReference, systemReference, referenceSchemas, type ReferenceField } from './reference-fields.ts';
 
 const references = [
-  { field: 'owner', many: false, required: true, defaultKind: 'Group', allowedKinds: ['Group', 'User'], relation: 'ownedBy', description: 'Team (Group) or person (User) that owns this resource.' },
-  { field: 'system', many: false, defaultKind: 'System', allowedKinds: ['System'], relation: 'partOf', description: 'System this resource belongs to.' },
+  ownerReference('resource'),
+  systemReference('resource'),
   { field: 'dependsOn', many: true, relation: 'dependsOn', description: 'Entities this resource needs.' },
   { field: 'dependencyOf', many: true, relation: 'dependencyOf', description: 'Entities that need this resource.' },
-] as const satisfies readonly ReferenceField[];
+] satisfies readonly ReferenceField[];
 
 export const resourceSpec = z.object({
   type: entityType('database, s3-bucket, cluster, queue'),
