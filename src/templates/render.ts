@@ -39,19 +39,20 @@ function renderOne(env: nunjucks.Environment, file: string, text: string, contex
 }
 
 /**
- * Renders a skeleton: every file name and every file's contents, with `values` in scope.
+ * Renders a skeleton: every file name and every text file's contents, with `values` in scope.
  * Rendered paths must stay inside the output directory; two files rendering to one path
  * is an error rather than a silent overwrite.
  */
-export function renderTree(files: ReadonlyMap<string, string>, values: Record<string, unknown>): Map<string, string> {
+export function renderTree(files: ReadonlyMap<string, string | Buffer>, values: Record<string, unknown>): Map<string, string | Buffer> {
   const env = environment();
   const context = { values, parameters: values };
-  const out = new Map<string, string>();
+  const out = new Map<string, string | Buffer>();
   for (const [name, text] of files) {
     const rendered = safeRelativePath(renderOne(env, name, name, context));
     if ('error' in rendered) throw new RenderError(name, undefined, rendered.error);
     if (out.has(rendered.path)) throw new RenderError(name, undefined, `renders to ${rendered.path}, which another file already renders to`);
-    out.set(rendered.path, renderOne(env, name, text, context));
+    // Bytes (images, archives) are copied; only text is a template.
+    out.set(rendered.path, typeof text === 'string' ? renderOne(env, name, text, context) : text);
   }
   return out;
 }

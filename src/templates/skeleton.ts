@@ -1,0 +1,61 @@
+import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, posix } from 'node:path';
+import { safeRelativePath } from './paths.ts';
+
+/** A skeleton's files by relative path: text is rendered, bytes (images, archives) are copied. */
+export type SkeletonFiles = Map<string, string | Buffer>;
+
+/** A skeleton that cannot be used, with the offending path. */
+export class SkeletonError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SkeletonError';
+  }
+}
+
+/** Text is what decodes as UTF-8 without NUL bytes; anything else is copied as it is. */
+function asContent(bytes: Buffer): string | Buffer {
+  if (bytes.includes(0)) return bytes;
+  const text = bytes.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(bytes) ? text : bytes;
+}
+
+/**
+ * Reads a skeleton directory (a checked-out repository path). Symlinks are refused: one
+ * pointing outside would let a template read or, once rendered, write anywhere. `.git` is
+ * not part of a skeleton.
+ */
+export async function readSkeletonDir(root: string): Promise<SkeletonFiles> {
+  const files: SkeletonFiles = new Map();
+  const walk = async (relative: string): Promise<void> => {
+    for (const entry of (await readdir(join(root, relative))).sort()) {
+      if (relative === '' && entry === '.git') continue;
+      const path = relative ? `${relative}/${entry}` : entry;
+      const info = await lstat(join(root, path));
+      if (info.isSymbolicLink()) throw new SkeletonError(`skeleton file ${path} is a symlink; symlinks are not allowed in a skeleton`);
+      if (info.isDirectory()) await walk(path);
+      else if (info.isFile()) files.set(path, asContent(await readFile(join(root, path))));
+    }
+  };
+  await walk('');
+  return files;
+}
+
+/** ConfigMap keys cannot hold "/", so skeletons stored in one write it as "__". */
+export function skeletonFromConfigMap(data: Record<string, string>, binaryData: Record<string, string> = {}): SkeletonFiles {
+  const files: SkeletonFiles = new Map();
+  for (const [key, text] of Object.entries(data)) files.set(key.replaceAll('__', '/'), text);
+  for (const [key, base64] of Object.entries(binaryData)) files.set(key.replaceAll('__', '/'), Buffer.from(base64, 'base64'));
+  return files;
+}
+
+/** Writes rendered files under `dir`, checking every path again right before the write. */
+export async function writeTree(dir: string, files: ReadonlyMap<string, string | Buffer>): Promise<void> {
+  for (const [path, content] of files) {
+    const safe = safeRelativePath(path);
+    if ('error' in safe) throw new SkeletonError(safe.error);
+    const target = join(dir, ...safe.path.split(posix.sep));
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, content, { flag: 'wx' });
+  }
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderTree } from '../../src/templates/render.ts';
+import { SkeletonError, readSkeletonDir, skeletonFromConfigMap, writeTree } from '../../src/templates/skeleton.ts';
+import { tempDirs } from '../support/temp-dirs.ts';
+
+// Real files in temporary directories; nothing is mocked.
+const newDir = tempDirs('skeleton-test-');
+
+describe('skeletons', () => {
+  it('when a directory is read, then text and bytes are kept apart and .git is left out', async () => {
+    const dir = newDir();
+    mkdirSync(join(dir, 'src'));
+    mkdirSync(join(dir, '.git'));
+    writeFileSync(join(dir, 'src', 'index.ts'), 'export const name = "${{ values.name }}";');
+    writeFileSync(join(dir, 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+    writeFileSync(join(dir, '.git', 'HEAD'), 'ref: refs/heads/main');
+    const files = await readSkeletonDir(dir);
+    expect([...files.keys()]).toEqual(['logo.png', 'src/index.ts']);
+    expect(Buffer.isBuffer(files.get('logo.png'))).toBe(true);
+    const rendered = renderTree(files, { name: 'orders' });
+    expect(rendered.get('src/index.ts')).toBe('export const name = "orders";');
+    expect(rendered.get('logo.png')).toEqual(files.get('logo.png'));
+  });
+
+  it('when a skeleton holds a symlink, then it is refused naming the file', async () => {
+    const dir = newDir();
+    symlinkSync('/etc/passwd', join(dir, 'passwd'));
+    await expect(readSkeletonDir(dir)).rejects.toThrow(new SkeletonError('skeleton file passwd is a symlink; symlinks are not allowed in a skeleton'));
+  });
+
+  it('when a skeleton comes from a ConfigMap, then "__" in keys stands for "/"', () => {
+    const files = skeletonFromConfigMap({ 'src__main.ts': 'x', 'README.md': 'y' }, { 'img__a.bin': Buffer.from([1, 2]).toString('base64') });
+    expect([...files.keys()].sort()).toEqual(['README.md', 'img/a.bin', 'src/main.ts']);
+  });
+
+  it('when rendered files are written, then they land under the directory, and an unsafe path is refused', async () => {
+    const dir = newDir();
+    await writeTree(dir, new Map([['a/b/c.txt', 'hello']]));
+    expect(readFileSync(join(dir, 'a', 'b', 'c.txt'), 'utf8')).toBe('hello');
+    await expect(writeTree(dir, new Map([['../escape.txt', 'x']]))).rejects.toThrow(/leaves the output directory/);
+  });
+});
