@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { applyObjects, readManifests, waitForCrdsEstablished } from '../src/kube/apply.ts';
+import { installCrds } from '../src/kube/apply.ts';
 import { loadKubeConfig } from '../src/kube/config.ts';
 import { RawKubeClient } from '../src/kube/raw-client.ts';
 import { applyStatus } from '../src/kube/status-writer.ts';
@@ -33,9 +33,7 @@ const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 
 const controlPlane = await startControlPlane({ log });
 const kubeConfig = loadKubeConfig({ kubeconfig: controlPlane.kubeconfigPath });
 const client = new RawKubeClient(kubeConfig);
-const crds = await readManifests(fileURLToPath(new URL('../crds/', import.meta.url)));
-await applyObjects(kubeConfig, crds);
-await waitForCrdsEstablished(kubeConfig, crds.map((c) => c.metadata?.name ?? ''));
+await installCrds(kubeConfig, fileURLToPath(new URL('../crds/', import.meta.url)));
 const results: string[] = [];
 const rows: Record<string, string>[] = [];
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { applyObjects, readManifests, waitForCrdsEstablished } from '../kube/apply.ts';
+import { applyObjects, installCrds, readManifests } from '../kube/apply.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 import { projectRoot } from '../local-cluster/binaries.ts';
 import { startControlPlane } from '../local-cluster/control-plane.ts';
@@ -65,10 +65,7 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
 
   try {
     const root = projectRoot();
-    const crds = await readManifests(join(root, 'crds'));
-    await applyObjects(cluster.kubeConfig, crds);
-    await waitForCrdsEstablished(cluster.kubeConfig, crds.map((crd) => crd.metadata?.name ?? ''));
-    log.info({ crds: crds.length }, 'CRDs installed');
+    log.info({ crds: await installCrds(cluster.kubeConfig, join(root, 'crds')) }, 'CRDs installed');
 
     await applyObjects(cluster.kubeConfig, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: values.namespace } }]);
     const samples = await readManifests(join(root, 'examples', 'catalog'));

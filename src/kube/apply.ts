@@ -61,3 +61,14 @@ export async function waitForCrdsEstablished(config: KubeConfig, names: string[]
     }
   }
 }
+
+/**
+ * Installs every CRD of a directory (Greenroom's generated crds/) and waits until each is
+ * served, so its kinds can be used at once. Returns how many were installed.
+ */
+export async function installCrds(config: KubeConfig, dir: string): Promise<number> {
+  const crds = await readManifests(dir);
+  await applyObjects(config, crds);
+  await waitForCrdsEstablished(config, crds.map((crd) => crd.metadata?.name ?? ''));
+  return crds.length;
+}

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { CATALOG_KINDS, type EntityStatus } from '../../src/api/v1alpha1/index.ts';
 import { toEntity, type CatalogObject } from '../../src/catalog/entity.ts';
 import { CatalogGraph } from '../../src/catalog/graph.ts';
-import { applyObjects, readManifests, waitForCrdsEstablished } from '../../src/kube/apply.ts';
+import { applyObjects, installCrds } from '../../src/kube/apply.ts';
 import { loadKubeConfig } from '../../src/kube/config.ts';
 import { binariesIn } from '../../src/local-cluster/binaries.ts';
 import { startControlPlane, type ControlPlane } from '../../src/local-cluster/control-plane.ts';
@@ -173,9 +173,8 @@ describe('the catalog operator when kube-apiserver restarts', () => {
   beforeAll(async () => {
     controlPlane = await startControlPlane({ binaries: binariesIn(dirname(process.env.GREENROOM_TEST_BIN_KUBECTL ?? '')) });
     const kubeConfig = loadKubeConfig({ kubeconfig: controlPlane.kubeconfigPath });
-    const crds = await readManifests(fileURLToPath(new URL('../../crds/', import.meta.url)));
-    await applyObjects(kubeConfig, [...crds, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }]);
-    await waitForCrdsEstablished(kubeConfig, crds.map((crd) => crd.metadata?.name ?? ''));
+    await installCrds(kubeConfig, fileURLToPath(new URL('../../crds/', import.meta.url)));
+    await applyObjects(kubeConfig, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }]);
     // kubectl may not find the new kinds in discovery for a moment after they are Established.
     await eventually('the catalog kinds to be served', () => applyHere(team('platform'), service('checkout')).then(() => true));
     operator = await start({ kubeConfig });

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { applyObjects, readManifests, waitForCrdsEstablished } from '../../src/kube/apply.ts';
+import { installCrds } from '../../src/kube/apply.ts';
 import { loadKubeConfig } from '../../src/kube/config.ts';
 import { startControlPlane, type ControlPlane } from '../../src/local-cluster/control-plane.ts';
 
@@ -19,8 +19,6 @@ export default async function globalSetup(): Promise<void> {
   process.env.GREENROOM_TEST_BIN_KUBECTL = controlPlane.binaries.kubectl;
   process.env.GREENROOM_TEST_BIN_HELM = controlPlane.binaries.helm;
   const kubeConfig = loadKubeConfig({ kubeconfig: controlPlane.kubeconfigPath });
-  const crds = await readManifests(fileURLToPath(new URL('../../crds/', import.meta.url)));
-  await applyObjects(kubeConfig, crds);
-  await waitForCrdsEstablished(kubeConfig, crds.map((crd) => crd.metadata?.name ?? ''));
+  await installCrds(kubeConfig, fileURLToPath(new URL('../../crds/', import.meta.url)));
   process.stderr.write(`control plane up in ${Date.now() - started} ms at ${controlPlane.server}\n`);
 }
