@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { loadKubeConfig } from '../../src/kube/config.ts';
 import { helm, kubectl } from '../support/kubectl.ts';
+import { eventually } from '../support/operator.ts';
 
 const kubeConfig = loadKubeConfig();
 const core = kubeConfig.makeApiClient(CoreV1Api);
@@ -14,15 +15,6 @@ async function pinnedVersions(): Promise<Record<string, string>> {
   return Object.fromEntries([...pairs].map(([, key, value]) => [key, value]));
 }
 
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await check();
-    if (result !== undefined) return result;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const widgetCrd = `
 apiVersion: apiextensions.k8s.io/v1
@@ -70,10 +62,10 @@ describe('the local control plane', () => {
     await kubectl(['create', 'namespace', 'widgets']);
     // Discovery can lag the Established condition by a moment; kubectl needs it to map the kind.
     await eventually(
+      'applying a Widget',
       () => kubectl(['apply', '-n', 'widgets', '-f', '-'], 'apiVersion: harness.greenroom.dev/v1\nkind: Widget\nmetadata: {name: gear}\nspec: {size: 3}\n')
         .then(() => true, () => undefined),
       30_000,
-      'applying a Widget',
     );
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);
     const widget = (await custom.getNamespacedCustomObject({
@@ -87,7 +79,7 @@ describe('the local control plane', () => {
       () => kubectl(['apply', '-f', '-'], widgetCrd),
     );
     await kubectl(['create', 'namespace', 'bad-widgets']);
-    await eventually(() => kubectl(['get', 'widgets', '-n', 'bad-widgets']).then(() => true, () => undefined), 30_000, 'Widget discovery');
+    await eventually('Widget discovery', () => kubectl(['get', 'widgets', '-n', 'bad-widgets']).then(() => true, () => undefined), 30_000);
     await expect(
       kubectl(['apply', '-n', 'bad-widgets', '-f', '-'], 'apiVersion: harness.greenroom.dev/v1\nkind: Widget\nmetadata: {name: cog}\nspec: {size: 0}\n'),
     ).rejects.toThrow(/spec\.size/);
@@ -98,9 +90,9 @@ describe('the local control plane', () => {
     await core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'content' }, data: { a: 'b' } } });
     await core.deleteNamespace({ name: 'doomed' });
     await eventually(
+      'namespace deletion',
       () => core.readNamespace({ name: 'doomed' }).then(() => undefined, (error: { code?: number }) => (error.code === 404 ? true : undefined)),
       60_000,
-      'namespace deletion',
     );
   });
 
@@ -118,12 +110,12 @@ describe('the local control plane', () => {
     });
     await core.deleteNamespacedConfigMap({ namespace, name: 'gc-owner' });
     await eventually(
+      'garbage collection of gc-dependent',
       () => core.readNamespacedConfigMap({ namespace, name: 'gc-dependent' }).then(
         () => undefined,
         (error: { code?: number }) => (error.code === 404 ? true : undefined),
       ),
       60_000,
-      'garbage collection of gc-dependent',
     );
   });
 });

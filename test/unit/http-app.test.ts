@@ -1,22 +1,12 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from '@jest/globals';
 import { createApp } from '../../src/http/app.ts';
 import { createMetricsRegistry } from '../../src/observability/metrics.ts';
 import { CatalogGraph } from '../../src/catalog/graph.ts';
+import { serving } from '../support/serve.ts';
 
-let server: Server | undefined;
-
-async function serve(ready: boolean): Promise<string> {
-  const app = createApp({ metrics: createMetricsRegistry(), isReady: () => ready, graph: new CatalogGraph() });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server!.once('listening', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-afterEach(() => {
-  server?.close();
-});
+const serveApp = serving();
+const serve = (ready: boolean): Promise<string> =>
+  serveApp(createApp({ metrics: createMetricsRegistry(), isReady: () => ready, graph: new CatalogGraph() }));
 
 describe('the HTTP app', () => {
   it('when asked for /healthz, then it answers 200', async () => {
