@@ -14,6 +14,9 @@ export class RenderError extends Error {
   }
 }
 
+/** What templates see beside `values`: the run (`run.name`, `run.namespace`) and earlier steps' outputs. */
+export type RenderContext = Record<string, unknown>;
+
 /**
  * nunjucks with Backstage's variable syntax, `${{ values.name }}`, so Backstage users'
  * skeletons render unchanged. Files are text, not HTML: no autoescape. Values are data —
@@ -32,7 +35,8 @@ function renderOne(env: nunjucks.Environment, file: string, text: string, contex
     return env.renderString(text, context);
   } catch (error) {
     const message = (error as Error).message;
-    const line = /\[Line (\d+), Column \d+\]/.exec(message)?.[1];
+    // nunjucks gives no line for a block left open at the end of the file: that is the last line.
+    const line = /\[Line (\d+), Column \d+\]/.exec(message)?.[1] ?? (/end of file/.test(message) ? String(text.split('\n').length) : undefined);
     const reason = message.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('(unknown path)')).join(' ').replace(/\[Line \d+, Column \d+\]\s*/, '');
     throw new RenderError(file, line ? Number(line) : undefined, reason);
   }
@@ -43,9 +47,9 @@ function renderOne(env: nunjucks.Environment, file: string, text: string, contex
  * Rendered paths must stay inside the output directory; two files rendering to one path
  * is an error rather than a silent overwrite.
  */
-export function renderTree(files: ReadonlyMap<string, string | Buffer>, values: Record<string, unknown>): Map<string, string | Buffer> {
+export function renderTree(files: ReadonlyMap<string, string | Buffer>, values: Record<string, unknown>, extra: RenderContext = {}): Map<string, string | Buffer> {
   const env = environment();
-  const context = { values, parameters: values };
+  const context = { ...extra, values, parameters: values };
   const out = new Map<string, string | Buffer>();
   for (const [name, text] of files) {
     const rendered = safeRelativePath(renderOne(env, name, name, context));
@@ -58,6 +62,6 @@ export function renderTree(files: ReadonlyMap<string, string | Buffer>, values: 
 }
 
 /** Renders one templated string (a URL, a commit message, an output link). */
-export function renderText(what: string, text: string, values: Record<string, unknown>): string {
-  return renderOne(environment(), what, text, { values, parameters: values });
+export function renderText(what: string, text: string, values: Record<string, unknown>, extra: RenderContext = {}): string {
+  return renderOne(environment(), what, text, { ...extra, values, parameters: values });
 }

@@ -28,3 +28,21 @@ export function checkValues(parameters: Record<string, unknown> | undefined, val
   if (validate(values ?? {})) return { ok: true };
   return { ok: false, messages: (validate.errors ?? []).map(describe) };
 }
+
+/**
+ * The values a run renders with: its own, plus the defaults its template's parameters
+ * declare (ajv's useDefaults), so a skeleton can rely on `values.port` when the schema
+ * says `default: 8080`. The run's spec stays as the user wrote it.
+ */
+export function valuesWithDefaults(parameters: Record<string, unknown> | undefined, values: Record<string, unknown> | undefined): Record<string, unknown> {
+  const copy = structuredClone(values ?? {});
+  if (!parameters) return copy;
+  const ajv = new Ajv({ strict: false, useDefaults: true });
+  addFormats.default(ajv);
+  try {
+    ajv.compile(parameters)(copy);
+  } catch {
+    // An invalid schema was already reported by checkValues; render with the values as given.
+  }
+  return copy;
+}
