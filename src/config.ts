@@ -2,6 +2,9 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
+/** The release this code is; scaffolding Jobs use the image of the same version. */
+export const VERSION = '0.1.0';
+
 /** Operator settings: flags win over environment variables, which win over defaults. */
 export const operatorConfigSchema = z.object({
   kubeconfig: z.string().optional().describe('kubeconfig file; in-cluster or $KUBECONFIG when absent'),
@@ -14,6 +17,11 @@ export const operatorConfigSchema = z.object({
   identity: z.string().min(1).default(`${hostname()}-${process.pid}`),
   concurrency: z.coerce.number().int().min(1).max(64).default(8),
   watchNamespace: z.string().min(1).optional().describe('watch one namespace; all when absent'),
+  templateExecutor: z.enum(['job', 'in-process']).default('job').describe('where template runs execute: a Job each, or child processes of the operator'),
+  scaffoldImage: z.string().min(1).default(`ghcr.io/greenroom-dev/greenroom:${VERSION}`).describe('image of scaffolding Jobs (this image)'),
+  scaffoldServiceAccount: z.string().min(1).default('greenroom-scaffolder'),
+  scaffoldJobTtlSeconds: z.coerce.number().int().min(0).default(3600),
+  scaffoldJobDeadlineSeconds: z.coerce.number().int().min(10).default(900),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -22,10 +30,18 @@ export type OperatorConfig = z.infer<typeof operatorConfigSchema>;
 export const OPERATOR_USAGE = `greenroom operator [--kubeconfig PATH] [--context NAME] [--port 8080] [--host 0.0.0.0]
                   [--leader-elect true|false] [--lease-namespace NS] [--lease-name NAME]
                   [--identity ID] [--concurrency 8] [--watch-namespace NS] [--log-level info]
+                  [--template-executor job|in-process] [--scaffold-image IMAGE]
+                  [--scaffold-service-account greenroom-scaffolder]
+                  [--scaffold-job-ttl-seconds 3600] [--scaffold-job-deadline-seconds 900]
 
 Runs the controllers (only the Lease holder writes) and serves the read API, dashboard,
 /healthz, /readyz and /metrics from every replica. Environment: KUBECONFIG, POD_NAMESPACE
-(lease namespace), POD_NAME (identity), WATCH_NAMESPACE, LOG_LEVEL.`;
+(lease namespace), POD_NAME (identity), WATCH_NAMESPACE, LOG_LEVEL, TEMPLATE_EXECUTOR,
+SCAFFOLD_IMAGE, SCAFFOLD_SERVICE_ACCOUNT.
+
+Template runs execute as one Job each in the Greenroom image (\`greenroom scaffold\`), run as
+the scaffold ServiceAccount of the run's namespace; --template-executor in-process runs them
+as child processes instead (clusters without nodes, such as the demo's).`;
 
 /** Parses flags and environment once, failing with every problem named. */
 export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): OperatorConfig {
@@ -43,6 +59,11 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       concurrency: { type: 'string' },
       'watch-namespace': { type: 'string' },
       'log-level': { type: 'string' },
+      'template-executor': { type: 'string' },
+      'scaffold-image': { type: 'string' },
+      'scaffold-service-account': { type: 'string' },
+      'scaffold-job-ttl-seconds': { type: 'string' },
+      'scaffold-job-deadline-seconds': { type: 'string' },
     },
   });
   const parsed = operatorConfigSchema.safeParse({
@@ -57,6 +78,11 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     concurrency: values.concurrency,
     watchNamespace: values['watch-namespace'] ?? env.WATCH_NAMESPACE,
     logLevel: values['log-level'] ?? env.LOG_LEVEL,
+    templateExecutor: values['template-executor'] ?? env.TEMPLATE_EXECUTOR,
+    scaffoldImage: values['scaffold-image'] ?? env.SCAFFOLD_IMAGE,
+    scaffoldServiceAccount: values['scaffold-service-account'] ?? env.SCAFFOLD_SERVICE_ACCOUNT,
+    scaffoldJobTtlSeconds: values['scaffold-job-ttl-seconds'],
+    scaffoldJobDeadlineSeconds: values['scaffold-job-deadline-seconds'],
   });
   if (!parsed.success) {
     throw new Error(`invalid settings: ${parsed.error.issues.map((i) => `--${kebab(String(i.path[0]))} ${i.message}`).join('; ')}`);

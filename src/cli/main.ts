@@ -3,6 +3,7 @@ import { createLogger } from '../observability/logger.ts';
 import { CONVERT_USAGE, runConvert } from './convert.ts';
 import { DEMO_USAGE, runDemo } from './demo.ts';
 import { OPERATOR_USAGE, runOperator } from './operator.ts';
+import { SCAFFOLD_USAGE, runScaffold } from './scaffold.ts';
 
 const USAGE = `usage: greenroom <command> [options]
 
@@ -10,12 +11,15 @@ commands:
   operator   run the controllers, read API and dashboard (in a cluster or against a kubeconfig)
   demo       run the portal against a local control plane (or --context) on :8080
   convert    turn Backstage catalog-info.yaml files into Greenroom YAML
+  scaffold   run a TemplateRun's steps (started by the operator, in a Job or as a child)
 
 ${OPERATOR_USAGE}
 
 ${CONVERT_USAGE}
 
-${DEMO_USAGE}`;
+${DEMO_USAGE}
+
+${SCAFFOLD_USAGE}`;
 
 /** Entry point of the `greenroom` CLI: one subcommand per file under src/cli. */
 async function main(argv: string[]): Promise<void> {
@@ -26,6 +30,9 @@ async function main(argv: string[]): Promise<void> {
       return runOperator(rest);
     case 'demo':
       return runDemo(rest, log);
+    case 'scaffold':
+      process.exitCode = await runScaffold(rest, process.env, (line) => process.stdout.write(`${line}\n`));
+      return;
     case 'convert':
       process.exitCode = await runConvert(rest, { stdout: process.stdout, stderr: process.stderr });
       return;

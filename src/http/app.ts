@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { CatalogGraph } from '../catalog/graph.ts';
+import type { TemplateStore } from '../templates/objects.ts';
 import { createApiRouter } from './api.ts';
 import { createUiRouter } from './ui/router.ts';
 
@@ -10,6 +11,8 @@ export interface AppDependencies {
   isReady: () => boolean;
   /** The in-memory catalog the read API and dashboard answer from. */
   graph: CatalogGraph;
+  /** Templates and their runs for the dashboard's templates pages; absent, they are empty. */
+  templates?: TemplateStore;
 }
 
 /**
@@ -59,6 +62,6 @@ export function createApp(deps: AppDependencies): Express {
     res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
   });
   app.use('/api/v1', createApiRouter({ graph: deps.graph }));
-  app.use(createUiRouter({ graph: deps.graph }));
+  app.use(createUiRouter({ graph: deps.graph, templates: deps.templates }));
   return app;
 }

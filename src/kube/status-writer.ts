@@ -34,3 +34,20 @@ export async function applyStatus(
     throw error;
   }
 }
+
+/**
+ * Merges fields into an object's status (JSON merge patch on /status). Template runs have
+ * two writers — the operator owns phase, times and conditions, the scaffolder owns steps,
+ * outputs and the log — and a merge patch touches only the fields it names, so neither can
+ * remove what the other wrote.
+ */
+export async function mergeStatus(client: RawKubeClient, plural: string, namespace: string, name: string, status: object, fieldManager = OPERATOR_FIELD_MANAGER): Promise<WriteResult> {
+  const path = `/apis/${API_VERSION}/namespaces/${encodeURIComponent(namespace)}/${plural}/${encodeURIComponent(name)}/status`;
+  try {
+    await client.request({ method: 'PATCH', path, query: { fieldManager }, contentType: 'application/merge-patch+json', body: { status } });
+    return 'written';
+  } catch (error) {
+    if (error instanceof KubeApiError && error.code === 404) return 'gone';
+    throw error;
+  }
+}

@@ -7,6 +7,9 @@ import { createApp } from '../http/app.ts';
 import type { Logger } from '../observability/logger.ts';
 import { LeaderElector } from '../runtime/leader-election.ts';
 import { CatalogOperator } from './catalog-operator.ts';
+import { TemplateOperator } from './template-operator.ts';
+import type { Executor } from '../controllers/template-run/decide.ts';
+import { VERSION } from '../config.ts';
 
 export interface OperatorSettings {
   kubeConfig: KubeConfig;
@@ -24,10 +27,17 @@ export interface OperatorSettings {
   /** Lease timings and informer periods; tests shorten them. */
   leaseTimings?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
   informerTimings?: { silenceTimeoutMs?: number; relistIntervalMs?: number };
+  /** Where template runs execute (default: a Job each). */
+  templateExecutor?: Executor;
+  scaffoldImage?: string;
+  scaffoldServiceAccount?: string;
+  scaffoldJobTtlSeconds?: number;
+  scaffoldJobDeadlineSeconds?: number;
 }
 
 export interface RunningOperator {
   catalog: CatalogOperator;
+  templates: TemplateOperator;
   /** http://host:port the read API and dashboard answer on. */
   url: string;
   isLeader: () => boolean;
@@ -54,7 +64,23 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });
 
-  const app = createApp({ metrics: settings.registry, isReady: () => catalog.hasSynced(), graph: catalog.graph });
+  const templates = new TemplateOperator({
+    kubeConfig: settings.kubeConfig,
+    logger: log,
+    registry: settings.registry,
+    namespace: settings.watchNamespace,
+    isLeader,
+    executor: settings.templateExecutor ?? 'job',
+    job: {
+      image: settings.scaffoldImage ?? `ghcr.io/greenroom-dev/greenroom:${VERSION}`,
+      serviceAccountName: settings.scaffoldServiceAccount ?? 'greenroom-scaffolder',
+      ttlSecondsAfterFinished: settings.scaffoldJobTtlSeconds ?? 3600,
+      activeDeadlineSeconds: settings.scaffoldJobDeadlineSeconds ?? 900,
+    },
+    ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
+  });
+
+  const app = createApp({ metrics: settings.registry, isReady: () => catalog.hasSynced() && templates.hasSynced(), graph: catalog.graph, templates });
   const server: Server = app.listen(settings.port, settings.host);
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
@@ -71,6 +97,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
       onStartedLeading: () => {
         log.info('became leader; reconciling the whole catalog');
         catalog.resyncAll();
+        templates.enqueueAll();
       },
       onStoppedLeading: () => log.warn('stopped leading; writes paused'),
       ...settings.leaseTimings,
@@ -78,7 +105,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     elector.start();
   }
   try {
-    await catalog.start();
+    await Promise.all([catalog.start(), templates.start()]);
   } catch (error) {
     await elector?.stop();
     server.close();
@@ -89,11 +116,12 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
   let stopping: Promise<void> | undefined;
   return {
     catalog,
+    templates,
     url,
     isLeader,
     stop: () =>
       (stopping ??= (async () => {
-        await catalog.stop();
+        await Promise.all([catalog.stop(), templates.stop()]);
         await elector?.release();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -13,7 +13,7 @@ export class RegisterError extends Error {
   }
 }
 
-interface CatalogManifest {
+export interface CatalogManifest {
   apiVersion?: string;
   kind?: string;
   metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };

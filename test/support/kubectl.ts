@@ -14,8 +14,9 @@ export async function kubectl(args: string[], input?: string): Promise<string> {
   try {
     return (await child).stdout;
   } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? '';
-    throw new Error(`kubectl ${args.join(' ')} failed: ${stderr.trim() || String(error)}`);
+    const { stderr = '', stdout = '' } = error as { stderr?: string; stdout?: string };
+    // Some answers come on stdout with a failing exit status (`kubectl auth can-i` says "no").
+    throw new Error(`kubectl ${args.join(' ')} failed: ${stderr.trim() || stdout.trim() || String(error)}`);
   }
 }
 

@@ -6,7 +6,10 @@ import type { CatalogGraph } from '../../catalog/graph.ts';
 import { listEntities } from '../../catalog/queries.ts';
 import { refOf } from '../../catalog/refs.ts';
 import { projectRoot } from '../../paths.ts';
+import type { TemplateStore } from '../../templates/objects.ts';
 import { SORT_COLUMNS, catalogPage, entityPage, homePage } from './pages.ts';
+import type { FormQuery } from './parameter-form.ts';
+import { runPage, templatePage, templatesPage } from './template-pages.ts';
 
 const PAGE_SIZE = 25;
 
@@ -41,13 +44,28 @@ function viewsEnvironment(): nunjucks.Environment {
 
 export interface UiDependencies {
   graph: CatalogGraph;
+  /** Templates and their runs; without it the templates pages are empty. */
+  templates?: TemplateStore;
+}
+
+const NO_TEMPLATES: TemplateStore = { templates: () => [], runs: () => [] };
+
+/** A parsed query string as flat strings: the first of repeated keys, nested ones dropped. */
+function formQuery(query: Record<string, unknown>): FormQuery {
+  const flat: FormQuery = {};
+  for (const [key, value] of Object.entries(query)) {
+    const first: unknown = Array.isArray(value) ? value[0] : value;
+    if (typeof first === 'string') flat[key] = first;
+  }
+  return flat;
 }
 
 /**
  * The dashboard: server-rendered pages over the in-memory graph, usable without JavaScript.
  * Read-only — no route here writes to the cluster.
  */
-export function createUiRouter({ graph }: UiDependencies): Router {
+export function createUiRouter({ graph, templates }: UiDependencies): Router {
+  const store = templates ?? NO_TEMPLATES;
   const env = viewsEnvironment();
   const router = Router();
   const render = (res: Response, view: string, context: object, status = 200): void => {
@@ -92,6 +110,24 @@ export function createUiRouter({ graph }: UiDependencies): Router {
     const model = entityPage(graph, refOf(kind, namespace, name), depth);
     if (!model) return render(res, 'not-found.njk', { page: 'catalog', missing: `${kind} ${namespace}/${name}`, q: name }, 404);
     render(res, 'entity.njk', { page: 'catalog', ...model });
+  });
+
+  router.get('/templates', (_req, res) => render(res, 'templates.njk', { page: 'templates', ...templatesPage(store, graph) }));
+
+  // A GET form: the parameters arrive in the query, are checked, and come back as YAML to
+  // create with kubectl. Nothing is created from here.
+  router.get('/templates/:namespace/:name', (req, res) => {
+    const { namespace, name } = req.params;
+    const model = templatePage(store, namespace, name, formQuery(req.query as Record<string, unknown>), graph);
+    if (!model) return render(res, 'not-found.njk', { page: 'templates', missing: `Template ${namespace}/${name}`, q: name }, 404);
+    render(res, 'template.njk', { page: 'templates', ...model });
+  });
+
+  router.get('/runs/:namespace/:name', (req, res) => {
+    const { namespace, name } = req.params;
+    const model = runPage(store, namespace, name);
+    if (!model) return render(res, 'not-found.njk', { page: 'templates', missing: `TemplateRun ${namespace}/${name}` }, 404);
+    render(res, 'run.njk', { page: 'templates', ...model });
   });
 
   router.use((req, res) => render(res, 'not-found.njk', { page: '', missing: req.path }, 404));

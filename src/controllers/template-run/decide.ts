@@ -1,0 +1,125 @@
+import type { StepStatus, TemplateObject, TemplateRunObject, TemplateRunStatus } from '../../templates/objects.ts';
+import { checkValues } from '../../templates/values.ts';
+import { mergeConditions, rfc3339, type ConditionDecision } from '../conditions.ts';
+
+export type Executor = 'job' | 'in-process';
+
+/** How far the run's execution got, as seen on its Job or its child process. */
+export type Execution =
+  | { state: 'running' }
+  | { state: 'succeeded'; at?: string | undefined }
+  | { state: 'failed'; message: string; at?: string | undefined }
+  /** Nothing runs it any more: the Job was deleted, or the operator restarted under an in-process run. */
+  | { state: 'lost'; message: string };
+
+export interface RunObservation {
+  run: TemplateRunObject;
+  /** The Template the run refers to, when it exists. */
+  template: TemplateObject | undefined;
+  /** Undefined until something was started for the run. */
+  execution: Execution | undefined;
+  executor: Executor;
+  now: Date;
+}
+
+/** The fields of a run's status the operator owns (the scaffolder owns steps while it runs). */
+export type OperatorRunStatus = Pick<TemplateRunStatus, 'phase' | 'startedAt' | 'finishedAt' | 'jobName' | 'conditions' | 'observedGeneration' | 'steps'>;
+
+export type RunDecision =
+  /** Nothing to do: finished, or running and not done yet. */
+  | { action: 'none' }
+  /** Write status and come back later (the Template is missing). */
+  | { action: 'wait'; status: OperatorRunStatus }
+  /** Start the Job or child process, then write status. */
+  | { action: 'start'; status: OperatorRunStatus }
+  /** Write the final status; a failed run's registered entities are removed first. */
+  | { action: 'finish'; status: OperatorRunStatus; removeRegistered: boolean };
+
+const isFinished = (run: TemplateRunObject): boolean => run.status?.phase === 'Succeeded' || run.status?.phase === 'Failed';
+
+/**
+ * What the operator does about one TemplateRun. Pure: the shell gathers the run, its
+ * Template and the state of its Job or process, and carries the decision out.
+ */
+export function decideRun(observation: RunObservation): RunDecision {
+  const { run, template, execution, now } = observation;
+  if (run.metadata.deletionTimestamp || isFinished(run)) return { action: 'none' };
+  const generation = run.metadata.generation ?? 1;
+  const conditions = (decisions: ConditionDecision[]) => mergeConditions(run.status?.conditions, decisions, generation, now);
+  const templateName = `${run.spec.templateRef.namespace ?? run.metadata.namespace}/${run.spec.templateRef.name}`;
+
+  if (run.status?.phase === 'Running') {
+    if (!execution || execution.state === 'running') return { action: 'none' };
+    return finish(observation, execution, conditions);
+  }
+
+  // Pending: nothing has been started yet.
+  if (!template) {
+    return {
+      action: 'wait',
+      status: {
+        phase: 'Pending',
+        observedGeneration: generation,
+        conditions: conditions([
+          { type: 'TemplateResolved', status: 'False', reason: 'TemplateNotFound', message: `Template ${templateName} does not exist; the run starts when it does` },
+          { type: 'Succeeded', status: 'Unknown', reason: 'Pending', message: 'waiting for the Template' },
+        ]),
+      },
+    };
+  }
+  const resolved: ConditionDecision = { type: 'TemplateResolved', status: 'True', reason: 'Found', message: `Template ${templateName} generation ${template.metadata.generation ?? 1}` };
+  const stepNames = template.spec.steps.map((s) => s.name);
+  const failBeforeStart = (reason: string, message: string): RunDecision => ({
+    action: 'finish',
+    removeRegistered: false,
+    status: {
+      phase: 'Failed',
+      observedGeneration: generation,
+      finishedAt: rfc3339(now),
+      steps: stepNames.map((name) => ({ name, phase: 'Skipped' })),
+      conditions: conditions([resolved, { type: 'Succeeded', status: 'False', reason, message }]),
+    },
+  });
+  const check = checkValues(template.spec.parameters, run.spec.values ?? {});
+  if (!check.ok) return failBeforeStart('InvalidValues', `the values do not fit the template's parameters: ${check.messages.join('; ')}`);
+  const containerSteps = template.spec.steps.filter((s) => s.action === 'run').map((s) => s.name);
+  if (observation.executor === 'in-process' && containerSteps.length > 0) {
+    return failBeforeStart('ContainerStepsNeedJobs', `steps ${containerSteps.join(', ')} run containers, which the in-process executor cannot start; run the operator with --template-executor=job`);
+  }
+  return {
+    action: 'start',
+    status: {
+      phase: 'Running',
+      observedGeneration: generation,
+      startedAt: rfc3339(now),
+      steps: stepNames.map((name) => ({ name, phase: 'Pending' })),
+      conditions: conditions([resolved, { type: 'Succeeded', status: 'Unknown', reason: 'Running', message: `running ${stepNames.length} steps` }]),
+    },
+  };
+}
+
+function finish(observation: RunObservation, execution: Exclude<Execution, { state: 'running' }>, conditions: (d: ConditionDecision[]) => OperatorRunStatus['conditions']): RunDecision {
+  const { run, now } = observation;
+  const succeeded = execution.state === 'succeeded';
+  const at = ('at' in execution && execution.at) || rfc3339(now);
+  const why = execution.state === 'succeeded' ? '' : execution.message;
+  // The scaffolder reported the steps it ran; what it could not report (it was killed, or
+  // a container step ended the pod) follows from how the execution ended.
+  const steps: StepStatus[] = (run.status?.steps ?? []).map((step) => {
+    if (step.phase === 'Running') return { ...step, phase: succeeded ? 'Succeeded' : 'Failed', finishedAt: at, ...(succeeded ? {} : { message: step.message ?? why }) };
+    if (step.phase === 'Pending') return { ...step, phase: succeeded ? 'Succeeded' : 'Skipped' };
+    return step;
+  });
+  const failedStep = steps.find((s) => s.phase === 'Failed');
+  const resolved: ConditionDecision = { type: 'TemplateResolved', status: 'True', reason: 'Found', message: run.status?.conditions?.find((c) => c.type === 'TemplateResolved')?.message ?? 'found' };
+  const outcome: ConditionDecision = succeeded
+    ? { type: 'Succeeded', status: 'True', reason: 'Succeeded', message: `all ${steps.length} steps succeeded` }
+    : failedStep
+      ? { type: 'Succeeded', status: 'False', reason: 'StepFailed', message: `step ${failedStep.name} failed: ${failedStep.message ?? why}` }
+      : { type: 'Succeeded', status: 'False', reason: execution.state === 'lost' ? 'ExecutionLost' : 'Failed', message: why };
+  return {
+    action: 'finish',
+    removeRegistered: !succeeded,
+    status: { phase: succeeded ? 'Succeeded' : 'Failed', finishedAt: at, steps, conditions: conditions([resolved, outcome]), observedGeneration: run.metadata.generation ?? 1 },
+  };
+}

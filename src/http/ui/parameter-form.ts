@@ -1,0 +1,183 @@
+/**
+ * A plain HTML form generated from a Template's parameters (JSON Schema draft-07), and the
+ * run values read back from what it submitted. Pure: the query string in, fields and values
+ * out. The form only helps people write values; the operator's check (ajv) stays the judge.
+ */
+
+type Schema = Record<string, unknown>;
+
+/** How a parameter is edited: one control per JSON Schema shape the form understands. */
+export type FieldControl = 'text' | 'integer' | 'number' | 'checkbox' | 'select' | 'list' | 'json';
+
+export interface FormField {
+  /** Property name, also the name of the input (so a shared URL carries the values). */
+  name: string;
+  id: string;
+  label: string;
+  hint: string;
+  control: FieldControl;
+  required: boolean;
+  /** What the control shows: the submitted text, else the schema's default. */
+  value: string;
+  checked: boolean;
+  options: { value: string; label: string; selected: boolean }[];
+  min: number | undefined;
+  max: number | undefined;
+  messages: string[];
+}
+
+/** The submitted form as flat strings; a key that is absent was not submitted. */
+export type FormQuery = Record<string, string | undefined>;
+
+/**
+ * Marks a submitted form. An unchecked checkbox sends nothing, so without it a form of
+ * checkboxes alone could not tell "submitted with all off" from "not submitted yet".
+ */
+export const SUBMITTED = '_check';
+
+const isSchema = (x: unknown): x is Schema => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** The one type a property has; `["string", "null"]` counts as string. */
+function typeOf(schema: Schema): string | undefined {
+  const type = schema.type;
+  if (typeof type === 'string') return type;
+  if (Array.isArray(type)) {
+    const real = type.filter((t) => t !== 'null');
+    return real.length === 1 && typeof real[0] === 'string' ? real[0] : undefined;
+  }
+  return undefined;
+}
+
+const primitive = (x: unknown): x is string | number | boolean => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+
+function controlOf(schema: unknown): FieldControl {
+  if (!isSchema(schema)) return 'json';
+  if (Array.isArray(schema.enum) && schema.enum.length > 0 && schema.enum.every(primitive)) return 'select';
+  const type = typeOf(schema);
+  if (type === 'string') return 'text';
+  if (type === 'integer' || type === 'number') return type;
+  if (type === 'boolean') return 'checkbox';
+  if (type === 'array' && isSchema(schema.items) && typeOf(schema.items) === 'string' && !Array.isArray(schema.items.enum)) return 'list';
+  return 'json';
+}
+
+/** A default as the control shows it. */
+function shown(value: unknown, control: FieldControl): string {
+  if (value === undefined) return '';
+  if (control === 'list' && Array.isArray(value)) return value.join(', ');
+  if (control === 'json') return JSON.stringify(value, null, 2);
+  return primitive(value) ? String(value) : JSON.stringify(value);
+}
+
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+/**
+ * One submitted text as a value of the property's type; undefined when left empty. Text that
+ * is not of the type is kept as written, so the check names the problem in its own words.
+ */
+function coerce(schema: unknown, control: FieldControl, raw: string | undefined): { value?: unknown; problem?: string } {
+  if (control === 'checkbox') return { value: raw !== undefined };
+  const text = (raw ?? '').trim();
+  if (text === '') return {};
+  switch (control) {
+    case 'integer':
+    case 'number':
+      return { value: NUMBER.test(text) ? Number(text) : text };
+    case 'select': {
+      const options = isSchema(schema) && Array.isArray(schema.enum) ? schema.enum : [];
+      return { value: options.find((o) => String(o) === text) ?? text };
+    }
+    case 'list': {
+      const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+      return items.length ? { value: items } : {};
+    }
+    case 'json':
+      try {
+        return { value: JSON.parse(text) };
+      } catch (error) {
+        return { problem: `is not valid JSON: ${(error as Error).message}` };
+      }
+    default:
+      return { value: text };
+  }
+}
+
+/** The parameters' properties in the order the author wrote them. */
+function properties(parameters: Schema | undefined): [string, unknown][] {
+  const props = parameters?.properties;
+  return isSchema(props) ? Object.entries(props).filter(([name]) => name !== SUBMITTED) : [];
+}
+
+export interface ReadForm {
+  fields: FormField[];
+  submitted: boolean;
+  /** The values the form submitted, in parameter order; empty fields are left out. */
+  values: Record<string, unknown>;
+}
+
+/**
+ * The form for a template's parameters, filled from the query when it was submitted and
+ * from the schema's defaults otherwise (the operator does not apply defaults, so a run only
+ * gets one when the form carries it).
+ */
+export function readForm(parameters: Schema | undefined, query: FormQuery): ReadForm {
+  const submitted = query[SUBMITTED] !== undefined;
+  const required = new Set(Array.isArray(parameters?.required) ? parameters.required.filter((r) => typeof r === 'string') : []);
+  const values: Record<string, unknown> = {};
+  const fields = properties(parameters).map(([name, schema], index): FormField => {
+    const control = controlOf(schema);
+    const s: Schema = isSchema(schema) ? schema : {};
+    const raw = query[name];
+    const value = submitted ? (raw ?? '') : shown(s.default, control);
+    const messages: string[] = [];
+    if (submitted) {
+      const read = coerce(schema, control, raw);
+      if (read.problem) messages.push(`values.${name} ${read.problem}`);
+      else if (read.value !== undefined) values[name] = read.value;
+    }
+    const isRequired = required.has(name);
+    const options =
+      control === 'select'
+        ? [
+            // Empty choice unless a default already picks one: an optional field may stay unset.
+            ...(isRequired && s.default !== undefined ? [] : [{ value: '', label: isRequired ? 'choose…' : '(none)' }]),
+            ...(s.enum as (string | number | boolean)[]).map((o) => ({ value: String(o), label: String(o) })),
+          ].map((o) => ({ ...o, selected: o.value === value }))
+        : [];
+    const description = typeof s.description === 'string' ? s.description.trim() : '';
+    const hints = [description && !/[.!?:]$/.test(description) ? `${description}.` : description, control === 'list' ? 'Separate items with commas.' : control === 'json' ? 'As JSON.' : ''];
+    return {
+      name,
+      id: `field-${index}`,
+      label: typeof s.title === 'string' && s.title ? s.title : name,
+      hint: hints.filter(Boolean).join(' '),
+      control,
+      required: isRequired,
+      value,
+      checked: control === 'checkbox' && (submitted ? raw !== undefined : s.default === true),
+      options,
+      min: typeof s.minimum === 'number' ? s.minimum : undefined,
+      max: typeof s.maximum === 'number' ? s.maximum : undefined,
+      messages,
+    };
+  });
+  return { fields, submitted, values };
+}
+
+/**
+ * Puts each check message beside the field it is about (`values.<name>…`); the rest (the
+ * values as a whole, or names that are not parameters) are returned to show above the form.
+ */
+export function placeMessages(fields: FormField[], messages: string[]): string[] {
+  const longestFirst = [...fields].sort((a, b) => b.name.length - a.name.length);
+  const general: string[] = [];
+  for (const message of messages) {
+    const field = longestFirst.find((f) => {
+      const prefix = `values.${f.name}`;
+      return message.startsWith(prefix) && [' ', '.', undefined].includes(message[prefix.length]);
+    });
+    if (field) field.messages.push(message);
+    else general.push(message);
+  }
+  return general;
+}

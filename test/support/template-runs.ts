@@ -1,0 +1,63 @@
+import { afterAll } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
+import type { TemplateRunObject } from '../../src/templates/objects.ts';
+import { kubectl } from './kubectl.ts';
+import { eventually } from './operator.ts';
+
+const run = promisify(execFile);
+export const GIT_USER = { username: 'scaffolder-bot', password: 'not-in-status-s3cret' };
+const golden = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+/** A git server with basic auth for the file's tests, stopped after them. */
+export function gitServers(): () => Promise<GitServer> {
+  const started: GitServer[] = [];
+  afterAll(async () => Promise.all(started.map((s) => s.stop())));
+  return async () => {
+    const server = await startGitServer({ credentials: GIT_USER });
+    started.push(server);
+    return server;
+  };
+}
+
+/** A namespace with the golden-path templates, their skeletons, the git Secret and a team to own things. */
+export async function templateNamespace(namespace: string): Promise<void> {
+  await kubectl(['create', 'namespace', namespace]);
+  for (const dir of ['typescript-service', 'docs-site']) {
+    for (const file of ['template.yaml', 'skeleton.configmap.yaml']) await kubectl(['apply', '-n', namespace, '-f', '-'], readFileSync(join(golden, dir, file), 'utf8'));
+  }
+  await kubectl(['create', 'secret', 'generic', 'greenroom-git', '-n', namespace, `--from-literal=username=${GIT_USER.username}`, `--from-literal=password=${GIT_USER.password}`]);
+  await kubectl(['apply', '-n', namespace, '-f', '-'], ['Group/team-storefront/{type: team, title: Storefront}', 'System/storefront/{owner: team-storefront}', 'Group/team-platform/{type: team}']
+    .map((line) => {
+      const [kind, name, spec] = line.split('/');
+      return `apiVersion: greenroom.dev/v1alpha1\nkind: ${kind}\nmetadata: {name: ${name}}\nspec: ${spec}\n`;
+    })
+    .join('---\n'));
+}
+
+export async function createRun(namespace: string, name: string, template: string, values: Record<string, unknown>): Promise<void> {
+  await kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: 'TemplateRun', metadata: { name, namespace }, spec: { templateRef: { name: template }, values } }));
+}
+
+export async function getRun(namespace: string, name: string): Promise<TemplateRunObject> {
+  return JSON.parse(await kubectl(['get', 'templaterun', name, '-n', namespace, '-o', 'json'])) as TemplateRunObject;
+}
+
+/** Waits for the run to finish (Succeeded or Failed) and returns it. */
+export async function finished(namespace: string, name: string, timeoutMs = 60_000): Promise<TemplateRunObject> {
+  return eventually(`TemplateRun ${name} to finish`, async () => {
+    const object = await getRun(namespace, name);
+    return object.status?.phase === 'Succeeded' || object.status?.phase === 'Failed' ? object : undefined;
+  }, timeoutMs);
+}
+
+/** Clones what a run pushed, with the server's credentials. */
+export async function cloneOf(remote: string, into: string): Promise<string> {
+  const dir = join(into, 'clone');
+  await run('git', ['clone', '--quiet', remote.replace('http://', `http://${GIT_USER.username}:${GIT_USER.password}@`), dir]);
+  return dir;
+}
