@@ -20,6 +20,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM ${NODE_IMAGE}
+# git: the scaffolder (`greenroom scaffold`, the same image) fetches skeletons and pushes new
+# repositories with the git CLI; ca-certificates for https remotes.
+RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
 LABEL org.opencontainers.image.title="greenroom" \
       org.opencontainers.image.description="Kubernetes-native internal developer portal operator" \
       org.opencontainers.image.licenses="Apache-2.0"

@@ -1,19 +1,21 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { Counter, type Registry } from 'prom-client';
-import { API_VERSION, CATALOG_KINDS } from '../api/v1alpha1/index.ts';
+import { API_VERSION } from '../api/v1alpha1/index.ts';
 import { decideRun, type Execution, type Executor, type RunDecision } from '../controllers/template-run/decide.ts';
 import { jobExecution, type JobLike } from '../controllers/template-run/execution.ts';
 import { eventRecorder, type EventRecorder } from '../kube/events.ts';
 import { KubeApiError, RawKubeClient } from '../kube/raw-client.ts';
-import { mergeStatus } from '../kube/status-writer.ts';
+import { applyStatus, mergeStatus } from '../kube/status-writer.ts';
+import { decideTemplateConditions } from '../controllers/template/decide.ts';
 import type { Logger } from '../observability/logger.ts';
 import { Informer } from '../runtime/informer.ts';
 import { WorkQueue, type WorkResult } from '../runtime/work-queue.ts';
 import { InProcessExecutor } from '../templates/in-process-executor.ts';
-import { jobNameFor, MANAGED_BY, scaffoldJob, type JobSettings } from '../templates/job.ts';
+import { MANAGED_BY, type JobSettings } from '../templates/job.ts';
 import type { TemplateObject, TemplateRunObject, TemplateStore } from '../templates/objects.ts';
-import { RUN_UID_LABEL } from '../templates/scaffold.ts';
-import { credentialEnvs, type RunIdentity } from '../templates/scaffold-env.ts';
+import { removeRegistered } from '../templates/unregister.ts';
+import type { RunIdentity } from '../templates/scaffold-env.ts';
+import { launchJob, readCredentials, type Launched } from '../templates/launch.ts';
 
 export interface TemplateOperatorOptions {
   kubeConfig: KubeConfig;
@@ -44,6 +46,7 @@ export class TemplateOperator implements TemplateStore {
   private readonly runInformer: Informer<KubernetesObject>;
   private readonly jobInformer: Informer<KubernetesObject> | undefined;
   private readonly queue: WorkQueue;
+  private readonly templateQueue: WorkQueue;
   private readonly inProcess: InProcessExecutor;
   private readonly record: EventRecorder;
   private readonly finished: Counter<'phase'>;
@@ -61,7 +64,8 @@ export class TemplateOperator implements TemplateStore {
       this.jobInformer = informer('scaffold-job', `/apis/batch/v1/${scope}jobs`, Object.entries(MANAGED_BY).map(([k, v]) => `${k}=${v}`).join(','));
     }
     this.queue = new WorkQueue({ name: 'templaterun', logger: this.log, registry: options.registry });
-    this.inProcess = new InProcessExecutor({ kubeConfig: options.kubeConfig, logger: this.log, maxConcurrent: options.maxInProcess ?? 4, onExit: () => this.enqueueAll() });
+    this.templateQueue = new WorkQueue({ name: 'template', logger: this.log, registry: options.registry });
+    this.inProcess = new InProcessExecutor({ kubeConfig: options.kubeConfig, logger: this.log, maxConcurrent: options.maxInProcess ?? 4, onExit: () => this.enqueueRuns() });
     this.record = eventRecorder(this.client, (error) => this.log.warn({ err: error }, 'could not record an event'));
     if (options.registry.getSingleMetric('greenroom_template_runs_finished_total')) options.registry.removeSingleMetric('greenroom_template_runs_finished_total');
     this.finished = new Counter({ name: 'greenroom_template_runs_finished_total', help: 'Template runs this operator saw finish, by phase.', labelNames: ['phase'], registers: [options.registry] });
@@ -82,8 +86,12 @@ export class TemplateOperator implements TemplateStore {
         if ((run.status?.phase ?? 'Pending') === 'Pending' && ref.name === object.metadata!.name && (ref.namespace ?? run.metadata.namespace) === object.metadata!.namespace) enqueueRun(run as KubernetesObject);
       }
     };
-    this.templateInformer.on('add', enqueueWaiting);
-    this.templateInformer.on('update', enqueueWaiting);
+    const templateChanged = (object: KubernetesObject) => {
+      this.templateQueue.add(key(object.metadata!.namespace!, object.metadata!.name!));
+      enqueueWaiting(object);
+    };
+    this.templateInformer.on('add', templateChanged);
+    this.templateInformer.on('update', templateChanged);
     const enqueueOwner = (job: KubernetesObject) => {
       const owner = job.metadata?.ownerReferences?.find((o) => o.kind === 'TemplateRun');
       if (owner) this.queue.add(key(job.metadata!.namespace!, owner.name));
@@ -108,17 +116,36 @@ export class TemplateOperator implements TemplateStore {
   async start(): Promise<void> {
     await Promise.all([this.templateInformer.start(), this.runInformer.start(), this.jobInformer?.start()]);
     this.queue.run((k) => this.work(k), 2);
+    this.templateQueue.run((k) => this.checkTemplate(k), 1);
     this.enqueueAll();
   }
 
-  /** Queues every run, e.g. when this replica becomes leader. */
+  /** Queues every run and template, e.g. when this replica becomes leader. */
   enqueueAll(): void {
     for (const run of this.runs()) this.queue.add(key(run.metadata.namespace, run.metadata.name));
+    for (const t of this.templates()) this.templateQueue.add(key(t.metadata.namespace, t.metadata.name));
+  }
+
+  private enqueueRuns(): void {
+    for (const run of this.runs()) this.queue.add(key(run.metadata.namespace, run.metadata.name));
+  }
+
+  /** Writes a Template's Ready condition when what it says has changed. */
+  private async checkTemplate(templateKey: string): Promise<WorkResult> {
+    if (!this.options.isLeader()) return 'done';
+    const [namespace, name] = templateKey.split('/') as [string, string];
+    const t = this.templateInformer.get(namespace, name) as unknown as TemplateObject | undefined;
+    if (!t) return 'done';
+    const conditions = decideTemplateConditions(t, this.options.now?.() ?? new Date());
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    if (t.status?.observedGeneration === t.metadata.generation && same(t.status?.conditions, conditions)) return 'done';
+    await applyStatus(this.client, { kind: 'Template', plural: 'templates' }, namespace, name, { observedGeneration: t.metadata.generation, conditions });
+    return 'done';
   }
 
   async stop(): Promise<void> {
     this.inProcess.stopAll();
-    await Promise.all([this.templateInformer.stop(), this.runInformer.stop(), this.jobInformer?.stop(), this.queue.shutdown()]);
+    await Promise.all([this.templateInformer.stop(), this.runInformer.stop(), this.jobInformer?.stop(), this.queue.shutdown(), this.templateQueue.shutdown()]);
   }
 
   private async work(runKey: string): Promise<WorkResult> {
@@ -144,6 +171,16 @@ export class TemplateOperator implements TemplateStore {
       return jobExecution(job);
     }
     return this.inProcess.execution(run.metadata.uid) ?? { state: 'lost', message: 'the operator restarted while the run was in progress (in-process executor); create a new TemplateRun to run it again' };
+  }
+
+  private async startExecution(run: TemplateRunObject, template: TemplateObject): Promise<Launched> {
+    if (this.options.executor === 'job') return launchJob(this.client, run, template, this.options.job);
+    const identity: RunIdentity = { namespace: run.metadata.namespace, name: run.metadata.name, uid: run.metadata.uid, templateUid: template.metadata.uid, templateGeneration: template.metadata.generation ?? 1 };
+    const credentials = await readCredentials(this.client, run.metadata.namespace, template.spec);
+    if ('failed' in credentials) return credentials;
+    const secrets = Object.entries(credentials.env).filter(([name]) => name.endsWith('_PASSWORD')).map(([, value]) => value);
+    await this.inProcess.start(identity, credentials.env, (text) => secrets.reduce((t, secret) => (secret ? t.split(secret).join('***') : t), text));
+    return {};
   }
 
   private async getJob(namespace: string, name: string): Promise<JobLike | undefined> {
@@ -176,7 +213,7 @@ export class TemplateOperator implements TemplateStore {
       } else if (started.jobName) status = { ...status, jobName: started.jobName };
     }
     if (decision.action === 'finish' && decision.removeRegistered) {
-      const removed = await this.removeRegistered(namespace, uid);
+      const removed = await removeRegistered(this.client, namespace, uid);
       if (removed.length > 0) {
         status = { ...status, conditions: status.conditions?.map((c) => (c.type === 'Succeeded' ? { ...c, message: `${c.message}; removed the ${removed.length} entities it had registered (${removed.join(', ')})` } : c)) };
       }
@@ -193,70 +230,5 @@ export class TemplateOperator implements TemplateStore {
     return 'done';
   }
 
-  private async startExecution(run: TemplateRunObject, template: TemplateObject): Promise<{ jobName?: string } | { failed: string }> {
-    const identity: RunIdentity = { namespace: run.metadata.namespace, name: run.metadata.name, uid: run.metadata.uid, templateUid: template.metadata.uid, templateGeneration: template.metadata.generation ?? 1 };
-    if (this.options.executor === 'in-process') {
-      const credentials: Record<string, string> = {};
-      const secrets: string[] = [];
-      for (const c of credentialEnvs(template.spec)) {
-        const secret = await this.readSecret(run.metadata.namespace, c.secretName);
-        if (!secret) return { failed: `Secret ${run.metadata.namespace}/${c.secretName} (credentials for ${c.purpose}) does not exist` };
-        const password = secret[c.passwordKey];
-        if (password === undefined) return { failed: `Secret ${run.metadata.namespace}/${c.secretName} has no key ${c.passwordKey} (credentials for ${c.purpose})` };
-        credentials[c.passwordVar] = password;
-        credentials[c.usernameVar] = secret[c.usernameKey] ?? '';
-        secrets.push(password);
-      }
-      await this.inProcess.start(identity, credentials, (text) => secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text));
-      return {};
-    }
-    const job = scaffoldJob(run, template, this.options.job);
-    const jobName = jobNameFor(run);
-    try {
-      await this.client.request({ method: 'GET', path: `/api/v1/namespaces/${run.metadata.namespace}/serviceaccounts/${encodeURIComponent(this.options.job.serviceAccountName)}` });
-    } catch (error) {
-      if (error instanceof KubeApiError && error.code === 404) return { failed: `ServiceAccount ${run.metadata.namespace}/${this.options.job.serviceAccountName}, which scaffolding Jobs run as, does not exist; the Helm chart creates it in the namespaces listed in scaffolder.namespaces` };
-      throw error;
-    }
-    try {
-      await this.client.request({ method: 'POST', path: `/apis/batch/v1/namespaces/${run.metadata.namespace}/jobs`, query: { fieldManager: 'greenroom-operator' }, body: job });
-    } catch (error) {
-      if (!(error instanceof KubeApiError)) throw error;
-      if (error.code === 409) {
-        // Created by an earlier attempt whose status write did not land: adopt it if it is ours.
-        const existing = await this.getJob(run.metadata.namespace, jobName);
-        if (existing?.metadata?.ownerReferences?.some((o) => o.uid === run.metadata.uid)) return { jobName };
-        return { failed: `a Job named ${jobName} already exists and belongs to something else` };
-      }
-      if (error.code >= 500 || error.code === 429) throw error;
-      return { failed: `the scaffolding Job could not be created: ${error.message}` };
-    }
-    return { jobName };
-  }
 
-  private async readSecret(namespace: string, name: string): Promise<Record<string, string> | undefined> {
-    try {
-      const secret = await this.client.request<{ data?: Record<string, string> }>({ method: 'GET', path: `/api/v1/namespaces/${namespace}/secrets/${encodeURIComponent(name)}` });
-      return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
-    } catch (error) {
-      if (error instanceof KubeApiError && error.code === 404) return undefined;
-      throw error;
-    }
-  }
-
-  /** A failed run leaves nothing half-registered: every entity labelled with its uid goes. */
-  private async removeRegistered(namespace: string, uid: string): Promise<string[]> {
-    const removed: string[] = [];
-    for (const kind of CATALOG_KINDS) {
-      const collection = `/apis/${API_VERSION}/namespaces/${namespace}/${kind.plural}`;
-      const list = await this.client.request<{ items: { metadata: { name: string } }[] }>({ method: 'GET', path: collection, query: { labelSelector: `${RUN_UID_LABEL}=${uid}` } });
-      for (const item of list.items) {
-        await this.client.request({ method: 'DELETE', path: `${collection}/${encodeURIComponent(item.metadata.name)}` }).catch((error: unknown) => {
-          if (!(error instanceof KubeApiError && error.code === 404)) throw error;
-        });
-        removed.push(`${kind.kind.toLowerCase()}:${namespace}/${item.metadata.name}`);
-      }
-    }
-    return removed;
-  }
 }

@@ -30,16 +30,42 @@ function environment(): nunjucks.Environment {
   });
 }
 
+function renderError(file: string, text: string, error: unknown): RenderError {
+  const message = (error as Error).message;
+  // nunjucks gives no line for what it finds missing at the end of the text (an open block,
+  // an unclosed ${{): that is the last line.
+  const line = /\[Line (\d+), Column \d+\]/.exec(message)?.[1] ?? String(text.replace(/\n$/, '').split('\n').length);
+  const reason = message.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('(unknown path)') && l !== `(${file})`).join(' ').replace(/\[Line \d+, Column \d+\]\s*/, '');
+  return new RenderError(file, line ? Number(line) : undefined, reason);
+}
+
 function renderOne(env: nunjucks.Environment, file: string, text: string, context: object): string {
   try {
     return env.renderString(text, context);
   } catch (error) {
-    const message = (error as Error).message;
-    // nunjucks gives no line for a block left open at the end of the file: that is the last line.
-    const line = /\[Line (\d+), Column \d+\]/.exec(message)?.[1] ?? (/end of file/.test(message) ? String(text.split('\n').length) : undefined);
-    const reason = message.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('(unknown path)')).join(' ').replace(/\[Line \d+, Column \d+\]\s*/, '');
-    throw new RenderError(file, line ? Number(line) : undefined, reason);
+    throw renderError(file, text, error);
   }
+}
+
+/**
+ * Checks that texts parse as templates without rendering them, so a Template's author
+ * hears about a syntax error when the Template is applied rather than at the first run.
+ * Returns every error found.
+ */
+export function syntaxErrors(texts: ReadonlyMap<string, string | Buffer>): RenderError[] {
+  const env = environment();
+  const errors: RenderError[] = [];
+  for (const [file, text] of texts) {
+    for (const source of typeof text === 'string' ? [file, text] : [file]) {
+      try {
+        new nunjucks.Template(source, env, undefined, true);
+      } catch (error) {
+        errors.push(renderError(file, source, error));
+        break;
+      }
+    }
+  }
+  return errors;
 }
 
 /**

@@ -15,6 +15,19 @@ function describe(error: ErrorObject): string {
  * validator, reporting every problem at once with the path of the value, so one failed run
  * tells the author everything to fix.
  */
+/** Why a template's parameters are not a usable JSON Schema, or undefined when they are. */
+export function parametersError(parameters: Record<string, unknown> | undefined): string | undefined {
+  if (!parameters) return undefined;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats.default(ajv);
+  try {
+    ajv.compile(parameters);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 export function checkValues(parameters: Record<string, unknown> | undefined, values: unknown): ValuesCheck {
   if (!parameters) return { ok: true };
   const ajv = new Ajv({ allErrors: true, strict: false });

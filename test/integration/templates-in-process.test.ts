@@ -31,6 +31,7 @@ describe('a template run through the in-process executor', () => {
     expect(run.status?.conditions?.find((c) => c.type === 'Succeeded')).toMatchObject({ status: 'True' });
     expect(run.status?.phase).toBe('Succeeded');
     expect(run.status?.steps?.map((s) => [s.name, s.phase])).toEqual([['render', 'Succeeded'], ['publish', 'Succeeded'], ['register', 'Succeeded']]);
+    expect(await kubectl(['get', 'template', 'typescript-service', '-n', namespace, '-o', 'jsonpath={.status.conditions[0].status}'])).toBe('True');
     expect(run.status?.steps?.every((s) => s.startedAt && s.finishedAt)).toBe(true);
     expect(run.status?.outputs?.entityRefs).toEqual([`component:${namespace}/orders`]);
     expect(run.status?.outputs?.links).toEqual([{ title: 'Repository', url: remote }, { title: 'Catalog', url: `/catalog/component/${namespace}/orders` }]);
@@ -89,6 +90,11 @@ describe('a template run through the in-process executor', () => {
       apiVersion: 'greenroom.dev/v1alpha1', kind: 'Template', metadata: { name: 'broken' },
       spec: { type: 'service', owner: 'team-platform', skeleton: { inline: { 'README.md': '# ${{ values.name }}\n\nWelcome to ${{ values.name | }}\n' } }, steps: [{ name: 'render', action: 'render' }] },
     }));
+    // The Template already says so when it is applied.
+    await eventually('the Template to report its syntax error', async () => {
+      const t = JSON.parse(await kubectl(['get', 'template', 'broken', '-n', namespace, '-o', 'json'])) as { status?: { conditions?: { reason: string; message: string }[] } };
+      return t.status?.conditions?.find((c) => c.reason === 'TemplateSyntaxError' && /^README\.md:3: /.test(c.message)) ? true : undefined;
+    });
     await createRun(namespace, 'broken-run', 'broken', { name: 'x' });
     const run = await finished(namespace, 'broken-run');
     expect(run.status?.steps?.[0]?.message).toMatch(/^README\.md:3: /);

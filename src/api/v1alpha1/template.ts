@@ -10,7 +10,7 @@ export const freeForm = (description: string) =>
 
 const secretKeyRef = z
   .object({
-    name: z.string().min(1).max(253).describe('Secret in the same namespace.'),
+    name: z.string().min(1).max(253).describe("Secret in the run's namespace (a scaffolding Job can only reference its own namespace's Secrets)."),
     usernameKey: z.string().max(253).default('username').optional().describe('Key holding the user name (default username).'),
     passwordKey: z.string().max(253).default('password').optional().describe('Key holding the password or token (default password).'),
   })

@@ -1,0 +1,39 @@
+import type { Condition } from '../../api/v1alpha1/index.ts';
+import type { TemplateObject } from '../../templates/objects.ts';
+import { syntaxErrors } from '../../templates/render.ts';
+import { parametersError } from '../../templates/values.ts';
+import { mergeConditions, type ConditionDecision } from '../conditions.ts';
+
+/** The templated texts of a Template besides its skeleton, named as a reader finds them in the YAML. */
+function templatedFields(t: TemplateObject): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const step of t.spec.steps) {
+    const git = step.publishGit;
+    if (!git) continue;
+    for (const [name, text] of Object.entries({ url: git.url, branch: git.branch, reviewBranch: git.reviewBranch, commitMessage: git.commitMessage })) {
+      if (text !== undefined) fields.set(`steps[${step.name}].publishGit.${name}`, text);
+    }
+  }
+  (t.spec.output?.links ?? []).forEach((link, i) => {
+    fields.set(`output.links[${i}].title`, link.title);
+    fields.set(`output.links[${i}].url`, link.url);
+  });
+  return fields;
+}
+
+/**
+ * Whether a Template can be run, checked when it is applied rather than at its first run:
+ * its parameters compile as JSON Schema, and its inline skeleton and templated fields parse.
+ * Skeletons in ConfigMaps and git are checked by each run, which reads them at that moment.
+ */
+export function decideTemplateConditions(t: TemplateObject, now: Date): Condition[] {
+  const problems: { reason: string; message: string }[] = [];
+  const schema = parametersError(t.spec.parameters);
+  if (schema) problems.push({ reason: 'InvalidParameters', message: `parameters are not a valid JSON Schema: ${schema}` });
+  const texts = new Map([...Object.entries(t.spec.skeleton.inline ?? {}), ...templatedFields(t)]);
+  for (const error of syntaxErrors(texts)) problems.push({ reason: 'TemplateSyntaxError', message: error.message });
+  const ready: ConditionDecision = problems.length === 0
+    ? { type: 'Ready', status: 'True', reason: 'Valid', message: `${t.spec.steps.length} steps; parameters and templated text parse` }
+    : { type: 'Ready', status: 'False', reason: problems[0]!.reason, message: problems.map((p) => p.message).join('; ').slice(0, 4096) };
+  return mergeConditions(t.status?.conditions, [ready], t.metadata.generation ?? 1, now);
+}
