@@ -8,12 +8,15 @@ import { startControlPlane } from '../local-cluster/control-plane.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetricsRegistry } from '../observability/metrics.ts';
 import { startOperator, type RunningOperator } from '../operator/run.ts';
+import type { GitServer } from '../local-cluster/git-server.ts';
+import { seedTemplates } from './demo-templates.ts';
 
 export const DEMO_USAGE = `greenroom demo [--kubeconfig PATH] [--context NAME] [--port 8080] [--namespace greenroom-demo]
 
 Brings up a local control plane (etcd, kube-apiserver, kube-controller-manager built from
 source on first use), installs the CRDs, applies the sample catalog and serves the
-dashboard until Ctrl-C, then stops everything. With --kubeconfig or --context it uses
+dashboard until Ctrl-C, then stops everything. It also starts a local git server, applies the
+golden-path templates and runs one (in-process: the local control plane runs no pods). With --kubeconfig or --context it uses
 that cluster instead and leaves it running.`;
 
 interface Cluster {
@@ -51,11 +54,13 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
 
   const cluster = await connect(values, log);
   let operator: RunningOperator | undefined;
+  let git: GitServer | undefined;
   let stopping: Promise<void> | undefined;
   const shutdown = (signal: string): Promise<void> =>
     (stopping ??= (async () => {
       log.info({ signal }, 'stopping the demo');
       await operator?.stop();
+      await git?.stop();
       await cluster.stop();
       log.info('demo stopped');
     })());
@@ -71,6 +76,7 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
     const samples = await readManifests(join(root, 'examples', 'catalog'));
     await applyObjects(cluster.kubeConfig, samples, values.namespace);
     log.info({ objects: samples.length, namespace: values.namespace }, 'sample catalog applied');
+    git = await seedTemplates(cluster.kubeConfig, values.namespace, root, log);
 
     operator = await startOperator({
       kubeConfig: cluster.kubeConfig,
@@ -83,6 +89,8 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
       leaseName: 'greenroom-demo',
       identity: `demo-${process.pid}`,
       concurrency: 4,
+      // The local control plane runs no pods: template runs are child processes here.
+      templateExecutor: 'in-process',
     });
     const url = operator.url.replace('127.0.0.1', 'localhost');
     log.info({ cluster: cluster.description, url }, `Greenroom demo on ${url} — Ctrl-C stops it`);

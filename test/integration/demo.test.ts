@@ -38,6 +38,16 @@ describe('greenroom demo', () => {
     const notReady = entities.filter((i) => i.ready !== 'True').map((i) => i.name);
     expect(notReady).toEqual(['search-indexer']);
 
+    // The golden-path templates are listed, and the demo's run of one pushed a repository
+    // and registered its Component, owned by a team of the sample catalog.
+    expect(await (await fetch(`${url}/templates`)).text()).toMatch(/TypeScript HTTP service[\s\S]*docs|Docs/);
+    await eventually('the demo template run to succeed', async () => {
+      const page = await (await fetch(`${url}/runs/greenroom-demo/recommendations-service`)).text();
+      return /<h1>recommendations-service <span class="badge ok">Succeeded<\/span><\/h1>/.test(page) ? page : undefined;
+    }, 60_000);
+    const component = (await (await fetch(`${url}/api/v1/entities/component/greenroom-demo/recommendations`)).json()) as { owner?: string; ready?: string };
+    expect(component).toMatchObject({ ready: 'True' });
+
     const exitCode = new Promise((resolve) => demo.once('exit', resolve));
     demo.kill('SIGINT');
     expect(await exitCode).toBe(0);

@@ -272,3 +272,18 @@ describe('the templates pages over HTTP', () => {
     }
   });
 });
+
+describe('the order of the parameters form', () => {
+  // The apiserver hands schemas back with their keys sorted; the author's order has to be said.
+  const sorted = { type: 'object', required: ['owner', 'name'], properties: { a: { type: 'string' }, name: { type: 'string' }, owner: { type: 'string' }, z: { type: 'string' } } };
+
+  it('when ui:order is given, then fields follow it, "*" standing for the rest', () => {
+    const page = templatePage(storeOf([template('service', { parameters: { ...sorted, 'ui:order': ['name', '*', 'a'] } })]), 'default', 'service', {})!;
+    expect(page.form.fields.map((f) => f.name)).toEqual(['name', 'owner', 'z', 'a']);
+  });
+
+  it('when there is no ui:order, then required fields come first, as listed in required', () => {
+    const page = templatePage(storeOf([template('service', { parameters: sorted })]), 'default', 'service', {})!;
+    expect(page.form.fields.map((f) => f.name)).toEqual(['owner', 'name', 'a', 'z']);
+  });
+});

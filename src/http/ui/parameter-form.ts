@@ -102,10 +102,24 @@ function coerce(schema: unknown, control: FieldControl, raw: string | undefined)
   }
 }
 
-/** The parameters' properties in the order the author wrote them. */
+/**
+ * The parameters' properties in the order the author wants them. The apiserver keeps a
+ * schema's keys sorted, not as written, so the order comes from `ui:order` (as in Backstage
+ * and react-jsonschema-form, with "*" for the rest) or else: required fields as listed in
+ * `required`, then the others.
+ */
 function properties(parameters: Schema | undefined): [string, unknown][] {
   const props = parameters?.properties;
-  return isSchema(props) ? Object.entries(props).filter(([name]) => name !== SUBMITTED) : [];
+  if (!isSchema(props)) return [];
+  const names = Object.keys(props).filter((name) => name !== SUBMITTED);
+  const listed = (key: string): string[] => (Array.isArray(parameters?.[key]) ? (parameters[key] as unknown[]).filter((n): n is string => typeof n === 'string') : []);
+  const order = listed('ui:order').length > 0 ? listed('ui:order') : [...listed('required'), '*'];
+  const known = (list: string[]) => list.filter((n) => names.includes(n));
+  const star = order.indexOf('*');
+  const before = known(star === -1 ? order : order.slice(0, star));
+  const after = known(star === -1 ? [] : order.slice(star + 1));
+  const others = names.filter((n) => !before.includes(n) && !after.includes(n));
+  return [...before, ...others, ...after].map((name) => [name, props[name]]);
 }
 
 export interface ReadForm {

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { API_VERSION } from '../api/v1alpha1/index.ts';
+import { applyObjects, readManifests } from '../kube/apply.ts';
+import { KubeApiError, RawKubeClient } from '../kube/raw-client.ts';
+import { startGitServer, type GitServer } from '../local-cluster/git-server.ts';
+import type { Logger } from '../observability/logger.ts';
+
+/** The run the demo starts, so the templates pages have something to show. */
+export const DEMO_RUN = 'recommendations-service';
+
+/**
+ * The demo's golden paths: a local git server (the real git http-backend, with a password
+ * kept in the Secret the templates name), the templates of templates/ with their skeleton
+ * ConfigMaps, and one run of the TypeScript service template that pushes a new repository
+ * there and registers it in the sample catalog.
+ */
+export async function seedTemplates(kubeConfig: KubeConfig, namespace: string, root: string, log: Logger): Promise<GitServer> {
+  const credentials = { username: 'greenroom-demo', password: randomBytes(12).toString('hex') };
+  const git = await startGitServer({ credentials });
+  try {
+    await applyObjects(kubeConfig, [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'greenroom-git' }, type: 'kubernetes.io/basic-auth', stringData: credentials } as never], namespace);
+    for (const dir of ['typescript-service', 'docs-site']) await applyObjects(kubeConfig, await readManifests(join(root, 'templates', dir)), namespace);
+    const repoUrl = await git.createRepository('recommendations');
+    const client = new RawKubeClient(kubeConfig);
+    const run = {
+      apiVersion: API_VERSION,
+      kind: 'TemplateRun',
+      metadata: { name: DEMO_RUN, namespace },
+      spec: {
+        templateRef: { name: 'typescript-service' },
+        values: { name: 'recommendations', owner: 'team-storefront', system: 'storefront', description: 'Suggests the next book to read, from what readers bought together.', repoUrl },
+      },
+    };
+    try {
+      await client.request({ method: 'POST', path: `/apis/${API_VERSION}/namespaces/${namespace}/templateruns`, body: run });
+    } catch (error) {
+      // A second demo against the same cluster: the first run stays as it was.
+      if (!(error instanceof KubeApiError && error.code === 409)) throw error;
+    }
+    log.info({ git: git.url, repository: repoUrl, run: `${namespace}/${DEMO_RUN}` }, `templates applied; the demo run pushes to ${repoUrl} (user ${credentials.username}, password in Secret ${namespace}/greenroom-git)`);
+    return git;
+  } catch (error) {
+    await git.stop();
+    throw error;
+  }
+}
