@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { catalogCrd, crdFor } from './crd.ts';
 import { Template } from './v1alpha1/template.ts';
 import { TemplateRun } from './v1alpha1/template-run.ts';
+import { DocSource } from './v1alpha1/doc-source.ts';
 import { CATALOG_KINDS } from './v1alpha1/index.ts';
 
 export const GENERATED_HEADER =
@@ -10,7 +11,7 @@ export const GENERATED_HEADER =
 /** File name → YAML text of every generated CRD, in a stable order. */
 export function renderCrds(): Map<string, string> {
   const files = new Map<string, string>();
-  for (const crd of [...CATALOG_KINDS.map(catalogCrd), ...[Template, TemplateRun].map(crdFor)]) {
+  for (const crd of [...CATALOG_KINDS.map(catalogCrd), ...[Template, TemplateRun, DocSource].map(crdFor)]) {
     const name = (crd.metadata as { name: string }).name;
     files.set(`${name}.yaml`, GENERATED_HEADER + stringify(crd, { lineWidth: 0 }));
   }

@@ -4,6 +4,11 @@ import type { CatalogGraph } from '../catalog/graph.ts';
 import type { TemplateStore } from '../templates/objects.ts';
 import { createApiRouter } from './api.ts';
 import { createUiRouter } from './ui/router.ts';
+import { createDocsRouter } from './ui/docs-router.ts';
+import type { DocsStore } from '../docs/site.ts';
+import type { SearchIndex } from '../search/index.ts';
+import { createSearchApiRouter } from './search-api.ts';
+import { createSearchUiRouter } from './ui/search-router.ts';
 
 export interface AppDependencies {
   metrics: Registry;
@@ -13,6 +18,10 @@ export interface AppDependencies {
   graph: CatalogGraph;
   /** Templates and their runs for the dashboard's templates pages; absent, they are empty. */
   templates?: TemplateStore;
+  /** Built docs sites for the docs reader; absent, there are none. */
+  docs?: DocsStore;
+  /** One index over entities and doc pages; without it /search and /api/v1/search are not served. */
+  search?: SearchIndex;
 }
 
 /**
@@ -23,7 +32,7 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self' data: https:",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'self'",
@@ -61,7 +70,12 @@ export function createApp(deps: AppDependencies): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
   });
+  // Each router ends in its own 404, so the search routes go first.
+  if (deps.search) app.use('/api/v1', createSearchApiRouter({ search: deps.search }));
   app.use('/api/v1', createApiRouter({ graph: deps.graph }));
-  app.use(createUiRouter({ graph: deps.graph, templates: deps.templates }));
+  if (deps.search) app.use(createSearchUiRouter({ search: deps.search }));
+  // The reader goes before the dashboard, whose last route answers 404.
+  if (deps.docs) app.use(createDocsRouter({ docs: deps.docs }));
+  app.use(createUiRouter({ graph: deps.graph, templates: deps.templates, docs: deps.docs }));
   return app;
 }

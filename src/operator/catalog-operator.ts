@@ -1,7 +1,7 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { API_VERSION, CATALOG_KINDS, type CatalogKind } from '../api/v1alpha1/index.ts';
-import { toEntity, withChangedAt, type CatalogObject } from '../catalog/entity.ts';
+import { toEntity, withChangedAt, type CatalogObject, type Entity } from '../catalog/entity.ts';
 import { CatalogGraph } from '../catalog/graph.ts';
 import { splitRef, type EntityRef } from '../catalog/refs.ts';
 import { CatalogReconciler } from '../controllers/catalog/reconcile.ts';
@@ -25,6 +25,8 @@ export interface CatalogOperatorOptions {
   now?: () => Date;
   /** Watchdog and relist periods, shortened by tests. */
   informerTimings?: { silenceTimeoutMs?: number; relistIntervalMs?: number };
+  /** Told of every entity as it changes or goes, e.g. to keep a search index current. */
+  onEntity?: { upsert: (entity: Entity) => void; remove: (ref: EntityRef) => void };
 }
 
 /**
@@ -78,6 +80,7 @@ export class CatalogOperator {
     informer.on('delete', (object) => {
       const entity = toEntity(object as CatalogObject);
       if (entity) {
+        this.options.onEntity?.remove(entity.ref);
         this.reconciler.forget(entity.ref);
         this.enqueue(this.graph.remove(entity.ref));
       }
@@ -89,7 +92,10 @@ export class CatalogOperator {
   /** Objects come from a raw list/watch: timestamps are strings, as CatalogObject says. */
   private upsert(object: KubernetesObject): void {
     const entity = toEntity(object as CatalogObject);
-    if (entity) this.enqueue(this.graph.upsert(withChangedAt(entity, this.graph.get(entity.ref), new Date())));
+    if (!entity) return;
+    const current = withChangedAt(entity, this.graph.get(entity.ref), new Date());
+    this.options.onEntity?.upsert(current);
+    this.enqueue(this.graph.upsert(current));
   }
 
   private enqueue(refs: Iterable<EntityRef>): void {

@@ -8,6 +8,8 @@ import type { Logger } from '../observability/logger.ts';
 import { LeaderElector } from '../runtime/leader-election.ts';
 import { CatalogOperator } from './catalog-operator.ts';
 import { TemplateOperator } from './template-operator.ts';
+import { DocsOperator } from './docs-operator.ts';
+import { SearchIndex } from '../search/index.ts';
 import type { Executor } from '../controllers/template-run/decide.ts';
 import { VERSION } from '../config.ts';
 
@@ -38,6 +40,7 @@ export interface OperatorSettings {
 export interface RunningOperator {
   catalog: CatalogOperator;
   templates: TemplateOperator;
+  docs: DocsOperator;
   /** http://host:port the read API and dashboard answer on. */
   url: string;
   isLeader: () => boolean;
@@ -54,7 +57,10 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
   const log = settings.logger;
   let elector: LeaderElector | undefined;
   const isLeader = (): boolean => !settings.leaderElect || (elector?.isLeader() ?? false);
+  // One index over entities and doc pages, kept current from the informers of both.
+  const search = new SearchIndex();
   const catalog = new CatalogOperator({
+    onEntity: { upsert: (entity) => search.upsertEntity(entity), remove: (ref) => search.removeEntity(ref) },
     kubeConfig: settings.kubeConfig,
     logger: log,
     registry: settings.registry,
@@ -80,7 +86,24 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });
 
-  const app = createApp({ metrics: settings.registry, isReady: () => catalog.hasSynced() && templates.hasSynced(), graph: catalog.graph, templates });
+  const docs = new DocsOperator({
+    onSite: (source, site) => (site ? search.upsertDocs(source, site.pages) : search.removeDocs(source.namespace, source.name)),
+    kubeConfig: settings.kubeConfig,
+    logger: log,
+    registry: settings.registry,
+    namespace: settings.watchNamespace,
+    isLeader,
+    ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
+  });
+
+  const app = createApp({
+    metrics: settings.registry,
+    isReady: () => catalog.hasSynced() && templates.hasSynced() && docs.hasSynced(),
+    graph: catalog.graph,
+    templates,
+    docs,
+    search,
+  });
   const server: Server = app.listen(settings.port, settings.host);
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
@@ -98,6 +121,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
         log.info('became leader; reconciling the whole catalog');
         catalog.resyncAll();
         templates.enqueueAll();
+        docs.enqueueAll();
       },
       onStoppedLeading: () => log.warn('stopped leading; writes paused'),
       ...settings.leaseTimings,
@@ -105,7 +129,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     elector.start();
   }
   try {
-    await Promise.all([catalog.start(), templates.start()]);
+    await Promise.all([catalog.start(), templates.start(), docs.start()]);
   } catch (error) {
     await elector?.stop();
     server.close();
@@ -117,11 +141,12 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
   return {
     catalog,
     templates,
+    docs,
     url,
     isLeader,
     stop: () =>
       (stopping ??= (async () => {
-        await Promise.all([catalog.stop(), templates.stop()]);
+        await Promise.all([catalog.stop(), templates.stop(), docs.stop()]);
         await elector?.release();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -79,3 +79,6 @@ export const entityStatus = z
 export type Condition = z.infer<typeof condition>;
 export type Relation = z.infer<typeof relation>;
 export type EntityStatus = z.infer<typeof entityStatus>;
+
+/** Conditions as Kubernetes lists them: a map keyed by type, so server-side apply merges by type. */
+export const conditionsField = () => z.array(condition).optional().meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { KindDefinition } from '../crd.ts';
 import { AGE_COLUMN, column } from './catalog-kind.ts';
-import { condition } from './common.ts';
+import { conditionsField } from './common.ts';
 import { freeForm } from './template.ts';
 
 export const templateRunSpec = z.object({
@@ -37,7 +37,7 @@ export const templateRunStatus = z.object({
     .optional(),
   jobName: z.string().optional().describe('The scaffolding Job, when the run executes as a Job.'),
   logTail: z.string().max(16384).optional().describe('The last lines of the run log (secrets redacted).'),
-  conditions: z.array(condition).optional().meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] }),
+  conditions: conditionsField(),
 });
 
 export const TemplateRun: KindDefinition = {

@@ -1,34 +1,19 @@
 import { z } from 'zod';
 import { AGE_COLUMN, column } from './catalog-kind.ts';
-import { condition } from './common.ts';
+import { conditionsField } from './common.ts';
 import type { KindDefinition } from '../crd.ts';
 import { allowedKindsRule, entityRef } from './references.ts';
+import { gitDirectory, secretKeyRef } from './git-source.ts';
 
 /** Free-form JSON kept exactly as written (JSON Schema documents, values). */
 export const freeForm = (description: string) =>
   z.record(z.string(), z.unknown()).meta({ 'x-kubernetes-preserve-unknown-fields': true }).describe(description);
 
-const secretKeyRef = z
-  .object({
-    name: z.string().min(1).max(253).describe("Secret in the run's namespace (a scaffolding Job can only reference its own namespace's Secrets)."),
-    usernameKey: z.string().max(253).default('username').optional().describe('Key holding the user name (default username).'),
-    passwordKey: z.string().max(253).default('password').optional().describe('Key holding the password or token (default password).'),
-  })
-  .describe('Credentials by Secret reference; they never appear in status, events or logs.');
-
 const skeleton = z
   .object({
     inline: z.record(z.string(), z.string()).optional().describe('Files by relative path, their contents as text.'),
     configMapRef: z.object({ name: z.string().min(1).max(253) }).optional().describe('A ConfigMap whose keys are file paths (use "__" for "/").'),
-    git: z
-      .object({
-        url: z.string().min(1).max(2048).describe('Repository URL (https:// or file://).'),
-        ref: z.string().max(255).default('main').optional().describe('Branch, tag or commit.'),
-        path: z.string().max(1024).optional().describe('Directory inside the repository.'),
-        secretRef: secretKeyRef.optional(),
-      })
-      .optional()
-      .describe('A directory of a git repository.'),
+    git: gitDirectory('A directory of a git repository.').optional(),
   })
   .meta({
     'x-kubernetes-validations': [
@@ -93,7 +78,7 @@ export const templateSpec = z.object({
 
 export const templateStatus = z.object({
   observedGeneration: z.number().int().min(0).optional(),
-  conditions: z.array(condition).optional().meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] }),
+  conditions: conditionsField(),
 });
 
 export const Template: KindDefinition = {

@@ -1,12 +1,14 @@
 import { join } from 'node:path';
 import express, { Router, type Response } from 'express';
-import nunjucks from 'nunjucks';
 import { z } from 'zod';
 import type { CatalogGraph } from '../../catalog/graph.ts';
 import { listEntities } from '../../catalog/queries.ts';
 import { refOf } from '../../catalog/refs.ts';
 import { projectRoot } from '../../paths.ts';
 import type { TemplateStore } from '../../templates/objects.ts';
+import type { DocsStore } from '../../docs/site.ts';
+import { entityDocsLinks } from './docs-pages.ts';
+import { viewsEnvironment } from './views.ts';
 import { SORT_COLUMNS, catalogPage, entityPage, homePage } from './pages.ts';
 import type { FormQuery } from './parameter-form.ts';
 import { runPage, templatePage, templatesPage } from './template-pages.ts';
@@ -26,26 +28,13 @@ const catalogQuery = z.object({
   page: z.coerce.number().int().min(1).catch(1),
 });
 
-/** Views and static files ship beside the code: src/http/{views,static} in the repo and the image. */
-function viewsEnvironment(): nunjucks.Environment {
-  // autoescape: every value from a custom resource is escaped unless a template says otherwise (none does).
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(join(projectRoot(), 'src', 'http', 'views')), { autoescape: true, throwOnUndefined: false });
-  env.addFilter('ago', (iso: string) => {
-    const ms = Date.now() - Date.parse(iso);
-    if (!Number.isFinite(ms)) return '';
-    const minutes = Math.round(ms / 60_000);
-    if (minutes < 1) return 'just now';
-    if (minutes < 60) return `${minutes} min ago`;
-    const hours = Math.round(minutes / 60);
-    return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
-  });
-  return env;
-}
 
 export interface UiDependencies {
   graph: CatalogGraph;
   /** Templates and their runs; without it the templates pages are empty. */
   templates?: TemplateStore;
+  /** Built docs, linked from the pages of the entities they document. */
+  docs?: DocsStore | undefined;
 }
 
 const NO_TEMPLATES: TemplateStore = { templates: () => [], runs: () => [] };
@@ -64,7 +53,7 @@ function formQuery(query: Record<string, unknown>): FormQuery {
  * The dashboard: server-rendered pages over the in-memory graph, usable without JavaScript.
  * Read-only — no route here writes to the cluster.
  */
-export function createUiRouter({ graph, templates }: UiDependencies): Router {
+export function createUiRouter({ graph, templates, docs }: UiDependencies): Router {
   const store = templates ?? NO_TEMPLATES;
   const env = viewsEnvironment();
   const router = Router();
@@ -109,7 +98,7 @@ export function createUiRouter({ graph, templates }: UiDependencies): Router {
     const depth = z.coerce.number().int().min(1).max(3).catch(1).parse(req.query.depth);
     const model = entityPage(graph, refOf(kind, namespace, name), depth);
     if (!model) return render(res, 'not-found.njk', { page: 'catalog', missing: `${kind} ${namespace}/${name}`, q: name }, 404);
-    render(res, 'entity.njk', { page: 'catalog', ...model });
+    render(res, 'entity.njk', { page: 'catalog', ...model, docsLinks: entityDocsLinks(docs, model.entity.ref) });
   });
 
   router.get('/templates', (_req, res) => render(res, 'templates.njk', { page: 'templates', ...templatesPage(store, graph) }));

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { KindDefinition } from '../crd.ts';
+import { AGE_COLUMN, column } from './catalog-kind.ts';
+import { conditionsField } from './common.ts';
+import { gitDirectory } from './git-source.ts';
+import { entityRef } from './references.ts';
+
+/** Go-style durations as people write them in YAML: 30s, 10m, 1h30m. */
+export const DURATION_PATTERN = '^([0-9]+(s|m|h))+$';
+
+export const docSourceSpec = z.object({
+  entityRef: entityRef('Component', 'The entity these docs document.'),
+  source: z
+    .object({
+      git: gitDirectory('A directory of a git repository holding the docs (with or without mkdocs.yml).').optional(),
+      configMapRef: z.object({ name: z.string().min(1).max(253) }).optional().describe('A ConfigMap whose keys are file paths (use "__" for "/").'),
+    })
+    .meta({ 'x-kubernetes-validations': [{ rule: '[has(self.git), has(self.configMapRef)].filter(x, x).size() == 1', message: 'source needs exactly one of git or configMapRef' }] })
+    .describe('Where the Markdown comes from.'),
+  refreshInterval: z.string().regex(new RegExp(DURATION_PATTERN)).max(32).default('10m').optional().describe('How often to check the source for changes (at least 5s; a check is one git ls-remote), e.g. 10m.'),
+});
+
+export const docSourceStatus = z.object({
+  observedGeneration: z.number().int().min(0).optional(),
+  phase: z.enum(['Pending', 'Ready', 'Failed']).optional().describe('Ready while a build is served (even if a later one failed); Failed when none is.'),
+  siteName: z.string().optional(),
+  commit: z.string().optional().describe('The git commit of the served build.'),
+  pageCount: z.number().int().min(0).optional(),
+  lastBuildTime: z.string().optional().describe('When the served build was made.'),
+  lastCheckTime: z.string().optional().describe('When the source was last checked or built, successfully or not.'),
+  site: z
+    .object({
+      id: z.string().describe('Which stored build is served.'),
+      chunks: z.number().int().min(1),
+      bytes: z.number().int().min(0).describe('Compressed size.'),
+    })
+    .optional()
+    .describe('The served build, stored gzip-compressed in ConfigMaps owned by this DocSource.'),
+  warnings: z.array(z.string()).max(20).optional().describe('What the build could not honour (first 20).'),
+  conditions: conditionsField(),
+});
+
+export const DocSource: KindDefinition = {
+  kind: 'DocSource',
+  plural: 'docsources',
+  singular: 'docsource',
+  shortNames: ['docs'],
+  categories: ['greenroom'],
+  description: 'Docs-like-code for a catalog entity: Markdown from git or a ConfigMap, built and served by the portal.',
+  spec: docSourceSpec,
+  status: docSourceStatus,
+  printerColumns: [
+    column('Entity', '.spec.entityRef', 'The documented entity.'),
+    column('Phase', '.status.phase', 'Ready while a build is served.'),
+    { name: 'Pages', type: 'integer', jsonPath: '.status.pageCount', description: 'Pages in the served build.' },
+    AGE_COLUMN,
+  ],
+};

@@ -1,0 +1,172 @@
+import { posix } from 'node:path';
+import type { SkeletonFiles } from '../templates/skeleton.ts';
+import type { LinkContext } from './links.ts';
+import { renderMarkdown, type RenderedPage } from './markdown.ts';
+import { isMarkdown, navFromTree, readDocsConfig, titleFromName, type NavEntry } from './mkdocs.ts';
+import type { DocAsset, DocPage, DocSite, NavItem } from './site.ts';
+
+export interface BuildOptions {
+  /** The reader's URL prefix for this site (siteBase(namespace, name)); links are rewritten under it. */
+  base: string;
+  /** The site's name when mkdocs.yml gives none; else the first page's title is used. */
+  siteName?: string;
+  /** The documented entity, kept on the site for the reader's back link. */
+  entityRef?: string;
+}
+
+/**
+ * Files pages may link to and the reader serves as they are. Nothing that a browser would
+ * run as a document of the dashboard's origin (HTML, XML); SVG can carry script, so the
+ * reader serves it under a CSP that forbids any (see docs-router).
+ */
+export const ASSET_TYPES: Readonly<Record<string, string>> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  svg: 'image/svg+xml',
+  pdf: 'application/pdf',
+  txt: 'text/plain; charset=utf-8',
+};
+
+const extension = (path: string): string => posix.extname(path).slice(1).toLowerCase();
+const asText = (content: string | Buffer): string => (typeof content === 'string' ? content : content.toString('utf8'));
+
+/** The files under docs_dir by their path inside it; dot-files and dot-directories are not part of a site. */
+function docsFiles(files: SkeletonFiles, docsDir: string): Map<string, string | Buffer> {
+  const prefix = docsDir ? `${docsDir}/` : '';
+  const docs = new Map<string, string | Buffer>();
+  for (const [path, content] of files) {
+    if (!path.startsWith(prefix)) continue;
+    const inside = path.slice(prefix.length);
+    if (inside.split('/').some((segment) => segment.startsWith('.'))) continue;
+    docs.set(inside, content);
+  }
+  return docs;
+}
+
+/** `guides/setup.md` → `guides/setup`; an index (or README) serves its directory: `guides/index.md` → `guides`. */
+export function slugOf(path: string): string {
+  const withoutExt = path.replace(/\.(md|markdown)$/i, '');
+  const name = posix.basename(withoutExt).toLowerCase();
+  if (name !== 'index' && name !== 'readme') return withoutExt;
+  const dir = posix.dirname(withoutExt);
+  return dir === '.' ? '' : dir;
+}
+
+/** Slugs of all pages; an index.md beats a README.md for the same directory, as in MkDocs. */
+function slugsOf(pagePaths: readonly string[], warnings: string[]): Map<string, string> {
+  const isReadme = (p: string) => /^readme\./i.test(posix.basename(p));
+  const owners = new Map<string, string>();
+  for (const path of [...pagePaths].sort((a, b) => Number(isReadme(a)) - Number(isReadme(b)) || a.localeCompare(b))) {
+    const slug = slugOf(path);
+    const owner = owners.get(slug);
+    if (owner === undefined) owners.set(slug, path);
+    else warnings.push(`${path} is not built: ${owner} is already served at /${slug}`);
+  }
+  return new Map([...owners].map(([slug, path]) => [path, slug]));
+}
+
+/** Nav entries resolved to built pages; entries naming no page are reported and left out. */
+interface NavResolution {
+  slugs: Map<string, string>;
+  /** A page's own title: its front matter's or first heading's, else from its file name. */
+  pageTitle: (path: string) => string;
+  /** Titles the nav gives pages, first mention wins. */
+  navTitles: Map<string, string>;
+  /** Pages in the order the nav mentions them. */
+  order: string[];
+  warnings: string[];
+}
+
+function resolveNav(entries: NavEntry[], r: NavResolution): NavItem[] {
+  const items: NavItem[] = [];
+  for (const entry of entries) {
+    if (entry.url) items.push({ title: entry.title ?? entry.url, url: entry.url });
+    else if (entry.children) {
+      const children = resolveNav(entry.children, r);
+      if (children.length) items.push({ title: entry.title ?? '', children });
+    } else if (entry.path !== undefined) {
+      const path = posix.normalize(entry.path).replace(/^\.\//, '');
+      const slug = r.slugs.get(path);
+      if (slug === undefined) {
+        r.warnings.push(`the nav names ${entry.path}, which is not a page in docs_dir`);
+        continue;
+      }
+      if (!r.order.includes(path)) r.order.push(path);
+      if (entry.title && !r.navTitles.has(path)) r.navTitles.set(path, entry.title);
+      items.push({ title: entry.title ?? r.pageTitle(path), slug });
+    }
+  }
+  return items;
+}
+
+/** The title MkDocs would give a page without a heading: its file name, or its directory's for an index. */
+function fallbackTitle(slug: string): string {
+  if (slug === '') return 'Home';
+  return titleFromName(posix.basename(slug));
+}
+
+/**
+ * Builds a docs site from a repository's files: mkdocs.yml (or the directory layout) gives
+ * the nav, every Markdown page is rendered and sanitised, and the files pages use are kept
+ * as assets. Pure: no I/O, so the operator builds and tests run it alike.
+ */
+export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite {
+  const config = readDocsConfig(files);
+  const warnings = [...config.warnings];
+  const docs = docsFiles(files, config.docsDir);
+  const pagePaths = [...docs.keys()].filter(isMarkdown).sort((a, b) => a.localeCompare(b));
+  if (pagePaths.length === 0) throw new Error(`no Markdown page found in ${config.docsDir ? `${config.docsDir}/` : 'the repository root'}`);
+  const slugs = slugsOf(pagePaths, warnings);
+
+  const assets: Record<string, DocAsset> = {};
+  const rendered = new Map<string, RenderedPage>();
+  for (const path of slugs.keys()) {
+    const links: LinkContext = {
+      base: options.base,
+      from: path,
+      pageSlug: (p) => slugs.get(p),
+      isAsset: (p) => docs.has(p) && ASSET_TYPES[extension(p)] !== undefined,
+      useAsset: (p) => {
+        const content = docs.get(p)!;
+        assets[p] ??= { contentType: ASSET_TYPES[extension(p)]!, base64: (typeof content === 'string' ? Buffer.from(content, 'utf8') : content).toString('base64') };
+      },
+      warn: (message) => warnings.push(message),
+    };
+    rendered.set(path, renderMarkdown(asText(docs.get(path)!), links));
+  }
+
+  // Titles: the nav's (first mention) beat the page's own, which beat the file name.
+  const pageTitle = (path: string): string => rendered.get(path)?.title ?? fallbackTitle(slugs.get(path)!);
+  const resolution: NavResolution = { slugs, pageTitle, navTitles: new Map(), order: [], warnings };
+  let nav = config.nav ? resolveNav(config.nav, resolution) : [];
+  if (resolution.order.length === 0) {
+    if (config.nav) warnings.push('no entry of the nav in mkdocs.yml names a page; the nav follows the directories instead');
+    nav = resolveNav(navFromTree([...slugs.keys()]), resolution);
+  }
+  const { order, navTitles } = resolution;
+  const titleOf = (path: string): string => navTitles.get(path) ?? pageTitle(path);
+
+  // Pages the nav leaves out are still served (other pages may link to them), after the rest.
+  const inNav = new Set(order);
+  for (const path of slugs.keys()) {
+    if (inNav.has(path)) continue;
+    if (config.nav) warnings.push(`${path} is not in the nav of mkdocs.yml; it is built but only reachable by links`);
+    order.push(path);
+  }
+
+  const pages: DocPage[] = order.map((path) => {
+    const page = rendered.get(path)!;
+    return { path, slug: slugs.get(path)!, title: titleOf(path), html: page.html, headings: page.headings, text: page.text };
+  });
+  return {
+    siteName: config.siteName ?? options.siteName ?? pages[0]!.title,
+    nav,
+    pages,
+    assets,
+    warnings: [...new Set(warnings)],
+    ...(options.entityRef ? { entityRef: options.entityRef } : {}),
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * A built docs site: what a DocSource's build produces, what is stored (gzip'd, chunked) in
+ * ConfigMaps owned by the DocSource, and what every replica serves and indexes.
+ */
+
+export interface DocHeading {
+  level: number;
+  /** The anchor id on the rendered heading. */
+  id: string;
+  text: string;
+}
+
+export interface DocPage {
+  /** Source path inside docs_dir, e.g. `guides/setup.md`. */
+  path: string;
+  /** URL path of the page under the site, without leading slash: `guides/setup`; `` for the home page. */
+  slug: string;
+  title: string;
+  /** Rendered, sanitised HTML of the page body. */
+  html: string;
+  headings: DocHeading[];
+  /** The page as plain text, for search. */
+  text: string;
+}
+
+export interface NavItem {
+  title: string;
+  /** Set for a page; sections have children instead. */
+  slug?: string;
+  /** Set for an external (http/https) link in the nav instead of a page. */
+  url?: string;
+  children?: NavItem[];
+}
+
+export interface DocAsset {
+  contentType: string;
+  base64: string;
+}
+
+export interface DocSite {
+  siteName: string;
+  nav: NavItem[];
+  /** In reading order (the nav's order), which previous/next follow. */
+  pages: DocPage[];
+  /** Images and other files pages link to, by path inside docs_dir. */
+  assets: Record<string, DocAsset>;
+  /** What the build could not honour (a nav entry naming a missing page, a broken link). */
+  warnings: string[];
+  /** The entity the site documents (e.g. `component:ns/name`), for the reader's back link. */
+  entityRef?: string;
+}
+
+/** Where a site is served: the reader's URL prefix for a DocSource. */
+export const siteBase = (namespace: string, name: string): string => `/docs/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+
+/** What the dashboard reads about built docs (every replica's cache of stored sites). */
+export interface DocsStore {
+  /** The last good build of a DocSource. */
+  site(namespace: string, name: string): DocSite | undefined;
+  /** The DocSources documenting an entity (by its ref, e.g. `component:ns/name`). */
+  sourcesFor(entityRef: string): { namespace: string; name: string; siteName: string }[];
+}

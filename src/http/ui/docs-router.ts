@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { viewsEnvironment } from './views.ts';
+import { Router, type Response } from 'express';
+import type { DocsStore } from '../../docs/site.ts';
+import { docsPage } from './docs-pages.ts';
+
+/**
+ * An SVG opened on its own is a document of the dashboard's origin and may carry script:
+ * served under this policy, nothing in it runs or loads. Its own inline styles still apply.
+ */
+export const SVG_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
+
+/** Assets change only with a new build; a few minutes of caching spares the ConfigMap-backed store. */
+const ASSET_CACHE_CONTROL = 'public, max-age=300';
+
+export interface DocsDependencies {
+  docs: DocsStore;
+}
+
+/** Express 5 gives a wildcard as its decoded segments; empty ones come from a trailing slash. */
+const joinSegments = (value: unknown): string => (Array.isArray(value) ? value.filter((s) => typeof s === 'string' && s !== '').join('/') : '');
+
+/**
+ * The docs reader: built sites served from memory, read-only. Mounted before the dashboard's
+ * catch-all 404 so /docs/... reaches it.
+ */
+export function createDocsRouter({ docs }: DocsDependencies): Router {
+  // autoescape: only a page's sanitised HTML is marked safe in docs.njk; everything else is escaped.
+  const env = viewsEnvironment();
+  const router = Router();
+  const notFound = (res: Response, missing: string, q?: string): void => {
+    res.status(404).type('html').send(env.render('not-found.njk', { page: 'docs', missing, q }));
+  };
+
+  router.get('/docs/:namespace/:name/_assets/*path', (req, res) => {
+    const { namespace, name } = req.params;
+    const path = joinSegments(req.params.path);
+    const assets = docs.site(namespace, name)?.assets;
+    // Own keys only: a path like `constructor` must not find Object.prototype's.
+    const asset = assets && Object.hasOwn(assets, path) ? assets[path] : undefined;
+    if (!asset) {
+      res.status(404).type('text/plain').send(`no file ${path} in the docs ${namespace}/${name}`);
+      return;
+    }
+    res.set({ 'Content-Type': asset.contentType, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': ASSET_CACHE_CONTROL });
+    if (asset.contentType.startsWith('image/svg+xml')) res.set('Content-Security-Policy', SVG_CONTENT_SECURITY_POLICY);
+    res.send(Buffer.from(asset.base64, 'base64'));
+  });
+
+  router.get('/docs/:namespace/:name{/*slug}', (req, res) => {
+    const { namespace, name } = req.params;
+    const slug = joinSegments(req.params.slug);
+    const site = docs.site(namespace, name);
+    if (!site) return notFound(res, `docs ${namespace}/${name}`, name);
+    const model = docsPage(site, namespace, name, slug);
+    if (!model) return notFound(res, `page ${slug} of ${site.siteName}`, slug.split('/').pop());
+    res.type('html').send(env.render('docs.njk', { page: 'docs', ...model }));
+  });
+
+  return router;
+}

@@ -1,0 +1,22 @@
+import { join } from 'node:path';
+import nunjucks from 'nunjucks';
+import { projectRoot } from '../../paths.ts';
+
+/**
+ * The dashboard's views (src/http/views, shipped beside the code in the repo and the image),
+ * one environment per router. autoescape: every value from a custom resource is escaped
+ * unless a view marks it safe — only already-sanitised docs HTML and search excerpts are.
+ */
+export function viewsEnvironment(): nunjucks.Environment {
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(join(projectRoot(), 'src', 'http', 'views')), { autoescape: true, throwOnUndefined: false });
+  env.addFilter('ago', (iso: string) => {
+    const ms = Date.now() - Date.parse(iso);
+    if (!Number.isFinite(ms)) return '';
+    const minutes = Math.round(ms / 60_000);
+    if (minutes < 1) return 'just now';
+    if (minutes < 60) return `${minutes} min ago`;
+    const hours = Math.round(minutes / 60);
+    return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
+  });
+  return env;
+}

@@ -1,0 +1,160 @@
+import { describe, expect, it } from '@jest/globals';
+import express from 'express';
+import { buildSite } from '../../src/docs/build.ts';
+import { siteBase, type DocSite, type DocsStore } from '../../src/docs/site.ts';
+import { docsPage, entityDocsLinks } from '../../src/http/ui/docs-pages.ts';
+import { createDocsRouter, SVG_CONTENT_SECURITY_POLICY } from '../../src/http/ui/docs-router.ts';
+import { serving } from '../support/serve.ts';
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const SVG = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>';
+
+/** A small handbook: a home page, a section of two guides, and an external link. */
+function handbook(): DocSite {
+  const files = new Map<string, string | Buffer>([
+    ['mkdocs.yml', 'site_name: Team <handbook>\nnav:\n  - Home: index.md\n  - Guides:\n    - guides/setup.md\n    - guides/deploy.md\n  - Chat: https://chat.example.com\n'],
+    ['docs/index.md', '# Welcome\n\n![logo](img/logo.png) ![diagram](img/flow.svg)\n\n<script>alert("pwned")</script>\n'],
+    ['docs/guides/setup.md', '# Setting up\n\n## Install\n\n### On Linux\n\n#### Details\n\n## Configure\n'],
+    ['docs/guides/deploy.md', '# Deploying\n\nSee [setup](setup.md#install).\n'],
+    ['docs/img/logo.png', PNG],
+    ['docs/img/flow.svg', SVG],
+  ]);
+  return buildSite(files, { base: siteBase('team', 'handbook'), entityRef: 'component:team/handbook' });
+}
+
+const store = (sites: Record<string, DocSite>): DocsStore => ({
+  site: (namespace, name) => sites[`${namespace}/${name}`],
+  sourcesFor: (ref) => (ref === 'component:team/handbook' ? [{ namespace: 'team', name: 'handbook', siteName: 'Team handbook' }] : []),
+});
+
+describe('the docs page model', () => {
+  const site = handbook();
+
+  it('when a page is read, then the nav marks it and the section holding it', () => {
+    const model = docsPage(site, 'team', 'handbook', 'guides/setup')!;
+    expect(model.nav).toEqual([
+      { title: 'Home', href: '/docs/team/handbook', external: false, current: false, holdsCurrent: false },
+      {
+        title: 'Guides',
+        external: false,
+        current: false,
+        holdsCurrent: true,
+        children: [
+          { title: 'Setting up', href: '/docs/team/handbook/guides/setup', external: false, current: true, holdsCurrent: false },
+          { title: 'Deploying', href: '/docs/team/handbook/guides/deploy', external: false, current: false, holdsCurrent: false },
+        ],
+      },
+      { title: 'Chat', href: 'https://chat.example.com', external: true, current: false, holdsCurrent: false },
+    ]);
+  });
+
+  it('when a page is in the middle, then previous and next follow the reading order', () => {
+    const model = docsPage(site, 'team', 'handbook', 'guides/setup')!;
+    expect(model.prev).toEqual({ title: 'Home', href: '/docs/team/handbook' });
+    expect(model.next).toEqual({ title: 'Deploying', href: '/docs/team/handbook/guides/deploy' });
+  });
+
+  it('when the first or last page is read, then there is no previous or no next', () => {
+    expect(docsPage(site, 'team', 'handbook', '')?.prev).toBeUndefined();
+    expect(docsPage(site, 'team', 'handbook', '')?.next?.title).toBe('Setting up');
+    expect(docsPage(site, 'team', 'handbook', 'guides/deploy')?.next).toBeUndefined();
+  });
+
+  it('when a page has headings, then its table of contents holds levels 2 and 3 only', () => {
+    expect(docsPage(site, 'team', 'handbook', 'guides/setup')?.toc).toEqual([
+      { level: 2, id: 'install', text: 'Install' },
+      { level: 3, id: 'on-linux', text: 'On Linux' },
+      { level: 2, id: 'configure', text: 'Configure' },
+    ]);
+  });
+
+  it('when the site names its entity, then the page links back to it', () => {
+    expect(docsPage(site, 'team', 'handbook', '')?.entity).toEqual({ ref: 'component:team/handbook', name: 'handbook', href: '/catalog/component/team/handbook' });
+  });
+
+  it('when a slug is unknown, then there is no page; with no home page, the empty slug is the first page', () => {
+    expect(docsPage(site, 'team', 'handbook', 'nope')).toBeUndefined();
+    const noHome = { ...site, pages: site.pages.slice(1) };
+    expect(docsPage(noHome, 'team', 'handbook', '')?.doc.title).toBe('Setting up');
+  });
+
+  it('when an entity has docs, then its page links to each site; without a store, to none', () => {
+    const docs = store({});
+    expect(entityDocsLinks(docs, 'component:team/handbook')).toEqual([{ title: 'Team handbook', href: '/docs/team/handbook' }]);
+    expect(entityDocsLinks(docs, 'component:team/other')).toEqual([]);
+    expect(entityDocsLinks(undefined, 'component:team/handbook')).toEqual([]);
+  });
+});
+
+describe('the docs reader over HTTP', () => {
+  const serve = serving();
+  const start = () => {
+    const app = express();
+    app.use(createDocsRouter({ docs: store({ 'team/handbook': handbook() }) }));
+    return serve(app);
+  };
+
+  it('when a page is asked for, then it is served with the nav, the contents and the page', async () => {
+    const base = await start();
+    const res = await fetch(`${base}/docs/team/handbook/guides/setup`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<h1 id="setting-up">Setting up');
+    expect(html).toContain('<a href="/docs/team/handbook/guides/setup" aria-current="page">Setting up</a>');
+    expect(html).toContain('<a href="#on-linux">On Linux</a>');
+    expect(html).toContain('rel="next"');
+    expect(html).toContain('href="/catalog/component/team/handbook"');
+    // The site name comes from the repository: escaped like any other value.
+    expect(html).toContain('Team &lt;handbook&gt;');
+  });
+
+  it('when the site root is asked for, with or without a trailing slash, then the home page is served', async () => {
+    const base = await start();
+    for (const path of ['/docs/team/handbook', '/docs/team/handbook/']) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('<h1 id="welcome">Welcome');
+    }
+  });
+
+  it('when a page holds a script, then no script of it reaches the response', async () => {
+    const base = await start();
+    const html = await (await fetch(`${base}/docs/team/handbook`)).text();
+    expect(html).not.toContain('pwned');
+    expect(html.match(/<script/g)).toHaveLength(1); // the layout's own app.js
+  });
+
+  it('when a page or site is unknown, then a 404 page says so', async () => {
+    const base = await start();
+    for (const path of ['/docs/team/handbook/nope', '/docs/team/other', '/docs/team/other/page']) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.status).toBe(404);
+      expect(await res.text()).toContain('Nothing here');
+    }
+  });
+
+  it('when an asset is asked for, then its bytes come with its content type, nosniff and caching', async () => {
+    const base = await start();
+    const res = await fetch(`${base}/docs/team/handbook/_assets/img/logo.png`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('cache-control')).toMatch(/max-age=\d+/);
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(PNG);
+  });
+
+  it('when an SVG asset is asked for, then it is served as SVG under a policy that runs nothing', async () => {
+    const base = await start();
+    const res = await fetch(`${base}/docs/team/handbook/_assets/img/flow.svg`);
+    expect(res.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(res.headers.get('content-security-policy')).toBe(SVG_CONTENT_SECURITY_POLICY);
+    expect(SVG_CONTENT_SECURITY_POLICY).toBe("default-src 'none'; style-src 'unsafe-inline'");
+  });
+
+  it('when an asset is unknown, then it is a 404, even for names Object.prototype has', async () => {
+    const base = await start();
+    for (const path of ['img/none.png', 'constructor', '__proto__']) {
+      expect((await fetch(`${base}/docs/team/handbook/_assets/${path}`)).status).toBe(404);
+    }
+  });
+});
