@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { publishGit } from '../templates/publish-git.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { API_VERSION } from '../api/v1alpha1/index.ts';
 import { applyObjects, readManifests } from '../kube/apply.ts';
@@ -39,10 +42,32 @@ export async function seedTemplates(kubeConfig: KubeConfig, namespace: string, r
       // A second demo against the same cluster: the first run stays as it was.
       if (!(error instanceof KubeApiError && error.code === 409)) throw error;
     }
+    await seedDocs(kubeConfig, namespace, root, git, credentials);
     log.info({ git: git.url, repository: repoUrl, run: `${namespace}/${DEMO_RUN}` }, `templates applied; the demo run pushes to ${repoUrl} (user ${credentials.username}, password in Secret ${namespace}/greenroom-git)`);
     return git;
   } catch (error) {
     await git.stop();
     throw error;
   }
+}
+
+/**
+ * Docs-like-code for the sample catalog: examples/docs/checkout-service pushed to the demo's
+ * git server as its own repository, and a DocSource that builds it for checkout-service.
+ */
+async function seedDocs(kubeConfig: KubeConfig, namespace: string, root: string, git: GitServer, credentials: { username: string; password: string }): Promise<void> {
+  const url = await git.createRepository('checkout-service-docs');
+  const copy = await mkdtemp(join(tmpdir(), 'greenroom-demo-docs-'));
+  try {
+    await cp(join(root, 'examples', 'docs', 'checkout-service'), copy, { recursive: true });
+    await publishGit({ dir: copy, url, credentials, message: 'Checkout service docs' });
+  } finally {
+    await rm(copy, { recursive: true, force: true });
+  }
+  await applyObjects(kubeConfig, [{
+    apiVersion: API_VERSION,
+    kind: 'DocSource',
+    metadata: { name: 'checkout-service-docs' },
+    spec: { entityRef: 'component:checkout-service', refreshInterval: '1m', source: { git: { url, ref: 'main', secretRef: { name: 'greenroom-git' } } } },
+  } as never], namespace);
 }

@@ -48,6 +48,14 @@ describe('greenroom demo', () => {
     const component = (await (await fetch(`${url}/api/v1/entities/component/greenroom-demo/recommendations`)).json()) as { owner?: string; ready?: string };
     expect(component).toMatchObject({ ready: 'True' });
 
+    // The sample docs are built and served, and search finds a phrase only they contain.
+    await eventually('the checkout service docs to be served', async () => {
+      const res = await fetch(`${url}/docs/greenroom-demo/checkout-service-docs/operations/runbook`);
+      return res.status === 200 && /Orders stuck in pending/.test(await res.text()) ? true : undefined;
+    }, 60_000);
+    const found = (await (await fetch(`${url}/api/v1/search?q=idempotency`)).json()) as { results: { type: string; href: string }[] };
+    expect(found.results[0]).toMatchObject({ type: 'doc', href: '/docs/greenroom-demo/checkout-service-docs/architecture' });
+
     const exitCode = new Promise((resolve) => demo.once('exit', resolve));
     demo.kill('SIGINT');
     expect(await exitCode).toBe(0);
