@@ -159,3 +159,16 @@ describe('highlight fragments', () => {
     expect(fragments.every((f) => f.length < 120)).toBe(true);
   });
 });
+
+describe('keeping the index small under status churn', () => {
+  it('when an entity is upserted again with only its status changed, then nothing is replaced; when its description changes, it is', () => {
+    const index = new SearchIndex();
+    const orders = component('orders', { description: 'Takes orders' });
+    index.upsertEntity(orders);
+    index.upsertEntity({ ...orders, resourceVersion: '999', status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Resolved', message: '', lastTransitionTime: '2026-11-24T10:00:00Z' }] } });
+    expect(index.stats()).toMatchObject({ entities: 1, discarded: 0 });
+    index.upsertEntity(component('orders', { description: 'Takes and tracks orders' }));
+    expect(index.stats()).toMatchObject({ entities: 1, discarded: 1 });
+    expect(index.search('tracks', {}).results.map((r) => r.title)).toEqual(['orders']);
+  });
+});
