@@ -53,10 +53,11 @@ describe('the dashboard in Chromium', () => {
     expect(await page.locator('table.catalog tbody tr').count()).toBeGreaterThan(10);
     await page.screenshot({ path: `${SCREENSHOTS}catalog.png`, fullPage: true });
 
+    // The header's box searches catalog and docs; the Components group leads to the entity.
     await page.fill('header input[name=q]', 'checkout');
     await page.press('header input[name=q]', 'Enter');
-    await page.waitForURL(/q=checkout/);
-    await page.click('table.catalog tbody tr:has(.kind-component) >> nth=0 >> a >> nth=0');
+    await page.waitForURL(/\/search\?q=checkout/);
+    await page.click('.search-group:has(h2:has-text("Components")) .search-title >> nth=0');
     await page.waitForURL(/\/catalog\/component\//);
     expect(await page.locator('h1').textContent()).toMatch(/checkout/i);
     expect(await page.locator('#rel-h').count()).toBe(1);

@@ -41,10 +41,15 @@ describe('greenroom demo', () => {
     // The golden-path templates are listed, and the demo's run of one pushed a repository
     // and registered its Component, owned by a team of the sample catalog.
     expect(await (await fetch(`${url}/templates`)).text()).toMatch(/TypeScript HTTP service[\s\S]*docs|Docs/);
+    let runPage = '';
     await eventually('the demo template run to succeed', async () => {
-      const page = await (await fetch(`${url}/runs/greenroom-demo/recommendations-service`)).text();
-      return /<h1>recommendations-service <span class="badge ok">Succeeded<\/span><\/h1>/.test(page) ? page : undefined;
-    }, 60_000);
+      runPage = await (await fetch(`${url}/runs/greenroom-demo/recommendations-service`)).text();
+      return /<h1>recommendations-service <span class="badge ok">Succeeded<\/span><\/h1>/.test(runPage) ? runPage : undefined;
+    }, 120_000).catch((error: Error) => {
+      // Say what the run page and the demo's log showed, not only that time ran out.
+      const seen = runPage.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 1500);
+      throw new Error(`${error.message}\n--- run page ---\n${seen}\n--- demo log ---\n${output.split('\n').slice(-40).join('\n')}`);
+    });
     const component = (await (await fetch(`${url}/api/v1/entities/component/greenroom-demo/recommendations`)).json()) as { owner?: string; ready?: string };
     expect(component).toMatchObject({ ready: 'True' });
 

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadKubeConfig } from '../../src/kube/config.ts';
 import { kubectl } from './kubectl.ts';
+import { serviceAccountKubeconfig } from './service-account.ts';
 
 // This sandbox has no kubelet: no pod ever runs. The harness plays the node for one Job —
 // it runs each of the pod's containers' commands locally, in order, with the container's
@@ -41,18 +41,6 @@ export interface NodeRun {
   succeeded: boolean;
 }
 
-async function tokenKubeconfig(namespace: string, serviceAccount: string, dir: string): Promise<string> {
-  const token = (await kubectl(['create', 'token', serviceAccount, '-n', namespace, '--duration=10m'])).trim();
-  const cluster = loadKubeConfig().getCurrentCluster()!;
-  const path = join(dir, 'pod-kubeconfig');
-  await writeFile(path, JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'pod',
-    clusters: [{ name: 'c', cluster: { server: cluster.server, ...(cluster.caData ? { 'certificate-authority-data': cluster.caData } : { 'certificate-authority': cluster.caFile }) } }],
-    users: [{ name: 'sa', user: { token } }],
-    contexts: [{ name: 'pod', context: { cluster: 'c', user: 'sa', namespace } }],
-  }), { mode: 0o600 });
-  return path;
-}
 
 async function resolveEnv(namespace: string, vars: EnvVar[] = []): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -84,7 +72,7 @@ export async function playNode(namespace: string, jobName: string, greenroomImag
   const job = JSON.parse(await kubectl(['get', 'job', jobName, '-n', namespace, '-o', 'json'])) as JobObject;
   const pod = job.spec.template.spec;
   const root = await mkdtemp(join(tmpdir(), 'greenroom-node-'));
-  const kubeconfig = await tokenKubeconfig(namespace, pod.serviceAccountName, root);
+  const kubeconfig = await serviceAccountKubeconfig(namespace, pod.serviceAccountName, root);
   const startTime = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const run: NodeRun = { containers: [], succeeded: true };
   for (const container of [...(pod.initContainers ?? []), ...pod.containers]) {

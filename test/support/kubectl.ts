@@ -23,5 +23,10 @@ export async function kubectl(args: string[], input?: string): Promise<string> {
 export async function helm(args: string[]): Promise<string> {
   const binary = process.env.GREENROOM_TEST_BIN_HELM;
   if (!binary) throw new Error('GREENROOM_TEST_BIN_HELM is not set: run through the integration project');
-  return (await run(binary, args, { env: process.env })).stdout;
+  try {
+    return (await run(binary, args, { env: process.env, maxBuffer: 16 * 1024 * 1024 })).stdout;
+  } catch (error) {
+    const { stderr = '', stdout = '' } = error as { stderr?: string; stdout?: string };
+    throw new Error(`helm ${args.join(' ')} failed: ${stderr.trim() || stdout.trim() || String(error)}`);
+  }
 }

@@ -1,0 +1,151 @@
+{{/* Name of the chart, or nameOverride. */}}
+{{- define "greenroom.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Name of the release's objects: fullnameOverride, else the release name when it already
+contains the chart name (`helm install greenroom …` gives "greenroom"), else
+"<release>-<chart>". 63 characters at most (DNS label).
+*/}}
+{{- define "greenroom.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "greenroom.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Labels of every object. Without a component: the component label is added by
+"greenroom.componentLabels" where one applies (operator, scaffolder).
+*/}}
+{{- define "greenroom.labels" -}}
+helm.sh/chart: {{ include "greenroom.chart" . }}
+{{ include "greenroom.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: greenroom
+{{- end }}
+
+{{/*
+The operator's selector labels. They never change between upgrades (a Deployment's
+selector is immutable), so no version or chart label here.
+*/}}
+{{- define "greenroom.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "greenroom.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "greenroom.operatorLabels" -}}
+{{ include "greenroom.labels" . }}
+app.kubernetes.io/component: operator
+{{- end }}
+
+{{- define "greenroom.operatorSelectorLabels" -}}
+{{ include "greenroom.selectorLabels" . }}
+app.kubernetes.io/component: operator
+{{- end }}
+
+{{/* The operator's ServiceAccount. */}}
+{{- define "greenroom.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "greenroom.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The operator's image; the tag defaults to the chart's appVersion. */}}
+{{- define "greenroom.image" -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion | toString) }}
+{{- end }}
+
+{{/* The image of scaffolding Jobs: scaffolder.image, else the operator's own image. */}}
+{{- define "greenroom.scaffoldImage" -}}
+{{- .Values.scaffolder.image | default (include "greenroom.image" .) }}
+{{- end }}
+
+{{/*
+Namespaces that get the scaffolder's ServiceAccount, Role and RoleBinding, as a JSON
+list: scaffolder.namespaces, else the watched namespace, else the release namespace.
+*/}}
+{{- define "greenroom.scaffolderNamespaces" -}}
+{{- $namespaces := .Values.scaffolder.namespaces }}
+{{- if not $namespaces }}
+{{- $namespaces = list (.Values.watchNamespace | default .Release.Namespace) }}
+{{- end }}
+{{- $namespaces | uniq | toJson }}
+{{- end }}
+
+{{/* The Prometheus series selector of this release's operator (job = the Service's name). */}}
+{{- define "greenroom.metricsSelector" -}}
+job="{{ include "greenroom.fullname" . }}",namespace="{{ .Release.Namespace }}"
+{{- end }}
+
+{{/*
+What the operator does with the API, and nothing more. Used by the ClusterRole, or by the
+Role in watchNamespace. Leases are separate (a Role in the release namespace).
+*/}}
+{{- define "greenroom.operatorRules" -}}
+{{- $jobs := eq .Values.templates.executor "job" -}}
+# Catalog kinds: the informers (get, list, watch); delete undoes what a failed template
+# run registered.
+{{- if not $jobs }}
+# create: in-process scaffolders run with the operator's credentials and register entities.
+{{- end }}
+- apiGroups: [greenroom.dev]
+  resources: [components, apis, resources, systems, domains, groups, users]
+  verbs: [get, list, watch, delete{{ if not $jobs }}, create{{ end }}]
+# Their status: relations and conditions, written by server-side apply.
+- apiGroups: [greenroom.dev]
+  resources: [components/status, apis/status, resources/status, systems/status, domains/status, groups/status, users/status]
+  verbs: [patch]
+# Templates, runs and docs sources: informers, plus status by server-side apply.
+- apiGroups: [greenroom.dev]
+  resources: [templates, templateruns, docsources]
+  verbs: [get, list, watch]
+- apiGroups: [greenroom.dev]
+  resources: [templates/status, templateruns/status, docsources/status]
+  verbs: [patch]
+# Owner references with blockOwnerDeletion: on built docs' ConfigMaps{{ if $jobs }} and on Jobs{{ end }}.
+- apiGroups: [greenroom.dev]
+  resources: [{{ if $jobs }}templateruns/finalizers, {{ end }}docsources/finalizers]
+  verbs: [update]
+# Built docs are stored in ConfigMaps (replaced by create/delete); ConfigMap skeletons and
+# docs sources are read.
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [get, list, watch, create, delete]
+{{- if $jobs }}
+# One scaffolding Job per TemplateRun (it goes by garbage collection), as the scaffolder's
+# ServiceAccount, which must exist first.
+- apiGroups: [batch]
+  resources: [jobs]
+  verbs: [get, list, watch, create]
+- apiGroups: [""]
+  resources: [serviceaccounts]
+  verbs: [get]
+{{- end }}
+# Events on the objects it acts on (kubectl describe, kubectl events).
+- apiGroups: [events.k8s.io]
+  resources: [events]
+  verbs: [create]
+{{- with .Values.rbac.secretNames }}
+# Credentials named by DocSources (and Templates, with the in-process executor): these
+# Secrets only.
+- apiGroups: [""]
+  resources: [secrets]
+  resourceNames: {{ toJson . }}
+  verbs: [get]
+{{- end }}
+{{- end }}

@@ -1,0 +1,81 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { ALL_ON, CHART, monitoringCrdFiles, renderChart, type Manifest } from '../support/helm-chart.ts';
+import { helm, kubectl } from '../support/kubectl.ts';
+
+// The Helm chart against the real control plane: lint, server-side dry runs of what it
+// renders (with the real prometheus-operator CRDs for its optional monitoring objects),
+// install, a no-op upgrade and an uninstall that keeps the custom resources.
+const namespace = 'greenroom-helm';
+const release = 'greenroom';
+
+beforeAll(async () => {
+  for (const file of await monitoringCrdFiles()) await kubectl(['apply', '--server-side', '-f', file]);
+  await kubectl(['create', 'namespace', namespace]);
+  await kubectl(['create', 'namespace', 'greenroom-helm-dry']);
+});
+
+/** Every object the release put in the cluster, with its resourceVersion. */
+async function releaseObjects(): Promise<Map<string, string>> {
+  const manifest = await helm(['get', 'manifest', release, '-n', namespace]);
+  const out = new Map<string, string>();
+  for (const doc of manifest.split(/^---$/m)) {
+    const kind = /^kind: (\S+)/m.exec(doc)?.[1];
+    const name = /^ {2}name: (\S+)/m.exec(doc)?.[1];
+    if (!kind || !name) continue;
+    const ns = /^ {2}namespace: (\S+)/m.exec(doc)?.[1];
+    const rv = await kubectl(['get', kind, name, ...(ns ? ['-n', ns] : []), '-o', 'jsonpath={.metadata.resourceVersion}']);
+    out.set(`${kind}/${ns ?? ''}/${name}`, rv);
+  }
+  return out;
+}
+
+describe('the Helm chart', () => {
+  it('when linted strictly, with the default values and with every option on, then helm finds nothing', async () => {
+    await expect(helm(['lint', '--strict', CHART])).resolves.toMatch(/0 chart\(s\) failed/);
+    await expect(helm(['lint', '--strict', CHART, '-f', ALL_ON])).resolves.toMatch(/0 chart\(s\) failed/);
+  });
+
+  it.each([['default values', []], ['every option on', ['-f', ALL_ON]]])('when rendered with %s, then the real apiserver accepts every object in a server-side dry run', async (_what, args) => {
+    const { text, objects } = await renderChart(release, 'greenroom-helm-dry', ...(args as string[]));
+    expect(objects.length).toBeGreaterThan(10);
+    const out = await kubectl(['apply', '--server-side', '--force-conflicts', '--dry-run=server', '-f', '-'], text);
+    expect(out.trim().split('\n').length).toBe(objects.length);
+  });
+
+  it('when rendered with the defaults, then the operator runs as two non-root replicas with probes, limits, spread and a disruption budget', async () => {
+    const { objects } = await renderChart(release, namespace);
+    const deployment = objects.find((o) => o.kind === 'Deployment')!;
+    const pod = deployment.spec!.template.spec;
+    const container = pod.containers[0];
+    expect(deployment.spec!.replicas).toBe(2);
+    expect(container.args).toEqual(expect.arrayContaining(['operator', '--leader-elect=true']));
+    expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+    expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(container.resources.limits.memory).toBeDefined();
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect({ ...pod.securityContext, ...container.securityContext }).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.topologySpreadConstraints?.length).toBeGreaterThan(0);
+    expect(objects.some((o) => o.kind === 'PodDisruptionBudget')).toBe(true);
+    const single = await renderChart(release, namespace, '--set', 'replicaCount=1');
+    expect(single.objects.some((o) => o.kind === 'PodDisruptionBudget')).toBe(false);
+  });
+
+  it('when installed, upgraded with the same values and uninstalled, then it creates everything, the upgrade changes nothing, and custom resources stay', async () => {
+    // The suite's CRDs are already installed (by its global setup): the release adopts them.
+    await helm(['install', release, CHART, '-n', namespace, '--take-ownership']);
+    const { objects } = await renderChart(release, namespace);
+    for (const o of objects.filter((x: Manifest) => x.kind !== 'CustomResourceDefinition')) {
+      await expect(kubectl(['get', o.kind, o.metadata.name, '-n', o.metadata.namespace ?? namespace, '-o', 'name'])).resolves.toMatch(new RegExp(o.metadata.name));
+    }
+    await kubectl(['apply', '-n', namespace, '-f', '-'], 'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: survivors}\nspec: {type: team}\n');
+
+    const before = await releaseObjects();
+    await helm(['upgrade', release, CHART, '-n', namespace]);
+    expect(await releaseObjects()).toEqual(before);
+
+    await helm(['uninstall', release, '-n', namespace, '--wait']);
+    await expect(kubectl(['get', 'deployment', '-n', namespace, '-o', 'name'])).resolves.toBe('');
+    await expect(kubectl(['get', 'group', 'survivors', '-n', namespace, '-o', 'name'])).resolves.toMatch(/survivors/);
+    await expect(kubectl(['get', 'crd', 'components.greenroom.dev', '-o', 'name'])).resolves.toMatch(/components/);
+  });
+});
