@@ -30,6 +30,8 @@ export interface ReplicaSettings {
   kubeconfig: string;
   /** Watched namespace; the Lease lives there too. */
   namespace: string;
+  /** The replica's own command line instead (e.g. a chart's Deployment args), given its port. */
+  commandLine?: (identity: string, port: number) => { args: string[]; env: NodeJS.ProcessEnv };
 }
 
 /**
@@ -50,7 +52,8 @@ export function operatorProcesses(settings: ReplicaSettings): (identity: string)
     // Default lease timings (15 s / 10 s / 2 s): the replicas run exactly as deployed.
     const args = ['operator', '--kubeconfig', settings.kubeconfig, '--watch-namespace', settings.namespace, '--lease-namespace', settings.namespace];
     args.push('--identity', identity, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'info');
-    const child = startTethered({ name: `operator-${identity}`, command: process.execPath, args: [main, ...args], logFile });
+    const own = settings.commandLine?.(identity, port);
+    const child = startTethered({ name: `operator-${identity}`, command: process.execPath, args: [main, ...(own?.args ?? args)], logFile, ...(own ? { env: own.env } : {}) });
     started.push(child);
     const url = `http://127.0.0.1:${port}`;
     const logTail = (lines = 30): string => readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
