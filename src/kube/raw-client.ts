@@ -43,11 +43,31 @@ export class RawKubeClient {
    */
   private readonly agent = new HttpsAgent({ keepAlive: true, timeout: 30_000 });
 
-  constructor(config: KubeConfig) {
+  private readonly throttleRetries: number;
+
+  constructor(config: KubeConfig, options: { throttleRetries?: number } = {}) {
     this.config = config;
+    this.throttleRetries = options.throttleRetries ?? 5;
   }
 
+  /**
+   * Sends a request; a 429 (the apiserver's "storage is (re)initializing" right after a
+   * CRD is created, or priority-and-fairness throttling) was not processed, so it is sent
+   * again after the Retry-After the server asks for, a few times, whatever the method.
+   */
   async request<T = unknown>(req: RawRequest): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.requestOnce<T>(req);
+      } catch (error) {
+        if (!(error instanceof KubeApiError && error.code === 429) || attempt >= this.throttleRetries) throw error;
+        const seconds = (error.body as { details?: { retryAfterSeconds?: number } } | undefined)?.details?.retryAfterSeconds ?? 1;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(seconds, 0.1), 5) * 1000));
+      }
+    }
+  }
+
+  private async requestOnce<T>(req: RawRequest): Promise<T> {
     const cluster = this.config.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     const url = new URL(cluster.server.replace(/\/$/, '') + req.path);

@@ -66,5 +66,5 @@ describe('greenroom demo', () => {
     expect(await exitCode).toBe(0);
     expect(output).toMatch(/demo stopped/);
     expect((await waitForExit(processes, 2000)).map(commandLine)).toEqual([]);
-  });
+  }, 300_000);
 });

@@ -90,6 +90,10 @@ describe('the operator with the chart\'s ServiceAccount and settings', () => {
     }, 60_000);
     for (const r of [a, b]) expect((await fetch(`${r.url}/catalog/component/${work}/basket`)).status).toBe(200);
     expect(await leader.leading()).toBe(true);
+    // Only the leader wrote.
+    const standby = leader === a ? b : a;
+    expect(await leader.metric('greenroom_catalog_status_writes_total')).toBeGreaterThan(0);
+    expect(await standby.metric('greenroom_catalog_status_writes_total')).toBe(0);
   });
 
   it('when the chart\'s ServiceAccount reaches outside its rules, then the apiserver refuses', async () => {
