@@ -23,7 +23,9 @@ beforeAll(async () => {
   }).listen(0, '127.0.0.1');
   await once(server, 'listening');
 });
-afterAll(() => server.close());
+afterAll(() => {
+  server.close();
+});
 
 const client = (throttleRetries?: number) => {
   const config = new KubeConfig();
