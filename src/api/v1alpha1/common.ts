@@ -73,6 +73,26 @@ export const entityStatus = z
       .array(z.object({ type: z.string(), total: z.number().int().min(0) }))
       .optional()
       .describe('Relation types whose list was capped in status, with the full count; the read API serves every one.'),
+    scorecards: z
+      .array(
+        z.object({
+          scorecard: z.string().describe('namespace/name of the Scorecard.'),
+          level: z.string().describe('Highest level reached; empty when none.'),
+          score: z.number().int().min(0).max(100).describe('Weighted share of passing rules.'),
+          failing: z
+            .array(z.object({ rule: z.string(), level: z.string(), message: z.string().max(4096) }))
+            .max(100)
+            .optional()
+            .describe('Failing rules with how to fix them.'),
+          evaluatedAt: z.string(),
+        }),
+      )
+      .max(64)
+      .optional()
+      // Keyed by scorecard, and written by its own field manager, so scorecard results and
+      // the catalog's relations and conditions never overwrite each other.
+      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['scorecard'] })
+      .describe('Each Scorecard that selects this entity: level, score and failing rules.'),
   })
   .describe('Resolved by the Greenroom operator; never written by users.');
 

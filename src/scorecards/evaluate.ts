@@ -1,0 +1,121 @@
+import type { Entity } from '../catalog/entity.ts';
+import { formatRef, parseRef } from '../catalog/refs.ts';
+import { evaluate, selfOf, type CompiledRule, type RuleOutcome } from './cel.ts';
+import type { Exemption, RuleResult, RuntimeFacts, ScorecardLevel, ScorecardResult, ScorecardSpec, ScorecardSummary } from './types.ts';
+
+/** One entity's verdict and the per-rule detail behind it. */
+export interface EntityScore {
+  result: ScorecardResult;
+  rules: RuleResult[];
+}
+
+/**
+ * Scores one entity against one scorecard. Rules missing from `compiled` (they did not
+ * compile) are skipped: they neither block a level nor count for the score. An active
+ * exemption counts as passing, with its reason as the message.
+ */
+export function scoreEntity(
+  spec: ScorecardSpec,
+  compiled: ReadonlyMap<string, CompiledRule>,
+  entity: Entity,
+  facts: RuntimeFacts,
+  now: Date,
+  scorecardKey: string,
+): EntityScore {
+  const self = selfOf(entity);
+  const exemptions = activeExemptions(spec.exemptions, entity, now);
+  const rules: RuleResult[] = [];
+  const failing: ScorecardResult['failing'] = [];
+  let passingWeight = 0;
+  let totalWeight = 0;
+  for (const rule of spec.rules) {
+    const program = compiled.get(rule.name);
+    // A program compiled from another version of the rule would judge by the wrong expression.
+    if (!program || program.rule.expression !== rule.expression) continue;
+    const exemption = exemptions.get(rule.name);
+    const outcome: RuleOutcome = exemption ? { passed: true } : evaluate(program, { self, facts, now });
+    const weight = Math.max(0, rule.weight ?? 1);
+    totalWeight += weight;
+    if (exemption) {
+      rules.push({ rule: rule.name, level: rule.level, passed: true, exempted: true, message: exemption.reason });
+    } else if (outcome.passed) {
+      rules.push({ rule: rule.name, level: rule.level, passed: true });
+    } else {
+      const message = outcome.error ?? rule.description ?? rule.title ?? `${rule.name} does not pass`;
+      rules.push({ rule: rule.name, level: rule.level, passed: false, message });
+      failing.push({ rule: rule.name, level: rule.level, message: rule.howToFix ? `${message} — how to fix: ${rule.howToFix}` : message });
+    }
+    if (outcome.passed) passingWeight += weight;
+  }
+  return {
+    result: {
+      scorecard: scorecardKey,
+      level: levelReached(spec.levels.map((l) => l.name), rules),
+      score: totalWeight === 0 ? 100 : Math.round((100 * passingWeight) / totalWeight),
+      failing,
+      evaluatedAt: rfc3339(now),
+    },
+    rules,
+  };
+}
+
+/**
+ * The highest level such that it and every level below it have no failing rule; '' when the
+ * first level already fails. A level without (valid) rules does not hold anyone back.
+ */
+export function levelReached(levels: readonly string[], rules: readonly RuleResult[]): string {
+  let reached = '';
+  for (const level of levels) {
+    if (rules.some((r) => r.level === level && !r.passed)) break;
+    reached = level;
+  }
+  return reached;
+}
+
+/**
+ * The exemptions that apply to this entity now, by rule. The entity ref is compared after
+ * resolving it (default kind Component, default namespace the entity's). An exemption with an
+ * unreadable `expires` is treated as expired: it is safer to score a rule than to waive it.
+ */
+function activeExemptions(exemptions: readonly Exemption[] | undefined, entity: Entity, now: Date): Map<string, Exemption> {
+  const active = new Map<string, Exemption>();
+  for (const exemption of exemptions ?? []) {
+    const parsed = parseRef(exemption.entity, { defaultKind: 'Component', namespace: entity.namespace });
+    if ('error' in parsed || formatRef(parsed) !== entity.ref) continue;
+    if (exemption.expires !== undefined && !(Date.parse(exemption.expires) > now.getTime())) continue;
+    active.set(exemption.rule, exemption);
+  }
+  return active;
+}
+
+/** RFC 3339 in UTC with second precision, as the apiserver stores times. */
+function rfc3339(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * Rolls the per-entity scores of one scorecard up for the dashboard: how many entities sit at
+ * each level (exactly; those at no level are `entities` minus the sum), and per rule how many
+ * pass (exempted ones included) and fail, with `passRate` from 0 to 1. Rules are listed in the
+ * order they were evaluated.
+ */
+export function summarise(levels: readonly (string | ScorecardLevel)[], results: readonly EntityScore[]): ScorecardSummary {
+  const names = levels.map((l) => (typeof l === 'string' ? l : l.name));
+  const atLevel = new Map(names.map((name) => [name, 0]));
+  const byRule = new Map<string, { passing: number; failing: number }>();
+  for (const { result, rules } of results) {
+    const count = atLevel.get(result.level);
+    if (count !== undefined) atLevel.set(result.level, count + 1);
+    for (const rule of rules) {
+      const tally = byRule.get(rule.rule) ?? { passing: 0, failing: 0 };
+      if (rule.passed) tally.passing += 1;
+      else tally.failing += 1;
+      byRule.set(rule.rule, tally);
+    }
+  }
+  return {
+    entities: results.length,
+    levels: names.map((name) => ({ name, count: atLevel.get(name) ?? 0 })),
+    rules: [...byRule].map(([name, { passing, failing }]) => ({ name, passing, failing, passRate: passing / (passing + failing) })),
+  };
+}
