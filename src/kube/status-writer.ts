@@ -17,13 +17,14 @@ export async function applyStatus(
   namespace: string,
   name: string,
   status: unknown,
+  fieldManager: string = OPERATOR_FIELD_MANAGER,
 ): Promise<WriteResult> {
   const path = `/apis/${API_VERSION}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}/${encodeURIComponent(name)}/status`;
   try {
     await client.request({
       method: 'PATCH',
       path,
-      query: { fieldManager: OPERATOR_FIELD_MANAGER, force: 'true' },
+      query: { fieldManager, force: 'true' },
       contentType: 'application/apply-patch+yaml',
       body: { apiVersion: API_VERSION, kind: kind.kind, metadata: { name, namespace }, status },
     });

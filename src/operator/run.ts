@@ -10,6 +10,7 @@ import { CatalogOperator } from './catalog-operator.ts';
 import { TemplateOperator } from './template-operator.ts';
 import { DocsOperator } from './docs-operator.ts';
 import { SearchIndex } from '../search/index.ts';
+import { ScorecardOperator } from './scorecard-operator.ts';
 import type { Executor } from '../controllers/template-run/decide.ts';
 import { VERSION } from '../config.ts';
 
@@ -41,6 +42,7 @@ export interface RunningOperator {
   catalog: CatalogOperator;
   templates: TemplateOperator;
   docs: DocsOperator;
+  scorecards: ScorecardOperator;
   /** http://host:port the read API and dashboard answer on. */
   url: string;
   isLeader: () => boolean;
@@ -60,7 +62,16 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
   // One index over entities and doc pages, kept current from the informers of both.
   const search = new SearchIndex();
   const catalog = new CatalogOperator({
-    onEntity: { upsert: (entity) => search.upsertEntity(entity), remove: (ref) => search.removeEntity(ref) },
+    onEntity: {
+      upsert: (entity) => {
+        search.upsertEntity(entity);
+        scorecards.entityChanged(entity.ref);
+      },
+      remove: (ref) => {
+        search.removeEntity(ref);
+        scorecards.entityChanged(ref);
+      },
+    },
     kubeConfig: settings.kubeConfig,
     logger: log,
     registry: settings.registry,
@@ -86,6 +97,18 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });
 
+  // Created after the catalog (it reads the graph); the catalog's hook above only runs once
+  // the informers start, by when this exists.
+  const scorecards = new ScorecardOperator({
+    kubeConfig: settings.kubeConfig,
+    logger: log,
+    registry: settings.registry,
+    namespace: settings.watchNamespace,
+    isLeader,
+    graph: catalog.graph,
+    ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
+  });
+
   const docs = new DocsOperator({
     onSite: (source, site) => (site ? search.upsertDocs(source, site.pages) : search.removeDocs(source.namespace, source.name)),
     kubeConfig: settings.kubeConfig,
@@ -98,7 +121,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
 
   const app = createApp({
     metrics: settings.registry,
-    isReady: () => catalog.hasSynced() && templates.hasSynced() && docs.hasSynced(),
+    isReady: () => catalog.hasSynced() && templates.hasSynced() && docs.hasSynced() && scorecards.hasSynced(),
     graph: catalog.graph,
     templates,
     docs,
@@ -122,6 +145,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
         catalog.resyncAll();
         templates.enqueueAll();
         docs.enqueueAll();
+        scorecards.enqueueAll();
       },
       onStoppedLeading: () => log.warn('stopped leading; writes paused'),
       ...settings.leaseTimings,
@@ -129,7 +153,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     elector.start();
   }
   try {
-    await Promise.all([catalog.start(), templates.start(), docs.start()]);
+    await Promise.all([catalog.start(), templates.start(), docs.start(), scorecards.start()]);
   } catch (error) {
     await elector?.stop();
     server.close();
@@ -142,11 +166,12 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     catalog,
     templates,
     docs,
+    scorecards,
     url,
     isLeader,
     stop: () =>
       (stopping ??= (async () => {
-        await Promise.all([catalog.stop(), templates.stop(), docs.stop()]);
+        await Promise.all([catalog.stop(), templates.stop(), docs.stop(), scorecards.stop()]);
         await elector?.release();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -110,13 +110,22 @@ Role in watchNamespace. Leases are separate (a Role in the release namespace).
 - apiGroups: [greenroom.dev]
   resources: [components/status, apis/status, resources/status, systems/status, domains/status, groups/status, users/status]
   verbs: [patch]
-# Templates, runs and docs sources: informers, plus status by server-side apply.
+# Templates, runs, docs sources, scorecards and initiatives: informers, plus status by
+# server-side apply.
 - apiGroups: [greenroom.dev]
-  resources: [templates, templateruns, docsources]
+  resources: [templates, templateruns, docsources, scorecards, initiatives]
   verbs: [get, list, watch]
 - apiGroups: [greenroom.dev]
-  resources: [templates/status, templateruns/status, docsources/status]
+  resources: [templates/status, templateruns/status, docsources/status, scorecards/status, initiatives/status]
   verbs: [patch]
+# Runtime facts for scorecards: the workloads labelled for an entity, and the
+# PodDisruptionBudgets that may cover them. Read only.
+- apiGroups: [apps]
+  resources: [deployments, statefulsets]
+  verbs: [list, watch]
+- apiGroups: [policy]
+  resources: [poddisruptionbudgets]
+  verbs: [list, watch]
 # Owner references with blockOwnerDeletion: on built docs' ConfigMaps{{ if $jobs }} and on Jobs{{ end }}.
 - apiGroups: [greenroom.dev]
   resources: [{{ if $jobs }}templateruns/finalizers, {{ end }}docsources/finalizers]

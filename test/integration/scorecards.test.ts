@@ -1,0 +1,118 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { kubectl } from '../support/kubectl.ts';
+import { eventually, operators } from '../support/operator.ts';
+import { scrapeMetric } from '../support/operator-process.ts';
+
+// Scorecards on the real control plane: CEL rules over entities and over the Deployments
+// bound to them, evaluated by a real operator as things change.
+const namespace = 'scorecards';
+const start = operators(namespace);
+let base = '';
+
+interface Result { scorecard: string; level: string; score: number; failing?: { rule: string; message: string }[] }
+const resultOf = async (name: string): Promise<Result | undefined> => {
+  const object = JSON.parse(await kubectl(['get', 'component', name, '-n', namespace, '-o', 'json'])) as { status?: { scorecards?: Result[] } };
+  return object.status?.scorecards?.find((s) => s.scorecard === `${namespace}/production-readiness`);
+};
+const levelBecomes = (name: string, level: string, timeoutMs = 10_000) =>
+  eventually(`${name} to reach level "${level}"`, async () => {
+    const r = await resultOf(name);
+    return r?.level === level ? r : undefined;
+  }, timeoutMs);
+
+const scorecard = (extraRule = '') => `apiVersion: greenroom.dev/v1alpha1
+kind: Scorecard
+metadata: {name: production-readiness}
+spec:
+  selector: {kinds: [Component], types: [service]}
+  levels: [{name: bronze}, {name: silver}, {name: gold}]
+  rules:
+    - {name: has-owner, level: bronze, expression: "has(self.spec.owner)", description: Every service has an owner}
+    - {name: production, level: silver, expression: "self.spec.lifecycle == 'production'", description: Lifecycle is production, howToFix: Set spec.lifecycle to production once others depend on it}
+    - {name: deployed, level: gold, expression: "facts.hasWorkload && facts.readyReplicas >= 2", description: Runs with at least two ready replicas}
+    - {name: pinned-images, level: gold, expression: "!facts.latestTag", description: Images are pinned}
+${extraRule}`;
+
+beforeAll(async () => {
+  await kubectl(['create', 'namespace', namespace]);
+  await kubectl(['apply', '-n', namespace, '-f', '-'], [
+    'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-orders}\nspec: {type: team}\n',
+    'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: orders}\nspec: {type: service, lifecycle: experimental, owner: team-orders}\n',
+    'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: web}\nspec: {type: website, lifecycle: production, owner: team-orders}\n',
+    scorecard(),
+  ].join('---\n'));
+  base = (await start()).url;
+});
+
+describe('scorecards on the real control plane', () => {
+  it('when a scorecard is applied, then each selected entity gets its level, score and failing rules with how to fix them', async () => {
+    const result = await levelBecomes('orders', 'bronze');
+    // No workload yet: `!facts.latestTag` holds vacuously, so two of four rules pass.
+    expect(result.score).toBe(50);
+    expect(result.failing?.map((f) => f.rule).sort()).toEqual(['deployed', 'production']);
+    expect(result.failing?.find((f) => f.rule === 'production')?.message).toMatch(/Set spec.lifecycle to production/);
+    // Not selected: a website.
+    expect(await resultOf('web')).toBeUndefined();
+  });
+
+  it('when the entity changes, then its level follows within a second or so', async () => {
+    const changedAt = Date.now();
+    await kubectl(['patch', 'component', 'orders', '-n', namespace, '--type=merge', '-p', '{"spec":{"lifecycle":"production"}}']);
+    await levelBecomes('orders', 'silver', 5_000);
+    expect(Date.now() - changedAt).toBeLessThan(5_000);
+  });
+
+  it('when a Deployment labelled for the component runs two ready replicas of a pinned image, then the runtime facts lift it to gold; a :latest image drops it again', async () => {
+    const deployment = (image: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: orders, labels: {greenroom.dev/component: orders}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: orders}}
+  template:
+    metadata: {labels: {app: orders}}
+    spec: {containers: [{name: orders, image: "${image}"}]}
+`;
+    await kubectl(['apply', '-n', namespace, '-f', '-'], deployment('registry.example/orders:1.4.2'));
+    // No kubelet runs here: the harness writes the status a deployment controller would.
+    await kubectl(['patch', 'deployment', 'orders', '-n', namespace, '--subresource=status', '--type=merge', '-p', '{"status":{"replicas":2,"readyReplicas":2,"availableReplicas":2}}']);
+    await levelBecomes('orders', 'gold');
+    await kubectl(['apply', '-n', namespace, '-f', '-'], deployment('registry.example/orders:latest'));
+    const dropped = await levelBecomes('orders', 'silver');
+    expect(dropped.failing?.map((f) => f.rule)).toEqual(['pinned-images']);
+  });
+
+  it('when a rule does not compile, then the Scorecard says which and where, and the other rules keep working', async () => {
+    await kubectl(['apply', '-n', namespace, '-f', '-'], scorecard('    - {name: broken, level: bronze, expression: "self.spec.owner ==", description: Broken}'));
+    const status = await eventually('the Scorecard to report the invalid rule', async () => {
+      const s = JSON.parse(await kubectl(['get', 'scorecard', 'production-readiness', '-n', namespace, '-o', 'json'])) as { status?: { invalidRules?: { rule: string; position?: number }[]; conditions?: { type: string; status: string; message: string }[] } };
+      return s.status?.invalidRules?.length ? s.status : undefined;
+    });
+    expect(status.invalidRules?.[0]).toMatchObject({ rule: 'broken', position: expect.any(Number) });
+    expect(status.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', message: expect.stringMatching(/rule broken at position \d+/) });
+    expect((await resultOf('orders'))?.level).toBe('silver');
+  });
+
+  it('when the Scorecard is summarised and scraped, then it counts entities per level and the metrics show levels and scores', async () => {
+    const status = await eventually('the summary', async () => {
+      const s = JSON.parse(await kubectl(['get', 'scorecard', 'production-readiness', '-n', namespace, '-o', 'json'])) as { status?: { entities?: number; levels?: { name: string; count: number }[]; rules?: { name: string; passRate: number }[] } };
+      return s.status?.levels?.find((l) => l.name === 'silver')?.count === 1 ? s.status : undefined;
+    });
+    expect(status.entities).toBe(1);
+    expect(status.rules?.find((r) => r.name === 'pinned-images')?.passRate).toBe(0);
+    expect(await scrapeMetric(base, 'greenroom_scorecard_level')).toBe(2);
+    expect(await scrapeMetric(base, 'greenroom_scorecard_score')).toBeGreaterThan(0);
+  });
+
+  it('when an initiative asks for gold by a deadline that has passed, then it reports progress per owner and its phase', async () => {
+    await kubectl(['apply', '-n', namespace, '-f', '-'], 'apiVersion: greenroom.dev/v1alpha1\nkind: Initiative\nmetadata: {name: all-production}\nspec: {scorecard: production-readiness, targetLevel: gold, deadline: "2026-01-01T00:00:00Z"}\n');
+    const status = await eventually('the Initiative status', async () => {
+      const i = JSON.parse(await kubectl(['get', 'initiative', 'all-production', '-n', namespace, '-o', 'json'])) as { status?: { phase?: string; progress?: { atTarget: number; total: number }; byOwner?: { owner: string }[]; conditions?: { type: string; status: string }[]; history?: unknown[] } };
+      return i.status?.phase ? i.status : undefined;
+    });
+    expect(status).toMatchObject({ phase: 'Missed', progress: { atTarget: 0, total: 1 } });
+    expect(status.byOwner?.[0]?.owner).toMatch(/team-orders/);
+    expect(status.conditions?.find((c) => c.type === 'Missed')?.status).toBe('True');
+    expect(status.history?.length).toBe(1);
+  });
+});
