@@ -36,6 +36,8 @@ export interface OperatorSettings {
   scaffoldServiceAccount?: string;
   scaffoldJobTtlSeconds?: number;
   scaffoldJobDeadlineSeconds?: number;
+  /** The clock of time-based decisions (initiative phases and milestones); tests move it. */
+  now?: () => Date;
 }
 
 export interface RunningOperator {
@@ -106,6 +108,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     namespace: settings.watchNamespace,
     isLeader,
     graph: catalog.graph,
+    ...(settings.now ? { now: settings.now } : {}),
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });
 
