@@ -22,6 +22,7 @@ export const operatorConfigSchema = z.object({
   scaffoldServiceAccount: z.string().min(1).default('greenroom-scaffolder'),
   scaffoldJobTtlSeconds: z.coerce.number().int().min(0).default(3600),
   scaffoldJobDeadlineSeconds: z.coerce.number().int().min(10).default(900),
+  dashboardUrl: z.string().url().optional().describe('the dashboard\'s external URL, for links in notifications'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -33,6 +34,7 @@ export const OPERATOR_USAGE = `greenroom operator [--kubeconfig PATH] [--context
                   [--template-executor job|in-process] [--scaffold-image IMAGE]
                   [--scaffold-service-account greenroom-scaffolder]
                   [--scaffold-job-ttl-seconds 3600] [--scaffold-job-deadline-seconds 900]
+                  [--dashboard-url https://portal.example.com]
 
 Runs the controllers (only the Lease holder writes) and serves the read API, dashboard,
 /healthz, /readyz and /metrics from every replica. Environment: KUBECONFIG, POD_NAMESPACE
@@ -59,6 +61,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       concurrency: { type: 'string' },
       'watch-namespace': { type: 'string' },
       'log-level': { type: 'string' },
+      'dashboard-url': { type: 'string' },
       'template-executor': { type: 'string' },
       'scaffold-image': { type: 'string' },
       'scaffold-service-account': { type: 'string' },
@@ -78,6 +81,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     concurrency: values.concurrency,
     watchNamespace: values['watch-namespace'] ?? env.WATCH_NAMESPACE,
     logLevel: values['log-level'] ?? env.LOG_LEVEL,
+    dashboardUrl: values['dashboard-url'] ?? env.DASHBOARD_URL,
     templateExecutor: values['template-executor'] ?? env.TEMPLATE_EXECUTOR,
     scaffoldImage: values['scaffold-image'] ?? env.SCAFFOLD_IMAGE,
     scaffoldServiceAccount: values['scaffold-service-account'] ?? env.SCAFFOLD_SERVICE_ACCOUNT,

@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { CatalogGraph } from '../catalog/graph.ts';
+import type { ScorecardStore } from '../scorecards/store.ts';
 import type { TemplateStore } from '../templates/objects.ts';
 import { createApiRouter } from './api.ts';
 import { createUiRouter } from './ui/router.ts';
@@ -22,6 +23,8 @@ export interface AppDependencies {
   docs?: DocsStore;
   /** One index over entities and doc pages; without it /search and /api/v1/search are not served. */
   search?: SearchIndex;
+  /** Scorecards and initiatives for the dashboard's scorecard pages; absent, they are empty. */
+  scorecards?: ScorecardStore;
 }
 
 /**
@@ -76,6 +79,6 @@ export function createApp(deps: AppDependencies): Express {
   if (deps.search) app.use(createSearchUiRouter({ search: deps.search }));
   // The reader goes before the dashboard, whose last route answers 404.
   if (deps.docs) app.use(createDocsRouter({ docs: deps.docs }));
-  app.use(createUiRouter({ graph: deps.graph, templates: deps.templates, docs: deps.docs }));
+  app.use(createUiRouter({ graph: deps.graph, templates: deps.templates, docs: deps.docs, scorecards: deps.scorecards }));
   return app;
 }

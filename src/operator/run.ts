@@ -11,6 +11,7 @@ import { TemplateOperator } from './template-operator.ts';
 import { DocsOperator } from './docs-operator.ts';
 import { SearchIndex } from '../search/index.ts';
 import { ScorecardOperator } from './scorecard-operator.ts';
+import { Notifier } from '../scorecards/notify.ts';
 import type { Executor } from '../controllers/template-run/decide.ts';
 import { VERSION } from '../config.ts';
 
@@ -36,6 +37,8 @@ export interface OperatorSettings {
   scaffoldServiceAccount?: string;
   scaffoldJobTtlSeconds?: number;
   scaffoldJobDeadlineSeconds?: number;
+  /** The dashboard's external URL, for links in notifications. */
+  dashboardUrl?: string | undefined;
   /** The clock of time-based decisions (initiative phases and milestones); tests move it. */
   now?: () => Date;
 }
@@ -108,6 +111,8 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     namespace: settings.watchNamespace,
     isLeader,
     graph: catalog.graph,
+    notifier: new Notifier({ logger: log, registry: settings.registry }),
+    ...(settings.dashboardUrl ? { dashboardUrl: settings.dashboardUrl } : {}),
     ...(settings.now ? { now: settings.now } : {}),
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });
@@ -129,6 +134,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     templates,
     docs,
     search,
+    scorecards: scorecards.store,
   });
   const server: Server = app.listen(settings.port, settings.host);
   await once(server, 'listening');

@@ -1,6 +1,7 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { Gauge, type Registry } from 'prom-client';
 import { API_VERSION, CATALOG_KINDS, catalogKind } from '../api/v1alpha1/index.ts';
+import type { Entity } from '../catalog/entity.ts';
 import type { CatalogGraph } from '../catalog/graph.ts';
 import { refOf } from '../catalog/refs.ts';
 import { initiativeStatus, sameResults, scorecardStatus } from '../controllers/scorecard/decide.ts';
@@ -16,8 +17,15 @@ import { BACKSTAGE_ID_LABEL, bindsTo, COMPONENT_LABEL, factsFor, type PdbObject,
 import { initiativeProgress, milestoneDue } from '../scorecards/initiative.ts';
 import { matches } from '../scorecards/select.ts';
 import type { InitiativeSpec, InvalidRule, ScorecardResult, ScorecardSpec } from '../scorecards/types.ts';
+import type { ScorecardStore } from '../scorecards/store.ts';
 import { refreshIntervalMs } from '../controllers/doc-source/decide.ts';
+import { formatRef, parseRef } from '../catalog/refs.ts';
+import type { Notifier } from '../scorecards/notify.ts';
+import { initiativeReminderMessage, levelDropMessage } from '../scorecards/slack.ts';
 import type { ObjectMeta } from '../templates/objects.ts';
+
+/** On a Group (or User): where its notifications go, a Slack-compatible incoming webhook. */
+export const WEBHOOK_ANNOTATION = 'greenroom.dev/webhook-url';
 
 /** Field manager of entities' status.scorecards: apart from the catalog's, so neither removes the other's fields. */
 export const SCORECARD_FIELD_MANAGER = 'greenroom-scorecards';
@@ -33,6 +41,10 @@ export interface ScorecardOperatorOptions {
   namespace?: string | undefined;
   isLeader: () => boolean;
   graph: CatalogGraph;
+  /** Sends level drops and initiative reminders to the owners' webhooks; none are sent without it. */
+  notifier?: Notifier;
+  /** The dashboard's external URL, for links in notifications. */
+  dashboardUrl?: string;
   now?: () => Date;
   informerTimings?: { silenceTimeoutMs?: number; relistIntervalMs?: number };
 }
@@ -60,6 +72,15 @@ export class ScorecardOperator {
   /** entity ref → scorecard key → its latest score. */
   private readonly results = new Map<string, Map<string, EntityScore>>();
   private readonly nextFullEvaluation = new Map<string, number>();
+  /**
+   * What the dashboard reads: scorecards and initiatives as the informers hold them. A
+   * property rather than methods of the class because `scorecards` and `initiatives` name
+   * the informers.
+   */
+  readonly store: ScorecardStore = {
+    scorecards: () => this.scorecards.list() as unknown as ReturnType<ScorecardStore['scorecards']>,
+    initiatives: () => this.initiatives.list() as unknown as ReturnType<ScorecardStore['initiatives']>,
+  };
 
   constructor(options: ScorecardOperatorOptions) {
     this.options = options;
@@ -142,6 +163,7 @@ export class ScorecardOperator {
 
   async stop(): Promise<void> {
     await Promise.all([...[this.scorecards, this.initiatives, this.pdbs, ...this.workloads].map((i) => i.stop()), this.queue.shutdown()]);
+    await this.options.notifier?.stop();
   }
 
   private now(): Date {
@@ -182,10 +204,58 @@ export class ScorecardOperator {
     const results: ScorecardResult[] = [...after.values()].map((s) => s.result).sort((a, b) => a.scorecard.localeCompare(b.scorecard));
     const current = (entity.status as { scorecards?: ScorecardResult[] } | undefined)?.scorecards;
     if (sameResults(current, results)) return 'done';
-    await applyStatus(this.client, { kind: entity.kind, plural: catalogKind(entity.kind)!.plural }, entity.namespace, entity.name, { scorecards: results }, SCORECARD_FIELD_MANAGER).catch((error: unknown) => {
-      if (!(error instanceof KubeApiError && error.code === 404)) throw error;
-    });
+    try {
+      await applyStatus(this.client, { kind: entity.kind, plural: catalogKind(entity.kind)!.plural }, entity.namespace, entity.name, { scorecards: results }, SCORECARD_FIELD_MANAGER);
+    } catch (error) {
+      if (error instanceof KubeApiError && error.code === 404) return 'done';
+      throw error;
+    }
+    // Announced only once the new level is stored: a restart then never announces it again.
+    for (const result of results) {
+      const before = current?.find((c) => c.scorecard === result.scorecard);
+      if (before && this.levelIndex(result.scorecard, result.level) < this.levelIndex(result.scorecard, before.level)) this.announceDrop(entity, result, before.level);
+    }
     return 'done';
+  }
+
+  private levelIndex(scorecardKey: string, level: string): number {
+    return this.scorecardOf(scorecardKey)?.spec.levels.findIndex((l) => l.name === level) ?? -1;
+  }
+
+  /** The webhook of an owner (a Group or User with the annotation), if it has one. */
+  private webhookOf(owner: unknown, namespace: string): { ref: string; url: string } | undefined {
+    if (typeof owner !== 'string') return undefined;
+    const parsed = parseRef(owner, { defaultKind: 'Group', namespace });
+    if ('error' in parsed) return undefined;
+    const ref = formatRef(parsed);
+    const url = this.options.graph.get(ref)?.annotations[WEBHOOK_ANNOTATION];
+    return url ? { ref, url } : undefined;
+  }
+
+  private link(path: string): string | undefined {
+    return this.options.dashboardUrl ? `${this.options.dashboardUrl.replace(/\/$/, '')}${path}` : undefined;
+  }
+
+  private announceDrop(entity: Entity, result: ScorecardResult, from: string): void {
+    const hook = this.options.notifier && this.webhookOf(entity.spec.owner, entity.namespace);
+    if (!hook) return;
+    const sc = this.scorecardOf(result.scorecard);
+    const dashboardUrl = this.link(`/catalog/${entity.kind.toLowerCase()}/${entity.namespace}/${entity.name}`);
+    this.options.notifier!.send({
+      key: `drop|${result.scorecard}|${entity.ref}|${from}>${result.level}|${result.evaluatedAt}`,
+      url: hook.url,
+      payload: levelDropMessage({
+        entityRef: entity.ref,
+        ...(typeof entity.spec.title === 'string' ? { entityTitle: entity.spec.title } : {}),
+        owner: hook.ref,
+        scorecard: result.scorecard,
+        ...(sc?.spec.title ? { scorecardTitle: sc.spec.title } : {}),
+        from,
+        to: result.level,
+        failing: result.failing.map((f) => ({ rule: f.rule, message: f.message })),
+        ...(dashboardUrl ? { dashboardUrl } : {}),
+      }),
+    });
   }
 
   /** Compiles a changed Scorecard, re-evaluates what it selects when due, and writes its summary. */
@@ -245,8 +315,44 @@ export class ScorecardOperator {
     const milestone = progress.phase === 'Achieved' ? undefined : milestoneDue(deadline, now, initiative.status?.lastMilestone);
     const status = initiativeStatus(initiative.status, initiative.metadata.generation ?? 1, progress, deadline, startedAt, milestone, now);
     await applyStatus(this.client, { kind: 'Initiative', plural: 'initiatives' }, namespace, name, status);
-    if (milestone) await this.remind(initiative, milestone, progress.behind, deadline, now);
+    if (milestone) {
+      await this.remind(initiative, milestone, progress.behind, deadline, now);
+      this.announceReminders(initiative, k, milestone, progress, sc?.spec.title);
+    }
     return { requeueAfter: 3_600_000 };
+  }
+
+  /** One reminder per owner with entities behind, to the owner's webhook. */
+  private announceReminders(initiative: InitiativeObject, k: string, milestone: string, progress: { atTarget: number; total: number; behind: string[] }, scorecardTitle: string | undefined): void {
+    if (!this.options.notifier) return;
+    const byOwner = new Map<string, { url: string; behind: { ref: string; title?: string }[] }>();
+    for (const ref of progress.behind) {
+      const entity = this.options.graph.get(ref);
+      const hook = entity && this.webhookOf(entity.spec.owner, entity.namespace);
+      if (!hook) continue;
+      const entry = byOwner.get(hook.ref) ?? { url: hook.url, behind: [] };
+      entry.behind.push({ ref, ...(typeof entity.spec.title === 'string' ? { title: entity.spec.title } : {}) });
+      byOwner.set(hook.ref, entry);
+    }
+    const dashboardUrl = this.link(`/initiatives/${initiative.metadata.namespace}/${initiative.metadata.name}`);
+    for (const [owner, { url, behind }] of byOwner) {
+      this.options.notifier.send({
+        key: `remind|${k}|${milestone}|${owner}`,
+        url,
+        payload: initiativeReminderMessage({
+          initiative: k,
+          title: initiative.spec.title ?? scorecardTitle ?? initiative.metadata.name,
+          owner,
+          deadline: initiative.spec.deadline,
+          milestone,
+          behind,
+          atTarget: progress.atTarget,
+          total: progress.total,
+          ...(initiative.spec.targetLevel ? { target: initiative.spec.targetLevel } : {}),
+          ...(dashboardUrl ? { dashboardUrl } : {}),
+        }),
+      });
+    }
   }
 
   private async remind(initiative: InitiativeObject, milestone: string, behind: string[], deadline: Date, now: Date): Promise<void> {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { browsers, SCREENSHOTS } from '../support/browser.ts';
+import { browsers, pageOpener, SCREENSHOTS } from '../support/browser.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { apply, eventually, operators } from '../support/operator.ts';
 
@@ -31,13 +31,7 @@ beforeAll(async () => {
   }, 60_000);
 });
 
-async function newPage(width = 1280): Promise<{ page: Page; errors: string[] }> {
-  const page = await (await browser()).newPage({ viewport: { width, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-  return { page, errors };
-}
+const newPage = pageOpener(browser);
 
 describe('the dashboard in Chromium', () => {
   it('when a reader goes home → catalog → entity → owner → a graph node, then each page shows its content', async () => {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
 import { publishGit } from '../../src/templates/publish-git.ts';
-import { browsers, SCREENSHOTS } from '../support/browser.ts';
+import { browsers, pageOpener, SCREENSHOTS } from '../support/browser.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
@@ -37,13 +37,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-async function newPage(width = 1280): Promise<{ page: Page; errors: string[] }> {
-  const page = await (await browser()).newPage({ viewport: { width, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-  return { page, errors };
-}
+const newPage = pageOpener(browser);
 
 describe('the docs reader and search in Chromium', () => {
   it('when a reader goes from the entity to its docs and pages through them, then nav, contents, code and notes show', async () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import type { GitServer } from '../../src/local-cluster/git-server.ts';
-import { browsers, SCREENSHOTS } from '../support/browser.ts';
+import { browsers, pageOpener, SCREENSHOTS } from '../support/browser.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { operators } from '../support/operator.ts';
 import { finished, gitServers, templateNamespace } from '../support/template-runs.ts';
@@ -21,13 +21,7 @@ beforeAll(async () => {
   base = (await start({ templateExecutor: 'in-process' })).url;
 });
 
-async function newPage(width = 1280): Promise<{ page: Page; errors: string[] }> {
-  const page = await (await browser()).newPage({ viewport: { width, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-  return { page, errors };
-}
+const newPage = pageOpener(browser);
 
 describe('the templates pages in Chromium', () => {
   it('when an engineer fills the form, copies the YAML into kubectl and opens the run, then the run page shows every step and the outputs', async () => {

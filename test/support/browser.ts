@@ -1,7 +1,7 @@
 import { afterAll } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Screenshots land here as test artifacts (CI keeps test-results/). */
 export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
@@ -22,5 +22,16 @@ export function browsers(): () => Promise<Browser> {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
     });
     return browser;
+  };
+}
+
+/** Opens pages of a given width on `browser()`, each collecting its script and console errors. */
+export function pageOpener(browser: () => Promise<Browser>): (width?: number) => Promise<{ page: Page; errors: string[] }> {
+  return async (width = 1280) => {
+    const page = await (await browser()).newPage({ viewport: { width, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    return { page, errors };
   };
 }

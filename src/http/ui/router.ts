@@ -5,6 +5,7 @@ import type { CatalogGraph } from '../../catalog/graph.ts';
 import { listEntities } from '../../catalog/queries.ts';
 import { refOf } from '../../catalog/refs.ts';
 import { projectRoot } from '../../paths.ts';
+import type { ScorecardStore } from '../../scorecards/store.ts';
 import type { TemplateStore } from '../../templates/objects.ts';
 import type { DocsStore } from '../../docs/site.ts';
 import { entityDocsLinks } from './docs-pages.ts';
@@ -12,6 +13,9 @@ import { viewsEnvironment } from './views.ts';
 import { SORT_COLUMNS, catalogPage, entityPage, homePage } from './pages.ts';
 import type { FormQuery } from './parameter-form.ts';
 import { runPage, templatePage, templatesPage } from './template-pages.ts';
+import { initiativePage } from './initiative-pages.ts';
+import { ENTITY_SORTS, scorecardPage, scorecardsPage } from './scorecard-pages.ts';
+import { entityScorecards, teamAttention } from './scorecard-sections.ts';
 
 const PAGE_SIZE = 25;
 
@@ -27,6 +31,10 @@ const catalogQuery = z.object({
   dir: z.enum(['asc', 'desc']).catch('asc'),
   page: z.coerce.number().int().min(1).catch(1),
 });
+const scorecardQuery = z.object({
+  sort: z.enum(ENTITY_SORTS).catch('name'),
+  dir: z.enum(['asc', 'desc']).catch('asc'),
+});
 
 
 export interface UiDependencies {
@@ -35,9 +43,12 @@ export interface UiDependencies {
   templates?: TemplateStore;
   /** Built docs, linked from the pages of the entities they document. */
   docs?: DocsStore | undefined;
+  /** Scorecards and initiatives; without it their pages are empty and entities show only their results. */
+  scorecards?: ScorecardStore | undefined;
 }
 
 const NO_TEMPLATES: TemplateStore = { templates: () => [], runs: () => [] };
+const NO_SCORECARDS: ScorecardStore = { scorecards: () => [], initiatives: () => [] };
 
 /** A parsed query string as flat strings: the first of repeated keys, nested ones dropped. */
 function formQuery(query: Record<string, unknown>): FormQuery {
@@ -53,8 +64,9 @@ function formQuery(query: Record<string, unknown>): FormQuery {
  * The dashboard: server-rendered pages over the in-memory graph, usable without JavaScript.
  * Read-only — no route here writes to the cluster.
  */
-export function createUiRouter({ graph, templates, docs }: UiDependencies): Router {
+export function createUiRouter({ graph, templates, docs, scorecards }: UiDependencies): Router {
   const store = templates ?? NO_TEMPLATES;
+  const scores = scorecards ?? NO_SCORECARDS;
   const env = viewsEnvironment();
   const router = Router();
   const render = (res: Response, view: string, context: object, status = 200): void => {
@@ -98,7 +110,14 @@ export function createUiRouter({ graph, templates, docs }: UiDependencies): Rout
     const depth = z.coerce.number().int().min(1).max(3).catch(1).parse(req.query.depth);
     const model = entityPage(graph, refOf(kind, namespace, name), depth);
     if (!model) return render(res, 'not-found.njk', { page: 'catalog', missing: `${kind} ${namespace}/${name}`, q: name }, 404);
-    render(res, 'entity.njk', { page: 'catalog', ...model, docsLinks: entityDocsLinks(docs, model.entity.ref) });
+    const entity = graph.get(model.entity.ref)!;
+    render(res, 'entity.njk', {
+      page: 'catalog',
+      ...model,
+      docsLinks: entityDocsLinks(docs, model.entity.ref),
+      scorecards: entityScorecards(scores, entity),
+      attention: teamAttention(scores, graph, entity.ref, new Date()),
+    });
   });
 
   router.get('/templates', (_req, res) => render(res, 'templates.njk', { page: 'templates', ...templatesPage(store, graph) }));
@@ -117,6 +136,22 @@ export function createUiRouter({ graph, templates, docs }: UiDependencies): Rout
     const model = runPage(store, namespace, name);
     if (!model) return render(res, 'not-found.njk', { page: 'templates', missing: `TemplateRun ${namespace}/${name}` }, 404);
     render(res, 'run.njk', { page: 'templates', ...model });
+  });
+
+  router.get('/scorecards', (_req, res) => render(res, 'scorecards.njk', { page: 'scorecards', ...scorecardsPage(scores, new Date()) }));
+
+  router.get('/scorecards/:namespace/:name', (req, res) => {
+    const { namespace, name } = req.params;
+    const model = scorecardPage(scores, graph, namespace, name, scorecardQuery.parse(req.query), new Date());
+    if (!model) return render(res, 'not-found.njk', { page: 'scorecards', missing: `Scorecard ${namespace}/${name}` }, 404);
+    render(res, 'scorecard.njk', { page: 'scorecards', ...model });
+  });
+
+  router.get('/initiatives/:namespace/:name', (req, res) => {
+    const { namespace, name } = req.params;
+    const model = initiativePage(scores, graph, namespace, name, new Date());
+    if (!model) return render(res, 'not-found.njk', { page: 'scorecards', missing: `Initiative ${namespace}/${name}` }, 404);
+    render(res, 'initiative.njk', { page: 'scorecards', ...model });
   });
 
   router.use((req, res) => render(res, 'not-found.njk', { page: '', missing: req.path }, 404));

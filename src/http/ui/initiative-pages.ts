@@ -1,0 +1,56 @@
+import type { CatalogGraph } from '../../catalog/graph.ts';
+import { formatRef, parseRef, splitRef } from '../../catalog/refs.ts';
+import type { ScorecardStore } from '../../scorecards/store.ts';
+import { displayName } from './names.ts';
+import { card, entityHref } from './pages.ts';
+import { progressChart } from './progress-chart.ts';
+import { levelBadge, progressOf, scorecardKeyOf, standing, targetWords } from './scorecard-model.ts';
+import { initiativeRow } from './scorecard-pages.ts';
+
+/** An owner as byOwner names it (a canonical ref, or the raw text when it is none) with its page. */
+function ownerLink(graph: CatalogGraph, owner: string) {
+  if (!/^[^:/]+:[^/]+\/.+$/.test(owner)) return { ref: owner, name: owner || '(no owner)', href: undefined };
+  const entity = graph.get(owner);
+  return { ref: owner, name: entity ? displayName(entity) : splitRef(owner).name, href: entityHref(owner) };
+}
+
+/**
+ * One initiative: phase, deadline and days left, progress overall and per owner, the entities
+ * still behind with what holds them back, and the progress over time as a chart.
+ */
+export function initiativePage(store: ScorecardStore, graph: CatalogGraph, namespace: string, name: string, now: Date) {
+  const initiative = store.initiatives().find((i) => i.metadata.namespace === namespace && i.metadata.name === name);
+  if (!initiative) return undefined;
+  const { scorecard, progress } = standing(store, graph, initiative, now);
+  const key = scorecardKeyOf(initiative);
+  const levels = scorecard?.spec.levels ?? [];
+  // The status is what the operator decided; before it has written one, the same sums from here.
+  const status = initiative.status;
+  const overall = status?.progress ?? progress;
+  const byOwner = status?.byOwner ?? progress.byOwner;
+  return {
+    initiative: {
+      ...initiativeRow(store, initiative, now),
+      target: targetWords(initiative, scorecard),
+      owners: (initiative.spec.owners ?? []).map((o) => ownerLink(graph, formatOwner(o, namespace))),
+      lastMilestone: status?.lastMilestone ?? '',
+    },
+    progress: progressOf(overall.atTarget, overall.total),
+    byOwner: byOwner
+      .map((o) => ({ ...ownerLink(graph, o.owner), ...progressOf(o.atTarget, o.total), behind: o.total - o.atTarget }))
+      .sort((a, b) => b.behind - a.behind || a.name.localeCompare(b.name)),
+    behind: progress.behind.flatMap((ref) => {
+      const entity = graph.get(ref);
+      const result = entity?.status?.scorecards?.find((s) => s.scorecard === key);
+      if (!entity || !result) return [];
+      return [{ ...card(entity, graph), level: levelBadge(levels, result.level), score: result.score, failing: (result.failing ?? []).map((f) => f.rule) }];
+    }),
+    chart: progressChart(status?.history ?? [], initiative.spec.deadline),
+  };
+}
+
+/** An owner as written in spec.owners, resolved as the operator resolves it (bare names are Groups here). */
+function formatOwner(raw: string, namespace: string): string {
+  const parsed = parseRef(raw, { defaultKind: 'Group', namespace });
+  return 'error' in parsed ? raw : formatRef(parsed);
+}
