@@ -35,6 +35,9 @@ export const DEFAULT_QUEUE_BACKOFF: BackoffPolicy = { initialMs: 5, maxMs: 60_00
  * second worker (the processing set), and adding it meanwhile runs it once more afterwards.
  * Failing keys come back after exponential backoff until `done` forgets them.
  */
+/** The `result` label values of controller_runtime_reconcile_total, as controller-runtime names them. */
+const RECONCILE_RESULTS = ['success', 'error', 'requeue', 'requeue_after'] as const;
+
 export class WorkQueue {
   readonly name: string;
 
@@ -60,6 +63,10 @@ export class WorkQueue {
     this.clock = options.clock ?? systemClock;
     this.backoff = options.backoff ?? DEFAULT_QUEUE_BACKOFF;
     this.metrics = options.registry ? createRuntimeMetrics(options.registry) : undefined;
+    // As controller-runtime does: every series of this controller exists from the start at
+    // 0, so rate() sees the first error and "no errors" differs from "no such controller".
+    this.metrics?.reconcileErrors.inc({ controller: this.name }, 0);
+    for (const result of RECONCILE_RESULTS) this.metrics?.reconcileTotal.inc({ controller: this.name, result }, 0);
   }
 
   /** Queues `key` unless it is already waiting; ignored once shutdown has begun. */
@@ -188,7 +195,7 @@ export class WorkQueue {
   }
 
   private settle(key: string, outcome: WorkResult | { error: unknown }): void {
-    const count = (result: string): void => this.metrics?.reconcileTotal.inc({ controller: this.name, result });
+    const count = (result: (typeof RECONCILE_RESULTS)[number]): void => this.metrics?.reconcileTotal.inc({ controller: this.name, result });
     if (typeof outcome === 'object' && 'error' in outcome) {
       count('error');
       this.metrics?.reconcileErrors.inc({ controller: this.name });

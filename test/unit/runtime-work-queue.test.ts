@@ -201,6 +201,14 @@ describe('WorkQueue', () => {
     expect(queue.length).toBe(0);
   });
 
+  it('when a queue is created, then its reconcile counters are exported at 0 before anything runs', async () => {
+    const registry = new Registry();
+    newQueue(manualClock(), registry, 'docs');
+    const text = await registry.metrics();
+    expect(text).toMatch(/controller_runtime_reconcile_errors_total\{controller="docs"\} 0/);
+    for (const result of ['success', 'error', 'requeue', 'requeue_after']) expect(text).toMatch(new RegExp(`controller_runtime_reconcile_total\\{controller="docs",result="${result}"\\} 0`));
+  });
+
   it('when two queues share a registry, then each reports its own series', async () => {
     const registry = new Registry();
     const { queue: one } = newQueue(manualClock(), registry, 'components');
