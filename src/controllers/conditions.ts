@@ -1,5 +1,35 @@
 import type { Condition } from '../api/v1alpha1/index.ts';
 
+/**
+ * Longest condition message written. metav1.Condition allows 32768 characters and the
+ * apiserver rejects the whole status write beyond that; a few kilobytes already name dozens
+ * of targets, and `kubectl describe` stays readable. The read API lists every one.
+ */
+export const MAX_MESSAGE_LENGTH = 4096;
+
+/**
+ * Joins problems with "; " up to `limit` characters (default {@link MAX_MESSAGE_LENGTH}), ending with "… and N more" when
+ * some had to be left out, so that one entity with a thousand bad references still gets a
+ * status (its write would otherwise be rejected and retried forever).
+ */
+export function listProblems(problems: readonly string[], limit: number = MAX_MESSAGE_LENGTH): string {
+  const all = problems.join('; ');
+  if (all.length <= limit) return all;
+  // Room for the longest possible tail, so that whatever N is, the total fits.
+  const budget = limit - `; … and ${problems.length} more`.length;
+  let message = '';
+  let shown = 0;
+  for (const problem of problems) {
+    const next = shown === 0 ? problem : `${message}; ${problem}`;
+    if (next.length > budget) break;
+    message = next;
+    shown++;
+  }
+  // A single problem longer than the budget is cut rather than dropped, so the message still says what is wrong.
+  if (shown === 0) return `${(problems[0] ?? '').slice(0, budget - 1)}… and ${problems.length - 1} more`;
+  return `${message}; … and ${problems.length - shown} more`;
+}
+
 /** What a controller decides about one condition; times are filled in by {@link mergeConditions}. */
 export interface ConditionDecision {
   type: string;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { decideRun, type Execution, type RunObservation } from '../../src/controllers/template-run/decide.ts';
 import { jobExecution } from '../../src/controllers/template-run/execution.ts';
+import { MAX_MESSAGE_LENGTH } from '../../src/controllers/conditions.ts';
 import type { TemplateObject, TemplateRunObject } from '../../src/templates/objects.ts';
 
 const now = new Date('2026-11-24T10:00:00Z');
@@ -41,6 +42,23 @@ describe('deciding what happens to a TemplateRun', () => {
     expect(succeeded(decision)).toMatchObject({ status: 'False', reason: 'InvalidValues' });
     expect(succeeded(decision)?.message).toMatch(/values\.name must match pattern.*; values\.port must be integer/);
     expect('status' in decision && decision.status.steps?.map((s) => s.phase)).toEqual(['Skipped', 'Skipped']);
+  });
+
+  it('when hundreds of values are not parameters, then the message lists what fits the status and says how many more there are', () => {
+    const strict = template();
+    strict.spec.parameters = { ...strict.spec.parameters, additionalProperties: false };
+    const values = Object.fromEntries(Array.from({ length: 800 }, (_, i) => [`unexpected-key-number-${i}`, i]));
+    const message = succeeded(decideRun(observe({ template: strict, run: run(undefined, { name: 'orders', ...values }) })))?.message ?? '';
+    expect(message).toMatch(/^the values do not fit the template's parameters: values\.unexpected-key-number-0 is not a parameter of this template; /);
+    expect(message).toMatch(/; … and \d+ more$/);
+    expect(message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+  });
+
+  it('when a step reports a very long message, then the condition is cut to a length the status takes', () => {
+    const execution: Execution = { state: 'failed', message: 'x'.repeat(40_000) };
+    const message = succeeded(decideRun(observe({ run: running([{ name: 'render', phase: 'Running' }]), execution })))?.message ?? '';
+    expect(message.length).toBe(MAX_MESSAGE_LENGTH);
+    expect(message.endsWith('…')).toBe(true);
   });
 
   it('when the values fit, then it starts, Running with every step Pending', () => {

@@ -3,6 +3,16 @@ import { safeRelativePath } from '../../src/templates/paths.ts';
 import { RenderError, renderText, renderTree } from '../../src/templates/render.ts';
 import { checkValues } from '../../src/templates/values.ts';
 
+/** The error `fn` throws; fails the test when it throws nothing. */
+function thrownBy(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error, but nothing was thrown');
+}
+
 describe('rendering a skeleton', () => {
   it('when names and contents use ${{ values.x }}, then both are rendered', () => {
     const out = renderTree(new Map([['src/${{ values.name }}.ts', 'export const name = "${{ values.name }}";\n{% if values.http %}// http{% endif %}']]), { name: 'orders', http: true });
@@ -15,14 +25,16 @@ describe('rendering a skeleton', () => {
   });
 
   it('when a file has a syntax error, then the error names the file and the line', () => {
-    const broken = new Map([['docs/index.md', 'line one\nline two {% if values.x %}\nno end']]);
-    expect(() => renderTree(broken, {})).toThrow(RenderError);
-    try {
-      renderTree(broken, {});
-    } catch (error) {
-      expect((error as RenderError).file).toBe('docs/index.md');
-      expect((error as Error).message).toMatch(/^docs\/index\.md(:\d+)?: .*(endif|end of file|unexpected)/i);
-    }
+    const error = thrownBy(() => renderTree(new Map([['docs/index.md', 'line one\nline two\n${{ values.name | }}\nline four']]), {}));
+    expect(error).toBeInstanceOf(RenderError);
+    expect(error).toMatchObject({ file: 'docs/index.md', line: 3 });
+    expect(error.message).toMatch(/^docs\/index\.md:3: expected symbol/);
+  });
+
+  it('when a block is left open, then the error names the last line, where nunjucks found the end of the file', () => {
+    const error = thrownBy(() => renderTree(new Map([['docs/index.md', 'line one\nline two {% if values.x %}\nno end']]), {}));
+    expect(error).toMatchObject({ file: 'docs/index.md', line: 3 });
+    expect(error.message).toMatch(/^docs\/index\.md:3: .*endif.*end of file/);
   });
 
   it('when a rendered name climbs out with ../ or is absolute, then the run fails naming it', () => {

@@ -3,18 +3,13 @@ import type { Cycle } from '../../catalog/cycles.ts';
 import type { Entity } from '../../catalog/entity.ts';
 import type { DanglingReference } from '../../catalog/graph.ts';
 import type { UnparsableReference } from '../../catalog/references.ts';
-import { mergeConditions, type ConditionDecision } from '../conditions.ts';
+import { listProblems, mergeConditions, type ConditionDecision } from '../conditions.ts';
 import { CONDITION, REASON } from './reasons.ts';
 
 /** Relations of one type listed in status before the list is capped (the read API has all). */
 export const MAX_RELATIONS_PER_TYPE = 100;
 
-/**
- * Longest condition message written. metav1.Condition allows 32768 characters and the
- * apiserver rejects the whole status write beyond that; a few kilobytes already name dozens
- * of targets, and `kubectl describe` stays readable. The read API lists every one.
- */
-export const MAX_MESSAGE_LENGTH = 4096;
+export { MAX_MESSAGE_LENGTH } from '../conditions.ts';
 
 /** What the graph knows about one entity: the input of {@link decideStatus}. */
 export interface ResolvedView {
@@ -27,28 +22,6 @@ export interface ResolvedView {
 const CYCLE_REASON = { dependsOn: REASON.DependencyCycle, parent: REASON.ParentCycle, partOf: REASON.PartOfCycle } as const;
 const CYCLE_WORDS = { dependsOn: 'dependsOn loop', parent: 'parent/children loop', partOf: 'partOf loop' } as const;
 
-/**
- * Joins problems with "; " up to {@link MAX_MESSAGE_LENGTH}, ending with "… and N more" when
- * some had to be left out, so that one entity with a thousand bad references still gets a
- * status (its write would otherwise be rejected and retried forever).
- */
-function listProblems(problems: readonly string[]): string {
-  const all = problems.join('; ');
-  if (all.length <= MAX_MESSAGE_LENGTH) return all;
-  // Room for the longest possible tail, so that whatever N is, the total fits.
-  const budget = MAX_MESSAGE_LENGTH - `; … and ${problems.length} more`.length;
-  let message = '';
-  let shown = 0;
-  for (const problem of problems) {
-    const next = shown === 0 ? problem : `${message}; ${problem}`;
-    if (next.length > budget) break;
-    message = next;
-    shown++;
-  }
-  // A single problem longer than the budget is cut rather than dropped, so the message still says what is wrong.
-  if (shown === 0) return `${(problems[0] ?? '').slice(0, budget - 1)}… and ${problems.length - 1} more`;
-  return `${message}; … and ${problems.length - shown} more`;
-}
 
 function referencesCondition(view: ResolvedView): ConditionDecision {
   if (view.unparsable.length > 0) {

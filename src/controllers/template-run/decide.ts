@@ -1,6 +1,6 @@
 import type { StepStatus, TemplateObject, TemplateRunObject, TemplateRunStatus } from '../../templates/objects.ts';
 import { checkValues } from '../../templates/values.ts';
-import { mergeConditions, rfc3339, type ConditionDecision } from '../conditions.ts';
+import { listProblems, MAX_MESSAGE_LENGTH, mergeConditions, rfc3339, type ConditionDecision } from '../conditions.ts';
 
 export type Executor = 'job' | 'in-process';
 
@@ -35,6 +35,15 @@ export type RunDecision =
   /** Write the final status; a failed run's registered entities are removed first. */
   | { action: 'finish'; status: OperatorRunStatus; removeRegistered: boolean };
 
+/**
+ * A condition message the apiserver accepts: what the run reports (a step's message, a Job's
+ * or a child's last words) is cut rather than have the status write refused forever.
+ */
+function clipped(decision: ConditionDecision): ConditionDecision {
+  if (decision.message.length <= MAX_MESSAGE_LENGTH) return decision;
+  return { ...decision, message: `${decision.message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` };
+}
+
 const isFinished = (run: TemplateRunObject): boolean => run.status?.phase === 'Succeeded' || run.status?.phase === 'Failed';
 
 /**
@@ -45,7 +54,7 @@ export function decideRun(observation: RunObservation): RunDecision {
   const { run, template, execution, now } = observation;
   if (run.metadata.deletionTimestamp || isFinished(run)) return { action: 'none' };
   const generation = run.metadata.generation ?? 1;
-  const conditions = (decisions: ConditionDecision[]) => mergeConditions(run.status?.conditions, decisions, generation, now);
+  const conditions = (decisions: ConditionDecision[]) => mergeConditions(run.status?.conditions, decisions.map(clipped), generation, now);
   const templateName = `${run.spec.templateRef.namespace ?? run.metadata.namespace}/${run.spec.templateRef.name}`;
 
   if (run.status?.phase === 'Running') {
@@ -81,7 +90,11 @@ export function decideRun(observation: RunObservation): RunDecision {
     },
   });
   const check = checkValues(template.spec.parameters, run.spec.values ?? {});
-  if (!check.ok) return failBeforeStart('InvalidValues', `the values do not fit the template's parameters: ${check.messages.join('; ')}`);
+  // Hundreds of bad keys make hundreds of messages: listed up to a length the status takes.
+  if (!check.ok) {
+    const intro = "the values do not fit the template's parameters: ";
+    return failBeforeStart('InvalidValues', intro + listProblems(check.messages, MAX_MESSAGE_LENGTH - intro.length));
+  }
   const containerSteps = template.spec.steps.filter((s) => s.action === 'run').map((s) => s.name);
   if (observation.executor === 'in-process' && containerSteps.length > 0) {
     return failBeforeStart('ContainerStepsNeedJobs', `steps ${containerSteps.join(', ')} run containers, which the in-process executor cannot start; run the operator with --template-executor=job`);

@@ -2,7 +2,7 @@ import type { Condition } from '../../api/v1alpha1/index.ts';
 import type { TemplateObject } from '../../templates/objects.ts';
 import { syntaxErrors } from '../../templates/render.ts';
 import { parametersError } from '../../templates/values.ts';
-import { mergeConditions, type ConditionDecision } from '../conditions.ts';
+import { listProblems, mergeConditions, type ConditionDecision } from '../conditions.ts';
 
 /** The templated texts of a Template besides its skeleton, named as a reader finds them in the YAML. */
 function templatedFields(t: TemplateObject): Map<string, string> {
@@ -34,6 +34,6 @@ export function decideTemplateConditions(t: TemplateObject, now: Date): Conditio
   for (const error of syntaxErrors(texts)) problems.push({ reason: 'TemplateSyntaxError', message: error.message });
   const ready: ConditionDecision = problems.length === 0
     ? { type: 'Ready', status: 'True', reason: 'Valid', message: `${t.spec.steps.length} steps; parameters and templated text parse` }
-    : { type: 'Ready', status: 'False', reason: problems[0]!.reason, message: problems.map((p) => p.message).join('; ').slice(0, 4096) };
+    : { type: 'Ready', status: 'False', reason: problems[0]!.reason, message: listProblems(problems.map((p) => p.message)) };
   return mergeConditions(t.status?.conditions, [ready], t.metadata.generation ?? 1, now);
 }
