@@ -16,9 +16,13 @@ export class GitError extends Error {
   }
 }
 
-/** Userinfo written into a URL (https://user:token@host) is a secret too. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
+/**
+ * Userinfo written into a URL (https://user:token@host) is a secret too: hidden wherever a
+ * URL appears in the text — a bare URL, a log line, git's own words. Userinfo cannot hold
+ * "/", "@" or whitespace unencoded, so the match ends where the host begins.
+ */
+export function redactUrl(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
 }
 
 export interface Git {
@@ -49,7 +53,7 @@ export function gitIn(dir: string, options: { credentials?: GitCredentials | und
     secrets.push(token, options.credentials.password);
     Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${token}` });
   }
-  const redact = (text: string): string => redactUrl(secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text)).replace(/(:\/\/)[^/@\s]*@/g, '$1***@');
+  const redact = (text: string): string => redactUrl(secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text));
   const git = async (...args: string[]): Promise<string> => {
     try {
       return (await execFileAsync('git', args, { cwd: dir, env, timeout: options.timeoutMs ?? 60_000 })).stdout.trim();

@@ -114,7 +114,8 @@ async function perform(deps: ScaffoldDependencies, step: TemplateStep, out: stri
       });
       await deps.report.addOutputs({ commit });
       const target = reviewBranch ?? branch;
-      return { output: { remoteUrl: url, commit, branch: target }, message: `pushed ${commit.slice(0, 12)} to ${redactUrl(url)} branch ${target}` };
+      // remoteUrl is what output links show (steps.publish.output.remoteUrl): without userinfo.
+      return { output: { remoteUrl: redactUrl(url), commit, branch: target }, message: `pushed ${commit.slice(0, 12)} to ${redactUrl(url)} branch ${target}` };
     }
     case 'register': {
       const file = step.register?.catalogPath ?? 'catalog-info.yaml';
@@ -165,7 +166,9 @@ function outputLinks(deps: ScaffoldDependencies, context: RenderContext): { titl
   const links: { title: string; url: string }[] = [];
   for (const link of deps.template.spec.output?.links ?? []) {
     try {
-      links.push({ title: renderText('output link title', link.title, deps.values, context), url: renderText('output link url', link.url, deps.values, context) });
+      // Links are shown to everyone who can read the run: a token written into a URL value stays out.
+      const title = redactUrl(renderText('output link title', link.title, deps.values, context));
+      links.push({ title, url: redactUrl(renderText('output link url', link.url, deps.values, context)) });
     } catch (error) {
       deps.report.line(`output link "${link.title}" could not be rendered: ${(error as Error).message}`);
     }

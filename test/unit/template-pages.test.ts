@@ -263,6 +263,31 @@ describe('the templates pages over HTTP', () => {
     expect(await res.text()).toMatch(/<span class="badge wait">Running<\/span>/);
   });
 
+  it('when a URL holds a token (a git URL, a publish URL, a value, an output link), then neither page shows the token', async () => {
+    const token = 'ghp_t0kenInAUrl';
+    const secretive = template('secretive', {
+      skeleton: { git: { url: `https://bot:${token}@git.example.com/skeletons.git`, path: 'service' } },
+      steps: [{ name: 'publish', action: 'publish:git', publishGit: { url: `https://bot:${token}@git.example.com/\${{ values.name }}.git` } }],
+    });
+    const leaky: TemplateRunObject = {
+      ...run('secretive-orders', 'secretive', {
+        phase: 'Failed',
+        steps: [{ name: 'publish', phase: 'Failed', message: `git push to https://bot:${token}@git.example.com/orders.git failed` }],
+        outputs: { links: [{ title: 'Repository', url: `https://bot:${token}@git.example.com/orders.git` }] },
+        logTail: `pushing to https://bot:${token}@git.example.com/orders.git\n`,
+        conditions: [{ type: 'Succeeded', status: 'False', reason: 'StepFailed', message: `step publish failed: https://bot:${token}@git.example.com`, lastTransitionTime: '2026-11-24T10:03:05Z' }],
+      }),
+      spec: { templateRef: { name: 'secretive' }, values: { name: 'orders', repoUrl: `https://bot:${token}@git.example.com/orders.git` } },
+    };
+    const base = await serve(storeOf([secretive], [leaky]));
+    const templateHtml = await (await fetch(`${base}/templates/default/secretive`)).text();
+    const runHtml = await (await fetch(`${base}/runs/default/secretive-orders`)).text();
+    expect(templateHtml).toContain('https://***@git.example.com/skeletons.git');
+    expect(runHtml).toContain('href="https://git.example.com/orders.git"');
+    expect(runHtml).toContain('repoUrl: https://***@git.example.com/orders.git');
+    for (const html of [templateHtml, runHtml]) expect(html).not.toContain(token);
+  });
+
   it('when a template or run does not exist, then the answer is a 404 page', async () => {
     const base = await serve(store);
     for (const path of ['/templates/default/nope', '/runs/default/nope', '/runs/other/service-orders']) {

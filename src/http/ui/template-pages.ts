@@ -3,6 +3,7 @@ import type { Condition } from '../../api/v1alpha1/index.ts';
 import type { CatalogGraph } from '../../catalog/graph.ts';
 import { formatRef, parseRef, splitRef } from '../../catalog/refs.ts';
 import type { TemplateObject, TemplateRunObject, TemplateStore } from '../../templates/objects.ts';
+import { redactUrl } from '../../templates/git-cli.ts';
 import { checkValues } from '../../templates/values.ts';
 import { displayName } from './names.ts';
 import { entityHref } from './pages.ts';
@@ -19,6 +20,9 @@ export const runHref = (namespace: string, name: string): string => `/runs/${enc
 export function safeHref(url: string): string | undefined {
   return /^https?:\/\//i.test(url) || /^\/(?![/\\])/.test(url) ? url : undefined;
 }
+
+/** A URL without its userinfo, for links: the browser never sees a token written into one. */
+const withoutUserinfo = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
 
 /** The owner of a template as a link to its catalog page; a bare name means a Group. */
 function owner(t: TemplateObject, graph: CatalogGraph | undefined) {
@@ -72,7 +76,7 @@ function skeletonSource(t: TemplateObject): string {
   const { inline, configMapRef, git } = t.spec.skeleton;
   if (inline) return `${Object.keys(inline).length} inline files`;
   if (configMapRef) return `ConfigMap ${configMapRef.name}`;
-  if (git) return `${git.url}${git.path ? ` (${git.path})` : ''} at ${git.ref ?? 'main'}`;
+  if (git) return `${redactUrl(git.url)}${git.path ? ` (${git.path})` : ''} at ${git.ref ?? 'main'}`;
   return '';
 }
 
@@ -102,7 +106,7 @@ function conditionsInWords(conditions: Condition[] | undefined) {
     status: c.status,
     state: STATUS_WORDS[c.status] ?? c.status,
     words: REASON_WORDS[c.reason] ?? c.reason.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (x) => x.toUpperCase()),
-    message: c.message,
+    message: redactUrl(c.message),
   }));
 }
 
@@ -128,7 +132,7 @@ export function templatePage(store: TemplateStore, namespace: string, name: stri
   return {
     template,
     skeleton: skeletonSource(t),
-    steps: t.spec.steps.map((s) => ({ name: s.name, action: s.action, url: s.action === 'publish:git' ? s.publishGit?.url : undefined, image: s.action === 'run' ? s.run?.image : undefined })),
+    steps: t.spec.steps.map((s) => ({ name: s.name, action: s.action, url: s.action === 'publish:git' && s.publishGit ? redactUrl(s.publishGit.url) : undefined, image: s.action === 'run' ? s.run?.image : undefined })),
     conditions: conditionsInWords(t.status?.conditions),
     form: { action: template.href, marker: SUBMITTED, fields: form.fields, submitted: form.submitted, messages, problems: messages.length + form.fields.reduce((n, f) => n + f.messages.length, 0) },
     yaml: valid ? templateRunYaml(t, form.values) : undefined,
@@ -176,15 +180,16 @@ export function runPage(store: TemplateStore, namespace: string, name: string) {
     startedAt: when(status.startedAt),
     finishedAt: when(status.finishedAt),
     duration: duration(status.startedAt, status.finishedAt),
-    steps: (status.steps ?? []).map((s) => ({ name: s.name, phase: s.phase, startedAt: when(s.startedAt), finishedAt: when(s.finishedAt), duration: duration(s.startedAt, s.finishedAt), message: s.message ?? '' })),
+    steps: (status.steps ?? []).map((s) => ({ name: s.name, phase: s.phase, startedAt: when(s.startedAt), finishedAt: when(s.finishedAt), duration: duration(s.startedAt, s.finishedAt), message: redactUrl(s.message ?? '') })),
     outputs: {
-      links: (outputs.links ?? []).map((l) => ({ text: l.title || l.url, url: safeHref(l.url), raw: l.url })),
+      links: (outputs.links ?? []).map((l) => ({ text: redactUrl(l.title || l.url), url: safeHref(withoutUserinfo(l.url)), raw: redactUrl(l.url) })),
       entities: (outputs.entityRefs ?? []).map((ref) => entityLink(ref, r.metadata.namespace)),
       commit: outputs.commit ?? '',
     },
     jobName: status.jobName ?? '',
-    logTail: status.logTail ?? '',
+    logTail: redactUrl(status.logTail ?? ''),
     conditions: conditionsInWords(status.conditions),
-    valuesYaml: stringify(r.spec.values ?? {}),
+    // A run's values may hold a URL with a token in it (repoUrl): the page shows it without.
+    valuesYaml: redactUrl(stringify(r.spec.values ?? {})),
   };
 }
