@@ -111,6 +111,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     namespace: settings.watchNamespace,
     isLeader,
     graph: catalog.graph,
+    concurrency: settings.concurrency,
     notifier: new Notifier({ logger: log, registry: settings.registry }),
     ...(settings.dashboardUrl ? { dashboardUrl: settings.dashboardUrl } : {}),
     ...(settings.now ? { now: settings.now } : {}),
@@ -162,7 +163,9 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     elector.start();
   }
   try {
-    await Promise.all([catalog.start(), templates.start(), docs.start(), scorecards.start()]);
+    // Scorecards score the whole catalog before their first write: they wait for its graph.
+    const graphBuilt = catalog.start();
+    await Promise.all([graphBuilt, templates.start(), docs.start(), scorecards.start(graphBuilt)]);
   } catch (error) {
     await elector?.stop();
     server.close();

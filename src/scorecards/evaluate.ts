@@ -95,13 +95,13 @@ function rfc3339(date: Date): string {
 
 /**
  * Rolls the per-entity scores of one scorecard up for the dashboard: how many entities sit at
- * each level (exactly; those at no level are `entities` minus the sum), and per rule how many
- * pass (exempted ones included) and fail, with `passRate` from 0 to 1. Rules are listed in the
- * order they were evaluated.
+ * each level (exactly), lowest first, after the `""` bucket of those at no level, so the
+ * counts add up to `entities`; and per rule how many pass (exempted ones included) and fail,
+ * with `passRate` from 0 to 1. Rules are listed in the order they were evaluated.
  */
 export function summarise(levels: readonly (string | ScorecardLevel)[], results: readonly EntityScore[]): ScorecardSummary {
   const names = levels.map((l) => (typeof l === 'string' ? l : l.name));
-  const atLevel = new Map(names.map((name) => [name, 0]));
+  const atLevel = new Map(['', ...names].map((name) => [name, 0]));
   const byRule = new Map<string, { passing: number; failing: number }>();
   for (const { result, rules } of results) {
     const count = atLevel.get(result.level);
@@ -115,7 +115,7 @@ export function summarise(levels: readonly (string | ScorecardLevel)[], results:
   }
   return {
     entities: results.length,
-    levels: names.map((name) => ({ name, count: atLevel.get(name) ?? 0 })),
+    levels: ['', ...names].map((name) => ({ name, count: atLevel.get(name) ?? 0 })),
     rules: [...byRule].map(([name, { passing, failing }]) => ({ name, passing, failing, passRate: passing / (passing + failing) })),
   };
 }

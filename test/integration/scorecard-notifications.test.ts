@@ -5,13 +5,23 @@ import type { AddressInfo } from 'node:net';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
 
-// Level drops reach the owning team's webhook: a receiver on loopback stands in for Slack.
-// It answers 500 to the first delivery, so the retry is part of what is checked.
+// Level drops and initiative reminders reach the owning team's webhook: a receiver on
+// loopback stands in for Slack. It answers 500 to the first delivery, so the retry is part of
+// what is checked. The operator's clock is the test's, for the initiative's milestones.
 const namespace = 'scorecard-notify';
 const start = operators(namespace);
 const received: { text: string; blocks: unknown[] }[] = [];
 let answers = 0;
 let receiver: Server;
+let base = '';
+const day = 86_400_000;
+const deadline = new Date(Date.now() + 60 * day);
+let now = new Date();
+const reminders = (milestone: RegExp) => received.filter((m) => /^Reminder:/.test(m.text) && milestone.test(m.text));
+const metric = async (series: string): Promise<number | undefined> => {
+  const line = (await (await fetch(`${base}/metrics`)).text()).split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+};
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -30,9 +40,11 @@ beforeAll(async () => {
   await kubectl(['apply', '-n', namespace, '-f', '-'], [
     `apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-orders, annotations: {greenroom.dev/webhook-url: "${url}"}}\nspec: {type: team}\n`,
     'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: orders}\nspec: {type: service, lifecycle: production, owner: team-orders, title: Orders}\n',
+    ...['billing', 'ledger'].map((name) => `apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: ${name}}\nspec: {type: service, lifecycle: experimental, owner: team-orders}\n`),
+    `apiVersion: greenroom.dev/v1alpha1\nkind: Initiative\nmetadata: {name: all-silver}\nspec: {title: All at silver, scorecard: readiness, targetLevel: silver, deadline: "${deadline.toISOString()}"}\n`,
     'apiVersion: greenroom.dev/v1alpha1\nkind: Scorecard\nmetadata: {name: readiness}\nspec:\n  title: Production readiness\n  levels: [{name: bronze}, {name: silver}]\n  rules:\n    - {name: owned, level: bronze, expression: "has(self.spec.owner)"}\n    - {name: production, level: silver, expression: "self.spec.lifecycle == \'production\'", description: Lifecycle is production}\n',
   ].join('---\n'));
-  await start({ dashboardUrl: 'https://portal.example.com' });
+  base = (await start({ dashboardUrl: 'https://portal.example.com', now: () => now })).url;
   await eventually('orders to be at silver', async () => ((await kubectl(['get', 'component', 'orders', '-n', namespace, '-o', 'jsonpath={.status.scorecards[0].level}'])) === 'silver' ? true : undefined));
 });
 afterAll(() => {
@@ -51,5 +63,32 @@ describe('notifications when a level drops', () => {
     await kubectl(['annotate', 'component', 'orders', '-n', namespace, 'touched=yes']);
     await new Promise((r) => setTimeout(r, 3000));
     expect(received.length).toBe(1);
+    expect(await metric('greenroom_notifications_total{result="delivered"}')).toBe(1);
+    expect(await metric('greenroom_notification_attempts_total')).toBe(2);
+  });
+});
+
+/** Moves the operator's clock, then nudges the Initiative so it is looked at again. */
+async function at(time: Date): Promise<void> {
+  now = time;
+  await kubectl(['annotate', 'initiative', 'all-silver', '-n', namespace, `test.greenroom.dev/clock=${time.getTime()}`, '--overwrite']);
+}
+const progress = async () => JSON.parse(await kubectl(['get', 'initiative', 'all-silver', '-n', namespace, '-o', 'jsonpath={.status.progress}']) || '{}') as { atTarget?: number };
+
+describe('initiative reminders by webhook (injected clock)', () => {
+  it('when a milestone is reached with the team\'s entities behind, then its webhook gets exactly one reminder for it, however often the initiative is looked at again', async () => {
+    await at(new Date(deadline.getTime() - 10 * day));
+    const first = await eventually('the 14-day reminder', async () => reminders(/due in 14 days/)[0]);
+    expect(first.text).toBe('Reminder: 3 of your entities are not at silver for All at silver, due in 14 days');
+    expect(JSON.stringify(first.blocks)).toContain('https://portal.example.com/initiatives/scorecard-notify/all-silver');
+    // Looked at again at the same milestone, with the progress changed so a reconcile surely ran.
+    await at(new Date(deadline.getTime() - 10 * day + 60_000));
+    await kubectl(['patch', 'component', 'billing', '-n', namespace, '--type=merge', '-p', '{"spec":{"lifecycle":"production"}}']);
+    await eventually('the initiative to count billing at target', async () => ((await progress()).atTarget === 1 ? true : undefined));
+    // The next milestone's reminder is the marker: whatever the 14-day one would have repeated came before it.
+    await at(new Date(deadline.getTime() - 5 * day));
+    const second = await eventually('the 7-day reminder', async () => reminders(/due in 7 days/)[0]);
+    expect(second.text).toBe('Reminder: 2 of your entities are not at silver for All at silver, due in 7 days');
+    expect(reminders(/./).map((m) => m.text)).toEqual([first.text, second.text]);
   });
 });

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
-import { scrapeMetric } from '../support/operator-process.ts';
 
 // Scorecards on the real control plane: CEL rules over entities and over the Deployments
 // bound to them, evaluated by a real operator as things change.
@@ -33,6 +32,12 @@ spec:
     - {name: pinned-images, level: gold, expression: "!facts.latestTag", description: Images are pinned}
 ${extraRule}`;
 
+/** Every series on the operator's /metrics page, by `name{labels}` as exposed. */
+const scraped = async (): Promise<Map<string, number>> => {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return new Map(text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))]));
+};
+
 beforeAll(async () => {
   await kubectl(['create', 'namespace', namespace]);
   await kubectl(['apply', '-n', namespace, '-f', '-'], [
@@ -55,11 +60,10 @@ describe('scorecards on the real control plane', () => {
     expect(await resultOf('web')).toBeUndefined();
   });
 
-  it('when the entity changes, then its level follows within a second or so', async () => {
-    const changedAt = Date.now();
+  // How fast is measured by bench/scorecards.ts (BENCHMARKS.md), not here.
+  it('when the entity changes, then its level follows', async () => {
     await kubectl(['patch', 'component', 'orders', '-n', namespace, '--type=merge', '-p', '{"spec":{"lifecycle":"production"}}']);
-    await levelBecomes('orders', 'silver', 5_000);
-    expect(Date.now() - changedAt).toBeLessThan(5_000);
+    await levelBecomes('orders', 'silver');
   });
 
   it('when a Deployment labelled for the component runs two ready replicas of a pinned image, then the runtime facts lift it to gold; a :latest image drops it again', async () => {
@@ -82,6 +86,46 @@ spec:
     expect(dropped.failing?.map((f) => f.rule)).toEqual(['pinned-images']);
   });
 
+  it('when a StatefulSet carries Backstage\'s kubernetes-id label, then it is bound to the entity; a PodDisruptionBudget covering its pods changes a fact and the level', async () => {
+    await kubectl(['apply', '-n', namespace, '-f', '-'], [
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: ledger, labels: {tier: data}}\nspec: {type: database, lifecycle: production, owner: team-orders}\n',
+      `apiVersion: greenroom.dev/v1alpha1
+kind: Scorecard
+metadata: {name: data-safety}
+spec:
+  selector: {labelSelector: {matchLabels: {tier: data}}}
+  levels: [{name: bronze}, {name: silver}]
+  rules:
+    - {name: stateful, level: bronze, expression: "facts.workloads.exists(w, w.kind == 'StatefulSet' && w.name == 'ledger-db')", description: Runs as a StatefulSet}
+    - {name: disruption-budget, level: silver, expression: "facts.pdbCovered", description: A PodDisruptionBudget covers its pods}
+`,
+    ].join('---\n'));
+    const levelOn = async (level: string) =>
+      eventually(`ledger to reach level "${level}" on data-safety`, async () => {
+        const object = JSON.parse(await kubectl(['get', 'component', 'ledger', '-n', namespace, '-o', 'json'])) as { status?: { scorecards?: Result[] } };
+        const r = object.status?.scorecards?.find((x) => x.scorecard === `${namespace}/data-safety`);
+        return r?.level === level ? r : undefined;
+      });
+    expect((await levelOn('')).failing?.map((f) => f.rule)).toEqual(['stateful', 'disruption-budget']);
+    await kubectl(['apply', '-n', namespace, '-f', '-'], `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: ledger-db, labels: {backstage.io/kubernetes-id: ledger}}
+spec:
+  serviceName: ledger-db
+  replicas: 3
+  selector: {matchLabels: {app: ledger-db}}
+  template:
+    metadata: {labels: {app: ledger-db}}
+    spec: {containers: [{name: postgres, image: "postgres:17.2"}]}
+`);
+    expect((await levelOn('bronze')).failing?.map((f) => f.rule)).toEqual(['disruption-budget']);
+    const budget = 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: ledger-db}\nspec: {minAvailable: 2, selector: {matchLabels: {app: ledger-db}}}\n';
+    await kubectl(['apply', '-n', namespace, '-f', '-'], budget);
+    expect((await levelOn('silver')).score).toBe(100);
+    await kubectl(['delete', 'poddisruptionbudget', 'ledger-db', '-n', namespace]);
+    await levelOn('bronze');
+  });
+
   it('when a rule does not compile, then the Scorecard says which and where, and the other rules keep working', async () => {
     await kubectl(['apply', '-n', namespace, '-f', '-'], scorecard('    - {name: broken, level: bronze, expression: "self.spec.owner ==", description: Broken}'));
     const status = await eventually('the Scorecard to report the invalid rule', async () => {
@@ -99,9 +143,21 @@ spec:
       return s.status?.levels?.find((l) => l.name === 'silver')?.count === 1 ? s.status : undefined;
     });
     expect(status.entities).toBe(1);
+    expect(status.levels).toEqual([{ name: '', count: 0 }, { name: 'bronze', count: 0 }, { name: 'silver', count: 1 }, { name: 'gold', count: 0 }]);
     expect(status.rules?.find((r) => r.name === 'pinned-images')?.passRate).toBe(0);
-    expect(await scrapeMetric(base, 'greenroom_scorecard_level')).toBe(2);
-    expect(await scrapeMetric(base, 'greenroom_scorecard_score')).toBeGreaterThan(0);
+    const card = `scorecard="${namespace}/production-readiness"`;
+    const entity = `entity="component:${namespace}/orders",owner="group:${namespace}/team-orders"`;
+    const metrics = await scraped();
+    expect(metrics.get(`greenroom_scorecard_level{${card},${entity}}`)).toBe(2);
+    // Three of four rules pass: the :latest image fails pinned-images.
+    expect(metrics.get(`greenroom_scorecard_score{${card},${entity}}`)).toBe(75);
+    expect(metrics.get(`greenroom_scorecard_failing_rules{${card},${entity}}`)).toBe(1);
+    expect(metrics.get(`greenroom_scorecard_rule_pass_ratio{${card},entity_namespace="${namespace}",rule="pinned-images"}`)).toBe(0);
+    expect(metrics.get(`greenroom_scorecard_rule_pass_ratio{${card},entity_namespace="${namespace}",rule="production"}`)).toBe(1);
+    expect(metrics.get(`greenroom_scorecard_rule_failing_entities{${card},entity_namespace="${namespace}",rule="pinned-images",owner="group:${namespace}/team-orders"}`)).toBe(1);
+    // Only where something fails, and never one series per entity and rule.
+    expect([...metrics.keys()].filter((k) => k.startsWith(`greenroom_scorecard_rule_failing_entities{${card}`))).toHaveLength(1);
+    expect([...metrics.keys()].some((k) => k.startsWith('greenroom_scorecard_rule_') && k.includes('entity='))).toBe(false);
   });
 
   it('when an initiative asks for gold by a deadline that has passed, then it reports progress per owner and its phase', async () => {
@@ -114,5 +170,7 @@ spec:
     expect(status.byOwner?.[0]?.owner).toMatch(/team-orders/);
     expect(status.conditions?.find((c) => c.type === 'Missed')?.status).toBe('True');
     expect(status.history?.length).toBe(1);
+    expect(status.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'Evaluated' });
+    expect((await scraped()).get(`greenroom_initiative_progress{initiative="${namespace}/all-production",phase="Missed"}`)).toBe(0);
   });
 });

@@ -162,7 +162,9 @@ describe('summarising a scorecard over many entities', () => {
     const results = [score(orders()), score(orders({}, {})), score(orders({ lifecycle: 'experimental' }))];
     const summary = summarise(scorecard().levels, results);
     expect(summary.entities).toBe(3);
+    // The "" bucket holds the entity at no level, so the counts add up to the entities.
     expect(summary.levels).toEqual([
+      { name: '', count: 1 },
       { name: 'bronze', count: 1 },
       { name: 'silver', count: 0 },
       { name: 'gold', count: 1 },

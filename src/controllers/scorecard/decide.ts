@@ -1,11 +1,32 @@
 import type { Condition } from '../../api/v1alpha1/index.ts';
-import type { InitiativeProgress, InvalidRule, ScorecardResult, ScorecardSummary } from '../../scorecards/types.ts';
-import { mergeConditions, rfc3339 } from '../conditions.ts';
+import type { InitiativeProgress, InitiativeSpec, InvalidRule, ScorecardResult, ScorecardSpec, ScorecardSummary } from '../../scorecards/types.ts';
+import { mergeConditions, rfc3339, type ConditionDecision } from '../conditions.ts';
+import { CONDITION, REASON } from './reasons.ts';
 
 /** Results as an entity's status.scorecards holds them, compared without their timestamps. */
 export function sameResults(a: readonly ScorecardResult[] | undefined, b: readonly ScorecardResult[]): boolean {
   const strip = (list: readonly ScorecardResult[] | undefined) => JSON.stringify((list ?? []).map(({ evaluatedAt: _, ...rest }) => ({ ...rest, failing: rest.failing ?? [] })));
   return strip(a) === strip(b);
+}
+
+/**
+ * Whether a status about to be written says what the stored one says. Key order, absent
+ * fields and empty lists do not count: the apiserver may return fields in another order and
+ * leaves out what was written empty.
+ */
+export function sameStatus(stored: unknown, next: unknown): boolean {
+  return JSON.stringify(canonical(stored)) === JSON.stringify(canonical(next));
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))
+      .sort(([a], [b]) => a.localeCompare(b));
+    return Object.fromEntries(entries.map(([k, v]) => [k, canonical(v)]));
+  }
+  return value;
 }
 
 /** A Scorecard's status: its summary, and whether every rule compiles (the others keep working). */
@@ -19,26 +40,62 @@ export function scorecardStatus(previous: Condition[] | undefined, generation: n
     invalidRules: invalid,
     conditions: mergeConditions(previous, [
       invalid.length === 0
-        ? { type: 'Ready', status: 'True', reason: 'RulesValid', message: `${summary.rules.length} rules evaluated over ${summary.entities} entities` }
-        : { type: 'Ready', status: 'False', reason: 'InvalidRule', message: `${message.slice(0, 4000)} (the other rules are evaluated)` },
+        ? { type: CONDITION.Ready, status: 'True', reason: REASON.RulesValid, message: `${summary.rules.length} rules evaluated over ${summary.entities} entities` }
+        : { type: CONDITION.Ready, status: 'False', reason: REASON.InvalidRule, message: `${message.slice(0, 4000)} (the other rules are evaluated)` },
     ], generation, now),
   };
 }
 
-/** An Initiative's status from its progress: phase, per owner, a daily history point, conditions. */
+/** Why an Initiative cannot be evaluated, as the reason and message of its Ready condition. */
+export interface InitiativeProblem {
+  reason: (typeof REASON)['ScorecardNotFound' | 'UnknownLevel' | 'UnknownRule' | 'InvalidDeadline'];
+  message: string;
+}
+
+/**
+ * What stops an Initiative from being evaluated: its deadline is not a time, its Scorecard
+ * does not exist, or its target names a level or rules the Scorecard does not have (such a
+ * target could never be reached, so a phase computed from it would only mislead). Undefined
+ * when it can be evaluated.
+ */
+export function initiativeProblem(spec: InitiativeSpec, scorecardKey: string, scorecard: ScorecardSpec | undefined): InitiativeProblem | undefined {
+  if (Number.isNaN(Date.parse(spec.deadline))) return { reason: REASON.InvalidDeadline, message: `deadline "${spec.deadline}" is not an RFC 3339 time, e.g. 2027-03-31T00:00:00Z` };
+  if (!scorecard) return scorecardNotFound(scorecardKey);
+  const levels = scorecard.levels.map((l) => l.name);
+  if (spec.targetLevel !== undefined && !levels.includes(spec.targetLevel)) {
+    return { reason: REASON.UnknownLevel, message: `level ${spec.targetLevel} is not one of Scorecard ${scorecardKey}'s levels (${levels.join(', ')})` };
+  }
+  const rules = new Set(scorecard.rules.map((r) => r.name));
+  const unknown = (spec.rules ?? []).filter((r) => !rules.has(r));
+  if (unknown.length > 0) {
+    return { reason: REASON.UnknownRule, message: `Scorecard ${scorecardKey} has no rule${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}` };
+  }
+  return undefined;
+}
+
+export const scorecardNotFound = (scorecardKey: string): InitiativeProblem => ({ reason: REASON.ScorecardNotFound, message: `Scorecard ${scorecardKey} does not exist` });
+
+type InitiativePrevious = { conditions?: Condition[]; history?: { date: string; ratio: number }[]; startedAt?: string; lastMilestone?: string } | undefined;
+
+/**
+ * An Initiative's status from its progress: phase, per owner, a daily history point, and the
+ * conditions: Ready (it was evaluated), DeadlineApproaching and Missed. `lastMilestone` is
+ * the newest reminder milestone announced, this evaluation's included.
+ */
 export function initiativeStatus(
-  previous: { conditions?: Condition[]; history?: { date: string; ratio: number }[]; startedAt?: string; lastMilestone?: string } | undefined,
+  previous: InitiativePrevious,
   generation: number,
   progress: InitiativeProgress,
   deadline: Date,
   startedAt: Date,
-  milestone: string | undefined,
+  lastMilestone: string | undefined,
   now: Date,
 ) {
   const today = rfc3339(now).slice(0, 10);
   const history = [...(previous?.history ?? []).filter((h) => h.date !== today), { date: today, ratio: Math.round(progress.ratio * 1000) / 1000 }].slice(-400);
   const daysLeft = Math.ceil((deadline.getTime() - now.getTime()) / 86_400_000);
   const done = progress.phase === 'Achieved';
+  const behind = progress.total - progress.atTarget;
   return {
     observedGeneration: generation,
     phase: progress.phase,
@@ -46,14 +103,66 @@ export function initiativeStatus(
     byOwner: progress.byOwner,
     history,
     startedAt: previous?.startedAt ?? rfc3339(startedAt),
-    ...(milestone ?? previous?.lastMilestone ? { lastMilestone: milestone ?? previous?.lastMilestone } : {}),
+    ...(lastMilestone ? { lastMilestone } : {}),
     conditions: mergeConditions(previous?.conditions, [
+      { type: CONDITION.Ready, status: 'True', reason: REASON.Evaluated, message: `${progress.atTarget} of ${progress.total} entities at target` },
       !done && daysLeft >= 0 && daysLeft <= 14
-        ? { type: 'DeadlineApproaching', status: 'True', reason: 'DueSoon', message: `due in ${daysLeft} days; ${progress.total - progress.atTarget} of ${progress.total} entities still behind` }
-        : { type: 'DeadlineApproaching', status: 'False', reason: done ? 'Achieved' : 'NotDueSoon', message: done ? 'every entity is at target' : `due in ${daysLeft} days` },
+        ? { type: CONDITION.DeadlineApproaching, status: 'True', reason: REASON.DueSoon, message: `due in ${daysLeft} days; ${behind} of ${progress.total} entities still behind` }
+        : { type: CONDITION.DeadlineApproaching, status: 'False', reason: done ? REASON.Achieved : REASON.NotDueSoon, message: done ? 'every entity is at target' : `due in ${daysLeft} days` },
       progress.phase === 'Missed'
-        ? { type: 'Missed', status: 'True', reason: 'DeadlinePassed', message: `the deadline passed with ${progress.total - progress.atTarget} of ${progress.total} entities behind` }
-        : { type: 'Missed', status: 'False', reason: progress.phase, message: `${progress.atTarget} of ${progress.total} entities at target` },
+        ? { type: CONDITION.Missed, status: 'True', reason: REASON.DeadlinePassed, message: `the deadline passed with ${behind} of ${progress.total} entities behind` }
+        : { type: CONDITION.Missed, status: 'False', reason: progress.phase, message: `${progress.atTarget} of ${progress.total} entities at target` },
+    ] satisfies ConditionDecision[], generation, now),
+  };
+}
+
+/**
+ * The status of an Initiative that cannot be evaluated: Ready False with why, the deadline
+ * conditions Unknown, and no phase or progress (written by server-side apply, leaving them
+ * out removes what an earlier evaluation wrote) — a phase computed against a missing
+ * scorecard would claim Achieved or Missed for nothing. History and the start stay.
+ */
+export function unevaluatedInitiativeStatus(previous: InitiativePrevious, generation: number, problem: InitiativeProblem, now: Date) {
+  const unknown = (type: string): ConditionDecision => ({ type, status: 'Unknown', reason: REASON.NotEvaluated, message: `not evaluated: ${problem.message}` });
+  return {
+    observedGeneration: generation,
+    ...(previous?.history?.length ? { history: previous.history } : {}),
+    ...(previous?.startedAt ? { startedAt: previous.startedAt } : {}),
+    ...(previous?.lastMilestone ? { lastMilestone: previous.lastMilestone } : {}),
+    conditions: mergeConditions(previous?.conditions, [
+      { type: CONDITION.Ready, status: 'False', reason: problem.reason, message: problem.message },
+      unknown(CONDITION.DeadlineApproaching),
+      unknown(CONDITION.Missed),
     ], generation, now),
   };
+}
+
+/** One scorecard result that is at a lower level than the one before it. */
+export interface LevelDrop {
+  from: ScorecardResult;
+  to: ScorecardResult;
+}
+
+/**
+ * The scorecards on which an entity is now at a lower level than in `before`, which must be
+ * what this operator last wrote for it (or what was stored when it started) — not a cache
+ * that may not show that write yet: compared with a stale "before", a second evaluation
+ * would find the same drop again. `levelIndex` is -1 for no level.
+ */
+export function levelDrops(before: readonly ScorecardResult[] | undefined, after: readonly ScorecardResult[], levelIndex: (scorecard: string, level: string) => number): LevelDrop[] {
+  const drops: LevelDrop[] = [];
+  for (const to of after) {
+    const from = before?.find((b) => b.scorecard === to.scorecard);
+    if (from && levelIndex(to.scorecard, to.level) < levelIndex(to.scorecard, from.level)) drops.push({ from, to });
+  }
+  return drops;
+}
+
+/**
+ * Names one drop for the notifier, which sends each key once: the entity, the scorecard, the
+ * levels, and when the higher level was written. Finding the same drop again (from the same
+ * stored result) gives the same key; a later drop, after the entity climbed back, gives a new one.
+ */
+export function dropKey(entityRef: string, drop: LevelDrop): string {
+  return `drop|${drop.to.scorecard}|${entityRef}|${drop.from.level}>${drop.to.level}|${drop.from.evaluatedAt}`;
 }
