@@ -10,6 +10,7 @@ import { createMetricsRegistry } from '../observability/metrics.ts';
 import { startOperator, type RunningOperator } from '../operator/run.ts';
 import type { GitServer } from '../local-cluster/git-server.ts';
 import { seedTemplates } from './demo-templates.ts';
+import { sampleScorecards } from './demo-scorecards.ts';
 
 export const DEMO_USAGE = `greenroom demo [--kubeconfig PATH] [--context NAME] [--port 8080] [--namespace greenroom-demo]
 
@@ -76,6 +77,9 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
     const samples = await readManifests(join(root, 'examples', 'catalog'));
     await applyObjects(cluster.kubeConfig, samples, values.namespace);
     log.info({ objects: samples.length, namespace: values.namespace }, 'sample catalog applied');
+    const scorecards = await sampleScorecards(root, new Date());
+    await applyObjects(cluster.kubeConfig, scorecards, values.namespace);
+    log.info({ objects: scorecards.length }, 'sample scorecard and initiative applied');
     git = await seedTemplates(cluster.kubeConfig, values.namespace, root, log);
 
     operator = await startOperator({

@@ -61,6 +61,26 @@ describe('greenroom demo', () => {
     const found = (await (await fetch(`${url}/api/v1/search?q=idempotency`)).json()) as { results: { type: string; href: string }[] };
     expect(found.results[0]).toMatchObject({ type: 'doc', href: '/docs/greenroom-demo/checkout-service-docs/architecture' });
 
+    // The sample scorecard rates the services; the checkout service (in production, in a
+    // system, resolved, no workload here) reaches silver and fails only the gold rules, by
+    // their descriptions rather than by an evaluation error.
+    interface Rated { status: { scorecards?: { scorecard: string; level: string; failing?: { rule: string; level: string; message: string }[] }[] } }
+    const rating = await eventually('the sample scorecard to rate checkout-service silver', async () => {
+      const entity = (await (await fetch(`${url}/api/v1/entities/component/greenroom-demo/checkout-service`)).json()) as Rated;
+      const result = entity.status.scorecards?.find((s) => s.scorecard === 'greenroom-demo/production-readiness');
+      return result?.level === 'silver' ? result : undefined;
+    }, 60_000);
+    expect(rating.failing?.map((f) => f.level)).toEqual(['gold', 'gold']);
+    expect(rating.failing?.map((f) => f.message).join('\n')).not.toMatch(/No such key|error/i);
+    // The sample initiative is due 60 days after the demo started, so it is not Missed.
+    expect(await (await fetch(`${url}/scorecards`)).text()).toMatch(/Every service at silver/);
+    const phase = await eventually('the sample initiative to be evaluated', async () => {
+      const page = await (await fetch(`${url}/initiatives/greenroom-demo/services-silver`)).text();
+      const badge = /<h1>[^<]*<span class="badge [a-z]+">([^<]+)<\/span><\/h1>/.exec(page)?.[1];
+      return badge && badge !== 'Not evaluated yet' ? badge : undefined;
+    }, 60_000);
+    expect(phase).toBe('On track');
+
     const exitCode = new Promise((resolve) => demo.once('exit', resolve));
     demo.kill('SIGINT');
     expect(await exitCode).toBe(0);
