@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { ALL_ON, CHART, monitoringCrdFiles, renderChart, type Manifest } from '../support/helm-chart.ts';
+import { CHART, CI_VALUES, monitoringCrdFiles, renderChart, type Manifest } from '../support/helm-chart.ts';
 import { helm, kubectl } from '../support/kubectl.ts';
+import { basename } from 'node:path';
 
 // The Helm chart against the real control plane: lint, server-side dry runs of what it
 // renders (with the real prometheus-operator CRDs for its optional monitoring objects),
@@ -30,12 +31,19 @@ async function releaseObjects(): Promise<Map<string, string>> {
 }
 
 describe('the Helm chart', () => {
-  it('when linted strictly, with the default values and with every option on, then helm finds nothing', async () => {
-    await expect(helm(['lint', '--strict', CHART])).resolves.toMatch(/0 chart\(s\) failed/);
-    await expect(helm(['lint', '--strict', CHART, '-f', ALL_ON])).resolves.toMatch(/0 chart\(s\) failed/);
+  // The default values, and each values file under ci/: every option on (namespaced),
+  // cluster-wide with three replicas, and the in-process executor.
+  const variants: [string, string[]][] = [['default values', []], ...CI_VALUES.map((f): [string, string[]] => [basename(f), ['-f', f]])];
+
+  it('when the ci/ values files are listed, then every option and alternative has one', () => {
+    expect(variants.map(([what]) => what)).toEqual(['default values', 'all-on-values.yaml', 'cluster-wide-values.yaml', 'in-process-values.yaml']);
   });
 
-  it.each([['default values', []], ['every option on', ['-f', ALL_ON]]])('when rendered with %s, then the real apiserver accepts every object in a server-side dry run', async (_what, args) => {
+  it.each(variants)('when linted strictly with %s, then helm finds nothing', async (_what, args) => {
+    await expect(helm(['lint', '--strict', CHART, ...args])).resolves.toMatch(/0 chart\(s\) failed/);
+  });
+
+  it.each(variants)('when rendered with %s, then the real apiserver accepts every object in a server-side dry run', async (_what, args) => {
     const { text, objects } = await renderChart(release, 'greenroom-helm-dry', ...(args as string[]));
     expect(objects.length).toBeGreaterThan(10);
     const out = await kubectl(['apply', '--server-side', '--force-conflicts', '--dry-run=server', '-f', '-'], text);

@@ -10,14 +10,16 @@ import { helm, kubectl } from '../support/kubectl.ts';
 import { operatorProcesses, type OperatorProcess } from '../support/operator-process.ts';
 import { eventually } from '../support/operator.ts';
 import { serviceAccountKubeconfig } from '../support/service-account.ts';
+import { alertQueries, exposedLabels, queryUse } from '../support/promql.ts';
 import { createRun, finished, gitServers, GIT_USER } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // The chart's RBAC and HA settings, for real: the chart is installed (its ServiceAccounts,
 // Roles and bindings), then operator replicas run with the chart's Deployment arguments and
 // a token of the chart's ServiceAccount — so every call they make is checked by the real
-// apiserver against the chart's rules — and do the whole job: catalog, a template run
-// through a Job (the harness plays the node), docs from git.
+// apiserver against the chart's rules — and do the whole job: catalog and its Events,
+// scorecards and initiatives, a template run through a Job (the harness plays the node),
+// docs from git. A second, cluster-wide release is checked by impersonation.
 const release = 'portal';
 const namespace = 'portal';
 const work = 'portal-work';
@@ -58,7 +60,7 @@ const start = operatorProcesses({
 });
 
 describe('the operator with the chart\'s ServiceAccount and settings', () => {
-  it('when two replicas run with the chart\'s arguments, then one leads and does the whole job — catalog, a template run through a Job, docs — within the chart\'s rules, and both serve the dashboard', async () => {
+  it('when two replicas run with the chart\'s arguments, then one leads and does the whole job — catalog, Events, scorecards, a template run through a Job, docs — within the chart\'s rules, and both serve the dashboard', async () => {
     replicas = [await start('replica-a'), await start('replica-b')];
     const [a, b] = replicas as [OperatorProcess, OperatorProcess];
     const leader = await eventually('one replica to lead', async () => {
@@ -69,6 +71,42 @@ describe('the operator with the chart\'s ServiceAccount and settings', () => {
     // Catalog: a Component's status is written (patch on components/status).
     await kubectl(['apply', '-n', work, '-f', '-'], 'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: storefront-web}\nspec: {type: website, lifecycle: production, owner: team-storefront}\n');
     await eventually('the Component to be Ready', async () => ((await kubectl(['get', 'component', 'storefront-web', '-n', work, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])) === 'True' ? true : undefined));
+
+    // Events: a Component naming a missing owner gets a Warning Event (events create).
+    await kubectl(['apply', '-n', work, '-f', '-'], 'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: orphan-web}\nspec: {type: website, lifecycle: production, owner: team-gone}\n');
+    await eventually('a DanglingReference Event on orphan-web', async () => {
+      const events = JSON.parse(await kubectl(['get', 'events.events.k8s.io', '-n', work, '--field-selector', 'regarding.name=orphan-web', '-o', 'json'])) as { items: { reason: string; reportingController: string }[] };
+      return events.items.some((e) => e.reason === 'DanglingReference' && e.reportingController === 'greenroom.dev/operator') ? true : undefined;
+    });
+
+    // Scorecards: entity results (components/status under their own field manager), the
+    // Scorecard's summary and the Initiative's progress (scorecards/status, initiatives/status).
+    await kubectl(['apply', '-n', work, '-f', '-'], [
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Scorecard\nmetadata: {name: basics}\nspec:\n  selector: {kinds: [Component]}\n  levels: [{name: bronze}]\n  rules:\n    - {name: in-production, level: bronze, expression: "self.spec.lifecycle == \'production\'"}\n',
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Initiative\nmetadata: {name: all-bronze}\nspec: {scorecard: basics, targetLevel: bronze, deadline: "2099-01-01T00:00:00Z"}\n',
+    ].join('---\n'));
+    await eventually('storefront-web to reach bronze', async () => ((await kubectl(['get', 'component', 'storefront-web', '-n', work, '-o', 'jsonpath={.status.scorecards[0].level}'])) === 'bronze' ? true : undefined), 30_000);
+    await eventually('the Scorecard\'s summary', async () => ((await kubectl(['get', 'scorecard', 'basics', '-n', work, '-o', 'jsonpath={.status.entities}'])) === '2' ? true : undefined), 30_000);
+    await eventually('the Initiative\'s progress', async () => ((await kubectl(['get', 'initiative', 'all-bronze', '-n', work, '-o', 'jsonpath={.status.phase}'])) === 'Achieved' ? true : undefined), 30_000);
+
+    // The chart's alerts read the series this operator really exports: every metric they
+    // select is on the leader's /metrics, with every label they group or match by (beside
+    // the labels Prometheus adds to a scraped target).
+    const rules = alertQueries((await renderChart(release, namespace, ...values, '--set', 'prometheusRule.enabled=true')).text);
+    expect(rules.map((r) => r.alert)).toEqual(['GreenroomOperatorDown', 'GreenroomReconcileErrorsRising', 'GreenroomDanglingReferencesGrowing', 'GreenroomScorecardLevelDropped', 'GreenroomInitiativeMissed']);
+    const exposed = exposedLabels(await (await fetch(`${leader.url}/metrics`)).text());
+    const targetLabels = new Set(['job', 'namespace', 'instance', 'pod', 'service', 'container', 'endpoint']);
+    for (const { alert, expr } of rules) {
+      const use = queryUse(expr);
+      const metrics = use.metrics.filter((m) => m !== 'up');
+      const missing = {
+        alert,
+        errors: use.errors,
+        metrics: metrics.filter((m) => !exposed.has(m)),
+        labels: use.labels.filter((l) => !targetLabels.has(l) && !metrics.some((m) => exposed.get(m)?.has(l))),
+      };
+      expect(missing).toEqual({ alert, errors: [], metrics: [], labels: [] });
+    }
 
     // Templates: a Job is created (jobs create, serviceaccounts get); the node is played with the scaffolder's own token.
     const remote = await git.createRepository('basket');
@@ -104,6 +142,41 @@ describe('the operator with the chart\'s ServiceAccount and settings', () => {
     await refused('create', 'deployment', 'miner', '--image=busybox', '-n', work);
     await refused('get', 'components', '-n', 'default');
     await expect(kubectl(['get', 'secret', 'greenroom-git', '-n', work, '-o', 'name', ...as])).resolves.toMatch(/greenroom-git/);
+  });
+
+  it('when installed cluster-wide, then the ClusterRole reads everywhere but Jobs are started only in the scaffolder namespaces (checked by impersonation)', async () => {
+    const wide = 'portal-wide';
+    const runs = 'portal-wide-runs';
+    await kubectl(['create', 'namespace', wide]);
+    await kubectl(['create', 'namespace', runs]);
+    await helm(['install', 'wide', CHART, '-n', wide, '--set', 'crds.install=false', '--set', `scaffolder.namespaces={${runs}}`, '--set', 'leaderElection.leaseName=wide-operator']);
+    const account = (await renderChart('wide', wide, '--set', 'crds.install=false')).objects.find((o) => o.kind === 'Deployment')!.spec!.template.spec.serviceAccountName as string;
+    const can = async (...args: string[]): Promise<boolean> => {
+      const out = await kubectl(['auth', 'can-i', ...args, `--as=system:serviceaccount:${wide}:${account}`]).catch((error: Error) => error.message);
+      return /^yes/m.test(out);
+    };
+    const answers = {
+      listComponentsEverywhere: await can('list', 'components.greenroom.dev', '--all-namespaces'),
+      writeStatusElsewhere: await can('patch', 'components.greenroom.dev', '--subresource=status', '-n', 'default'),
+      writeScorecardResults: await can('patch', 'initiatives.greenroom.dev', '--subresource=status', '-n', 'default'),
+      watchJobsEverywhere: await can('watch', 'jobs.batch', '--all-namespaces'),
+      listDeploymentsForFacts: await can('list', 'deployments.apps', '--all-namespaces'),
+      recordEvents: await can('create', 'events.events.k8s.io', '-n', 'default'),
+      createJobInRunsNamespace: await can('create', 'jobs.batch', '-n', runs),
+      getScaffolderAccount: await can('get', 'serviceaccounts/greenroom-scaffolder', '-n', runs),
+      createJobInDefault: await can('create', 'jobs.batch', '-n', 'default'),
+      createJobInKubeSystem: await can('create', 'jobs.batch', '-n', 'kube-system'),
+      getOtherAccount: await can('get', 'serviceaccounts/default', '-n', runs),
+      readSecrets: await can('get', 'secrets', '-n', 'default'),
+      createDeployments: await can('create', 'deployments.apps', '-n', runs),
+      createPods: await can('create', 'pods', '-n', runs),
+    };
+    expect(answers).toEqual({
+      listComponentsEverywhere: true, writeStatusElsewhere: true, writeScorecardResults: true, watchJobsEverywhere: true,
+      listDeploymentsForFacts: true, recordEvents: true, createJobInRunsNamespace: true, getScaffolderAccount: true,
+      createJobInDefault: false, createJobInKubeSystem: false, getOtherAccount: false, readSecrets: false, createDeployments: false, createPods: false,
+    });
+    await helm(['uninstall', 'wide', '-n', wide, '--wait']);
   });
 
   it('when the leading replica is stopped with SIGTERM, then the other leads within 20 s and writes', async () => {

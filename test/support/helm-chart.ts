@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -7,7 +8,8 @@ import { helm } from './kubectl.ts';
 
 const run = promisify(execFile);
 export const CHART = fileURLToPath(new URL('../../helm/greenroom/', import.meta.url));
-export const ALL_ON = join(CHART, 'ci', 'all-on-values.yaml');
+/** Every values file under ci/ (chart-testing's convention): each option, and each alternative, on in one of them. */
+export const CI_VALUES = readdirSync(join(CHART, 'ci')).filter((f) => f.endsWith('-values.yaml')).sort().map((f) => join(CHART, 'ci', f));
 export const KUBE_VERSION = '1.35.4';
 
 export interface Manifest {

@@ -136,14 +136,11 @@ Role in watchNamespace. Leases are separate (a Role in the release namespace).
   resources: [configmaps]
   verbs: [get, list, watch, create, delete]
 {{- if $jobs }}
-# One scaffolding Job per TemplateRun (it goes by garbage collection), as the scaffolder's
-# ServiceAccount, which must exist first.
+# The scaffolding Jobs it started are followed by one informer (label-selected). Creating
+# them is granted only in the scaffolder namespaces ("greenroom.launcherRules").
 - apiGroups: [batch]
   resources: [jobs]
-  verbs: [get, list, watch, create]
-- apiGroups: [""]
-  resources: [serviceaccounts]
-  verbs: [get]
+  verbs: [list, watch]
 {{- end }}
 # Events on the objects it acts on (kubectl describe, kubectl events).
 - apiGroups: [events.k8s.io]
@@ -157,4 +154,20 @@ Role in watchNamespace. Leases are separate (a Role in the release namespace).
   resourceNames: {{ toJson . }}
   verbs: [get]
 {{- end }}
+{{- end }}
+
+{{/*
+What the operator needs to start scaffolding Jobs, granted by a Role in each scaffolder
+namespace only: a Job that runs as any ServiceAccount it names is as strong as that
+account, so creating Jobs cluster-wide would let the operator act as every account in
+the cluster. The scaffolder's ServiceAccount is checked by name before a Job is created.
+*/}}
+{{- define "greenroom.launcherRules" -}}
+- apiGroups: [batch]
+  resources: [jobs]
+  verbs: [get, create]
+- apiGroups: [""]
+  resources: [serviceaccounts]
+  resourceNames: [{{ .Values.scaffolder.serviceAccountName | quote }}]
+  verbs: [get]
 {{- end }}
