@@ -6,6 +6,8 @@
 # KEEP=1 leaves the cluster running afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# tools/smoke.ts runs with the project's Node 24 and playwright-core.
+[ -x node_modules/.bin/node ] || npm ci --no-audit --no-fund
 cluster=${CLUSTER:-greenroom-smoke}
 image=greenroom:smoke
 
