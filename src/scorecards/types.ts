@@ -122,6 +122,7 @@ export interface InvalidRule {
 
 export interface ScorecardSummary {
   entities: number;
+  /** Entities at each level, lowest first, after `""` (no level): the counts add up to `entities`. */
   levels: { name: string; count: number }[];
   rules: { name: string; passing: number; failing: number; passRate: number }[];
 }

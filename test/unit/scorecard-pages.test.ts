@@ -175,6 +175,16 @@ describe('an initiative page', () => {
     expect(page.byOwner.map((o) => [o.name, o.href, o.behind])).toEqual([['Team A', '/catalog/group/default/team-a', 1], ['team-b', '/catalog/group/default/team-b', 1]]);
     expect(page.behind.map((e) => [e.name, e.level.title, e.failing])).toEqual([['batch', 'no level', ['has-owner', 'production']], ['orders', 'bronze', ['production', 'replicas']]]);
     expect(page.chart.dots).toHaveLength(3);
+    expect(page.initiative.notEvaluated).toBe('');
+  });
+
+  it('when the operator could not evaluate it, then the page says why', () => {
+    const { graph } = world();
+    const orphan = initiative('2026-03-20T00:00:00Z', {
+      conditions: [{ type: 'Ready', status: 'False', reason: 'ScorecardNotFound', message: 'Scorecard default/readiness does not exist', lastTransitionTime: '2026-03-01T00:00:00Z' }],
+    });
+    const store: ScorecardStore = { scorecards: () => [], initiatives: () => [{ ...orphan, status: { conditions: orphan.status!.conditions! } }] };
+    expect(initiativePage(store, graph, 'default', 'all-silver', NOW)?.initiative.notEvaluated).toBe('Scorecard default/readiness does not exist');
   });
 });
 
@@ -251,6 +261,14 @@ describe('the scorecard pages over HTTP', () => {
     expect(html).toContain('Rule &lt;script&gt;alert(2)&lt;/script&gt;');
     expect(html).toContain('Keeps &lt;script&gt;alert(1)&lt;/script&gt; out');
     expect(html).toMatch(/<a href="\/scorecards" aria-current="page">Scorecards<\/a>/);
+  });
+
+  it('when an initiative could not be evaluated, then its page says why', async () => {
+    const { graph } = world();
+    const conditions = [{ type: 'Ready', status: 'False' as const, reason: 'UnknownLevel', message: 'level platinum is not one of Scorecard default/readiness\'s levels', lastTransitionTime: '2026-03-01T00:00:00Z' }];
+    const base = await serve(createApp({ metrics: createMetricsRegistry(), isReady: () => true, graph, scorecards: { scorecards: () => [scorecard()], initiatives: () => [{ ...initiative(), status: { conditions } }] } }));
+    const html = await (await fetch(`${base}/initiatives/default/all-silver`)).text();
+    expect(html).toContain('<span class="badge bad">Not evaluated</span> level platinum is not one of Scorecard default/readiness&#39;s levels');
   });
 
   it('when the initiative, entity and team pages render, then they show the chart, the section and what needs attention', async () => {

@@ -34,6 +34,8 @@ export function initiativePage(store: ScorecardStore, graph: CatalogGraph, names
       target: targetWords(initiative, scorecard),
       owners: (initiative.spec.owners ?? []).map((o) => ownerLink(graph, formatOwner(o, namespace))),
       lastMilestone: status?.lastMilestone ?? '',
+      // Why the operator could not evaluate it (no such scorecard, level or rule), if so.
+      notEvaluated: status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'False')?.message ?? '',
     },
     progress: progressOf(overall.atTarget, overall.total),
     byOwner: byOwner
