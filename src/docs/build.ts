@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { SkeletonFiles } from '../templates/skeleton.ts';
 import type { LinkContext } from './links.ts';
 import { renderMarkdown, type RenderedPage } from './markdown.ts';
@@ -114,6 +115,29 @@ function fallbackTitle(slug: string): string {
  * as assets. Pure: no I/O, so the operator builds and tests run it alike.
  */
 export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite {
+  const steps = buildSteps(files, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * {@link buildSite} giving the event loop a turn after each page, as the operator runs it:
+ * rendering a big site is seconds of CPU, and the operator's one loop also reconciles the
+ * catalog and serves the dashboard. The same steps as buildSite, so the same site.
+ */
+export async function buildSiteYielding(files: SkeletonFiles, options: BuildOptions): Promise<DocSite> {
+  const steps = buildSteps(files, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await nextTurn();
+  }
+}
+
+/** The build, pausing (yield) after each rendered page. */
+function* buildSteps(files: SkeletonFiles, options: BuildOptions): Generator<void, DocSite> {
   const config = readDocsConfig(files);
   const warnings = [...config.warnings];
   const docs = docsFiles(files, config.docsDir);
@@ -136,6 +160,7 @@ export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite 
       warn: (message) => warnings.push(message),
     };
     rendered.set(path, renderMarkdown(asText(docs.get(path)!), links));
+    yield;
   }
 
   // Titles: the nav's (first mention) beat the page's own, which beat the file name.

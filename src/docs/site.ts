@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import type { docSourceSpec, docSourceStatus } from '../api/v1alpha1/doc-source.ts';
+
 /**
  * A built docs site: what a DocSource's build produces, what is stored (gzip'd, chunked) in
  * ConfigMaps owned by the DocSource, and what every replica serves and indexes.
@@ -53,10 +56,25 @@ export interface DocSite {
 /** Where a site is served: the reader's URL prefix for a DocSource. */
 export const siteBase = (namespace: string, name: string): string => `/docs/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
 
-/** What the dashboard reads about built docs (every replica's cache of stored sites). */
+/** A DocSource as its entity's page lists it: which one, whether it is served here, and its status. */
+export interface DocSourceSummary {
+  namespace: string;
+  name: string;
+  /** The served site's name; '' while this replica serves no build of it. */
+  siteName: string;
+  /** Whether this replica serves a build of it, so the reader can open it. */
+  served: boolean;
+  /** metadata.generation, to tell a spec change not yet looked at from status.observedGeneration. */
+  generation: number;
+  /** Where its Markdown comes from (spec.source). */
+  source: z.infer<typeof docSourceSpec>['source'];
+  status?: z.infer<typeof docSourceStatus> | undefined;
+}
+
+/** What the dashboard reads about docs (every replica's informer cache and stored sites). */
 export interface DocsStore {
   /** The last good build of a DocSource. */
   site(namespace: string, name: string): DocSite | undefined;
-  /** The DocSources documenting an entity (by its ref, e.g. `component:ns/name`). */
-  sourcesFor(entityRef: string): { namespace: string; name: string; siteName: string }[];
+  /** Every DocSource documenting an entity (by its ref, e.g. `component:ns/name`), built or not, by name. */
+  sourcesFor(entityRef: string): DocSourceSummary[];
 }

@@ -1,30 +1,59 @@
 import { tmpdir } from 'node:os';
 import { KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
 import type { DocSourceObject } from '../controllers/doc-source/decide.ts';
+import { FetchError, isTransientApiError, SourceUnavailableError } from '../controllers/doc-source/failures.ts';
 import { fetchGitSkeleton } from '../templates/fetch-git.ts';
 import { gitIn, type GitCredentials } from '../templates/git-cli.ts';
-import { skeletonFromConfigMap, type SkeletonFiles } from '../templates/skeleton.ts';
+import { safeRelativePath } from '../templates/paths.ts';
+import { SkeletonError, skeletonFromConfigMap, type SkeletonFiles } from '../templates/skeleton.ts';
 
-/** A fetch that failed for a reason the DocSource's author can fix. */
-export class FetchError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FetchError';
+export { FetchError } from '../controllers/doc-source/failures.ts';
+
+/**
+ * Reads an object the source names (its Secret, its ConfigMap). Whatever goes wrong says
+ * which object and what to do: missing and forbidden are for a person to fix, a busy or
+ * unreachable apiserver is retried.
+ */
+async function readNamed<T>(client: RawKubeClient, source: DocSourceObject, resource: 'secrets' | 'configmaps', name: string): Promise<T> {
+  const { namespace } = source.metadata;
+  const what = `${resource === 'secrets' ? 'Secret' : 'ConfigMap'} ${name}`;
+  try {
+    return await client.request<T>({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/${resource}/${encodeURIComponent(name)}` });
+  } catch (error) {
+    if (error instanceof KubeApiError && error.code === 404) throw new FetchError(`${what} does not exist in namespace ${namespace}`);
+    if (error instanceof KubeApiError && (error.code === 401 || error.code === 403)) {
+      throw new FetchError(`the operator may not read ${what} (${error.code}); its ServiceAccount needs get on ${resource} in namespace ${namespace}`);
+    }
+    if (isTransientApiError(error)) throw new SourceUnavailableError(`${what} could not be read: ${(error as Error).message}`);
+    if (error instanceof KubeApiError) throw new FetchError(`${what} could not be read: ${error.message}`);
+    throw error;
   }
 }
 
 async function credentials(client: RawKubeClient, source: DocSourceObject): Promise<GitCredentials | undefined> {
   const ref = source.spec.source.git?.secretRef;
   if (!ref) return undefined;
-  try {
-    const secret = await client.request<{ data?: Record<string, string> }>({ method: 'GET', path: `/api/v1/namespaces/${source.metadata.namespace}/secrets/${encodeURIComponent(ref.name)}` });
-    const value = (key: string) => (secret.data?.[key] === undefined ? undefined : Buffer.from(secret.data[key], 'base64').toString('utf8'));
-    const password = value(ref.passwordKey ?? 'password');
-    if (password === undefined) throw new FetchError(`Secret ${ref.name} has no key ${ref.passwordKey ?? 'password'}`);
-    return { username: value(ref.usernameKey ?? 'username') ?? '', password };
-  } catch (error) {
-    if (error instanceof KubeApiError && error.code === 404) throw new FetchError(`Secret ${ref.name} does not exist`);
-    throw error;
+  const secret = await readNamed<{ data?: Record<string, string> }>(client, source, 'secrets', ref.name);
+  const value = (key: string) => (secret.data?.[key] === undefined ? undefined : Buffer.from(secret.data[key], 'base64').toString('utf8'));
+  const password = value(ref.passwordKey ?? 'password');
+  if (password === undefined) throw new FetchError(`Secret ${ref.name} has no key ${ref.passwordKey ?? 'password'}`);
+  return { username: value(ref.usernameKey ?? 'username') ?? '', password };
+}
+
+/** A git directory that cannot be read as docs, said in the DocSource's terms (source.git.path), not a template's. */
+export function docsProblem(error: SkeletonError, git: NonNullable<DocSourceObject['spec']['source']['git']>): FetchError {
+  const at = `at ${git.ref ?? 'main'} of ${git.url}`;
+  switch (error.problem?.kind) {
+    case 'missing-path':
+      return new FetchError(`source.git.path ${JSON.stringify(git.path)} does not exist ${at}; fix the path or push the docs there`);
+    case 'empty-path':
+      return new FetchError(`source.git.path ${JSON.stringify(git.path ?? '/')} holds no files ${at}`);
+    case 'unsafe-path':
+      return new FetchError(`source.git.path ${JSON.stringify(git.path)} is not a directory inside the repository; write it relative to the repository's root, without ..`);
+    case 'symlink':
+      return new FetchError(`${error.problem.path} in the docs is a symlink ${at}; symlinks are not followed (one could point outside the repository), so commit the file itself`);
+    default:
+      return new FetchError(error.message);
   }
 }
 
@@ -50,11 +79,21 @@ export async function currentRevision(client: RawKubeClient, source: DocSourceOb
 export async function fetchDocFiles(client: RawKubeClient, source: DocSourceObject): Promise<{ files: SkeletonFiles; revision: string }> {
   const git = source.spec.source.git;
   if (git) {
-    const fetched = await fetchGitSkeleton({ url: git.url, ref: git.ref, path: git.path, credentials: await credentials(client, source), timeoutMs: 120_000 });
-    return { files: fetched.files, revision: fetched.commit };
+    const secret = await credentials(client, source);
+    try {
+      const fetched = await fetchGitSkeleton({ url: git.url, ref: git.ref, path: git.path, credentials: secret, timeoutMs: 120_000 });
+      return { files: fetched.files, revision: fetched.commit };
+    } catch (error) {
+      throw error instanceof SkeletonError ? docsProblem(error, git) : error;
+    }
   }
   const configMap = await readConfigMap(client, source);
-  return { files: skeletonFromConfigMap(configMap.data ?? {}, configMap.binaryData ?? {}), revision: `configmap/${source.spec.source.configMapRef!.name}@${configMap.metadata.resourceVersion}` };
+  const name = source.spec.source.configMapRef!.name;
+  for (const key of [...Object.keys(configMap.data ?? {}), ...Object.keys(configMap.binaryData ?? {})]) {
+    const safe = safeRelativePath(key.replaceAll('__', '/'));
+    if ('error' in safe) throw new FetchError(`ConfigMap ${name} key ${JSON.stringify(key)} is not a file path inside the docs (${safe.error}); name keys like guides__setup.md`);
+  }
+  return { files: skeletonFromConfigMap(configMap.data ?? {}, configMap.binaryData ?? {}), revision: `configmap/${name}@${configMap.metadata.resourceVersion}` };
 }
 
 interface ConfigMap {
@@ -63,12 +102,4 @@ interface ConfigMap {
   binaryData?: Record<string, string>;
 }
 
-async function readConfigMap(client: RawKubeClient, source: DocSourceObject): Promise<ConfigMap> {
-  const name = source.spec.source.configMapRef!.name;
-  try {
-    return await client.request<ConfigMap>({ method: 'GET', path: `/api/v1/namespaces/${source.metadata.namespace}/configmaps/${encodeURIComponent(name)}` });
-  } catch (error) {
-    if (error instanceof KubeApiError && error.code === 404) throw new FetchError(`ConfigMap ${name} does not exist`);
-    throw error;
-  }
-}
+const readConfigMap = (client: RawKubeClient, source: DocSourceObject): Promise<ConfigMap> => readNamed<ConfigMap>(client, source, 'configmaps', source.spec.source.configMapRef!.name);

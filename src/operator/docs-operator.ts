@@ -3,21 +3,19 @@ import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import { API_VERSION } from '../api/v1alpha1/index.ts';
 import { formatRef, parseRef } from '../catalog/refs.ts';
-import { builtStatus, failedStatus, needsBuild, nextCheckAt, nextCheckIn, type DocSourceObject } from '../controllers/doc-source/decide.ts';
-import { buildSite } from '../docs/build.ts';
-import { siteBase, type DocSite, type DocsStore } from '../docs/site.ts';
+import { builtStatus, failedStatus, needsBuild, nextCheckAt, nextCheckIn, recoveredStatus, type DocSourceObject, type LookFailure } from '../controllers/doc-source/decide.ts';
+import { describeFailure, type BuildFailure, type BuildStage } from '../controllers/doc-source/failures.ts';
+import { buildSiteYielding } from '../docs/build.ts';
+import { siteBase, type DocSite, type DocSourceSummary, type DocsStore } from '../docs/site.ts';
 import { decodeSite, encodeSite } from '../docs/store.ts';
-import { KubeApiError, RawKubeClient } from '../kube/raw-client.ts';
+import { RawKubeClient } from '../kube/raw-client.ts';
 import { applyStatus } from '../kube/status-writer.ts';
 import type { Logger } from '../observability/logger.ts';
 import { Informer } from '../runtime/informer.ts';
 import { WorkQueue, type WorkResult } from '../runtime/work-queue.ts';
-import { currentRevision, fetchDocFiles, FetchError } from './doc-source-fetch.ts';
-import { GitError } from '../templates/git-cli.ts';
-
-const SOURCE_UID = 'greenroom.dev/docsource-uid';
-const SITE_ID = 'greenroom.dev/site';
-const CHUNK = 'greenroom.dev/chunk';
+import type { SkeletonFiles } from '../templates/skeleton.ts';
+import { currentRevision, fetchDocFiles } from './doc-source-fetch.ts';
+import { chunkBytes, removeOtherBuilds, servedChunks, SITE_ID, SOURCE_UID, storeChunks } from './doc-site-configmaps.ts';
 
 export interface DocsOperatorOptions {
   kubeConfig: KubeConfig;
@@ -37,6 +35,26 @@ interface Served {
   entityRef: string;
 }
 
+/** A step of a look at a source that threw: which step, so the failure is worded for it. */
+class StageError extends Error {
+  readonly stage: BuildStage;
+  readonly error: unknown;
+
+  constructor(stage: BuildStage, error: unknown) {
+    super(error instanceof Error ? error.message : String(error));
+    this.stage = stage;
+    this.error = error;
+  }
+}
+
+async function stage<T>(name: BuildStage, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw new StageError(name, error);
+  }
+}
+
 const key = (namespace: string, name: string): string => `${namespace}/${name}`;
 
 /**
@@ -53,7 +71,12 @@ export class DocsOperator implements DocsStore {
   private readonly chunks: Informer<KubernetesObject>;
   private readonly queue: WorkQueue;
   private readonly served = new Map<string, Served>();
+  /** Site ids being decoded, so a burst of chunk events decodes a build once. */
+  private readonly assembling = new Map<string, string>();
   private readonly plannedChecks = new Map<string, number>();
+  private readonly failuresInARow = new Map<string, number>();
+  /** DocSource keys by the entity they document, for the entity's page. */
+  private readonly byEntity = new Map<string, Set<string>>();
 
   constructor(options: DocsOperatorOptions) {
     this.options = options;
@@ -63,14 +86,16 @@ export class DocsOperator implements DocsStore {
     this.sources = new Informer({ kubeConfig: options.kubeConfig, path: `/apis/${API_VERSION}/${scope}docsources`, name: 'docsource', logger: this.log, registry: options.registry, ...options.informerTimings });
     this.chunks = new Informer({ kubeConfig: options.kubeConfig, path: `/api/v1/${scope}configmaps`, labelSelector: SOURCE_UID, name: 'docsite-configmap', logger: this.log, registry: options.registry, ...options.informerTimings });
     this.queue = new WorkQueue({ name: 'docsource', logger: this.log, registry: options.registry });
-    const changed = (object: KubernetesObject) => {
+    const changed = (object: KubernetesObject, previous?: KubernetesObject) => {
       const k = key(object.metadata!.namespace!, object.metadata!.name!);
+      if (previous) this.unindex(k, previous as unknown as DocSourceObject);
+      this.index(k, object as unknown as DocSourceObject);
       this.queue.add(k);
       this.assemble(k);
     };
-    this.sources.on('add', changed);
+    this.sources.on('add', (object) => changed(object));
     this.sources.on('update', changed);
-    this.sources.on('delete', (object) => this.forget(key(object.metadata!.namespace!, object.metadata!.name!)));
+    this.sources.on('delete', (object) => this.forget(key(object.metadata!.namespace!, object.metadata!.name!), object as unknown as DocSourceObject));
     const chunkChanged = (object: KubernetesObject) => {
       const owner = object.metadata?.ownerReferences?.find((o) => o.kind === 'DocSource');
       if (owner) this.assemble(key(object.metadata!.namespace!, owner.name));
@@ -83,14 +108,16 @@ export class DocsOperator implements DocsStore {
     return this.served.get(key(namespace, name))?.site;
   }
 
-  sourcesFor(entityRef: string): { namespace: string; name: string; siteName: string }[] {
-    const out: { namespace: string; name: string; siteName: string }[] = [];
-    for (const [k, served] of this.served) {
-      if (served.entityRef !== entityRef) continue;
-      const [namespace, name] = k.split('/') as [string, string];
-      out.push({ namespace, name, siteName: served.site.siteName });
+  sourcesFor(entityRef: string): DocSourceSummary[] {
+    const out: DocSourceSummary[] = [];
+    for (const k of this.byEntity.get(entityRef) ?? []) {
+      const source = this.sourceOf(k);
+      if (!source) continue;
+      const served = this.served.get(k);
+      const { namespace, name, generation } = source.metadata;
+      out.push({ namespace, name, siteName: served?.site.siteName ?? '', served: Boolean(served), generation: generation ?? 1, source: source.spec.source, status: source.status });
     }
-    return out.sort((a, b) => a.siteName.localeCompare(b.siteName));
+    return out.sort((a, b) => (a.siteName || a.name).localeCompare(b.siteName || b.name) || a.name.localeCompare(b.name));
   }
 
   hasSynced(): boolean {
@@ -122,34 +149,50 @@ export class DocsOperator implements DocsStore {
     return 'error' in parsed ? source.spec.entityRef : formatRef(parsed);
   }
 
-  /** Loads the served build from its ConfigMaps once they are all in the cache. */
+  private index(k: string, source: DocSourceObject): void {
+    const ref = this.entityRefOf(source);
+    this.byEntity.set(ref, (this.byEntity.get(ref) ?? new Set()).add(k));
+  }
+
+  private unindex(k: string, source: DocSourceObject): void {
+    const ref = this.entityRefOf(source);
+    const keys = this.byEntity.get(ref);
+    keys?.delete(k);
+    if (keys?.size === 0) this.byEntity.delete(ref);
+  }
+
+  /**
+   * Loads the served build from its ConfigMaps once they are all in the cache. Decoding is
+   * asynchronous (threadpool gunzip, a page at a time), so it never throws into the informer.
+   */
   private assemble(k: string): void {
     const source = this.sourceOf(k);
     const wanted = source?.status?.site;
-    if (!source || !wanted || this.served.get(k)?.id === wanted.id) return;
-    const parts = this.storedChunks(source);
+    if (!source || !wanted || this.served.get(k)?.id === wanted.id || this.assembling.get(k) === wanted.id) return;
+    const parts = servedChunks(this.chunks.list(source.metadata.namespace), source);
     if (parts.length !== wanted.chunks) return;
-    try {
-      const site = decodeSite(parts.map((p) => Buffer.from((p as { binaryData?: Record<string, string> }).binaryData?.['site.json.gz'] ?? '', 'base64')));
-      const entityRef = this.entityRefOf(source);
-      this.served.set(k, { id: wanted.id, site, entityRef });
-      this.options.onSite?.({ namespace: source.metadata.namespace, name: source.metadata.name, entityRef, siteName: site.siteName }, site);
-    } catch (error) {
-      this.log.error({ err: error, docsource: k }, 'stored site could not be read');
-    }
+    this.assembling.set(k, wanted.id);
+    void decodeSite(parts.map(chunkBytes))
+      .then((site) => {
+        // Only if that build is still the one to serve: a newer one may have arrived meanwhile.
+        const now = this.sourceOf(k);
+        if (now?.metadata.uid !== source.metadata.uid || now.status?.site?.id !== wanted.id) return;
+        const entityRef = this.entityRefOf(now);
+        this.served.set(k, { id: wanted.id, site, entityRef });
+        this.options.onSite?.({ namespace: now.metadata.namespace, name: now.metadata.name, entityRef, siteName: site.siteName }, site);
+      })
+      .catch((error: unknown) => this.log.error({ err: error, docsource: k }, 'stored site could not be read'))
+      .finally(() => {
+        if (this.assembling.get(k) === wanted.id) this.assembling.delete(k);
+        // A newer build may have been announced while this one decoded.
+        this.assemble(k);
+      });
   }
 
-  /** The cached ConfigMaps of the build the status says is served, in chunk order. */
-  private storedChunks(source: DocSourceObject): KubernetesObject[] {
-    const id = source.status?.site?.id;
-    return this.chunks
-      .list(source.metadata.namespace)
-      .filter((c) => id && c.metadata?.labels?.[SOURCE_UID] === source.metadata.uid && c.metadata?.labels?.[SITE_ID] === id)
-      .sort((a, b) => Number(a.metadata?.annotations?.[CHUNK]) - Number(b.metadata?.annotations?.[CHUNK]));
-  }
-
-  private forget(k: string): void {
+  private forget(k: string, source: DocSourceObject): void {
+    this.unindex(k, source);
     this.plannedChecks.delete(k);
+    this.failuresInARow.delete(k);
     if (!this.served.delete(k)) return;
     const [namespace, name] = k.split('/') as [string, string];
     this.options.onSite?.({ namespace, name, entityRef: '', siteName: '' }, undefined);
@@ -162,85 +205,66 @@ export class DocsOperator implements DocsStore {
     const now = this.options.now?.() ?? new Date();
     const wait = nextCheckIn(source, this.plannedChecks.get(k), now.getTime());
     if (wait > 0) return { requeueAfter: wait };
-    const failed = !(await this.check(source, now));
-    const at = nextCheckAt(source, failed, now.getTime());
+    const failure = await this.check(source, now);
+    let look: LookFailure | undefined;
+    if (failure) {
+      const inARow = (this.failuresInARow.get(k) ?? 0) + 1;
+      this.failuresInARow.set(k, inARow);
+      look = { transient: failure.transient, inARow };
+    } else this.failuresInARow.delete(k);
+    const at = nextCheckAt(source, look, now.getTime());
     this.plannedChecks.set(k, at);
     return { requeueAfter: at - now.getTime() };
   }
 
-  /** Looks at the source and builds when it moved; returns false when that failed. */
-  private async check(source: DocSourceObject, now: Date): Promise<boolean> {
+  /**
+   * Looks at the source and builds when it moved or its spec changed. Every failure ends as
+   * a condition on the DocSource (the last good build stays served) and is returned; only a
+   * status write the apiserver refuses is thrown, for the queue to retry with backoff.
+   */
+  private async check(source: DocSourceObject, now: Date): Promise<BuildFailure | undefined> {
     const { namespace, name } = source.metadata;
-    const fail = async (reason: 'FetchFailed' | 'BuildFailed' | 'StoreFailed', error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      this.log.warn({ docsource: key(namespace, name), reason, message }, 'docs build failed');
-      await this.writeStatus(source, failedStatus(source, reason, message, now));
-      return false;
-    };
-    let files;
-    let revision: string;
     try {
-      revision = await currentRevision(this.client, source);
-      // A served build whose ConfigMaps went missing is rebuilt even if the source did not move.
-      if (!needsBuild(source, revision) && this.storedChunks(source).length === source.status?.site?.chunks) return true;
-      ({ files, revision } = await fetchDocFiles(this.client, source));
+      await this.lookAndBuild(source, now);
+      return undefined;
     } catch (error) {
-      if (error instanceof FetchError || error instanceof GitError) return fail('FetchFailed', error);
-      throw error;
+      if (!(error instanceof StageError)) throw error;
+      const failure = describeFailure(error.stage, error.error);
+      this.log.warn({ docsource: key(namespace, name), reason: failure.reason, transient: failure.transient, message: failure.message }, 'docs build failed');
+      await this.writeStatus(source, failedStatus(source, failure, now));
+      return failure;
     }
-    let site: DocSite;
-    try {
-      site = buildSite(files, { base: siteBase(namespace, name), entityRef: this.entityRefOf(source) });
-    } catch (error) {
-      return fail('BuildFailed', error);
+  }
+
+  private async lookAndBuild(source: DocSourceObject, now: Date): Promise<void> {
+    const { namespace, name } = source.metadata;
+    const revision = await stage('fetch', () => currentRevision(this.client, source));
+    // A served build whose ConfigMaps went missing is rebuilt even if the source did not move.
+    const stored = servedChunks(this.chunks.list(namespace), source).length === source.status?.site?.chunks;
+    if (!needsBuild(source, revision) && stored) {
+      const recovered = recoveredStatus(source, now);
+      if (recovered) await this.writeStatus(source, recovered);
+      const leftOver = this.chunks.list(namespace).some((c) => c.metadata?.labels?.[SOURCE_UID] === source.metadata.uid && c.metadata.labels[SITE_ID] !== source.status?.site?.id);
+      if (leftOver) await this.removeOldBuilds(source, source.status!.site!.id);
+      return;
     }
-    const chunks = encodeSite(site);
+    const fetched: { files: SkeletonFiles; revision: string } = await stage('fetch', () => fetchDocFiles(this.client, source));
+    const site = await stage('build', () => buildSiteYielding(fetched.files, { base: siteBase(namespace, name), entityRef: this.entityRefOf(source) }));
+    const chunks = await stage('build', () => encodeSite(site));
     const id = createHash('sha256').update(Buffer.concat(chunks)).digest('hex').slice(0, 10);
-    try {
-      await this.storeChunks(source, id, chunks);
-    } catch (error) {
-      if (error instanceof KubeApiError && error.code < 500 && error.code !== 429) return fail('StoreFailed', error);
-      throw error;
-    }
+    await stage('store', () => storeChunks(this.client, source, id, chunks));
     const bytes = chunks.reduce((n: number, c: Buffer) => n + c.length, 0);
-    await this.writeStatus(source, builtStatus(source, revision, { id, chunks: chunks.length, bytes, siteName: site.siteName, pageCount: site.pages.length, warnings: site.warnings }, now));
-    this.log.info({ docsource: key(namespace, name), revision, pages: site.pages.length, bytes }, 'docs built');
-    await this.removeOtherBuilds(source, id);
-    return true;
+    await this.writeStatus(source, builtStatus(source, fetched.revision, { id, chunks: chunks.length, bytes, siteName: site.siteName, pageCount: site.pages.length, warnings: site.warnings }, now));
+    this.log.info({ docsource: key(namespace, name), revision: fetched.revision, pages: site.pages.length, bytes }, 'docs built');
+    await this.removeOldBuilds(source, id);
   }
 
-  private async storeChunks(source: DocSourceObject, id: string, chunks: Buffer[]): Promise<void> {
-    const { namespace, name, uid } = source.metadata;
-    for (const [index, chunk] of chunks.entries()) {
-      const body = {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: {
-          name: `${name.slice(0, 200).replace(/[-.]+$/, '')}-site-${id}-${index}`,
-          namespace,
-          labels: { [SOURCE_UID]: uid, [SITE_ID]: id, 'app.kubernetes.io/managed-by': 'greenroom' },
-          annotations: { [CHUNK]: String(index), 'greenroom.dev/chunks': String(chunks.length), 'greenroom.dev/docsource': name },
-          ownerReferences: [{ apiVersion: API_VERSION, kind: 'DocSource', name, uid, controller: true, blockOwnerDeletion: true }],
-        },
-        binaryData: { 'site.json.gz': chunk.toString('base64') },
-      };
-      try {
-        await this.client.request({ method: 'POST', path: `/api/v1/namespaces/${namespace}/configmaps`, query: { fieldManager: 'greenroom-operator' }, body });
-      } catch (error) {
-        // Same id, same bytes: stored by an earlier attempt.
-        if (!(error instanceof KubeApiError && error.code === 409)) throw error;
-      }
-    }
-  }
-
-  /** Older builds go once the new one is served (status points at it), so readers never see a gap. */
-  private async removeOtherBuilds(source: DocSourceObject, id: string): Promise<void> {
-    const { namespace, uid } = source.metadata;
-    const list = await this.client.request<{ items: { metadata: { name: string } }[] }>({ method: 'GET', path: `/api/v1/namespaces/${namespace}/configmaps`, query: { labelSelector: `${SOURCE_UID}=${uid},${SITE_ID}!=${id}` } });
-    for (const item of list.items) {
-      await this.client.request({ method: 'DELETE', path: `/api/v1/namespaces/${namespace}/configmaps/${encodeURIComponent(item.metadata.name)}` }).catch((error: unknown) => {
-        if (!(error instanceof KubeApiError && error.code === 404)) throw error;
-      });
+  /** Cleaning up is not the build: if it fails, the next look finds the leftovers in the cache and tries again. */
+  private async removeOldBuilds(source: DocSourceObject, id: string): Promise<void> {
+    try {
+      await removeOtherBuilds(this.client, source, id);
+    } catch (error) {
+      this.log.warn({ err: error, docsource: key(source.metadata.namespace, source.metadata.name) }, 'older builds could not be removed yet');
     }
   }
 

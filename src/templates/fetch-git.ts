@@ -23,7 +23,7 @@ export interface GitSkeletonSource {
 export async function fetchGitSkeleton(source: GitSkeletonSource, scratch = tmpdir()): Promise<{ files: SkeletonFiles; commit: string }> {
   const wanted = (source.path ?? '').replace(/^\.\/?|\/+$/g, '');
   const subPath = wanted ? safeRelativePath(wanted) : { path: '' };
-  if ('error' in subPath) throw new SkeletonError(`skeleton.git.path: ${subPath.error}`);
+  if ('error' in subPath) throw new SkeletonError(`skeleton.git.path: ${subPath.error}`, { kind: 'unsafe-path', path: wanted });
   const dir = await mkdtemp(join(scratch, 'greenroom-skeleton-'));
   try {
     const git = gitIn(dir, { credentials: source.credentials, ...(source.timeoutMs ? { timeoutMs: source.timeoutMs } : {}) });
@@ -37,10 +37,10 @@ export async function fetchGitSkeleton(source: GitSkeletonSource, scratch = tmpd
     try {
       files = await readSkeletonDir(root);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SkeletonError(`skeleton.git.path ${source.path} does not exist at ${source.ref ?? 'main'}`);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SkeletonError(`skeleton.git.path ${source.path} does not exist at ${source.ref ?? 'main'}`, { kind: 'missing-path', path: wanted });
       throw error;
     }
-    if (files.size === 0) throw new SkeletonError(`skeleton.git.path ${source.path ?? '/'} holds no files at ${source.ref ?? 'main'}`);
+    if (files.size === 0) throw new SkeletonError(`skeleton.git.path ${source.path ?? '/'} holds no files at ${source.ref ?? 'main'}`, { kind: 'empty-path', path: wanted });
     return { files, commit };
   } finally {
     await rm(dir, { recursive: true, force: true });

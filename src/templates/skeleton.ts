@@ -5,11 +5,21 @@ import { safeRelativePath } from './paths.ts';
 /** A skeleton's files by relative path: text is rendered, bytes (images, archives) are copied. */
 export type SkeletonFiles = Map<string, string | Buffer>;
 
+/** What made a directory unusable, for callers that word it their own way (the docs operator). */
+export interface SkeletonProblem {
+  kind: 'unsafe-path' | 'missing-path' | 'empty-path' | 'symlink';
+  /** The offending path, relative to the repository (missing/empty/unsafe) or to the directory (symlink). */
+  path: string;
+}
+
 /** A skeleton that cannot be used, with the offending path. */
 export class SkeletonError extends Error {
-  constructor(message: string) {
+  readonly problem: SkeletonProblem | undefined;
+
+  constructor(message: string, problem?: SkeletonProblem) {
     super(message);
     this.name = 'SkeletonError';
+    this.problem = problem;
   }
 }
 
@@ -32,7 +42,7 @@ export async function readSkeletonDir(root: string): Promise<SkeletonFiles> {
       if (relative === '' && entry === '.git') continue;
       const path = relative ? `${relative}/${entry}` : entry;
       const info = await lstat(join(root, path));
-      if (info.isSymbolicLink()) throw new SkeletonError(`skeleton file ${path} is a symlink; symlinks are not allowed in a skeleton`);
+      if (info.isSymbolicLink()) throw new SkeletonError(`skeleton file ${path} is a symlink; symlinks are not allowed in a skeleton`, { kind: 'symlink', path });
       if (info.isDirectory()) await walk(path);
       else if (info.isFile()) files.set(path, asContent(await readFile(join(root, path))));
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { builtStatus, failedStatus, needsBuild, nextCheckAt, nextCheckIn, refreshIntervalMs, type DocSourceObject } from '../../src/controllers/doc-source/decide.ts';
+import { builtStatus, failedStatus, needsBuild, nextCheckAt, nextCheckIn, recoveredStatus, refreshIntervalMs, type DocSourceObject } from '../../src/controllers/doc-source/decide.ts';
 
 const now = new Date('2026-11-24T10:00:00Z');
 const source = (status?: DocSourceObject['status'], generation = 2): DocSourceObject => ({
@@ -7,7 +7,7 @@ const source = (status?: DocSourceObject['status'], generation = 2): DocSourceOb
   spec: { entityRef: 'orders', source: { git: { url: 'https://git.example/orders.git' } }, refreshInterval: '1m30s' },
   ...(status ? { status } : {}),
 });
-const served = { observedGeneration: 2, phase: 'Ready' as const, commit: 'aaa', site: { id: 'site1', chunks: 1, bytes: 10 } };
+const served = { observedGeneration: 2, phase: 'Ready' as const, commit: 'aaa', pageCount: 3, site: { id: 'site1', chunks: 1, bytes: 10, generation: 2 } };
 
 describe('when to look at a DocSource and what to say about it', () => {
   it('when a refresh interval is written like a Go duration, then it is read, and too short ones are raised to 5 s', () => {
@@ -21,8 +21,15 @@ describe('when to look at a DocSource and what to say about it', () => {
     expect(nextCheckIn(source(served, 3), now.getTime() + 60_000, now.getTime())).toBe(0);
     expect(nextCheckIn(source(served), undefined, now.getTime())).toBe(0);
     expect(nextCheckIn(source(served), now.getTime() + 60_000, now.getTime())).toBe(60_000);
-    expect(nextCheckAt(source(served), false, 0)).toBe(90_000);
-    expect(nextCheckAt(source(served), true, 0)).toBe(60_000);
+    expect(nextCheckAt(source(served), undefined, 0)).toBe(90_000);
+    expect(nextCheckAt(source(served), { transient: false, inARow: 1 }, 0)).toBe(60_000);
+  });
+
+  it('when the apiserver is busy or down, then the next look comes after 1 s, doubling with each failure in a row up to a minute', () => {
+    const delays = [1, 2, 3, 4, 5, 6, 7, 8, 30].map((inARow) => nextCheckAt(source(served), { transient: true, inARow }, 0));
+    expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000]);
+    // Never later than the refresh interval.
+    expect(nextCheckAt({ ...source(served), spec: { ...source(served).spec, refreshInterval: '5s' } }, { transient: true, inARow: 9 }, 0)).toBe(5_000);
   });
 
   it('when the source moved, the spec changed or nothing is served, then it is built', () => {
@@ -32,8 +39,39 @@ describe('when to look at a DocSource and what to say about it', () => {
     expect(needsBuild(source(), 'aaa')).toBe(true);
   });
 
+  it('when the first build after a spec change fails, then the next look still builds the new spec, though observedGeneration caught up', () => {
+    const changed = source(served, 3);
+    const afterFailure: DocSourceObject = { ...changed, status: failedStatus(changed, { reason: 'FetchFailed', message: 'Secret docs-git could not be read: 503; retrying' }, now) };
+    expect(afterFailure.status?.observedGeneration).toBe(3);
+    expect(afterFailure.status?.site?.generation).toBe(2);
+    // The look after the failure comes when planned, not at once, and it builds, at the same commit.
+    expect(nextCheckIn(afterFailure, now.getTime() + 1_000, now.getTime())).toBe(1_000);
+    expect(needsBuild(afterFailure, 'aaa')).toBe(true);
+    expect(afterFailure.status?.conditions?.find((c) => c.type === 'Ready')?.message).toBe('serving the build of aaa, made before the spec last changed; the latest build failed');
+    const rebuilt: DocSourceObject = { ...changed, status: builtStatus(afterFailure, 'aaa', { id: 'site2', chunks: 1, bytes: 10, siteName: 'Orders', pageCount: 3, warnings: [] }, now) };
+    expect(rebuilt.status?.site?.generation).toBe(3);
+    expect(needsBuild(rebuilt, 'aaa')).toBe(false);
+  });
+
+  it('when a served build does not record its generation (an older operator built it), then it is rebuilt once', () => {
+    expect(needsBuild(source({ ...served, site: { id: 'site1', chunks: 1, bytes: 10 } }), 'aaa')).toBe(true);
+  });
+
+  it('when a look succeeds after a failed one without needing a build, then the conditions say Built again; after a quiet look nothing is written', () => {
+    const failed: DocSourceObject = { ...source(served), status: failedStatus(source(served), { reason: 'FetchFailed', message: 'git ls-remote failed: connection refused' }, now) };
+    const later = new Date(now.getTime() + 60_000);
+    const recovered = recoveredStatus(failed, later)!;
+    expect(recovered).toMatchObject({ phase: 'Ready', commit: 'aaa', site: served.site, lastCheckTime: '2026-11-24T10:01:00Z' });
+    expect(recovered.conditions).toEqual([
+      expect.objectContaining({ type: 'Ready', status: 'True', reason: 'Built', message: '3 pages built from aaa' }),
+      expect.objectContaining({ type: 'BuildSucceeded', status: 'True', reason: 'Built', lastTransitionTime: '2026-11-24T10:01:00Z' }),
+    ]);
+    expect(recoveredStatus({ ...failed, status: recovered }, later)).toBeUndefined();
+    expect(recoveredStatus(source(), later)).toBeUndefined();
+  });
+
   it('when a build fails with a build served, then it stays Ready serving it, and BuildSucceeded says why', () => {
-    const status = failedStatus(source(served), 'BuildFailed', 'no Markdown page', now);
+    const status = failedStatus(source(served), { reason: 'BuildFailed', message: 'no Markdown page' }, now);
     expect(status).toMatchObject({ phase: 'Ready', commit: 'aaa', site: served.site });
     expect(status.conditions).toEqual([
       expect.objectContaining({ type: 'Ready', status: 'True', reason: 'ServingLastGoodBuild' }),
@@ -42,11 +80,11 @@ describe('when to look at a DocSource and what to say about it', () => {
   });
 
   it('when a first build fails, then it is Failed with the reason', () => {
-    expect(failedStatus(source(), 'FetchFailed', 'git ls-remote failed', now)).toMatchObject({ phase: 'Failed', conditions: [expect.objectContaining({ type: 'Ready', status: 'False', reason: 'FetchFailed' }), expect.anything()] });
+    expect(failedStatus(source(), { reason: 'FetchFailed', message: 'git ls-remote failed' }, now)).toMatchObject({ phase: 'Failed', conditions: [expect.objectContaining({ type: 'Ready', status: 'False', reason: 'FetchFailed' }), expect.anything()] });
   });
 
   it('when a build succeeds, then the new build is served and recorded', () => {
     const status = builtStatus(source(), 'ccc', { id: 'site2', chunks: 2, bytes: 2000, siteName: 'Orders', pageCount: 7, warnings: ['x'] }, now);
-    expect(status).toMatchObject({ phase: 'Ready', commit: 'ccc', pageCount: 7, siteName: 'Orders', lastBuildTime: '2026-11-24T10:00:00Z', site: { id: 'site2', chunks: 2, bytes: 2000 }, warnings: ['x'] });
+    expect(status).toMatchObject({ phase: 'Ready', commit: 'ccc', pageCount: 7, siteName: 'Orders', lastBuildTime: '2026-11-24T10:00:00Z', site: { id: 'site2', chunks: 2, bytes: 2000, generation: 2 }, warnings: ['x'] });
   });
 });

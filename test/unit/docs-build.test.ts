@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { buildSite } from '../../src/docs/build.ts';
+import { buildSite, buildSiteYielding } from '../../src/docs/build.ts';
 import { readDocsConfig } from '../../src/docs/mkdocs.ts';
 import type { DocSite } from '../../src/docs/site.ts';
 import { decodeSite, encodeSite } from '../../src/docs/store.ts';
@@ -152,32 +152,59 @@ describe('building a docs site from a plain directory', () => {
 describe('storing a built site', () => {
   const site = build({ 'index.md': '# Home\n\nHello.\n', 'img/a.png': PNG, 'b.md': '# B\n\n![a](img/a.png)\n' });
 
-  it('when a site is encoded and decoded, then it comes back the same', () => {
-    const chunks = encodeSite(site);
+  it('when a site is encoded and decoded, then it comes back the same', async () => {
+    const chunks = await encodeSite(site);
     expect(chunks).toHaveLength(1);
-    expect(decodeSite(chunks)).toEqual(site);
+    await expect(decodeSite(chunks)).resolves.toEqual(site);
   });
 
-  it('when a site is large, then it is split into chunks no bigger than the limit that decode in order', () => {
+  it('when a site is encoded off the event loop, then the bytes are exactly what the synchronous gzip made, so stored ids do not change', async () => {
+    const chunks = await encodeSite(site);
+    expect(Buffer.concat(chunks).equals(gzipSync(Buffer.from(JSON.stringify(site), 'utf8'), { level: 9 }))).toBe(true);
+  });
+
+  it('when a site is large, then it is split into chunks no bigger than the limit that decode in order', async () => {
     // Random bytes do not compress: the stored size stays about the asset's size.
     const noise = randomBytes(300_000);
     const big: DocSite = { ...site, assets: { ...site.assets, 'img/big.png': { contentType: 'image/png', base64: noise.toString('base64') } } };
-    const chunks = encodeSite(big, 64 * 1024);
+    const chunks = await encodeSite(big, 64 * 1024);
     expect(chunks.length).toBeGreaterThan(2);
     for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(64 * 1024);
-    expect(decodeSite(chunks)).toEqual(big);
-    expect(() => decodeSite([...chunks].reverse())).toThrow(/not gzip data/);
+    await expect(decodeSite(chunks)).resolves.toEqual(big);
+    await expect(decodeSite([...chunks].reverse())).rejects.toThrow(/not gzip data/);
   });
 
-  it('when the stored bytes are garbage, then decoding refuses them with a reason', () => {
-    expect(() => decodeSite([])).toThrow('stored docs site has no chunks');
-    expect(() => decodeSite([Buffer.from('not gzip')])).toThrow(/not gzip data/);
-    expect(() => decodeSite([gzipSync('{"siteName": ')])).toThrow(/not JSON/);
-    expect(() => decodeSite([gzipSync(JSON.stringify({ siteName: 'x', nav: [], pages: [], assets: {}, warnings: [] }))])).toThrow(/wrong shape at pages/);
-    expect(() => decodeSite([gzipSync(JSON.stringify({ ...site, nav: [{ title: 3 }] }))])).toThrow(/wrong shape at nav\.0\.title/);
+  it('when the stored bytes are garbage, then decoding refuses them with a reason', async () => {
+    await expect(decodeSite([])).rejects.toThrow('stored docs site has no chunks');
+    await expect(decodeSite([Buffer.from('not gzip')])).rejects.toThrow(/not gzip data/);
+    await expect(decodeSite([gzipSync('{"siteName": ')])).rejects.toThrow(/not JSON/);
+    await expect(decodeSite([gzipSync(JSON.stringify({ siteName: 'x', nav: [], pages: [], assets: {}, warnings: [] }))])).rejects.toThrow(/wrong shape at pages/);
+    await expect(decodeSite([gzipSync(JSON.stringify({ ...site, nav: [{ title: 3 }] }))])).rejects.toThrow(/wrong shape at nav\.0\.title/);
+    await expect(decodeSite([gzipSync(JSON.stringify({ ...site, pages: [site.pages[0], { ...site.pages[1], title: 7 }] }))])).rejects.toThrow(/wrong shape at pages\.1\.title/);
   });
 
-  it('when the chunk limit is not a positive integer, then encoding refuses it', () => {
-    expect(() => encodeSite(site, 0)).toThrow(/positive integer/);
+  it('when the chunk limit is not a positive integer, then encoding refuses it', async () => {
+    await expect(encodeSite(site, 0)).rejects.toThrow(/positive integer/);
+  });
+});
+
+describe('building for the operator', () => {
+  const files = tree({
+    'mkdocs.yml': 'site_name: Big\nnav:\n  - Home: index.md\n',
+    'docs/index.md': '# Home\n\nSee [page 3](p3.md).\n',
+    ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`docs/p${i}.md`, `# Page ${i}\n\n## Part\n\n| a | b |\n|---|---|\n| ${i} | x |\n\n\`\`\`ts\nconst n = ${i};\n\`\`\`\n`])),
+  });
+
+  it('when a site is built yielding between pages, then it is the very site the synchronous build makes', async () => {
+    await expect(buildSiteYielding(files, { base: BASE, entityRef: 'component:team/big' })).resolves.toEqual(buildSite(files, { base: BASE, entityRef: 'component:team/big' }));
+    await expect(buildSiteYielding(tree({ 'a.txt': 'no pages' }), { base: BASE })).rejects.toThrow(/no Markdown page/);
+  });
+
+  it('when a site is built yielding, then other work queued meanwhile runs before the build is done', async () => {
+    let ranMeanwhile = false;
+    setImmediate(() => (ranMeanwhile = true));
+    const site = await buildSiteYielding(files, { base: BASE });
+    expect(site.pages).toHaveLength(41);
+    expect(ranMeanwhile).toBe(true);
   });
 });

@@ -33,6 +33,7 @@ export const docSourceStatus = z.object({
       id: z.string().describe('Which stored build is served.'),
       chunks: z.number().int().min(1),
       bytes: z.number().int().min(0).describe('Compressed size.'),
+      generation: z.number().int().min(0).optional().describe('The DocSource generation (spec) the served build was made from; a newer spec is built until one succeeds.'),
     })
     .optional()
     .describe('The served build, stored gzip-compressed in ConfigMaps owned by this DocSource.'),

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { docSourceSpec, docSourceStatus } from '../../api/v1alpha1/doc-source.ts';
 import type { ObjectMeta } from '../../templates/objects.ts';
 import { mergeConditions, rfc3339 } from '../conditions.ts';
+import { DOCS_REASON, type BuildFailure } from './failures.ts';
 
 export type DocSourceSpec = z.infer<typeof docSourceSpec>;
 export type DocSourceStatus = z.infer<typeof docSourceStatus>;
@@ -30,15 +31,39 @@ export function nextCheckIn(source: DocSourceObject, plannedAt: number | undefin
   return Math.max(0, plannedAt - now);
 }
 
-/** When to look again: a refresh interval after a look, at most a minute after a failure. */
-export function nextCheckAt(source: DocSourceObject, failed: boolean, now: number): number {
-  const interval = refreshIntervalMs(source.spec.refreshInterval);
-  return now + (failed ? Math.min(interval, 60_000) : interval);
+/** A look at the source that failed, as the next look's timing needs it. */
+export interface LookFailure {
+  transient: boolean;
+  /** Failures in a row, this one included. */
+  inARow: number;
 }
 
-/** Whether what the source holds now (a commit, a ConfigMap version) differs from what is served. */
+/** The first retry after passing trouble; each failure in a row doubles it. */
+export const TRANSIENT_RETRY_MS = 1_000;
+
+/**
+ * When to look again: a refresh interval after a good look; after a failure at most a minute
+ * later, and after passing trouble (the apiserver busy or down) 1 s, doubling with each
+ * failure in a row, so a blip is over in seconds but an outage is not hammered.
+ */
+export function nextCheckAt(source: DocSourceObject, failure: LookFailure | undefined, now: number): number {
+  const interval = refreshIntervalMs(source.spec.refreshInterval);
+  if (!failure) return now + interval;
+  const cap = Math.min(interval, 60_000);
+  return now + (failure.transient ? Math.min(cap, TRANSIENT_RETRY_MS * 2 ** Math.min(failure.inARow - 1, 16)) : cap);
+}
+
+const generationOf = (source: DocSourceObject): number => source.metadata.generation ?? 1;
+
+/**
+ * Whether to build: nothing is served, the served build was made from another spec than
+ * the current one (even if a build of this spec failed before), or the source moved (a new
+ * commit, a new ConfigMap version). A served build recorded without its generation is
+ * rebuilt once, since nothing says which spec it came from.
+ */
 export function needsBuild(source: DocSourceObject, revision: string): boolean {
-  return source.status?.observedGeneration !== (source.metadata.generation ?? 1) || !source.status?.site || source.status.commit !== revision;
+  const site = source.status?.site;
+  return !site || site.generation !== generationOf(source) || source.status?.commit !== revision;
 }
 
 export interface BuiltSite {
@@ -50,9 +75,9 @@ export interface BuiltSite {
   warnings: string[];
 }
 
-/** Status after a successful build: the new build is served. */
+/** Status after a successful build: the new build is served, and which spec it came from is kept. */
 export function builtStatus(source: DocSourceObject, revision: string, site: BuiltSite, now: Date): DocSourceStatus {
-  const generation = source.metadata.generation ?? 1;
+  const generation = generationOf(source);
   return {
     observedGeneration: generation,
     phase: 'Ready',
@@ -61,31 +86,54 @@ export function builtStatus(source: DocSourceObject, revision: string, site: Bui
     pageCount: site.pageCount,
     lastBuildTime: rfc3339(now),
     lastCheckTime: rfc3339(now),
-    site: { id: site.id, chunks: site.chunks, bytes: site.bytes },
+    site: { id: site.id, chunks: site.chunks, bytes: site.bytes, generation },
     warnings: site.warnings.slice(0, 20),
-    conditions: mergeConditions(source.status?.conditions, [
-      { type: 'Ready', status: 'True', reason: 'Built', message: `${site.pageCount} pages built from ${revision}` },
-      { type: 'BuildSucceeded', status: 'True', reason: 'Built', message: site.warnings.length ? `${site.warnings.length} warnings; see status.warnings` : 'built without warnings' },
-    ], generation, now),
+    conditions: mergeConditions(source.status?.conditions, builtConditions(site.pageCount, revision, site.warnings.length), generation, now),
   };
 }
 
-/** Status after a failed fetch or build: the last good build, if any, keeps being served. */
-export function failedStatus(source: DocSourceObject, reason: 'FetchFailed' | 'BuildFailed' | 'StoreFailed', message: string, now: Date): DocSourceStatus {
-  const generation = source.metadata.generation ?? 1;
+function builtConditions(pageCount: number | undefined, revision: string | undefined, warnings: number) {
+  return [
+    { type: 'Ready', status: 'True' as const, reason: DOCS_REASON.Built, message: `${pageCount ?? 0} pages built from ${revision ?? 'the source'}` },
+    { type: 'BuildSucceeded', status: 'True' as const, reason: DOCS_REASON.Built, message: warnings ? `${warnings} warnings; see status.warnings` : 'built without warnings' },
+  ];
+}
+
+/** Status after a failed look (fetch, build or store): the last good build, if any, keeps being served. */
+export function failedStatus(source: DocSourceObject, failure: Pick<BuildFailure, 'reason' | 'message'>, now: Date): DocSourceStatus {
+  const generation = generationOf(source);
   const previous = source.status ?? {};
-  const serving = Boolean(previous.site);
+  const serving = previous.site;
+  const olderSpec = serving && serving.generation !== generation ? ', made before the spec last changed' : '';
   return {
     ...previous,
-    // The failure is about this generation; the served build may be from an older one.
+    // The failure is about this generation; which one the served build came from is in site.generation.
     observedGeneration: generation,
     phase: serving ? 'Ready' : 'Failed',
     lastCheckTime: rfc3339(now),
     conditions: mergeConditions(previous.conditions, [
       serving
-        ? { type: 'Ready', status: 'True', reason: 'ServingLastGoodBuild', message: `serving the build of ${previous.commit}; the latest build failed` }
-        : { type: 'Ready', status: 'False', reason, message },
-      { type: 'BuildSucceeded', status: 'False', reason, message: message.slice(0, 4096) },
+        ? { type: 'Ready', status: 'True', reason: DOCS_REASON.ServingLastGoodBuild, message: `serving the build of ${previous.commit}${olderSpec}; the latest build failed` }
+        : { type: 'Ready', status: 'False', reason: failure.reason, message: failure.message.slice(0, 4096) },
+      { type: 'BuildSucceeded', status: 'False', reason: failure.reason, message: failure.message.slice(0, 4096) },
     ], generation, now),
+  };
+}
+
+/**
+ * Status after a good look that needed no build, when the last one had failed (the git server
+ * or apiserver is back, same commit): the conditions say so again. Undefined when they already
+ * do, so a quiet source costs no writes.
+ */
+export function recoveredStatus(source: DocSourceObject, now: Date): DocSourceStatus | undefined {
+  const previous = source.status;
+  if (!previous?.site || previous.conditions?.find((c) => c.type === 'BuildSucceeded')?.status !== 'False') return undefined;
+  const generation = generationOf(source);
+  return {
+    ...previous,
+    observedGeneration: generation,
+    phase: 'Ready',
+    lastCheckTime: rfc3339(now),
+    conditions: mergeConditions(previous.conditions, builtConditions(previous.pageCount, previous.commit, previous.warnings?.length ?? 0), generation, now),
   };
 }

@@ -1,0 +1,68 @@
+import { KubeApiError } from '../../kube/raw-client.ts';
+import { GitError } from '../../templates/git-cli.ts';
+
+/** Condition reasons of a DocSource, kept in one place. */
+export const DOCS_REASON = {
+  Built: 'Built',
+  ServingLastGoodBuild: 'ServingLastGoodBuild',
+  FetchFailed: 'FetchFailed',
+  BuildFailed: 'BuildFailed',
+  StoreFailed: 'StoreFailed',
+} as const;
+
+export type FailureReason = typeof DOCS_REASON.FetchFailed | typeof DOCS_REASON.BuildFailed | typeof DOCS_REASON.StoreFailed;
+
+/** Where a look at a source went wrong: getting the files, building them, storing the site. */
+export type BuildStage = 'fetch' | 'build' | 'store';
+
+/** A fetch that failed for a reason the DocSource's author (or the cluster's admin) can fix. */
+export class FetchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FetchError';
+  }
+}
+
+/** A fetch that failed because the apiserver was busy or unreachable: worth retrying soon. */
+export class SourceUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SourceUnavailableError';
+  }
+}
+
+/** A failed look at a source, as the DocSource's status tells it. */
+export interface BuildFailure {
+  reason: FailureReason;
+  message: string;
+  /** Passing trouble (the apiserver busy or down): retried with a short backoff, not at the next refresh. */
+  transient: boolean;
+}
+
+const REASON_OF: Record<BuildStage, FailureReason> = { fetch: DOCS_REASON.FetchFailed, build: DOCS_REASON.BuildFailed, store: DOCS_REASON.StoreFailed };
+
+/** 429 and 5xx answers, and requests that never got one (connection refused or reset). */
+export function isTransientApiError(error: unknown): boolean {
+  if (error instanceof KubeApiError) return error.code === 429 || error.code >= 500;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|UND_ERR_\w+)$/.test(code);
+}
+
+/**
+ * What a failure at `stage` means for the person reading the DocSource: every error becomes
+ * one (the operator never leaves a failure unreported), worded for docs. Errors of no known
+ * kind are retried like passing trouble, since nothing says the author can fix them.
+ */
+export function describeFailure(stage: BuildStage, error: unknown): BuildFailure {
+  const reason = REASON_OF[stage];
+  const text = error instanceof Error ? error.message : String(error);
+  if (error instanceof FetchError || error instanceof GitError) return { reason, message: text, transient: false };
+  if (error instanceof SourceUnavailableError) return { reason, message: `${text}; retrying`, transient: true };
+  if (stage === 'build') return { reason, message: text, transient: false };
+  if (stage === 'store' && error instanceof KubeApiError && !isTransientApiError(error)) {
+    const hint = error.code === 403 ? ' (the operator needs create, list and delete on configmaps in this namespace, within its quota)' : '';
+    return { reason, message: `the built site could not be stored in ConfigMaps: ${text}${hint}`, transient: false };
+  }
+  const what = stage === 'store' ? 'the built site could not be stored in ConfigMaps' : 'the source could not be read';
+  return { reason, message: `${what}: ${text}; retrying`, transient: true };
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from '@jest/globals';
+import { describeFailure, FetchError, isTransientApiError, SourceUnavailableError } from '../../src/controllers/doc-source/failures.ts';
+import { KubeApiError } from '../../src/kube/raw-client.ts';
+import { docsProblem } from '../../src/operator/doc-source-fetch.ts';
+import { GitError } from '../../src/templates/git-cli.ts';
+import { SkeletonError } from '../../src/templates/skeleton.ts';
+
+const git = { url: 'http://git.example/orders.git', ref: 'main', path: 'handbook' };
+
+describe('what a failed look at a DocSource says', () => {
+  it('when the author can fix it (a missing Secret, a git error), then it is a FetchFailed to read, not to retry soon', () => {
+    expect(describeFailure('fetch', new FetchError('Secret docs-git does not exist in namespace team-a'))).toEqual({ reason: 'FetchFailed', message: 'Secret docs-git does not exist in namespace team-a', transient: false });
+    expect(describeFailure('fetch', new GitError('git ls-remote failed: repository not found'))).toMatchObject({ reason: 'FetchFailed', transient: false });
+  });
+
+  it('when the apiserver was busy reading the source, then it is a FetchFailed that says it is retried', () => {
+    expect(describeFailure('fetch', new SourceUnavailableError('Secret docs-git could not be read: GET …: 503 unavailable'))).toEqual({ reason: 'FetchFailed', message: 'Secret docs-git could not be read: GET …: 503 unavailable; retrying', transient: true });
+  });
+
+  it('when the build itself fails, then it is a BuildFailed with the builder’s words', () => {
+    expect(describeFailure('build', new Error('no Markdown page found in docs/'))).toEqual({ reason: 'BuildFailed', message: 'no Markdown page found in docs/', transient: false });
+  });
+
+  it('when storing is refused (forbidden, quota), then StoreFailed says what the operator needs; a 503 or 429 is retried', () => {
+    const forbidden = describeFailure('store', new KubeApiError(403, 'POST /api/v1/namespaces/a/configmaps: 403 exceeded quota', {}));
+    expect(forbidden).toMatchObject({ reason: 'StoreFailed', transient: false });
+    expect(forbidden.message).toMatch(/^the built site could not be stored in ConfigMaps: .*403 exceeded quota \(the operator needs create, list and delete on configmaps/);
+    expect(describeFailure('store', new KubeApiError(503, 'POST …: 503', {}))).toMatchObject({ reason: 'StoreFailed', transient: true, message: expect.stringMatching(/; retrying$/) });
+    expect(describeFailure('store', new KubeApiError(429, 'POST …: 429', {}))).toMatchObject({ transient: true });
+  });
+
+  it('when an error of no known kind happens, then it still becomes a condition and is retried like passing trouble', () => {
+    expect(describeFailure('fetch', new TypeError('fetch failed'))).toEqual({ reason: 'FetchFailed', message: 'the source could not be read: fetch failed; retrying', transient: true });
+    expect(describeFailure('fetch', 'a string')).toMatchObject({ message: 'the source could not be read: a string; retrying' });
+  });
+
+  it('when a request never got an answer, then it counts as passing trouble', () => {
+    expect(isTransientApiError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isTransientApiError(new KubeApiError(500, 'x', {}))).toBe(true);
+    expect(isTransientApiError(new KubeApiError(404, 'x', {}))).toBe(false);
+    expect(isTransientApiError(new Error('plain'))).toBe(false);
+  });
+});
+
+describe('a git directory that cannot be read as docs', () => {
+  it('when the path is missing, empty, unsafe or holds a symlink, then the message speaks of source.git.path and the docs, never of a skeleton', () => {
+    const cases: [SkeletonError, RegExp][] = [
+      [new SkeletonError('skeleton.git.path handbook does not exist at main', { kind: 'missing-path', path: 'handbook' }), /^source\.git\.path "handbook" does not exist at main of http:\/\/git\.example\/orders\.git; fix the path or push the docs there$/],
+      [new SkeletonError('skeleton.git.path handbook holds no files at main', { kind: 'empty-path', path: 'handbook' }), /^source\.git\.path "handbook" holds no files at main/],
+      [new SkeletonError('skeleton.git.path: path "../x" leaves the output directory', { kind: 'unsafe-path', path: '../x' }), /is not a directory inside the repository; write it relative to the repository's root, without \.\./],
+      [new SkeletonError('skeleton file guides/run.md is a symlink; symlinks are not allowed in a skeleton', { kind: 'symlink', path: 'guides/run.md' }), /^guides\/run\.md in the docs is a symlink at main of .*; symlinks are not followed .*commit the file itself$/],
+    ];
+    for (const [error, wording] of cases) {
+      const problem = docsProblem(error, git);
+      expect(problem).toBeInstanceOf(FetchError);
+      expect(problem.message).toMatch(wording);
+      expect(problem.message).not.toMatch(/skeleton/);
+    }
+  });
+});
