@@ -16,7 +16,7 @@ const searchQuery = z.object({
     .trim()
     .optional()
     .transform((k) => k || undefined)
-    .refine((k) => k === undefined || isSearchKind(k), { message: 'is not a catalog kind or docs' }),
+    .refine((k) => k === undefined || isSearchKind(k), { message: 'is not a catalog kind, template or docs' }),
   limit: z.coerce.number().int().min(1).max(MAX_SEARCH_LIMIT).default(20),
 });
 

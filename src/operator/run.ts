@@ -64,7 +64,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
   const log = settings.logger;
   let elector: LeaderElector | undefined;
   const isLeader = (): boolean => !settings.leaderElect || (elector?.isLeader() ?? false);
-  // One index over entities and doc pages, kept current from the informers of both.
+  // One index over entities, templates and doc pages, kept current from their informers.
   const search = new SearchIndex();
   const catalog = new CatalogOperator({
     onEntity: {
@@ -87,6 +87,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
   });
 
   const templates = new TemplateOperator({
+    onTemplate: { upsert: (t) => search.upsertTemplate(t), remove: (namespace, name) => search.removeTemplate(namespace, name) },
     kubeConfig: settings.kubeConfig,
     logger: log,
     registry: settings.registry,

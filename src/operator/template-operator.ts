@@ -29,6 +29,8 @@ export interface TemplateOperatorOptions {
   maxInProcess?: number;
   now?: () => Date;
   informerTimings?: { silenceTimeoutMs?: number; relistIntervalMs?: number };
+  /** Told of every Template seen and gone, e.g. to search them; never waited on. */
+  onTemplate?: { upsert: (template: TemplateObject) => void; remove: (namespace: string, name: string) => void };
 }
 
 const key = (namespace: string, name: string): string => `${namespace}/${name}`;
@@ -89,9 +91,11 @@ export class TemplateOperator implements TemplateStore {
     const templateChanged = (object: KubernetesObject) => {
       this.templateQueue.add(key(object.metadata!.namespace!, object.metadata!.name!));
       enqueueWaiting(object);
+      this.options.onTemplate?.upsert(object as unknown as TemplateObject);
     };
     this.templateInformer.on('add', templateChanged);
     this.templateInformer.on('update', templateChanged);
+    this.templateInformer.on('delete', (object) => this.options.onTemplate?.remove(object.metadata!.namespace!, object.metadata!.name!));
     const enqueueOwner = (job: KubernetesObject) => {
       const owner = job.metadata?.ownerReferences?.find((o) => o.kind === 'TemplateRun');
       if (owner) this.queue.add(key(job.metadata!.namespace!, owner.name));

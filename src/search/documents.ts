@@ -1,20 +1,24 @@
 import type { Entity } from '../catalog/entity.ts';
 import { splitRef } from '../catalog/refs.ts';
 import { siteBase, type DocPage } from '../docs/site.ts';
+import type { TemplateObject } from '../templates/objects.ts';
 
 /** The kind doc pages are listed under, beside the catalog kinds. */
 export const DOCS_KIND = 'Docs';
+
+/** The kind software templates are listed under. */
+export const TEMPLATE_KIND = 'Template';
 
 /** How much of a description is kept to show and highlight (descriptions are meant to be short). */
 const DESCRIPTION_KEPT = 500;
 
 /**
- * One searchable thing — an entity or a doc page — flattened to the fields the index reads and
- * the fields a result shows. Entities and pages share one index so one query ranks them together.
+ * One searchable thing — an entity, a template or a doc page — flattened to the fields the index
+ * reads and the fields a result shows. They share one index so one query ranks them together.
  */
 export interface SearchDocument {
   id: string;
-  result: 'entity' | 'doc';
+  result: 'entity' | 'template' | 'doc';
   kind: string;
   namespace: string;
   /**
@@ -23,11 +27,11 @@ export interface SearchDocument {
    */
   title: string;
   href: string;
-  /** Entities: the name, the tags and the description. */
+  /** Entities and templates: the name, the tags and the description. */
   name?: string | undefined;
   tags?: string[] | undefined;
   description?: string | undefined;
-  /** Entities: spec.type and spec.owner as written (the owner is searched by its name alone). */
+  /** Entities and templates: spec.type and spec.owner as written (the owner is searched by its name alone). */
   type?: string | undefined;
   owner?: string | undefined;
   /** Entities only. */
@@ -95,6 +99,28 @@ export function entityDocument(e: Entity): SearchDocument {
     type: text(e.spec.type),
     owner,
     ref: e.ref,
+  };
+}
+
+/** The id of a template: `template:` cannot start an entity ref (Template is no catalog kind). */
+export const templateId = (namespace: string, name: string): string => `template:${namespace}/${name}`;
+
+/** A software template as the index sees it, linking to its page (where a run starts). */
+export function templateDocument(t: TemplateObject): SearchDocument {
+  const { namespace, name } = t.metadata;
+  const tags = (t.spec.tags ?? []).filter((tag) => text(tag));
+  return {
+    id: templateId(namespace, name),
+    result: 'template',
+    kind: TEMPLATE_KIND,
+    namespace,
+    name,
+    title: text(t.spec.title) ?? name,
+    href: `/templates/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`,
+    tags: tags.length > 0 ? tags : undefined,
+    description: text(t.spec.description)?.slice(0, DESCRIPTION_KEPT),
+    type: text(t.spec.type),
+    owner: text(t.spec.owner),
   };
 }
 

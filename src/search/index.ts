@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import MiniSearch, { type SearchOptions as EngineOptions, type SearchResult as EngineResult } from 'minisearch';
+import MiniSearch, { type SearchOptions as EngineOptions } from 'minisearch';
 import { catalogKind } from '../api/v1alpha1/index.ts';
 import type { Entity } from '../catalog/entity.ts';
 import type { DocPage } from '../docs/site.ts';
+import type { TemplateObject } from '../templates/objects.ts';
 import {
   DOCS_KIND,
+  TEMPLATE_KIND,
   FIELD_BOOSTS,
   SEARCHED_FIELDS,
   STORED_FIELDS,
@@ -12,13 +14,15 @@ import {
   fieldText,
   pageDocument,
   pageId,
+  templateDocument,
+  templateId,
   type DocSourceKey,
   type SearchDocument,
 } from './documents.ts';
-import { highlightFragments } from './highlight.ts';
+import { exactFirst, toResult } from './results.ts';
 import { normalizeTerm, tokenize } from './terms.ts';
 
-export { DOCS_KIND } from './documents.ts';
+export { DOCS_KIND, TEMPLATE_KIND } from './documents.ts';
 export type { DocSourceKey } from './documents.ts';
 
 /** Matched words of one field, as HTML excerpts (see highlightFragments: escaped by construction). */
@@ -27,22 +31,22 @@ export interface Highlight {
   fragments: string[];
 }
 
-/** One hit: an entity or a doc page, with what a result list shows of it. */
+/** One hit: an entity, a template or a doc page, with what a result list shows of it. */
 export interface SearchResult {
-  type: 'entity' | 'doc';
+  type: 'entity' | 'template' | 'doc';
   /** The entity's ref (entities only). */
   ref?: string;
-  /** The catalog kind (`Component`, `API`, …), or `Docs` for a doc page. */
+  /** The catalog kind (`Component`, `API`, …), `Template`, or `Docs` for a doc page. */
   kind: string;
   namespace: string;
-  /** The entity's name (entities only). */
+  /** The entity's or template's name. */
   name?: string;
   title: string;
-  /** The dashboard page of the entity, or the page in the docs reader. */
+  /** The dashboard page of the entity or template, or the page in the docs reader. */
   href: string;
   /** The start of the description or page text, plain text (escape it to show it). */
   snippet?: string;
-  /** The entity's spec.type and spec.owner as written. */
+  /** The entity's or template's spec.type and spec.owner as written. */
   specType?: string;
   owner?: string;
   tags?: string[];
@@ -54,7 +58,7 @@ export interface SearchResult {
 }
 
 export interface SearchOptions {
-  /** A catalog kind (case-insensitive) or `docs`. */
+  /** A catalog kind (case-insensitive), `template` or `docs`. */
   kind?: string | undefined;
   /** Most results returned (default 20); `total` and `counts` cover them all. */
   limit?: number | undefined;
@@ -70,6 +74,7 @@ export interface SearchAnswer {
 
 export interface SearchStats {
   entities: number;
+  templates: number;
   docPages: number;
   docSources: number;
   /** Distinct terms in the index. */
@@ -78,13 +83,13 @@ export interface SearchStats {
   discarded: number;
 }
 
-/** Whether `kind` can filter a search: a catalog kind or `docs`, any case. */
+/** Whether `kind` can filter a search: a catalog kind, `template` or `docs`, any case. */
 export function isSearchKind(kind: string): boolean {
-  return kind.toLowerCase() === DOCS_KIND.toLowerCase() || catalogKind(kind) !== undefined;
+  const lower = kind.toLowerCase();
+  return lower === DOCS_KIND.toLowerCase() || lower === TEMPLATE_KIND.toLowerCase() || catalogKind(kind) !== undefined;
 }
 
 const DEFAULT_LIMIT = 20;
-const SNIPPET_LENGTH = 200;
 
 /**
  * Prefix search from three letters (shorter prefixes expand to much of the vocabulary and
@@ -97,21 +102,13 @@ const QUERY_OPTIONS: EngineOptions = {
   maxFuzzy: 1,
 };
 
-/** Fields excerpts are made from, in the order a result shows them, and how much of each. */
-const HIGHLIGHTED: { field: keyof SearchDocument; maxFragments: number; radius: number }[] = [
-  { field: 'name', maxFragments: 1, radius: 80 },
-  { field: 'title', maxFragments: 1, radius: 80 },
-  { field: 'tags', maxFragments: 1, radius: 80 },
-  { field: 'description', maxFragments: 2, radius: 60 },
-  { field: 'headings', maxFragments: 2, radius: 40 },
-  { field: 'text', maxFragments: 2, radius: 60 },
-];
 
 /**
- * One full-text index over catalog entities and doc pages, kept current one change at a time:
- * the operator calls the upsert/remove methods from its informer events, and nothing is ever
- * rebuilt. Entities are keyed by ref, pages by DocSource and slug; a DocSource's pages are
- * replaced together, since a build replaces the whole site.
+ * One full-text index over catalog entities, software templates and doc pages, kept current
+ * one change at a time: the operators call the upsert/remove methods from their informer
+ * events, and nothing is ever rebuilt. Entities are keyed by ref, templates by namespace and
+ * name, pages by DocSource and slug; a DocSource's pages are replaced together, since a build
+ * replaces the whole site.
  */
 export class SearchIndex {
   private readonly engine = new MiniSearch<SearchDocument>({
@@ -127,6 +124,7 @@ export class SearchIndex {
   /** The page ids of each DocSource (`namespace/name`), to replace or remove them together. */
   private readonly sources = new Map<string, Set<string>>();
   private entityCount = 0;
+  private templateCount = 0;
   private pageCount = 0;
 
   upsertEntity(entity: Entity): void {
@@ -134,10 +132,15 @@ export class SearchIndex {
   }
 
   removeEntity(ref: string): void {
-    if (!this.engine.has(ref)) return;
-    this.engine.discard(ref);
-    this.fingerprints.delete(ref);
-    this.entityCount--;
+    if (this.discard(ref)) this.entityCount--;
+  }
+
+  upsertTemplate(template: TemplateObject): void {
+    if (!this.put(templateDocument(template))) this.templateCount++;
+  }
+
+  removeTemplate(namespace: string, name: string): void {
+    if (this.discard(templateId(namespace, name))) this.templateCount--;
   }
 
   /** Replaces every page of a DocSource with `pages` (the last good build of its site). */
@@ -150,11 +153,7 @@ export class SearchIndex {
       this.put(document);
       after.add(document.id);
     }
-    for (const id of before) {
-      if (after.has(id)) continue;
-      this.engine.discard(id);
-      this.fingerprints.delete(id);
-    }
+    for (const id of before) if (!after.has(id)) this.discard(id);
     this.pageCount += after.size - before.size;
     if (after.size > 0) this.sources.set(key, after);
     else this.sources.delete(key);
@@ -170,7 +169,7 @@ export class SearchIndex {
   }
 
   stats(): SearchStats {
-    return { entities: this.entityCount, docPages: this.pageCount, docSources: this.sources.size, terms: this.engine.termCount, discarded: this.engine.dirtCount };
+    return { entities: this.entityCount, templates: this.templateCount, docPages: this.pageCount, docSources: this.sources.size, terms: this.engine.termCount, discarded: this.engine.dirtCount };
   }
 
   /**
@@ -193,6 +192,14 @@ export class SearchIndex {
     return { total: matching.length, counts, results: exactFirst(matching, q.toLowerCase()).slice(0, limit).map(toResult) };
   }
 
+  /** Removes a document; true when it was there. */
+  private discard(id: string): boolean {
+    if (!this.engine.has(id)) return false;
+    this.engine.discard(id);
+    this.fingerprints.delete(id);
+    return true;
+  }
+
   /** Adds or replaces a document; true when it was already there. */
   private put(document: SearchDocument): boolean {
     const existed = this.engine.has(document.id);
@@ -206,75 +213,4 @@ export class SearchIndex {
     else this.engine.add(document);
     return existed;
   }
-}
-
-/**
- * Entities named exactly as the query, then documents titled so, then the rest. Hits arrive
- * in score order and keep it within each tier; one pass, since broad queries hit thousands.
- */
-function exactFirst(hits: EngineResult[], wanted: string): EngineResult[] {
-  const named: EngineResult[] = [];
-  const titled: EngineResult[] = [];
-  const rest: EngineResult[] = [];
-  for (const hit of hits) {
-    const name = hit.name as string | undefined;
-    const title = hit.title as string | undefined;
-    if (hit.result === 'entity' && name?.length === wanted.length && name.toLowerCase() === wanted) named.push(hit);
-    else if (title?.length === wanted.length && title.toLowerCase() === wanted) titled.push(hit);
-    else rest.push(hit);
-  }
-  return named.length + titled.length === 0 ? hits : [...named, ...titled, ...rest];
-}
-
-function toResult(hit: EngineResult): SearchResult {
-  const stored = hit as unknown as SearchDocument & EngineResult;
-  const snippetSource = stored.result === 'entity' ? stored.description : stored.text;
-  return {
-    type: stored.result,
-    ref: stored.ref,
-    kind: stored.kind,
-    namespace: stored.namespace,
-    name: stored.name,
-    title: stored.title ?? stored.name ?? '',
-    href: stored.href,
-    snippet: snippetSource ? shorten(snippetSource, SNIPPET_LENGTH) : undefined,
-    specType: stored.type,
-    owner: stored.owner,
-    tags: stored.tags,
-    siteName: stored.siteName,
-    entityRef: stored.entityRef,
-    highlights: highlightsOf(stored),
-    score: hit.score,
-  };
-}
-
-/** Excerpts of every shown field a query term matched in. */
-function highlightsOf(hit: SearchDocument & EngineResult): Highlight[] {
-  const termsByField = new Map<string, Set<string>>();
-  for (const [term, fields] of Object.entries(hit.match)) {
-    for (const field of fields) {
-      let terms = termsByField.get(field);
-      if (!terms) termsByField.set(field, (terms = new Set()));
-      terms.add(term);
-    }
-  }
-  const highlights: Highlight[] = [];
-  for (const { field, maxFragments, radius } of HIGHLIGHTED) {
-    // An untitled entity's title is its name: one excerpt of it is enough.
-    if (field === 'title' && hit.result === 'entity' && hit.title === hit.name) continue;
-    const terms = termsByField.get(field);
-    const value = hit[field];
-    if (!terms || value === undefined) continue;
-    const fragments = highlightFragments(Array.isArray(value) ? value.join(', ') : String(value), terms, { maxFragments, radius });
-    if (fragments.length > 0) highlights.push({ field, fragments });
-  }
-  return highlights;
-}
-
-/** Plain text cut at a word boundary near `length`, with an ellipsis when cut. */
-function shorten(text: string, length: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  if (flat.length <= length) return flat;
-  const cut = flat.lastIndexOf(' ', length);
-  return `${flat.slice(0, cut > length / 2 ? cut : length)}…`;
 }

@@ -22,6 +22,10 @@ function shop(): SearchIndex {
   index.upsertDocs({ namespace: 'shop', name: 'handbook', siteName: 'Shop handbook', entityRef: 'component:shop/checkout' }, [
     { path: 'runbook.md', slug: 'runbook', title: 'Checkout runbook', html: '', headings: [{ level: 2, id: 'refunds', text: 'Refunds' }], text: 'How checkout refunds a card payment.' },
   ]);
+  index.upsertTemplate({
+    metadata: { name: 'checkout-extension', namespace: 'shop', uid: 't1' },
+    spec: { title: 'Checkout extension', type: 'library', owner: 'payments', skeleton: { inline: { 'README.md': 'x' } }, steps: [{ name: 'render', action: 'render' }] },
+  });
   return index;
 }
 
@@ -44,7 +48,7 @@ describe('the search API', () => {
     const base = await start();
     const { status, body } = await getJson(base, '/api/v1/search?q=checkout');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ query: 'checkout', total: 4, counts: { Component: 2, API: 1, Docs: 1 } });
+    expect(body).toMatchObject({ query: 'checkout', total: 5, counts: { Component: 2, API: 1, Docs: 1, Template: 1 } });
     expect(body.results[0]).toMatchObject({ type: 'entity', ref: 'component:shop/checkout', kind: 'Component', href: '/catalog/component/shop/checkout', owner: 'payments' });
     expect(body.results.find((r: { type: string }) => r.type === 'doc')).toMatchObject({ kind: 'Docs', href: '/docs/shop/handbook/runbook' });
   });
@@ -70,7 +74,7 @@ describe('the search API', () => {
     const base = await start();
     const { status, body } = await getJson(base, '/api/v1/search?q=checkout&kind=spaceship&limit=101');
     expect(status).toBe(400);
-    expect(body.error).toMatch(/kind is not a catalog kind or docs/);
+    expect(body.error).toMatch(/kind is not a catalog kind, template or docs/);
     expect(body.problems.some((p: string) => p.startsWith('limit'))).toBe(true);
   });
 });
@@ -84,6 +88,9 @@ describe('the search page', () => {
     expect(html).toMatch(/<h2 id="group-component">Components <span class="muted">2<\/span><\/h2>/);
     expect(html).toMatch(/<h2 id="group-api">APIs <span class="muted">1<\/span><\/h2>/);
     expect(html).toMatch(/<h2 id="group-docs">Docs <span class="muted">1<\/span><\/h2>/);
+    expect(html).toMatch(/<h2 id="group-template">Templates <span class="muted">1<\/span><\/h2>/);
+    expect(html).toContain('<a class="search-title" href="/templates/shop/checkout-extension"><mark>Checkout</mark> extension</a>');
+    expect(html).toContain('href="/search?q=checkout&amp;kind=template"');
     expect(html.indexOf('group-component')).toBeLessThan(html.indexOf('group-docs'));
     expect(html).toContain('href="/search?q=checkout&amp;kind=component"');
     expect(html).toContain('href="/search?q=checkout&amp;kind=docs"');
@@ -109,7 +116,7 @@ describe('the search page', () => {
     expect(html).toMatch(/Nothing matches “zzzyzzy”/);
     expect(html).toMatch(/one typo per word is forgiven/);
     const blank = await (await fetch(`${base}/search`)).text();
-    expect(blank).toMatch(/Search the catalog and the docs/);
+    expect(blank).toMatch(/Search the catalog, templates and docs/);
   });
 
   it('when an entity holds markup, then only the highlight marks are HTML: everything else is escaped', async () => {

@@ -2,7 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import type { DocPage } from '../../src/docs/site.ts';
 import { highlightFragments } from '../../src/search/highlight.ts';
 import { SearchIndex, isSearchKind } from '../../src/search/index.ts';
+import type { TemplateObject } from '../../src/templates/objects.ts';
 import { api, component, group, resource } from '../fixtures/entities.ts';
+
+const template = (name: string, spec: Partial<TemplateObject['spec']>, namespace = 'shop'): TemplateObject => ({
+  metadata: { name, namespace, uid: `uid-${name}` },
+  spec: { type: 'service', owner: 'payments-team', skeleton: { inline: { 'README.md': '# ${{ values.name }}' } }, steps: [{ name: 'render', action: 'render' }], ...spec },
+});
 
 function page(slug: string, title: string, text: string, headings: string[] = []): DocPage {
   return { path: `${slug || 'index'}.md`, slug, title, html: '', headings: headings.map((h, i) => ({ level: 2, id: `h${i}`, text: h })), text };
@@ -142,9 +148,45 @@ describe('searching entities and doc pages', () => {
     expect(shop().search('   ', {})).toEqual({ total: 0, counts: {}, results: [] });
   });
 
-  it('when asked which kinds can filter, then catalog kinds in any case and docs can', () => {
-    expect(['component', 'API', 'Docs', 'user'].every(isSearchKind)).toBe(true);
+  it('when asked which kinds can filter, then catalog kinds in any case, templates and docs can', () => {
+    expect(['component', 'API', 'Docs', 'user', 'template', 'Template'].every(isSearchKind)).toBe(true);
     expect(isSearchKind('spaceship')).toBe(false);
+  });
+});
+
+describe('searching software templates', () => {
+  const nodeService = template('node-service', { title: 'Node.js service', description: 'A TypeScript HTTP service with CI and a catalog entry', tags: ['starter', 'typescript'], owner: 'group:shop/platform', type: 'service' });
+
+  it('when a template is indexed, then its name ranks it first, listed as a Template that links to its page', () => {
+    const index = shop();
+    index.upsertTemplate(nodeService);
+    const { results, counts } = index.search('node-service', {});
+    expect(results[0]).toMatchObject({ type: 'template', kind: 'Template', namespace: 'shop', name: 'node-service', title: 'Node.js service', href: '/templates/shop/node-service', specType: 'service', owner: 'group:shop/platform', tags: ['starter', 'typescript'] });
+    expect(counts.Template).toBe(1);
+    expect(index.stats()).toMatchObject({ templates: 1, entities: 7 });
+  });
+
+  it('when its title, description, tag, owner or type is searched, then the template is found, and a kind filter keeps only templates', () => {
+    const index = shop();
+    index.upsertTemplate(nodeService);
+    index.upsertTemplate(template('static-site', { description: 'A website from Markdown', type: 'website' }));
+    for (const q of ['Node.js', 'catalog entry', 'starter', 'platform']) expect(`${q}: ${index.search(q, {}).results.map((r) => r.href).join(' ')}`).toMatch(new RegExp(`^${q}: .*/templates/shop/node-service`));
+    expect(index.search('website', { kind: 'template' }).results.map((r) => r.name)).toEqual(['static-site']);
+    expect(index.search('checkout', { kind: 'Template' }).results).toEqual([]);
+    expect(index.search('checkout', { kind: 'Template' }).total).toBe(0);
+  });
+
+  it('when a template changes or is deleted, then the index follows it', () => {
+    const index = shop();
+    index.upsertTemplate(nodeService);
+    index.upsertTemplate({ ...nodeService, spec: { ...nodeService.spec, description: 'Now with gRPC' } });
+    expect(index.search('grpc', {}).results.map((r) => r.href)).toEqual(['/templates/shop/node-service']);
+    expect(index.search('catalog entry', { kind: 'template' }).results).toEqual([]);
+    expect(index.stats().templates).toBe(1);
+    index.removeTemplate('shop', 'node-service');
+    index.removeTemplate('shop', 'node-service');
+    expect(index.search('node-service', { kind: 'template' }).results).toEqual([]);
+    expect(index.stats().templates).toBe(0);
   });
 });
 

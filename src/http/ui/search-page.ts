@@ -1,6 +1,6 @@
 import { CATALOG_KINDS, catalogKind } from '../../api/v1alpha1/index.ts';
 import { parseRef, formatRef, splitRef } from '../../catalog/refs.ts';
-import { DOCS_KIND, type SearchIndex, type SearchResult } from '../../search/index.ts';
+import { DOCS_KIND, TEMPLATE_KIND, type SearchIndex, type SearchResult } from '../../search/index.ts';
 import { entityHref } from './pages.ts';
 
 /** Results one page shows; the filter counts cover them all. */
@@ -11,19 +11,21 @@ export interface SearchPageQuery {
   kind?: string | undefined;
 }
 
-/** Group headings, in the order filters list them: the catalog's kinds, then docs. */
+/** Group headings, in the order filters list them: the catalog's kinds, then templates, then docs. */
 const HEADINGS: [kind: string, heading: string][] = [
   ...CATALOG_KINDS.map((k): [string, string] => [k.kind, k.kind === k.kind.toUpperCase() ? `${k.kind}s` : k.plural[0]!.toUpperCase() + k.plural.slice(1)]),
+  [TEMPLATE_KIND, 'Templates'],
   [DOCS_KIND, 'Docs'],
 ];
 const HEADING = new Map(HEADINGS);
 
 const FIELD_LABELS: Record<string, string> = { tags: 'tags', description: 'description', headings: 'section', text: 'text' };
 
-/** The kind as the URL spells it (`component`, `api`, `docs`), or undefined when it is none. */
+/** The kind as the URL spells it (`component`, `api`, `template`, `docs`), or undefined when it is none. */
 function kindParameter(kind: string | undefined): string | undefined {
   if (!kind) return undefined;
   if (kind.toLowerCase() === DOCS_KIND.toLowerCase()) return 'docs';
+  if (kind.toLowerCase() === TEMPLATE_KIND.toLowerCase()) return 'template';
   return catalogKind(kind)?.kind.toLowerCase();
 }
 
