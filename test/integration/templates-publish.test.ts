@@ -32,12 +32,44 @@ describe('publish:git against a real git server', () => {
     expect((await run('git', ['rev-parse', 'HEAD'], { cwd: clone })).stdout.trim()).toBe(sha);
   });
 
-  it('when a review branch is asked for, then the push goes there', async () => {
+  it('when a review branch is asked for on an empty repository, then the push goes there as a first commit', async () => {
     const server = await startGitServer();
     servers.push(server);
     const remote = await server.createRepository('review');
-    await publishGit({ dir: await rendered(), url: remote, reviewBranch: 'greenroom/new-service' });
-    expect((await run('git', ['ls-remote', remote])).stdout).toMatch(/refs\/heads\/greenroom\/new-service/);
+    const sha = await publishGit({ dir: await rendered(), url: remote, reviewBranch: 'greenroom/new-service' });
+    expect((await run('git', ['ls-remote', remote])).stdout).toMatch(new RegExp(`^${sha}\\s+refs/heads/greenroom/new-service$`, 'm'));
+    const clone = join(newDir(), 'clone');
+    await run('git', ['clone', '--quiet', '--branch', 'greenroom/new-service', remote, clone]);
+    expect((await run('git', ['rev-list', '--count', 'HEAD'], { cwd: clone })).stdout.trim()).toBe('1');
+  });
+
+  it('when a review branch is pushed to a repository whose main exists, then it branches from main\'s head and changes only the rendered files', async () => {
+    const server = await startGitServer();
+    servers.push(server);
+    const remote = await server.createRepository('existing');
+    const base = newDir();
+    await writeFile(join(base, 'LICENSE'), 'MIT\n');
+    await writeFile(join(base, 'catalog-info.yaml'), 'kind: Component # old\n');
+    const baseHead = await publishGit({ dir: base, url: remote, message: 'The existing repository' });
+
+    const review = await publishGit({ dir: await rendered(), url: remote, reviewBranch: 'greenroom/add-catalog', message: 'Add the catalog entry' });
+    const clone = join(newDir(), 'clone');
+    await run('git', ['clone', '--quiet', remote, clone]);
+    const git = async (...args: string[]) => (await run('git', args, { cwd: clone })).stdout.trim();
+    expect(await git('rev-parse', 'origin/greenroom/add-catalog')).toBe(review);
+    expect(await git('merge-base', 'origin/main', 'origin/greenroom/add-catalog')).toBe(baseHead);
+    expect(await git('rev-parse', 'origin/greenroom/add-catalog^')).toBe(baseHead);
+    expect((await git('diff', '--name-status', 'origin/main', 'origin/greenroom/add-catalog')).split('\n')).toEqual(['M\tcatalog-info.yaml', 'A\tsrc/index.ts']);
+    // The base's other files are still there on the review branch: nothing was deleted.
+    expect(await git('show', 'origin/greenroom/add-catalog:LICENSE')).toBe('MIT');
+  });
+
+  it('when the rendered files are already on main, then the review push fails saying there is nothing to review', async () => {
+    const server = await startGitServer();
+    servers.push(server);
+    const remote = await server.createRepository('unchanged');
+    await publishGit({ dir: await rendered(), url: remote });
+    await expect(publishGit({ dir: await rendered(), url: remote, reviewBranch: 'greenroom/again' })).rejects.toThrow(/already on main: there is nothing to push for review/);
   });
 
   it('when the password is wrong, then the run fails with git’s error and the password is not in it', async () => {
