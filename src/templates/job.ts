@@ -1,7 +1,11 @@
-import { API_VERSION } from '../api/v1alpha1/index.ts';
-import type { TemplateObject, TemplateRunObject } from './objects.ts';
+import type { TemplateRunObject } from './objects.ts';
+import { jobNameFor, snapshotName } from './job-name.ts';
 import { RUN_UID_LABEL } from './scaffold.ts';
 import { credentialEnvs, runEnv } from './scaffold-env.ts';
+import { SNAPSHOT_DIR, SNAPSHOT_KEY, type RunSnapshot } from './snapshot.ts';
+import { API_VERSION } from '../api/v1alpha1/index.ts';
+
+export { jobNameFor } from './job-name.ts';
 
 export interface JobSettings {
   /** The Greenroom image; its entrypoint is the `greenroom` CLI. */
@@ -14,12 +18,8 @@ export interface JobSettings {
 
 export const WORKSPACE = '/workspace';
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'greenroom', 'app.kubernetes.io/component': 'scaffolder' } as const;
-
-/** Job names are labels too: at most 63 characters, unique per run through its uid. */
-export function jobNameFor(run: Pick<TemplateRunObject, 'metadata'>): string {
-  const base = run.metadata.name.slice(0, 50).replace(/[-.]+$/, '');
-  return `${base}-${run.metadata.uid.replace(/-/g, '').slice(0, 8)}`;
-}
+/** Where clients look for the pod's ServiceAccount token (client-go, client-node, kubectl). */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 // The restricted Pod Security Standard, and a numeric non-root user so that images whose
 // USER is root are still run as non-root.
@@ -29,26 +29,45 @@ const mounts = [
   { name: 'workspace', mountPath: WORKSPACE },
   { name: 'tmp', mountPath: '/tmp' },
 ];
+// Only the scaffolder's own containers get the API token and the snapshot: a container step
+// runs an image the template names, and it gets neither.
+const scaffolderMounts = [
+  ...mounts,
+  { name: 'kube-api-access', mountPath: SERVICE_ACCOUNT_DIR, readOnly: true },
+  { name: 'run-snapshot', mountPath: SNAPSHOT_DIR, readOnly: true },
+];
+
+/**
+ * The volume the ServiceAccount admission plugin would add to every container, added here by
+ * hand so that it can be mounted into some: a bound, expiring token, the cluster's CA and
+ * the namespace.
+ */
+const apiAccessVolume = {
+  name: 'kube-api-access',
+  projected: {
+    defaultMode: 0o644,
+    sources: [
+      { serviceAccountToken: { path: 'token', expirationSeconds: 3607 } },
+      { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+      { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+    ],
+  },
+};
 
 /**
  * The scaffolding Job of a run. Built-in steps run in the Greenroom image (`greenroom
  * scaffold`); each `run` step is a container of its own image. The pod runs them in order
  * as init containers sharing one workspace: segment, container step, segment, … The last
  * container is always a scaffolder segment, which renders the outputs. backoffLimit 0:
- * a retry is a new TemplateRun, never a silent second push.
+ * a retry is a new TemplateRun, never a silent second push. Everything about the template
+ * comes from the snapshot; the pod mounts it from the ConfigMap `snapshotName(run)`.
  */
-export function scaffoldJob(run: TemplateRunObject, template: TemplateObject, settings: JobSettings): object {
-  const identity = {
-    namespace: run.metadata.namespace,
-    name: run.metadata.name,
-    uid: run.metadata.uid,
-    templateUid: template.metadata.uid,
-    templateGeneration: template.metadata.generation ?? 1,
-  };
+export function scaffoldJob(run: TemplateRunObject, snapshot: RunSnapshot, settings: JobSettings): object {
+  const spec = snapshot.template.spec;
   const env = [
-    ...Object.entries(runEnv(identity)).map(([name, value]) => ({ name, value })),
+    ...Object.entries(runEnv(snapshot.run)).map(([name, value]) => ({ name, value })),
     { name: 'HOME', value: '/tmp' },
-    ...credentialEnvs(template.spec).flatMap((c) => [
+    ...credentialEnvs(spec).flatMap((c) => [
       { name: c.usernameVar, valueFrom: { secretKeyRef: { name: c.secretName, key: c.usernameKey, optional: true } } },
       { name: c.passwordVar, valueFrom: { secretKeyRef: { name: c.secretName, key: c.passwordKey } } },
     ]),
@@ -57,15 +76,15 @@ export function scaffoldJob(run: TemplateRunObject, template: TemplateObject, se
     name: `greenroom-scaffold-${from}`,
     image: settings.image,
     ...(settings.imagePullPolicy ? { imagePullPolicy: settings.imagePullPolicy } : {}),
-    args: ['scaffold', '--workspace', WORKSPACE, '--from', String(from)],
+    args: ['scaffold', '--workspace', WORKSPACE, '--snapshot', `${SNAPSHOT_DIR}/${SNAPSHOT_KEY}`, '--from', String(from)],
     env,
-    volumeMounts: mounts,
+    volumeMounts: scaffolderMounts,
     securityContext: { ...containerSecurity, readOnlyRootFilesystem: true },
     resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
   });
   const containers: object[] = [];
   let from = 0;
-  template.spec.steps.forEach((step, index) => {
+  spec.steps.forEach((step, index) => {
     if (step.action !== 'run') return;
     containers.push(segment(from), {
       name: step.name,
@@ -73,7 +92,7 @@ export function scaffoldJob(run: TemplateRunObject, template: TemplateObject, se
       command: step.run!.command,
       workingDir: `${WORKSPACE}/out`,
       // Values reach a container step as data (JSON), never spliced into its command.
-      env: [...(step.run!.env ?? []), { name: 'GREENROOM_VALUES', value: JSON.stringify(run.spec.values ?? {}) }, { name: 'HOME', value: '/tmp' }],
+      env: [...(step.run!.env ?? []), { name: 'GREENROOM_VALUES', value: JSON.stringify(snapshot.values) }, { name: 'HOME', value: '/tmp' }],
       volumeMounts: mounts,
       securityContext: containerSecurity,
     });
@@ -102,7 +121,8 @@ export function scaffoldJob(run: TemplateRunObject, template: TemplateObject, se
         spec: {
           restartPolicy: 'Never',
           serviceAccountName: settings.serviceAccountName,
-          automountServiceAccountToken: true,
+          // Not every container: the token is mounted into the scaffolder's containers only.
+          automountServiceAccountToken: false,
           enableServiceLinks: false,
           securityContext: podSecurity,
           initContainers: containers.slice(0, -1),
@@ -110,6 +130,8 @@ export function scaffoldJob(run: TemplateRunObject, template: TemplateObject, se
           volumes: [
             { name: 'workspace', emptyDir: { sizeLimit: '1Gi' } },
             { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+            apiAccessVolume,
+            { name: 'run-snapshot', configMap: { name: snapshotName(run), defaultMode: 0o444 } },
           ],
         },
       },

@@ -1,53 +1,112 @@
 import { KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
-import { jobNameFor, scaffoldJob, type JobSettings } from './job.ts';
-import type { TemplateObject, TemplateRunObject, TemplateSpec } from './objects.ts';
-import { credentialEnvs } from './scaffold-env.ts';
+import { scaffoldJob, type JobSettings } from './job.ts';
+import { jobNameFor, snapshotName } from './job-name.ts';
+import type { TemplateObject, TemplateRunObject } from './objects.ts';
+import { credentialEnvs, type CredentialEnv } from './scaffold-env.ts';
+import { snapshotConfigMap, takeSnapshot, type RunSnapshot } from './snapshot.ts';
 
-/** A started execution (with its Job's name, for the Job executor) or why it could not start. */
-export type Launched = { jobName?: string } | { failed: string };
+/** Why a run cannot start, for its status: something its author or a platform team can fix. */
+export type StartFailure = { failed: string };
 
 /**
- * Creates a run's scaffolding Job. A problem the run's author can fix (no ServiceAccount, a
- * Job the apiserver refuses) fails the run with the reason; an apiserver that is down or
- * busy throws, and the run is retried.
+ * A run checked and ready to start. `start` creates what runs it; the operator calls it only
+ * once it has marked the run Running, so nothing runs for a run whose status says otherwise.
  */
-export async function launchJob(client: RawKubeClient, run: TemplateRunObject, template: TemplateObject, settings: JobSettings): Promise<Launched> {
+export interface PreparedJob {
+  jobName: string;
+  start: () => Promise<void>;
+}
+
+const isNotFound = (error: unknown): boolean => error instanceof KubeApiError && error.code === 404;
+/** 4xx but 404/409/429: a request the apiserver will refuse again, so the run fails with it. */
+const isRefusal = (error: unknown): error is KubeApiError => error instanceof KubeApiError && error.code >= 400 && error.code < 500 && error.code !== 429;
+
+/**
+ * The snapshot a run starts from: the Template the operator checked the values against, its
+ * skeleton ConfigMap read now (from the Template's namespace, with the operator's rights),
+ * and the values.
+ */
+export async function gatherSnapshot(client: RawKubeClient, run: TemplateRunObject, template: TemplateObject): Promise<{ snapshot: RunSnapshot } | StartFailure> {
+  const ref = template.spec.skeleton.configMapRef;
+  if (!ref) return { snapshot: takeSnapshot(run, template) };
+  const where = `${template.metadata.namespace}/${ref.name}`;
+  try {
+    const configMap = await client.request<{ data?: Record<string, string>; binaryData?: Record<string, string> }>({ method: 'GET', path: `/api/v1/namespaces/${template.metadata.namespace}/configmaps/${encodeURIComponent(ref.name)}` });
+    return { snapshot: takeSnapshot(run, template, configMap) };
+  } catch (error) {
+    if (isNotFound(error)) return { failed: `the skeleton ConfigMap ${where} (spec.skeleton.configMapRef of Template ${template.metadata.namespace}/${template.metadata.name}) does not exist` };
+    if (isRefusal(error)) return { failed: `the skeleton ConfigMap ${where} could not be read: ${error.message}` };
+    throw error;
+  }
+}
+
+/**
+ * Checks what a run's Job needs before anything is created: the ServiceAccount it runs as,
+ * the Secrets it takes credentials from (when the operator may read them; otherwise the
+ * kubelet is the one to find one missing) and a snapshot that fits a ConfigMap. A problem
+ * someone can fix fails the run with the reason; an apiserver that is down or busy throws,
+ * and the run is retried.
+ */
+export async function prepareJob(client: RawKubeClient, run: TemplateRunObject, snapshot: RunSnapshot, settings: JobSettings): Promise<PreparedJob | StartFailure> {
   const { namespace } = run.metadata;
-  const jobName = jobNameFor(run);
   try {
     await client.request({ method: 'GET', path: `/api/v1/namespaces/${namespace}/serviceaccounts/${encodeURIComponent(settings.serviceAccountName)}` });
   } catch (error) {
-    if (error instanceof KubeApiError && error.code === 404) return { failed: `ServiceAccount ${namespace}/${settings.serviceAccountName}, which scaffolding Jobs run as, does not exist; the Helm chart creates it in the namespaces listed in scaffolder.namespaces` };
+    if (isNotFound(error)) return { failed: `ServiceAccount ${namespace}/${settings.serviceAccountName}, which scaffolding Jobs run as, does not exist; the Helm chart creates it in the namespaces listed in scaffolder.namespaces` };
     throw error;
   }
-  try {
-    await client.request({ method: 'POST', path: `/apis/batch/v1/namespaces/${namespace}/jobs`, query: { fieldManager: 'greenroom-operator' }, body: scaffoldJob(run, template, settings) });
-  } catch (error) {
-    if (!(error instanceof KubeApiError)) throw error;
-    if (error.code === 409) {
-      // Created by an earlier attempt whose status write did not land: adopt it if it is ours.
-      const existing = await client.request<{ metadata?: { ownerReferences?: { uid: string }[] } }>({ method: 'GET', path: `/apis/batch/v1/namespaces/${namespace}/jobs/${encodeURIComponent(jobName)}` });
-      if (existing.metadata?.ownerReferences?.some((o) => o.uid === run.metadata.uid)) return { jobName };
-      return { failed: `a Job named ${jobName} already exists and belongs to something else` };
-    }
-    if (error.code >= 500 || error.code === 429) throw error;
-    return { failed: `the scaffolding Job could not be created: ${error.message}` };
-  }
-  return { jobName };
+  const credentials = await checkCredentials(client, snapshot);
+  if (credentials) return credentials;
+  const configMap = snapshotConfigMap(run, snapshot);
+  if ('failed' in configMap) return configMap;
+  const jobName = jobNameFor(run);
+  return {
+    jobName,
+    start: async () => {
+      await createOwned(client, `/api/v1/namespaces/${namespace}/configmaps`, snapshotName(run), run, configMap.configMap, 'data');
+      await createOwned(client, `/apis/batch/v1/namespaces/${namespace}/jobs`, jobName, run, scaffoldJob(run, snapshot, settings));
+    },
+  };
 }
 
-/** The credentials an in-process scaffolder gets as environment variables, read from the run's namespace. */
-export async function readCredentials(client: RawKubeClient, namespace: string, spec: TemplateSpec): Promise<{ env: Record<string, string> } | { failed: string }> {
-  const env: Record<string, string> = {};
-  for (const c of credentialEnvs(spec)) {
-    const secret = await readSecret(client, namespace, c.secretName);
-    if (!secret) return { failed: `Secret ${namespace}/${c.secretName} (credentials for ${c.purpose}) does not exist` };
-    const password = secret[c.passwordKey];
-    if (password === undefined) return { failed: `Secret ${namespace}/${c.secretName} has no key ${c.passwordKey} (credentials for ${c.purpose})` };
-    env[c.passwordVar] = password;
-    env[c.usernameVar] = secret[c.usernameKey] ?? '';
+/**
+ * Creates an object the run owns. One left by an earlier attempt whose status write did not
+ * land is adopted — a ConfigMap only if it holds the same snapshot (it is immutable, so a
+ * different one is replaced). Anything the apiserver refuses throws, and the operator fails
+ * the run with its message.
+ */
+async function createOwned(client: RawKubeClient, collection: string, name: string, run: TemplateRunObject, body: object, compare?: 'data'): Promise<void> {
+  try {
+    await client.request({ method: 'POST', path: collection, query: { fieldManager: 'greenroom-operator' }, body });
+    return;
+  } catch (error) {
+    if (!(error instanceof KubeApiError && error.code === 409)) throw error;
   }
-  return { env };
+  const path = `${collection}/${encodeURIComponent(name)}`;
+  const existing = await client.request<{ metadata?: { ownerReferences?: { uid: string }[] }; data?: unknown }>({ method: 'GET', path });
+  if (!existing.metadata?.ownerReferences?.some((o) => o.uid === run.metadata.uid)) throw new StartError(`${name} already exists and belongs to something else`);
+  if (compare && JSON.stringify(existing.data) !== JSON.stringify((body as { data?: unknown }).data)) {
+    await client.request({ method: 'DELETE', path });
+    await client.request({ method: 'POST', path: collection, query: { fieldManager: 'greenroom-operator' }, body });
+  }
+}
+
+/** Starting failed in a way retrying will not mend. */
+export class StartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartError';
+  }
+}
+
+/** Whether an error from `start` should fail the run (true) or be retried (false). */
+export const failsTheRun = (error: unknown): boolean => error instanceof StartError || isRefusal(error);
+
+/** Missing, for a Secret a template names: always looked up in the run's namespace. */
+function missingSecret(snapshot: RunSnapshot, c: CredentialEnv, what: string): StartFailure {
+  const { namespace } = snapshot.run;
+  const elsewhere = snapshot.template.namespace !== namespace ? `, not the Template's namespace ${snapshot.template.namespace}` : '';
+  return { failed: `${what} (credentials for ${c.purpose}); the Secrets a Template names are read from the run's namespace ${namespace}${elsewhere}: create it there` };
 }
 
 async function readSecret(client: RawKubeClient, namespace: string, name: string): Promise<Record<string, string> | undefined> {
@@ -55,7 +114,42 @@ async function readSecret(client: RawKubeClient, namespace: string, name: string
     const secret = await client.request<{ data?: Record<string, string> }>({ method: 'GET', path: `/api/v1/namespaces/${namespace}/secrets/${encodeURIComponent(name)}` });
     return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
   } catch (error) {
-    if (error instanceof KubeApiError && error.code === 404) return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
+}
+
+/**
+ * For a Job: that each Secret exists with its key, where the operator may read it (the
+ * chart's rbac.secretNames). Where it may not (403), the kubelet resolves the secretKeyRefs.
+ */
+async function checkCredentials(client: RawKubeClient, snapshot: RunSnapshot): Promise<StartFailure | undefined> {
+  const { namespace } = snapshot.run;
+  for (const c of credentialEnvs(snapshot.template.spec)) {
+    let secret;
+    try {
+      secret = await readSecret(client, namespace, c.secretName);
+    } catch (error) {
+      if (error instanceof KubeApiError && error.code === 403) continue;
+      throw error;
+    }
+    if (!secret) return missingSecret(snapshot, c, `Secret ${namespace}/${c.secretName} does not exist`);
+    if (secret[c.passwordKey] === undefined) return missingSecret(snapshot, c, `Secret ${namespace}/${c.secretName} has no key ${c.passwordKey}`);
+  }
+  return undefined;
+}
+
+/** The credentials an in-process scaffolder gets as environment variables, read from the run's namespace. */
+export async function readCredentials(client: RawKubeClient, snapshot: RunSnapshot): Promise<{ env: Record<string, string> } | StartFailure> {
+  const { namespace } = snapshot.run;
+  const env: Record<string, string> = {};
+  for (const c of credentialEnvs(snapshot.template.spec)) {
+    const secret = await readSecret(client, namespace, c.secretName);
+    if (!secret) return missingSecret(snapshot, c, `Secret ${namespace}/${c.secretName} does not exist`);
+    const password = secret[c.passwordKey];
+    if (password === undefined) return missingSecret(snapshot, c, `Secret ${namespace}/${c.secretName} has no key ${c.passwordKey}`);
+    env[c.passwordVar] = password;
+    env[c.usernameVar] = secret[c.usernameKey] ?? '';
+  }
+  return { env };
 }

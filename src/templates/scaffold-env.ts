@@ -2,47 +2,32 @@ import type { GitCredentials } from './git-cli.ts';
 import type { TemplateSpec } from './objects.ts';
 
 /**
- * How the operator tells a scaffolder (a Job's container or an in-process child) what to
- * run: environment variables naming the run and pinning the Template it was validated
- * against, and credentials — in a Job as `secretKeyRef`s the kubelet resolves, so the Job's
- * ServiceAccount needs no right to read Secrets and no secret is ever written into a spec.
+ * How the operator tells a scaffolder (a Job's container or an in-process child) which run
+ * it runs: environment variables naming the run — what it runs comes from the run's
+ * snapshot (snapshot.ts) — and credentials: in a Job as `secretKeyRef`s the kubelet
+ * resolves, so the Job's ServiceAccount needs no right to read Secrets and no secret is ever
+ * written into a spec.
  */
 export const RUN_ENV = {
   namespace: 'GREENROOM_RUN_NAMESPACE',
   name: 'GREENROOM_RUN_NAME',
   uid: 'GREENROOM_RUN_UID',
-  templateUid: 'GREENROOM_TEMPLATE_UID',
-  templateGeneration: 'GREENROOM_TEMPLATE_GENERATION',
 } as const;
 
 export interface RunIdentity {
   namespace: string;
   name: string;
   uid: string;
-  templateUid: string;
-  templateGeneration: number;
 }
 
 export function runEnv(run: RunIdentity): Record<string, string> {
-  return {
-    [RUN_ENV.namespace]: run.namespace,
-    [RUN_ENV.name]: run.name,
-    [RUN_ENV.uid]: run.uid,
-    [RUN_ENV.templateUid]: run.templateUid,
-    [RUN_ENV.templateGeneration]: String(run.templateGeneration),
-  };
+  return { [RUN_ENV.namespace]: run.namespace, [RUN_ENV.name]: run.name, [RUN_ENV.uid]: run.uid };
 }
 
 export function runFromEnv(env: NodeJS.ProcessEnv): RunIdentity {
   const missing = Object.values(RUN_ENV).filter((name) => !env[name]);
   if (missing.length > 0) throw new Error(`the scaffolder needs ${missing.join(', ')} in its environment`);
-  return {
-    namespace: env[RUN_ENV.namespace]!,
-    name: env[RUN_ENV.name]!,
-    uid: env[RUN_ENV.uid]!,
-    templateUid: env[RUN_ENV.templateUid]!,
-    templateGeneration: Number(env[RUN_ENV.templateGeneration]),
-  };
+  return { namespace: env[RUN_ENV.namespace]!, name: env[RUN_ENV.name]!, uid: env[RUN_ENV.uid]! };
 }
 
 /** One Secret-held credential pair a run needs, and the variables it arrives in. */

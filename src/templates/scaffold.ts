@@ -24,7 +24,8 @@ export interface ScaffoldDependencies {
   /** Holds the credentials (see scaffold-env.ts). */
   env: NodeJS.ProcessEnv;
   report: RunReport;
-  readConfigMap: (namespace: string, name: string) => Promise<{ data?: Record<string, string>; binaryData?: Record<string, string> }>;
+  /** The skeleton ConfigMap's content, from the run's snapshot, when the template has one. */
+  skeletonConfigMap?: { data: Record<string, string>; binaryData: Record<string, string> } | undefined;
   /** Creates the entities, all or none; returns their refs. */
   register: (manifests: CatalogManifest[]) => Promise<string[]>;
 }
@@ -148,14 +149,11 @@ async function loadSkeleton(deps: ScaffoldDependencies): Promise<{ files: Skelet
   const skeleton = deps.template.spec.skeleton;
   if (skeleton.inline) return { files: new Map(Object.entries(skeleton.inline)), from: 'the inline skeleton' };
   if (skeleton.configMapRef) {
-    const name = skeleton.configMapRef.name;
-    let configMap;
-    try {
-      configMap = await deps.readConfigMap(deps.template.namespace, name);
-    } catch (error) {
-      throw new SkeletonError(`skeleton ConfigMap ${deps.template.namespace}/${name} could not be read: ${(error as Error).message}`);
-    }
-    return { files: skeletonFromConfigMap(configMap.data ?? {}, configMap.binaryData ?? {}), from: `ConfigMap ${name}` };
+    const name = `${deps.template.namespace}/${skeleton.configMapRef.name}`;
+    // The operator read it when the run started; it is in the run's snapshot.
+    const configMap = deps.skeletonConfigMap;
+    if (!configMap) throw new SkeletonError(`the run's snapshot holds no copy of the skeleton ConfigMap ${name}`);
+    return { files: skeletonFromConfigMap(configMap.data, configMap.binaryData), from: `ConfigMap ${name}` };
   }
   const git = skeleton.git!;
   const fetched = await fetchGitSkeleton({ url: git.url, ref: git.ref, path: git.path, credentials: credentialsFor(deps.template.spec, 'skeleton', deps.env) });

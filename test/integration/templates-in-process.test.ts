@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators, statusOf } from '../support/operator.ts';
-import { cloneOf, createRun, finished, getRun, GIT_USER, gitServers, templateNamespace } from '../support/template-runs.ts';
+import { cloneOf, createRun, finished, getRun, GIT_USER, gitServers, silentGitServer, templateNamespace } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
-import { createServer, type Socket } from 'node:net';
-import { once } from 'node:events';
 import type { GitServer } from '../../src/local-cluster/git-server.ts';
+import { publishGit } from '../../src/templates/publish-git.ts';
 
 // Template runs through the in-process executor (the scaffolder as a child process of the
 // operator), publishing to a real git server and registering into the real apiserver.
@@ -16,6 +16,10 @@ const start = operators(namespace);
 const newGitServer = gitServers();
 const newDir = tempDirs('in-process-run-');
 let git: GitServer;
+
+/** Applies a Template into the test namespace. */
+const applyTemplate = (name: string, spec: Record<string, unknown>) =>
+  kubectl(['apply', '-n', namespace, '-f', '-'], JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: 'Template', metadata: { name }, spec: { owner: 'team-platform', ...spec } }));
 
 beforeAll(async () => {
   await templateNamespace(namespace);
@@ -40,7 +44,7 @@ describe('a template run through the in-process executor', () => {
     expect(JSON.parse(await readFile(join(clone, 'package.json'), 'utf8'))).toMatchObject({ name: 'orders' });
     expect(await readFile(join(clone, 'catalog-info.yaml'), 'utf8')).toMatch(/owner: team-storefront/);
     expect(await readFile(join(clone, 'Dockerfile'), 'utf8')).toMatch(/EXPOSE 8080/);
-    expect(run.status?.outputs?.commit).toBe((await import('node:child_process')).execFileSync('git', ['rev-parse', 'HEAD'], { cwd: clone, encoding: 'utf8' }).trim());
+    expect(run.status?.outputs?.commit).toBe(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: clone, encoding: 'utf8' }).trim());
 
     const component = await eventually('the registered Component to be reconciled', async () => {
       const status = await statusOf(namespace, 'components', 'orders');
@@ -131,30 +135,39 @@ describe('a template run through the in-process executor', () => {
   });
 
   it('when a running run is deleted, then its scaffolder is stopped', async () => {
-    // A "git server" that accepts the connection and never answers keeps the scaffolder busy.
-    const sockets: Socket[] = [];
-    const closed: Socket[] = [];
-    const silent = createServer((socket) => {
-      sockets.push(socket);
-      socket.resume(); // read (and drop) what comes, so the end of the connection is seen
-      socket.on('close', () => closed.push(socket));
-    }).listen(0, '127.0.0.1');
-    await once(silent, 'listening');
-    const port = (silent.address() as { port: number }).port;
+    const silent = await silentGitServer();
     try {
-      await kubectl(['apply', '-n', namespace, '-f', '-'], JSON.stringify({
-        apiVersion: 'greenroom.dev/v1alpha1', kind: 'Template', metadata: { name: 'hanging-skeleton' },
-        spec: { type: 'service', owner: 'team-platform', skeleton: { git: { url: `http://127.0.0.1:${port}/skeletons.git` } }, steps: [{ name: 'render', action: 'render' }] },
-      }));
+      await applyTemplate('hanging-skeleton', { type: 'service', skeleton: { git: { url: silent.url } }, steps: [{ name: 'render', action: 'render' }] });
       await createRun(namespace, 'to-cancel', 'hanging-skeleton', {});
-      await eventually('the scaffolder to connect to the git server', async () => (sockets.length > 0 ? true : undefined));
+      await eventually('the scaffolder to connect to the git server', async () => (silent.sockets.length > 0 ? true : undefined));
       expect((await getRun(namespace, 'to-cancel')).status?.phase).toBe('Running');
       await kubectl(['delete', 'templaterun', 'to-cancel', '-n', namespace]);
-      await eventually('the scaffolder to be stopped (its connection closed)', async () => (closed.length === sockets.length ? true : undefined));
+      await eventually('the scaffolder to be stopped (its connection closed)', async () => (silent.closed.length === silent.sockets.length ? true : undefined));
     } finally {
-      for (const socket of sockets) socket.destroy();
       silent.close();
     }
+  });
+
+  it('when a run pushes to a review branch of a repository whose main exists, then the branch starts at main\'s head and changes only the rendered files', async () => {
+    const remote = await git.createRepository('existing-service');
+    const base = newDir();
+    await writeFile(join(base, 'LICENSE'), 'MIT\n');
+    await writeFile(join(base, 'README.md'), '# existing-service\n');
+    const baseHead = await publishGit({ dir: base, url: remote, credentials: GIT_USER, message: 'The service as it is' });
+    await applyTemplate('add-ci', {
+      type: 'service',
+      skeleton: { inline: { '.github/workflows/ci.yaml': 'name: ${{ values.name }}\n', 'README.md': '# ${{ values.name }}\n\nBuilt by CI.\n' } },
+      steps: [{ name: 'render', action: 'render' }, { name: 'publish', action: 'publish:git', publishGit: { url: '${{ values.repoUrl }}', reviewBranch: 'greenroom/add-ci', commitMessage: 'Add CI', secretRef: { name: 'greenroom-git' } } }],
+    });
+    await createRun(namespace, 'add-ci', 'add-ci', { name: 'existing-service', repoUrl: remote });
+    const run = await finished(namespace, 'add-ci');
+    expect(run.status?.phase).toBe('Succeeded');
+    const clone = await cloneOf(remote, newDir());
+    const inClone = (...args: string[]): string => execFileSync('git', args, { cwd: clone, encoding: 'utf8' }).trim();
+    expect(inClone('rev-parse', 'origin/greenroom/add-ci')).toBe(run.status?.outputs?.commit);
+    expect(inClone('merge-base', 'origin/main', 'origin/greenroom/add-ci')).toBe(baseHead);
+    expect(inClone('diff', '--name-only', 'origin/main', 'origin/greenroom/add-ci').split('\n')).toEqual(['.github/workflows/ci.yaml', 'README.md']);
+    expect(inClone('show', 'origin/greenroom/add-ci:LICENSE')).toBe('MIT');
   });
 
   it('when a started run is changed, then admission refuses: retry is a new run', async () => {

@@ -65,7 +65,8 @@ describe('a template run through a scaffolding Job (the harness plays the node)'
     expect(pod.containers[0]!.env).toEqual(expect.arrayContaining([{ name: 'GREENROOM_STEP_2_PASSWORD', valueFrom: { secretKeyRef: { name: 'greenroom-git', key: 'password' } } }]));
 
     const node = await playNode(namespace, job.metadata.name, IMAGE);
-    expect(node.containers.map((c) => [c.name, c.code])).toEqual([['greenroom-scaffold-0', 0], ['build-info', 0], ['greenroom-scaffold-2', 0]]);
+    // Only the scaffolder's containers are given the ServiceAccount token; the container step is not.
+    expect(node.containers.map((c) => [c.name, c.code, c.apiAccess])).toEqual([['greenroom-scaffold-0', 0, true], ['build-info', 0, false], ['greenroom-scaffold-2', 0, true]]);
 
     const done = await finished(namespace, 'payments');
     expect(done.status?.phase).toBe('Succeeded');
@@ -108,12 +109,15 @@ describe('a template run through a scaffolding Job (the harness plays the node)'
     }, 30_000);
   });
 
-  it('when the scaffolder ServiceAccount is asked, then it may report on runs and register entities but not read Secrets or create Deployments', async () => {
+  it('when the scaffolder ServiceAccount is asked, then it may report on runs and register entities but not read Secrets, Templates or ConfigMaps, nor create Deployments', async () => {
     const as = `--as=system:serviceaccount:${namespace}:greenroom-scaffolder`;
     const can = async (...args: string[]) => (await kubectl(['auth', 'can-i', ...args, '-n', namespace, as]).catch((e: Error) => e.message.split(': ').pop()!)).trim();
     expect(await can('patch', 'templateruns.greenroom.dev', '--subresource=status')).toBe('yes');
     expect(await can('create', 'components.greenroom.dev')).toBe('yes');
     expect(await can('get', 'secrets')).toBe('no');
+    // What a run needs of its Template comes in the snapshot the Job mounts.
+    expect(await can('get', 'templates.greenroom.dev')).toBe('no');
+    expect(await can('get', 'configmaps')).toBe('no');
     expect(await can('create', 'deployments.apps')).toBe('no');
     expect(await can('update', 'templateruns.greenroom.dev')).toBe('no');
   });

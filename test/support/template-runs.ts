@@ -3,7 +3,11 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { once } from 'node:events';
+import { createServer, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
+import { createLogger, type Logger } from '../../src/observability/logger.ts';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
 import type { TemplateRunObject } from '../../src/templates/objects.ts';
 import { kubectl } from './kubectl.ts';
@@ -39,8 +43,22 @@ export async function templateNamespace(namespace: string): Promise<void> {
     .join('---\n'));
 }
 
-export async function createRun(namespace: string, name: string, template: string, values: Record<string, unknown>): Promise<void> {
-  await kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: 'TemplateRun', metadata: { name, namespace }, spec: { templateRef: { name: template }, values } }));
+/** Creates a TemplateRun; `templateNamespace` when the Template lives in another namespace. */
+export async function createRun(namespace: string, name: string, template: string, values: Record<string, unknown>, templateNamespace?: string): Promise<void> {
+  const templateRef = templateNamespace ? { name: template, namespace: templateNamespace } : { name: template };
+  await kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: 'TemplateRun', metadata: { name, namespace }, spec: { templateRef, values } }));
+}
+
+/** A debug logger whose every line is kept, to check what an operator wrote to its log. */
+export function capturedLogs(): { logger: Logger; text: () => string } {
+  let text = '';
+  const stream = new Writable({ write: (chunk: Buffer, _encoding, done) => { text += chunk.toString(); done(); } });
+  return { logger: createLogger('debug', stream), text: () => text };
+}
+
+/** Every Event about the object, as JSON text (what `kubectl describe` would show of them). */
+export async function eventsAbout(namespace: string, name: string): Promise<string> {
+  return kubectl(['get', 'events.events.k8s.io', '-n', namespace, '--field-selector', `regarding.name=${name}`, '-o', 'json']);
 }
 
 export async function getRun(namespace: string, name: string): Promise<TemplateRunObject> {
@@ -60,4 +78,29 @@ export async function cloneOf(remote: string, into: string): Promise<string> {
   const dir = join(into, 'clone');
   await run('git', ['clone', '--quiet', remote.replace('http://', `http://${GIT_USER.username}:${GIT_USER.password}@`), dir]);
   return dir;
+}
+
+/**
+ * A "git server" that accepts connections and never answers: it keeps a scaffolder busy in
+ * its first git command. `sockets` are the connections made, `closed` those since ended.
+ */
+export async function silentGitServer(): Promise<{ url: string; sockets: Socket[]; closed: Socket[]; close: () => void }> {
+  const sockets: Socket[] = [];
+  const closed: Socket[] = [];
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    socket.resume(); // read (and drop) what comes, so the end of the connection is seen
+    socket.on('close', () => closed.push(socket));
+  }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/skeletons.git`;
+  return {
+    url,
+    sockets,
+    closed,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
 }

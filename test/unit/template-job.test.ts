@@ -1,41 +1,62 @@
 import { describe, expect, it } from '@jest/globals';
-import { jobNameFor, scaffoldJob } from '../../src/templates/job.ts';
+import { jobNameFor, scaffoldJob, SERVICE_ACCOUNT_DIR } from '../../src/templates/job.ts';
 import type { TemplateObject, TemplateRunObject } from '../../src/templates/objects.ts';
+import { SNAPSHOT_DIR, takeSnapshot } from '../../src/templates/snapshot.ts';
 
 const settings = { image: 'ghcr.io/greenroom-dev/greenroom:0.1.0', serviceAccountName: 'greenroom-scaffolder', ttlSecondsAfterFinished: 3600, activeDeadlineSeconds: 900 };
-const run: TemplateRunObject = { metadata: { name: 'orders', namespace: 'team-a', uid: '0f8e2c1a-aaaa-bbbb-cccc-123456789abc' }, spec: { templateRef: { name: 'service' }, values: { name: 'orders; rm -rf /' } } };
+const run: TemplateRunObject = { metadata: { name: 'orders', namespace: 'team-a', uid: '0f8e2c1a-aaaa-bbbb-cccc-123456789abc' }, spec: { templateRef: { name: 'service', namespace: 'platform' }, values: { name: 'orders; rm -rf /' } } };
 const template = (steps: TemplateObject['spec']['steps']): TemplateObject => ({
-  metadata: { name: 'service', namespace: 'team-a', uid: 't-1', generation: 2 },
+  metadata: { name: 'service', namespace: 'platform', uid: 't-1', generation: 2 },
   spec: { type: 'service', owner: 'team-platform', skeleton: { git: { url: 'https://git.example/skeletons.git', secretRef: { name: 'skeleton-reader' } } }, steps },
 });
-type Pod = { initContainers: { name: string; args?: string[]; env: { name: string; value?: string }[] }[]; containers: { name: string; args?: string[] }[] };
+const jobOf = (steps: TemplateObject['spec']['steps']) => scaffoldJob(run, takeSnapshot(run, template(steps)), settings);
+
+interface Container { name: string; image: string; args?: string[]; env: { name: string; value?: string }[]; volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[] }
+interface Pod { automountServiceAccountToken: boolean; initContainers: Container[]; containers: Container[]; volumes: { name: string; projected?: { sources: object[] }; configMap?: { name: string } }[] }
 const podOf = (job: object) => (job as { spec: { template: { spec: Pod } } }).spec.template.spec;
+const withContainerStep: TemplateObject['spec']['steps'] = [
+  { name: 'render', action: 'render' },
+  { name: 'lint', action: 'run', run: { image: 'busybox', command: ['sh', '-c', 'true'] } },
+  { name: 'publish', action: 'publish:git', publishGit: { url: 'https://git.example/x.git', secretRef: { name: 'pusher', passwordKey: 'token' } } },
+];
 
 describe('the scaffolding Job of a run', () => {
-  it('when the template has only built-in steps, then one scaffolder container runs them all', () => {
-    const pod = podOf(scaffoldJob(run, template([{ name: 'render', action: 'render' }, { name: 'register', action: 'register' }]), settings));
+  it('when the template has only built-in steps, then one scaffolder container runs them all from the snapshot', () => {
+    const pod = podOf(jobOf([{ name: 'render', action: 'render' }, { name: 'register', action: 'register' }]));
     expect(pod.initContainers).toEqual([]);
-    expect(pod.containers.map((c) => [c.name, c.args])).toEqual([['greenroom-scaffold-0', ['scaffold', '--workspace', '/workspace', '--from', '0']]]);
+    expect(pod.containers.map((c) => [c.name, c.args])).toEqual([['greenroom-scaffold-0', ['scaffold', '--workspace', '/workspace', '--snapshot', `${SNAPSHOT_DIR}/snapshot.json`, '--from', '0']]]);
   });
 
   it('when a container step sits between built-in steps, then the pod runs segment, container, segment in order', () => {
-    const pod = podOf(scaffoldJob(run, template([
-      { name: 'render', action: 'render' },
-      { name: 'lint', action: 'run', run: { image: 'busybox', command: ['sh', '-c', 'true'] } },
-      { name: 'publish', action: 'publish:git', publishGit: { url: 'https://git.example/x.git', secretRef: { name: 'pusher', passwordKey: 'token' } } },
-    ]), settings));
+    const pod = podOf(jobOf(withContainerStep));
     expect([...pod.initContainers, ...pod.containers].map((c) => c.name)).toEqual(['greenroom-scaffold-0', 'lint', 'greenroom-scaffold-2']);
     // Values reach the container step as JSON data, not in its command.
     expect(pod.initContainers[1]!.env).toEqual(expect.arrayContaining([{ name: 'GREENROOM_VALUES', value: '{"name":"orders; rm -rf /"}' }]));
   });
 
+  it('when the pod runs, then only the scaffolder containers get the API token and the snapshot; a container step gets neither', () => {
+    const pod = podOf(jobOf(withContainerStep));
+    expect(pod.automountServiceAccountToken).toBe(false);
+    const mountsOf = (c: Container) => c.volumeMounts.map((m) => [m.name, m.mountPath, m.readOnly ?? false]);
+    for (const c of [pod.initContainers[0]!, pod.containers[0]!]) {
+      expect(mountsOf(c)).toEqual(expect.arrayContaining([['kube-api-access', SERVICE_ACCOUNT_DIR, true], ['run-snapshot', SNAPSHOT_DIR, true]]));
+    }
+    expect(mountsOf(pod.initContainers[1]!).map(([name]) => name)).toEqual(['workspace', 'tmp']);
+    // The standard projection: a bound token, the cluster CA and the namespace.
+    expect(pod.volumes.find((v) => v.name === 'kube-api-access')?.projected?.sources).toEqual([
+      { serviceAccountToken: { path: 'token', expirationSeconds: 3607 } },
+      { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+      { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+    ]);
+    expect(pod.volumes.find((v) => v.name === 'run-snapshot')?.configMap).toMatchObject({ name: `${jobNameFor(run)}-snapshot` });
+  });
+
   it('when the template needs credentials, then they are secretKeyRefs the kubelet resolves, never values', () => {
-    const job = scaffoldJob(run, template([{ name: 'publish', action: 'publish:git', publishGit: { url: 'https://git.example/x.git', secretRef: { name: 'pusher', passwordKey: 'token' } } }]), settings);
-    const env = podOf(job).containers[0] as unknown as { env: object[] };
-    expect(env.env).toEqual(expect.arrayContaining([
+    const pod = podOf(jobOf([{ name: 'publish', action: 'publish:git', publishGit: { url: 'https://git.example/x.git', secretRef: { name: 'pusher', passwordKey: 'token' } } }]));
+    expect(pod.containers[0]!.env).toEqual(expect.arrayContaining([
       { name: 'GREENROOM_SKELETON_PASSWORD', valueFrom: { secretKeyRef: { name: 'skeleton-reader', key: 'password' } } },
       { name: 'GREENROOM_STEP_0_PASSWORD', valueFrom: { secretKeyRef: { name: 'pusher', key: 'token' } } },
-      { name: 'GREENROOM_TEMPLATE_GENERATION', value: '2' },
+      { name: 'GREENROOM_RUN_UID', value: run.metadata.uid },
     ]));
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { decideRun, type Execution, type RunObservation } from '../../src/controllers/template-run/decide.ts';
+import { decideRun, startFailed, withRemoved, type Execution, type OperatorRunStatus, type RunObservation } from '../../src/controllers/template-run/decide.ts';
 import { jobExecution } from '../../src/controllers/template-run/execution.ts';
 import { MAX_MESSAGE_LENGTH } from '../../src/controllers/conditions.ts';
 import type { TemplateObject, TemplateRunObject } from '../../src/templates/objects.ts';
@@ -109,6 +109,25 @@ describe('deciding what happens to a TemplateRun', () => {
     const first = decideRun(observe({ template: undefined, now: new Date('2026-11-24T09:00:00Z') }));
     const again = decideRun(observe({ template: undefined, run: run('status' in first ? first.status : undefined) }));
     expect('status' in again && again.status.conditions?.[0]?.lastTransitionTime).toBe('2026-11-24T09:00:00Z');
+  });
+});
+
+describe('what is written when a run cannot start or has registered entities', () => {
+  const starting = (decideRun(observe({})) as { status: OperatorRunStatus }).status;
+
+  it('when the start fails, then the run is Failed at once, every step Skipped, with the reason', () => {
+    const status = startFailed(starting, 'Secret team-a/git does not exist');
+    expect(status).toMatchObject({ phase: 'Failed', finishedAt: starting.startedAt });
+    expect(status.steps?.map((s) => s.phase)).toEqual(['Skipped', 'Skipped']);
+    expect(status.conditions?.find((c) => c.type === 'Succeeded')).toMatchObject({ status: 'False', reason: 'StartFailed', message: 'Secret team-a/git does not exist' });
+  });
+
+  it('when a failed run had registered thousands of entities, then the message names some, counts them all and still fits', () => {
+    const failed = { ...starting, conditions: starting.conditions?.map((c) => (c.type === 'Succeeded' ? { ...c, status: 'False' as const, message: 'step publish failed: rejected' } : c)) };
+    const removed = Array.from({ length: 3000 }, (_, i) => `component:team-a/service-${i}`);
+    const message = withRemoved(failed, removed).conditions?.find((c) => c.type === 'Succeeded')?.message ?? '';
+    expect(message).toMatch(/^step publish failed: rejected; removed the 3000 entities it had registered \(component:team-a\/service-0, component:team-a\/service-1, .*… and \d+ more\)$/);
+    expect(message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
   });
 });
 

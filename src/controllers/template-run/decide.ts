@@ -35,15 +35,6 @@ export type RunDecision =
   /** Write the final status; a failed run's registered entities are removed first. */
   | { action: 'finish'; status: OperatorRunStatus; removeRegistered: boolean };
 
-/**
- * A condition message the apiserver accepts: what the run reports (a step's message, a Job's
- * or a child's last words) is cut rather than have the status write refused forever.
- */
-function clipped(decision: ConditionDecision): ConditionDecision {
-  if (decision.message.length <= MAX_MESSAGE_LENGTH) return decision;
-  return { ...decision, message: `${decision.message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` };
-}
-
 const isFinished = (run: TemplateRunObject): boolean => run.status?.phase === 'Succeeded' || run.status?.phase === 'Failed';
 
 /**
@@ -54,7 +45,7 @@ export function decideRun(observation: RunObservation): RunDecision {
   const { run, template, execution, now } = observation;
   if (run.metadata.deletionTimestamp || isFinished(run)) return { action: 'none' };
   const generation = run.metadata.generation ?? 1;
-  const conditions = (decisions: ConditionDecision[]) => mergeConditions(run.status?.conditions, decisions.map(clipped), generation, now);
+  const conditions = (decisions: ConditionDecision[]) => mergeConditions(run.status?.conditions, decisions.map(clippedCondition), generation, now);
   const templateName = `${run.spec.templateRef.namespace ?? run.metadata.namespace}/${run.spec.templateRef.name}`;
 
   if (run.status?.phase === 'Running') {
@@ -135,4 +126,33 @@ function finish(observation: RunObservation, execution: Exclude<Execution, { sta
     removeRegistered: !succeeded,
     status: { phase: succeeded ? 'Succeeded' : 'Failed', finishedAt: at, steps, conditions: conditions([resolved, outcome]), observedGeneration: run.metadata.generation ?? 1 },
   };
+}
+
+/** A run that was about to start and could not: Failed, every step Skipped, with the reason. */
+export function startFailed(status: OperatorRunStatus, message: string): OperatorRunStatus {
+  return {
+    ...status,
+    phase: 'Failed',
+    finishedAt: status.startedAt,
+    steps: status.steps?.map((s) => ({ ...s, phase: 'Skipped' })),
+    conditions: status.conditions?.map((c) => (c.type === 'Succeeded' ? { ...c, status: 'False', reason: 'StartFailed', message: clippedCondition({ message }).message } : c)),
+  };
+}
+
+/** A failed run's outcome, saying which entities it had registered were removed again. */
+export function withRemoved(status: OperatorRunStatus, removed: readonly string[]): OperatorRunStatus {
+  if (removed.length === 0) return status;
+  const list = listProblems(removed, 1024).replaceAll('; ', ', ');
+  return {
+    ...status,
+    conditions: status.conditions?.map((c) => (c.type === 'Succeeded' ? clippedCondition({ ...c, message: `${c.message}; removed the ${removed.length} entities it had registered (${list})` }) : c)),
+  };
+}
+
+/**
+ * A condition message the apiserver accepts: what the run reports (a step's message, a Job's
+ * or a child's last words) is cut rather than have the status write refused forever.
+ */
+function clippedCondition<C extends { message: string }>(condition: C): C {
+  return condition.message.length <= MAX_MESSAGE_LENGTH ? condition : { ...condition, message: `${condition.message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` };
 }
