@@ -1,9 +1,15 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
 import { MAX_MESSAGE_LENGTH } from '../../src/controllers/conditions.ts';
 import type { GitServer } from '../../src/local-cluster/git-server.ts';
 import { INHERITED_ENV } from '../../src/templates/in-process-executor.ts';
+import type { TemplateObject } from '../../src/templates/objects.ts';
+import { takeSnapshot } from '../../src/templates/snapshot.ts';
 import { publishGit } from '../../src/templates/publish-git.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
@@ -12,8 +18,9 @@ import { tempDirs } from '../support/temp-dirs.ts';
 
 // What a template run must never do, each ending in a run a person can read: leak a
 // password, start twice, write outside its output directory, follow a symlink, hand the
-// operator's environment to template code, or keep a status the apiserver refuses. Runs go
-// through the in-process executor, publishing to a real git server over HTTP.
+// operator's environment to template code, keep a status the apiserver refuses, or render
+// values nobody checked. Runs go through the in-process executor, publishing to a real git
+// server over HTTP; the last test starts the scaffolder by hand.
 const namespace = 'templates-safety';
 const start = operators(namespace);
 const newGitServer = gitServers();
@@ -33,7 +40,7 @@ beforeAll(async () => {
   await start({ templateExecutor: 'in-process', logger: logs.logger });
 });
 
-describe('what a template run never does (in-process executor)', () => {
+describe('what a template run never does', () => {
   it('when the repository URL holds a password, then neither it nor the Secret\'s shows in status, Events or the operator log, the scaffolder\'s output included', async () => {
     const remote = await git.createRepository('ledger');
     await createRun(namespace, 'ledger', 'typescript-service', { name: 'ledger', owner: 'team-storefront', repoUrl: remote.replace('http://', `http://${GIT_USER.username}:${URL_PASSWORD}@`) });
@@ -115,5 +122,23 @@ describe('what a template run never does (in-process executor)', () => {
     } finally {
       delete process.env.OPERATOR_ONLY_SETTING;
     }
+  });
+
+  it('when the values in a scaffolder\'s snapshot do not fit its Template (however the snapshot came to be), then it runs nothing and says why on the run', async () => {
+    // A namespace no operator watches: the scaffolder is started by hand, as a Job's container would be.
+    const alone = 'templates-scaffolder-alone';
+    await kubectl(['create', 'namespace', alone]);
+    await createRun(alone, 'forged', 'typescript-service', { name: 'Not A Name' });
+    const run = await getRun(alone, 'forged');
+    const template = { ...(parse(await readFile(fileURLToPath(new URL('../../templates/typescript-service/template.yaml', import.meta.url)), 'utf8')) as TemplateObject), metadata: { name: 'typescript-service', namespace: alone, uid: 'u', generation: 1 } };
+    const dir = newDir();
+    await writeFile(join(dir, 'snapshot.json'), JSON.stringify(takeSnapshot(run, template, { data: { 'README.md': '# ${{ values.name }}' } })));
+    const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+    const env = { PATH: process.env.PATH!, KUBECONFIG: process.env.KUBECONFIG!, GREENROOM_RUN_NAMESPACE: alone, GREENROOM_RUN_NAME: 'forged', GREENROOM_RUN_UID: run.metadata.uid };
+    const exit = await promisify(execFile)(process.execPath, [cli, 'scaffold', '--workspace', join(dir, 'work'), '--snapshot', join(dir, 'snapshot.json')], { env }).then(() => 0, (error: { code: number }) => error.code);
+    expect(exit).toBe(1);
+    const step = (await getRun(alone, 'forged')).status?.steps?.[0];
+    expect(step).toMatchObject({ name: 'render', phase: 'Failed', message: expect.stringMatching(/^the values in the run's snapshot do not fit the parameters of Template templates-scaffolder-alone\/typescript-service generation 1: values\.owner is required; .*values\.name must match pattern/) });
+    await expect(readFile(join(dir, 'work', 'out', 'README.md'), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 });
