@@ -26,17 +26,19 @@ function kubeConfig(): KubeConfig {
 
 describe('the in-process executor', () => {
   it('when a run is started twice, then only one child is spawned and the second start says so', async () => {
-    let spawned = 0;
+    const children: EventEmitter[] = [];
     const fakeSpawn = (() => {
-      spawned++;
-      return Object.assign(new EventEmitter(), { pid: undefined, stdout: null, stderr: null });
+      children.push(Object.assign(new EventEmitter(), { pid: undefined, stdout: null, stderr: null }));
+      return children.at(-1);
     }) as unknown as typeof spawn;
     const executor = new InProcessExecutor({ kubeConfig: kubeConfig(), logger: createLogger('silent'), onExit: () => undefined, maxConcurrent: 4, spawn: fakeSpawn });
     const [first, second] = await Promise.all([executor.start(snapshot, {}, (t) => t), executor.start(snapshot, {}, (t) => t)]);
     expect([first, second].sort()).toEqual([false, true]);
     expect(await executor.start(snapshot, {}, (t) => t)).toBe(false);
-    expect(spawned).toBe(1);
+    expect(children).toHaveLength(1);
     expect(executor.execution('run-uid-1')).toEqual({ state: 'running' });
+    children[0]!.emit('close', 0, null); // removes the child's workspace
+    expect(executor.execution('run-uid-1')).toMatchObject({ state: 'succeeded' });
   });
 
   it('when the child\'s environment is made, then it holds the few inherited settings, the run and its credentials — not the operator\'s other variables', () => {
