@@ -145,6 +145,10 @@ describe('the scorecard pages in Chromium', () => {
 
     await page.click('table.scorecard-entities >> text=Payments');
     await page.waitForURL(new RegExp(`/catalog/component/${namespace}/payments$`));
+    // The results are on the entity's Scorecards tab, whose badge counts the failing rule.
+    await expect(text(page, 'nav.tabs a[data-tab=scorecards]')).resolves.toMatch(/^Scorecards ?1 ?1 failing ?: 1 scorecard, 1 failing rule$/);
+    await page.click('nav.tabs a[data-tab=scorecards]');
+    await page.waitForURL(new RegExp(`/catalog/component/${namespace}/payments/scorecards$`));
     const section = page.locator('section.entity-scorecards');
     await expect(text(section, 'h3')).resolves.toBe('Production readiness Bronze level 1 of 3');
     await expect(text(section, '.score')).resolves.toMatch(/^score 75 of 100/);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
@@ -20,17 +21,24 @@ let base = '';
 let work = '';
 let remote = '';
 
-const git = (...args: string[]) => run('git', args, { cwd: work, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
-async function write(path: string, text: string | Buffer): Promise<void> {
-  await mkdir(join(work, path, '..'), { recursive: true });
-  await writeFile(join(work, path), text);
+/** A working copy pushing to one repository of the git server. */
+function workingCopy(dir: () => string, url: () => string) {
+  const git = (...args: string[]) => run('git', args, { cwd: dir(), env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+  return {
+    git,
+    async write(path: string, text: string | Buffer): Promise<void> {
+      await mkdir(join(dir(), path, '..'), { recursive: true });
+      await writeFile(join(dir(), path), text);
+    },
+    async push(message: string): Promise<string> {
+      await git('add', '--all');
+      await git('commit', '--quiet', '-m', message);
+      await git('push', '--quiet', url().replace('http://', `http://${credentials.username}:${credentials.password}@`), 'HEAD:main');
+      return (await git('rev-parse', 'HEAD')).stdout.trim();
+    },
+  };
 }
-async function push(message: string): Promise<string> {
-  await git('add', '--all');
-  await git('commit', '--quiet', '-m', message);
-  await git('push', '--quiet', remote.replace('http://', `http://${credentials.username}:${credentials.password}@`), 'HEAD:main');
-  return (await git('rev-parse', 'HEAD')).stdout.trim();
-}
+const { git, write, push } = workingCopy(() => work, () => remote);
 
 interface DocSourceStatus {
   phase?: string;
@@ -90,8 +98,10 @@ describe('a DocSource on the real control plane with a real git server', () => {
     expect(guide.text).toMatch(/Needs Node 24/);
     const image = await fetch(`${base}/docs/${namespace}/orders-docs/_assets/img/flow.png`);
     expect(image.headers.get('content-type')).toMatch(/image\/png/);
-    // The entity page links to its docs.
-    expect((await page(`/catalog/component/${namespace}/orders`)).text).toContain(`/docs/${namespace}/orders-docs`);
+    // The entity page's Docs tab lists the DocSource as Ready, linked into the reader.
+    const tab = (await page(`/catalog/component/${namespace}/orders/docs`)).text;
+    expect(tab).toContain(`<a href="/docs/${namespace}/orders-docs">Orders service</a> <span class="badge ok">Ready</span>`);
+    expect(tab).toMatch(/2 pages · built <time/);
   });
 
   it('when a phrase only the docs contain is searched, then the doc page is found', async () => {
@@ -102,7 +112,8 @@ describe('a DocSource on the real control plane with a real git server', () => {
     expect(body.results[0]).toMatchObject({ type: 'doc', href: `/docs/${namespace}/orders-docs/guides/run` });
   });
 
-  it('when a change is pushed, then within one refresh the reader shows the new text and the old build is removed', async () => {
+  // Refreshes come every 5 s here; the wait allows several, since builds queue one at a time on a shared machine.
+  it('when a change is pushed, then after a refresh the reader shows the new text and the old build is removed', async () => {
     const before = await statusOf('orders-docs');
     await write('docs/guides/run.md', '# Running it\n\n## Locally\n\nStart it with the quasar launcher now.\n');
     const commit = await push('new launcher');
@@ -145,5 +156,91 @@ describe('a DocSource on the real control plane with a real git server', () => {
     await kubectl(['create', 'configmap', 'runbook-docs', '-n', namespace, '--from-literal=index.md=# Runbook\n\nPage the on-call owl.\n']);
     await kubectl(['apply', '-n', namespace, '-f', '-'], 'apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: runbook}\nspec:\n  entityRef: orders\n  source: {configMapRef: {name: runbook-docs}}\n');
     await eventually('the ConfigMap docs to be served', async () => (/on-call owl/.test((await page(`/docs/${namespace}/runbook`)).text) ? true : undefined), 30_000);
+  });
+});
+
+describe('DocSources that cannot be built, one whose spec changes, and one bigger than a ConfigMap', () => {
+  let dir = '';
+  let url = '';
+  const copy = workingCopy(() => dir, () => url);
+  // Random bytes do not compress: the stored site stays over one 900 KiB chunk.
+  const noise = randomBytes(1_400_000);
+  const docSource = (name: string, path: string, secret = 'docs-git') =>
+    `apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: ${name}}\nspec:\n  entityRef: orders\n  refreshInterval: 5s\n  source:\n    git: {url: "${url}", path: ${path}, secretRef: {name: ${secret}}}\n`;
+  const buildFailure = (name: string) =>
+    eventually(`${name} to report its failed build`, async () => {
+      const s = await statusOf(name);
+      return s.conditions?.find((c) => c.type === 'BuildSucceeded' && c.status === 'False') ? s : undefined;
+    }, 30_000);
+
+  beforeAll(async () => {
+    url = await server.createRepository('team-docs');
+    dir = newDir();
+    await copy.git('init', '--quiet', '--initial-branch=main');
+    await copy.write('handbook/index.md', '# Handbook\n\nThe first handbook speaks of marmalade.\n');
+    await copy.write('handbook-v2/index.md', '# Handbook two\n\nThe second handbook speaks of gooseberries.\n');
+    await copy.write('linked/index.md', '# Linked\n');
+    await symlink('/etc/passwd', join(dir, 'linked', 'passwd.md'));
+    await copy.write('big/index.md', '# Big\n\n![noise](noise.png)\n');
+    await copy.write('big/noise.png', noise);
+    await copy.push('docs of all sorts');
+  });
+
+  it('when git.path names no directory of the repository, then BuildSucceeded is False saying so in the DocSource’s terms', async () => {
+    await kubectl(['apply', '-n', namespace, '-f', '-'], docSource('no-such-path', 'manuals'));
+    const status = await buildFailure('no-such-path');
+    expect(status.phase).toBe('Failed');
+    expect(status.conditions?.find((c) => c.type === 'BuildSucceeded')).toMatchObject({ reason: 'FetchFailed', message: expect.stringMatching(/^source\.git\.path "manuals" does not exist at main of http:\/\/127\.0\.0\.1:\d+\/team-docs\.git; fix the path/) });
+    expect(status.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'FetchFailed' });
+    expect((await page(`/docs/${namespace}/no-such-path`)).status).toBe(404);
+    // The entity's Docs tab lists it as Failed, saying why.
+    const tab = await eventually('the Docs tab to show the failure', async () => {
+      const text = (await page(`/catalog/component/${namespace}/orders/docs`)).text;
+      return text.includes('no-such-path <span class="badge bad">Failed</span>') ? text : undefined;
+    });
+    expect(tab).toContain('source.git.path &quot;manuals&quot; does not exist');
+  });
+
+  it('when the docs hold a symlink, then BuildSucceeded is False naming the file, and nothing is served', async () => {
+    await kubectl(['apply', '-n', namespace, '-f', '-'], docSource('symlinked', 'linked'));
+    const status = await buildFailure('symlinked');
+    expect(status.conditions?.find((c) => c.type === 'BuildSucceeded')).toMatchObject({ reason: 'FetchFailed', message: expect.stringMatching(/^passwd\.md in the docs is a symlink .*symlinks are not followed/) });
+    expect(JSON.stringify(status)).not.toMatch(/skeleton/);
+    expect((await page(`/docs/${namespace}/symlinked/passwd`)).status).toBe(404);
+  });
+
+  it('when a spec change fails its first build, then fixing what it lacks builds the new spec, though no commit moved', async () => {
+    await kubectl(['apply', '-n', namespace, '-f', '-'], docSource('moving', 'handbook'));
+    await eventually('the first handbook to be served', async () => (/marmalade/.test((await page(`/docs/${namespace}/moving`)).text) ? true : undefined), 30_000);
+    // The new spec names a Secret that does not exist yet: its first build fails.
+    await kubectl(['apply', '-n', namespace, '-f', '-'], docSource('moving', 'handbook-v2', 'late-secret'));
+    const failed = await buildFailure('moving');
+    expect(failed.conditions?.find((c) => c.type === 'BuildSucceeded')?.message).toMatch(/Secret late-secret does not exist/);
+    expect(failed.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'ServingLastGoodBuild', message: expect.stringMatching(/made before the spec last changed/) });
+    expect((await page(`/docs/${namespace}/moving`)).text).toMatch(/marmalade/);
+
+    await kubectl(['create', 'secret', 'generic', 'late-secret', '-n', namespace, `--from-literal=username=${credentials.username}`, `--from-literal=password=${credentials.password}`]);
+    await eventually('the new spec to be built and served', async () => (/gooseberries/.test((await page(`/docs/${namespace}/moving`)).text) ? true : undefined), 30_000);
+    const object = JSON.parse(await kubectl(['get', 'docsource', 'moving', '-n', namespace, '-o', 'json'])) as { metadata: { generation: number }; status: DocSourceStatus & { site: { generation: number } } };
+    expect(object.status.site.generation).toBe(object.metadata.generation);
+    expect(object.status.conditions?.find((c) => c.type === 'BuildSucceeded')).toMatchObject({ status: 'True', reason: 'Built' });
+  });
+
+  it('when a built site is bigger than one ConfigMap can hold, then it is stored over several and served whole', async () => {
+    await kubectl(['apply', '-n', namespace, '-f', '-'], docSource('big-docs', 'big'));
+    const status = await eventually('the big site to be Ready', async () => {
+      const s = (await statusOf('big-docs')) as DocSourceStatus & { site?: { chunks: number; bytes: number } };
+      return s.phase === 'Ready' ? s : undefined;
+    }, 60_000);
+    expect(status.site!.chunks).toBeGreaterThanOrEqual(2);
+    expect(status.site!.bytes).toBeGreaterThan(900 * 1024);
+    const uid = (await kubectl(['get', 'docsource', 'big-docs', '-n', namespace, '-o', 'jsonpath={.metadata.uid}'])).trim();
+    const stored = (await kubectl(['get', 'configmaps', '-n', namespace, '-l', `greenroom.dev/docsource-uid=${uid}`, '-o', 'name'])).trim().split('\n');
+    expect(stored).toHaveLength(status.site!.chunks);
+    const image = await eventually('the image to be served', async () => {
+      const res = await fetch(`${base}/docs/${namespace}/big-docs/_assets/noise.png`);
+      return res.ok ? Buffer.from(await res.arrayBuffer()) : undefined;
+    });
+    expect(createHash('sha256').update(image).digest('hex')).toBe(createHash('sha256').update(noise).digest('hex'));
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import express from 'express';
 import { buildSite } from '../../src/docs/build.ts';
-import { siteBase, type DocSite, type DocsStore } from '../../src/docs/site.ts';
-import { docsPage, entityDocsLinks } from '../../src/http/ui/docs-pages.ts';
+import { siteBase, type DocSite, type DocSourceSummary, type DocsStore } from '../../src/docs/site.ts';
+import { docsPage, entityDocSources } from '../../src/http/ui/docs-pages.ts';
 import { createDocsRouter, SVG_CONTENT_SECURITY_POLICY } from '../../src/http/ui/docs-router.ts';
 import { serving } from '../support/serve.ts';
 
@@ -24,7 +24,7 @@ function handbook(): DocSite {
 
 const store = (sites: Record<string, DocSite>): DocsStore => ({
   site: (namespace, name) => sites[`${namespace}/${name}`],
-  sourcesFor: (ref) => (ref === 'component:team/handbook' ? [{ namespace: 'team', name: 'handbook', siteName: 'Team handbook' }] : []),
+  sourcesFor: (ref) => (ref === 'component:team/handbook' ? [{ namespace: 'team', name: 'handbook', siteName: 'Team handbook', served: true, generation: 1, source: { configMapRef: { name: 'handbook' } } }] : []),
 });
 
 describe('the docs page model', () => {
@@ -78,11 +78,40 @@ describe('the docs page model', () => {
     expect(docsPage(noHome, 'team', 'handbook', '')?.doc.title).toBe('Setting up');
   });
 
-  it('when an entity has docs, then its page links to each site; without a store, to none', () => {
-    const docs = store({});
-    expect(entityDocsLinks(docs, 'component:team/handbook')).toEqual([{ title: 'Team handbook', href: '/docs/team/handbook' }]);
-    expect(entityDocsLinks(docs, 'component:team/other')).toEqual([]);
-    expect(entityDocsLinks(undefined, 'component:team/handbook')).toEqual([]);
+});
+
+describe('the Docs tab of an entity', () => {
+  const git = { url: 'https://reader:t0ken@git.example/orders.git', path: 'docs', ref: 'main' };
+  const built = { observedGeneration: 2, phase: 'Ready' as const, siteName: 'Orders handbook', commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', pageCount: 12, lastBuildTime: '2026-11-24T09:00:00Z', site: { id: 's1', chunks: 1, bytes: 100, generation: 2 }, warnings: ['x'] };
+  const failedCondition = { type: 'BuildSucceeded', status: 'False' as const, reason: 'FetchFailed', message: 'source.git.path "docs" does not exist at main', observedGeneration: 2, lastTransitionTime: '2026-11-24T10:00:00Z' };
+  const summary = (name: string, extra: Partial<DocSourceSummary>): DocSourceSummary => ({ namespace: 'team', name, siteName: '', served: false, generation: 2, source: { git }, ...extra });
+  const of = (...sources: DocSourceSummary[]) => entityDocSources({ site: () => undefined, sourcesFor: () => sources }, 'component:team/orders');
+
+  it('when a DocSource was never built, then it is Pending, not linked, and says where its Markdown comes from without the token', () => {
+    const [pending] = of(summary('new-docs', {}));
+    expect(pending).toMatchObject({ title: 'new-docs', state: 'Pending', className: 'wait', href: undefined, origin: 'git https://***@git.example/orders.git · docs @ main' });
+    expect(pending!.origin).not.toContain('t0ken');
+  });
+
+  it('when a build is served, then it is Ready with its page count, build time and short commit, linked into the reader', () => {
+    const [ready] = of(summary('orders-docs', { served: true, siteName: 'Orders handbook', status: built }));
+    expect(ready).toMatchObject({ title: 'Orders handbook', state: 'Ready', className: 'ok', href: '/docs/team/orders-docs', pageCount: 12, builtAt: '2026-11-24T09:00:00Z', commit: 'a1b2c3d', warnings: 1, problem: undefined });
+  });
+
+  it('when the spec changed and the new build is not in yet, then it is Building and the last build stays linked', () => {
+    const [building] = of(summary('orders-docs', { served: true, siteName: 'Orders handbook', generation: 3, status: built }));
+    expect(building).toMatchObject({ state: 'Building', href: '/docs/team/orders-docs', pageCount: 12 });
+  });
+
+  it('when the latest build failed with a build served, then it is Ready and says why; with none, it is Failed and says why', () => {
+    const [serving] = of(summary('orders-docs', { served: true, status: { ...built, conditions: [failedCondition] } }));
+    expect(serving).toMatchObject({ state: 'Ready', href: '/docs/team/orders-docs', problem: { reason: 'FetchFailed', words: 'The source could not be fetched.', message: 'source.git.path "docs" does not exist at main', since: '2026-11-24T10:00:00Z' } });
+    const [failed] = of(summary('broken-docs', { source: { configMapRef: { name: 'runbook' } }, status: { observedGeneration: 2, phase: 'Failed', conditions: [failedCondition] } }));
+    expect(failed).toMatchObject({ state: 'Failed', className: 'bad', href: undefined, origin: 'ConfigMap runbook', pageCount: undefined, builtAt: undefined, problem: { reason: 'FetchFailed' } });
+  });
+
+  it('when there is no docs store, then there are no DocSources', () => {
+    expect(entityDocSources(undefined, 'component:team/orders')).toEqual([]);
   });
 });
 

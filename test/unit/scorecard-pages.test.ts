@@ -278,7 +278,8 @@ describe('the scorecard pages over HTTP', () => {
     const initiativeHtml = await (await fetch(`${base}/initiatives/default/all-silver`)).text();
     expect(initiativeHtml).toMatch(/<svg class="progress-chart"[^>]*role="img" aria-labelledby="chart-title chart-desc">/);
     expect(initiativeHtml).toMatch(/<polyline class="line" points="[\d.]+,[\d.]+ [\d.]+,[\d.]+ [\d.]+,[\d.]+">/);
-    const entityHtml = await (await fetch(`${base}/catalog/component/default/orders`)).text();
+    // The results are on the entity page's Scorecards tab.
+    const entityHtml = await (await fetch(`${base}/catalog/component/default/orders/scorecards`)).text();
     expect(entityHtml).toContain('id="scorecards-h"');
     expect(entityHtml).toContain('Set spec.lifecycle');
     const teamHtml = await (await fetch(`${base}/catalog/group/default/team-a`)).text();

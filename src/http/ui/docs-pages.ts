@@ -1,6 +1,7 @@
 import { formatRef, parseRef, splitRef } from '../../catalog/refs.ts';
 import { pageHref } from '../../docs/links.ts';
-import { siteBase, type DocPage, type DocSite, type DocsStore, type NavItem } from '../../docs/site.ts';
+import { siteBase, type DocPage, type DocSite, type DocSourceSummary, type DocsStore, type NavItem } from '../../docs/site.ts';
+import { redactUrl } from '../../templates/git-cli.ts';
 import { entityHref } from './pages.ts';
 
 /** One entry of the reader's nav: a page, an external link, or a section of them. */
@@ -79,7 +80,57 @@ export function docsPage(site: DocSite, namespace: string, name: string, slug: s
 
 export type DocsPageModel = NonNullable<ReturnType<typeof docsPage>>;
 
-/** The docs sites of an entity, for its catalog page; none without a docs store. */
-export function entityDocsLinks(docs: DocsStore | undefined, ref: string): DocsLink[] {
-  return (docs?.sourcesFor(ref) ?? []).map((s) => ({ title: s.siteName || s.name, href: siteBase(s.namespace, s.name) }));
+/** What a failed build's reason means, for people who never read a DocSource. */
+const DOCS_REASON_WORDS: Record<string, string> = {
+  FetchFailed: 'The source could not be fetched.',
+  BuildFailed: 'The Markdown could not be built into a site.',
+  StoreFailed: 'The built site could not be stored in the cluster.',
+};
+
+/** Where a DocSource's Markdown comes from, as one line; a token written into a git URL is hidden. */
+function originOf(source: DocSourceSummary['source']): string {
+  if (source.git) return `git ${redactUrl(source.git.url)}${source.git.path ? ` · ${source.git.path}` : ''} @ ${source.git.ref ?? 'main'}`;
+  return source.configMapRef ? `ConfigMap ${source.configMapRef.name}` : '';
 }
+
+/**
+ * How a DocSource is doing, in the four states a reader tells apart: Pending (never built),
+ * Building (its spec changed and the new build is not in yet), Ready, Failed (nothing built).
+ */
+function stateOf(s: DocSourceSummary): { state: 'Pending' | 'Building' | 'Ready' | 'Failed'; className: 'wait' | 'ok' | 'bad' } {
+  const status = s.status;
+  if (!status?.phase || status.phase === 'Pending' || status.observedGeneration === undefined) return { state: 'Pending', className: 'wait' };
+  if (status.observedGeneration < s.generation) return { state: 'Building', className: 'wait' };
+  return status.phase === 'Ready' ? { state: 'Ready', className: 'ok' } : { state: 'Failed', className: 'bad' };
+}
+
+/**
+ * The Docs tab of an entity's page: every DocSource documenting it, built or not, with its
+ * state; a served one links into the reader, a failing one says why (the last good build,
+ * if any, is still served and linked).
+ */
+export function entityDocSources(docs: DocsStore | undefined, ref: string) {
+  return (docs?.sourcesFor(ref) ?? []).map((s) => {
+    const { state, className } = stateOf(s);
+    const failed = s.status?.conditions?.find((c) => c.type === 'BuildSucceeded' && c.status === 'False');
+    return {
+      namespace: s.namespace,
+      name: s.name,
+      title: s.siteName || s.status?.siteName || s.name,
+      href: s.served ? siteBase(s.namespace, s.name) : undefined,
+      state,
+      className,
+      origin: originOf(s.source),
+      pageCount: s.status?.site ? s.status.pageCount : undefined,
+      builtAt: s.status?.site ? s.status.lastBuildTime : undefined,
+      commit: s.status?.site && s.status.commit ? shortRevision(s.status.commit) : undefined,
+      warnings: s.status?.warnings?.length ?? 0,
+      problem: failed ? { reason: failed.reason, words: DOCS_REASON_WORDS[failed.reason] ?? '', message: failed.message, since: failed.lastTransitionTime } : undefined,
+    };
+  });
+}
+
+/** A commit as people quote it (7 characters); a ConfigMap revision as it is. */
+const shortRevision = (revision: string): string => (/^[0-9a-f]{40}$/.test(revision) ? revision.slice(0, 7) : revision);
+
+export type EntityDocSource = ReturnType<typeof entityDocSources>[number];

@@ -110,10 +110,23 @@ export function catalogPage(graph: CatalogGraph, query: CatalogQuery, matches: (
   };
 }
 
-/** One entity: what it is, how it relates, how it is doing, its YAML and its neighbourhood. */
+/** What every tab of an entity's page shows on top: what it is, who owns it, its links. */
+export function entityHeader(graph: CatalogGraph, ref: EntityRef) {
+  const entity = graph.get(ref);
+  if (!entity) return undefined;
+  const links = Array.isArray(entity.spec.links) ? (entity.spec.links as { url: string; title?: string }[]) : [];
+  return {
+    entity: card(entity, graph),
+    links: links.map((l) => ({ url: /^https?:\/\//i.test(l.url) ? l.url : undefined, text: l.title ?? l.url })),
+    profile: (entity.spec.profile ?? {}) as { displayName?: string; email?: string },
+  };
+}
+
+/** One entity's Overview: its header, how it relates, how it is doing, its YAML and its neighbourhood. */
 export function entityPage(graph: CatalogGraph, ref: EntityRef, depth: number) {
   const detail = entityDetail(graph, ref);
-  if (!detail) return undefined;
+  const header = entityHeader(graph, ref);
+  if (!detail || !header) return undefined;
   const { entity } = detail;
   const groups = new Map<string, Card[]>();
   const ownsSection = entity.kind === 'Group' || entity.kind === 'User';
@@ -124,12 +137,9 @@ export function entityPage(graph: CatalogGraph, ref: EntityRef, depth: number) {
     groups.set(r.type, [...(groups.get(r.type) ?? []), card(target, graph)]);
   }
   const around = neighbourhood(graph, ref, depth, new Set(), 60);
-  const links = Array.isArray(entity.spec.links) ? (entity.spec.links as { url: string; title?: string }[]) : [];
   const owned = ownsSection ? ownership(graph, ref).map((o) => ({ ...card(o.entity, graph), via: o.via === 'direct' ? undefined : { ref: o.via, name: ownerName(o.via, graph), href: entityHref(o.via) } })) : undefined;
   return {
-    entity: card(entity, graph),
-    links: links.map((l) => ({ url: /^https?:\/\//i.test(l.url) ? l.url : undefined, text: l.title ?? l.url })),
-    profile: (entity.spec.profile ?? {}) as { displayName?: string; email?: string },
+    ...header,
     relations: [...groups.entries()].map(([type, items]) => ({ type, heading: RELATION_WORDS[type] ?? type, items })),
     dangling: detail.dangling,
     conditions: (entity.status?.conditions ?? []).map((c) => ({ ...c, words: REASON_WORDS[c.reason] ?? '' })),

@@ -8,9 +8,10 @@ import { projectRoot } from '../../paths.ts';
 import type { ScorecardStore } from '../../scorecards/store.ts';
 import type { TemplateStore } from '../../templates/objects.ts';
 import type { DocsStore } from '../../docs/site.ts';
-import { entityDocsLinks } from './docs-pages.ts';
+import { entityDocSources } from './docs-pages.ts';
+import { entityTabs, isEntityTab, ownedTemplates } from './entity-page.ts';
 import { viewsEnvironment } from './views.ts';
-import { SORT_COLUMNS, catalogPage, entityPage, homePage } from './pages.ts';
+import { SORT_COLUMNS, catalogPage, entityHeader, entityPage, homePage } from './pages.ts';
 import type { FormQuery } from './parameter-form.ts';
 import { runPage, templatePage, templatesPage } from './template-pages.ts';
 import { initiativePage } from './initiative-pages.ts';
@@ -41,7 +42,7 @@ export interface UiDependencies {
   graph: CatalogGraph;
   /** Templates and their runs; without it the templates pages are empty. */
   templates?: TemplateStore;
-  /** Built docs, linked from the pages of the entities they document. */
+  /** DocSources and their built sites, listed on the Docs tab of the entities they document. */
   docs?: DocsStore | undefined;
   /** Scorecards and initiatives; without it their pages are empty and entities show only their results. */
   scorecards?: ScorecardStore | undefined;
@@ -105,18 +106,27 @@ export function createUiRouter({ graph, templates, docs, scorecards }: UiDepende
     });
   });
 
-  router.get('/catalog/:kind/:namespace/:name', (req, res) => {
-    const { kind, namespace, name } = req.params;
+  // The entity's page: the Overview, or one of its tabs (each its own URL, see entity-page.ts).
+  router.get('/catalog/:kind/:namespace/:name{/:tab}', (req, res) => {
+    const { kind, namespace, name, tab = 'overview' } = req.params;
+    const ref = refOf(kind, namespace, name);
+    const header = entityHeader(graph, ref);
+    if (!header) return render(res, 'not-found.njk', { page: 'catalog', missing: `${kind} ${namespace}/${name}`, q: name }, 404);
+    const entity = graph.get(header.entity.ref)!;
+    const docSources = entityDocSources(docs, entity.ref);
+    const scored = entityScorecards(scores, entity);
+    const tabs = (current: string) => entityTabs(entity.ref, current, { docs: docSources, scorecards: scored });
+    // The entity exists, so its page answers, with its tabs, saying which tab is not there.
+    if (!isEntityTab(tab)) return render(res, 'entity.njk', { page: 'catalog', tab: 'unknown', unknownTab: tab, tabs: tabs(tab), ...header }, 404);
+    const common = { page: 'catalog', tab, tabs: tabs(tab), ...header };
+    if (tab === 'docs') return render(res, 'entity.njk', { ...common, docSources });
+    if (tab === 'scorecards') return render(res, 'entity.njk', { ...common, scorecards: scored });
     const depth = z.coerce.number().int().min(1).max(3).catch(1).parse(req.query.depth);
-    const model = entityPage(graph, refOf(kind, namespace, name), depth);
-    if (!model) return render(res, 'not-found.njk', { page: 'catalog', missing: `${kind} ${namespace}/${name}`, q: name }, 404);
-    const entity = graph.get(model.entity.ref)!;
     render(res, 'entity.njk', {
-      page: 'catalog',
-      ...model,
-      docsLinks: entityDocsLinks(docs, model.entity.ref),
-      scorecards: entityScorecards(scores, entity),
+      ...common,
+      ...entityPage(graph, entity.ref, depth),
       attention: teamAttention(scores, graph, entity.ref, new Date()),
+      templates: entity.kind === 'Group' || entity.kind === 'User' ? ownedTemplates(store, graph, entity.ref) : undefined,
     });
   });
 

@@ -44,7 +44,8 @@ const newestFirst = (a: TemplateRunObject, b: TemplateRunObject): number => crea
 /** A run that has no status yet has not been picked up: it is Pending. */
 const phaseOf = (r: TemplateRunObject): string => r.status?.phase ?? 'Pending';
 
-function summary(t: TemplateObject, graph: CatalogGraph | undefined) {
+/** What a list of templates shows of one: its page, title, description, type, owner and tags. */
+export function summary(t: TemplateObject, graph: CatalogGraph | undefined) {
   return {
     name: t.metadata.name,
     namespace: t.metadata.namespace,

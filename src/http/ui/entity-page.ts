@@ -1,0 +1,62 @@
+import type { CatalogGraph } from '../../catalog/graph.ts';
+import { formatRef, parseRef, type EntityRef } from '../../catalog/refs.ts';
+import type { TemplateStore } from '../../templates/objects.ts';
+import type { EntityDocSource } from './docs-pages.ts';
+import { entityHref } from './pages.ts';
+import type { entityScorecards } from './scorecard-sections.ts';
+import { summary as templateSummary } from './template-pages.ts';
+
+/**
+ * The tabs of an entity's page, each its own URL (`/catalog/kind/ns/name` is the Overview,
+ * `/docs` and `/scorecards` follow it), so they work without JavaScript, can be linked to,
+ * and the back button walks through them.
+ */
+export const ENTITY_TABS = ['overview', 'docs', 'scorecards'] as const;
+export type EntityTab = (typeof ENTITY_TABS)[number];
+
+const TAB_LABELS: Record<EntityTab, string> = { overview: 'Overview', docs: 'Docs', scorecards: 'Scorecards' };
+
+export const isEntityTab = (tab: string): tab is EntityTab => (ENTITY_TABS as readonly string[]).includes(tab);
+
+/** The URL of one tab of an entity's page. */
+export const entityTabHref = (ref: EntityRef, tab: EntityTab): string => (tab === 'overview' ? entityHref(ref) : `${entityHref(ref)}/${tab}`);
+
+export interface TabInputs {
+  docs: EntityDocSource[];
+  scorecards: ReturnType<typeof entityScorecards>;
+}
+
+/**
+ * The tab bar: which tab is current, and on each the count worth knowing before opening it —
+ * how many doc sites and scorecards there are, and in red how many of them are failing.
+ */
+export function entityTabs(ref: EntityRef, current: string, { docs, scorecards }: TabInputs) {
+  const failingDocs = docs.filter((d) => d.problem).length;
+  const failingRules = scorecards.reduce((n, s) => n + s.failing.length, 0);
+  const counts: Record<EntityTab, { count?: number; alert?: string; label?: string }> = {
+    overview: {},
+    docs: {
+      count: docs.length,
+      ...(failingDocs ? { alert: `${failingDocs} failing` } : {}),
+      label: `${docs.length} doc ${docs.length === 1 ? 'site' : 'sites'}${failingDocs ? `, ${failingDocs} failing` : ''}`,
+    },
+    scorecards: {
+      count: scorecards.length,
+      ...(failingRules ? { alert: `${failingRules} failing` } : {}),
+      label: `${scorecards.length} ${scorecards.length === 1 ? 'scorecard' : 'scorecards'}${failingRules ? `, ${failingRules} failing ${failingRules === 1 ? 'rule' : 'rules'}` : ''}`,
+    },
+  };
+  return ENTITY_TABS.map((id) => ({ id, title: TAB_LABELS[id], href: entityTabHref(ref, id), current: id === current, ...counts[id] }));
+}
+
+/** The templates a Group or User owns, for the Templates section of its page, by title. */
+export function ownedTemplates(store: TemplateStore, graph: CatalogGraph, ref: EntityRef) {
+  return store
+    .templates()
+    .filter((t) => {
+      const owner = parseRef(t.spec.owner, { defaultKind: 'Group', namespace: t.metadata.namespace });
+      return !('error' in owner) && formatRef(owner) === ref;
+    })
+    .map((t) => templateSummary(t, graph))
+    .sort((a, b) => a.title.localeCompare(b.title, undefined, { sensitivity: 'base' }) || a.href.localeCompare(b.href));
+}
