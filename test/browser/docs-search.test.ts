@@ -31,6 +31,9 @@ beforeAll(async () => {
     'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: checkout-service}\nspec: {type: service, lifecycle: production, owner: team-payments, title: Checkout service, description: Turns a basket into an order.}\n',
     'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: checkout-web}\nspec: {type: website, lifecycle: production, owner: team-payments, title: Checkout pages}\n',
     `apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: checkout-docs}\nspec: {entityRef: checkout-service, source: {git: {url: "${url}"}}}\n`,
+    // A second DocSource whose path is wrong: the Docs tab shows it failing beside the good one.
+    `apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: checkout-runbooks}\nspec: {entityRef: checkout-service, source: {git: {url: "${url}", path: runbooks}}}\n`,
+    'apiVersion: greenroom.dev/v1alpha1\nkind: Template\nmetadata: {name: checkout-plugin}\nspec:\n  title: Checkout plugin\n  description: A payment method for the checkout, with its tests and docs.\n  type: library\n  owner: team-payments\n  tags: [payments]\n  skeleton: {inline: {"README.md": "# ${{ values.name }}"}}\n  steps: [{name: render, action: render}]\n',
   ].join('---\n'));
   base = (await start()).url;
   await eventually('the docs to be served', async () => ((await fetch(`${base}/docs/${namespace}/checkout-docs`)).status === 200 ? true : undefined), 60_000);
@@ -40,10 +43,12 @@ afterAll(async () => server?.stop());
 const newPage = pageOpener(browser);
 
 describe('the docs reader and search in Chromium', () => {
-  it('when a reader goes from the entity to its docs and pages through them, then nav, contents, code and notes show', async () => {
+  it('when a reader goes from the entity to its docs and pages through them, then nav, contents, code, notes and the diagram show', async () => {
     const { page, errors } = await newPage();
     await page.goto(`${base}/catalog/component/${namespace}/checkout-service`);
-    await page.click('#docs-h + * a >> nth=0');
+    await page.click('nav.tabs a[data-tab=docs]');
+    await page.waitForURL(new RegExp(`/catalog/component/${namespace}/checkout-service/docs$`));
+    await page.click('.doc-source[data-docsource$="/checkout-docs"] h3 a');
     await page.waitForURL(new RegExp(`/docs/${namespace}/checkout-docs`));
     await expect(page.locator('.docs-body h1').textContent()).resolves.toMatch(/Checkout service/);
     expect(await page.locator('.docs-nav').textContent()).toMatch(/Operations[\s\S]*Runbook[\s\S]*Releasing/);
@@ -55,12 +60,87 @@ describe('the docs reader and search in Chromium', () => {
     await page.click('.docs-pager .next');
     await page.waitForURL(/\/architecture$/);
     expect(await page.locator('.docs-body pre code .hljs-keyword').count()).toBeGreaterThan(0);
+    // The diagram, referenced relatively from the page, is rewritten to the site's assets and drawn.
+    const diagram = page.locator('.docs-body img');
+    expect(await diagram.getAttribute('src')).toBe(`/docs/${namespace}/checkout-docs/_assets/img/order-flow.svg`);
+    expect(await diagram.getAttribute('alt')).toMatch(/How an order flows/);
+    await page.waitForFunction('document.querySelector(".docs-body img").complete');
+    expect(await diagram.evaluate((img: unknown) => (img as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    await page.screenshot({ path: `${SCREENSHOTS}docs-diagram.png`, fullPage: true });
     // A link inside the docs goes to the other page's anchor.
     await page.goto(`${base}/docs/${namespace}/checkout-docs/operations/runbook`);
     await page.click('.docs-body a:has-text("architecture")');
     await page.waitForURL(/\/architecture#payment$/);
     await page.click('.docs-back a');
     await page.waitForURL(/\/catalog\/component\//);
+    expect(errors).toEqual([]);
+  });
+
+  it('when a reader walks the tabs of an entity without JavaScript, then each is its own page, marked current, and Back walks back', async () => {
+    const context = await (await browser()).newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const entity = `${base}/catalog/component/${namespace}/checkout-service`;
+    const current = () => page.locator('nav.tabs a[aria-current=page]').getAttribute('data-tab');
+    await page.goto(entity);
+    expect(await current()).toBe('overview');
+    expect(await page.locator('#rel-h').count()).toBe(1);
+    // The broken DocSource fails within a build or two; the tab's badge says so.
+    await eventually('the Docs tab to flag the failing DocSource', async () => {
+      await page.reload();
+      return /1 failing/.test((await page.locator('nav.tabs a[data-tab=docs]').textContent()) ?? '') ? true : undefined;
+    }, 30_000);
+    await page.screenshot({ path: `${SCREENSHOTS}entity-tabs-overview.png`, fullPage: true });
+
+    await page.click('nav.tabs a[data-tab=docs]');
+    await page.waitForURL(`${entity}/docs`);
+    expect(await current()).toBe('docs');
+    expect(await page.title()).toBe('Checkout service · Docs · Greenroom');
+    expect(await page.locator('#rel-h').count()).toBe(0);
+    const ready = page.locator('.doc-source[data-docsource$="/checkout-docs"]');
+    expect(await ready.locator('.badge').textContent()).toBe('Ready');
+    expect(await ready.locator('.doc-facts').textContent()).toMatch(/^4 pages · built (just now|\d+ min ago) from [0-9a-f]{7}$/);
+    const failed = page.locator('.doc-source[data-docsource$="/checkout-runbooks"]');
+    expect(await failed.locator('.badge').textContent()).toBe('Failed');
+    expect(await failed.locator('.doc-problem').textContent()).toMatch(/The build failed[\s\S]*FetchFailed[\s\S]*source\.git\.path "runbooks" does not exist/);
+    expect(await failed.locator('h3 a').count()).toBe(0);
+    await page.screenshot({ path: `${SCREENSHOTS}entity-tabs-docs.png`, fullPage: true });
+
+    await page.click('nav.tabs a[data-tab=scorecards]');
+    await page.waitForURL(`${entity}/scorecards`);
+    expect(await current()).toBe('scorecards');
+    expect(await page.locator('section.entity-scorecards').textContent()).toMatch(/No scorecard applies to Checkout service/);
+    await page.screenshot({ path: `${SCREENSHOTS}entity-tabs-scorecards.png`, fullPage: true });
+
+    await page.goBack();
+    await page.waitForURL(`${entity}/docs`);
+    expect(await current()).toBe('docs');
+    await page.click('nav.tabs a[data-tab=overview]');
+    await page.waitForURL(entity);
+    expect(await current()).toBe('overview');
+
+    const missing = await page.goto(`${entity}/history`);
+    expect(missing?.status()).toBe(404);
+    expect(await page.locator('main').textContent()).toMatch(/No “history” tab/);
+    expect(await page.locator('nav.tabs a[aria-current=page]').count()).toBe(0);
+    await context.close();
+  });
+
+  it('when a team owns a template, then the team’s page lists it and search finds it as a Template', async () => {
+    const { page, errors } = await newPage();
+    await page.goto(`${base}/catalog/group/${namespace}/team-payments`);
+    const section = page.locator('section.owned-templates');
+    await expect(section.locator('h2').textContent()).resolves.toMatch(/^Templates\s+1$/);
+    expect(await section.locator('a').getAttribute('href')).toBe(`/templates/${namespace}/checkout-plugin`);
+    expect(await section.textContent()).toMatch(/Checkout plugin\s+library\s+A payment method for the checkout/);
+    await section.screenshot({ path: `${SCREENSHOTS}group-templates.png` });
+
+    await page.fill('header input[name=q]', 'payment method');
+    await page.press('header input[name=q]', 'Enter');
+    await page.waitForURL(/\/search\?q=payment/);
+    const templates = page.locator('.search-group:has(h2:has-text("Templates"))');
+    expect(await templates.locator('.search-title').first().textContent()).toBe('Checkout plugin');
+    await templates.locator('.search-title').first().click();
+    await page.waitForURL(new RegExp(`/templates/${namespace}/checkout-plugin$`));
     expect(errors).toEqual([]);
   });
 
