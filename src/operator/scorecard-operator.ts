@@ -95,6 +95,13 @@ export class ScorecardOperator {
       const [namespace, name] = k.split('/') as [string, string];
       return this.scorecards.get(namespace, name) as unknown as ScorecardObject | undefined;
     };
+    const writes = registerScorecardMetrics(options.registry, {
+      book,
+      levelIndex: (k, level) => scorecardOf(k)?.spec.levels.findIndex((l) => l.name === level) ?? -1,
+      ownerOf: (ref) => ownerRef(options.graph.get(ref)),
+      initiatives: this.store.initiatives,
+      isLeader: options.isLeader,
+    });
     const world: ScorecardWorld = {
       graph: options.graph,
       book,
@@ -106,7 +113,11 @@ export class ScorecardOperator {
         return this.initiatives.get(namespace, name) as unknown as InitiativeObject | undefined;
       },
       factsOf: (entity) => this.factsOf(entity),
-      writeEntityScores: (entity, results) => applyStatus(client, { kind: entity.kind, plural: catalogKind(entity.kind)!.plural }, entity.namespace, entity.name, { scorecards: results }, SCORECARD_FIELD_MANAGER),
+      writeEntityScores: async (entity, results) => {
+        const written = await applyStatus(client, { kind: entity.kind, plural: catalogKind(entity.kind)!.plural }, entity.namespace, entity.name, { scorecards: results }, SCORECARD_FIELD_MANAGER);
+        if (written === 'written') writes.inc({ kind: entity.kind.toLowerCase() });
+        return written;
+      },
       writeScorecardStatus: (sc, status) => applyStatus(client, { kind: 'Scorecard', plural: 'scorecards' }, sc.metadata.namespace, sc.metadata.name, status),
       writeInitiativeStatus: (i, status) => applyStatus(client, { kind: 'Initiative', plural: 'initiatives' }, i.metadata.namespace, i.metadata.name, status),
       recordBehind: (entity, message) =>
@@ -123,13 +134,6 @@ export class ScorecardOperator {
     this.scores = new ScoresReconciler(world);
     this.initiativeReconciler = new InitiativeReconciler(world);
     this.wire();
-    registerScorecardMetrics(options.registry, {
-      book,
-      levelIndex: (k, level) => scorecardOf(k)?.spec.levels.findIndex((l) => l.name === level) ?? -1,
-      ownerOf: (ref) => ownerRef(options.graph.get(ref)),
-      initiatives: this.store.initiatives,
-      isLeader: options.isLeader,
-    });
   }
 
   private wire(): void {

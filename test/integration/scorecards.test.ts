@@ -66,6 +66,25 @@ describe('scorecards on the real control plane', () => {
     await levelBecomes('orders', 'silver');
   });
 
+  it('when an entity changes in a way no rule reads, then its results are not written again', async () => {
+    const metrics = await scraped();
+    const writes = metrics.get('greenroom_scorecard_status_writes_total{kind="component"}');
+    expect(writes).toBeGreaterThan(0);
+    const reconciled = (m: Map<string, number>) => [...m].filter(([k]) => k.startsWith('controller_runtime_reconcile_total{controller="scorecards"')).reduce((n, [, v]) => n + v, 0);
+    const before = reconciled(metrics);
+    await kubectl(['annotate', 'component', 'orders', '-n', namespace, 'touched=once']);
+    const touchedAt = JSON.parse(await kubectl(['get', 'component', 'orders', '-n', namespace, '-o', 'json'])) as { metadata: { resourceVersion: string } };
+    // Its evaluation and the summary it queues are both done, and nothing else is queued or running.
+    const after = await eventually('the change to be evaluated', async () => {
+      const m = await scraped();
+      const idle = m.get('workqueue_depth{name="scorecards"}') === 0 && m.get('controller_runtime_active_workers{controller="scorecards"}') === 0;
+      return idle && reconciled(m) >= before + 2 ? m : undefined;
+    });
+    expect(after.get('greenroom_scorecard_status_writes_total{kind="component"}')).toBe(writes);
+    const now = JSON.parse(await kubectl(['get', 'component', 'orders', '-n', namespace, '-o', 'json'])) as { metadata: { resourceVersion: string } };
+    expect(now.metadata.resourceVersion).toBe(touchedAt.metadata.resourceVersion);
+  });
+
   it('when a Deployment labelled for the component runs two ready replicas of a pinned image, then the runtime facts lift it to gold; a :latest image drops it again', async () => {
     const deployment = (image: string) => `apiVersion: apps/v1
 kind: Deployment

@@ -36,8 +36,14 @@ const result = (level: string, evaluatedAt = '2026-11-01T00:00:00Z'): ScorecardR
   evaluatedAt,
 });
 
+/** Keys sorted by name, as server-side apply stores (and the apiserver returns) them. */
+const sortedKeys = <T>(value: T): T =>
+  Array.isArray(value) ? (value.map(sortedKeys) as T)
+  : value && typeof value === 'object' ? (Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sortedKeys(v)])) as T)
+  : value;
+
 /** An entity as the informer holds it, with status.scorecards as stored. */
-const stored = (entity: Entity, scorecards?: ScorecardResult[]): Entity => ({ ...entity, status: { ...(scorecards ? { scorecards } : {}) } as Entity['status'] });
+const stored = (entity: Entity, scorecards?: ScorecardResult[]): Entity => ({ ...entity, status: { ...(scorecards ? { scorecards: sortedKeys(scorecards) } : {}) } as Entity['status'] });
 
 function world(options: { entities?: Entity[]; scorecards?: ScorecardObject[]; initiatives?: InitiativeObject[]; now?: () => Date } = {}) {
   const graph = new CatalogGraph();
@@ -91,6 +97,15 @@ describe('scoring after a restart', () => {
     await scores.reconcileScorecard('shop/readiness');
     expect(scorecardWrites[0]).toMatchObject({ entities: 2, levels: [{ name: '', count: 0 }, { name: 'bronze', count: 1 }, { name: 'silver', count: 1 }] });
     for (const ref of ['component:shop/orders', 'component:shop/carts']) await scores.evaluateEntity(ref);
+    expect(entityWrites).toEqual([]);
+  });
+
+  it('when an entity is evaluated again and nothing changed, then nothing is written, though the stored copy has its keys in another order', async () => {
+    const { w, entityWrites } = world({ entities: [stored(component('orders', {}, 'shop'), [result('silver')])] });
+    const scores = new ScoresReconciler(w);
+    scores.prime();
+    // A write with a fresh evaluatedAt would be an event, and that event the next evaluation.
+    for (let i = 0; i < 3; i++) await scores.evaluateEntity('component:shop/orders');
     expect(entityWrites).toEqual([]);
   });
 

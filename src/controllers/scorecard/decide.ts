@@ -3,10 +3,16 @@ import type { InitiativeProgress, InitiativeSpec, InvalidRule, ScorecardResult, 
 import { mergeConditions, rfc3339, type ConditionDecision } from '../conditions.ts';
 import { CONDITION, REASON } from './reasons.ts';
 
-/** Results as an entity's status.scorecards holds them, compared without their timestamps. */
+/**
+ * Results as an entity's status.scorecards holds them, compared without their timestamps and
+ * whatever the order of their keys: server-side apply stores fields sorted by name, so the
+ * stored copy never has the order they were written in. (Compared by key order, every
+ * evaluation looked like a change, was written with a new evaluatedAt, and that write's
+ * event caused the next evaluation: a loop.)
+ */
 export function sameResults(a: readonly ScorecardResult[] | undefined, b: readonly ScorecardResult[]): boolean {
-  const strip = (list: readonly ScorecardResult[] | undefined) => JSON.stringify((list ?? []).map(({ evaluatedAt: _, ...rest }) => ({ ...rest, failing: rest.failing ?? [] })));
-  return strip(a) === strip(b);
+  const strip = (list: readonly ScorecardResult[] | undefined) => (list ?? []).map(({ evaluatedAt: _, ...rest }) => rest);
+  return sameStatus(strip(a), strip(b));
 }
 
 /**

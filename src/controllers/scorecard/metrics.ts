@@ -1,4 +1,4 @@
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { splitRef, type EntityRef } from '../../catalog/refs.ts';
 import type { EntityScore } from '../../scorecards/evaluate.ts';
 import type { InitiativeObject } from '../../scorecards/store.ts';
@@ -26,6 +26,7 @@ export const SCORECARD_METRICS = [
   'greenroom_scorecard_rule_pass_ratio',
   'greenroom_scorecard_rule_failing_entities',
   'greenroom_initiative_progress',
+  'greenroom_scorecard_status_writes_total',
 ] as const;
 
 /**
@@ -36,8 +37,9 @@ export const SCORECARD_METRICS = [
  * failing count per namespace and owner (series only where something fails), which is what an
  * alert or a team dashboard asks. `entity_namespace` rather than `namespace`: Prometheus sets
  * `namespace` to the operator pod's own, and would rename ours to `exported_namespace`.
+ * Returns the counter of entity status writes, for the writer to count with.
  */
-export function registerScorecardMetrics(registry: Registry, source: ScorecardMetricsSource): void {
+export function registerScorecardMetrics(registry: Registry, source: ScorecardMetricsSource): Counter<'kind'> {
   for (const name of SCORECARD_METRICS) if (registry.getSingleMetric(name)) registry.removeSingleMetric(name);
   const { book, isLeader } = source;
   const perEntity = (name: string, help: string, value: (scorecard: string, score: EntityScore) => number) =>
@@ -99,6 +101,12 @@ export function registerScorecardMetrics(registry: Registry, source: ScorecardMe
         if (i.status?.progress) this.set({ initiative: `${i.metadata.namespace}/${i.metadata.name}`, phase: i.status.phase ?? '' }, i.status.progress.ratio);
       }
     },
+  });
+  return new Counter({
+    name: 'greenroom_scorecard_status_writes_total',
+    help: 'Entity status.scorecards written by this replica, by kind (only when a result changed; only the leader writes).',
+    labelNames: ['kind'],
+    registers: [registry],
   });
 }
 
