@@ -62,6 +62,12 @@ export class ScorecardOperator {
   private readonly queue: WorkQueue;
   private readonly scores: ScoresReconciler;
   private readonly initiativeReconciler: InitiativeReconciler;
+  /**
+   * Workloads by the entity they bind to (`namespace/name`), built on first use after any
+   * workload changed: scoring a scorecard over every entity asks for each one's workloads,
+   * and scanning them all each time made that quadratic.
+   */
+  private bound: Map<string, WorkloadObject[]> | undefined;
   /** Set once the caches synced and the first full scoring pass is done; nothing is queued before. */
   private primed = false;
   /**
@@ -142,7 +148,10 @@ export class ScorecardOperator {
     const initiativeChanged = (o: KubernetesObject) => this.enqueue(item.initiative(key(o)));
     this.initiatives.on('add', initiativeChanged);
     this.initiatives.on('update', initiativeChanged);
-    const workloadChanged = (o: KubernetesObject) => this.enqueueBound(o.metadata!.namespace!, bindsTo(o as unknown as WorkloadObject));
+    const workloadChanged = (o: KubernetesObject) => {
+      this.bound = undefined;
+      this.enqueueBound(o.metadata!.namespace!, bindsTo(o as unknown as WorkloadObject));
+    };
     for (const w of this.workloads) for (const event of ['add', 'update', 'delete'] as const) w.on(event, workloadChanged);
     const pdbChanged = (o: KubernetesObject) => {
       for (const w of this.workloadsIn(o.metadata!.namespace!)) this.enqueueBound(o.metadata!.namespace!, bindsTo(w));
@@ -173,14 +182,16 @@ export class ScorecardOperator {
     }
   }
 
-  private workloadsIn(namespace: string): WorkloadObject[] {
+  /** Every workload bound by either label, in one namespace or (undefined) all. */
+  private workloadsIn(namespace: string | undefined): WorkloadObject[] {
     const seen = new Set<string>();
     const out: WorkloadObject[] = [];
     this.workloads.forEach((informer, index) => {
       for (const o of informer.list(namespace)) {
         const kind = index < 2 ? 'Deployment' : 'StatefulSet';
-        if (seen.has(`${kind}/${o.metadata!.name}`)) continue;
-        seen.add(`${kind}/${o.metadata!.name}`);
+        const id = `${kind}/${o.metadata!.namespace}/${o.metadata!.name}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
         // Items of a list carry no kind; the informer says which resource they are.
         out.push({ ...(o as unknown as WorkloadObject), kind });
       }
@@ -189,7 +200,15 @@ export class ScorecardOperator {
   }
 
   private factsOf(entity: Entity): RuntimeFacts {
-    return factsFor(entity, this.workloadsIn(entity.namespace).filter((w) => bindsTo(w) === entity.name), this.pdbs.list(entity.namespace) as unknown as PdbObject[]);
+    if (!this.bound) {
+      this.bound = new Map();
+      for (const w of this.workloadsIn(undefined)) {
+        const k = `${w.metadata?.namespace}/${bindsTo(w)}`;
+        this.bound.set(k, [...(this.bound.get(k) ?? []), w]);
+      }
+    }
+    const workloads = this.bound.get(`${entity.namespace}/${entity.name}`) ?? [];
+    return factsFor(entity, workloads, workloads.length > 0 ? (this.pdbs.list(entity.namespace) as unknown as PdbObject[]) : []);
   }
 
   private informerList(): Informer<KubernetesObject>[] {

@@ -43,7 +43,7 @@ const sortedKeys = <T>(value: T): T =>
   : value;
 
 /** An entity as the informer holds it, with status.scorecards as stored. */
-const stored = (entity: Entity, scorecards?: ScorecardResult[]): Entity => ({ ...entity, status: { ...(scorecards ? { scorecards: sortedKeys(scorecards) } : {}) } as Entity['status'] });
+const stored = (entity: Entity, scorecards?: ScorecardResult[]): Entity => ({ ...entity, status: { observedGeneration: entity.generation, ...(scorecards ? { scorecards: sortedKeys(scorecards) } : {}) } as Entity['status'] });
 
 function world(options: { entities?: Entity[]; scorecards?: ScorecardObject[]; initiatives?: InitiativeObject[]; now?: () => Date } = {}) {
   const graph = new CatalogGraph();
@@ -116,6 +116,16 @@ describe('scoring after a restart', () => {
     await scores.evaluateEntity('component:shop/carts');
     // orders is unchanged (nothing written); carts really dropped, and its result says so.
     expect(entityWrites).toEqual([{ ref: 'component:shop/carts', results: [expect.objectContaining({ scorecard: 'shop/readiness', level: 'bronze' })] }]);
+  });
+
+  it('when the catalog has not written a new entity\'s status yet, then its results wait for that write', async () => {
+    const { w, graph, entityWrites } = world({ entities: [component('new', {}, 'shop')] });
+    const scores = new ScoresReconciler(w);
+    await scores.evaluateEntity('component:shop/new');
+    expect(entityWrites).toEqual([]);
+    graph.upsert(stored(component('new', {}, 'shop')));
+    await scores.evaluateEntity('component:shop/new');
+    expect(entityWrites.map((e) => e.results.map((r) => r.level))).toEqual([['silver']]);
   });
 
   it('when an entity selected by a scorecard is stored without results, then priming queues exactly it', () => {

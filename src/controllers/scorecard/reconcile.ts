@@ -108,6 +108,10 @@ export class ScoresReconciler {
     }
     const scores = book.scoreEntity(entity, this.world.scorecards(), this.world.factsOf(entity), this.world.now());
     for (const k of new Set([...had, ...scores.keys()])) enqueue(item.scorecard(k), SUMMARY_DELAY_MS);
+    // A new entity the catalog has not described yet: rules read its status (conditions,
+    // relations), and the catalog's first write of it brings it back here. Writing now would
+    // only be written over: two writes per entity on a cold start instead of one.
+    if (entity.status?.observedGeneration === undefined) return 'done';
     const results = resultsOf(scores);
     const stored = storedResults(entity);
     const before = this.written.get(ref) ?? stored;
