@@ -32,7 +32,11 @@ case "$command" in
     # In process, no cluster; after the catalog bench, which rewrites BENCHMARKS.md, since
     # this one replaces only its own "Search" section of it.
     log "search benchmark"
-    exec "$node" --expose-gc bench/search.ts
+    "$node" --expose-gc bench/search.ts
+    # Its own control plane and operator process (from dist/); replaces only its own
+    # "Scorecards" section of BENCHMARKS.md.
+    log "scorecards benchmark"
+    exec "$node" bench/scorecards.ts
     ;;
   test)
     start=$(date +%s)
