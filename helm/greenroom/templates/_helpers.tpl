@@ -98,22 +98,25 @@ Role in watchNamespace. Leases are separate (a Role in the release namespace).
 */}}
 {{- define "greenroom.operatorRules" -}}
 {{- $jobs := eq .Values.templates.executor "job" -}}
-# Catalog kinds: the informers (get, list, watch); delete undoes what a failed template
-# run registered.
+# Catalog kinds: the informers (list, watch); delete undoes what a failed template run
+# registered.
 {{- if not $jobs }}
 # create: in-process scaffolders run with the operator's credentials and register entities.
 {{- end }}
 - apiGroups: [greenroom.dev]
   resources: [components, apis, resources, systems, domains, groups, users]
-  verbs: [get, list, watch, delete{{ if not $jobs }}, create{{ end }}]
+  verbs: [list, watch, delete{{ if not $jobs }}, create{{ end }}]
 # Their status: relations and conditions, written by server-side apply.
 - apiGroups: [greenroom.dev]
   resources: [components/status, apis/status, resources/status, systems/status, domains/status, groups/status, users/status]
   verbs: [patch]
 # Templates, runs, docs sources, scorecards and initiatives: informers, plus status by
-# server-side apply.
+# server-side apply. A run is read afresh (get) before it is started, so it never starts twice.
 - apiGroups: [greenroom.dev]
-  resources: [templates, templateruns, docsources, scorecards, initiatives]
+  resources: [templates, docsources, scorecards, initiatives]
+  verbs: [list, watch]
+- apiGroups: [greenroom.dev]
+  resources: [templateruns]
   verbs: [get, list, watch]
 - apiGroups: [greenroom.dev]
   resources: [templates/status, templateruns/status, docsources/status, scorecards/status, initiatives/status]
