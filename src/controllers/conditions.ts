@@ -41,7 +41,9 @@ export interface ConditionDecision {
 /**
  * Builds the condition list from decisions, keeping `lastTransitionTime` of a condition
  * whose status did not flip (kstatus and `kubectl wait` rely on that), and stamping the
- * generation the decision was made for.
+ * generation the decision was made for. Every message is cut at {@link MAX_MESSAGE_LENGTH}:
+ * whatever a decision quotes (git's words, a Job's last line), the status write is never
+ * refused for it. Callers that want a shorter message or a tail of their own cut first.
  */
 export function mergeConditions(
   previous: readonly Condition[] | undefined,
@@ -52,7 +54,7 @@ export function mergeConditions(
   return decisions.map((d) => {
     const before = previous?.find((c) => c.type === d.type);
     const lastTransitionTime = before && before.status === d.status ? before.lastTransitionTime : rfc3339(now);
-    return { type: d.type, status: d.status, observedGeneration: generation, lastTransitionTime, reason: d.reason, message: d.message };
+    return { type: d.type, status: d.status, observedGeneration: generation, lastTransitionTime, reason: d.reason, message: d.message.slice(0, MAX_MESSAGE_LENGTH) };
   });
 }
 

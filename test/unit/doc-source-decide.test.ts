@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { MAX_MESSAGE_LENGTH } from '../../src/controllers/conditions.ts';
 import { builtStatus, failedStatus, needsBuild, nextCheckAt, nextCheckIn, recoveredStatus, refreshIntervalMs, type DocSourceObject } from '../../src/controllers/doc-source/decide.ts';
 
 const now = new Date('2026-11-24T10:00:00Z');
@@ -81,6 +82,12 @@ describe('when to look at a DocSource and what to say about it', () => {
 
   it('when a first build fails, then it is Failed with the reason', () => {
     expect(failedStatus(source(), { reason: 'FetchFailed', message: 'git ls-remote failed' }, now)).toMatchObject({ phase: 'Failed', conditions: [expect.objectContaining({ type: 'Ready', status: 'False', reason: 'FetchFailed' }), expect.anything()] });
+  });
+
+  it('when a failure says more than a status takes, then both conditions carry it cut to the shared limit', () => {
+    const status = failedStatus(source(), { reason: 'FetchFailed', message: `git ls-remote failed: ${'x'.repeat(40_000)}` }, now);
+    expect(status.conditions?.map((c) => c.message.length)).toEqual([MAX_MESSAGE_LENGTH, MAX_MESSAGE_LENGTH]);
+    expect(status.conditions?.[1]?.message).toMatch(/^git ls-remote failed: x+$/);
   });
 
   it('when a build succeeds, then the new build is served and recorded', () => {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { docSourceSpec, docSourceStatus } from '../../api/v1alpha1/doc-source.ts';
 import type { ObjectMeta } from '../../templates/objects.ts';
-import { MAX_MESSAGE_LENGTH, mergeConditions, rfc3339 } from '../conditions.ts';
+import { mergeConditions, rfc3339 } from '../conditions.ts';
 import { DOCS_REASON, type BuildFailure } from './failures.ts';
 
 export type DocSourceSpec = z.infer<typeof docSourceSpec>;
@@ -114,8 +114,8 @@ export function failedStatus(source: DocSourceObject, failure: Pick<BuildFailure
     conditions: mergeConditions(previous.conditions, [
       serving
         ? { type: 'Ready', status: 'True', reason: DOCS_REASON.ServingLastGoodBuild, message: `serving the build of ${previous.commit}${olderSpec}; the latest build failed` }
-        : { type: 'Ready', status: 'False', reason: failure.reason, message: failure.message.slice(0, MAX_MESSAGE_LENGTH) },
-      { type: 'BuildSucceeded', status: 'False', reason: failure.reason, message: failure.message.slice(0, MAX_MESSAGE_LENGTH) },
+        : { type: 'Ready', status: 'False', reason: failure.reason, message: failure.message },
+      { type: 'BuildSucceeded', status: 'False', reason: failure.reason, message: failure.message },
     ], generation, now),
   };
 }

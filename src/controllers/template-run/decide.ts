@@ -151,7 +151,9 @@ export function withRemoved(status: OperatorRunStatus, removed: readonly string[
 
 /**
  * A condition message the apiserver accepts: what the run reports (a step's message, a Job's
- * or a child's last words) is cut rather than have the status write refused forever.
+ * or a child's last words) is cut rather than have the status write refused forever. Unlike
+ * mergeConditions' plain cut, this one ends in "…", so a reader sees the message goes on; it
+ * also serves the conditions edited after the merge (startFailed, withRemoved).
  */
 function clippedCondition<C extends { message: string }>(condition: C): C {
   return condition.message.length <= MAX_MESSAGE_LENGTH ? condition : { ...condition, message: `${condition.message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` };
