@@ -18,7 +18,8 @@ export interface PreparedJob {
 }
 
 const isNotFound = (error: unknown): boolean => error instanceof KubeApiError && error.code === 404;
-/** 4xx but 404/409/429: a request the apiserver will refuse again, so the run fails with it. */
+const isForbidden = (error: unknown): error is KubeApiError => error instanceof KubeApiError && error.code === 403;
+/** Any 4xx but 429: a request the apiserver will refuse again, so the run fails with it. */
 const isRefusal = (error: unknown): error is KubeApiError => error instanceof KubeApiError && error.code >= 400 && error.code < 500 && error.code !== 429;
 
 /**
@@ -53,6 +54,8 @@ export async function prepareJob(client: RawKubeClient, run: TemplateRunObject, 
     await client.request({ method: 'GET', path: `/api/v1/namespaces/${namespace}/serviceaccounts/${encodeURIComponent(settings.serviceAccountName)}` });
   } catch (error) {
     if (isNotFound(error)) return { failed: `ServiceAccount ${namespace}/${settings.serviceAccountName}, which scaffolding Jobs run as, does not exist; the Helm chart creates it in the namespaces listed in scaffolder.namespaces` };
+    // The chart lets the operator start Jobs only in scaffolder.namespaces: this is not one.
+    if (isForbidden(error)) return { failed: `the operator may not start scaffolding Jobs in namespace ${namespace} (${error.message}); with the Helm chart, add ${namespace} to scaffolder.namespaces` };
     throw error;
   }
   const credentials = await checkCredentials(client, snapshot);
@@ -130,7 +133,7 @@ async function checkCredentials(client: RawKubeClient, snapshot: RunSnapshot): P
     try {
       secret = await readSecret(client, namespace, c.secretName);
     } catch (error) {
-      if (error instanceof KubeApiError && error.code === 403) continue;
+      if (isForbidden(error)) continue;
       throw error;
     }
     if (!secret) return missingSecret(snapshot, c, `Secret ${namespace}/${c.secretName} does not exist`);
@@ -144,7 +147,14 @@ export async function readCredentials(client: RawKubeClient, snapshot: RunSnapsh
   const { namespace } = snapshot.run;
   const env: Record<string, string> = {};
   for (const c of credentialEnvs(snapshot.template.spec)) {
-    const secret = await readSecret(client, namespace, c.secretName);
+    let secret;
+    try {
+      secret = await readSecret(client, namespace, c.secretName);
+    } catch (error) {
+      // In-process scaffolders get credentials from the operator, which reads only the Secrets it was given.
+      if (isForbidden(error)) return { failed: `the operator may not read Secret ${namespace}/${c.secretName} (credentials for ${c.purpose}; ${error.message}); with the Helm chart, add ${c.secretName} to rbac.secretNames` };
+      throw error;
+    }
     if (!secret) return missingSecret(snapshot, c, `Secret ${namespace}/${c.secretName} does not exist`);
     const password = secret[c.passwordKey];
     if (password === undefined) return missingSecret(snapshot, c, `Secret ${namespace}/${c.secretName} has no key ${c.passwordKey}`);
