@@ -29,15 +29,15 @@ export interface WorkQueueOptions {
 /** Per-key retry delays when none are given: 5 ms × 2ⁿ, at most a minute. */
 export const DEFAULT_QUEUE_BACKOFF: BackoffPolicy = { initialMs: 5, maxMs: 60_000 };
 
+/** The `result` label values of controller_runtime_reconcile_total, as controller-runtime names them. */
+const RECONCILE_RESULTS = ['success', 'error', 'requeue', 'requeue_after'] as const;
+
 /**
  * A rate-limited work queue with client-go's guarantees: a key waiting to run is held once
  * however often it is added (the dirty set); a key being worked on is never handed to a
  * second worker (the processing set), and adding it meanwhile runs it once more afterwards.
  * Failing keys come back after exponential backoff until `done` forgets them.
  */
-/** The `result` label values of controller_runtime_reconcile_total, as controller-runtime names them. */
-const RECONCILE_RESULTS = ['success', 'error', 'requeue', 'requeue_after'] as const;
-
 export class WorkQueue {
   readonly name: string;
 

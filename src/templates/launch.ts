@@ -95,7 +95,7 @@ async function createOwned(client: RawKubeClient, collection: string, name: stri
 }
 
 /** Starting failed in a way retrying will not mend. */
-export class StartError extends Error {
+class StartError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'StartError';
