@@ -8,7 +8,7 @@ import { RunReconciler } from '../controllers/template-run/reconcile.ts';
 import { eventRecorder } from '../kube/events.ts';
 import { RawKubeClient } from '../kube/raw-client.ts';
 import { applyStatus } from '../kube/status-writer.ts';
-import { decideTemplateConditions } from '../controllers/template/decide.ts';
+import { decideTemplateConditions, templateStatusUpToDate } from '../controllers/template/decide.ts';
 import type { Logger } from '../observability/logger.ts';
 import { WorkQueue, type WorkResult } from '../runtime/work-queue.ts';
 import { InProcessExecutor } from '../templates/in-process-executor.ts';
@@ -150,8 +150,7 @@ export class TemplateOperator implements TemplateStore {
     const t = this.templateInformer.get(namespace, name) as unknown as TemplateObject | undefined;
     if (!t) return 'done';
     const conditions = decideTemplateConditions(t, this.options.now?.() ?? new Date());
-    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-    if (t.status?.observedGeneration === t.metadata.generation && same(t.status?.conditions, conditions)) return 'done';
+    if (templateStatusUpToDate(t, conditions)) return 'done';
     await applyStatus(this.client, { kind: 'Template', plural: 'templates' }, namespace, name, { observedGeneration: t.metadata.generation, conditions });
     return 'done';
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { decideTemplateConditions } from '../../src/controllers/template/decide.ts';
+import { decideTemplateConditions, templateStatusUpToDate } from '../../src/controllers/template/decide.ts';
 import type { TemplateObject } from '../../src/templates/objects.ts';
 
 const now = new Date('2026-11-24T10:00:00Z');
@@ -27,5 +27,16 @@ describe('whether a Template can be run, decided when it is applied', () => {
     }), now);
     expect(ready).toMatchObject({ status: 'False', reason: 'TemplateSyntaxError' });
     expect(ready?.message).toMatch(/^docs\/index\.md:2: .*; steps\[publish\]\.publishGit\.url:1: /);
+  });
+
+  it('when the stored status says the same with its keys sorted (as the apiserver returns it), then it is up to date and not written again', () => {
+    const t = template({});
+    const conditions = decideTemplateConditions(t, now);
+    // Server-side apply stores fields sorted by name: the cache never has them in the order written.
+    const sorted = conditions.map((c) => Object.fromEntries(Object.entries(c).sort(([a], [b]) => a.localeCompare(b)))) as typeof conditions;
+    const stored: TemplateObject = { ...t, status: { conditions: sorted, observedGeneration: 4 } };
+    expect(templateStatusUpToDate(stored, decideTemplateConditions(stored, new Date('2026-11-25T10:00:00Z')))).toBe(true);
+    expect(templateStatusUpToDate({ ...stored, metadata: { ...stored.metadata, generation: 5 } }, conditions)).toBe(false);
+    expect(templateStatusUpToDate(stored, [{ ...conditions[0]!, message: 'something else' }])).toBe(false);
   });
 });

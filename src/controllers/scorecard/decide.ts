@@ -1,6 +1,7 @@
 import type { Condition } from '../../api/v1alpha1/index.ts';
 import type { InitiativeProgress, InitiativeSpec, InvalidRule, ScorecardResult, ScorecardSpec, ScorecardSummary } from '../../scorecards/types.ts';
 import { mergeConditions, rfc3339, type ConditionDecision } from '../conditions.ts';
+import { sameStatus } from '../status-compare.ts';
 import { CONDITION, REASON } from './reasons.ts';
 
 /**
@@ -13,26 +14,6 @@ import { CONDITION, REASON } from './reasons.ts';
 export function sameResults(a: readonly ScorecardResult[] | undefined, b: readonly ScorecardResult[]): boolean {
   const strip = (list: readonly ScorecardResult[] | undefined) => (list ?? []).map(({ evaluatedAt: _, ...rest }) => rest);
   return sameStatus(strip(a), strip(b));
-}
-
-/**
- * Whether a status about to be written says what the stored one says. Key order, absent
- * fields and empty lists do not count: the apiserver may return fields in another order and
- * leaves out what was written empty.
- */
-export function sameStatus(stored: unknown, next: unknown): boolean {
-  return JSON.stringify(canonical(stored)) === JSON.stringify(canonical(next));
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))
-      .sort(([a], [b]) => a.localeCompare(b));
-    return Object.fromEntries(entries.map(([k, v]) => [k, canonical(v)]));
-  }
-  return value;
 }
 
 /** A Scorecard's status: its summary, and whether every rule compiles (the others keep working). */

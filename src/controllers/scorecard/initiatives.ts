@@ -2,7 +2,8 @@ import type { WorkResult } from '../../runtime/work-queue.ts';
 import { initiativeProgress, milestoneDue, type InitiativeEntity } from '../../scorecards/initiative.ts';
 import type { InitiativeObject } from '../../scorecards/store.ts';
 import type { InitiativeProgress } from '../../scorecards/types.ts';
-import { initiativeProblem, initiativeStatus, sameStatus, scorecardNotFound, unevaluatedInitiativeStatus } from './decide.ts';
+import { sameStatus } from '../status-compare.ts';
+import { initiativeProblem, initiativeStatus, scorecardNotFound, unevaluatedInitiativeStatus } from './decide.ts';
 import { fieldsOf, initiativeScorecardKey, type ScorecardWorld } from './reconcile.ts';
 
 /** The fields of an Initiative's status this operator writes (and so compares before writing). */

@@ -7,7 +7,8 @@ import { summarise } from '../../scorecards/evaluate.ts';
 import type { InitiativeObject, ScorecardObject } from '../../scorecards/store.ts';
 import type { RuntimeFacts, ScorecardResult } from '../../scorecards/types.ts';
 import { refreshIntervalMs } from '../doc-source/decide.ts';
-import { levelDrops, sameResults, sameStatus, scorecardStatus } from './decide.ts';
+import { sameStatus } from '../status-compare.ts';
+import { levelDrops, sameResults, scorecardStatus } from './decide.ts';
 import type { OwnerNotifications } from './notifications.ts';
 import { scorecardKey, type ScoreBook } from './scores.ts';
 

@@ -3,6 +3,7 @@ import type { TemplateObject } from '../../templates/objects.ts';
 import { syntaxErrors } from '../../templates/render.ts';
 import { parametersError } from '../../templates/values.ts';
 import { listProblems, mergeConditions, type ConditionDecision } from '../conditions.ts';
+import { sameStatus } from '../status-compare.ts';
 
 /** The templated texts of a Template besides its skeleton, named as a reader finds them in the YAML. */
 function templatedFields(t: TemplateObject): Map<string, string> {
@@ -36,4 +37,12 @@ export function decideTemplateConditions(t: TemplateObject, now: Date): Conditio
     ? { type: 'Ready', status: 'True', reason: 'Valid', message: `${t.spec.steps.length} steps; parameters and templated text parse` }
     : { type: 'Ready', status: 'False', reason: problems[0]!.reason, message: listProblems(problems.map((p) => p.message)) };
   return mergeConditions(t.status?.conditions, [ready], t.metadata.generation ?? 1, now);
+}
+
+/**
+ * True when the Template's stored status already says what {@link decideTemplateConditions}
+ * decided, whatever order the apiserver returned its keys in: no write needed.
+ */
+export function templateStatusUpToDate(t: TemplateObject, conditions: readonly Condition[]): boolean {
+  return t.status?.observedGeneration === t.metadata.generation && sameStatus(t.status?.conditions, conditions);
 }
