@@ -4,7 +4,6 @@ import type { DocSourceObject } from '../controllers/doc-source/decide.ts';
 import { FetchError, isTransientApiError, SourceUnavailableError } from '../controllers/doc-source/failures.ts';
 import { fetchGitSkeleton } from '../templates/fetch-git.ts';
 import { gitIn, type GitCredentials } from '../templates/git-cli.ts';
-import { safeRelativePath } from '../templates/paths.ts';
 import { SkeletonError, skeletonFromConfigMap, type SkeletonFiles } from '../templates/skeleton.ts';
 
 export { FetchError } from '../controllers/doc-source/failures.ts';
@@ -89,11 +88,17 @@ export async function fetchDocFiles(client: RawKubeClient, source: DocSourceObje
   }
   const configMap = await readConfigMap(client, source);
   const name = source.spec.source.configMapRef!.name;
-  for (const key of [...Object.keys(configMap.data ?? {}), ...Object.keys(configMap.binaryData ?? {})]) {
-    const safe = safeRelativePath(key.replaceAll('__', '/'));
-    if ('error' in safe) throw new FetchError(`ConfigMap ${name} key ${JSON.stringify(key)} is not a file path inside the docs (${safe.error}); name keys like guides__setup.md`);
+  try {
+    return { files: skeletonFromConfigMap(configMap.data ?? {}, configMap.binaryData ?? {}), revision: `configmap/${name}@${configMap.metadata.resourceVersion}` };
+  } catch (error) {
+    throw error instanceof SkeletonError ? configMapProblem(error, name) : error;
   }
-  return { files: skeletonFromConfigMap(configMap.data ?? {}, configMap.binaryData ?? {}), revision: `configmap/${name}@${configMap.metadata.resourceVersion}` };
+}
+
+/** A ConfigMap key that names no file inside the docs, said in the DocSource's terms. */
+export function configMapProblem(error: SkeletonError, configMap: string): FetchError {
+  if (error.problem?.kind !== 'unsafe-path') return new FetchError(error.message);
+  return new FetchError(`ConfigMap ${configMap} key ${JSON.stringify(error.problem.path)} is not a file path inside the docs (${error.problem.why}); name keys like guides__setup.md`);
 }
 
 interface ConfigMap {

@@ -8,8 +8,13 @@ export type SkeletonFiles = Map<string, string | Buffer>;
 /** What made a directory unusable, for callers that word it their own way (the docs operator). */
 export interface SkeletonProblem {
   kind: 'unsafe-path' | 'missing-path' | 'empty-path' | 'symlink';
-  /** The offending path, relative to the repository (missing/empty/unsafe) or to the directory (symlink). */
+  /**
+   * The offending path, relative to the repository (missing/empty/unsafe) or to the directory
+   * (symlink); for a ConfigMap, the key as written.
+   */
   path: string;
+  /** Why an unsafe path is unsafe (absolute, climbs out, names no file…), when known. */
+  why?: string;
 }
 
 /** A skeleton that cannot be used, with the offending path. */
@@ -51,11 +56,21 @@ export async function readSkeletonDir(root: string): Promise<SkeletonFiles> {
   return files;
 }
 
-/** ConfigMap keys cannot hold "/", so skeletons stored in one write it as "__". */
+/**
+ * ConfigMap keys cannot hold "/", so skeletons stored in one write it as "__". A key that
+ * does not name a file inside the tree (`..__etc__passwd`, `__x` for an absolute path) is
+ * refused here, for every reader of such a ConfigMap, before anything is rendered or built.
+ */
 export function skeletonFromConfigMap(data: Record<string, string>, binaryData: Record<string, string> = {}): SkeletonFiles {
   const files: SkeletonFiles = new Map();
-  for (const [key, text] of Object.entries(data)) files.set(key.replaceAll('__', '/'), text);
-  for (const [key, base64] of Object.entries(binaryData)) files.set(key.replaceAll('__', '/'), Buffer.from(base64, 'base64'));
+  const pathOf = (key: string): string => {
+    const path = key.replaceAll('__', '/');
+    const safe = safeRelativePath(path);
+    if ('error' in safe) throw new SkeletonError(`ConfigMap key ${JSON.stringify(key)} is not a file path inside the skeleton (${safe.error}); name keys like src__main.ts`, { kind: 'unsafe-path', path: key, why: safe.error });
+    return path;
+  };
+  for (const [key, text] of Object.entries(data)) files.set(pathOf(key), text);
+  for (const [key, base64] of Object.entries(binaryData)) files.set(pathOf(key), Buffer.from(base64, 'base64'));
   return files;
 }
 

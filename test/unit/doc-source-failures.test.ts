@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { describeFailure, FetchError, isTransientApiError, SourceUnavailableError } from '../../src/controllers/doc-source/failures.ts';
 import { KubeApiError } from '../../src/kube/raw-client.ts';
-import { docsProblem } from '../../src/operator/doc-source-fetch.ts';
+import { configMapProblem, docsProblem } from '../../src/operator/doc-source-fetch.ts';
 import { GitError } from '../../src/templates/git-cli.ts';
-import { SkeletonError } from '../../src/templates/skeleton.ts';
+import { SkeletonError, skeletonFromConfigMap } from '../../src/templates/skeleton.ts';
 
 const git = { url: 'http://git.example/orders.git', ref: 'main', path: 'handbook' };
 
@@ -56,5 +56,20 @@ describe('a git directory that cannot be read as docs', () => {
       expect(problem.message).toMatch(wording);
       expect(problem.message).not.toMatch(/skeleton/);
     }
+  });
+});
+
+describe('a docs ConfigMap whose keys are not file paths', () => {
+  it('when a key climbs out of the docs, then the message names the ConfigMap and the key, says why, and how to name keys', () => {
+    let thrown: unknown;
+    try {
+      skeletonFromConfigMap({ 'index.md': '# Orders', '..__secrets.md': 'x' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SkeletonError);
+    const problem = configMapProblem(thrown as SkeletonError, 'orders-docs');
+    expect(problem).toBeInstanceOf(FetchError);
+    expect(problem.message).toBe('ConfigMap orders-docs key "..__secrets.md" is not a file path inside the docs (path "../secrets.md" leaves the output directory); name keys like guides__setup.md');
   });
 });

@@ -35,6 +35,24 @@ describe('skeletons', () => {
     expect([...files.keys()].sort()).toEqual(['README.md', 'img/a.bin', 'src/main.ts']);
   });
 
+  it('when a ConfigMap key does not name a file inside the skeleton, then it is refused naming the key, before anything is rendered', () => {
+    for (const [data, binaryData, key] of [
+      [{ '..__etc__passwd': 'x' }, {}, '..__etc__passwd'],
+      [{ '__etc__passwd': 'x' }, {}, '__etc__passwd'],
+      [{ 'ok.md': 'x' }, { 'img__..__..__a.bin': 'AQI=' }, 'img__..__..__a.bin'],
+    ] as [Record<string, string>, Record<string, string>, string][]) {
+      let thrown: unknown;
+      try {
+        skeletonFromConfigMap(data, binaryData);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(SkeletonError);
+      expect((thrown as SkeletonError).problem).toMatchObject({ kind: 'unsafe-path', path: key, why: expect.stringMatching(/leaves the output directory|is absolute/) });
+      expect((thrown as SkeletonError).message).toContain(JSON.stringify(key));
+    }
+  });
+
   it('when rendered files are written, then they land under the directory, and an unsafe path is refused', async () => {
     const dir = newDir();
     await writeTree(dir, new Map([['a/b/c.txt', 'hello']]));
