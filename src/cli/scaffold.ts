@@ -66,7 +66,7 @@ async function scaffold(args: ScaffoldArgs, env: NodeJS.ProcessEnv, echo: (line:
     redact,
     echo,
     write: async (status) => {
-      if ((await mergeStatus(client, 'templateruns', identity.namespace, identity.name, status, SCAFFOLDER_FIELD_MANAGER)) === 'gone') {
+      if ((await mergeStatus(client, 'templateruns', identity.namespace, identity.name, status, { fieldManager: SCAFFOLDER_FIELD_MANAGER })) === 'gone') {
         echo('the TemplateRun was deleted; stopping');
         process.exit(143);
       }

@@ -36,19 +36,34 @@ export async function applyStatus(
   }
 }
 
+/** What a merge of status fields came to: `conflict` only when a resourceVersion was required and the object had moved on. */
+export type MergeResult = WriteResult | 'conflict';
+
+export interface MergeOptions {
+  fieldManager?: string;
+  /**
+   * Write only if the object is still at this version (the apiserver answers 409 otherwise):
+   * for a decision that holds only for the version it was made from.
+   */
+  resourceVersion?: string | undefined;
+}
+
 /**
  * Merges fields into an object's status (JSON merge patch on /status). Template runs have
  * two writers — the operator owns phase, times and conditions, the scaffolder owns steps,
  * outputs and the log — and a merge patch touches only the fields it names, so neither can
- * remove what the other wrote.
+ * remove what the other wrote. Fields set to null are removed.
  */
-export async function mergeStatus(client: RawKubeClient, plural: string, namespace: string, name: string, status: object, fieldManager = OPERATOR_FIELD_MANAGER): Promise<WriteResult> {
+export async function mergeStatus(client: RawKubeClient, plural: string, namespace: string, name: string, status: object, options: MergeOptions = {}): Promise<MergeResult> {
+  const { fieldManager = OPERATOR_FIELD_MANAGER, resourceVersion } = options;
   const path = `/apis/${API_VERSION}/namespaces/${encodeURIComponent(namespace)}/${plural}/${encodeURIComponent(name)}/status`;
+  const body = resourceVersion ? { metadata: { resourceVersion }, status } : { status };
   try {
-    await client.request({ method: 'PATCH', path, query: { fieldManager }, contentType: 'application/merge-patch+json', body: { status } });
+    await client.request({ method: 'PATCH', path, query: { fieldManager }, contentType: 'application/merge-patch+json', body });
     return 'written';
   } catch (error) {
     if (error instanceof KubeApiError && error.code === 404) return 'gone';
+    if (resourceVersion && error instanceof KubeApiError && error.code === 409) return 'conflict';
     throw error;
   }
 }
