@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { docSourceSpec, docSourceStatus } from '../../api/v1alpha1/doc-source.ts';
+import { exponentialDelay } from '../../runtime/backoff.ts';
 import type { ObjectMeta } from '../../templates/objects.ts';
 import { mergeConditions, rfc3339 } from '../conditions.ts';
 import { DOCS_REASON, type BuildFailure } from './failures.ts';
@@ -50,7 +51,7 @@ export function nextCheckAt(source: DocSourceObject, failure: LookFailure | unde
   const interval = refreshIntervalMs(source.spec.refreshInterval);
   if (!failure) return now + interval;
   const cap = Math.min(interval, 60_000);
-  return now + (failure.transient ? Math.min(cap, TRANSIENT_RETRY_MS * 2 ** Math.min(failure.inARow - 1, 16)) : cap);
+  return now + (failure.transient ? exponentialDelay(failure.inARow - 1, { initialMs: TRANSIENT_RETRY_MS, maxMs: cap }) : cap);
 }
 
 const generationOf = (source: DocSourceObject): number => source.metadata.generation ?? 1;
