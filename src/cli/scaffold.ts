@@ -3,7 +3,7 @@ import { API_VERSION } from '../api/v1alpha1/index.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 import { RawKubeClient } from '../kube/raw-client.ts';
 import { mergeStatus } from '../kube/status-writer.ts';
-import { redactUrl } from '../templates/git-cli.ts';
+import { redactor } from '../templates/git-cli.ts';
 import type { TemplateRunObject } from '../templates/objects.ts';
 import { registerEntities } from '../templates/register.ts';
 import { RunReport } from '../templates/report.ts';
@@ -58,8 +58,7 @@ async function scaffold(args: ScaffoldArgs, env: NodeJS.ProcessEnv, echo: (line:
   const run = await client.request<TemplateRunObject>({ method: 'GET', path: runPath });
   if (run.metadata.uid !== identity.uid) throw new Error(`TemplateRun ${identity.namespace}/${identity.name} was replaced (uid ${run.metadata.uid}, expected ${identity.uid}); nothing was run`);
   const { spec } = snapshot.template;
-  const secrets = secretValues(spec, env);
-  const redact = (text: string): string => redactUrl(secrets.reduce((t, s) => t.split(s).join('***'), text));
+  const redact = redactor(secretValues(spec, env));
   const report = new RunReport({
     stepNames: spec.steps.map((s) => s.name),
     previous: run.status,

@@ -25,6 +25,14 @@ export function redactUrl(text: string): string {
   return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
 }
 
+/**
+ * Hides secrets wherever they stand in a text (each becomes ***), and any userinfo written
+ * into a URL. Empty strings are skipped: splitting on one would star every character.
+ */
+export function redactor(secrets: readonly string[]): (text: string) => string {
+  return (text) => redactUrl(secrets.reduce((t, secret) => (secret ? t.split(secret).join('***') : t), text));
+}
+
 export interface Git {
   (...args: string[]): Promise<string>;
   /** Removes every secret this git knows from a text. */
@@ -53,7 +61,7 @@ export function gitIn(dir: string, options: { credentials?: GitCredentials | und
     secrets.push(token, options.credentials.password);
     Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${token}` });
   }
-  const redact = (text: string): string => redactUrl(secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text));
+  const redact = redactor(secrets);
   const git = async (...args: string[]): Promise<string> => {
     try {
       return (await execFileAsync('git', args, { cwd: dir, env, timeout: options.timeoutMs ?? 60_000 })).stdout.trim();

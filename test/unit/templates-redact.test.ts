@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { redactUrl } from '../../src/templates/git-cli.ts';
+import { redactor, redactUrl } from '../../src/templates/git-cli.ts';
+import type { TemplateSpec } from '../../src/templates/objects.ts';
+import { secretValues } from '../../src/templates/scaffold-env.ts';
 
 describe('hiding credentials written into URLs', () => {
   it.each([
@@ -16,5 +18,29 @@ describe('hiding credentials written into URLs', () => {
     'write to me@example.com or https://example.com/a',
   ])('when %j has no userinfo, then it is left as it is', (text) => {
     expect(redactUrl(text)).toBe(text);
+  });
+});
+
+describe('hiding the credentials a run was given', () => {
+  const spec: TemplateSpec = {
+    type: 'service',
+    owner: 'team-platform',
+    skeleton: { git: { url: 'https://git.example/skeleton.git', secretRef: { name: 'skeleton-git' } } },
+    steps: [{ name: 'publish', action: 'publish:git', publishGit: { url: 'https://git.example/out.git', secretRef: { name: 'publish-git' } } }],
+  };
+  // As the operator hands them to an in-process scaffolder, and a Job's env gives them to one.
+  const env = { GREENROOM_SKELETON_USERNAME: 'bot', GREENROOM_SKELETON_PASSWORD: 's3cret-token', GREENROOM_STEP_0_USERNAME: 'bot', GREENROOM_STEP_0_PASSWORD: 'x' };
+
+  it('when the output quotes a password or a URL with userinfo, then each is hidden wherever it stands', () => {
+    const redact = redactor(secretValues(spec, env));
+    expect(redact('auth s3cret-token failed; retried with s3cret-token at https://bot:pw@git.example/out.git')).toBe('auth *** failed; retried with *** at https://***@git.example/out.git');
+  });
+
+  it('when a password is shorter than 4 characters, then it is not starred out of every word (the scaffolder does the same)', () => {
+    expect(redactor(secretValues(spec, env))('exit code 0 after 2 retries')).toBe('exit code 0 after 2 retries');
+  });
+
+  it('when a secret is empty, then the text is left as it is', () => {
+    expect(redactor(['', 'tok3n'])('an empty tok3n')).toBe('an empty ***');
   });
 });

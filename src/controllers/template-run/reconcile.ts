@@ -4,13 +4,14 @@ import type { EventRecorder } from '../../kube/events.ts';
 import { KubeApiError, type RawKubeClient } from '../../kube/raw-client.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { WorkResult } from '../../runtime/work-queue.ts';
-import { redactUrl } from '../../templates/git-cli.ts';
+import { redactor } from '../../templates/git-cli.ts';
 import type { InProcessExecutor } from '../../templates/in-process-executor.ts';
 import type { JobSettings } from '../../templates/job.ts';
 import { snapshotName } from '../../templates/job-name.ts';
 import { failsTheRun, gatherSnapshot, prepareJob, readCredentials, type StartFailure } from '../../templates/launch.ts';
 import type { TemplateObject, TemplateRunObject } from '../../templates/objects.ts';
 import { writeRunStatus } from '../../templates/run-status.ts';
+import { secretValues } from '../../templates/scaffold-env.ts';
 import { removeRegistered } from '../../templates/unregister.ts';
 import { rfc3339 } from '../conditions.ts';
 import { decideRun, startFailed, withRemoved, type Execution, type Executor, type OperatorRunStatus, type RunDecision } from './decide.ts';
@@ -125,8 +126,8 @@ export class RunReconciler {
     if (this.o.executor === 'job') return prepareJob(this.o.client, run, snapshot, this.o.job);
     const credentials = await readCredentials(this.o.client, snapshot);
     if ('failed' in credentials) return credentials;
-    const secrets = Object.entries(credentials.env).filter(([name]) => name.endsWith('_PASSWORD')).map(([, value]) => value);
-    const redact = (text: string): string => redactUrl(secrets.reduce((t, secret) => (secret ? t.split(secret).join('***') : t), text));
+    // What the scaffolder itself hides (scaffold-env.ts), so its output reads the same in the operator's log.
+    const redact = redactor(secretValues(snapshot.template.spec, credentials.env));
     return {
       start: async () => {
         if (!(await this.o.inProcess.start(snapshot, credentials.env, redact))) this.o.log.info({ run: `${run.metadata.namespace}/${run.metadata.name}` }, 'the run already has a scaffolder here; not starting another');
