@@ -38,6 +38,15 @@ export function formatRef(ref: ParsedRef): EntityRef {
   return `${ref.kind}:${ref.namespace}/${ref.name}`;
 }
 
+/**
+ * An owner as `spec.owner` resolves it — a bare name is a Group, a missing namespace the
+ * given one — in canonical form; text that does not parse is kept as written.
+ */
+export function canonicalOwner(raw: string, namespace: string): string {
+  const parsed = parseRef(raw, { defaultKind: 'Group', namespace });
+  return 'error' in parsed ? raw : formatRef(parsed);
+}
+
 /** The canonical reference of an entity itself. */
 export function refOf(kind: string, namespace: string, name: string): EntityRef {
   return `${kind.toLowerCase()}:${namespace.toLowerCase()}/${name.toLowerCase()}`;

@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import { API_VERSION, CATALOG_KINDS, catalogKind } from '../api/v1alpha1/index.ts';
 import type { Entity } from '../catalog/entity.ts';
 import type { CatalogGraph } from '../catalog/graph.ts';
-import { formatRef, parseRef, refOf } from '../catalog/refs.ts';
+import { canonicalOwner, refOf } from '../catalog/refs.ts';
 import { InitiativeReconciler } from '../controllers/scorecard/initiatives.ts';
 import { registerScorecardMetrics } from '../controllers/scorecard/metrics.ts';
 import { OwnerNotifications } from '../controllers/scorecard/notifications.ts';
@@ -14,6 +14,7 @@ import { RawKubeClient } from '../kube/raw-client.ts';
 import { applyStatus } from '../kube/status-writer.ts';
 import type { Logger } from '../observability/logger.ts';
 import { Informer } from '../runtime/informer.ts';
+import { keyOf } from '../runtime/object-cache.ts';
 import { WorkQueue, type WorkResult } from '../runtime/work-queue.ts';
 import { BACKSTAGE_ID_LABEL, bindsTo, COMPONENT_LABEL, factsFor, type PdbObject, type WorkloadObject } from '../scorecards/facts.ts';
 import type { Notifier } from '../scorecards/notify.ts';
@@ -41,8 +42,6 @@ export interface ScorecardOperatorOptions {
   now?: () => Date;
   informerTimings?: { silenceTimeoutMs?: number; relistIntervalMs?: number };
 }
-
-const key = (o: { metadata?: { namespace?: string; name?: string } }): string => `${o.metadata!.namespace}/${o.metadata!.name}`;
 
 /**
  * Scorecards and initiatives: evaluates each entity against the scorecards that select it
@@ -143,9 +142,9 @@ export class ScorecardOperator {
   }
 
   private wire(): void {
-    const scorecardChanged = (o: KubernetesObject) => this.enqueue(item.scorecard(key(o)));
+    const scorecardChanged = (o: KubernetesObject) => this.enqueue(item.scorecard(keyOf(o)));
     for (const event of ['add', 'update', 'delete'] as const) this.scorecards.on(event, scorecardChanged);
-    const initiativeChanged = (o: KubernetesObject) => this.enqueue(item.initiative(key(o)));
+    const initiativeChanged = (o: KubernetesObject) => this.enqueue(item.initiative(keyOf(o)));
     this.initiatives.on('add', initiativeChanged);
     this.initiatives.on('update', initiativeChanged);
     const workloadChanged = (o: KubernetesObject) => {
@@ -261,7 +260,5 @@ export class ScorecardOperator {
 /** The entity's owner as a canonical ref, '' when it has none. */
 function ownerRef(entity: Entity | undefined): string {
   const owner = entity?.spec.owner;
-  if (typeof owner !== 'string') return '';
-  const parsed = parseRef(owner, { defaultKind: 'Group', namespace: entity!.namespace });
-  return 'error' in parsed ? owner : formatRef(parsed);
+  return typeof owner === 'string' ? canonicalOwner(owner, entity!.namespace) : '';
 }

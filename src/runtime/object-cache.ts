@@ -14,8 +14,8 @@ export function objectKey(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
-/** The {@link objectKey} of an object. */
-export function keyOf(object: KubernetesObject): string {
+/** The {@link objectKey} of an object: how caches, work queues, results and metrics name it. */
+export function keyOf(object: { metadata?: { namespace?: string | undefined; name?: string | undefined } | undefined }): string {
   return objectKey(object.metadata?.namespace, object.metadata?.name ?? '');
 }
 

@@ -1,5 +1,5 @@
 import type { Entity } from '../catalog/entity.ts';
-import { formatRef, parseRef } from '../catalog/refs.ts';
+import { canonicalOwner } from '../catalog/refs.ts';
 import { matches } from './select.ts';
 import type { InitiativePhase, InitiativeProgress, InitiativeSpec, RuleResult, ScorecardResult } from './types.ts';
 
@@ -88,11 +88,6 @@ function ownedByOneOf(owners: readonly string[] | undefined, r: InitiativeEntity
   if (!owners?.length) return true;
   const owner = canonicalOwner(r.owner, r.entity.namespace);
   return owners.some((o) => canonicalOwner(o, r.entity.namespace) === owner);
-}
-
-function canonicalOwner(raw: string, namespace: string): string {
-  const parsed = parseRef(raw, { defaultKind: 'Group', namespace });
-  return 'error' in parsed ? raw : formatRef(parsed);
 }
 
 /**

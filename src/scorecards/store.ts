@@ -30,3 +30,8 @@ export interface ScorecardStore {
   scorecards(): ScorecardObject[];
   initiatives(): InitiativeObject[];
 }
+
+/** The Scorecard an Initiative follows, as namespace/name: a bare name is one in the Initiative's namespace. */
+export function initiativeScorecardKey(i: InitiativeObject): string {
+  return i.spec.scorecard.includes('/') ? i.spec.scorecard : `${i.metadata.namespace}/${i.spec.scorecard}`;
+}

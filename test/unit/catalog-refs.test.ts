@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatRef, parseRef, refOf, splitRef } from '../../src/catalog/refs.ts';
+import { canonicalOwner, formatRef, parseRef, refOf, splitRef } from '../../src/catalog/refs.ts';
 
 const inDefault = { defaultKind: 'Group', namespace: 'default' };
 
@@ -28,5 +28,16 @@ describe('entity references', () => {
     const ref = refOf('Component', 'Shop', 'Checkout');
     expect(ref).toBe('component:shop/checkout');
     expect(formatRef(splitRef(ref))).toBe(ref);
+  });
+});
+
+describe('owners as spec.owner resolves them', () => {
+  it('when an owner is a bare name, then it is a Group in the given namespace; a written kind and namespace are kept', () => {
+    expect(canonicalOwner('Team-A', 'shop')).toBe('group:shop/team-a');
+    expect(canonicalOwner('user:people/jane', 'shop')).toBe('user:people/jane');
+  });
+
+  it('when an owner does not parse, then it is kept as written', () => {
+    expect(canonicalOwner('group:', 'shop')).toBe('group:');
   });
 });

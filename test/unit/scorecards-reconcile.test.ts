@@ -5,6 +5,7 @@ import { InitiativeReconciler } from '../../src/controllers/scorecard/initiative
 import { OwnerNotifications, WEBHOOK_ANNOTATION } from '../../src/controllers/scorecard/notifications.ts';
 import { ScoresReconciler, type ScorecardWorld } from '../../src/controllers/scorecard/reconcile.ts';
 import { ScoreBook } from '../../src/controllers/scorecard/scores.ts';
+import { keyOf } from '../../src/runtime/object-cache.ts';
 import type { Notification } from '../../src/scorecards/notify.ts';
 import type { InitiativeObject, ScorecardObject } from '../../src/scorecards/store.ts';
 import type { RuntimeFacts, ScorecardResult } from '../../src/scorecards/types.ts';
@@ -56,7 +57,6 @@ function world(options: { entities?: Entity[]; scorecards?: ScorecardObject[]; i
   const events: { ref: string; message: string }[] = [];
   const sent: Notification[] = [];
   const queued: string[] = [];
-  const keyOf = (o: { metadata: { namespace: string; name: string } }) => `${o.metadata.namespace}/${o.metadata.name}`;
   const w: ScorecardWorld = {
     graph,
     book: new ScoreBook(),

@@ -1,10 +1,10 @@
 import type { WorkResult } from '../../runtime/work-queue.ts';
 import { initiativeProgress, milestoneDue, type InitiativeEntity } from '../../scorecards/initiative.ts';
-import type { InitiativeObject } from '../../scorecards/store.ts';
+import { initiativeScorecardKey, type InitiativeObject } from '../../scorecards/store.ts';
 import type { InitiativeProgress } from '../../scorecards/types.ts';
 import { sameStatus } from '../status-compare.ts';
 import { initiativeProblem, initiativeStatus, scorecardNotFound, unevaluatedInitiativeStatus } from './decide.ts';
-import { fieldsOf, initiativeScorecardKey, type ScorecardWorld } from './reconcile.ts';
+import { fieldsOf, type ScorecardWorld } from './reconcile.ts';
 
 /** The fields of an Initiative's status this operator writes (and so compares before writing). */
 const INITIATIVE_STATUS_FIELDS = ['observedGeneration', 'phase', 'progress', 'byOwner', 'history', 'startedAt', 'lastMilestone', 'conditions'] as const;

@@ -1,5 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { splitRef, type EntityRef } from '../../catalog/refs.ts';
+import { keyOf } from '../../runtime/object-cache.ts';
 import type { EntityScore } from '../../scorecards/evaluate.ts';
 import type { InitiativeObject } from '../../scorecards/store.ts';
 import type { ScoreBook } from './scores.ts';
@@ -98,7 +99,7 @@ export function registerScorecardMetrics(registry: Registry, source: ScorecardMe
     collect() {
       this.reset();
       for (const i of source.initiatives()) {
-        if (i.status?.progress) this.set({ initiative: `${i.metadata.namespace}/${i.metadata.name}`, phase: i.status.phase ?? '' }, i.status.progress.ratio);
+        if (i.status?.progress) this.set({ initiative: keyOf(i), phase: i.status.phase ?? '' }, i.status.progress.ratio);
       }
     },
   });

@@ -1,5 +1,6 @@
 import type { Entity } from '../../catalog/entity.ts';
 import { formatRef, parseRef, type EntityRef } from '../../catalog/refs.ts';
+import { keyOf } from '../../runtime/object-cache.ts';
 import type { Notifier } from '../../scorecards/notify.ts';
 import { initiativeReminderMessage, levelDropMessage } from '../../scorecards/slack.ts';
 import type { InitiativeObject } from '../../scorecards/store.ts';
@@ -66,7 +67,7 @@ export class OwnerNotifications {
       byOwner.set(hook.ref, entry);
     }
     const { metadata, spec } = initiative;
-    const key = `${metadata.namespace}/${metadata.name}`;
+    const key = keyOf(initiative);
     const dashboardUrl = this.link(`/initiatives/${metadata.namespace}/${metadata.name}`);
     for (const [owner, { url, behind }] of byOwner) {
       notifier.send({

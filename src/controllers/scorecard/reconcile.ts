@@ -2,15 +2,16 @@ import type { Entity } from '../../catalog/entity.ts';
 import type { CatalogGraph } from '../../catalog/graph.ts';
 import type { EntityRef } from '../../catalog/refs.ts';
 import type { WriteResult } from '../../kube/status-writer.ts';
+import { keyOf } from '../../runtime/object-cache.ts';
 import type { WorkResult } from '../../runtime/work-queue.ts';
 import { summarise } from '../../scorecards/evaluate.ts';
-import type { InitiativeObject, ScorecardObject } from '../../scorecards/store.ts';
+import { initiativeScorecardKey, type InitiativeObject, type ScorecardObject } from '../../scorecards/store.ts';
 import type { RuntimeFacts, ScorecardResult } from '../../scorecards/types.ts';
 import { refreshIntervalMs } from '../doc-source/decide.ts';
 import { sameStatus } from '../status-compare.ts';
 import { levelDrops, sameResults, scorecardStatus } from './decide.ts';
 import type { OwnerNotifications } from './notifications.ts';
-import { scorecardKey, type ScoreBook } from './scores.ts';
+import type { ScoreBook } from './scores.ts';
 
 /** Work queue items: an entity to score, a Scorecard to summarise, an Initiative to follow. */
 export const item = {
@@ -90,10 +91,10 @@ export class ScoresReconciler {
       if (!sameResults(stored, resultsOf(scores))) enqueue(item.entity(entity.ref));
     }
     for (const sc of scorecards) {
-      this.nextFullEvaluation.set(scorecardKey(sc), now.getTime() + intervalOf(sc));
-      enqueue(item.scorecard(scorecardKey(sc)));
+      this.nextFullEvaluation.set(keyOf(sc), now.getTime() + intervalOf(sc));
+      enqueue(item.scorecard(keyOf(sc)));
     }
-    for (const i of this.world.initiatives()) enqueue(item.initiative(`${i.metadata.namespace}/${i.metadata.name}`));
+    for (const i of this.world.initiatives()) enqueue(item.initiative(keyOf(i)));
   }
 
   /** Scores one entity against every scorecard that selects it, and writes what changed. */
@@ -153,17 +154,12 @@ export class ScoresReconciler {
   }
 
   private enqueueInitiativesOf(key: string): void {
-    for (const i of this.world.initiatives()) if (initiativeScorecardKey(i) === key) this.world.enqueue(item.initiative(`${i.metadata.namespace}/${i.metadata.name}`), SUMMARY_DELAY_MS);
+    for (const i of this.world.initiatives()) if (initiativeScorecardKey(i) === key) this.world.enqueue(item.initiative(keyOf(i)), SUMMARY_DELAY_MS);
   }
 
   private levelIndex(key: string, level: string): number {
     return this.world.scorecard(key)?.spec.levels.findIndex((l) => l.name === level) ?? -1;
   }
-}
-
-/** An Initiative's Scorecard as namespace/name (a bare name is in the Initiative's namespace). */
-export function initiativeScorecardKey(i: InitiativeObject): string {
-  return i.spec.scorecard.includes('/') ? i.spec.scorecard : `${i.metadata.namespace}/${i.spec.scorecard}`;
 }
 
 function resultsOf(scores: ReadonlyMap<string, { result: ScorecardResult }>): ScorecardResult[] {

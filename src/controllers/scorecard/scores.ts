@@ -1,5 +1,6 @@
 import type { Entity } from '../../catalog/entity.ts';
 import type { EntityRef } from '../../catalog/refs.ts';
+import { keyOf } from '../../runtime/object-cache.ts';
 import { compileRules, type CompiledRule } from '../../scorecards/cel.ts';
 import { scoreEntity, type EntityScore } from '../../scorecards/evaluate.ts';
 import { matches } from '../../scorecards/select.ts';
@@ -14,9 +15,6 @@ export interface CompiledScorecard {
   invalid: InvalidRule[];
 }
 
-/** namespace/name: how results, initiatives and metrics name a Scorecard. */
-export const scorecardKey = (sc: { metadata: { namespace: string; name: string } }): string => `${sc.metadata.namespace}/${sc.metadata.name}`;
-
 /**
  * What the operator knows of scores, in memory, without I/O: each Scorecard compiled once per
  * generation — on first use, so no entity is ever judged while "its scorecard has not
@@ -30,7 +28,7 @@ export class ScoreBook {
 
   /** The scorecard's compiled rules; `changed` when this generation was compiled just now. */
   compiled(sc: ScorecardObject): { rules: CompiledScorecard; changed: boolean } {
-    const key = scorecardKey(sc);
+    const key = keyOf(sc);
     const generation = sc.metadata.generation ?? 1;
     const known = this.compiledScorecards.get(key);
     if (known?.generation === generation) return { rules: known, changed: false };
@@ -44,7 +42,7 @@ export class ScoreBook {
     const scores = new Map<string, EntityScore>();
     for (const sc of scorecards) {
       if (!matches(sc.spec.selector, entity)) continue;
-      scores.set(scorecardKey(sc), scoreEntity(sc.spec, this.compiled(sc).rules.compiled, entity, facts, now, scorecardKey(sc)));
+      scores.set(keyOf(sc), scoreEntity(sc.spec, this.compiled(sc).rules.compiled, entity, facts, now, keyOf(sc)));
     }
     if (scores.size > 0) this.scores.set(entity.ref, scores);
     else this.scores.delete(entity.ref);
@@ -56,7 +54,7 @@ export class ScoreBook {
    * gone, lose their score for it); returns the refs whose result for it changed.
    */
   rescoreScorecard(sc: ScorecardObject, entities: Iterable<Entity>, factsOf: (entity: Entity) => RuntimeFacts, now: Date): EntityRef[] {
-    const key = scorecardKey(sc);
+    const key = keyOf(sc);
     const { compiled } = this.compiled(sc).rules;
     const changed: EntityRef[] = [];
     const seen = new Set<EntityRef>();

@@ -1,10 +1,10 @@
 import type { CatalogGraph } from '../../catalog/graph.ts';
-import { formatRef, parseRef, splitRef } from '../../catalog/refs.ts';
-import type { ScorecardStore } from '../../scorecards/store.ts';
+import { canonicalOwner, splitRef } from '../../catalog/refs.ts';
+import { initiativeScorecardKey, type ScorecardStore } from '../../scorecards/store.ts';
 import { displayName } from './names.ts';
 import { card, entityHref } from './pages.ts';
 import { progressChart } from './progress-chart.ts';
-import { levelBadge, progressOf, scorecardKeyOf, standing, targetWords } from './scorecard-model.ts';
+import { levelBadge, progressOf, standing, targetWords } from './scorecard-model.ts';
 import { initiativeRow } from './scorecard-pages.ts';
 
 /** An owner as byOwner names it (a canonical ref, or the raw text when it is none) with its page. */
@@ -22,7 +22,7 @@ export function initiativePage(store: ScorecardStore, graph: CatalogGraph, names
   const initiative = store.initiatives().find((i) => i.metadata.namespace === namespace && i.metadata.name === name);
   if (!initiative) return undefined;
   const { scorecard, progress } = standing(store, graph, initiative, now);
-  const key = scorecardKeyOf(initiative);
+  const key = initiativeScorecardKey(initiative);
   const levels = scorecard?.spec.levels ?? [];
   // The status is what the operator decided; before it has written one, the same sums from here.
   const status = initiative.status;
@@ -32,7 +32,7 @@ export function initiativePage(store: ScorecardStore, graph: CatalogGraph, names
     initiative: {
       ...initiativeRow(store, initiative, now),
       target: targetWords(initiative, scorecard),
-      owners: (initiative.spec.owners ?? []).map((o) => ownerLink(graph, formatOwner(o, namespace))),
+      owners: (initiative.spec.owners ?? []).map((o) => ownerLink(graph, canonicalOwner(o, namespace))),
       lastMilestone: status?.lastMilestone ?? '',
       // Why the operator could not evaluate it (no such scorecard, level or rule), if so.
       notEvaluated: status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'False')?.message ?? '',
@@ -51,8 +51,3 @@ export function initiativePage(store: ScorecardStore, graph: CatalogGraph, names
   };
 }
 
-/** An owner as written in spec.owners, resolved as the operator resolves it (bare names are Groups here). */
-function formatOwner(raw: string, namespace: string): string {
-  const parsed = parseRef(raw, { defaultKind: 'Group', namespace });
-  return 'error' in parsed ? raw : formatRef(parsed);
-}

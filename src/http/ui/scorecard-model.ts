@@ -6,7 +6,8 @@
 import type { Entity } from '../../catalog/entity.ts';
 import type { CatalogGraph } from '../../catalog/graph.ts';
 import { initiativeProgress, type InitiativeEntity } from '../../scorecards/initiative.ts';
-import type { InitiativeObject, ScorecardObject, ScorecardStore } from '../../scorecards/store.ts';
+import { keyOf } from '../../runtime/object-cache.ts';
+import { initiativeScorecardKey, type InitiativeObject, type ScorecardObject, type ScorecardStore } from '../../scorecards/store.ts';
 import type { InitiativePhase, InitiativeProgress, ScorecardLevel, ScorecardResult } from '../../scorecards/types.ts';
 
 export const DAY_MS = 86_400_000;
@@ -14,9 +15,6 @@ export const DAY_MS = 86_400_000;
 const path = (...parts: string[]): string => parts.map(encodeURIComponent).join('/');
 export const scorecardHref = (namespace: string, name: string): string => `/scorecards/${path(namespace, name)}`;
 export const initiativeHref = (namespace: string, name: string): string => `/initiatives/${path(namespace, name)}`;
-
-/** namespace/name: how entities' status.scorecards and initiatives name a Scorecard. */
-export const keyOf = (o: { metadata: { namespace: string; name: string } }): string => `${o.metadata.namespace}/${o.metadata.name}`;
 
 /** A CSS class for a share (0–1) of a bar's width, in steps of 5%: `w-0` … `w-100`. */
 export function widthClass(share: number): string {
@@ -101,11 +99,6 @@ export function resultsOf(graph: CatalogGraph, key: string): { entity: Entity; r
   return out;
 }
 
-/** The Scorecard an Initiative follows: `name` means one in the initiative's namespace. */
-export function scorecardKeyOf(i: InitiativeObject): string {
-  return i.spec.scorecard.includes('/') ? i.spec.scorecard : `${i.metadata.namespace}/${i.spec.scorecard}`;
-}
-
 export function findScorecard(store: ScorecardStore, key: string): ScorecardObject | undefined {
   return store.scorecards().find((s) => keyOf(s) === key);
 }
@@ -116,7 +109,7 @@ export function findScorecard(store: ScorecardStore, key: string): ScorecardObje
  * (exempted rules are not), except rules that do not compile, which have no result.
  */
 export function standing(store: ScorecardStore, graph: CatalogGraph, initiative: InitiativeObject, now: Date): { scorecard: ScorecardObject | undefined; progress: InitiativeProgress } {
-  const key = scorecardKeyOf(initiative);
+  const key = initiativeScorecardKey(initiative);
   const scorecard = findScorecard(store, key);
   const invalid = new Set((scorecard?.status?.invalidRules ?? []).map((r) => r.rule));
   const rules = (scorecard?.spec.rules ?? []).filter((r) => !invalid.has(r.name));

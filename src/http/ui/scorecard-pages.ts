@@ -1,9 +1,10 @@
 import type { CatalogGraph } from '../../catalog/graph.ts';
 import { formatRef, parseRef } from '../../catalog/refs.ts';
-import type { InitiativeObject, ScorecardObject, ScorecardStore } from '../../scorecards/store.ts';
+import { keyOf } from '../../runtime/object-cache.ts';
+import { initiativeScorecardKey, type InitiativeObject, type ScorecardObject, type ScorecardStore } from '../../scorecards/store.ts';
 import { card, entityHref } from './pages.ts';
 import {
-  day, daysLeft, daysLeftWords, findScorecard, initiativeHref, keyOf, levelBadge, phaseBadge, progressOf, resultsOf, scorecardHref, scorecardKeyOf, shareSteps, widthClass,
+  day, daysLeft, daysLeftWords, findScorecard, initiativeHref, levelBadge, phaseBadge, progressOf, resultsOf, scorecardHref, shareSteps, widthClass,
 } from './scorecard-model.ts';
 
 export const ENTITY_SORTS = ['name', 'level', 'score'] as const;
@@ -74,7 +75,7 @@ function scorecardSummary(sc: ScorecardObject) {
 
 /** An initiative as a row of a list: phase, progress, deadline. */
 export function initiativeRow(store: ScorecardStore, i: InitiativeObject, now: Date) {
-  const key = scorecardKeyOf(i);
+  const key = initiativeScorecardKey(i);
   const sc = findScorecard(store, key);
   const progress = i.status?.progress;
   const left = daysLeft(i.spec.deadline, now);
@@ -181,6 +182,6 @@ export function scorecardPage(store: ScorecardStore, graph: CatalogGraph, namesp
         expired: e.expires !== undefined && !(Date.parse(e.expires) > now.getTime()),
       };
     }),
-    initiatives: store.initiatives().filter((i) => scorecardKeyOf(i) === key).map((i) => initiativeRow(store, i, now)),
+    initiatives: store.initiatives().filter((i) => initiativeScorecardKey(i) === key).map((i) => initiativeRow(store, i, now)),
   };
 }
