@@ -15,6 +15,16 @@ export class KubeApiError extends Error {
   }
 }
 
+/**
+ * Passing trouble: 429 and 5xx answers, and requests that never got one (connection refused
+ * or reset, a name that did not resolve): worth retrying soon.
+ */
+export function isTransientApiError(error: unknown): boolean {
+  if (error instanceof KubeApiError) return error.code === 429 || error.code >= 500;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|UND_ERR_\w+)$/.test(code);
+}
+
 export interface RawRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
-import { KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
+import { isTransientApiError, KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
 import type { DocSourceObject } from '../controllers/doc-source/decide.ts';
-import { FetchError, isTransientApiError, SourceUnavailableError } from '../controllers/doc-source/failures.ts';
+import { FetchError, SourceUnavailableError } from '../controllers/doc-source/failures.ts';
 import { fetchGitSkeleton } from '../templates/fetch-git.ts';
 import { gitIn, type GitCredentials } from '../templates/git-cli.ts';
 import { SkeletonError, skeletonFromConfigMap, type SkeletonFiles } from '../templates/skeleton.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { describeFailure, FetchError, isTransientApiError, SourceUnavailableError } from '../../src/controllers/doc-source/failures.ts';
-import { KubeApiError } from '../../src/kube/raw-client.ts';
+import { describeFailure, FetchError, SourceUnavailableError } from '../../src/controllers/doc-source/failures.ts';
+import { isTransientApiError, KubeApiError } from '../../src/kube/raw-client.ts';
 import { configMapProblem, docsProblem } from '../../src/operator/doc-source-fetch.ts';
 import { GitError } from '../../src/templates/git-cli.ts';
 import { SkeletonError, skeletonFromConfigMap } from '../../src/templates/skeleton.ts';

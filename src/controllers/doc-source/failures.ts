@@ -1,4 +1,4 @@
-import { KubeApiError } from '../../kube/raw-client.ts';
+import { isTransientApiError, KubeApiError } from '../../kube/raw-client.ts';
 import { GitError } from '../../templates/git-cli.ts';
 
 /** Condition reasons of a DocSource, kept in one place. */
@@ -40,13 +40,6 @@ export interface BuildFailure {
 }
 
 const REASON_OF: Record<BuildStage, FailureReason> = { fetch: DOCS_REASON.FetchFailed, build: DOCS_REASON.BuildFailed, store: DOCS_REASON.StoreFailed };
-
-/** 429 and 5xx answers, and requests that never got one (connection refused or reset). */
-export function isTransientApiError(error: unknown): boolean {
-  if (error instanceof KubeApiError) return error.code === 429 || error.code >= 500;
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|UND_ERR_\w+)$/.test(code);
-}
 
 /**
  * What a failure at `stage` means for the person reading the DocSource: every error becomes
