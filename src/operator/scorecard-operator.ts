@@ -20,6 +20,7 @@ import { BACKSTAGE_ID_LABEL, bindsTo, COMPONENT_LABEL, factsFor, type PdbObject,
 import type { Notifier } from '../scorecards/notify.ts';
 import type { InitiativeObject, ScorecardObject, ScorecardStore } from '../scorecards/store.ts';
 import type { RuntimeFacts } from '../scorecards/types.ts';
+import { WorkloadIndex } from '../scorecards/workload-index.ts';
 
 export { WEBHOOK_ANNOTATION } from '../controllers/scorecard/notifications.ts';
 
@@ -62,11 +63,10 @@ export class ScorecardOperator {
   private readonly scores: ScoresReconciler;
   private readonly initiativeReconciler: InitiativeReconciler;
   /**
-   * Workloads by the entity they bind to (`namespace/name`), built on first use after any
-   * workload changed: scoring a scorecard over every entity asks for each one's workloads,
-   * and scanning them all each time made that quadratic.
+   * Workloads by the entity they bind to, built from the caches on first use and from then on
+   * updated by each workload event (Deployment status updates are frequent).
    */
-  private bound: Map<string, WorkloadObject[]> | undefined;
+  private bound: WorkloadIndex | undefined;
   /** Set once the caches synced and the first full scoring pass is done; nothing is queued before. */
   private primed = false;
   /**
@@ -147,11 +147,15 @@ export class ScorecardOperator {
     const initiativeChanged = (o: KubernetesObject) => this.enqueue(item.initiative(keyOf(o)));
     this.initiatives.on('add', initiativeChanged);
     this.initiatives.on('update', initiativeChanged);
-    const workloadChanged = (o: KubernetesObject) => {
-      this.bound = undefined;
-      this.enqueueBound(o.metadata!.namespace!, bindsTo(o as unknown as WorkloadObject));
-    };
-    for (const w of this.workloads) for (const event of ['add', 'update', 'delete'] as const) w.on(event, workloadChanged);
+    this.workloads.forEach((informer, index) => {
+      const kind = workloadKind(index);
+      const workloadChanged = (o: KubernetesObject) => {
+        const { namespace, name } = o.metadata as { namespace: string; name: string };
+        this.bound?.update(kind, namespace, name, this.cachedWorkload(kind, namespace, name));
+        this.enqueueBound(namespace, bindsTo(o as unknown as WorkloadObject));
+      };
+      for (const event of ['add', 'update', 'delete'] as const) informer.on(event, workloadChanged);
+    });
     const pdbChanged = (o: KubernetesObject) => {
       for (const w of this.workloadsIn(o.metadata!.namespace!)) this.enqueueBound(o.metadata!.namespace!, bindsTo(w));
     };
@@ -187,7 +191,7 @@ export class ScorecardOperator {
     const out: WorkloadObject[] = [];
     this.workloads.forEach((informer, index) => {
       for (const o of informer.list(namespace)) {
-        const kind = index < 2 ? 'Deployment' : 'StatefulSet';
+        const kind = workloadKind(index);
         const id = `${kind}/${o.metadata!.namespace}/${o.metadata!.name}`;
         if (seen.has(id)) continue;
         seen.add(id);
@@ -198,15 +202,22 @@ export class ScorecardOperator {
     return out;
   }
 
+  /** What the informers hold now for one workload (either label's informer; the first one's copy), kind set. */
+  private cachedWorkload(kind: string, namespace: string, name: string): WorkloadObject | undefined {
+    for (const [index, informer] of this.workloads.entries()) {
+      if (workloadKind(index) !== kind) continue;
+      const o = informer.get(namespace, name);
+      if (o) return { ...(o as unknown as WorkloadObject), kind };
+    }
+    return undefined;
+  }
+
   private factsOf(entity: Entity): RuntimeFacts {
     if (!this.bound) {
-      this.bound = new Map();
-      for (const w of this.workloadsIn(undefined)) {
-        const k = `${w.metadata?.namespace}/${bindsTo(w)}`;
-        this.bound.set(k, [...(this.bound.get(k) ?? []), w]);
-      }
+      this.bound = new WorkloadIndex();
+      for (const w of this.workloadsIn(undefined)) this.bound.update(w.kind!, w.metadata!.namespace!, w.metadata!.name!, w);
     }
-    const workloads = this.bound.get(`${entity.namespace}/${entity.name}`) ?? [];
+    const workloads = this.bound.of(entity.namespace, entity.name);
     return factsFor(entity, workloads, workloads.length > 0 ? (this.pdbs.list(entity.namespace) as unknown as PdbObject[]) : []);
   }
 
@@ -256,6 +267,9 @@ export class ScorecardOperator {
     return this.initiativeReconciler.reconcile(id);
   }
 }
+
+/** The workload informers are Deployments by either label, then StatefulSets by either label. */
+const workloadKind = (index: number): string => (index < 2 ? 'Deployment' : 'StatefulSet');
 
 /** The entity's owner as a canonical ref, '' when it has none. */
 function ownerRef(entity: Entity | undefined): string {
