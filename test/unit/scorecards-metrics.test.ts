@@ -72,4 +72,26 @@ describe('scorecard metrics', () => {
     expect(await lines('greenroom_scorecard_level')).toEqual([]);
     expect(await lines('greenroom_scorecard_rule_pass_ratio')).toEqual([]);
   });
+
+  it('when an entity is scored by several scorecards, then one scrape of a gauge resolves its owner and each level once', async () => {
+    const book = new ScoreBook();
+    const entity = component('orders', { owner: 'team-a' }, 'shop');
+    const scorecards = [readiness(), { ...readiness(), metadata: { ...readiness().metadata, name: 'security', uid: 'uid-sec' } }];
+    book.scoreEntity(entity, scorecards, NO_FACTS, now);
+    const asked = { owners: 0, levels: 0 };
+    const registry = new Registry();
+    registerScorecardMetrics(registry, {
+      book,
+      levelIndex: (_k, level) => (asked.levels++, ['bronze', 'silver'].indexOf(level)),
+      ownerOf: () => (asked.owners++, 'group:shop/team-a'),
+      initiatives: () => [],
+      isLeader: () => true,
+    });
+    const lines = (await registry.getSingleMetricAsString('greenroom_scorecard_level')).split('\n').filter((l) => !l.startsWith('#') && l);
+    expect(lines).toEqual([
+      'greenroom_scorecard_level{scorecard="platform/readiness",entity="component:shop/orders",owner="group:shop/team-a"} 2',
+      'greenroom_scorecard_level{scorecard="platform/security",entity="component:shop/orders",owner="group:shop/team-a"} 2',
+    ]);
+    expect(asked).toEqual({ owners: 1, levels: 2 });
+  });
 });

@@ -43,16 +43,19 @@ export const SCORECARD_METRICS = [
 export function registerScorecardMetrics(registry: Registry, source: ScorecardMetricsSource): Counter<'kind'> {
   for (const name of SCORECARD_METRICS) if (registry.getSingleMetric(name)) registry.removeSingleMetric(name);
   const { book, isLeader } = source;
-  const perEntity = (name: string, help: string, value: (scorecard: string, score: EntityScore) => number) =>
+  // Owners and level indexes are worked out once per entity (and level) in a scrape, not once per score.
+  const perEntity = (name: string, help: string, value: (scorecard: string, score: EntityScore, levelIndex: (scorecard: string, level: string) => number) => number) =>
     new Gauge({
       name, help, labelNames: ['scorecard', 'entity', 'owner'], registers: [registry],
       collect() {
         this.reset();
         if (!isLeader()) return;
-        for (const { ref, scorecard, score } of book.all()) this.set({ scorecard, entity: ref, owner: source.ownerOf(ref) }, value(scorecard, score));
+        const ownerOf = memo(source.ownerOf);
+        const levelIndex = memo(source.levelIndex);
+        for (const { ref, scorecard, score } of book.all()) this.set({ scorecard, entity: ref, owner: ownerOf(ref) }, value(scorecard, score, levelIndex));
       },
     });
-  perEntity('greenroom_scorecard_level', 'Level reached per scorecard and entity: 0 none, 1 the first level, …', (scorecard, s) => source.levelIndex(scorecard, s.result.level) + 1);
+  perEntity('greenroom_scorecard_level', 'Level reached per scorecard and entity: 0 none, 1 the first level, …', (scorecard, s, levelIndex) => levelIndex(scorecard, s.result.level) + 1);
   perEntity('greenroom_scorecard_score', 'Weighted share of passing rules (0-100) per scorecard and entity.', (_, s) => s.result.score);
   perEntity('greenroom_scorecard_failing_rules', 'Failing rules per scorecard and entity.', (_, s) => s.result.failing.length);
 
@@ -64,7 +67,7 @@ export function registerScorecardMetrics(registry: Registry, source: ScorecardMe
     collect() {
       this.reset();
       if (!isLeader()) return;
-      for (const [labels, t] of ruleTallies(book)) this.set(labels, t.passing / (t.passing + t.failing));
+      for (const { labels, passing, failing } of ruleTallies(book).tallies) this.set(labels, passing / (passing + failing));
     },
   });
   new Gauge({
@@ -75,17 +78,14 @@ export function registerScorecardMetrics(registry: Registry, source: ScorecardMe
     collect() {
       this.reset();
       if (!isLeader()) return;
+      const owner = memo(source.ownerOf);
       const counts = new Map<string, { labels: Record<string, string>; n: number }>();
-      for (const { ref, scorecard, score } of book.all()) {
-        const owner = source.ownerOf(ref);
-        const namespace = splitRef(ref).namespace;
-        for (const rule of score.rules) {
-          if (rule.passed) continue;
-          const id = JSON.stringify([scorecard, namespace, rule.rule, owner]);
-          const entry = counts.get(id) ?? { labels: { scorecard, entity_namespace: namespace, rule: rule.rule, owner }, n: 0 };
-          entry.n += 1;
-          counts.set(id, entry);
-        }
+      for (const { labels, ref } of ruleTallies(book).failures) {
+        const withOwner = { ...labels, owner: owner(ref) };
+        const id = JSON.stringify([labels.scorecard, labels.entity_namespace, labels.rule, withOwner.owner]);
+        const entry = counts.get(id) ?? { labels: withOwner, n: 0 };
+        entry.n += 1;
+        counts.set(id, entry);
       }
       for (const { labels, n } of counts.values()) this.set(labels, n);
     },
@@ -111,18 +111,38 @@ export function registerScorecardMetrics(registry: Registry, source: ScorecardMe
   });
 }
 
-/** Passing and failing entities per scorecard, entity namespace and rule. */
-function ruleTallies(book: ScoreBook): [Record<string, string>, { passing: number; failing: number }][] {
-  const tallies = new Map<string, [Record<string, string>, { passing: number; failing: number }]>();
+/** A rule's labels: scorecard, entity namespace and rule. */
+type RuleLabels = { scorecard: string; entity_namespace: string; rule: string };
+
+/**
+ * One walk over every score: passing and failing entities per scorecard, entity namespace and
+ * rule, and each failure (rule and entity) in the order met, for the per-owner counts.
+ */
+function ruleTallies(book: ScoreBook): { tallies: { labels: RuleLabels; passing: number; failing: number }[]; failures: { labels: RuleLabels; ref: EntityRef }[] } {
+  const tallies = new Map<string, { labels: RuleLabels; passing: number; failing: number }>();
+  const failures: { labels: RuleLabels; ref: EntityRef }[] = [];
   for (const { ref, scorecard, score } of book.all()) {
     const namespace = splitRef(ref).namespace;
     for (const rule of score.rules) {
       const id = JSON.stringify([scorecard, namespace, rule.rule]);
-      const entry = tallies.get(id) ?? [{ scorecard, entity_namespace: namespace, rule: rule.rule }, { passing: 0, failing: 0 }];
-      if (rule.passed) entry[1].passing += 1;
-      else entry[1].failing += 1;
+      const entry = tallies.get(id) ?? { labels: { scorecard, entity_namespace: namespace, rule: rule.rule }, passing: 0, failing: 0 };
       tallies.set(id, entry);
+      if (rule.passed) entry.passing += 1;
+      else {
+        entry.failing += 1;
+        failures.push({ labels: entry.labels, ref });
+      }
     }
   }
-  return [...tallies.values()];
+  return { tallies: [...tallies.values()], failures };
+}
+
+/** `compute` once per distinct arguments (names, which hold no NUL), within one collect. */
+function memo<A extends string[], T>(compute: (...args: A) => T): (...args: A) => T {
+  const known = new Map<string, T>();
+  return (...args) => {
+    const key = args.join('\0');
+    if (!known.has(key)) known.set(key, compute(...args));
+    return known.get(key)!;
+  };
 }
