@@ -46,7 +46,7 @@ describe('dashboard pages (pure view models)', () => {
 
   it('when a user has a display name, then pages call them by it', () => {
     const graph = graphOf(group('team-a'), user('jane', { memberOf: ['team-a'], profile: { displayName: 'Jane Doe' } }));
-    const page = entityPage(graph, 'group:default/team-a', 1)!;
+    const page = entityPage(graph, graph.get('group:default/team-a')!, 1);
     expect(page.relations.find((r) => r.type === 'hasMember')?.items.map((i) => i.title)).toEqual(['Jane Doe']);
     expect(page.graph.nodes.find((n) => n.ref === 'user:default/jane')?.label).toBe('Jane Doe');
     expect(page.graph.edges.map((e) => e.type)).toEqual(['memberOf']);
@@ -54,7 +54,7 @@ describe('dashboard pages (pure view models)', () => {
 
   it('when a link is not http(s), then it is shown as text, never as a link', () => {
     const graph = graphOf(component('c', { links: [{ url: 'javascript:alert(1)', title: 'bad' }, { url: 'https://example.com', title: 'good' }] }));
-    expect(entityPage(graph, 'component:default/c', 1)?.links).toEqual([
+    expect(entityHeader(graph, graph.get('component:default/c'))?.links).toEqual([
       { url: undefined, text: 'bad' },
       { url: 'https://example.com', text: 'good' },
     ]);
@@ -110,8 +110,8 @@ describe('the tabs of an entity page (pure view models)', () => {
 
   it('when an entity is asked for, then the header every tab shows is its card, links and profile; an unknown one has none', () => {
     const graph = graphOf(user('jane', { profile: { displayName: 'Jane Doe', email: 'jane@example.com' } }));
-    expect(entityHeader(graph, 'user:default/jane')).toMatchObject({ entity: { title: 'Jane Doe' }, profile: { email: 'jane@example.com' }, links: [] });
-    expect(entityHeader(graph, 'user:default/nobody')).toBeUndefined();
+    expect(entityHeader(graph, graph.get('user:default/jane'))).toMatchObject({ entity: { title: 'Jane Doe' }, profile: { email: 'jane@example.com' }, links: [] });
+    expect(entityHeader(graph, graph.get('user:default/nobody'))).toBeUndefined();
   });
 });
 

@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import { CATALOG_KINDS } from '../../api/v1alpha1/index.ts';
 import type { Entity } from '../../catalog/entity.ts';
 import type { CatalogGraph } from '../../catalog/graph.ts';
-import { entityDetail, neighbourhood, ownership, type EntityFilter } from '../../catalog/queries.ts';
+import { neighbourhood, ownership, type EntityFilter } from '../../catalog/queries.ts';
 import { formatRef, parseRef, splitRef, type EntityRef } from '../../catalog/refs.ts';
 import { layoutGraph } from './graph-layout.ts';
 import { displayName } from './names.ts';
@@ -111,8 +111,16 @@ export function catalogPage(graph: CatalogGraph, query: CatalogQuery, matches: (
 }
 
 /** What every tab of an entity's page shows on top: what it is, who owns it, its links. */
-export function entityHeader(graph: CatalogGraph, ref: EntityRef) {
-  const entity = graph.get(ref);
+export interface EntityHeader {
+  entity: Card;
+  links: { url: string | undefined; text: string }[];
+  profile: { displayName?: string; email?: string };
+}
+
+/** The {@link EntityHeader} of an entity the graph holds; none for one it does not. */
+export function entityHeader(graph: CatalogGraph, entity: Entity): EntityHeader;
+export function entityHeader(graph: CatalogGraph, entity: Entity | undefined): EntityHeader | undefined;
+export function entityHeader(graph: CatalogGraph, entity: Entity | undefined): EntityHeader | undefined {
   if (!entity) return undefined;
   const links = Array.isArray(entity.spec.links) ? (entity.spec.links as { url: string; title?: string }[]) : [];
   return {
@@ -122,15 +130,15 @@ export function entityHeader(graph: CatalogGraph, ref: EntityRef) {
   };
 }
 
-/** One entity's Overview: its header, how it relates, how it is doing, its YAML and its neighbourhood. */
-export function entityPage(graph: CatalogGraph, ref: EntityRef, depth: number) {
-  const detail = entityDetail(graph, ref);
-  const header = entityHeader(graph, ref);
-  if (!detail || !header) return undefined;
-  const { entity } = detail;
+/**
+ * One entity's Overview below the header every tab shows ({@link entityHeader}): how it
+ * relates, how it is doing, its YAML and its neighbourhood.
+ */
+export function entityPage(graph: CatalogGraph, entity: Entity, depth: number) {
+  const { ref } = entity;
   const groups = new Map<string, Card[]>();
   const ownsSection = entity.kind === 'Group' || entity.kind === 'User';
-  for (const r of detail.relations) {
+  for (const r of graph.relationsOf(ref)) {
     const target = graph.get(r.target);
     // A Group's or User's page lists what it owns in its own section, with how.
     if (!target || (ownsSection && r.type === 'ownerOf')) continue;
@@ -139,9 +147,8 @@ export function entityPage(graph: CatalogGraph, ref: EntityRef, depth: number) {
   const around = neighbourhood(graph, ref, depth, new Set(), 60);
   const owned = ownsSection ? ownership(graph, ref).map((o) => ({ ...card(o.entity, graph), via: o.via === 'direct' ? undefined : { ref: o.via, name: ownerName(o.via, graph), href: entityHref(o.via) } })) : undefined;
   return {
-    ...header,
     relations: [...groups.entries()].map(([type, items]) => ({ type, heading: RELATION_WORDS[type] ?? type, items })),
-    dangling: detail.dangling,
+    dangling: graph.danglingOf(ref),
     conditions: (entity.status?.conditions ?? []).map((c) => ({ ...c, words: REASON_WORDS[c.reason] ?? '' })),
     owned,
     depth,

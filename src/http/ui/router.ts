@@ -110,9 +110,9 @@ export function createUiRouter({ graph, templates, docs, scorecards }: UiDepende
   router.get('/catalog/:kind/:namespace/:name{/:tab}', (req, res) => {
     const { kind, namespace, name, tab = 'overview' } = req.params;
     const ref = refOf(kind, namespace, name);
-    const header = entityHeader(graph, ref);
-    if (!header) return render(res, 'not-found.njk', { page: 'catalog', missing: `${kind} ${namespace}/${name}`, q: name }, 404);
-    const entity = graph.get(header.entity.ref)!;
+    const entity = graph.get(ref);
+    if (!entity) return render(res, 'not-found.njk', { page: 'catalog', missing: `${kind} ${namespace}/${name}`, q: name }, 404);
+    const header = entityHeader(graph, entity);
     const docSources = entityDocSources(docs, entity.ref);
     const scored = entityScorecards(scores, entity);
     const tabs = (current: string) => entityTabs(entity.ref, current, { docs: docSources, scorecards: scored });
@@ -124,7 +124,7 @@ export function createUiRouter({ graph, templates, docs, scorecards }: UiDepende
     const depth = z.coerce.number().int().min(1).max(3).catch(1).parse(req.query.depth);
     render(res, 'entity.njk', {
       ...common,
-      ...entityPage(graph, entity.ref, depth),
+      ...entityPage(graph, entity, depth),
       attention: teamAttention(scores, graph, entity.ref, new Date()),
       templates: entity.kind === 'Group' || entity.kind === 'User' ? ownedTemplates(store, graph, entity.ref) : undefined,
     });
