@@ -6,8 +6,6 @@ import { fetchGitSkeleton } from '../templates/fetch-git.ts';
 import { gitIn, type GitCredentials } from '../templates/git-cli.ts';
 import { SkeletonError, skeletonFromConfigMap, type SkeletonFiles } from '../templates/skeleton.ts';
 
-export { FetchError } from '../controllers/doc-source/failures.ts';
-
 /**
  * Reads an object the source names (its Secret, its ConfigMap). Whatever goes wrong says
  * which object and what to do: missing and forbidden are for a person to fix, a busy or

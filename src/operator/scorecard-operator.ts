@@ -22,8 +22,6 @@ import type { InitiativeObject, ScorecardObject, ScorecardStore } from '../score
 import type { RuntimeFacts } from '../scorecards/types.ts';
 import { WorkloadIndex } from '../scorecards/workload-index.ts';
 
-export { WEBHOOK_ANNOTATION } from '../controllers/scorecard/notifications.ts';
-
 /** Field manager of entities' status.scorecards: apart from the catalog's, so neither removes the other's fields. */
 export const SCORECARD_FIELD_MANAGER = 'greenroom-scorecards';
 

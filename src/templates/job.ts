@@ -5,8 +5,6 @@ import { credentialEnvs, runEnv } from './scaffold-env.ts';
 import { SNAPSHOT_DIR, SNAPSHOT_KEY, type RunSnapshot } from './snapshot.ts';
 import { API_VERSION } from '../api/v1alpha1/index.ts';
 
-export { jobNameFor } from './job-name.ts';
-
 export interface JobSettings {
   /** The Greenroom image; its entrypoint is the `greenroom` CLI. */
   image: string;

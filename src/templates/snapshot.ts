@@ -10,7 +10,7 @@ import type { RunIdentity } from './scaffold-env.ts';
 export const SNAPSHOT_DIR = '/etc/greenroom/run';
 export const SNAPSHOT_KEY = 'snapshot.json';
 /** The apiserver refuses a ConfigMap whose data and binaryData hold more than 1 MiB. */
-export const CONFIGMAP_LIMIT = 1024 * 1024;
+const CONFIGMAP_LIMIT = 1024 * 1024;
 
 const snapshotSchema = z.object({
   run: z.object({ namespace: z.string(), name: z.string(), uid: z.string() }),

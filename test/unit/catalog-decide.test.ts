@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { MAX_MESSAGE_LENGTH, MAX_RELATIONS_PER_TYPE, decideStatus, statusUpToDate, type ResolvedView } from '../../src/controllers/catalog/decide.ts';
+import { MAX_RELATIONS_PER_TYPE, decideStatus, statusUpToDate, type ResolvedView } from '../../src/controllers/catalog/decide.ts';
+import { MAX_MESSAGE_LENGTH } from '../../src/controllers/conditions.ts';
 import { component } from '../fixtures/entities.ts';
 
 const now = new Date('2026-11-24T10:00:00.000Z');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { jobNameFor, scaffoldJob, SERVICE_ACCOUNT_DIR } from '../../src/templates/job.ts';
+import { scaffoldJob, SERVICE_ACCOUNT_DIR } from '../../src/templates/job.ts';
+import { jobNameFor } from '../../src/templates/job-name.ts';
 import type { TemplateObject, TemplateRunObject } from '../../src/templates/objects.ts';
 import { SNAPSHOT_DIR, takeSnapshot } from '../../src/templates/snapshot.ts';
 

@@ -9,8 +9,6 @@ import { CONDITION, REASON } from './reasons.ts';
 /** Relations of one type listed in status before the list is capped (the read API has all). */
 export const MAX_RELATIONS_PER_TYPE = 100;
 
-export { MAX_MESSAGE_LENGTH } from '../conditions.ts';
-
 /** What the graph knows about one entity: the input of {@link decideStatus}. */
 export interface ResolvedView {
   relations: readonly Relation[];

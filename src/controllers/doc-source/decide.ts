@@ -40,7 +40,7 @@ export interface LookFailure {
 }
 
 /** The first retry after passing trouble; each failure in a row doubles it. */
-export const TRANSIENT_RETRY_MS = 1_000;
+const TRANSIENT_RETRY_MS = 1_000;
 
 /**
  * When to look again: a refresh interval after a good look; after a failure at most a minute

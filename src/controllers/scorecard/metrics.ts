@@ -20,7 +20,7 @@ export interface ScorecardMetricsSource {
   isLeader: () => boolean;
 }
 
-export const SCORECARD_METRICS = [
+const SCORECARD_METRICS = [
   'greenroom_scorecard_level',
   'greenroom_scorecard_score',
   'greenroom_scorecard_failing_rules',

@@ -11,7 +11,7 @@ import { summary as templateSummary } from './template-pages.ts';
  * `/docs` and `/scorecards` follow it), so they work without JavaScript, can be linked to,
  * and the back button walks through them.
  */
-export const ENTITY_TABS = ['overview', 'docs', 'scorecards'] as const;
+const ENTITY_TABS = ['overview', 'docs', 'scorecards'] as const;
 export type EntityTab = (typeof ENTITY_TABS)[number];
 
 const TAB_LABELS: Record<EntityTab, string> = { overview: 'Overview', docs: 'Docs', scorecards: 'Scorecards' };
