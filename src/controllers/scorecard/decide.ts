@@ -60,7 +60,7 @@ export function initiativeProblem(spec: InitiativeSpec, scorecardKey: string, sc
   return undefined;
 }
 
-export const scorecardNotFound = (scorecardKey: string): InitiativeProblem => ({ reason: REASON.ScorecardNotFound, message: `Scorecard ${scorecardKey} does not exist` });
+const scorecardNotFound = (scorecardKey: string): InitiativeProblem => ({ reason: REASON.ScorecardNotFound, message: `Scorecard ${scorecardKey} does not exist` });
 
 type InitiativePrevious = { conditions?: Condition[]; history?: { date: string; ratio: number }[]; startedAt?: string; lastMilestone?: string } | undefined;
 

@@ -3,7 +3,7 @@ import { initiativeProgress, milestoneDue, type InitiativeEntity } from '../../s
 import { initiativeScorecardKey, type InitiativeObject } from '../../scorecards/store.ts';
 import type { InitiativeProgress } from '../../scorecards/types.ts';
 import { sameStatus } from '../status-compare.ts';
-import { initiativeProblem, initiativeStatus, scorecardNotFound, unevaluatedInitiativeStatus } from './decide.ts';
+import { initiativeProblem, initiativeStatus, unevaluatedInitiativeStatus } from './decide.ts';
 import { fieldsOf, type ScorecardWorld } from './reconcile.ts';
 
 /** The fields of an Initiative's status this operator writes (and so compares before writing). */
@@ -44,17 +44,19 @@ export class InitiativeReconciler {
     const sc = this.world.scorecard(scorecardKey);
     const now = this.world.now();
     const problem = initiativeProblem(spec, scorecardKey, sc?.spec);
-    if (problem || !sc) {
-      await this.writeIfChanged(initiative, unevaluatedInitiativeStatus(initiative.status, generation, problem ?? scorecardNotFound(scorecardKey), now));
+    if (problem) {
+      await this.writeIfChanged(initiative, unevaluatedInitiativeStatus(initiative.status, generation, problem, now));
       return { requeueAfter: RECHECK_MS };
     }
+    // A missing Scorecard is one of initiativeProblem's problems: past it there is one.
+    const scorecard = sc!.spec;
     const deadline = new Date(spec.deadline);
     const startedAt = new Date(initiative.status?.startedAt ?? metadata.creationTimestamp ?? now.toISOString());
     const entries = this.world.book.scoresOf(scorecardKey).flatMap(({ ref, score }): InitiativeEntity[] => {
       const entity = this.world.graph.get(ref);
       return entity ? [{ entity, owner: String(entity.spec.owner ?? ''), ...score }] : [];
     });
-    const progress = initiativeProgress(spec, sc.spec.levels.map((l) => l.name), entries, now, startedAt);
+    const progress = initiativeProgress(spec, scorecard.levels.map((l) => l.name), entries, now, startedAt);
     const memory = `${metadata.uid}|${spec.deadline}`;
     const last = this.announced.get(memory) ?? initiative.status?.lastMilestone;
     const milestone = progress.phase === 'Achieved' ? undefined : milestoneDue(deadline, now, last);
@@ -64,7 +66,7 @@ export class InitiativeReconciler {
       // the old status (or a retry after a failed Event) announces nothing twice.
       this.announced.set(memory, milestone);
       await this.remindBehind(initiative, milestone, progress, deadline, now);
-      this.world.notifications.initiativeMilestone(initiative, milestone, progress, sc.spec.title);
+      this.world.notifications.initiativeMilestone(initiative, milestone, progress, scorecard.title);
     }
     return { requeueAfter: RECHECK_MS };
   }
