@@ -17,13 +17,20 @@ export const SITE_ID = 'greenroom.dev/site';
 const CHUNK = 'greenroom.dev/chunk';
 const DATA_KEY = 'site.json.gz';
 
+const ofSource = (all: KubernetesObject[], source: DocSourceObject): KubernetesObject[] => all.filter((c) => c.metadata?.labels?.[SOURCE_UID] === source.metadata.uid);
+
 /** The cached ConfigMaps of the build the status says is served, in chunk order. */
 export function servedChunks(all: KubernetesObject[], source: DocSourceObject): KubernetesObject[] {
   const id = source.status?.site?.id;
   if (!id) return [];
-  return all
-    .filter((c) => c.metadata?.labels?.[SOURCE_UID] === source.metadata.uid && c.metadata?.labels?.[SITE_ID] === id)
+  return ofSource(all, source)
+    .filter((c) => c.metadata?.labels?.[SITE_ID] === id)
     .sort((a, b) => Number(a.metadata?.annotations?.[CHUNK]) - Number(b.metadata?.annotations?.[CHUNK]));
+}
+
+/** Whether cached ConfigMaps of the source's other builds are left (a clean-up that failed, or was cut short). */
+export function otherBuildsLeft(all: KubernetesObject[], source: DocSourceObject): boolean {
+  return ofSource(all, source).some((c) => c.metadata?.labels?.[SITE_ID] !== source.status?.site?.id);
 }
 
 /** The bytes a chunk ConfigMap holds. */

@@ -15,7 +15,7 @@ import { Informer } from '../runtime/informer.ts';
 import { WorkQueue, type WorkResult } from '../runtime/work-queue.ts';
 import type { SkeletonFiles } from '../templates/skeleton.ts';
 import { currentRevision, fetchDocFiles } from './doc-source-fetch.ts';
-import { chunkBytes, removeOtherBuilds, servedChunks, SITE_ID, SOURCE_UID, storeChunks } from './doc-site-configmaps.ts';
+import { chunkBytes, otherBuildsLeft, removeOtherBuilds, servedChunks, SOURCE_UID, storeChunks } from './doc-site-configmaps.ts';
 
 export interface DocsOperatorOptions {
   kubeConfig: KubeConfig;
@@ -244,8 +244,7 @@ export class DocsOperator implements DocsStore {
     if (!needsBuild(source, revision) && stored) {
       const recovered = recoveredStatus(source, now);
       if (recovered) await this.writeStatus(source, recovered);
-      const leftOver = this.chunks.list(namespace).some((c) => c.metadata?.labels?.[SOURCE_UID] === source.metadata.uid && c.metadata.labels[SITE_ID] !== source.status?.site?.id);
-      if (leftOver) await this.removeOldBuilds(source, source.status!.site!.id);
+      if (otherBuildsLeft(this.chunks.list(namespace), source)) await this.removeOldBuilds(source, source.status!.site!.id);
       return;
     }
     const fetched: { files: SkeletonFiles; revision: string } = await stage('fetch', () => fetchDocFiles(this.client, source));
