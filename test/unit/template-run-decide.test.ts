@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { decideRun, startFailed, withRemoved, type Execution, type OperatorRunStatus, type RunObservation } from '../../src/controllers/template-run/decide.ts';
+import { decideRun, pendingAgain, startFailed, withRemoved, type Execution, type OperatorRunStatus, type RunObservation } from '../../src/controllers/template-run/decide.ts';
 import { jobExecution } from '../../src/controllers/template-run/execution.ts';
 import { MAX_MESSAGE_LENGTH } from '../../src/controllers/conditions.ts';
 import type { TemplateObject, TemplateRunObject } from '../../src/templates/objects.ts';
@@ -120,6 +120,15 @@ describe('what is written when a run cannot start or has registered entities', (
     expect(status).toMatchObject({ phase: 'Failed', finishedAt: starting.startedAt });
     expect(status.steps?.map((s) => s.phase)).toEqual(['Skipped', 'Skipped']);
     expect(status.conditions?.find((c) => c.type === 'Succeeded')).toMatchObject({ status: 'False', reason: 'StartFailed', message: 'Secret team-a/git does not exist' });
+  });
+
+  it('when a claimed start fails for a passing reason, then the run is Pending again, the claim undone, and Succeeded keeps its transition time', () => {
+    const waited = decideRun(observe({ template: undefined, now: new Date('2026-11-24T09:00:00Z') })) as { status: OperatorRunStatus };
+    const status = pendingAgain(run(waited.status), 'POST jobs: 503 the server is busy', now);
+    expect(status).toMatchObject({ phase: 'Pending', startedAt: null, jobName: null, steps: null });
+    expect(status.conditions.map((c) => c.type)).toEqual(['TemplateResolved', 'Succeeded']);
+    expect(status.conditions.find((c) => c.type === 'Succeeded')).toEqual({ type: 'Succeeded', status: 'Unknown', reason: 'Pending', message: 'starting again: POST jobs: 503 the server is busy', observedGeneration: 1, lastTransitionTime: '2026-11-24T09:00:00Z' });
+    expect(pendingAgain(run(), 'x'.repeat(5000), now).conditions[0]!.message.length).toBe(1024);
   });
 
   it('when a failed run had registered thousands of entities, then the message names some, counts them all and still fits', () => {

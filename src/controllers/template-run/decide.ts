@@ -139,6 +139,20 @@ export function startFailed(status: OperatorRunStatus, message: string): Operato
   };
 }
 
+/**
+ * A claimed run whose start failed for a passing reason (the apiserver busy), back to Pending
+ * to be started again: what the claim set is removed, and Succeeded says why. Succeeded was
+ * Unknown before the claim and is Unknown again, so its transition time stays.
+ */
+export function pendingAgain(run: TemplateRunObject, why: string, now: Date) {
+  const previous = run.status?.conditions ?? [];
+  const decisions: ConditionDecision[] = [
+    ...previous.filter((c) => c.type !== 'Succeeded'),
+    { type: 'Succeeded', status: 'Unknown', reason: 'Pending', message: `starting again: ${why}`.slice(0, 1024) },
+  ];
+  return { phase: 'Pending', startedAt: null, jobName: null, steps: null, conditions: mergeConditions(previous, decisions, run.metadata.generation ?? 1, now) };
+}
+
 /** A failed run's outcome, saying which entities it had registered were removed again. */
 export function withRemoved(status: OperatorRunStatus, removed: readonly string[]): OperatorRunStatus {
   if (removed.length === 0) return status;

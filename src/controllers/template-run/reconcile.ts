@@ -13,8 +13,7 @@ import type { TemplateObject, TemplateRunObject } from '../../templates/objects.
 import { writeRunStatus } from '../../templates/run-status.ts';
 import { secretValues } from '../../templates/scaffold-env.ts';
 import { removeRegistered } from '../../templates/unregister.ts';
-import { rfc3339 } from '../conditions.ts';
-import { decideRun, startFailed, withRemoved, type Execution, type Executor, type OperatorRunStatus, type RunDecision } from './decide.ts';
+import { decideRun, pendingAgain, startFailed, withRemoved, type Execution, type Executor, type OperatorRunStatus, type RunDecision } from './decide.ts';
 import { jobExecution, type JobLike } from './execution.ts';
 
 /** What the reconciler reads from: the operator's caches. */
@@ -137,14 +136,7 @@ export class RunReconciler {
 
   /** Puts a run whose start failed for a passing reason (apiserver busy) back to Pending, to be started again. */
   private async unclaim(run: TemplateRunObject, error: unknown): Promise<void> {
-    const status = {
-      phase: 'Pending',
-      startedAt: null,
-      jobName: null,
-      steps: null,
-      conditions: (run.status?.conditions ?? []).filter((c) => c.type !== 'Succeeded').concat([{ type: 'Succeeded', status: 'Unknown', reason: 'Pending', message: `starting again: ${(error as Error).message}`.slice(0, 1024), observedGeneration: run.metadata.generation ?? 1, lastTransitionTime: rfc3339(this.o.now()) }]),
-    };
-    await writeRunStatus(this.o.client, run, status, false).catch((e: unknown) => this.o.log.warn({ err: e }, 'could not put the run back to Pending'));
+    await writeRunStatus(this.o.client, run, pendingAgain(run, (error as Error).message, this.o.now()), false).catch((e: unknown) => this.o.log.warn({ err: e }, 'could not put the run back to Pending'));
   }
 
   private async settle(run: TemplateRunObject, status: OperatorRunStatus, ifUnchanged: boolean): Promise<WorkResult> {
