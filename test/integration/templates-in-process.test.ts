@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators, statusOf } from '../support/operator.ts';
-import { cloneOf, createRun, finished, getRun, GIT_USER, gitServers, silentGitServer, templateNamespace } from '../support/template-runs.ts';
+import { applyTemplate, cloneOf, createRun, finished, getRun, GIT_USER, gitServers, silentGitServer, templateNamespace } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 import type { GitServer } from '../../src/local-cluster/git-server.ts';
 import { publishGit } from '../../src/templates/publish-git.ts';
@@ -16,10 +16,6 @@ const start = operators(namespace);
 const newGitServer = gitServers();
 const newDir = tempDirs('in-process-run-');
 let git: GitServer;
-
-/** Applies a Template into the test namespace. */
-const applyTemplate = (name: string, spec: Record<string, unknown>) =>
-  kubectl(['apply', '-n', namespace, '-f', '-'], JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: 'Template', metadata: { name }, spec: { owner: 'team-platform', ...spec } }));
 
 beforeAll(async () => {
   await templateNamespace(namespace);
@@ -137,7 +133,7 @@ describe('a template run through the in-process executor', () => {
   it('when a running run is deleted, then its scaffolder is stopped', async () => {
     const silent = await silentGitServer();
     try {
-      await applyTemplate('hanging-skeleton', { type: 'service', skeleton: { git: { url: silent.url } }, steps: [{ name: 'render', action: 'render' }] });
+      await applyTemplate(namespace, 'hanging-skeleton', { type: 'service', skeleton: { git: { url: silent.url } }, steps: [{ name: 'render', action: 'render' }] });
       await createRun(namespace, 'to-cancel', 'hanging-skeleton', {});
       await eventually('the scaffolder to connect to the git server', async () => (silent.sockets.length > 0 ? true : undefined));
       expect((await getRun(namespace, 'to-cancel')).status?.phase).toBe('Running');
@@ -154,7 +150,7 @@ describe('a template run through the in-process executor', () => {
     await writeFile(join(base, 'LICENSE'), 'MIT\n');
     await writeFile(join(base, 'README.md'), '# existing-service\n');
     const baseHead = await publishGit({ dir: base, url: remote, credentials: GIT_USER, message: 'The service as it is' });
-    await applyTemplate('add-ci', {
+    await applyTemplate(namespace, 'add-ci', {
       type: 'service',
       skeleton: { inline: { '.github/workflows/ci.yaml': 'name: ${{ values.name }}\n', 'README.md': '# ${{ values.name }}\n\nBuilt by CI.\n' } },
       steps: [{ name: 'render', action: 'render' }, { name: 'publish', action: 'publish:git', publishGit: { url: '${{ values.repoUrl }}', reviewBranch: 'greenroom/add-ci', commitMessage: 'Add CI', secretRef: { name: 'greenroom-git' } } }],

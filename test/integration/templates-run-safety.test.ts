@@ -13,7 +13,7 @@ import { takeSnapshot } from '../../src/templates/snapshot.ts';
 import { publishGit } from '../../src/templates/publish-git.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
-import { capturedLogs, createRun, eventsAbout, finished, getRun, GIT_USER, gitServers, silentGitServer, templateNamespace } from '../support/template-runs.ts';
+import { applyTemplate, capturedLogs, createRun, eventsAbout, finished, getRun, GIT_USER, gitServers, silentGitServer, templateNamespace } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // What a template run must never do, each ending in a run a person can read: leak a
@@ -29,8 +29,6 @@ const logs = capturedLogs();
 const URL_PASSWORD = 'url-pa55word-in-values';
 let git: GitServer;
 
-const applyTemplate = (name: string, spec: Record<string, unknown>) =>
-  kubectl(['apply', '-n', namespace, '-f', '-'], JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: 'Template', metadata: { name }, spec: { owner: 'team-platform', ...spec } }));
 const outcome = (run: Awaited<ReturnType<typeof getRun>>) => run.status?.conditions?.find((c) => c.type === 'Succeeded');
 const renderOnly = [{ name: 'render', action: 'render' }];
 
@@ -61,7 +59,7 @@ describe('what a template run never does', () => {
   it('when a run the operator already started is seen Pending again (as from a stale cache), then no second scaffolder starts', async () => {
     const silent = await silentGitServer();
     try {
-      await applyTemplate('slow-skeleton', { type: 'service', skeleton: { git: { url: silent.url } }, steps: renderOnly });
+      await applyTemplate(namespace, 'slow-skeleton', { type: 'service', skeleton: { git: { url: silent.url } }, steps: renderOnly });
       await createRun(namespace, 'once', 'slow-skeleton', {});
       await eventually('the scaffolder to connect to the git server', async () => (silent.sockets.length > 0 ? true : undefined));
       await kubectl(['patch', 'templaterun', 'once', '-n', namespace, '--subresource=status', '--type=merge', '-p', '{"status":{"phase":"Pending"}}']);
@@ -79,7 +77,7 @@ describe('what a template run never does', () => {
     ['a value', { 'docs/${{ values.dir }}/x.txt': 'x' }, { dir: '../..' }, 'docs/../../x.txt'],
   ])('when %s makes a rendered path climb out of the output directory, then the run fails naming the path', async (_how, inline, values, path) => {
     const name = `climb-${Object.keys(values).length}`;
-    await applyTemplate(name, { type: 'docs', skeleton: { inline }, steps: renderOnly });
+    await applyTemplate(namespace, name, { type: 'docs', skeleton: { inline }, steps: renderOnly });
     await createRun(namespace, name, name, values);
     const run = await finished(namespace, name);
     expect(run.status?.phase).toBe('Failed');
@@ -93,7 +91,7 @@ describe('what a template run never does', () => {
     await writeFile(join(dir, 'docs', 'index.md'), '# ${{ values.name }}\n');
     await symlink('/etc/passwd', join(dir, 'docs', 'passwd'));
     await publishGit({ dir, url: repo, credentials: GIT_USER });
-    await applyTemplate('linked', { type: 'docs', skeleton: { git: { url: repo, secretRef: { name: 'greenroom-git' } } }, steps: renderOnly });
+    await applyTemplate(namespace, 'linked', { type: 'docs', skeleton: { git: { url: repo, secretRef: { name: 'greenroom-git' } } }, steps: renderOnly });
     await createRun(namespace, 'linked', 'linked', { name: 'x' });
     const run = await finished(namespace, 'linked');
     expect(outcome(run)).toMatchObject({ reason: 'StepFailed', message: 'step render failed: skeleton file docs/passwd is a symlink; symlinks are not allowed in a skeleton' });
@@ -111,7 +109,7 @@ describe('what a template run never does', () => {
     process.env.OPERATOR_ONLY_SETTING = 'not for templates';
     try {
       const envKeys = '${{ range.constructor("return Object.keys(process.env).sort().join(\' \')")() }}';
-      await applyTemplate('reaches-js', { type: 'docs', skeleton: { inline: { 'a.txt': 'a' } }, steps: renderOnly, output: { links: [{ title: 'env', url: envKeys }] } });
+      await applyTemplate(namespace, 'reaches-js', { type: 'docs', skeleton: { inline: { 'a.txt': 'a' } }, steps: renderOnly, output: { links: [{ title: 'env', url: envKeys }] } });
       await createRun(namespace, 'reaches-js', 'reaches-js', {});
       const run = await finished(namespace, 'reaches-js');
       expect(run.status?.phase).toBe('Succeeded');

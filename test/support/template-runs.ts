@@ -43,6 +43,11 @@ export async function templateNamespace(namespace: string): Promise<void> {
     .join('---\n'));
 }
 
+/** Applies a Template (owned by team-platform unless the spec says otherwise) into the namespace. */
+export async function applyTemplate(namespace: string, name: string, spec: Record<string, unknown>): Promise<void> {
+  await kubectl(['apply', '-n', namespace, '-f', '-'], JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: 'Template', metadata: { name }, spec: { owner: 'team-platform', ...spec } }));
+}
+
 /** Creates a TemplateRun; `templateNamespace` when the Template lives in another namespace. */
 export async function createRun(namespace: string, name: string, template: string, values: Record<string, unknown>, templateNamespace?: string): Promise<void> {
   const templateRef = templateNamespace ? { name: template, namespace: templateNamespace } : { name: template };
