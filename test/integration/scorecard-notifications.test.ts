@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
+import { scrapeSeries } from '../support/operator-process.ts';
 
 // Level drops and initiative reminders reach the owning team's webhook: a receiver on
 // loopback stands in for Slack. It answers 500 to the first delivery, so the retry is part of
@@ -18,10 +19,7 @@ const day = 86_400_000;
 const deadline = new Date(Date.now() + 60 * day);
 let now = new Date();
 const reminders = (milestone: RegExp) => received.filter((m) => /^Reminder:/.test(m.text) && milestone.test(m.text));
-const metric = async (series: string): Promise<number | undefined> => {
-  const line = (await (await fetch(`${base}/metrics`)).text()).split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-};
+const metric = async (series: string): Promise<number | undefined> => (await scrapeSeries(base)).get(series);
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {

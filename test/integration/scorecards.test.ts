@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
+import { scrapeSeries } from '../support/operator-process.ts';
 
 // Scorecards on the real control plane: CEL rules over entities and over the Deployments
 // bound to them, evaluated by a real operator as things change.
@@ -32,11 +33,7 @@ spec:
     - {name: pinned-images, level: gold, expression: "!facts.latestTag", description: Images are pinned}
 ${extraRule}`;
 
-/** Every series on the operator's /metrics page, by `name{labels}` as exposed. */
-const scraped = async (): Promise<Map<string, number>> => {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  return new Map(text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))]));
-};
+const scraped = () => scrapeSeries(base);
 
 beforeAll(async () => {
   await kubectl(['create', 'namespace', namespace]);

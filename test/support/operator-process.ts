@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../../src/local-cluster/health.ts';
-import { sumOfMetric } from '../../src/observability/scrape.ts';
+import { seriesOf, sumOfMetric } from '../../src/observability/scrape.ts';
 import { freePort } from '../../src/local-cluster/ports.ts';
 import { startTethered, type TetheredProcess } from '../../src/local-cluster/tethered-process.ts';
 import { tempDirs } from './temp-dirs.ts';
@@ -11,6 +11,11 @@ import { tempDirs } from './temp-dirs.ts';
 /** Scrapes an operator's /metrics and sums one metric's series. */
 export async function scrapeMetric(url: string, name: string): Promise<number> {
   return sumOfMetric(await (await fetch(`${url}/metrics`)).text(), name);
+}
+
+/** Scrapes an operator's /metrics: every series by `name{labels}` as exposed. */
+export async function scrapeSeries(url: string): Promise<Map<string, number>> {
+  return seriesOf(await (await fetch(`${url}/metrics`)).text());
 }
 
 /** `greenroom operator` as a separate process: a replica as deployed, with leader election on. */

@@ -66,4 +66,10 @@ describe('reading a metric off the exposition page', () => {
     expect(sumOfMetric(page, 'x_total')).toBe(5);
     expect(sumOfMetric(page, 'z')).toBe(0);
   });
+
+  it('when every series is asked for, then each is found by its name and labels as exposed, comments left out', async () => {
+    const { seriesOf } = await import('../../src/observability/scrape.ts');
+    const page = ['# HELP x_total help', 'x_total{kind="a b"} 2', 'x_total{kind="c"} 3', 'y 1.5', ''].join('\n');
+    expect([...seriesOf(page)]).toEqual([['x_total{kind="a b"}', 2], ['x_total{kind="c"}', 3], ['y', 1.5]]);
+  });
 });
