@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadKubeConfig } from '../../src/kube/config.ts';
+import { SERVICE_ACCOUNT_DIR } from '../../src/templates/job.ts';
 import { kubectl } from './kubectl.ts';
+import { writeTokenKubeconfig } from './service-account.ts';
 
 // This sandbox has no kubelet: no pod ever runs. The harness plays the node for one Job —
 // it runs each of the pod's containers' commands locally, in order, with the container's
@@ -17,7 +19,6 @@ import { kubectl } from './kubectl.ts';
 // greenroom CLI, run here from source.
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 interface EnvVar {
   name: string;
@@ -95,13 +96,7 @@ async function fillVolume(dir: string, volume: Volume, namespace: string, servic
 async function inClusterKubeconfig(accountDir: string, path: string): Promise<string> {
   const server = loadKubeConfig().getCurrentCluster()!.server;
   const [token, namespace] = await Promise.all([readFile(join(accountDir, 'token'), 'utf8'), readFile(join(accountDir, 'namespace'), 'utf8')]);
-  await writeFile(path, JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'pod',
-    clusters: [{ name: 'c', cluster: { server, 'certificate-authority': join(accountDir, 'ca.crt') } }],
-    users: [{ name: 'sa', user: { token } }],
-    contexts: [{ name: 'pod', context: { cluster: 'c', user: 'sa', namespace } }],
-  }), { mode: 0o600 });
-  return path;
+  return writeTokenKubeconfig(path, { server, ca: { file: join(accountDir, 'ca.crt') }, token, namespace });
 }
 
 function runLocally(command: string[], cwd: string, env: Record<string, string>): Promise<{ code: number; output: string }> {
