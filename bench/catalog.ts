@@ -19,6 +19,7 @@ import { CatalogGraph } from '../src/catalog/graph.ts';
 import { decideStatus } from '../src/controllers/catalog/decide.ts';
 import { resolvedView } from '../src/controllers/catalog/reconcile.ts';
 import type { EntityStatus } from '../src/api/v1alpha1/index.ts';
+import { kubectlFor } from './kubectl.ts';
 import { startOperatorProcess } from './operator-process.ts';
 import { inParallel, percentile, syntheticCatalog, type SyntheticObject } from './synthetic-catalog.ts';
 
@@ -33,6 +34,9 @@ const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 
 const controlPlane = await startControlPlane({ log });
 const kubeConfig = loadKubeConfig({ kubeconfig: controlPlane.kubeconfigPath });
 const client = new RawKubeClient(kubeConfig);
+const kubectl = kubectlFor(controlPlane);
+/** `kubectl apply -f -` with the manifest on stdin; rejects with kubectl's stderr. */
+const kubectlApply = (manifest: string): Promise<void> => kubectl(['apply', '-f', '-'], manifest);
 await installCrds(kubeConfig, fileURLToPath(new URL('../crds/', import.meta.url)));
 const results: string[] = [];
 const rows: Record<string, string>[] = [];
@@ -141,16 +145,6 @@ async function changeLatency(namespace: string, size: number): Promise<string> {
   const p99 = percentile(latencies, 99);
   log(`change latency p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms`);
   return `| change visible on both ends (${CHANGES} × kubectl apply adding a dependsOn, ${size} entities) | p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms | p99 < 1000 ms | ${p99 < 1000 ? 'met' : 'not met'} |`;
-}
-
-/** `kubectl apply -f -` with the manifest on stdin; rejects with kubectl's stderr. */
-function kubectlApply(manifest: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(controlPlane.binaries.kubectl, ['--kubeconfig', controlPlane.kubeconfigPath, 'apply', '-f', '-'], (error, _stdout, stderr) =>
-      error ? reject(new Error(`kubectl apply failed: ${stderr}`)) : resolve(),
-    );
-    child.stdin?.end(manifest);
-  });
 }
 
 /** Read API under load: list pages of 100, single gets and depth-3 graphs, 8 requests in flight. */

@@ -4,8 +4,6 @@
 // of about 2,000 scored components; measures how long a kubectl change of an entity, and of a
 // scorecard rule, takes to show as the changed level in status, and writes the "Scorecards"
 // section of BENCHMARKS.md (leaving the other sections as they are).
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { KubernetesObject } from '@kubernetes/client-node';
@@ -16,6 +14,8 @@ import { startControlPlane } from '../src/local-cluster/control-plane.ts';
 import { freePort } from '../src/local-cluster/ports.ts';
 import { createLogger } from '../src/observability/logger.ts';
 import { Informer } from '../src/runtime/informer.ts';
+import { writeBenchmarksSection } from './benchmarks-file.ts';
+import { kubectlFor } from './kubectl.ts';
 import { startOperatorProcess } from './operator-process.ts';
 import { inParallel, percentile, syntheticCatalog } from './synthetic-catalog.ts';
 
@@ -72,15 +72,7 @@ const controlPlane = await startControlPlane({ log });
 const kubeConfig = loadKubeConfig({ kubeconfig: controlPlane.kubeconfigPath });
 const client = new RawKubeClient(kubeConfig);
 
-/** kubectl with the manifest (if any) on stdin; rejects with kubectl's stderr. */
-function kubectl(args: string[], stdin?: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(controlPlane.binaries.kubectl, ['--kubeconfig', controlPlane.kubeconfigPath, ...args], (error, _stdout, stderr) =>
-      error ? reject(new Error(`kubectl ${args[0]} failed: ${stderr}`)) : resolve(),
-    );
-    child.stdin?.end(stdin ?? '');
-  });
-}
+const kubectl = kubectlFor(controlPlane);
 
 /** Waits (polling the bench's own watch cache) until `done` holds; the time it took from `since`. */
 async function until(what: string, since: bigint, done: () => boolean, timeoutMs = 60_000, pollMs = 2): Promise<number> {
@@ -185,10 +177,5 @@ components shows the changed level in status.scorecards.
 `;
 }
 
-const path = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
-const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-const start = current.search(/^## Scorecards$/m);
-const next = start < 0 ? -1 : current.slice(start + 1).search(/^## /m);
-const updated = start < 0 ? `${current.trimEnd()}\n\n${section}` : `${current.slice(0, start)}${section}${next < 0 ? '' : `\n${current.slice(start + 1 + next)}`}`;
-writeFileSync(path, updated);
+writeBenchmarksSection('Scorecards', section);
 log('wrote the Scorecards section of BENCHMARKS.md');

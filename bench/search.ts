@@ -2,10 +2,9 @@
 // bench/search.ts). In process, no cluster: builds the search index over a synthetic catalog
 // and docs corpus, measures build time, index heap and query latency, and writes the
 // "Search" section of BENCHMARKS.md (leaving the other sections as they are).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { SearchIndex, type SearchOptions } from '../src/search/index.ts';
+import { writeBenchmarksSection } from './benchmarks-file.ts';
 import { percentile } from './synthetic-catalog.ts';
 import { between, pick, random, syntheticDocs, syntheticEntities, syntheticPhrases, vocabulary, type Random } from './synthetic-search.ts';
 
@@ -172,11 +171,5 @@ first for exact names, in the top 10 for names with one letter wrong, in the top
 ${rows.join('\n')}
 `;
 
-const path = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
-const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-const start = current.search(/^## Search$/m);
-const next = start < 0 ? -1 : current.slice(start + 1).search(/^## /m);
-const updated =
-  start < 0 ? `${current.trimEnd()}\n\n${section}` : `${current.slice(0, start)}${section}${next < 0 ? '' : `\n${current.slice(start + 1 + next)}`}`;
-writeFileSync(path, updated);
+writeBenchmarksSection('Search', section);
 log('wrote the Search section of BENCHMARKS.md');
