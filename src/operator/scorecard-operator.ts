@@ -149,7 +149,8 @@ export class ScorecardOperator {
       const kind = workloadKind(index);
       const workloadChanged = (o: KubernetesObject) => {
         const { namespace, name } = o.metadata as { namespace: string; name: string };
-        this.bound?.update(kind, namespace, name, this.cachedWorkload(kind, namespace, name));
+        // A relabelled workload leaves the entity it was bound to: that one is scored again too.
+        this.enqueueBound(namespace, this.bound?.update(kind, namespace, name, this.cachedWorkload(kind, namespace, name)));
         this.enqueueBound(namespace, bindsTo(o as unknown as WorkloadObject));
       };
       for (const event of ['add', 'update', 'delete'] as const) informer.on(event, workloadChanged);

@@ -100,6 +100,17 @@ spec:
     await kubectl(['apply', '-n', namespace, '-f', '-'], deployment('registry.example/orders:latest'));
     const dropped = await levelBecomes('orders', 'silver');
     expect(dropped.failing?.map((f) => f.rule)).toEqual(['pinned-images']);
+
+    // Relabelled for another component, the Deployment no longer counts for orders (no
+    // workload: `deployed` fails, `pinned-images` holds vacuously); labelled back, it does.
+    const failingOf = (rules: string[]) => eventually(`orders to fail ${rules.join(', ')}`, async () => {
+      const r = await resultOf('orders');
+      return JSON.stringify(r?.failing?.map((f) => f.rule).sort()) === JSON.stringify(rules) ? r : undefined;
+    });
+    await kubectl(['label', 'deployment', 'orders', '-n', namespace, '--overwrite', 'greenroom.dev/component=web']);
+    await failingOf(['deployed']);
+    await kubectl(['label', 'deployment', 'orders', '-n', namespace, '--overwrite', 'greenroom.dev/component=orders']);
+    await failingOf(['pinned-images']);
   });
 
   it('when a StatefulSet carries Backstage\'s kubernetes-id label, then it is bound to the entity; a PodDisruptionBudget covering its pods changes a fact and the level', async () => {

@@ -20,9 +20,10 @@ describe('workloads by the entity they bind to', () => {
   it('when a workload changes, then its current version replaces the old one, and a relabelled one moves to the entity it names now', () => {
     const index = new WorkloadIndex();
     index.update('Deployment', 'shop', 'api', workload('Deployment', 'api', { [COMPONENT_LABEL]: 'orders' }));
-    index.update('Deployment', 'shop', 'api', workload('Deployment', 'api', { [COMPONENT_LABEL]: 'orders' }, 3));
+    // Still bound to the same entity: nothing left behind.
+    expect(index.update('Deployment', 'shop', 'api', workload('Deployment', 'api', { [COMPONENT_LABEL]: 'orders' }, 3))).toBeUndefined();
     expect(names(index.of('shop', 'orders'))).toEqual(['Deployment/api@3']);
-    index.update('Deployment', 'shop', 'api', workload('Deployment', 'api', { [COMPONENT_LABEL]: 'carts' }, 3));
+    expect(index.update('Deployment', 'shop', 'api', workload('Deployment', 'api', { [COMPONENT_LABEL]: 'carts' }, 3))).toBe('orders');
     expect(index.of('shop', 'orders')).toEqual([]);
     expect(names(index.of('shop', 'carts'))).toEqual(['Deployment/api@3']);
   });
@@ -33,7 +34,7 @@ describe('workloads by the entity they bind to', () => {
     index.update('StatefulSet', 'shop', 'api', workload('StatefulSet', 'api', { [COMPONENT_LABEL]: 'orders' }));
     index.update('Deployment', 'shop', 'api', undefined);
     expect(names(index.of('shop', 'orders'))).toEqual(['StatefulSet/api@0']);
-    index.update('StatefulSet', 'shop', 'api', workload('StatefulSet', 'api', {}));
+    expect(index.update('StatefulSet', 'shop', 'api', workload('StatefulSet', 'api', {}))).toBe('orders');
     expect(index.of('shop', 'orders')).toEqual([]);
   });
 });
