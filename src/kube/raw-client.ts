@@ -15,6 +15,12 @@ export class KubeApiError extends Error {
   }
 }
 
+/** The object (or the one named in the path) does not exist. */
+export const isNotFound = (error: unknown): error is KubeApiError => error instanceof KubeApiError && error.code === 404;
+
+/** The apiserver refused this identity the request (RBAC). */
+export const isForbidden = (error: unknown): error is KubeApiError => error instanceof KubeApiError && error.code === 403;
+
 /**
  * Passing trouble: 429 and 5xx answers, and requests that never got one (connection refused
  * or reset, a name that did not resolve): worth retrying soon.

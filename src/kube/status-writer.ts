@@ -1,5 +1,5 @@
 import { API_VERSION, type CatalogKind } from '../api/v1alpha1/index.ts';
-import { KubeApiError, type RawKubeClient } from './raw-client.ts';
+import { isNotFound, KubeApiError, type RawKubeClient } from './raw-client.ts';
 
 /** The one field manager the operator writes status with. */
 export const OPERATOR_FIELD_MANAGER = 'greenroom-operator';
@@ -31,7 +31,7 @@ export async function applyStatus(
     return 'written';
   } catch (error) {
     // Deleted between the event and the write: nothing left to describe.
-    if (error instanceof KubeApiError && error.code === 404) return 'gone';
+    if (isNotFound(error)) return 'gone';
     throw error;
   }
 }
@@ -62,7 +62,7 @@ export async function mergeStatus(client: RawKubeClient, plural: string, namespa
     await client.request({ method: 'PATCH', path, query: { fieldManager }, contentType: 'application/merge-patch+json', body });
     return 'written';
   } catch (error) {
-    if (error instanceof KubeApiError && error.code === 404) return 'gone';
+    if (isNotFound(error)) return 'gone';
     if (resourceVersion && error instanceof KubeApiError && error.code === 409) return 'conflict';
     throw error;
   }

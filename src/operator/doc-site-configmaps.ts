@@ -1,7 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { API_VERSION } from '../api/v1alpha1/index.ts';
 import type { DocSourceObject } from '../controllers/doc-source/decide.ts';
-import { KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
+import { isNotFound, KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
 
 /*
  * Where built sites live: gzip'd JSON split over ConfigMaps owned by their DocSource (see
@@ -68,7 +68,7 @@ export async function removeOtherBuilds(client: RawKubeClient, source: DocSource
   const list = await client.request<{ items: { metadata: { name: string } }[] }>({ method: 'GET', path: `/api/v1/namespaces/${namespace}/configmaps`, query: { labelSelector: `${SOURCE_UID}=${uid},${SITE_ID}!=${id}` } });
   for (const item of list.items) {
     await client.request({ method: 'DELETE', path: `/api/v1/namespaces/${namespace}/configmaps/${encodeURIComponent(item.metadata.name)}` }).catch((error: unknown) => {
-      if (!(error instanceof KubeApiError && error.code === 404)) throw error;
+      if (!isNotFound(error)) throw error;
     });
   }
 }

@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { isTransientApiError, KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
+import { isNotFound, isTransientApiError, KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
 import type { DocSourceObject } from '../controllers/doc-source/decide.ts';
 import { FetchError, SourceUnavailableError } from '../controllers/doc-source/failures.ts';
 import { fetchGitSkeleton } from '../templates/fetch-git.ts';
@@ -17,7 +17,7 @@ async function readNamed<T>(client: RawKubeClient, source: DocSourceObject, reso
   try {
     return await client.request<T>({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/${resource}/${encodeURIComponent(name)}` });
   } catch (error) {
-    if (error instanceof KubeApiError && error.code === 404) throw new FetchError(`${what} does not exist in namespace ${namespace}`);
+    if (isNotFound(error)) throw new FetchError(`${what} does not exist in namespace ${namespace}`);
     if (error instanceof KubeApiError && (error.code === 401 || error.code === 403)) {
       throw new FetchError(`the operator may not read ${what} (${error.code}); its ServiceAccount needs get on ${resource} in namespace ${namespace}`);
     }

@@ -1,4 +1,4 @@
-import { KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
+import { isForbidden, isNotFound, KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
 import { scaffoldJob, type JobSettings } from './job.ts';
 import { jobNameFor, snapshotName } from './job-name.ts';
 import type { TemplateObject, TemplateRunObject } from './objects.ts';
@@ -17,8 +17,6 @@ export interface PreparedJob {
   start: () => Promise<void>;
 }
 
-const isNotFound = (error: unknown): boolean => error instanceof KubeApiError && error.code === 404;
-const isForbidden = (error: unknown): error is KubeApiError => error instanceof KubeApiError && error.code === 403;
 /** Any 4xx but 429: a request the apiserver will refuse again, so the run fails with it. */
 const isRefusal = (error: unknown): error is KubeApiError => error instanceof KubeApiError && error.code >= 400 && error.code < 500 && error.code !== 429;
 

@@ -1,5 +1,5 @@
 import { API_VERSION, CATALOG_KINDS } from '../api/v1alpha1/index.ts';
-import { KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
+import { isNotFound, type RawKubeClient } from '../kube/raw-client.ts';
 import { RUN_UID_LABEL } from './scaffold.ts';
 
 /** A failed run leaves nothing half-registered: every entity labelled with its uid goes. */
@@ -10,7 +10,7 @@ export async function removeRegistered(client: RawKubeClient, namespace: string,
     const list = await client.request<{ items: { metadata: { name: string } }[] }>({ method: 'GET', path: collection, query: { labelSelector: `${RUN_UID_LABEL}=${uid}` } });
     for (const item of list.items) {
       await client.request({ method: 'DELETE', path: `${collection}/${encodeURIComponent(item.metadata.name)}` }).catch((error: unknown) => {
-        if (!(error instanceof KubeApiError && error.code === 404)) throw error;
+        if (!isNotFound(error)) throw error;
       });
       removed.push(`${kind.kind.toLowerCase()}:${namespace}/${item.metadata.name}`);
     }

@@ -1,7 +1,7 @@
 import type { Counter } from 'prom-client';
 import { API_VERSION } from '../../api/v1alpha1/index.ts';
 import type { EventRecorder } from '../../kube/events.ts';
-import { KubeApiError, type RawKubeClient } from '../../kube/raw-client.ts';
+import { isNotFound, type RawKubeClient } from '../../kube/raw-client.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { WorkResult } from '../../runtime/work-queue.ts';
 import { redactor } from '../../templates/git-cli.ts';
@@ -164,7 +164,7 @@ export class RunReconciler {
     try {
       await this.o.client.request({ method: 'DELETE', path: `/api/v1/namespaces/${run.metadata.namespace}/configmaps/${encodeURIComponent(snapshotName(run))}` });
     } catch (error) {
-      if (!(error instanceof KubeApiError && error.code === 404)) this.o.log.warn({ err: error, run: `${run.metadata.namespace}/${run.metadata.name}` }, 'could not delete the run\'s snapshot ConfigMap; it goes with the run');
+      if (!isNotFound(error)) this.o.log.warn({ err: error, run: `${run.metadata.namespace}/${run.metadata.name}` }, 'could not delete the run\'s snapshot ConfigMap; it goes with the run');
     }
   }
 
@@ -180,7 +180,7 @@ export class RunReconciler {
     try {
       return await this.o.client.request<T>({ method: 'GET', path });
     } catch (error) {
-      if (error instanceof KubeApiError && error.code === 404) return undefined;
+      if (isNotFound(error)) return undefined;
       throw error;
     }
   }
