@@ -44,16 +44,19 @@ export function hostRefusal(policy: WebhookPolicy, urlHostname: string): string 
  * undefined when it may. Link-local addresses (169.254.0.0/16 and fe80::/10, where cloud
  * metadata endpoints answer), unspecified (0.0.0.0 reaches the host itself), multicast,
  * broadcast and reserved ranges are refused whatever the policy: no webhook receiver lives there.
+ * With `name`, the message names the host instead of the address: it reaches the owner,
+ * who must not learn what internal names resolve to.
  */
-export function addressRefusal(policy: WebhookPolicy, address: string): string | undefined {
-  if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
+export function addressRefusal(policy: WebhookPolicy, address: string, name?: string): string | undefined {
+  if (!ipaddr.isValid(address)) return `${name ?? address} has no valid IP address`;
   // An IPv4-mapped IPv6 address (::ffff:127.0.0.1) is the IPv4 address it carries.
   const range = ipaddr.process(address).range();
   if (range === 'unicast') return undefined;
+  const subject = name ? `${name} resolves to a` : `${address} is a`;
   if (PRIVATE_RANGES.has(range)) {
-    return policy.allowPrivateAddresses ? undefined : `${address} is a ${range} address (allowed only with --webhook-allow-private-addresses)`;
+    return policy.allowPrivateAddresses ? undefined : `${subject} ${range} address (allowed only with --webhook-allow-private-addresses)`;
   }
-  return `${address} is a ${range} address, never a webhook receiver`;
+  return `${subject} ${range} address, never a webhook receiver`;
 }
 
 /** The URL's hostname without IPv6 brackets and a trailing dot, lower-case. */

@@ -34,8 +34,8 @@ export async function pinnedAddress(url: URL, policy: WebhookPolicy, resolve: Re
   const addresses = family !== 0 ? [{ address: host, family }] : await resolve(host);
   if (addresses.length === 0) throw new Error(`${host} has no address`);
   for (const { address } of addresses) {
-    const refused = addressRefusal(policy, address);
-    if (refused) return { refused: family !== 0 ? refused : `${host} resolves to ${refused}` };
+    const refused = addressRefusal(policy, address, family !== 0 ? undefined : host);
+    if (refused) return { refused };
   }
   return addresses[0]!;
 }

@@ -61,6 +61,10 @@ describe('webhook addresses', () => {
   ])('when the address %s is %s, then it is refused even with private addresses allowed', (address, range) => {
     expect(addressRefusal(relaxed, address)).toBe(`${address} is a ${range} address, never a webhook receiver`);
   });
+
+  it('when a resolved address is refused, then the message names the host and not the address', () => {
+    expect(addressRefusal(strict, '10.96.0.1', 'hooks.slack.com')).toBe('hooks.slack.com resolves to a private address (allowed only with --webhook-allow-private-addresses)');
+  });
 });
 
 describe('webhook Secret references', () => {
