@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { parseOperatorConfig } from '../../src/config.ts';
 import { addressRefusal, DEFAULT_WEBHOOK_ALLOWED_HOSTS, hostRefusal, type WebhookPolicy } from '../../src/scorecards/webhook-policy.ts';
 import { DEFAULT_WEBHOOK_SECRET_KEY, parseWebhookSecretRef } from '../../src/scorecards/webhook-secret.ts';
 
@@ -86,5 +87,24 @@ describe('webhook Secret references', () => {
     const parsed = parseWebhookSecretRef(value, 'shop');
     expect('error' in parsed && parsed.error).toMatch(message);
     expect('error' in parsed && parsed.error).toContain('greenroom.dev/webhook-secret');
+  });
+});
+
+describe('operator flags for webhooks', () => {
+  it('when no flag is given, then only Slack\'s webhook host is allowed and private addresses are not', () => {
+    const config = parseOperatorConfig([], {});
+    expect(config.webhookAllowedHosts).toEqual(['hooks.slack.com']);
+    expect(config.webhookAllowPrivateAddresses).toBe(false);
+  });
+
+  it('when the flags list hosts and allow private addresses, then they are parsed, and an empty list allows none', () => {
+    const config = parseOperatorConfig(['--webhook-allowed-hosts', 'hooks.slack.com, *.chat.example.com', '--webhook-allow-private-addresses', 'true'], {});
+    expect(config.webhookAllowedHosts).toEqual(['hooks.slack.com', '*.chat.example.com']);
+    expect(config.webhookAllowPrivateAddresses).toBe(true);
+    expect(parseOperatorConfig(['--webhook-allowed-hosts='], {}).webhookAllowedHosts).toEqual([]);
+  });
+
+  it('when --webhook-allow-private-addresses is not a boolean, then the error names the flag', () => {
+    expect(() => parseOperatorConfig(['--webhook-allow-private-addresses', 'sometimes'], {})).toThrow(/--webhook-allow-private-addresses/);
   });
 });
