@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from './scorecards/webhook-policy.ts';
 
 /** The release this code is; scaffolding Jobs use the image of the same version. */
 export const VERSION = '0.1.0';
@@ -23,6 +24,11 @@ export const operatorConfigSchema = z.object({
   scaffoldJobTtlSeconds: z.coerce.number().int().min(0).default(3600),
   scaffoldJobDeadlineSeconds: z.coerce.number().int().min(10).default(900),
   dashboardUrl: z.string().url().optional().describe('the dashboard\'s external URL, for links in notifications'),
+  // Webhook destinations (issue 12): tenants write webhook URLs, the operator connects.
+  webhookAllowedHosts: z.string().default(DEFAULT_WEBHOOK_ALLOWED_HOSTS.join(','))
+    .transform((list) => list.split(',').map((h) => h.trim()).filter(Boolean))
+    .describe('hosts notification webhooks may name: exact names, *.domain, or *'),
+  webhookAllowPrivateAddresses: z.stringbool().default(false).describe('let webhooks reach loopback and private addresses (link-local never)'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -35,6 +41,7 @@ export const OPERATOR_USAGE = `greenroom operator [--kubeconfig PATH] [--context
                   [--scaffold-service-account greenroom-scaffolder]
                   [--scaffold-job-ttl-seconds 3600] [--scaffold-job-deadline-seconds 900]
                   [--dashboard-url https://portal.example.com]
+                  [--webhook-allowed-hosts hooks.slack.com] [--webhook-allow-private-addresses false]
 
 Runs the controllers (only the Lease holder writes) and serves the read API, dashboard,
 /healthz, /readyz and /metrics from every replica. Environment: KUBECONFIG, POD_NAMESPACE
@@ -43,7 +50,14 @@ SCAFFOLD_IMAGE, SCAFFOLD_SERVICE_ACCOUNT.
 
 Template runs execute as one Job each in the Greenroom image (\`greenroom scaffold\`), run as
 the scaffold ServiceAccount of the run's namespace; --template-executor in-process runs them
-as child processes instead (clusters without nodes, such as the demo's).`;
+as child processes instead (clusters without nodes, such as the demo's).
+
+Notification webhooks (a Secret named by a Group's greenroom.dev/webhook-secret annotation)
+may only name a host of --webhook-allowed-hosts (comma-separated: exact names, *.domain, or *;
+default hooks.slack.com, Slack's webhook host) and are refused when the name resolves to a
+loopback, private or link-local address; --webhook-allow-private-addresses admits loopback and
+private ones (a receiver on 127.0.0.1, an in-cluster relay), never link-local. Environment:
+WEBHOOK_ALLOWED_HOSTS, WEBHOOK_ALLOW_PRIVATE_ADDRESSES.`;
 
 /** Parses flags and environment once, failing with every problem named. */
 export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): OperatorConfig {
@@ -62,6 +76,8 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       'watch-namespace': { type: 'string' },
       'log-level': { type: 'string' },
       'dashboard-url': { type: 'string' },
+      'webhook-allowed-hosts': { type: 'string' },
+      'webhook-allow-private-addresses': { type: 'string' },
       'template-executor': { type: 'string' },
       'scaffold-image': { type: 'string' },
       'scaffold-service-account': { type: 'string' },
@@ -82,6 +98,8 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     watchNamespace: values['watch-namespace'] ?? env.WATCH_NAMESPACE,
     logLevel: values['log-level'] ?? env.LOG_LEVEL,
     dashboardUrl: values['dashboard-url'] ?? env.DASHBOARD_URL,
+    webhookAllowedHosts: values['webhook-allowed-hosts'] ?? env.WEBHOOK_ALLOWED_HOSTS,
+    webhookAllowPrivateAddresses: values['webhook-allow-private-addresses'] ?? env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
     templateExecutor: values['template-executor'] ?? env.TEMPLATE_EXECUTOR,
     scaffoldImage: values['scaffold-image'] ?? env.SCAFFOLD_IMAGE,
     scaffoldServiceAccount: values['scaffold-service-account'] ?? env.SCAFFOLD_SERVICE_ACCOUNT,

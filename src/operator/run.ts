@@ -12,6 +12,9 @@ import { DocsOperator } from './docs-operator.ts';
 import { SearchIndex } from '../search/index.ts';
 import { ScorecardOperator } from './scorecard-operator.ts';
 import { Notifier } from '../scorecards/notify.ts';
+import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from '../scorecards/webhook-policy.ts';
+import { secretKeyReader } from '../scorecards/webhook-secret.ts';
+import { RawKubeClient } from '../kube/raw-client.ts';
 import type { Executor } from '../controllers/template-run/decide.ts';
 import { VERSION } from '../config.ts';
 
@@ -39,6 +42,10 @@ export interface OperatorSettings {
   scaffoldJobDeadlineSeconds?: number;
   /** The dashboard's external URL, for links in notifications. */
   dashboardUrl?: string | undefined;
+  /** Hosts notification webhooks may name (default: hooks.slack.com). */
+  webhookAllowedHosts?: readonly string[];
+  /** Let webhooks reach loopback and private addresses (default: false). */
+  webhookAllowPrivateAddresses?: boolean;
   /** The clock of time-based decisions (initiative phases and milestones); tests move it. */
   now?: () => Date;
 }
@@ -113,7 +120,15 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     isLeader,
     graph: catalog.graph,
     concurrency: settings.concurrency,
-    notifier: new Notifier({ logger: log, registry: settings.registry }),
+    notifier: new Notifier({
+      logger: log,
+      registry: settings.registry,
+      policy: {
+        allowedHosts: settings.webhookAllowedHosts ?? DEFAULT_WEBHOOK_ALLOWED_HOSTS,
+        allowPrivateAddresses: settings.webhookAllowPrivateAddresses ?? false,
+      },
+      readSecret: secretKeyReader(new RawKubeClient(settings.kubeConfig)),
+    }),
     ...(settings.dashboardUrl ? { dashboardUrl: settings.dashboardUrl } : {}),
     ...(settings.now ? { now: settings.now } : {}),
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),

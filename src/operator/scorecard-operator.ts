@@ -130,6 +130,11 @@ export class ScorecardOperator {
         entity: (ref) => options.graph.get(ref),
         scorecardTitle: (k) => scorecardOf(k)?.spec.title,
         dashboardUrl: options.dashboardUrl,
+        // Tenants see Events on their Group, not the operator's log: both get it.
+        warnOwner: (owner, reason, message) => {
+          this.log.warn({ owner: owner.ref, reason }, message);
+          void record({ apiVersion: API_VERSION, kind: catalogKind(owner.kind)!.kind, namespace: owner.namespace, name: owner.name, uid: owner.uid }, { type: 'Warning', reason, message });
+        },
       }),
       enqueue: (k, afterMs) => this.enqueue(k, afterMs),
       now: () => options.now?.() ?? new Date(),

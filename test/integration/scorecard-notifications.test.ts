@@ -6,9 +6,11 @@ import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
 import { scrapeSeries } from '../support/operator-process.ts';
 
-// Level drops and initiative reminders reach the owning team's webhook: a receiver on
-// loopback stands in for Slack. It answers 500 to the first delivery, so the retry is part of
-// what is checked. The operator's clock is the test's, for the initiative's milestones.
+// Level drops and initiative reminders reach the owning team's webhook, whose URL is in a
+// Secret the Group names: a receiver on loopback stands in for Slack, so the operator allows
+// 127.0.0.1 and private addresses, as a demo would. It answers 500 to the first delivery, so
+// the retry is part of what is checked. The operator's clock is the test's, for the
+// initiative's milestones.
 const namespace = 'scorecard-notify';
 const start = operators(namespace);
 const received: { text: string; blocks: unknown[] }[] = [];
@@ -36,13 +38,14 @@ beforeAll(async () => {
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/services/T000/B000/secret-token`;
   await kubectl(['create', 'namespace', namespace]);
   await kubectl(['apply', '-n', namespace, '-f', '-'], [
-    `apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-orders, annotations: {greenroom.dev/webhook-url: "${url}"}}\nspec: {type: team}\n`,
+    `apiVersion: v1\nkind: Secret\nmetadata: {name: team-orders-webhook}\nstringData: {url: "${url}"}\n`,
+    'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-orders, annotations: {greenroom.dev/webhook-secret: team-orders-webhook}}\nspec: {type: team}\n',
     'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: orders}\nspec: {type: service, lifecycle: production, owner: team-orders, title: Orders}\n',
     ...['billing', 'ledger'].map((name) => `apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: ${name}}\nspec: {type: service, lifecycle: experimental, owner: team-orders}\n`),
     `apiVersion: greenroom.dev/v1alpha1\nkind: Initiative\nmetadata: {name: all-silver}\nspec: {title: All at silver, scorecard: readiness, targetLevel: silver, deadline: "${deadline.toISOString()}"}\n`,
     'apiVersion: greenroom.dev/v1alpha1\nkind: Scorecard\nmetadata: {name: readiness}\nspec:\n  title: Production readiness\n  levels: [{name: bronze}, {name: silver}]\n  rules:\n    - {name: owned, level: bronze, expression: "has(self.spec.owner)"}\n    - {name: production, level: silver, expression: "self.spec.lifecycle == \'production\'", description: Lifecycle is production}\n',
   ].join('---\n'));
-  base = (await start({ dashboardUrl: 'https://portal.example.com', now: () => now })).url;
+  base = (await start({ dashboardUrl: 'https://portal.example.com', now: () => now, webhookAllowedHosts: ['127.0.0.1'], webhookAllowPrivateAddresses: true })).url;
   await eventually('orders to be at silver', async () => ((await kubectl(['get', 'component', 'orders', '-n', namespace, '-o', 'jsonpath={.status.scorecards[0].level}'])) === 'silver' ? true : undefined));
 });
 afterAll(() => {

@@ -7,6 +7,8 @@ import { createLogger } from '../../src/observability/logger.ts';
 import type { BackoffPolicy } from '../../src/runtime/backoff.ts';
 import { systemClock, type Clock } from '../../src/runtime/clock.ts';
 import { Notifier, type NotificationResult, type NotifierOptions } from '../../src/scorecards/notify.ts';
+import type { WebhookPolicy } from '../../src/scorecards/webhook-policy.ts';
+import type { Resolve } from '../../src/scorecards/webhook-request.ts';
 import { initiativeReminderMessage, levelDropMessage, type SlackMessage } from '../../src/scorecards/slack.ts';
 
 interface Seen { method: string; url: string; headers: IncomingHttpHeaders; body: string }
@@ -16,6 +18,8 @@ type Answer = { status: number; headers?: Record<string, string>; body?: string 
 const FAST: BackoffPolicy = { initialMs: 5, maxMs: 10 };
 const SLOW: BackoffPolicy = { initialMs: 60_000, maxMs: 120_000 };
 const closers: (() => Promise<void>)[] = [];
+/** The receivers here listen on 127.0.0.1: a test or demo policy. */
+const LOOPBACK_ALLOWED: WebhookPolicy = { allowedHosts: ['127.0.0.1'], allowPrivateAddresses: true };
 
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
@@ -61,7 +65,7 @@ function newNotifier(options: Partial<NotifierOptions> = {}) {
     },
   });
   const registry = new Registry();
-  const notifier = new Notifier({ logger: createLogger('debug', stream), registry, backoff: FAST, ...options });
+  const notifier = new Notifier({ logger: createLogger('debug', stream), registry, backoff: FAST, policy: LOOPBACK_ALLOWED, ...options });
   closers.push(() => notifier.stop());
   const count = async (result: NotificationResult): Promise<number> => {
     const metric = await registry.getSingleMetric('greenroom_notifications_total')!.get();
@@ -248,17 +252,136 @@ describe('Notifier and webhook secrets', () => {
   it.each(['ftp://example.com/hook?token=s3cr3t', 'file:///etc/passwd?token=s3cr3t', 'not a url s3cr3t'])(
     'when the URL is %s, then it is refused with a log line and never fetched',
     async (url) => {
-      const fetched: string[] = [];
-      const fakeFetch = (async (input: string | URL | Request) => (fetched.push(String(input)), new Response('ok'))) as typeof fetch;
-      const { notifier, count, logs } = newNotifier({ fetch: fakeFetch });
+      const resolved: string[] = [];
+      const resolve: Resolve = async (hostname) => (resolved.push(hostname), [{ address: '127.0.0.1', family: 4 }]);
+      const { notifier, count, logs } = newNotifier({ resolve, policy: { allowedHosts: ['*'], allowPrivateAddresses: true } });
       notifier.send({ key: 'k', url, payload });
       await notifier.idle();
-      expect(fetched).toEqual([]);
-      expect(await count('dropped')).toBe(1);
+      expect(resolved).toEqual([]);
+      expect(await count('refused')).toBe(1);
       expect(logs()).toContain('refused');
       expect(logs()).not.toContain('s3cr3t');
     },
   );
+});
+
+describe('Notifier and where webhooks may point (SSRF)', () => {
+  const strict: WebhookPolicy = { allowedHosts: ['127.0.0.1', 'hooks.test', '169.254.169.254'], allowPrivateAddresses: false };
+
+  it('when a webhook names 127.0.0.1 and private addresses are not allowed, then the receiver gets nothing and the refusal is counted and logged', async () => {
+    const hook = await receiver({ status: 200 });
+    const { notifier, count, attempts, logs } = newNotifier({ policy: strict });
+    notifier.send({ key: 'k', url: hook.url, payload });
+    await notifier.idle();
+    expect(hook.requests).toHaveLength(0);
+    expect(await count('refused')).toBe(1);
+    expect(await attempts()).toBe(0);
+    expect(logs()).toContain('127.0.0.1 is a loopback address');
+    expect(logs()).not.toContain('XXXX');
+  });
+
+  it.each([
+    ['the cloud metadata address', true, 'http://169.254.169.254/latest/meta-data/iam'],
+    ['the unspecified address', true, 'http://0.0.0.0:9/hook'],
+    ['an IPv4-mapped loopback address', false, 'http://[::ffff:127.0.0.1]:9/hook'],
+  ])('when a webhook names %s (private addresses allowed: %s), then it is refused before any connection', async (_what, allowPrivateAddresses, url) => {
+    const { notifier, count, attempts } = newNotifier({ policy: { allowedHosts: ['*'], allowPrivateAddresses } });
+    notifier.send({ key: 'k', url, payload });
+    await notifier.idle();
+    expect(await count('refused')).toBe(1);
+    expect(await attempts()).toBe(0);
+  });
+
+  it('when a webhook host is not on the allow-list, then it is refused without a look-up, though it would reach a receiver', async () => {
+    const hook = await receiver({ status: 200 });
+    const resolved: string[] = [];
+    const resolve: Resolve = async (hostname) => (resolved.push(hostname), [{ address: '127.0.0.1', family: 4 }]);
+    const { notifier, count, logs } = newNotifier({ resolve });
+    notifier.send({ key: 'k', url: hook.url.replace('127.0.0.1', 'localhost'), payload });
+    await notifier.idle();
+    expect(hook.requests).toHaveLength(0);
+    expect(resolved).toEqual([]);
+    expect(await count('refused')).toBe(1);
+    expect(logs()).toContain('host localhost is not in the webhook allow-list');
+  });
+
+  it('when an allowed name resolves to a public and a link-local address, then it is refused', async () => {
+    const resolve: Resolve = async () => [{ address: '93.184.216.34', family: 4 }, { address: '169.254.169.254', family: 4 }];
+    const { notifier, count, logs } = newNotifier({ resolve, policy: strict });
+    notifier.send({ key: 'k', url: 'https://hooks.test/services/T/B/x', payload });
+    await notifier.idle();
+    expect(await count('refused')).toBe(1);
+    expect(logs()).toContain('hooks.test resolves to a linkLocal address, never a webhook receiver');
+    expect(logs()).not.toContain('169.254.169.254');
+  });
+
+  it('when an allowed name resolves to an allowed address, then the request goes to exactly that address with the name as Host, resolved once', async () => {
+    const hook = await receiver({ status: 200 });
+    const port = new URL(hook.origin).port;
+    const resolved: string[] = [];
+    // hooks.test exists only in this resolver: a second, system look-up at connect time would fail.
+    const resolve: Resolve = async (hostname) => (resolved.push(hostname), [{ address: '127.0.0.1', family: 4 }]);
+    const { notifier, count } = newNotifier({ resolve, policy: { allowedHosts: ['hooks.test'], allowPrivateAddresses: true } });
+    notifier.send({ key: 'k', url: `http://hooks.test:${port}/services/T/B/x`, payload });
+    await notifier.idle();
+    expect(await count('delivered')).toBe(1);
+    expect(resolved).toEqual(['hooks.test']);
+    expect(hook.requests[0]!.headers.host).toBe(`hooks.test:${port}`);
+  });
+
+  it('when the receiver streams an answer without end, then only maxResponseBytes are read and the attempt ends with its status', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(400);
+      const chunk = 'x'.repeat(4096);
+      const pump = setInterval(() => res.write(chunk), 1);
+      res.on('close', () => clearInterval(pump));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    const { notifier, count, attempts } = newNotifier({ maxResponseBytes: 16 * 1024, timeoutMs: 120_000 });
+    notifier.send({ key: 'k', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, payload });
+    await notifier.idle();
+    expect(await count('failed')).toBe(1);
+    expect(await attempts()).toBe(1);
+  });
+});
+
+describe('Notifier and webhook URLs kept in Secrets', () => {
+  const secret = { namespace: 'shop', name: 'team-a-webhook', key: 'url' };
+
+  it('when a notification names a Secret, then the URL is read from it when sending and the receiver gets the message', async () => {
+    const hook = await receiver({ status: 200 });
+    const read: unknown[] = [];
+    const { notifier, count } = newNotifier({ readSecret: async (ref) => (read.push(ref), hook.url) });
+    notifier.send({ key: 'k', secret, payload });
+    await notifier.idle();
+    expect(read).toEqual([secret]);
+    expect(hook.requests).toHaveLength(1);
+    expect(await count('delivered')).toBe(1);
+  });
+
+  it('when the Secret cannot be read, then the notification is dropped and its owner told why', async () => {
+    const told: string[] = [];
+    const { notifier, count, logs } = newNotifier({ readSecret: async () => Promise.reject(new Error('Secret shop/team-a-webhook does not exist')) });
+    notifier.send({ key: 'k', secret, payload, onUndelivered: (result, reason) => void told.push(`${result}: ${reason}`) });
+    await notifier.idle();
+    expect(await count('dropped')).toBe(1);
+    expect(told).toEqual(['dropped: the webhook URL could not be read from key url of Secret shop/team-a-webhook: Secret shop/team-a-webhook does not exist']);
+    expect(logs()).toContain('does not exist');
+  });
+
+  it('when the Secret holds a URL the policy refuses, then its owner is told without the secret part of the URL', async () => {
+    const told: string[] = [];
+    const { notifier, count } = newNotifier({ readSecret: async () => 'https://evil.example/services/T/B/s3cr3t' });
+    notifier.send({ key: 'k', secret, payload, onUndelivered: (result, reason) => void told.push(`${result}: ${reason}`) });
+    await notifier.idle();
+    expect(await count('refused')).toBe(1);
+    expect(told).toEqual(['refused: host evil.example is not in the webhook allow-list (--webhook-allowed-hosts)']);
+  });
 });
 
 /** The Block Kit limits these messages must respect. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Entity } from '../../src/catalog/entity.ts';
 import { CatalogGraph } from '../../src/catalog/graph.ts';
 import { InitiativeReconciler } from '../../src/controllers/scorecard/initiatives.ts';
-import { OwnerNotifications, WEBHOOK_ANNOTATION } from '../../src/controllers/scorecard/notifications.ts';
+import { OwnerNotifications, WEBHOOK_SECRET_ANNOTATION } from '../../src/controllers/scorecard/notifications.ts';
 import { ScoresReconciler, type ScorecardWorld } from '../../src/controllers/scorecard/reconcile.ts';
 import { ScoreBook } from '../../src/controllers/scorecard/scores.ts';
 import { keyOf } from '../../src/runtime/object-cache.ts';
@@ -85,7 +85,7 @@ function world(options: { entities?: Entity[]; scorecards?: ScorecardObject[]; i
   return { w, graph, scorecards, initiatives, entityWrites, scorecardWrites, initiativeWrites, events, sent, queued };
 }
 
-const team = { ...group('team-a', {}, 'shop'), annotations: { [WEBHOOK_ANNOTATION]: 'https://hooks.example.com/services/T/B/x' } };
+const team = { ...group('team-a', {}, 'shop'), annotations: { [WEBHOOK_SECRET_ANNOTATION]: 'team-a-webhook' } };
 
 describe('scoring after a restart', () => {
   it('when the operator primes with results already stored, then it queues no entity write and the first summary counts every entity', async () => {

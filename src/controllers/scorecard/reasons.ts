@@ -20,4 +20,13 @@ export const REASON = {
   NotDueSoon: 'NotDueSoon',
   Achieved: 'Achieved',
   DeadlinePassed: 'DeadlinePassed',
+  /** Event reasons on a Group or User about its notification webhook. */
+  WebhookUrlAnnotationIgnored: 'WebhookUrlAnnotationIgnored',
+  InvalidWebhookSecret: 'InvalidWebhookSecret',
+  /** The webhook policy does not allow the URL's scheme, host or address. */
+  WebhookRefused: 'WebhookRefused',
+  /** The Secret is missing, lacks the key, or the operator may not read it. */
+  WebhookSecretUnusable: 'WebhookSecretUnusable',
+  /** The receiver answered with an error, or never answered in time. */
+  WebhookFailed: 'WebhookFailed',
 } as const;
