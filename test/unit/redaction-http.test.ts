@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import { CatalogGraph } from '../../src/catalog/graph.ts';
 import { REDACTED, isSecretAnnotation, redactAnnotations } from '../../src/catalog/redact.ts';
 import { createApp } from '../../src/http/app.ts';
-import { createMetricsRegistry } from '../../src/observability/metrics.ts';
 import { SearchIndex } from '../../src/search/index.ts';
 import { component, group } from '../fixtures/entities.ts';
 import { serving } from '../support/serve.ts';
@@ -38,7 +37,7 @@ function catalog(): { graph: CatalogGraph; search: SearchIndex } {
 describe('secrets in annotations', () => {
   it('when an entity carries a webhook URL, last-applied configuration and credential-like annotations, then no HTTP response shows their values', async () => {
     const { graph, search } = catalog();
-    const base = await serve(createApp({ metrics: createMetricsRegistry(), isReady: () => true, graph, search }));
+    const base = await serve(createApp({ isReady: () => true, graph, search }));
     const paths = [
       '/api/v1/entities',
       '/api/v1/entities?q=money',
@@ -64,7 +63,7 @@ describe('secrets in annotations', () => {
 
   it('when an entity is read through the API or its YAML view, then secret annotations keep their keys with a redacted value and the others are shown', async () => {
     const { graph } = catalog();
-    const base = await serve(createApp({ metrics: createMetricsRegistry(), isReady: () => true, graph }));
+    const base = await serve(createApp({ isReady: () => true, graph }));
     const detail = (await (await fetch(`${base}/api/v1/entities/component/shop/checkout`)).json()) as { annotations: Record<string, string> };
     expect(detail.annotations['greenroom.dev/webhook-url']).toBe(REDACTED);
     expect(detail.annotations['kubectl.kubernetes.io/last-applied-configuration']).toBe(REDACTED);
