@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { CatalogGraph } from '../../src/catalog/graph.ts';
 import { REDACTED, isSecretAnnotation, redactAnnotations } from '../../src/catalog/redact.ts';
 import { createApp } from '../../src/http/app.ts';
+import { compileRules, evaluate, selfOf } from '../../src/scorecards/cel.ts';
+import { factsFor } from '../../src/scorecards/facts.ts';
 import { SearchIndex } from '../../src/search/index.ts';
 import { component, group } from '../fixtures/entities.ts';
 import { serving } from '../support/serve.ts';
@@ -95,5 +97,19 @@ describe('the redaction rule', () => {
     const annotations = { 'greenroom.dev/webhook-url': WEBHOOK };
     expect(redactAnnotations(annotations)).toEqual({ 'greenroom.dev/webhook-url': REDACTED });
     expect(annotations['greenroom.dev/webhook-url']).toBe(WEBHOOK);
+  });
+});
+
+describe('secrets in annotations and scorecard rules', () => {
+  it('when a rule reads a secret annotation of an entity it selects, then it sees the key but only the redacted value: pass or fail cannot reveal it', () => {
+    const checkout = catalog().graph.get('component:shop/checkout');
+    if (!checkout) throw new Error('no checkout');
+    const { compiled } = compileRules([
+      { name: 'probe', level: 'bronze', expression: "self.metadata.annotations['greenroom.dev/webhook-url'].startsWith('https://hooks.slack.com/')" },
+      { name: 'present', level: 'bronze', expression: "'greenroom.dev/webhook-url' in self.metadata.annotations" },
+    ]);
+    const input = { self: selfOf(checkout), facts: factsFor(checkout, [], []), now: new Date() };
+    expect(evaluate(compiled.get('probe')!, input)).toEqual({ passed: false });
+    expect(evaluate(compiled.get('present')!, input)).toEqual({ passed: true });
   });
 });
