@@ -37,7 +37,9 @@ export interface ReplicaSettings {
   kubeconfig: string;
   /** Watched namespace; the Lease lives there too. */
   namespace: string;
-  /** The replica's own command line instead (e.g. a chart's Deployment args), given its port. */
+  /** More flags after the usual ones. */
+  extraArgs?: string[];
+  /** The replica's own command line instead (e.g. a chart's Deployment args), given its ports. */
   commandLine?: (identity: string, port: number, metricsPort: number) => { args: string[]; env: NodeJS.ProcessEnv };
 }
 
@@ -60,6 +62,7 @@ export function operatorProcesses(settings: ReplicaSettings): (identity: string)
     // Default lease timings (15 s / 10 s / 2 s): the replicas run exactly as deployed.
     const args = ['operator', '--kubeconfig', settings.kubeconfig, '--watch-namespace', settings.namespace, '--lease-namespace', settings.namespace];
     args.push('--identity', identity, '--port', String(port), '--metrics-port', String(metricsPort), '--host', '127.0.0.1', '--log-level', 'info');
+    args.push(...(settings.extraArgs ?? []));
     const own = settings.commandLine?.(identity, port, metricsPort);
     const child = startTethered({ name: `operator-${identity}`, command: process.execPath, args: [main, ...(own?.args ?? args)], logFile, ...(own ? { env: own.env } : {}) });
     started.push(child);
