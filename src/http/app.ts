@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { CatalogGraph } from '../catalog/graph.ts';
 import type { ScorecardStore } from '../scorecards/store.ts';
@@ -11,8 +11,7 @@ import type { SearchIndex } from '../search/index.ts';
 import { createSearchApiRouter } from './search-api.ts';
 import { createSearchUiRouter } from './ui/search-router.ts';
 import { viewsEnvironment } from './ui/views.ts';
-import type { Logger } from '../observability/logger.ts';
-import { createLogger } from '../observability/logger.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
 import { clientRateLimit, hostAllowList, inFlightLimit, InFlightGate, type TrustProxy } from './guards.ts';
 import { problemHandler, queryGuard } from './problems.ts';
 
@@ -127,9 +126,10 @@ export function createMetricsApp({ metrics, logger }: { metrics: Registry; logge
     res.type(metrics.contentType).send(await metrics.metrics());
   });
   app.use((_req, res) => void res.status(404).type('text/plain').send('only /metrics is served here'));
-  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  const failed: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
     (logger ?? createLogger('silent')).error({ err: error }, 'metrics scrape failed');
     res.status(500).type('text/plain').send('metrics failed; see the log');
-  });
+  };
+  app.use(failed);
   return app;
 }

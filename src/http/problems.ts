@@ -72,7 +72,7 @@ const wantsJson = (req: Request): boolean => req.originalUrl.startsWith('/api/')
 const TITLES: Record<number, string> = { 400: 'Bad request', 404: 'Not found', 421: 'Wrong host', 429: 'Too many requests', 503: 'Busy' };
 
 /** Sends a problem as JSON (`{ error, problems }`) for the API, as a page for the dashboard. */
-export function sendProblem(req: Request, res: Response, views: Environment, status: number, problems: readonly string[]): void {
+function sendProblem(req: Request, res: Response, views: Environment, status: number, problems: readonly string[]): void {
   const message = problems.join('; ');
   res.status(status);
   if (wantsJson(req)) return void res.json({ error: message, problems });
@@ -108,7 +108,7 @@ export function problemHandler({ logger, views }: { logger: Logger; views: Envir
     const status = clientStatus(error);
     if (status !== undefined) {
       logger.debug({ err: error, ...request }, 'bad request');
-      return sendProblem(req, res, views, status, ['the request could not be read']);
+      return sendProblem(req, res, views, status, [status === 404 ? `there is no file ${req.path}` : 'the request could not be read']);
     }
     logger.error({ err: error, ...request }, 'request failed');
     sendProblem(req, res, views, 500, ['the server failed to answer; the error is in its log']);
