@@ -49,7 +49,8 @@ COPY src/http/static ./src/http/static
 COPY package.json ./
 COPY crds ./crds
 USER 65532:65532
-EXPOSE 8080
+# The dashboard and read API; /metrics on its own port.
+EXPOSE 8080 9090
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/src/cli/main.js"]
 CMD ["--help"]

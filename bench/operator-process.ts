@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../src/local-cluster/ports.ts';
 import { startTethered } from '../src/local-cluster/tethered-process.ts';
 import { sumOfMetric } from '../src/observability/scrape.ts';
 
@@ -20,10 +21,12 @@ export interface OperatorProcess {
 
 export async function startOperatorProcess(kubeconfig: string, namespace: string, port: number, concurrency: number): Promise<OperatorProcess> {
   const main = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+  // Metrics have their own port; the load benchmarks measure the read API, not its per-client limits.
+  const metricsPort = await freePort();
   const tether = startTethered({
     name: 'operator',
     command: process.execPath,
-    args: [main, 'operator', '--kubeconfig', kubeconfig, '--watch-namespace', namespace, '--leader-elect', 'false', '--port', String(port), '--host', '127.0.0.1', '--concurrency', String(concurrency), '--log-level', 'warn'],
+    args: [main, 'operator', '--kubeconfig', kubeconfig, '--watch-namespace', namespace, '--leader-elect', 'false', '--port', String(port), '--metrics-port', String(metricsPort), '--rate-limit-per-minute', '0', '--max-in-flight', '0', '--host', '127.0.0.1', '--concurrency', String(concurrency), '--log-level', 'warn'],
     logFile: join(tmpdir(), `greenroom-bench-operator-${port}.log`),
   });
   const url = `http://127.0.0.1:${port}`;
@@ -43,7 +46,7 @@ export async function startOperatorProcess(kubeconfig: string, namespace: string
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
     },
     async metrics(...names: string[]) {
-      const exposition = await (await fetch(`${url}/metrics`)).text();
+      const exposition = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
       return names.map((name) => sumOfMetric(exposition, name));
     },
     stop: () => tether.stop(),

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseTrustProxy } from './http/guards.ts';
 import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from './scorecards/webhook-policy.ts';
 
 /** The release this code is; scaffolding Jobs use the image of the same version. */
@@ -12,6 +13,26 @@ export const operatorConfigSchema = z.object({
   context: z.string().optional(),
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   host: z.string().default('0.0.0.0'),
+  metricsPort: z.coerce.number().int().min(0).max(65535).default(9090).describe('port of /metrics alone, kept off the dashboard port an Ingress publishes'),
+  allowedHosts: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean))
+    .describe('host names the dashboard answers to; any when empty'),
+  trustProxy: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => {
+      const parsed = parseTrustProxy(v);
+      if (typeof parsed === 'object' && !Array.isArray(parsed)) {
+        ctx.addIssue({ code: 'custom', message: parsed.error });
+        return z.NEVER;
+      }
+      return parsed;
+    })
+    .describe('proxies whose X-Forwarded-For names the client: false, a hop count, or addresses/CIDRs'),
+  rateLimitPerMinute: z.coerce.number().int().min(0).default(1200).describe('requests a minute per client address; 0 turns the limit off'),
+  maxInFlight: z.coerce.number().int().min(0).default(64).describe('requests answered at once, more get 503; 0 turns the bound off'),
   leaderElect: z.stringbool().default(true),
   leaseNamespace: z.string().min(1).default('default'),
   leaseName: z.string().min(1).default('greenroom-operator'),
@@ -35,6 +56,9 @@ export const operatorConfigSchema = z.object({
 export type OperatorConfig = z.infer<typeof operatorConfigSchema>;
 
 export const OPERATOR_USAGE = `greenroom operator [--kubeconfig PATH] [--context NAME] [--port 8080] [--host 0.0.0.0]
+                  [--metrics-port 9090] [--allowed-hosts portal.example.com,...]
+                  [--trust-proxy false|HOPS|CIDR,...] [--rate-limit-per-minute 1200]
+                  [--max-in-flight 64]
                   [--leader-elect true|false] [--lease-namespace NS] [--lease-name NAME]
                   [--identity ID] [--concurrency 8] [--watch-namespace NS] [--log-level info]
                   [--template-executor job|in-process] [--scaffold-image IMAGE]
@@ -44,9 +68,14 @@ export const OPERATOR_USAGE = `greenroom operator [--kubeconfig PATH] [--context
                   [--webhook-allowed-hosts hooks.slack.com] [--webhook-allow-private-addresses false]
 
 Runs the controllers (only the Lease holder writes) and serves the read API, dashboard,
-/healthz, /readyz and /metrics from every replica. Environment: KUBECONFIG, POD_NAMESPACE
-(lease namespace), POD_NAME (identity), WATCH_NAMESPACE, LOG_LEVEL, TEMPLATE_EXECUTOR,
-SCAFFOLD_IMAGE, SCAFFOLD_SERVICE_ACCOUNT.
+/healthz and /readyz from every replica on --port, and /metrics on --metrics-port.
+Environment: KUBECONFIG, POD_NAMESPACE (lease namespace), POD_NAME (identity),
+WATCH_NAMESPACE, LOG_LEVEL, TEMPLATE_EXECUTOR, SCAFFOLD_IMAGE, SCAFFOLD_SERVICE_ACCOUNT,
+ALLOWED_HOSTS, TRUST_PROXY.
+
+--allowed-hosts answers other Host headers 421 (the probes answer any). --trust-proxy says
+whose X-Forwarded-For names the client for the per-client rate limit: 1 behind one Ingress
+controller, or the controllers' addresses or CIDR; never every peer.
 
 Template runs execute as one Job each in the Greenroom image (\`greenroom scaffold\`), run as
 the scaffold ServiceAccount of the run's namespace; --template-executor in-process runs them
@@ -68,6 +97,11 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       context: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
+      'metrics-port': { type: 'string' },
+      'allowed-hosts': { type: 'string' },
+      'trust-proxy': { type: 'string' },
+      'rate-limit-per-minute': { type: 'string' },
+      'max-in-flight': { type: 'string' },
       'leader-elect': { type: 'string' },
       'lease-namespace': { type: 'string' },
       'lease-name': { type: 'string' },
@@ -90,6 +124,11 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     context: values.context,
     port: values.port,
     host: values.host,
+    metricsPort: values['metrics-port'],
+    allowedHosts: values['allowed-hosts'] ?? env.ALLOWED_HOSTS,
+    trustProxy: values['trust-proxy'] ?? env.TRUST_PROXY,
+    rateLimitPerMinute: values['rate-limit-per-minute'],
+    maxInFlight: values['max-in-flight'],
     leaderElect: values['leader-elect'],
     leaseNamespace: values['lease-namespace'] ?? env.POD_NAMESPACE,
     leaseName: values['lease-name'],

@@ -12,7 +12,7 @@ import type { GitServer } from '../local-cluster/git-server.ts';
 import { seedTemplates } from './demo-templates.ts';
 import { sampleScorecards } from './demo-scorecards.ts';
 
-export const DEMO_USAGE = `greenroom demo [--kubeconfig PATH] [--context NAME] [--port 8080] [--namespace greenroom-demo]
+export const DEMO_USAGE = `greenroom demo [--kubeconfig PATH] [--context NAME] [--port 8080] [--metrics-port 9090] [--namespace greenroom-demo]
 
 Brings up a local control plane (etcd, kube-apiserver, kube-controller-manager built from
 source on first use), installs the CRDs, applies the sample catalog and serves the
@@ -39,6 +39,12 @@ async function connect(values: { kubeconfig?: string | undefined; context?: stri
   };
 }
 
+function portNumber(flag: string, text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${flag} must be a port number, got "${text}"`);
+  return port;
+}
+
 /** `greenroom demo`: the whole portal on one machine, for a first look. */
 export async function runDemo(argv: string[], log: Logger): Promise<void> {
   const { values } = parseArgs({
@@ -47,11 +53,12 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
       port: { type: 'string', default: '8080' },
+      'metrics-port': { type: 'string', default: '9090' },
       namespace: { type: 'string', default: 'greenroom-demo' },
     },
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got "${values.port}"`);
+  const port = portNumber('--port', values.port);
+  const metricsPort = portNumber('--metrics-port', values['metrics-port']);
 
   const cluster = await connect(values, log);
   let operator: RunningOperator | undefined;
@@ -87,7 +94,10 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
       logger: log,
       registry: createMetricsRegistry(),
       port,
+      metricsPort,
       host: '127.0.0.1',
+      // Only names of this machine: a page on a rebound DNS name must not read the portal.
+      http: { allowedHosts: ['localhost', '127.0.0.1', '::1'] },
       leaderElect: true,
       leaseNamespace: values.namespace,
       leaseName: 'greenroom-demo',
@@ -97,7 +107,7 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
       templateExecutor: 'in-process',
     });
     const url = operator.url.replace('127.0.0.1', 'localhost');
-    log.info({ cluster: cluster.description, url }, `Greenroom demo on ${url} — Ctrl-C stops it`);
+    log.info({ cluster: cluster.description, url, metrics: operator.metricsUrl }, `Greenroom demo on ${url} — Ctrl-C stops it`);
   } catch (error) {
     await shutdown('error');
     throw error;

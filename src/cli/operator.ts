@@ -10,8 +10,10 @@ export { OPERATOR_USAGE } from '../config.ts';
 export async function runOperator(argv: string[]): Promise<void> {
   const config = parseOperatorConfig(argv, process.env);
   const log = createLogger(config.logLevel);
+  const { allowedHosts, trustProxy, rateLimitPerMinute, maxInFlight, ...rest } = config;
   const running = await startOperator({
-    ...config,
+    ...rest,
+    http: { allowedHosts, trustProxy, rateLimitPerMinute, maxInFlight },
     kubeConfig: loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context }),
     logger: log,
     registry: createMetricsRegistry(),

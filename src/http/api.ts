@@ -5,6 +5,7 @@ import type { Entity } from '../catalog/entity.ts';
 import type { CatalogGraph } from '../catalog/graph.ts';
 import { decodeContinue, entityDetail, listEntities, neighbourhood, ownership } from '../catalog/queries.ts';
 import { formatRef, parseRef, refOf } from '../catalog/refs.ts';
+import { redactAnnotations } from '../catalog/redact.ts';
 
 const MAX_LIMIT = 500;
 const MAX_DEPTH = 5;
@@ -92,7 +93,7 @@ export function createApiRouter({ graph }: ApiDependencies): Router {
       ...summary(entity),
       uid: entity.uid,
       labels: entity.labels,
-      annotations: entity.annotations,
+      annotations: redactAnnotations(entity.annotations),
       spec: entity.spec,
       status: entity.status ?? {},
       relations: detail.relations,

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { CatalogGraph } from '../catalog/graph.ts';
 import type { ScorecardStore } from '../scorecards/store.ts';
@@ -10,9 +10,26 @@ import type { DocsStore } from '../docs/site.ts';
 import type { SearchIndex } from '../search/index.ts';
 import { createSearchApiRouter } from './search-api.ts';
 import { createSearchUiRouter } from './ui/search-router.ts';
+import { viewsEnvironment } from './ui/views.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
+import { clientRateLimit, hostAllowList, inFlightLimit, InFlightGate, type TrustProxy } from './guards.ts';
+import { problemHandler, queryGuard } from './problems.ts';
+
+/** How much of the server one client, or all of them, may take; and what they must call it. */
+export interface HttpLimits {
+  /** Host names the dashboard answers to (any port); empty, any. The probes answer any. */
+  allowedHosts: readonly string[];
+  /** Which peers' X-Forwarded-For names the client (see TrustProxy). */
+  trustProxy: TrustProxy;
+  /** Requests a minute per client address; 0, unlimited. */
+  rateLimitPerMinute: number;
+  /** Requests answered at once; 0, unbounded. */
+  maxInFlight: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { allowedHosts: [], trustProxy: false, rateLimitPerMinute: 1200, maxInFlight: 64 };
 
 export interface AppDependencies {
-  metrics: Registry;
   /** Ready once the informer caches have synced and the graph is complete. */
   isReady: () => boolean;
   /** The in-memory catalog the read API and dashboard answer from. */
@@ -25,6 +42,12 @@ export interface AppDependencies {
   search?: SearchIndex;
   /** Scorecards and initiatives for the dashboard's scorecard pages; absent, they are empty. */
   scorecards?: ScorecardStore;
+  /** Where failed requests are logged; silent when absent. */
+  logger?: Logger;
+  /** Defaults: DEFAULT_HTTP_LIMITS. */
+  limits?: Partial<HttpLimits>;
+  /** The in-flight count the limit keeps (made from `limits.maxInFlight` when absent); tests hold places in it. */
+  inFlight?: InFlightGate;
 }
 
 /**
@@ -43,12 +66,16 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /**
- * The HTTP surface of one replica: health, metrics, the read API and the dashboard, all
- * served from memory and all read-only. Built apart from `listen` so tests run it on port 0.
+ * The HTTP surface of one replica: health, the read API and the dashboard, all served from
+ * memory and all read-only. Built apart from `listen` so tests run it on port 0. Metrics are
+ * another app (createMetricsApp) on another port, so an Ingress to this one never routes them.
  */
 export function createApp(deps: AppDependencies): Express {
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...deps.limits };
+  const logger = deps.logger ?? createLogger('silent');
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', limits.trustProxy);
   app.use((_req, res, next) => {
     res.set({
       'Content-Security-Policy': CONTENT_SECURITY_POLICY,
@@ -70,9 +97,13 @@ export function createApp(deps: AppDependencies): Express {
     const ready = deps.isReady();
     res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'ok' : 'caches not synced');
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
-  });
+  // The probes come before the guards: the kubelet calls them by pod IP, often, and must
+  // not be refused by the Host list or a client's busy neighbour.
+  app.use(hostAllowList(limits.allowedHosts));
+  const gate = deps.inFlight ?? (limits.maxInFlight > 0 ? new InFlightGate(limits.maxInFlight) : undefined);
+  if (gate) app.use(inFlightLimit(gate));
+  if (limits.rateLimitPerMinute > 0) app.use(clientRateLimit(limits.rateLimitPerMinute));
+  app.use(queryGuard());
   // Each router ends in its own 404, so the search routes go first.
   if (deps.search) app.use('/api/v1', createSearchApiRouter({ search: deps.search }));
   app.use('/api/v1', createApiRouter({ graph: deps.graph }));
@@ -80,5 +111,25 @@ export function createApp(deps: AppDependencies): Express {
   // The reader goes before the dashboard, whose last route answers 404.
   if (deps.docs) app.use(createDocsRouter({ docs: deps.docs }));
   app.use(createUiRouter({ graph: deps.graph, templates: deps.templates, docs: deps.docs, scorecards: deps.scorecards }));
+  app.use(problemHandler({ logger, views: viewsEnvironment() }));
+  return app;
+}
+
+/**
+ * `/metrics` alone, for its own port: the dashboard's port is published by the Ingress, and
+ * the series (namespaces, entity and owner names, leader identity) are for Prometheus only.
+ */
+export function createMetricsApp({ metrics, logger }: { metrics: Registry; logger?: Logger }): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
+  app.use((_req, res) => void res.status(404).type('text/plain').send('only /metrics is served here'));
+  const failed: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+    (logger ?? createLogger('silent')).error({ err: error }, 'metrics scrape failed');
+    res.status(500).type('text/plain').send('metrics failed; see the log');
+  };
+  app.use(failed);
   return app;
 }

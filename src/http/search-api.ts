@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { isSearchKind, type SearchIndex } from '../search/index.ts';
+import { MAX_QUERY_LENGTH, isSearchKind, type SearchIndex } from '../search/index.ts';
 
 /** Most results one request returns; `total` still counts them all. */
 export const MAX_SEARCH_LIMIT = 100;
@@ -10,7 +10,7 @@ const searchQuery = z.object({
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be given once') })
     .trim()
     .min(1, 'is required')
-    .max(256),
+    .max(MAX_QUERY_LENGTH),
   kind: z
     .string({ error: 'must be given once' })
     .trim()

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
-import { createApp } from '../http/app.ts';
+import { createApp, createMetricsApp, type HttpLimits } from '../http/app.ts';
 import type { Logger } from '../observability/logger.ts';
 import { LeaderElector } from '../runtime/leader-election.ts';
 import { CatalogOperator } from './catalog-operator.ts';
@@ -24,6 +24,10 @@ export interface OperatorSettings {
   registry: Registry;
   port: number;
   host: string;
+  /** Port of /metrics alone (0: any free port); the dashboard's port does not serve it. */
+  metricsPort: number;
+  /** Host allow-list, trusted proxies, per-client and in-flight limits of the dashboard's port. */
+  http?: Partial<HttpLimits>;
   leaderElect: boolean;
   leaseNamespace: string;
   leaseName: string;
@@ -57,6 +61,8 @@ export interface RunningOperator {
   scorecards: ScorecardOperator;
   /** http://host:port the read API and dashboard answer on. */
   url: string;
+  /** http://host:port/metrics, where Prometheus scrapes this replica. */
+  metricsUrl: string;
   isLeader: () => boolean;
   /** Drains the controllers, hands the Lease back and closes the HTTP server. */
   stop: () => Promise<void>;
@@ -145,7 +151,8 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
   });
 
   const app = createApp({
-    metrics: settings.registry,
+    logger: log,
+    ...(settings.http ? { limits: settings.http } : {}),
     isReady: () => catalog.hasSynced() && templates.hasSynced() && docs.hasSynced() && scorecards.hasSynced(),
     graph: catalog.graph,
     templates,
@@ -154,9 +161,19 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     scorecards: scorecards.store,
   });
   const server: Server = app.listen(settings.port, settings.host);
-  await once(server, 'listening');
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${settings.host === '0.0.0.0' ? 'localhost' : settings.host}:${port}`;
+  const metricsServer: Server = createMetricsApp({ metrics: settings.registry, logger: log }).listen(settings.metricsPort, settings.host);
+  await Promise.all([once(server, 'listening'), once(metricsServer, 'listening')]);
+  const urlOf = (s: Server): string => `http://${settings.host === '0.0.0.0' ? 'localhost' : settings.host}:${(s.address() as AddressInfo).port}`;
+  const url = urlOf(server);
+  const metricsUrl = `${urlOf(metricsServer)}/metrics`;
+  const closeServers = async (): Promise<void> => {
+    await Promise.all(
+      [server, metricsServer].map((s) => {
+        s.closeAllConnections();
+        return new Promise<void>((resolve) => s.close(() => resolve()));
+      }),
+    );
+  };
 
   if (settings.leaderElect) {
     elector = new LeaderElector({
@@ -184,10 +201,10 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     await Promise.all([graphBuilt, templates.start(), docs.start(), scorecards.start(graphBuilt)]);
   } catch (error) {
     await elector?.stop();
-    server.close();
+    await closeServers();
     throw error;
   }
-  log.info({ url, identity: settings.identity, leaderElect: settings.leaderElect }, 'operator running');
+  log.info({ url, metricsUrl, identity: settings.identity, leaderElect: settings.leaderElect }, 'operator running');
 
   let stopping: Promise<void> | undefined;
   return {
@@ -196,13 +213,13 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     docs,
     scorecards,
     url,
+    metricsUrl,
     isLeader,
     stop: () =>
       (stopping ??= (async () => {
         await Promise.all([catalog.stop(), templates.stop(), docs.stop(), scorecards.stop()]);
         await elector?.release();
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await closeServers();
       })()),
   };
 }

@@ -16,6 +16,7 @@ import { Environment, type ParseResult } from '@marcbachmann/cel-js';
 import { API_VERSION } from '../api/v1alpha1/index.ts';
 import type { Entity } from '../catalog/entity.ts';
 import type { InvalidRule, RuntimeFacts, ScorecardRule } from './types.ts';
+import { redactAnnotations } from '../catalog/redact.ts';
 
 /** A rule whose expression parsed and type-checked; evaluate it with {@link evaluate}. */
 export interface CompiledRule {
@@ -161,7 +162,9 @@ export function selfOf(entity: Entity): EntitySelf {
     name: entity.name,
     namespace: entity.namespace,
     labels: entity.labels,
-    annotations: entity.annotations,
+    // Redacted as in every view: a Scorecard may select other namespaces' entities, and its
+    // rules' pass/fail would otherwise let its author test a webhook URL a character at a time.
+    annotations: redactAnnotations(entity.annotations),
   };
   if (entity.creationTimestamp) metadata.creationTimestamp = entity.creationTimestamp;
   return {

@@ -20,10 +20,11 @@ import {
   type SearchDocument,
 } from './documents.ts';
 import { exactFirst, toResult } from './results.ts';
-import { normalizeTerm, tokenize } from './terms.ts';
+import { MAX_FUZZY_TERMS, normalizeTerm, queryTerms, tokenize } from './terms.ts';
 
 export { DOCS_KIND, TEMPLATE_KIND } from './documents.ts';
 export type { DocSourceKey } from './documents.ts';
+export { MAX_FUZZY_TERMS, MAX_QUERY_LENGTH, MAX_QUERY_TERMS } from './terms.ts';
 
 /** Matched words of one field, as HTML excerpts (see highlightFragments: escaped by construction). */
 export interface Highlight {
@@ -93,12 +94,13 @@ const DEFAULT_LIMIT = 20;
 
 /**
  * Prefix search from three letters (shorter prefixes expand to much of the vocabulary and
- * rarely mean anything); one typo forgiven in words of four letters or more.
+ * rarely mean anything); one typo forgiven in words of four letters or more, among the first
+ * MAX_FUZZY_TERMS words only (see terms.ts).
  */
 const QUERY_OPTIONS: EngineOptions = {
   boost: FIELD_BOOSTS,
   prefix: (term) => term.length >= 3,
-  fuzzy: (term) => (term.length >= 4 ? 1 : false),
+  fuzzy: (term, index) => (index < MAX_FUZZY_TERMS && term.length >= 4 ? 1 : false),
   maxFuzzy: 1,
 };
 
@@ -175,13 +177,15 @@ export class SearchIndex {
   /**
    * Ranked results for a query: every word must match (AND) — or, when no document has them
    * all, any may (OR) — each as written, as a prefix or with one typo. An entity whose name
-   * is the whole query comes first, then a title that is; the rest in score order.
+   * is the whole query comes first, then a title that is; the rest in score order. Only the
+   * query's first terms are searched (queryTerms), whoever calls.
    */
   search(query: string, options: SearchOptions = {}): SearchAnswer {
     const q = query.trim();
-    if (!q) return { total: 0, counts: {}, results: [] };
-    let hits = this.engine.search(q, { ...QUERY_OPTIONS, combineWith: 'AND' });
-    if (hits.length === 0) hits = this.engine.search(q, { ...QUERY_OPTIONS, combineWith: 'OR' });
+    const terms = queryTerms(q).join(' ');
+    if (!terms) return { total: 0, counts: {}, results: [] };
+    let hits = this.engine.search(terms, { ...QUERY_OPTIONS, combineWith: 'AND' });
+    if (hits.length === 0) hits = this.engine.search(terms, { ...QUERY_OPTIONS, combineWith: 'OR' });
 
     const counts: Record<string, number> = {};
     for (const hit of hits) counts[hit.kind as string] = (counts[hit.kind as string] ?? 0) + 1;

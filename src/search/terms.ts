@@ -32,3 +32,27 @@ export function normalizeTerm(word: string): string | null {
 export function* wordsWithOffsets(text: string): Generator<{ term: string | null; start: number; end: number }> {
   for (const m of text.matchAll(WORD)) yield { term: normalizeTerm(m[0]), start: m.index, end: m.index + m[0].length };
 }
+
+/**
+ * Limits on one query. Each term is looked up in the index's radix tree as written, as a
+ * prefix and within one typo, and the typo walk is the costly one: unbounded, a query of
+ * fifty crafted words kept the (single) event loop busy for every other reader. Eight words
+ * and three typo-forgiving ones cover what people type into a search box.
+ */
+export const MAX_QUERY_LENGTH = 256;
+export const MAX_QUERY_TERMS = 8;
+export const MAX_FUZZY_TERMS = 3;
+
+/**
+ * The terms a query searches, in order: the first {@link MAX_QUERY_LENGTH} characters,
+ * stop words and repeats dropped, at most {@link MAX_QUERY_TERMS}.
+ */
+export function queryTerms(query: string): string[] {
+  const terms = new Set<string>();
+  for (const word of tokenize(query.slice(0, MAX_QUERY_LENGTH))) {
+    const term = normalizeTerm(word);
+    if (term !== null) terms.add(term);
+    if (terms.size === MAX_QUERY_TERMS) break;
+  }
+  return [...terms];
+}

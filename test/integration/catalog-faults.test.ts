@@ -108,7 +108,7 @@ async function quiet(operator: RunningOperator): Promise<void> {
     'the operator to go quiet',
     async () => {
       const metrics = ['greenroom_catalog_status_writes_total', 'workqueue_depth', 'controller_runtime_active_workers'];
-      const [now = 0, depth = 0, active = 0] = await Promise.all(metrics.map((m) => scrapeMetric(operator.url, m)));
+      const [now = 0, depth = 0, active = 0] = await Promise.all(metrics.map((m) => scrapeMetric(operator.metricsUrl, m)));
       if (now !== writes || depth > 0 || active > 0) [writes, since] = [now, Date.now()];
       return Date.now() - since >= 1500 ? true : undefined;
     },
@@ -128,7 +128,7 @@ describe('the catalog operator when it is stopped mid-run', () => {
     await apply(namespace, ...company);
     // One worker per kind, so that it is still writing when stopped.
     const first = await start({ concurrency: 1 });
-    const writes = () => scrapeMetric(first.url, 'greenroom_catalog_status_writes_total');
+    const writes = () => scrapeMetric(first.metricsUrl, 'greenroom_catalog_status_writes_total');
     await eventually('50 status writes', async () => ((await writes()) >= 50 ? true : undefined));
     await first.stop();
     const unwritten = (await listCatalog(namespace)).filter((o) => o.status?.observedGeneration === undefined);
@@ -146,7 +146,7 @@ describe('the catalog operator when it is stopped mid-run', () => {
     expect(objects).toHaveLength(company.length - 1);
     expect(differencesFromSpecs(objects)).toEqual([]);
     // Statuses the first operator wrote and nothing changed since are left alone.
-    expect(await scrapeMetric(second.url, 'greenroom_catalog_status_writes_total')).toBeLessThan(objects.length);
+    expect(await scrapeMetric(second.metricsUrl, 'greenroom_catalog_status_writes_total')).toBeLessThan(objects.length);
     // The comparison is only as good as the graph it is made with: these show the changes made while no operator ran are in status.
     const byName = (name: string) => objects.find((o) => o.metadata?.name === name)?.status ?? {};
     expect(condition(byName('svc-2'), 'Acyclic')?.reason).toBe('DependencyCycle');
@@ -209,7 +209,7 @@ describe('the catalog operator when kube-apiserver restarts', () => {
     );
     expect(Date.now() - changed).toBeLessThan(30_000);
     expect(condition(status, 'Ready')?.status).toBe('True');
-    expect(await scrapeMetric(operator.url, 'greenroom_informer_restarts_total')).toBeGreaterThan(0);
+    expect(await scrapeMetric(operator.metricsUrl, 'greenroom_informer_restarts_total')).toBeGreaterThan(0);
   });
 });
 
@@ -258,7 +258,7 @@ describe('the catalog operator given semantically broken objects', () => {
   it('when a healthy entity is applied after all of them, then it becomes Ready and no reconcile has failed', async () => {
     await apply(namespace, service('healthy'));
     await ready('healthy');
-    expect(await scrapeMetric(operator.url, 'controller_runtime_reconcile_errors_total')).toBe(0);
+    expect(await scrapeMetric(operator.metricsUrl, 'controller_runtime_reconcile_errors_total')).toBe(0);
     expect((await fetch(`${operator.url}/healthz`)).status).toBe(200);
   });
 });

@@ -8,7 +8,7 @@ describe('greenroom demo', () => {
   it('when started, then /healthz answers 200, and when interrupted, then no process is left', async () => {
     const kubectlPath = process.env.GREENROOM_TEST_BIN_KUBECTL!;
     const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-    const demo = spawn(process.execPath, [main, 'demo', '--port', '0'], {
+    const demo = spawn(process.execPath, [main, 'demo', '--port', '0', '--metrics-port', '0'], {
       env: { ...process.env, KUBECONFIG: '', GREENROOM_BIN_DIR: kubectlPath.slice(0, kubectlPath.lastIndexOf('/')) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -68,6 +68,30 @@ describe('the Helm chart', () => {
     expect(single.objects.some((o) => o.kind === 'PodDisruptionBudget')).toBe(false);
   });
 
+  it('when rendered with the Ingress and a ServiceMonitor, then /metrics is on its own Service port that the Ingress does not route to, and one proxy hop is trusted', async () => {
+    const { objects } = await renderChart(release, namespace, '--set', 'ingress.enabled=true', '--set', 'serviceMonitor.enabled=true', '--set', 'networkPolicy.enabled=true');
+    const of = (kind: string): Manifest => objects.find((o) => o.kind === kind)!;
+    const container = of('Deployment').spec!.template.spec.containers[0];
+    expect(container.args).toEqual(expect.arrayContaining(['--port=8080', '--metrics-port=9090', '--trust-proxy=1', '--rate-limit-per-minute=1200', '--max-in-flight=64']));
+    expect(container.ports).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'http', containerPort: 8080 }), expect.objectContaining({ name: 'metrics', containerPort: 9090 })]));
+    expect((of('Service').spec as { ports: { name: string; port: number }[] }).ports.map((p) => [p.name, p.port])).toEqual([['http', 80], ['metrics', 9090]]);
+    expect((of('ServiceMonitor').spec as { endpoints: { port: string }[] }).endpoints.map((e) => e.port)).toEqual(['metrics']);
+    const ingress = JSON.stringify(of('Ingress').spec);
+    expect(ingress).toContain('"name":"http"');
+    expect(ingress).not.toContain('metrics');
+    const policy = of('NetworkPolicy').spec as { ingress: { ports: { port: string }[] }[] };
+    expect(policy.ingress.map((rule) => rule.ports.map((p) => p.port))).toEqual([['http'], ['metrics']]);
+    const direct = await renderChart(release, namespace, '--set-json', 'http.allowedHosts=["portal.example.com","localhost"]');
+    expect(direct.objects.find((o) => o.kind === 'Deployment')!.spec!.template.spec.containers[0].args).toEqual(
+      expect.arrayContaining(['--trust-proxy=false', '--allowed-hosts=portal.example.com,localhost']),
+    );
+  });
+
+  it('when trustProxy is "true" or the metrics port is the Service port, then the chart refuses to render', async () => {
+    await expect(renderChart(release, namespace, '--set-string', 'http.trustProxy=true')).rejects.toThrow(/trustProxy/);
+    await expect(renderChart(release, namespace, '--set', 'metrics.port=80')).rejects.toThrow(/metrics.port must differ/);
+  });
+
   it('when installed, upgraded with the same values and uninstalled, then it creates everything, the upgrade changes nothing, and custom resources stay', async () => {
     // The suite's CRDs are already installed (by its global setup): the release adopts them.
     await helm(['install', release, CHART, '-n', namespace, '--take-ownership']);

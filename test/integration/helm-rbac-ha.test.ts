@@ -52,9 +52,13 @@ beforeAll(async () => {
 const start = operatorProcesses({
   kubeconfig: '',
   namespace: work,
-  commandLine: (identity, port) => {
+  commandLine: (identity, port, metricsPort) => {
     const container = deployment.spec!.template.spec.containers[0] as { args: string[] };
-    const args = container.args.map((a) => (a.startsWith('--port=') ? `--port=${port}` : a));
+    const ports: Record<string, number> = { '--port': port, '--metrics-port': metricsPort };
+    const args = container.args.map((a) => {
+      const flag = a.split('=')[0]!;
+      return flag in ports ? `${flag}=${ports[flag]}` : a;
+    });
     return { args: [...args, '--host=127.0.0.1', `--kubeconfig=${operatorKubeconfig}`], env: { ...process.env, POD_NAMESPACE: namespace, POD_NAME: identity, KUBECONFIG: operatorKubeconfig } };
   },
 });
@@ -94,7 +98,7 @@ describe('the operator with the chart\'s ServiceAccount and settings', () => {
     // the labels Prometheus adds to a scraped target).
     const rules = alertQueries((await renderChart(release, namespace, ...values, '--set', 'prometheusRule.enabled=true')).text);
     expect(rules.map((r) => r.alert)).toEqual(['GreenroomOperatorDown', 'GreenroomReconcileErrorsRising', 'GreenroomDanglingReferencesGrowing', 'GreenroomScorecardLevelDropped', 'GreenroomInitiativeMissed']);
-    const exposed = exposedLabels(await (await fetch(`${leader.url}/metrics`)).text());
+    const exposed = exposedLabels(await (await fetch(leader.metricsUrl)).text());
     const targetLabels = new Set(['job', 'namespace', 'instance', 'pod', 'service', 'container', 'endpoint']);
     for (const { alert, expr } of rules) {
       const use = queryUse(expr);

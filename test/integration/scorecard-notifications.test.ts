@@ -16,12 +16,12 @@ const start = operators(namespace);
 const received: { text: string; blocks: unknown[] }[] = [];
 let answers = 0;
 let receiver: Server;
-let base = '';
+let metricsUrl = '';
 const day = 86_400_000;
 const deadline = new Date(Date.now() + 60 * day);
 let now = new Date();
 const reminders = (milestone: RegExp) => received.filter((m) => /^Reminder:/.test(m.text) && milestone.test(m.text));
-const metric = async (series: string): Promise<number | undefined> => (await scrapeSeries(base)).get(series);
+const metric = async (series: string): Promise<number | undefined> => (await scrapeSeries(metricsUrl)).get(series);
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -45,7 +45,7 @@ beforeAll(async () => {
     `apiVersion: greenroom.dev/v1alpha1\nkind: Initiative\nmetadata: {name: all-silver}\nspec: {title: All at silver, scorecard: readiness, targetLevel: silver, deadline: "${deadline.toISOString()}"}\n`,
     'apiVersion: greenroom.dev/v1alpha1\nkind: Scorecard\nmetadata: {name: readiness}\nspec:\n  title: Production readiness\n  levels: [{name: bronze}, {name: silver}]\n  rules:\n    - {name: owned, level: bronze, expression: "has(self.spec.owner)"}\n    - {name: production, level: silver, expression: "self.spec.lifecycle == \'production\'", description: Lifecycle is production}\n',
   ].join('---\n'));
-  base = (await start({ dashboardUrl: 'https://portal.example.com', now: () => now, webhookAllowedHosts: ['127.0.0.1'], webhookAllowPrivateAddresses: true })).url;
+  metricsUrl = (await start({ dashboardUrl: 'https://portal.example.com', now: () => now, webhookAllowedHosts: ['127.0.0.1'], webhookAllowPrivateAddresses: true })).metricsUrl;
   await eventually('orders to be at silver', async () => ((await kubectl(['get', 'component', 'orders', '-n', namespace, '-o', 'jsonpath={.status.scorecards[0].level}'])) === 'silver' ? true : undefined));
 });
 afterAll(() => {

@@ -7,7 +7,7 @@ import { scrapeSeries } from '../support/operator-process.ts';
 // bound to them, evaluated by a real operator as things change.
 const namespace = 'scorecards';
 const start = operators(namespace);
-let base = '';
+let metricsUrl = '';
 
 interface Result { scorecard: string; level: string; score: number; failing?: { rule: string; message: string }[] }
 const resultOf = async (name: string): Promise<Result | undefined> => {
@@ -33,7 +33,7 @@ spec:
     - {name: pinned-images, level: gold, expression: "!facts.latestTag", description: Images are pinned}
 ${extraRule}`;
 
-const scraped = () => scrapeSeries(base);
+const scraped = () => scrapeSeries(metricsUrl);
 
 beforeAll(async () => {
   await kubectl(['create', 'namespace', namespace]);
@@ -43,7 +43,7 @@ beforeAll(async () => {
     'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: web}\nspec: {type: website, lifecycle: production, owner: team-orders}\n',
     scorecard(),
   ].join('---\n'));
-  base = (await start()).url;
+  metricsUrl = (await start()).metricsUrl;
 });
 
 describe('scorecards on the real control plane', () => {

@@ -8,21 +8,23 @@ import { freePort } from '../../src/local-cluster/ports.ts';
 import { startTethered, type TetheredProcess } from '../../src/local-cluster/tethered-process.ts';
 import { tempDirs } from './temp-dirs.ts';
 
-/** Scrapes an operator's /metrics and sums one metric's series. */
-export async function scrapeMetric(url: string, name: string): Promise<number> {
-  return sumOfMetric(await (await fetch(`${url}/metrics`)).text(), name);
+/** Scrapes an operator's metrics URL (its own port, see RunningOperator.metricsUrl) and sums one metric's series. */
+export async function scrapeMetric(metricsUrl: string, name: string): Promise<number> {
+  return sumOfMetric(await (await fetch(metricsUrl)).text(), name);
 }
 
-/** Scrapes an operator's /metrics: every series by `name{labels}` as exposed. */
-export async function scrapeSeries(url: string): Promise<Map<string, number>> {
-  return seriesOf(await (await fetch(`${url}/metrics`)).text());
+/** Scrapes an operator's metrics URL: every series by `name{labels}` as exposed. */
+export async function scrapeSeries(metricsUrl: string): Promise<Map<string, number>> {
+  return seriesOf(await (await fetch(metricsUrl)).text());
 }
 
 /** `greenroom operator` as a separate process: a replica as deployed, with leader election on. */
 export interface OperatorProcess {
   identity: string;
-  /** http://127.0.0.1:PORT of its read API, /metrics and probes. */
+  /** http://127.0.0.1:PORT of its read API and probes. */
   url: string;
+  /** http://127.0.0.1:PORT/metrics, on its own port. */
+  metricsUrl: string;
   process: TetheredProcess;
   metric(name: string): Promise<number>;
   /** True while it holds the Lease, by its `leader_election_master_status` gauge. */
@@ -35,8 +37,10 @@ export interface ReplicaSettings {
   kubeconfig: string;
   /** Watched namespace; the Lease lives there too. */
   namespace: string;
-  /** The replica's own command line instead (e.g. a chart's Deployment args), given its port. */
-  commandLine?: (identity: string, port: number) => { args: string[]; env: NodeJS.ProcessEnv };
+  /** More flags after the usual ones. */
+  extraArgs?: string[];
+  /** The replica's own command line instead (e.g. a chart's Deployment args), given its ports. */
+  commandLine?: (identity: string, port: number, metricsPort: number) => { args: string[]; env: NodeJS.ProcessEnv };
 }
 
 /**
@@ -53,11 +57,13 @@ export function operatorProcesses(settings: ReplicaSettings): (identity: string)
   const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
   return async (identity) => {
     const port = await freePort();
+    const metricsPort = await freePort();
     const logFile = join(newDir(), `${identity}.log`);
     // Default lease timings (15 s / 10 s / 2 s): the replicas run exactly as deployed.
     const args = ['operator', '--kubeconfig', settings.kubeconfig, '--watch-namespace', settings.namespace, '--lease-namespace', settings.namespace];
-    args.push('--identity', identity, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'info');
-    const own = settings.commandLine?.(identity, port);
+    args.push('--identity', identity, '--port', String(port), '--metrics-port', String(metricsPort), '--host', '127.0.0.1', '--log-level', 'info');
+    args.push(...(settings.extraArgs ?? []));
+    const own = settings.commandLine?.(identity, port, metricsPort);
     const child = startTethered({ name: `operator-${identity}`, command: process.execPath, args: [main, ...(own?.args ?? args)], logFile, ...(own ? { env: own.env } : {}) });
     started.push(child);
     const url = `http://127.0.0.1:${port}`;
@@ -69,7 +75,8 @@ export function operatorProcesses(settings: ReplicaSettings): (identity: string)
     }).catch((error: Error) => {
       throw new Error(`${error.message}\n--- operator ${identity} log ---\n${logTail()}`);
     });
-    const metric = (name: string): Promise<number> => scrapeMetric(url, name);
-    return { identity, url, process: child, metric, leading: async () => (await metric('leader_election_master_status')) === 1, logTail };
+    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    const metric = (name: string): Promise<number> => scrapeMetric(metricsUrl, name);
+    return { identity, url, metricsUrl, process: child, metric, leading: async () => (await metric('leader_election_master_status')) === 1, logTail };
   };
 }

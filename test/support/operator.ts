@@ -24,6 +24,7 @@ export function operators(namespace: string): (overrides?: Partial<OperatorSetti
       logger: testLogger(),
       registry: createMetricsRegistry(),
       port: 0,
+      metricsPort: 0,
       host: '127.0.0.1',
       leaderElect: false,
       leaseNamespace: namespace,

@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { createApp } from '../../src/http/app.ts';
+import { createApp, createMetricsApp } from '../../src/http/app.ts';
 import { createMetricsRegistry } from '../../src/observability/metrics.ts';
 import { CatalogGraph } from '../../src/catalog/graph.ts';
 import { serving } from '../support/serve.ts';
 
 const serveApp = serving();
 const serve = (ready: boolean): Promise<string> =>
-  serveApp(createApp({ metrics: createMetricsRegistry(), isReady: () => ready, graph: new CatalogGraph() }));
+  serveApp(createApp({ isReady: () => ready, graph: new CatalogGraph() }));
 
 describe('the HTTP app', () => {
   it('when asked for /healthz, then it answers 200', async () => {
@@ -23,11 +23,18 @@ describe('the HTTP app', () => {
     expect(await res.text()).toMatch(/not synced/);
   });
 
-  it('when scraped, then /metrics exposes process metrics in the Prometheus format', async () => {
-    const base = await serve(true);
+  it('when the metrics app is scraped, then /metrics exposes process metrics in the Prometheus format', async () => {
+    const base = await serveApp(createMetricsApp({ metrics: createMetricsRegistry() }));
     const res = await fetch(`${base}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     expect(await res.text()).toMatch(/^process_cpu_user_seconds_total \d/m);
+  });
+
+  it('when /metrics is asked of the dashboard port, then it is not served there: an Ingress to the dashboard never publishes it', async () => {
+    const base = await serve(true);
+    const res = await fetch(`${base}/metrics`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toMatch(/process_cpu_user_seconds_total/);
   });
 
   it('when an API path is unknown, then it answers 404 with a JSON error', async () => {

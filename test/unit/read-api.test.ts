@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { CatalogGraph } from '../../src/catalog/graph.ts';
 import { createApp } from '../../src/http/app.ts';
-import { createMetricsRegistry } from '../../src/observability/metrics.ts';
 import { api, component, group, resource, system, user } from '../fixtures/entities.ts';
 import { serving } from '../support/serve.ts';
 
@@ -32,7 +31,7 @@ async function get(base: string, path: string): Promise<{ status: number; body: 
   return { status: res.status, body: await res.json() };
 }
 
-const start = () => serve(createApp({ metrics: createMetricsRegistry(), isReady: () => true, graph: shop() }));
+const start = () => serve(createApp({ isReady: () => true, graph: shop() }));
 
 describe('the read API', () => {
   it('when listing by kind and owner, then only matching entities come back in ref order', async () => {

@@ -7,7 +7,6 @@ import { progressChart } from '../../src/http/ui/progress-chart.ts';
 import { shareSteps, widthClass } from '../../src/http/ui/scorecard-model.ts';
 import { levelBar, scorecardPage, scorecardsPage } from '../../src/http/ui/scorecard-pages.ts';
 import { entityScorecards, teamAttention } from '../../src/http/ui/scorecard-sections.ts';
-import { createMetricsRegistry } from '../../src/observability/metrics.ts';
 import type { InitiativeObject, ScorecardObject, ScorecardStore } from '../../src/scorecards/store.ts';
 import type { ScorecardResult, ScorecardSpec } from '../../src/scorecards/types.ts';
 import { component, group } from '../fixtures/entities.ts';
@@ -249,7 +248,7 @@ describe('the scorecard pages over HTTP', () => {
 
   it('when a description holds a <script>, then every page escapes it', async () => {
     const { graph } = world();
-    const base = await serve(createApp({ metrics: createMetricsRegistry(), isReady: () => true, graph, scorecards: hostile() }));
+    const base = await serve(createApp({ isReady: () => true, graph, scorecards: hostile() }));
     for (const path of ['/scorecards', '/scorecards/default/readiness']) {
       const res = await fetch(`${base}${path}`);
       expect(res.status).toBe(200);
@@ -266,7 +265,7 @@ describe('the scorecard pages over HTTP', () => {
   it('when an initiative could not be evaluated, then its page says why', async () => {
     const { graph } = world();
     const conditions = [{ type: 'Ready', status: 'False' as const, reason: 'UnknownLevel', message: 'level platinum is not one of Scorecard default/readiness\'s levels', lastTransitionTime: '2026-03-01T00:00:00Z' }];
-    const base = await serve(createApp({ metrics: createMetricsRegistry(), isReady: () => true, graph, scorecards: { scorecards: () => [scorecard()], initiatives: () => [{ ...initiative(), status: { conditions } }] } }));
+    const base = await serve(createApp({ isReady: () => true, graph, scorecards: { scorecards: () => [scorecard()], initiatives: () => [{ ...initiative(), status: { conditions } }] } }));
     const html = await (await fetch(`${base}/initiatives/default/all-silver`)).text();
     expect(html).toContain('<span class="badge bad">Not evaluated</span> level platinum is not one of Scorecard default/readiness&#39;s levels');
   });
@@ -274,7 +273,7 @@ describe('the scorecard pages over HTTP', () => {
   it('when the initiative, entity and team pages render, then they show the chart, the section and what needs attention', async () => {
     // The router reads the real clock: the initiative is due in ten days from now.
     const { graph, store } = world([initiative(new Date(Date.now() + 10 * 86_400_000).toISOString())]);
-    const base = await serve(createApp({ metrics: createMetricsRegistry(), isReady: () => true, graph, scorecards: store }));
+    const base = await serve(createApp({ isReady: () => true, graph, scorecards: store }));
     const initiativeHtml = await (await fetch(`${base}/initiatives/default/all-silver`)).text();
     expect(initiativeHtml).toMatch(/<svg class="progress-chart"[^>]*role="img" aria-labelledby="chart-title chart-desc">/);
     expect(initiativeHtml).toMatch(/<polyline class="line" points="[\d.]+,[\d.]+ [\d.]+,[\d.]+ [\d.]+,[\d.]+">/);
@@ -289,7 +288,7 @@ describe('the scorecard pages over HTTP', () => {
   });
 
   it('when no store is wired, then /scorecards answers with an empty state', async () => {
-    const base = await serve(createApp({ metrics: createMetricsRegistry(), isReady: () => true, graph: new CatalogGraph() }));
+    const base = await serve(createApp({ isReady: () => true, graph: new CatalogGraph() }));
     const res = await fetch(`${base}/scorecards`);
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/No scorecards/);

@@ -4,7 +4,6 @@ import { CatalogGraph } from '../../src/catalog/graph.ts';
 import { createApp } from '../../src/http/app.ts';
 import { SUBMITTED } from '../../src/http/ui/parameter-form.ts';
 import { duration, runPage, safeHref, templatePage, templatesPage } from '../../src/http/ui/template-pages.ts';
-import { createMetricsRegistry } from '../../src/observability/metrics.ts';
 import type { TemplateObject, TemplateRunObject, TemplateRunStatus, TemplateSpec, TemplateStore } from '../../src/templates/objects.ts';
 import { serving } from '../support/serve.ts';
 
@@ -216,7 +215,7 @@ describe('a run page', () => {
 describe('the templates pages over HTTP', () => {
   const serveApp = serving();
   const serve = (templates?: TemplateStore): Promise<string> =>
-    serveApp(createApp({ metrics: createMetricsRegistry(), isReady: () => true, graph: new CatalogGraph(), templates }));
+    serveApp(createApp({ isReady: () => true, graph: new CatalogGraph(), templates }));
   const store = storeOf([template('service', { title: 'Service', description: 'Makes <script>alert(1)</script> services' })], [run('service-orders', 'service', { phase: 'Running' })]);
 
   it('when no template store is wired, then /templates answers 200 with an empty state', async () => {

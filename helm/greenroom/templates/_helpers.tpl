@@ -76,6 +76,14 @@ app.kubernetes.io/component: operator
 {{- end }}
 
 {{/*
+--trust-proxy: http.trustProxy, else one hop behind the chart's Ingress (its controller
+appends the address it saw to X-Forwarded-For), else nobody.
+*/}}
+{{- define "greenroom.trustProxy" -}}
+{{- if .Values.http.trustProxy }}{{ .Values.http.trustProxy }}{{ else if .Values.ingress.enabled }}1{{ else }}false{{ end }}
+{{- end }}
+
+{{/*
 Namespaces that get the scaffolder's ServiceAccount, Role and RoleBinding, as a JSON
 list: scaffolder.namespaces, else the watched namespace, else the release namespace.
 */}}

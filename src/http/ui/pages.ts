@@ -4,6 +4,7 @@ import type { Entity } from '../../catalog/entity.ts';
 import type { CatalogGraph } from '../../catalog/graph.ts';
 import { neighbourhood, ownership, type EntityFilter } from '../../catalog/queries.ts';
 import { formatRef, parseRef, splitRef, type EntityRef } from '../../catalog/refs.ts';
+import { redactAnnotations } from '../../catalog/redact.ts';
 import { layoutGraph } from './graph-layout.ts';
 import { displayName } from './names.ts';
 import { REASON_WORDS, RELATION_WORDS } from './words.ts';
@@ -157,7 +158,7 @@ export function entityPage(graph: CatalogGraph, entity: Entity, depth: number) {
     yaml: stringify({
       apiVersion: 'greenroom.dev/v1alpha1',
       kind: entity.kind,
-      metadata: { name: entity.name, namespace: entity.namespace, labels: entity.labels, annotations: entity.annotations },
+      metadata: { name: entity.name, namespace: entity.namespace, labels: entity.labels, annotations: redactAnnotations(entity.annotations) },
       spec: entity.spec,
       status: entity.status ?? {},
     }),

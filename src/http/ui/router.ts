@@ -11,6 +11,7 @@ import type { DocsStore } from '../../docs/site.ts';
 import { entityDocSources } from './docs-pages.ts';
 import { entityTabs, isEntityTab, ownedTemplates } from './entity-page.ts';
 import { viewsEnvironment } from './views.ts';
+import { parseQuery } from '../problems.ts';
 import { SORT_COLUMNS, catalogPage, entityHeader, entityPage, homePage } from './pages.ts';
 import type { FormQuery } from './parameter-form.ts';
 import { runPage, templatePage, templatesPage } from './template-pages.ts';
@@ -30,8 +31,10 @@ const catalogQuery = z.object({
   q: text,
   sort: z.enum(SORT_COLUMNS).catch('name'),
   dir: z.enum(['asc', 'desc']).catch('asc'),
-  page: z.coerce.number().int().min(1).catch(1),
+  // A number that is not one is refused (400 naming it), unlike an unknown sort, which falls back.
+  page: z.coerce.number('must be a whole number ≥ 1').int('must be a whole number ≥ 1').min(1, 'must be a whole number ≥ 1').max(100_000).default(1),
 });
+const depthQuery = z.object({ depth: z.coerce.number('must be 1, 2 or 3').int('must be 1, 2 or 3').min(1, 'must be 1, 2 or 3').max(3, 'must be 1, 2 or 3').default(1) });
 const scorecardQuery = z.object({
   sort: z.enum(ENTITY_SORTS).catch('name'),
   dir: z.enum(['asc', 'desc']).catch('asc'),
@@ -82,7 +85,7 @@ export function createUiRouter({ graph, templates, docs, scorecards }: UiDepende
   router.get('/', (_req, res) => render(res, 'home.njk', { page: 'home', home: homePage(graph) }));
 
   router.get('/catalog', (req, res) => {
-    const q = catalogQuery.parse(req.query);
+    const q = parseQuery(catalogQuery, req.query);
     const filter = { kind: q.kind, type: q.type, owner: q.owner, lifecycle: q.lifecycle, tag: q.tag, text: q.q };
     // The read API's filter decides what matches, so the table and the API never disagree.
     const matching = new Set(listEntities(graph, filter, Number.MAX_SAFE_INTEGER).items.map((e) => e.ref));
@@ -121,7 +124,7 @@ export function createUiRouter({ graph, templates, docs, scorecards }: UiDepende
     const common = { page: 'catalog', tab, tabs: tabs(tab), ...header };
     if (tab === 'docs') return render(res, 'entity.njk', { ...common, docSources });
     if (tab === 'scorecards') return render(res, 'entity.njk', { ...common, scorecards: scored });
-    const depth = z.coerce.number().int().min(1).max(3).catch(1).parse(req.query.depth);
+    const { depth } = parseQuery(depthQuery, { depth: req.query.depth });
     render(res, 'entity.njk', {
       ...common,
       ...entityPage(graph, entity, depth),
@@ -152,7 +155,7 @@ export function createUiRouter({ graph, templates, docs, scorecards }: UiDepende
 
   router.get('/scorecards/:namespace/:name', (req, res) => {
     const { namespace, name } = req.params;
-    const model = scorecardPage(scores, graph, namespace, name, scorecardQuery.parse(req.query), new Date());
+    const model = scorecardPage(scores, graph, namespace, name, parseQuery(scorecardQuery, req.query), new Date());
     if (!model) return render(res, 'not-found.njk', { page: 'scorecards', missing: `Scorecard ${namespace}/${name}` }, 404);
     render(res, 'scorecard.njk', { page: 'scorecards', ...model });
   });

@@ -1,11 +1,15 @@
 import { viewsEnvironment } from './views.ts';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { SearchIndex } from '../../search/index.ts';
+import { MAX_QUERY_LENGTH, type SearchIndex } from '../../search/index.ts';
+import { parseQuery } from '../problems.ts';
 import { searchPage } from './search-page.ts';
 
-const text = z.string().trim().max(256).optional().catch(undefined);
-const searchQuery = z.object({ q: text, kind: text });
+const searchQuery = z.object({
+  // Too long a query is refused (400 naming q); an unknown kind only widens the results.
+  q: z.string().trim().max(MAX_QUERY_LENGTH).optional(),
+  kind: z.string().trim().max(256).optional().catch(undefined),
+});
 
 export interface SearchUiDependencies {
   search: SearchIndex;
@@ -21,7 +25,7 @@ export function createSearchUiRouter({ search }: SearchUiDependencies): Router {
   const env = viewsEnvironment();
   const router = Router();
   router.get('/search', (req, res) => {
-    const { q, kind } = searchQuery.parse(req.query);
+    const { q, kind } = parseQuery(searchQuery, req.query);
     res.type('html').send(env.render('search.njk', { page: 'search', ...searchPage(search, { q, kind }) }));
   });
   return router;
