@@ -139,6 +139,8 @@ describe('LeaderElector against the real apiserver', () => {
     proxy.cut();
     await waitFor(async () => !leader.elector.isLeader(), { what: 'stepping down', timeoutMs: 3000, intervalMs: 20 });
     expect(Date.now() - cut).toBeGreaterThanOrEqual(timing.renewDeadlineMs - timing.retryPeriodMs);
+    // isLeader() turns false by the clock at the deadline; the hung renewal's budget ends then too, and reports it.
+    await waitFor(async () => leader.calls.length === 2, { what: 'onStoppedLeading', timeoutMs: 2000, intervalMs: 20 });
     expect(leader.calls).toEqual(['started', 'stopped']);
     expect(await masterStatus(leader)).toBe(0);
   });
