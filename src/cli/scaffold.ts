@@ -11,13 +11,15 @@ import { runSegment } from '../templates/scaffold.ts';
 import { readSnapshot } from '../templates/snapshot.ts';
 import { checkValues, valuesWithDefaults } from '../templates/values.ts';
 import { runFromEnv, secretValues } from '../templates/scaffold-env.ts';
+import { redactable, secretsFromEnv } from '../templates/secret-parameters.ts';
 
 export const SCAFFOLD_USAGE = `greenroom scaffold --workspace DIR --snapshot FILE [--from STEP] [--kubeconfig PATH]
 
 Runs a TemplateRun's built-in steps from step index STEP (default 0) until the end or the
 next container step, reporting each step on the run's status. The operator starts it — in a
 scaffolding Job's containers or as its own child process — with the run named in
-GREENROOM_RUN_* variables, credentials in GREENROOM_*_USERNAME/PASSWORD, and FILE holding
+GREENROOM_RUN_* variables, credentials in GREENROOM_*_USERNAME/PASSWORD, secret parameters
+in GREENROOM_SECRET_PARAMETER_<n>, and FILE holding
 the run's snapshot: the Template generation, skeleton and values the operator checked.
 Exit status: 0 when the steps succeeded or a container step is next, 1 when a step failed.`;
 
@@ -58,7 +60,8 @@ async function scaffold(args: ScaffoldArgs, env: NodeJS.ProcessEnv, echo: (line:
   const run = await client.request<TemplateRunObject>({ method: 'GET', path: runPath });
   if (run.metadata.uid !== identity.uid) throw new Error(`TemplateRun ${identity.namespace}/${identity.name} was replaced (uid ${run.metadata.uid}, expected ${identity.uid}); nothing was run`);
   const { spec } = snapshot.template;
-  const redact = redactor(secretValues(spec, env));
+  const secrets = secretsFromEnv(spec.parameters, env);
+  const redact = redactor([...secretValues(spec, env), ...redactable(secrets)]);
   const report = new RunReport({
     stepNames: spec.steps.map((s) => s.name),
     previous: run.status,
@@ -73,7 +76,8 @@ async function scaffold(args: ScaffoldArgs, env: NodeJS.ProcessEnv, echo: (line:
   });
   // The operator checked these values against this schema; checked again here, so that what
   // renders is never values nobody validated, however the snapshot came to be.
-  const check = checkValues(spec.parameters, snapshot.values);
+  // Secret parameters are checked here too: an operator that may not read the run's Secret could not.
+  const check = checkValues(spec.parameters, { ...snapshot.values, ...secrets });
   if (!check.ok) {
     await report.finished(args.from, 'Failed', `the values in the run's snapshot do not fit the parameters of Template ${snapshot.template.namespace}/${snapshot.template.name} generation ${snapshot.template.generation}: ${check.messages.join('; ')}`);
     return 1;
@@ -84,6 +88,7 @@ async function scaffold(args: ScaffoldArgs, env: NodeJS.ProcessEnv, echo: (line:
       template: { namespace: snapshot.template.namespace, name: snapshot.template.name, spec },
       skeletonConfigMap: snapshot.skeleton,
       values: valuesWithDefaults(spec.parameters, snapshot.values),
+      secrets,
       workspace: args.workspace,
       env,
       report,

@@ -67,9 +67,15 @@ export class LeaderElector {
     this.metrics?.leaderStatus.set({ name: options.name }, 0);
   }
 
-  /** True while this replica leads. */
+  /**
+   * True while this replica leads: it holds the Lease and its last successful renewal is
+   * younger than the renew deadline. Judged against the clock on every call, not only when
+   * the renewal loop runs: after an event-loop stall longer than the deadline, another
+   * replica may already have taken the Lease over, and the writes guarded by this check
+   * must stop before the overdue renewal timer gets a chance to notice.
+   */
   isLeader(): boolean {
-    return this.leading;
+    return this.leading && this.withinRenewDeadline(this.clock.now());
   }
 
   /** Starts campaigning (and renewing once leading) in the background. */
@@ -124,6 +130,9 @@ export class LeaderElector {
 
   private async attempt(): Promise<void> {
     const started = this.clock.now();
+    // Woken after a stall past the deadline: others may lead by now, so step down before
+    // renewing (the renewal below then starts leading afresh if the Lease is still ours).
+    if (this.leading && !this.withinRenewDeadline(started)) this.stopLeading('no renewal within the renew deadline (was the event loop blocked?)');
     // A leader may wait only as long as its renew deadline leaves; a hung request must not keep it leading.
     const budget = this.leading ? this.lastRenewal + this.renewDeadlineMs - started : this.renewDeadlineMs;
     let result: Attempt;
@@ -138,7 +147,7 @@ export class LeaderElector {
       if (!this.leading) this.startLeading();
     } else if (this.leading && result.holder !== undefined) {
       this.stopLeading(`the lease is held by ${result.holder}`);
-    } else if (this.leading && this.clock.now() - this.lastRenewal >= this.renewDeadlineMs) {
+    } else if (this.leading && !this.withinRenewDeadline(this.clock.now())) {
       this.stopLeading('renewal failed for the renew deadline');
     }
   }
@@ -161,6 +170,12 @@ export class LeaderElector {
         : await this.api.replaceNamespacedLease({ namespace, name, body: { ...lease, spec: specWith(lease.spec, action.record) } });
     this.observation = { record: recordOf(written), observedAt: now };
     return { acquired: true };
+  }
+
+  // lastRenewal is when the last successful renewal *started*, so the Lease others see was
+  // written no earlier: judging from it never overstates how fresh our claim is.
+  private withinRenewDeadline(now: number): boolean {
+    return now - this.lastRenewal < this.renewDeadlineMs;
   }
 
   private withinBudget<T>(work: Promise<T>, ms: number): Promise<T> {

@@ -78,9 +78,20 @@ export function observe(previous: Observation | undefined, current: LeaseRecord,
 }
 
 /**
+ * How long the holder of `record` promised to renew within: the duration it wrote, as
+ * client-go reads it, since replicas may run with different settings (during a rollout
+ * that changes the flag, a candidate judging by its own shorter duration would take over
+ * from a live leader). A record without a positive duration falls back to ours.
+ */
+export function recordDurationMs(record: LeaseRecord, fallbackMs: number): number {
+  return record.leaseDurationSeconds > 0 ? record.leaseDurationSeconds * 1000 : fallbackMs;
+}
+
+/**
  * client-go's tryAcquireOrRenew as a decision: create a missing Lease; renew our own; wait
- * while another holder's record has changed within the lease duration; otherwise take
- * over (an empty holder, left by a release, at once), counting the transition.
+ * while another holder's record has changed within the lease duration written in that
+ * record; otherwise take over (an empty holder, left by a release, at once), counting the
+ * transition. `leaseDurationMs` is what this candidate writes when it holds the Lease.
  */
 export function decideLeaseAction(lease: Observation | undefined, identity: string, leaseDurationMs: number, now: number): LeaseAction {
   const leaseDurationSeconds = Math.max(1, Math.ceil(leaseDurationMs / 1000));
@@ -92,7 +103,7 @@ export function decideLeaseAction(lease: Observation | undefined, identity: stri
   if (current.holderIdentity === identity) {
     return { kind: 'update', record: { ...current, leaseDurationSeconds, acquireTime: current.acquireTime ?? time, renewTime: time } };
   }
-  if (current.holderIdentity !== '' && now < lease.observedAt + leaseDurationMs) {
+  if (current.holderIdentity !== '' && now < lease.observedAt + recordDurationMs(current, leaseDurationMs)) {
     return { kind: 'wait', holder: current.holderIdentity };
   }
   return {

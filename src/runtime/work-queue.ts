@@ -74,6 +74,7 @@ export class WorkQueue {
     if (this.stopping || this.dirty.has(key)) return;
     this.metrics?.queueAdds.inc({ name: this.name });
     this.dirty.add(key);
+    // Held only while the key waits (pump() deletes it), so it never outgrows the dirty set.
     this.addedAt.set(key, this.clock.now());
     // A key in flight goes back to the ready list when its worker finishes (see finish).
     if (!this.processing.has(key)) this.pushReady(key);
@@ -113,6 +114,15 @@ export class WorkQueue {
     return this.failures.get(key) ?? 0;
   }
 
+  /**
+   * How many distinct keys the queue holds any state for: waiting, in flight, delayed or
+   * backing off. Bounded by the keys still live, however many have passed through.
+   */
+  get trackedKeys(): number {
+    const keys = new Set([...this.dirty, ...this.processing, ...this.addedAt.keys(), ...this.failures.keys(), ...this.delayed.keys()]);
+    return keys.size;
+  }
+
   /** Keys ready to run (not counting those in flight or waiting for a delay). */
   get length(): number {
     return this.ready.length;
@@ -137,6 +147,7 @@ export class WorkQueue {
       this.delayed.clear();
       this.ready.length = 0;
       this.dirty.clear();
+      this.addedAt.clear();
       this.metrics?.queueDepth.set({ name: this.name }, 0);
       this.stopping = Promise.all(this.inFlight).then(() => undefined);
     }
@@ -169,6 +180,7 @@ export class WorkQueue {
       this.dirty.delete(key);
       this.processing.add(key);
       const queuedMs = this.clock.now() - (this.addedAt.get(key) ?? this.clock.now());
+      this.addedAt.delete(key);
       this.metrics?.queueDuration.observe({ name: this.name }, queuedMs / 1000);
       const work: Promise<void> = this.process(worker, key).finally(() => this.inFlight.delete(work));
       this.inFlight.add(work);

@@ -2,6 +2,7 @@ import type { TemplateRunObject } from './objects.ts';
 import { jobNameFor, snapshotName } from './job-name.ts';
 import { RUN_UID_LABEL } from './scaffold.ts';
 import { credentialEnvs, runEnv } from './scaffold-env.ts';
+import { secretParameterEnvVars } from './secret-parameters.ts';
 import { SNAPSHOT_DIR, SNAPSHOT_KEY, type RunSnapshot } from './snapshot.ts';
 import { API_VERSION } from '../api/v1alpha1/index.ts';
 
@@ -69,6 +70,8 @@ export function scaffoldJob(run: TemplateRunObject, snapshot: RunSnapshot, setti
       { name: c.usernameVar, valueFrom: { secretKeyRef: { name: c.secretName, key: c.usernameKey, optional: true } } },
       { name: c.passwordVar, valueFrom: { secretKeyRef: { name: c.secretName, key: c.passwordKey } } },
     ]),
+    // Secret parameters, like credentials, are resolved by the kubelet: never written into the spec.
+    ...secretParameterEnvVars(spec.parameters, snapshot.secretValuesRef?.name),
   ];
   const segment = (from: number) => ({
     name: `greenroom-scaffold-${from}`,

@@ -64,7 +64,10 @@ export class RunReport {
   }
 
   async addOutputs(outputs: ScaffoldReport['outputs']): Promise<void> {
-    this.outputs = { ...this.outputs, ...outputs };
+    // Links are rendered from the template, which may use secret parameters: redacted like messages.
+    const redact = this.options.redact;
+    const links = outputs?.links?.map((l) => ({ title: redact(l.title), url: redact(l.url) }));
+    this.outputs = { ...this.outputs, ...outputs, ...(links ? { links } : {}) };
     await this.flush();
   }
 

@@ -19,6 +19,8 @@ export interface ScaffoldDependencies {
   run: RunIdentity;
   template: { namespace: string; name: string; spec: TemplateSpec };
   values: Record<string, unknown>;
+  /** The secret parameters' values (`${{ secrets.x }}`), kept apart from `values` (see secret-parameters.ts). */
+  secrets?: Record<string, string> | undefined;
   /** Scratch directory shared by every segment of the run; the rendered tree is `out/` in it. */
   workspace: string;
   /** Holds the credentials (see scaffold-env.ts). */
@@ -87,7 +89,7 @@ export async function runSegment(deps: ScaffoldDependencies, from: number): Prom
 
 function contextOf(deps: ScaffoldDependencies, state: WorkspaceState): RenderContext {
   const steps = Object.fromEntries(Object.entries(state.outputs).map(([name, output]) => [name, { output }]));
-  return { run: { name: deps.run.name, namespace: deps.run.namespace }, steps };
+  return { run: { name: deps.run.name, namespace: deps.run.namespace }, steps, secrets: deps.secrets ?? {} };
 }
 
 async function perform(deps: ScaffoldDependencies, step: TemplateStep, out: string, context: RenderContext): Promise<{ output: StepOutput; message: string }> {

@@ -19,6 +19,8 @@ const snapshotSchema = z.object({
   skeleton: z.object({ configMap: z.string(), data: z.record(z.string(), z.string()), binaryData: z.record(z.string(), z.string()) }).optional(),
   /** The run's values exactly as the operator checked them (defaults are applied when rendering). */
   values: z.record(z.string(), z.unknown()),
+  /** The Secret holding the run's secret parameters: its name only, never its values. */
+  secretValuesRef: z.object({ name: z.string() }).optional(),
 });
 
 /**
@@ -39,6 +41,7 @@ export function takeSnapshot(run: TemplateRunObject, template: TemplateObject, s
     template: { namespace: template.metadata.namespace, name: template.metadata.name, uid: template.metadata.uid, generation: template.metadata.generation ?? 1, spec: template.spec },
     ...(configMapRef && skeleton ? { skeleton: { configMap: configMapRef.name, data: skeleton.data ?? {}, binaryData: skeleton.binaryData ?? {} } } : {}),
     values: run.spec.values ?? {},
+    ...(run.spec.secretValuesRef ? { secretValuesRef: { name: run.spec.secretValuesRef.name } } : {}),
   };
 }
 

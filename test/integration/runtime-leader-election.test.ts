@@ -7,6 +7,7 @@ import { RawKubeClient } from '../../src/kube/raw-client.ts';
 import { waitFor } from '../../src/local-cluster/health.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { LeaderElector, type LeaderElectorOptions } from '../../src/runtime/leader-election.ts';
+import { manualClock } from '../support/manual-clock.ts';
 import { startFaultyProxy, type FaultyProxy } from '../support/tcp-proxy.ts';
 
 const namespace = 'runtime-leader';
@@ -138,6 +139,8 @@ describe('LeaderElector against the real apiserver', () => {
     proxy.cut();
     await waitFor(async () => !leader.elector.isLeader(), { what: 'stepping down', timeoutMs: 3000, intervalMs: 20 });
     expect(Date.now() - cut).toBeGreaterThanOrEqual(timing.renewDeadlineMs - timing.retryPeriodMs);
+    // isLeader() turns false by the clock at the deadline; the hung renewal's budget ends then too, and reports it.
+    await waitFor(async () => leader.calls.length === 2, { what: 'onStoppedLeading', timeoutMs: 2000, intervalMs: 20 });
     expect(leader.calls).toEqual(['started', 'stopped']);
     expect(await masterStatus(leader)).toBe(0);
   });
@@ -149,6 +152,37 @@ describe('LeaderElector against the real apiserver', () => {
     await leases.replaceNamespacedLease({ namespace, name: 'usurped', body: { ...lease, spec: { ...lease.spec, holderIdentity: 'intruder' } } });
     await waitFor(async () => !leader.elector.isLeader(), { what: 'stepping down', timeoutMs: 2 * timing.retryPeriodMs + 500, intervalMs: 20 });
     expect(leader.logs.join('')).toMatch(/the lease is held by intruder/);
+  });
+
+  it('when the leader\'s event loop stalls past the renew deadline, then it no longer claims to lead while another replica takes over', async () => {
+    // The leader's clock only moves when told: stall() jumps it without firing the renewal timer.
+    const clock = manualClock(Date.now());
+    const stalled = candidate('replica-a', 'stall', { clock });
+    await leaderAmong([stalled]);
+    const other = candidate('replica-b', 'stall');
+    clock.stall(timing.renewDeadlineMs);
+    expect(stalled.elector.isLeader()).toBe(false);
+    await waitFor(async () => other.elector.isLeader(), { what: 'the takeover', timeoutMs: 5000, intervalMs: 20 });
+    expect(stalled.elector.isLeader()).toBe(false);
+    // The loop resumes and its overdue renewal finds the other holder: it reports stopping once.
+    await clock.advance(timing.retryPeriodMs);
+    await waitFor(async () => stalled.calls.length === 2, { what: 'onStoppedLeading', timeoutMs: 3000, intervalMs: 20 });
+    expect(stalled.calls).toEqual(['started', 'stopped']);
+    expect(stalled.elector.isLeader()).toBe(false);
+    expect(await masterStatus(stalled)).toBe(0);
+    expect(await leaseSpec('stall')).toMatchObject({ holderIdentity: other.identity });
+  });
+
+  it('when a lone leader stalls past the renew deadline, then it leads again only after a renewal succeeds', async () => {
+    const clock = manualClock(Date.now());
+    const leader = candidate('replica-a', 'stall-alone', { clock });
+    await leaderAmong([leader]);
+    clock.stall(timing.renewDeadlineMs + 1);
+    expect(leader.elector.isLeader()).toBe(false);
+    await clock.advance(timing.retryPeriodMs);
+    await waitFor(async () => leader.elector.isLeader(), { what: 'the renewal', timeoutMs: 3000, intervalMs: 20 });
+    expect(leader.calls).toEqual(['started', 'stopped', 'started']);
+    expect(await leaseSpec('stall-alone')).toMatchObject({ holderIdentity: leader.identity });
   });
 
   it('when onStartedLeading throws, then the failure is logged and the replica still leads', async () => {

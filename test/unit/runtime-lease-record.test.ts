@@ -36,6 +36,25 @@ describe('lease decisions', () => {
     });
   });
 
+  it('when the holder wrote a longer lease duration than the candidate uses, then the candidate waits out the holder\'s duration', () => {
+    const seen = observe(undefined, { ...held('b'), leaseDurationSeconds: 60 }, t0);
+    expect(decideLeaseAction(seen, 'a', leaseMs, t0 + leaseMs + 5_000)).toEqual({ kind: 'wait', holder: 'b' });
+    expect(decideLeaseAction(seen, 'a', leaseMs, t0 + 60_000 - 1)).toEqual({ kind: 'wait', holder: 'b' });
+    expect(decideLeaseAction(seen, 'a', leaseMs, t0 + 60_000)).toMatchObject({ kind: 'update', record: { holderIdentity: 'a', leaseDurationSeconds: 15 } });
+  });
+
+  it('when the holder wrote a shorter lease duration than the candidate uses, then the candidate takes over once that shorter duration passed', () => {
+    const seen = observe(undefined, { ...held('b'), leaseDurationSeconds: 5 }, t0);
+    expect(decideLeaseAction(seen, 'a', leaseMs, t0 + 5_000 - 1)).toEqual({ kind: 'wait', holder: 'b' });
+    expect(decideLeaseAction(seen, 'a', leaseMs, t0 + 5_000)).toMatchObject({ kind: 'update', record: { holderIdentity: 'a' } });
+  });
+
+  it('when the record has no lease duration, then the candidate falls back to its own', () => {
+    const seen = observe(undefined, { ...held('b'), leaseDurationSeconds: 0 }, t0);
+    expect(decideLeaseAction(seen, 'a', leaseMs, t0 + leaseMs - 1)).toEqual({ kind: 'wait', holder: 'b' });
+    expect(decideLeaseAction(seen, 'a', leaseMs, t0 + leaseMs)).toMatchObject({ kind: 'update' });
+  });
+
   it('when the remote renewTime is far in the past (clock skew) but the record just changed, then the candidate still waits', () => {
     const seen = observe(observe(undefined, held('b', '2000-01-01T00:00:00.000000Z'), t0), held('b', '2000-01-01T00:00:02.000000Z'), t0 + 14_000);
     expect(decideLeaseAction(seen, 'a', leaseMs, t0 + 20_000)).toEqual({ kind: 'wait', holder: 'b' });

@@ -1,40 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { Registry } from 'prom-client';
 import { createLogger } from '../../src/observability/logger.ts';
-import type { Clock, TimerHandle } from '../../src/runtime/clock.ts';
 import { WorkQueue, type WorkResult } from '../../src/runtime/work-queue.ts';
-
-/** Lets promise continuations and the queue's microtask pump run. */
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** A clock that only moves when told to, firing due timers in order. */
-function manualClock(): Clock & { advance(ms: number): Promise<void> } {
-  let now = 0;
-  let nextId = 0;
-  const timers = new Map<number, { at: number; callback: () => void }>();
-  return {
-    now: () => now,
-    setTimeout: (callback, ms) => {
-      timers.set(++nextId, { at: now + ms, callback });
-      return nextId;
-    },
-    clearTimeout: (handle: TimerHandle) => void timers.delete(handle as number),
-    async advance(ms) {
-      await settle();
-      const target = now + ms;
-      for (;;) {
-        const due = [...timers].filter(([, t]) => t.at <= target).sort(([, a], [, b]) => a.at - b.at)[0];
-        if (!due) break;
-        timers.delete(due[0]);
-        now = due[1].at;
-        due[1].callback();
-        await settle();
-      }
-      now = target;
-      await settle();
-    },
-  };
-}
+import { manualClock, settle } from '../support/manual-clock.ts';
 
 /** A promise the test resolves by hand, to hold a worker in flight. */
 function gate(): { promise: Promise<void>; open: () => void } {
@@ -220,6 +188,36 @@ describe('WorkQueue', () => {
     expect(text).toMatch(/workqueue_adds_total\{name="components"\} 1/);
     expect(text).toMatch(/workqueue_adds_total\{name="groups"\} 2/);
     expect(text).toMatch(/workqueue_depth\{name="groups"\} 2/);
+  });
+
+  it('when thousands of distinct keys have been handled, then the queue holds state for none of them', async () => {
+    const { queue } = newQueue();
+    queue.run(async () => 'done', 4);
+    for (let i = 0; i < 5000; i++) queue.add(`ns/object-${i}`);
+    await settle();
+    expect(queue.trackedKeys).toBe(0);
+  });
+
+  it('when a key is re-added while in flight and then handled, then nothing of it stays behind', async () => {
+    const { queue } = newQueue();
+    const hold = gate();
+    queue.run(async () => (await hold.promise, 'done'), 1);
+    queue.add('a');
+    await settle();
+    queue.add('a');
+    expect(queue.trackedKeys).toBe(1);
+    hold.open();
+    await settle();
+    await settle();
+    expect(queue.trackedKeys).toBe(0);
+  });
+
+  it('when the queue shuts down with keys waiting, then it forgets them', async () => {
+    const { queue } = newQueue();
+    queue.add('a');
+    queue.add('b');
+    await queue.shutdown();
+    expect(queue.trackedKeys).toBe(0);
   });
 
   it('when concurrency is not a positive integer or run is called twice, then it throws', () => {

@@ -111,6 +111,26 @@ describe('a template page', () => {
     expect(page.command).toBe('kubectl create -f -');
   });
 
+  it('when a template has a secret parameter, then the run names a Secret for it and a Secret manifest to fill in comes with it, neither holding a value', () => {
+    const secretParameters = { ...parameters, required: ['name', 'owner', 'token'], properties: { ...parameters.properties, token: { type: 'string', 'ui:field': 'Secret' } } };
+    const page = templatePage(storeOf([template('service', { parameters: secretParameters })]), 'default', 'service', { ...valid, token: 'typed-into-the-url' })!;
+    expect(page.form.problems).toBe(0);
+    expect(page.form.fields.find((f) => f.name === 'token')).toMatchObject({ control: 'secret', value: '' });
+    const run = parse(page.yaml!);
+    expect(run.spec.values).not.toHaveProperty('token');
+    expect(run.spec.secretValuesRef).toEqual({ name: 'service-orders-secrets' });
+    expect(parse(page.secretYaml!)).toEqual({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'service-orders-secrets', namespace: 'default' }, type: 'Opaque', stringData: { token: '' } });
+    expect(JSON.stringify(page)).not.toContain('typed-into-the-url');
+  });
+
+  it('when a run wrongly carries a secret parameter in spec.values, then its page stars it', () => {
+    const secretParameters = { ...parameters, properties: { ...parameters.properties, token: { type: 'string', 'ui:field': 'Secret' } } };
+    const wrong = run('service-orders', 'service');
+    wrong.spec.values = { name: 'orders', token: 'ghp_should-not-show' };
+    const page = runPage(storeOf([template('service', { parameters: secretParameters })], [wrong]), 'default', 'service-orders')!;
+    expect(parse(page.valuesYaml)).toEqual({ name: 'orders', token: '***' });
+  });
+
   it('when values break the schema, then every ajv message sits next to its field and there is no YAML', () => {
     const page = templatePage(storeOf([template('service')]), 'default', 'service', { ...valid, name: 'Orders!', owner: '', port: '80', language: 'cobol' })!;
     const messages = Object.fromEntries(page.form.fields.map((f) => [f.name, f.messages]));
@@ -253,6 +273,18 @@ describe('the templates pages over HTTP', () => {
     const html = await (await fetch(`${base}/templates/default/service?${new URLSearchParams({ ...valid, owner: '' })}`)).text();
     expect(html).toContain('values.owner is required');
     expect(html).not.toContain('kind: TemplateRun');
+  });
+
+  it('when a template has a secret parameter, then the page renders a password input without a name, and a value put in the URL is neither echoed nor in the YAML', async () => {
+    const secretParameters = { ...parameters, required: ['name', 'owner', 'token'], properties: { ...parameters.properties, token: { type: 'string', title: 'Token', 'ui:field': 'Secret' } } };
+    const base = await serve(storeOf([template('service', { parameters: secretParameters })]));
+    const leaked = 'ghp_leaked-into-the-url';
+    const html = await (await fetch(`${base}/templates/default/service?${new URLSearchParams({ ...valid, token: leaked })}`)).text();
+    expect(html).toMatch(/<input id="field-\d+" type="password" autocomplete="new-password"[^>]*>/);
+    expect(html).not.toMatch(/name="token"/);
+    expect(html).not.toContain(leaked);
+    expect(html).toContain('kind: Secret');
+    expect(html).toContain('secretValuesRef:');
   });
 
   it('when a run exists, then its page answers 200 with its phase', async () => {

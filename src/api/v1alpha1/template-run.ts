@@ -11,7 +11,11 @@ export const templateRunSpec = z.object({
       namespace: z.string().max(63).optional().describe("Template namespace (default: the run's)."),
     })
     .describe('The Template to run.'),
-  values: freeForm('Values for the template parameters; validated against its JSON Schema before anything runs.').optional(),
+  values: freeForm('Values for the template parameters; validated against its JSON Schema before anything runs. Never secret parameters (ui:field: Secret): those go in the Secret named by secretValuesRef.').optional(),
+  secretValuesRef: z
+    .object({ name: z.string().min(1).max(253).describe('Secret name.') })
+    .optional()
+    .describe("A Secret in the run's namespace whose keys are the template's secret parameters (ui:field: Secret) and whose values are theirs. They reach the scaffolder as secretKeyRef variables and templates as ${{ secrets.name }}; they never appear in the run's status, snapshot, Job spec or logs."),
 });
 
 const stepStatus = z.object({

@@ -1,4 +1,6 @@
 import type { StepStatus, TemplateObject, TemplateRunObject, TemplateRunStatus } from '../../templates/objects.ts';
+import { secretParameterNames, secretsInValues, withoutSecretRequirements } from '../../templates/secret-parameters.ts';
+import type { SecretValues } from '../../templates/secret-values.ts';
 import { checkValues } from '../../templates/values.ts';
 import { listProblems, MAX_MESSAGE_LENGTH, mergeConditions, rfc3339, type ConditionDecision } from '../conditions.ts';
 
@@ -19,8 +21,20 @@ export interface RunObservation {
   /** Undefined until something was started for the run. */
   execution: Execution | undefined;
   executor: Executor;
+  /** The Secret of the run's secret parameters, as read for a Pending run; undefined when it names none. */
+  secrets?: SecretValues | undefined;
   now: Date;
 }
+
+/** Reasons a run fails over its secret parameters, kept together. */
+export const SECRET_REASON = {
+  /** spec.values carries a secret parameter. */
+  inValues: 'SecretInValues',
+  /** The Secret spec.secretValuesRef names does not exist. */
+  notFound: 'SecretValuesNotFound',
+  /** The operator may not read it, and an in-process scaffolder can get it from nowhere else. */
+  unreadable: 'SecretValuesUnreadable',
+} as const;
 
 /** The fields of a run's status the operator owns (the scaffolder owns steps while it runs). */
 export type OperatorRunStatus = Pick<TemplateRunStatus, 'phase' | 'startedAt' | 'finishedAt' | 'jobName' | 'conditions' | 'observedGeneration' | 'steps'>;
@@ -80,7 +94,8 @@ export function decideRun(observation: RunObservation): RunDecision {
       conditions: conditions([resolved, { type: 'Succeeded', status: 'False', reason, message }]),
     },
   });
-  const check = checkValues(template.spec.parameters, run.spec.values ?? {});
+  const check = checkAllValues(observation, template);
+  if ('failed' in check) return failBeforeStart(check.failed.reason, check.failed.message);
   // Hundreds of bad keys make hundreds of messages: listed up to a length the status takes.
   if (!check.ok) {
     const intro = "the values do not fit the template's parameters: ";
@@ -100,6 +115,32 @@ export function decideRun(observation: RunObservation): RunDecision {
       conditions: conditions([resolved, { type: 'Succeeded', status: 'Unknown', reason: 'Running', message: `running ${stepNames.length} steps` }]),
     },
   };
+}
+
+/**
+ * The run's values and secret parameters checked together against the template. A secret
+ * parameter in spec.values fails the run naming it (never its value); the check then goes
+ * on as if it were not there, so nothing of it is carried further.
+ */
+function checkAllValues(observation: RunObservation, template: TemplateObject): ReturnType<typeof checkValues> | { failed: { reason: string; message: string } } {
+  const { run, secrets, executor } = observation;
+  const parameters = template.spec.parameters;
+  const inValues = secretsInValues(parameters, run.spec.values);
+  if (inValues.length > 0) {
+    return { failed: { reason: SECRET_REASON.inValues, message: `spec.values carries the secret parameters ${inValues.join(', ')}; a secret parameter's value goes only in the Secret named by spec.secretValuesRef, so that it never reaches the run's status, snapshot or Job: create a new run without it in spec.values` } };
+  }
+  if (secrets?.state === 'missing') return { failed: { reason: SECRET_REASON.notFound, message: secrets.message } };
+  if (secrets?.state === 'unreadable' && executor === 'in-process') return { failed: { reason: SECRET_REASON.unreadable, message: secrets.message } };
+  // A Job's scaffolder gets the Secret from the kubelet and checks the secret parameters itself.
+  const schema = secrets?.state === 'unreadable' ? withoutSecretRequirements(parameters) : parameters;
+  const check = checkValues(schema, { ...run.spec.values, ...(secrets?.state === 'read' ? secrets.values : {}) });
+  if (check.ok) return check;
+  const secret = new Set(secretParameterNames(parameters));
+  const hint = (m: string): string => {
+    const name = /^values\.(.+) is required$/.exec(m)?.[1];
+    return name && secret.has(name) ? `${m} (a secret parameter: a key of the Secret named by spec.secretValuesRef)` : m;
+  };
+  return { ok: false, messages: check.messages.map(hint) };
 }
 
 function finish(observation: RunObservation, execution: Exclude<Execution, { state: 'running' }>, conditions: (d: ConditionDecision[]) => OperatorRunStatus['conditions']): RunDecision {

@@ -12,6 +12,8 @@ import { failsTheRun, gatherSnapshot, prepareJob, readCredentials, type StartFai
 import type { TemplateObject, TemplateRunObject } from '../../templates/objects.ts';
 import { writeRunStatus } from '../../templates/run-status.ts';
 import { secretValues } from '../../templates/scaffold-env.ts';
+import { redactable, secretsToEnv } from '../../templates/secret-parameters.ts';
+import { readSecretValues, type SecretValues } from '../../templates/secret-values.ts';
 import { removeRegistered } from '../../templates/unregister.ts';
 import { decideRun, pendingAgain, startFailed, withRemoved, type Execution, type Executor, type OperatorRunStatus, type RunDecision } from './decide.ts';
 import { jobExecution, type JobLike } from './execution.ts';
@@ -64,8 +66,10 @@ export class RunReconciler {
     // Finishing reads the run again: the scaffolder's last report may not have reached the cache.
     if (execution && execution.state !== 'running') run = await this.fresh(run);
     if (!run) return 'done';
-    const decision = decideRun({ run, template, execution, executor: this.o.executor, now: this.o.now() });
-    return this.carryOut(run, template, decision);
+    // Only a run about to start needs its secret parameters: checked now, handed over at the start.
+    const secrets = template && (run.status?.phase ?? 'Pending') === 'Pending' && !run.metadata.deletionTimestamp ? await readSecretValues(this.o.client, run, template) : undefined;
+    const decision = decideRun({ run, template, execution, executor: this.o.executor, secrets, now: this.o.now() });
+    return this.carryOut(run, template, decision, secrets);
   }
 
   private async observe(run: TemplateRunObject): Promise<Execution | undefined> {
@@ -78,9 +82,9 @@ export class RunReconciler {
     return this.o.inProcess.execution(run.metadata.uid) ?? { state: 'lost', message: 'the operator restarted while the run was in progress (in-process executor); create a new TemplateRun to run it again' };
   }
 
-  private async carryOut(run: TemplateRunObject, template: TemplateObject | undefined, decision: RunDecision): Promise<WorkResult> {
+  private async carryOut(run: TemplateRunObject, template: TemplateObject | undefined, decision: RunDecision, secrets: SecretValues | undefined): Promise<WorkResult> {
     if (decision.action === 'none') return 'done';
-    if (decision.action === 'start') return this.begin(run, template!, decision.status);
+    if (decision.action === 'start') return this.begin(run, template!, decision.status, secrets);
     let status = decision.status;
     if (decision.action === 'finish') {
       if (decision.removeRegistered) status = withRemoved(status, await removeRegistered(this.o.client, run.metadata.namespace, run.metadata.uid));
@@ -90,7 +94,7 @@ export class RunReconciler {
     return this.settle(run, status, (run.status?.phase ?? 'Pending') === 'Pending');
   }
 
-  private async begin(run: TemplateRunObject, template: TemplateObject, running: OperatorRunStatus): Promise<WorkResult> {
+  private async begin(run: TemplateRunObject, template: TemplateObject, running: OperatorRunStatus, secrets: SecretValues | undefined): Promise<WorkResult> {
     const { uid } = run.metadata;
     if (this.o.executor === 'in-process') {
       if (this.o.inProcess.has(uid)) {
@@ -100,7 +104,7 @@ export class RunReconciler {
       }
       if (!this.o.inProcess.hasRoom()) return { requeueAfter: 2_000 };
     }
-    const prepared = await this.prepare(run, template);
+    const prepared = await this.prepare(run, template, secrets);
     if ('failed' in prepared) return this.settle(run, startFailed(running, prepared.failed), true);
     const claimed: OperatorRunStatus = prepared.jobName ? { ...running, jobName: prepared.jobName } : running;
     const written = await writeRunStatus(this.o.client, run, claimed, true);
@@ -118,18 +122,21 @@ export class RunReconciler {
   }
 
   /** Everything a start needs, checked before the run is claimed: the snapshot, and the Job's or the child's needs. */
-  private async prepare(run: TemplateRunObject, template: TemplateObject): Promise<Prepared | StartFailure> {
+  private async prepare(run: TemplateRunObject, template: TemplateObject, secrets: SecretValues | undefined): Promise<Prepared | StartFailure> {
     const gathered = await gatherSnapshot(this.o.client, run, template);
     if ('failed' in gathered) return gathered;
     const { snapshot } = gathered;
     if (this.o.executor === 'job') return prepareJob(this.o.client, run, snapshot, this.o.job);
     const credentials = await readCredentials(this.o.client, snapshot);
     if ('failed' in credentials) return credentials;
+    // Secret parameters reach the child as variables, like credentials (decideRun saw them read).
+    const secretParameters = secrets?.state === 'read' ? secrets.values : {};
+    const env = { ...credentials.env, ...secretsToEnv(snapshot.template.spec.parameters, secretParameters) };
     // What the scaffolder itself hides (scaffold-env.ts), so its output reads the same in the operator's log.
-    const redact = redactor(secretValues(snapshot.template.spec, credentials.env));
+    const redact = redactor([...secretValues(snapshot.template.spec, credentials.env), ...redactable(secretParameters)]);
     return {
       start: async () => {
-        if (!(await this.o.inProcess.start(snapshot, credentials.env, redact))) this.o.log.info({ run: `${run.metadata.namespace}/${run.metadata.name}` }, 'the run already has a scaffolder here; not starting another');
+        if (!(await this.o.inProcess.start(snapshot, env, redact))) this.o.log.info({ run: `${run.metadata.namespace}/${run.metadata.name}` }, 'the run already has a scaffolder here; not starting another');
       },
     };
   }

@@ -4,10 +4,12 @@
  * out. The form only helps people write values; the operator's check (ajv) stays the judge.
  */
 
+import { SECRET_FIELD } from '../../templates/secret-parameters.ts';
+
 type Schema = Record<string, unknown>;
 
 /** How a parameter is edited: one control per JSON Schema shape the form understands. */
-export type FieldControl = 'text' | 'integer' | 'number' | 'checkbox' | 'select' | 'list' | 'json';
+export type FieldControl = 'text' | 'integer' | 'number' | 'checkbox' | 'select' | 'list' | 'json' | 'secret';
 
 export interface FormField {
   /** Property name, also the name of the input (so a shared URL carries the values). */
@@ -35,6 +37,12 @@ export type FormQuery = Record<string, string | undefined>;
  */
 export const SUBMITTED = '_check';
 
+const HOW_TO_ENTER: Partial<Record<FieldControl, string>> = {
+  list: 'Separate items with commas.',
+  json: 'As JSON.',
+  secret: 'Secret: this page never sends it anywhere. Put it in the Secret shown with the run, not in the run itself.',
+};
+
 const isSchema = (x: unknown): x is Schema => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** The one type a property has; `["string", "null"]` counts as string. */
@@ -52,6 +60,7 @@ const primitive = (x: unknown): x is string | number | boolean => typeof x === '
 
 function controlOf(schema: unknown): FieldControl {
   if (!isSchema(schema)) return 'json';
+  if (schema['ui:field'] === SECRET_FIELD) return 'secret';
   if (Array.isArray(schema.enum) && schema.enum.length > 0 && schema.enum.every(primitive)) return 'select';
   const type = typeOf(schema);
   if (type === 'string') return 'text';
@@ -141,10 +150,11 @@ export function readForm(parameters: Schema | undefined, query: FormQuery): Read
   const fields = properties(parameters).map(([name, schema], index): FormField => {
     const control = controlOf(schema);
     const s: Schema = isSchema(schema) ? schema : {};
-    const raw = query[name];
-    const value = submitted ? (raw ?? '') : shown(s.default, control);
+    // A secret field is never read from (nor written back into) the URL: its value stays in the browser.
+    const raw = control === 'secret' ? undefined : query[name];
+    const value = control === 'secret' ? '' : submitted ? (raw ?? '') : shown(s.default, control);
     const messages: string[] = [];
-    if (submitted) {
+    if (submitted && control !== 'secret') {
       const read = coerce(schema, control, raw);
       if (read.problem) messages.push(`values.${name} ${read.problem}`);
       else if (read.value !== undefined) values[name] = read.value;
@@ -159,7 +169,7 @@ export function readForm(parameters: Schema | undefined, query: FormQuery): Read
           ].map((o) => ({ ...o, selected: o.value === value }))
         : [];
     const description = typeof s.description === 'string' ? s.description.trim() : '';
-    const hints = [description && !/[.!?:]$/.test(description) ? `${description}.` : description, control === 'list' ? 'Separate items with commas.' : control === 'json' ? 'As JSON.' : ''];
+    const hints = [description && !/[.!?:]$/.test(description) ? `${description}.` : description, HOW_TO_ENTER[control] ?? ''];
     return {
       name,
       id: `field-${index}`,

@@ -4,6 +4,7 @@ import type { CatalogGraph } from '../../catalog/graph.ts';
 import { formatRef, parseRef, splitRef } from '../../catalog/refs.ts';
 import type { TemplateObject, TemplateRunObject, TemplateStore } from '../../templates/objects.ts';
 import { redactUrl } from '../../templates/git-cli.ts';
+import { secretParameterNames, withoutSecretRequirements } from '../../templates/secret-parameters.ts';
 import { checkValues } from '../../templates/values.ts';
 import { displayName } from './names.ts';
 import { entityHref } from './pages.ts';
@@ -88,14 +89,46 @@ function runName(template: string, values: Record<string, unknown>): string {
   return `${template}-${suffix || 'run'}`;
 }
 
-/** The TemplateRun to create for these values, as YAML to paste into `kubectl create -f -`. */
+/** The Secret a run of `t` with these values names for its secret parameters. */
+const secretName = (t: TemplateObject, values: Record<string, unknown>): string => `${runName(t.metadata.name, values).slice(0, 245)}-secrets`;
+
+/**
+ * The TemplateRun to create for these values, as YAML to paste into `kubectl create -f -`.
+ * A template with secret parameters gets a run that names a Secret for them: their values
+ * are never part of the run.
+ */
 export function templateRunYaml(t: TemplateObject, values: Record<string, unknown>): string {
+  const secrets = secretParameterNames(t.spec.parameters).length > 0;
   return stringify({
     apiVersion: 'greenroom.dev/v1alpha1',
     kind: 'TemplateRun',
     metadata: { name: runName(t.metadata.name, values), namespace: t.metadata.namespace },
-    spec: { templateRef: { name: t.metadata.name }, values },
+    spec: { templateRef: { name: t.metadata.name }, values, ...(secrets ? { secretValuesRef: { name: secretName(t, values) } } : {}) },
   });
+}
+
+/**
+ * The Secret to create before the run, one empty key per secret parameter to fill in, or
+ * undefined when the template has none. The page never has the values: its secret fields
+ * are not sent.
+ */
+export function secretValuesYaml(t: TemplateObject, values: Record<string, unknown>): string | undefined {
+  const names = secretParameterNames(t.spec.parameters);
+  if (names.length === 0) return undefined;
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: secretName(t, values), namespace: t.metadata.namespace },
+    type: 'Opaque',
+    stringData: Object.fromEntries(names.map((name) => [name, ''])),
+  });
+}
+
+/** A run's values as its page shows them: a secret parameter wrongly put there is starred, not shown. */
+function shownValues(r: TemplateRunObject, t: TemplateObject | undefined): string {
+  const secret = new Set(secretParameterNames(t?.spec.parameters));
+  const values = Object.fromEntries(Object.entries(r.spec.values ?? {}).map(([k, v]) => [k, secret.has(k) ? '***' : v]));
+  return redactUrl(stringify(values));
 }
 
 const STATUS_WORDS: Record<string, string> = { True: 'yes', False: 'no', Unknown: 'not known yet' };
@@ -122,7 +155,8 @@ export function templatePage(store: TemplateStore, namespace: string, name: stri
   // A template without parameters needs no form: its run is ready to copy at once.
   const checked = form.submitted || form.fields.length === 0;
   const unreadable = new Set(form.fields.filter((f) => f.messages.length).map((f) => f.name));
-  const check = checked ? checkValues(t.spec.parameters, form.values) : { ok: true as const };
+  // Secret fields are never submitted, so they are not required here; the operator checks them.
+  const check = checked ? checkValues(withoutSecretRequirements(t.spec.parameters), form.values) : { ok: true as const };
   // The rest is checked even when a field could not be read, so one submit shows every
   // problem; the unreadable field keeps its own message instead of "is required".
   const about = (m: string) => [...unreadable].some((n) => m.startsWith(`values.${n} `));
@@ -137,6 +171,7 @@ export function templatePage(store: TemplateStore, namespace: string, name: stri
     conditions: conditionsInWords(t.status?.conditions),
     form: { action: template.href, marker: SUBMITTED, fields: form.fields, submitted: form.submitted, messages, problems: messages.length + form.fields.reduce((n, f) => n + f.messages.length, 0) },
     yaml: valid ? templateRunYaml(t, form.values) : undefined,
+    secretYaml: valid ? secretValuesYaml(t, form.values) : undefined,
     command: 'kubectl create -f -',
     runs: runs.slice(0, RECENT_RUNS).map(runRow),
     totalRuns: runs.length,
@@ -191,6 +226,6 @@ export function runPage(store: TemplateStore, namespace: string, name: string) {
     logTail: redactUrl(status.logTail ?? ''),
     conditions: conditionsInWords(status.conditions),
     // A run's values may hold a URL with a token in it (repoUrl): the page shows it without.
-    valuesYaml: redactUrl(stringify(r.spec.values ?? {})),
+    valuesYaml: shownValues(r, t),
   };
 }
