@@ -5,6 +5,16 @@ import { z } from 'zod';
 /** The release this code is; scaffolding Jobs use the image of the same version. */
 export const VERSION = '0.1.0';
 
+/**
+ * A comma-separated list of namespace names (`a,b`), as a flag gives it; empty when absent.
+ * Each must be a DNS label, so a typo fails at start-up instead of silently widening nothing.
+ */
+const namespaceList = z
+  .string()
+  .default('')
+  .transform((text) => text.split(',').map((n) => n.trim()).filter((n) => n !== ''))
+  .pipe(z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be namespace names separated by commas').max(63)));
+
 /** Operator settings: flags win over environment variables, which win over defaults. */
 export const operatorConfigSchema = z.object({
   kubeconfig: z.string().optional().describe('kubeconfig file; in-cluster or $KUBECONFIG when absent'),
@@ -22,6 +32,9 @@ export const operatorConfigSchema = z.object({
   scaffoldServiceAccount: z.string().min(1).default('greenroom-scaffolder'),
   scaffoldJobTtlSeconds: z.coerce.number().int().min(0).default(3600),
   scaffoldJobDeadlineSeconds: z.coerce.number().int().min(10).default(900),
+  // Where namespaced objects may reach other namespaces; everywhere else they stay in their own.
+  sharedTemplateNamespaces: namespaceList.describe('namespaces whose Templates runs in other namespaces may use'),
+  clusterScorecardNamespaces: namespaceList.describe('namespaces whose Scorecards and Initiatives select entities in every namespace'),
   dashboardUrl: z.string().url().optional().describe('the dashboard\'s external URL, for links in notifications'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -35,6 +48,7 @@ export const OPERATOR_USAGE = `greenroom operator [--kubeconfig PATH] [--context
                   [--scaffold-service-account greenroom-scaffolder]
                   [--scaffold-job-ttl-seconds 3600] [--scaffold-job-deadline-seconds 900]
                   [--dashboard-url https://portal.example.com]
+                  [--shared-template-namespaces NS,...] [--cluster-scorecard-namespaces NS,...]
 
 Runs the controllers (only the Lease holder writes) and serves the read API, dashboard,
 /healthz, /readyz and /metrics from every replica. Environment: KUBECONFIG, POD_NAMESPACE
@@ -43,7 +57,11 @@ SCAFFOLD_IMAGE, SCAFFOLD_SERVICE_ACCOUNT.
 
 Template runs execute as one Job each in the Greenroom image (\`greenroom scaffold\`), run as
 the scaffold ServiceAccount of the run's namespace; --template-executor in-process runs them
-as child processes instead (clusters without nodes, such as the demo's).`;
+as child processes instead (clusters without nodes, such as the demo's).
+
+Namespaced objects act in their own namespace: a TemplateRun uses a Template of another
+namespace only if that namespace is in --shared-template-namespaces, and only Scorecards and
+Initiatives in --cluster-scorecard-namespaces select entities of other namespaces.`;
 
 /** Parses flags and environment once, failing with every problem named. */
 export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): OperatorConfig {
@@ -67,6 +85,8 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       'scaffold-service-account': { type: 'string' },
       'scaffold-job-ttl-seconds': { type: 'string' },
       'scaffold-job-deadline-seconds': { type: 'string' },
+      'shared-template-namespaces': { type: 'string' },
+      'cluster-scorecard-namespaces': { type: 'string' },
     },
   });
   const parsed = operatorConfigSchema.safeParse({
@@ -87,6 +107,8 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     scaffoldServiceAccount: values['scaffold-service-account'] ?? env.SCAFFOLD_SERVICE_ACCOUNT,
     scaffoldJobTtlSeconds: values['scaffold-job-ttl-seconds'],
     scaffoldJobDeadlineSeconds: values['scaffold-job-deadline-seconds'],
+    sharedTemplateNamespaces: values['shared-template-namespaces'],
+    clusterScorecardNamespaces: values['cluster-scorecard-namespaces'],
   });
   if (!parsed.success) {
     throw new Error(`invalid settings: ${parsed.error.issues.map((i) => `--${kebab(String(i.path[0]))} ${i.message}`).join('; ')}`);

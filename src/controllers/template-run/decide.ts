@@ -19,7 +19,22 @@ export interface RunObservation {
   /** Undefined until something was started for the run. */
   execution: Execution | undefined;
   executor: Executor;
+  /** Namespaces whose Templates runs in other namespaces may use (--shared-template-namespaces). */
+  sharedTemplateNamespaces: readonly string[];
   now: Date;
+}
+
+/**
+ * Reason of a run that names a Template in another namespace that is not shared: only the
+ * namespaces a platform team lists serve other namespaces, since a run copies its Template
+ * (and the Template's skeleton ConfigMap) into the run's namespace.
+ */
+export const TEMPLATE_NAMESPACE_NOT_SHARED = 'TemplateNamespaceNotShared';
+
+/** Whether a run may use its Template: one in its own namespace, or in a shared namespace. */
+export function mayUseTemplate(run: Pick<TemplateRunObject, 'metadata' | 'spec'>, sharedTemplateNamespaces: readonly string[]): boolean {
+  const namespace = run.spec.templateRef.namespace ?? run.metadata.namespace;
+  return namespace === run.metadata.namespace || sharedTemplateNamespaces.includes(namespace);
 }
 
 /** The fields of a run's status the operator owns (the scaffolder owns steps while it runs). */
@@ -54,6 +69,22 @@ export function decideRun(observation: RunObservation): RunDecision {
   }
 
   // Pending: nothing has been started yet.
+  if (!mayUseTemplate(run, observation.sharedTemplateNamespaces)) {
+    const message = `Template ${templateName} is in another namespace, which is not shared: a run in ${run.metadata.namespace} may use Templates of its own namespace or of the namespaces in the operator's --shared-template-namespaces (Helm chart value templates.sharedNamespaces)`;
+    return {
+      action: 'finish',
+      removeRegistered: false,
+      status: {
+        phase: 'Failed',
+        observedGeneration: generation,
+        finishedAt: rfc3339(now),
+        conditions: conditions([
+          { type: 'TemplateResolved', status: 'False', reason: TEMPLATE_NAMESPACE_NOT_SHARED, message },
+          { type: 'Succeeded', status: 'False', reason: TEMPLATE_NAMESPACE_NOT_SHARED, message },
+        ]),
+      },
+    };
+  }
   if (!template) {
     return {
       action: 'wait',
