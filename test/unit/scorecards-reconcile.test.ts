@@ -60,6 +60,7 @@ function world(options: { entities?: Entity[]; scorecards?: ScorecardObject[]; i
   const w: ScorecardWorld = {
     graph,
     book: new ScoreBook(),
+    clusterScorecardNamespaces: [],
     scorecards: () => scorecards,
     scorecard: (k) => scorecards.find((s) => keyOf(s) === k),
     initiatives: () => initiatives,

@@ -3,6 +3,8 @@ export const CONDITION = {
   Ready: 'Ready',
   DeadlineApproaching: 'DeadlineApproaching',
   Missed: 'Missed',
+  /** False when a Scorecard's selector names namespaces it may not reach. */
+  CrossNamespace: 'CrossNamespace',
 } as const;
 
 export const REASON = {
@@ -20,4 +22,6 @@ export const REASON = {
   NotDueSoon: 'NotDueSoon',
   Achieved: 'Achieved',
   DeadlinePassed: 'DeadlinePassed',
+  /** The Scorecard is not in a --cluster-scorecard-namespaces namespace: other namespaces are ignored. */
+  OwnNamespaceOnly: 'OwnNamespaceOnly',
 } as const;
