@@ -113,7 +113,7 @@ describe('the chart\'s scaffolder deleting catalog entities (ValidatingAdmission
     // Nor the scaffolder of another run whose Job name starts alike: whole Job names are compared.
     await expect(remove('mine', await kubeconfigOf('inventory-x-0f8e2c1a-b7c4d'))).rejects.toThrow(/may delete only/);
     await expect(remove('mine', scaffolder)).resolves.toMatch(/deleted/);
-    await expect(kubectl(['get', 'components', '-n', runs, '-o', 'name'])).resolves.toBe('component.greenroom.dev/by-hand\ncomponent.greenroom.dev/other-run');
+    expect((await kubectl(['get', 'components', '-n', runs, '-o', 'name'])).trim().split('\n')).toEqual(['component.greenroom.dev/by-hand', 'component.greenroom.dev/other-run']);
   });
 });
 
@@ -123,7 +123,8 @@ describe('a DocSource where the chart lets the operator store nothing', () => {
   const start = operators(watched);
   beforeAll(async () => {
     for (const ns of [release, watched, 'scope-docs-store']) await kubectl(['create', 'namespace', ns]);
-    const values = ['--set', `watchNamespace=${watched}`, '--set', 'rbac.docsNamespaces={scope-docs-store}', '--set', 'crds.install=false', '--set', 'leaderElection.leaseName=scope-docs'];
+    // Run snapshots are ConfigMaps too: no scaffolder namespace here either.
+    const values = ['--set', `watchNamespace=${watched}`, '--set', 'rbac.docsNamespaces={scope-docs-store}', '--set', 'scaffolder.namespaces={scope-docs-store}', '--set', 'crds.install=false', '--set', 'leaderElection.leaseName=scope-docs'];
     await helm(['install', release, CHART, '-n', release, ...values]);
     const account = (await renderChart(release, release, ...values)).objects.find((o) => o.kind === 'Deployment')!.spec!.template.spec.serviceAccountName as string;
     const kubeconfig = await serviceAccountKubeconfig(release, account, newDir());
