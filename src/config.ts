@@ -7,6 +7,16 @@ import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from './scorecards/webhook-policy.ts';
 /** The release this code is; scaffolding Jobs use the image of the same version. */
 export const VERSION = '0.1.0';
 
+/**
+ * A comma-separated list of namespace names (`a,b`), as a flag gives it; empty when absent.
+ * Each must be a DNS label, so a typo fails at start-up instead of silently widening nothing.
+ */
+const namespaceList = z
+  .string()
+  .default('')
+  .transform((text) => text.split(',').map((n) => n.trim()).filter((n) => n !== ''))
+  .pipe(z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be namespace names separated by commas').max(63)));
+
 /** Operator settings: flags win over environment variables, which win over defaults. */
 export const operatorConfigSchema = z.object({
   kubeconfig: z.string().optional().describe('kubeconfig file; in-cluster or $KUBECONFIG when absent'),
@@ -44,6 +54,9 @@ export const operatorConfigSchema = z.object({
   scaffoldServiceAccount: z.string().min(1).default('greenroom-scaffolder'),
   scaffoldJobTtlSeconds: z.coerce.number().int().min(0).default(3600),
   scaffoldJobDeadlineSeconds: z.coerce.number().int().min(10).default(900),
+  // Where namespaced objects may reach other namespaces; everywhere else they stay in their own.
+  sharedTemplateNamespaces: namespaceList.describe('namespaces whose Templates runs in other namespaces may use'),
+  clusterScorecardNamespaces: namespaceList.describe('namespaces whose Scorecards and Initiatives select entities in every namespace'),
   dashboardUrl: z.string().url().optional().describe('the dashboard\'s external URL, for links in notifications'),
   // Webhook destinations (issue 12): tenants write webhook URLs, the operator connects.
   webhookAllowedHosts: z.string().default(DEFAULT_WEBHOOK_ALLOWED_HOSTS.join(','))
@@ -66,6 +79,7 @@ export const OPERATOR_USAGE = `greenroom operator [--kubeconfig PATH] [--context
                   [--scaffold-job-ttl-seconds 3600] [--scaffold-job-deadline-seconds 900]
                   [--dashboard-url https://portal.example.com]
                   [--webhook-allowed-hosts hooks.slack.com] [--webhook-allow-private-addresses false]
+                  [--shared-template-namespaces NS,...] [--cluster-scorecard-namespaces NS,...]
 
 Runs the controllers (only the Lease holder writes) and serves the read API, dashboard,
 /healthz and /readyz from every replica on --port, and /metrics on --metrics-port.
@@ -86,7 +100,11 @@ may only name a host of --webhook-allowed-hosts (comma-separated: exact names, *
 default hooks.slack.com, Slack's webhook host) and are refused when the name resolves to a
 loopback, private or link-local address; --webhook-allow-private-addresses admits loopback and
 private ones (a receiver on 127.0.0.1, an in-cluster relay), never link-local. Environment:
-WEBHOOK_ALLOWED_HOSTS, WEBHOOK_ALLOW_PRIVATE_ADDRESSES.`;
+WEBHOOK_ALLOWED_HOSTS, WEBHOOK_ALLOW_PRIVATE_ADDRESSES.
+
+Namespaced objects act in their own namespace: a TemplateRun uses a Template of another
+namespace only if that namespace is in --shared-template-namespaces, and only Scorecards and
+Initiatives in --cluster-scorecard-namespaces select entities of other namespaces.`;
 
 /** Parses flags and environment once, failing with every problem named. */
 export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): OperatorConfig {
@@ -117,6 +135,8 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       'scaffold-service-account': { type: 'string' },
       'scaffold-job-ttl-seconds': { type: 'string' },
       'scaffold-job-deadline-seconds': { type: 'string' },
+      'shared-template-namespaces': { type: 'string' },
+      'cluster-scorecard-namespaces': { type: 'string' },
     },
   });
   const parsed = operatorConfigSchema.safeParse({
@@ -144,6 +164,8 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     scaffoldServiceAccount: values['scaffold-service-account'] ?? env.SCAFFOLD_SERVICE_ACCOUNT,
     scaffoldJobTtlSeconds: values['scaffold-job-ttl-seconds'],
     scaffoldJobDeadlineSeconds: values['scaffold-job-deadline-seconds'],
+    sharedTemplateNamespaces: values['shared-template-namespaces'],
+    clusterScorecardNamespaces: values['cluster-scorecard-namespaces'],
   });
   if (!parsed.success) {
     throw new Error(`invalid settings: ${parsed.error.issues.map((i) => `--${kebab(String(i.path[0]))} ${i.message}`).join('; ')}`);

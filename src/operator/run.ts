@@ -44,6 +44,10 @@ export interface OperatorSettings {
   scaffoldServiceAccount?: string;
   scaffoldJobTtlSeconds?: number;
   scaffoldJobDeadlineSeconds?: number;
+  /** Namespaces whose Templates TemplateRuns in other namespaces may use; none when absent. */
+  sharedTemplateNamespaces?: readonly string[];
+  /** Namespaces whose Scorecards and Initiatives select entities in every namespace; none when absent. */
+  clusterScorecardNamespaces?: readonly string[];
   /** The dashboard's external URL, for links in notifications. */
   dashboardUrl?: string | undefined;
   /** Hosts notification webhooks may name (default: hooks.slack.com). */
@@ -107,6 +111,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     namespace: settings.watchNamespace,
     isLeader,
     executor: settings.templateExecutor ?? 'job',
+    sharedTemplateNamespaces: settings.sharedTemplateNamespaces ?? [],
     job: {
       image: settings.scaffoldImage ?? `ghcr.io/greenroom-dev/greenroom:${VERSION}`,
       serviceAccountName: settings.scaffoldServiceAccount ?? 'greenroom-scaffolder',
@@ -125,6 +130,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     namespace: settings.watchNamespace,
     isLeader,
     graph: catalog.graph,
+    clusterScorecardNamespaces: settings.clusterScorecardNamespaces ?? [],
     concurrency: settings.concurrency,
     notifier: new Notifier({
       logger: log,

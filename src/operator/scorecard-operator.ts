@@ -32,6 +32,8 @@ export interface ScorecardOperatorOptions {
   namespace?: string | undefined;
   isLeader: () => boolean;
   graph: CatalogGraph;
+  /** Namespaces whose Scorecards and Initiatives select entities in every namespace; elsewhere their own only. */
+  clusterScorecardNamespaces?: readonly string[];
   /** Workers (default 4). */
   concurrency?: number;
   /** Sends level drops and initiative reminders to the owners' webhooks; none are sent without it. */
@@ -93,7 +95,8 @@ export class ScorecardOperator {
     this.pdbs = informer('poddisruptionbudget', `/apis/policy/v1/${scope}poddisruptionbudgets`);
     this.queue = new WorkQueue({ name: 'scorecards', logger: this.log, registry: options.registry });
     const record = eventRecorder(client, (error) => this.log.warn({ err: error }, 'could not record an event'));
-    const book = new ScoreBook();
+    const clusterScorecardNamespaces = options.clusterScorecardNamespaces ?? [];
+    const book = new ScoreBook(clusterScorecardNamespaces);
     const scorecardOf = (k: string) => {
       const [namespace, name] = k.split('/') as [string, string];
       return this.scorecards.get(namespace, name) as unknown as ScorecardObject | undefined;
@@ -108,6 +111,7 @@ export class ScorecardOperator {
     const world: ScorecardWorld = {
       graph: options.graph,
       book,
+      clusterScorecardNamespaces,
       scorecards: this.store.scorecards,
       scorecard: scorecardOf,
       initiatives: this.store.initiatives,

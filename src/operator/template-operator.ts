@@ -24,6 +24,8 @@ export interface TemplateOperatorOptions {
   isLeader: () => boolean;
   executor: Executor;
   job: JobSettings;
+  /** Namespaces whose Templates runs in other namespaces may use (--shared-template-namespaces); none when absent. */
+  sharedTemplateNamespaces?: readonly string[];
   /** Child processes at once with the in-process executor. */
   maxInProcess?: number;
   now?: () => Date;
@@ -78,6 +80,7 @@ export class TemplateOperator implements TemplateStore {
       runs: { get: (namespace, name) => this.runInformer.get(namespace, name) as unknown as TemplateRunObject | undefined },
       templates: { get: (namespace, name) => this.templateInformer.get(namespace, name) as unknown as TemplateObject | undefined },
       jobs: jobs ? { get: (namespace, name) => jobs.get(namespace, name) as JobLike | undefined } : undefined,
+      sharedTemplateNamespaces: options.sharedTemplateNamespaces ?? [],
       now: () => options.now?.() ?? new Date(),
     });
     this.wire();

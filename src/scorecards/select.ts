@@ -17,6 +17,23 @@ export function matches(selector: EntitySelector | undefined, entity: Entity): b
 }
 
 /**
+ * Whether a Scorecard or Initiative in `namespace` may look at an entity of
+ * `entityNamespace`: always in its own namespace, in every namespace only when its namespace
+ * is one the platform team listed (--cluster-scorecard-namespaces). A tenant's Scorecard
+ * writes the status of what it selects and its Initiatives notify their owners, so
+ * selecting across namespaces is for the platform team only, whatever the selector says.
+ */
+export function inScope(namespace: string, entityNamespace: string, clusterNamespaces: readonly string[]): boolean {
+  return namespace === entityNamespace || clusterNamespaces.includes(namespace);
+}
+
+/** The namespaces a selector names that a Scorecard in `namespace` may not reach: they are ignored. */
+export function ignoredNamespaces(namespace: string, selector: EntitySelector | undefined, clusterNamespaces: readonly string[]): string[] {
+  if (clusterNamespaces.includes(namespace)) return [];
+  return (selector?.namespaces ?? []).filter((n) => n !== namespace);
+}
+
+/**
  * metav1.LabelSelector semantics: matchLabels and every matchExpression must hold; an empty
  * selector selects everything. NotIn and DoesNotExist hold for a missing label, as in Kubernetes.
  */

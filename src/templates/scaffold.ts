@@ -9,11 +9,18 @@ import { catalogManifests, RegisterError, type CatalogManifest } from './registe
 import { renderText, renderTree, type RenderContext } from './render.ts';
 import type { RunReport } from './report.ts';
 import { credentialsFor, type RunIdentity } from './scaffold-env.ts';
+import { jobNameFor } from './job-name.ts';
 import { skeletonFromConfigMap, SkeletonError, writeTree, type SkeletonFiles } from './skeleton.ts';
 
 /** Labels every entity a run registers, so a failed run's entities can be found and removed. */
 export const RUN_UID_LABEL = 'greenroom.dev/template-run-uid';
 export const RUN_ANNOTATION = 'greenroom.dev/template-run';
+/**
+ * Names the Job of the run that registered an entity: the scaffolder's admission policy (Helm
+ * chart) lets a scaffolder delete an entity only when this is the Job of the pod its token is
+ * bound to, so a Template's code cannot delete what other runs or people registered.
+ */
+export const SCAFFOLD_JOB_LABEL = 'greenroom.dev/scaffold-job';
 
 export interface ScaffoldDependencies {
   run: RunIdentity;
@@ -134,7 +141,7 @@ async function perform(deps: ScaffoldDependencies, step: TemplateStep, out: stri
         ...m,
         metadata: {
           ...m.metadata,
-          labels: { ...m.metadata?.labels, [RUN_UID_LABEL]: deps.run.uid },
+          labels: { ...m.metadata?.labels, [RUN_UID_LABEL]: deps.run.uid, [SCAFFOLD_JOB_LABEL]: jobNameFor({ metadata: deps.run }) },
           annotations: { ...m.metadata?.annotations, [RUN_ANNOTATION]: `${deps.run.namespace}/${deps.run.name}` },
         },
       }));

@@ -50,6 +50,19 @@ describe('the Helm chart', () => {
     expect(out.trim().split('\n').length).toBe(objects.length);
   });
 
+  it.each(variants)('when rendered with %s, then no ClusterRole grants a write on ConfigMaps (they configure other software, CoreDNS\'s in kube-system)', async (_what, args) => {
+    const { objects } = await renderChart(release, namespace, ...(args as string[]));
+    const clusterRules = objects.filter((o) => o.kind === 'ClusterRole').flatMap((o) => (o as unknown as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] }).rules);
+    const configMapVerbs = clusterRules.filter((r) => r.apiGroups.includes('') && (r.resources.includes('configmaps') || r.resources.includes('*'))).flatMap((r) => r.verbs);
+    expect(configMapVerbs.filter((v) => !['get', 'list', 'watch'].includes(v))).toEqual([]);
+  });
+
+  it('when the in-process executor is asked for without watchNamespace, then the chart refuses to render, saying why', async () => {
+    await expect(renderChart(release, namespace, '--set', 'templates.executor=in-process')).rejects.toThrow(/templates\.executor=in-process needs watchNamespace: in-process scaffolders run Templates' code with the operator's own credentials/);
+    const confined = await renderChart(release, namespace, '--set', 'templates.executor=in-process', '--set', `watchNamespace=${namespace}`);
+    expect(confined.objects.some((o) => o.kind === 'ClusterRole')).toBe(false);
+  });
+
   it('when rendered with the defaults, then the operator runs as two non-root replicas with probes, limits, spread and a disruption budget', async () => {
     const { objects } = await renderChart(release, namespace);
     const deployment = objects.find((o) => o.kind === 'Deployment')!;

@@ -148,7 +148,7 @@ describe('the operator with the chart\'s ServiceAccount and settings', () => {
     await expect(kubectl(['get', 'secret', 'greenroom-git', '-n', work, '-o', 'name', ...as])).resolves.toMatch(/greenroom-git/);
   });
 
-  it('when installed cluster-wide, then the ClusterRole reads everywhere but Jobs are started only in the scaffolder namespaces (checked by impersonation)', async () => {
+  it('when installed cluster-wide, then the ClusterRole reads everywhere but Jobs are started, ConfigMaps written and entities deleted only in the scaffolder (and docs) namespaces, never kube-system (checked by impersonation)', async () => {
     const wide = 'portal-wide';
     const runs = 'portal-wide-runs';
     await kubectl(['create', 'namespace', wide]);
@@ -174,11 +174,23 @@ describe('the operator with the chart\'s ServiceAccount and settings', () => {
       readSecrets: await can('get', 'secrets', '-n', 'default'),
       createDeployments: await can('create', 'deployments.apps', '-n', runs),
       createPods: await can('create', 'pods', '-n', runs),
+      // ConfigMaps: written only where Greenroom stores things (run snapshots in the
+      // scaffolder namespaces, docs in the release namespace by default), never kube-system's.
+      createConfigMapInKubeSystem: await can('create', 'configmaps', '-n', 'kube-system'),
+      deleteConfigMapInKubeSystem: await can('delete', 'configmaps', '-n', 'kube-system'),
+      createConfigMapInDefault: await can('create', 'configmaps', '-n', 'default'),
+      createConfigMapInRunsNamespace: await can('create', 'configmaps', '-n', runs),
+      createConfigMapForDocs: await can('create', 'configmaps', '-n', wide),
+      readConfigMapsEverywhere: await can('list', 'configmaps', '--all-namespaces'),
+      deleteComponentsInDefault: await can('delete', 'components.greenroom.dev', '-n', 'default'),
+      deleteComponentsInRunsNamespace: await can('delete', 'components.greenroom.dev', '-n', runs),
     };
     expect(answers).toEqual({
       listComponentsEverywhere: true, writeStatusElsewhere: true, writeScorecardResults: true, watchJobsEverywhere: true,
       listDeploymentsForFacts: true, recordEvents: true, createJobInRunsNamespace: true, getScaffolderAccount: true,
       createJobInDefault: false, createJobInKubeSystem: false, getOtherAccount: false, readSecrets: false, createDeployments: false, createPods: false,
+      createConfigMapInKubeSystem: false, deleteConfigMapInKubeSystem: false, createConfigMapInDefault: false, createConfigMapInRunsNamespace: true,
+      createConfigMapForDocs: true, readConfigMapsEverywhere: true, deleteComponentsInDefault: false, deleteComponentsInRunsNamespace: true,
     });
     await helm(['uninstall', 'wide', '-n', wide, '--wait']);
   });

@@ -21,6 +21,8 @@ import { tempDirs } from '../support/temp-dirs.ts';
 // namespaces.
 const platform = 'templates-platform';
 const team = 'templates-team';
+// A namespace whose Templates are not shared (not in --shared-template-namespaces).
+const unshared = 'templates-unshared';
 const IMAGE = 'registry.test/greenroom:dev';
 const URL_PASSWORD = 'url-pa55word-in-values';
 const golden = fileURLToPath(new URL('../../templates/typescript-service/', import.meta.url));
@@ -31,8 +33,10 @@ let git: GitServer;
 let operator: TemplateOperator;
 
 beforeAll(async () => {
-  for (const ns of [platform, team]) await kubectl(['create', 'namespace', ns]);
-  for (const file of ['template.yaml', 'skeleton.configmap.yaml']) await kubectl(['apply', '-n', platform, '-f', '-'], readFileSync(join(golden, file), 'utf8'));
+  for (const ns of [platform, team, unshared]) await kubectl(['create', 'namespace', ns]);
+  for (const ns of [platform, unshared]) {
+    for (const file of ['template.yaml', 'skeleton.configmap.yaml']) await kubectl(['apply', '-n', ns, '-f', '-'], readFileSync(join(golden, file), 'utf8'));
+  }
   // Secrets a Template names are the run's: the team keeps its own git credentials.
   await kubectl(['create', 'secret', 'generic', 'greenroom-git', '-n', team, `--from-literal=username=${GIT_USER.username}`, `--from-literal=password=${GIT_USER.password}`]);
   // The chart's own scaffolder ServiceAccount, Role and RoleBinding for the team namespace.
@@ -43,9 +47,10 @@ beforeAll(async () => {
     kubeConfig: loadKubeConfig(),
     logger: logs.logger,
     registry: createMetricsRegistry(),
-    namespace: [platform, team],
+    namespace: [platform, team, unshared],
     isLeader: () => true,
     executor: 'job',
+    sharedTemplateNamespaces: [platform],
     job: { image: IMAGE, serviceAccountName: 'greenroom-scaffolder', ttlSecondsAfterFinished: 600, activeDeadlineSeconds: 900 },
   });
   await operator.start();
@@ -120,5 +125,17 @@ describe('a platform namespace\'s Template run from a team namespace through a J
     await createRun(team, 'too-big', 'too-big', {}, platform);
     const run = await finished(team, 'too-big');
     expect(run.status?.conditions?.find((c) => c.type === 'Succeeded')).toMatchObject({ reason: 'StartFailed', message: expect.stringMatching(/^the Template templates-platform\/too-big and the values take 1101 KiB, more than the 1024 KiB a ConfigMap holds/) });
+  });
+
+  it('when a run names a Template in a namespace that is not in --shared-template-namespaces, then it fails with TemplateResolved=False naming the flag and the chart value, and nothing of that namespace is copied', async () => {
+    await createRun(team, 'borrowed', 'typescript-service', { name: 'borrowed', owner: 'team-storefront', repoUrl: `${git.url}/borrowed.git` }, unshared);
+    const run = await finished(team, 'borrowed');
+    expect(run.status?.phase).toBe('Failed');
+    const resolved = run.status?.conditions?.find((c) => c.type === 'TemplateResolved');
+    expect(resolved).toMatchObject({ status: 'False', reason: 'TemplateNamespaceNotShared' });
+    expect(resolved?.message).toMatch(/templates-unshared\/typescript-service .*--shared-template-namespaces \(Helm chart value templates\.sharedNamespaces\)/);
+    expect(run.status?.jobName).toBeUndefined();
+    // No Job and no snapshot of the other namespace's Template or skeleton in the run's namespace.
+    await expect(kubectl(['get', 'jobs,configmaps', '-n', team, '-o', 'name'])).resolves.not.toMatch(/borrowed/);
   });
 });

@@ -24,7 +24,7 @@ describe('what a failed look at a DocSource says', () => {
   it('when storing is refused (forbidden, quota), then StoreFailed says what the operator needs; a 503 or 429 is retried', () => {
     const forbidden = describeFailure('store', new KubeApiError(403, 'POST /api/v1/namespaces/a/configmaps: 403 exceeded quota', {}));
     expect(forbidden).toMatchObject({ reason: 'StoreFailed', transient: false });
-    expect(forbidden.message).toMatch(/^the built site could not be stored in ConfigMaps: .*403 exceeded quota \(the operator needs create, list and delete on configmaps/);
+    expect(forbidden.message).toMatch(/^the built site could not be stored in ConfigMaps: .*403 exceeded quota \(the operator may write ConfigMaps only .*add this namespace to rbac\.docsNamespaces/);
     expect(describeFailure('store', new KubeApiError(503, 'POST …: 503', {}))).toMatchObject({ reason: 'StoreFailed', transient: true, message: expect.stringMatching(/; retrying$/) });
     expect(describeFailure('store', new KubeApiError(429, 'POST …: 429', {}))).toMatchObject({ transient: true });
   });

@@ -19,7 +19,7 @@ const readiness = (rules = [
 
 /** Scored entities in two namespaces and the gauges over them. */
 function scraped(leader = true) {
-  const book = new ScoreBook();
+  const book = new ScoreBook(['platform']);
   const entities = [
     component('orders', { owner: 'team-a' }, 'shop'),
     component('carts', { owner: 'team-a', lifecycle: 'experimental' }, 'shop'),
@@ -74,7 +74,7 @@ describe('scorecard metrics', () => {
   });
 
   it('when an entity is scored by several scorecards, then one scrape of a gauge resolves its owner and each level once', async () => {
-    const book = new ScoreBook();
+    const book = new ScoreBook(['platform']);
     const entity = component('orders', { owner: 'team-a' }, 'shop');
     const scorecards = [readiness(), { ...readiness(), metadata: { ...readiness().metadata, name: 'security', uid: 'uid-sec' } }];
     book.scoreEntity(entity, scorecards, NO_FACTS, now);

@@ -46,7 +46,7 @@ const sortedKeys = <T>(value: T): T =>
 /** An entity as the informer holds it, with status.scorecards as stored. */
 const stored = (entity: Entity, scorecards?: ScorecardResult[]): Entity => ({ ...entity, status: { observedGeneration: entity.generation, ...(scorecards ? { scorecards: sortedKeys(scorecards) } : {}) } as Entity['status'] });
 
-function world(options: { entities?: Entity[]; scorecards?: ScorecardObject[]; initiatives?: InitiativeObject[]; now?: () => Date } = {}) {
+function world(options: { entities?: Entity[]; scorecards?: ScorecardObject[]; initiatives?: InitiativeObject[]; now?: () => Date; clusterNamespaces?: string[] } = {}) {
   const graph = new CatalogGraph();
   for (const e of options.entities ?? []) graph.upsert(e);
   const scorecards = [...(options.scorecards ?? [readiness])];
@@ -59,7 +59,8 @@ function world(options: { entities?: Entity[]; scorecards?: ScorecardObject[]; i
   const queued: string[] = [];
   const w: ScorecardWorld = {
     graph,
-    book: new ScoreBook(),
+    book: new ScoreBook(options.clusterNamespaces),
+    clusterScorecardNamespaces: options.clusterNamespaces ?? [],
     scorecards: () => scorecards,
     scorecard: (k) => scorecards.find((s) => keyOf(s) === k),
     initiatives: () => initiatives,
@@ -226,6 +227,19 @@ describe('initiatives', () => {
     const rule = world({ entities, initiatives: [initiative({ targetLevel: undefined, rules: ['production', 'documented'] })] });
     await new InitiativeReconciler(rule.w).reconcile('shop/ship-it');
     expect(rule.initiativeWrites[0]?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False', reason: 'UnknownRule', message: 'Scorecard shop/readiness has no rule documented' }));
+  });
+
+  it('when a tenant\'s Initiative follows a platform Scorecard that scores every namespace, then it counts, reminds and notifies only its own namespace\'s entities', async () => {
+    const platformCard = { ...readiness, metadata: { ...readiness.metadata, namespace: 'platform' } };
+    const tenantInitiative = { ...initiative({ scorecard: 'platform/readiness' }), metadata: { ...initiative().metadata, namespace: 'tenant' } };
+    const tenantTeam = { ...group('team-a', {}, 'tenant'), annotations: team.annotations };
+    const all = [...entities, tenantTeam, stored(component('ledger', { lifecycle: 'experimental' }, 'tenant'))];
+    const { w, initiativeWrites, events, sent } = world({ entities: all, scorecards: [platformCard], initiatives: [tenantInitiative], clusterNamespaces: ['platform'] });
+    new ScoresReconciler(w).prime();
+    await new InitiativeReconciler(w).reconcile('tenant/ship-it');
+    expect(initiativeWrites[0]).toMatchObject({ progress: { atTarget: 0, total: 1 } });
+    expect(events.map((e) => e.ref)).toEqual(['component:tenant/ledger']);
+    expect(sent.map((n) => n.key)).toEqual([expect.stringMatching(/group:tenant\/team-a$/)]);
   });
 
   it('when it is evaluated, then Ready is True and an unchanged status is not written again', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { decideRun, pendingAgain, startFailed, withRemoved, type Execution, type OperatorRunStatus, type RunObservation } from '../../src/controllers/template-run/decide.ts';
+import { decideRun, TEMPLATE_NAMESPACE_NOT_SHARED, pendingAgain, startFailed, withRemoved, type Execution, type OperatorRunStatus, type RunObservation } from '../../src/controllers/template-run/decide.ts';
 import { jobExecution } from '../../src/controllers/template-run/execution.ts';
 import { MAX_MESSAGE_LENGTH } from '../../src/controllers/conditions.ts';
 import type { TemplateObject, TemplateRunObject } from '../../src/templates/objects.ts';
@@ -23,12 +23,33 @@ const run = (status?: TemplateRunObject['status'], values: Record<string, unknow
   ...(status ? { status } : {}),
 });
 
-const observe = (overrides: Partial<RunObservation>): RunObservation => ({ run: run(), template: template(), execution: undefined, executor: 'job', now, ...overrides });
+const observe = (overrides: Partial<RunObservation>): RunObservation => ({ run: run(), template: template(), execution: undefined, executor: 'job', sharedTemplateNamespaces: [], now, ...overrides });
 const succeeded = (d: ReturnType<typeof decideRun>) => ('status' in d ? d.status.conditions?.find((c) => c.type === 'Succeeded') : undefined);
 const running = (steps: { name: string; phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed'; message?: string }[]) =>
   run({ phase: 'Running', startedAt: '2026-11-24T09:59:00Z', jobName: 'orders-r1', steps, conditions: [{ type: 'TemplateResolved', status: 'True', reason: 'Found', message: 'found', lastTransitionTime: '2026-11-24T09:59:00Z' }] });
 
 describe('deciding what happens to a TemplateRun', () => {
+  const elsewhere = (namespace: string): TemplateRunObject => ({ ...run(), spec: { templateRef: { name: 'service', namespace }, values: { name: 'orders' } } });
+
+  it('when it names a Template in a namespace that is not shared, then it fails with TemplateResolved=False naming the flag and the chart value, and starts nothing', () => {
+    const decision = decideRun(observe({ run: elsewhere('team-b'), template: { ...template(), metadata: { ...template().metadata, namespace: 'team-b' } }, sharedTemplateNamespaces: ['platform'] }));
+    expect(decision.action).toBe('finish');
+    const status = 'status' in decision ? decision.status : undefined;
+    expect(status?.phase).toBe('Failed');
+    const resolved = status?.conditions?.find((c) => c.type === 'TemplateResolved');
+    expect(resolved).toMatchObject({ status: 'False', reason: TEMPLATE_NAMESPACE_NOT_SHARED });
+    expect(resolved?.message).toMatch(/team-b\/service .*--shared-template-namespaces .*templates\.sharedNamespaces/);
+  });
+
+  it('when it names a Template in a shared namespace, then it starts', () => {
+    const decision = decideRun(observe({ run: elsewhere('platform'), sharedTemplateNamespaces: ['platform'] }));
+    expect(decision.action).toBe('start');
+  });
+
+  it('when it names its own namespace explicitly, then no sharing is needed', () => {
+    expect(decideRun(observe({ run: elsewhere('team-a') })).action).toBe('start');
+  });
+
   it('when its Template does not exist, then it waits Pending and says which Template is missing', () => {
     const decision = decideRun(observe({ template: undefined }));
     expect(decision.action).toBe('wait');

@@ -36,7 +36,7 @@ const run = (values: Record<string, unknown>, secretValuesRef: { name: string } 
   metadata: { name: 'orders', namespace: 'team-a', uid: 'r-1', generation: 1 },
   spec: { templateRef: { name: 'service', namespace: 'platform' }, values, ...(secretValuesRef ? { secretValuesRef } : {}) },
 });
-const observe = (overrides: Partial<RunObservation>): RunObservation => ({ run: run({ name: 'orders' }), template, execution: undefined, executor: 'job', now: new Date('2026-12-03T10:00:00Z'), ...overrides });
+const observe = (overrides: Partial<RunObservation>): RunObservation => ({ run: run({ name: 'orders' }), template, execution: undefined, executor: 'job', sharedTemplateNamespaces: ['platform'], now: new Date('2026-12-03T10:00:00Z'), ...overrides });
 const succeeded = (d: ReturnType<typeof decideRun>) => ('status' in d ? d.status.conditions?.find((c) => c.type === 'Succeeded') : undefined);
 
 describe('secret template parameters', () => {

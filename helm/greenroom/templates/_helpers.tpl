@@ -106,14 +106,15 @@ Role in watchNamespace. Leases are separate (a Role in the release namespace).
 */}}
 {{- define "greenroom.operatorRules" -}}
 {{- $jobs := eq .Values.templates.executor "job" -}}
-# Catalog kinds: the informers (list, watch); delete undoes what a failed template run
-# registered.
+# Catalog kinds: the informers (list, watch). With Jobs, deleting what a failed run
+# registered is granted in the scaffolder namespaces only ("greenroom.launcherRules").
 {{- if not $jobs }}
-# create: in-process scaffolders run with the operator's credentials and register entities.
+# In-process (one watched namespace only, so this is a Role there): scaffolders run with the
+# operator's credentials and register entities (create); delete undoes a failed run's.
 {{- end }}
 - apiGroups: [greenroom.dev]
   resources: [components, apis, resources, systems, domains, groups, users]
-  verbs: [list, watch, delete{{ if not $jobs }}, create{{ end }}]
+  verbs: [list, watch{{ if not $jobs }}, create, delete{{ end }}]
 # Their status: relations and conditions, written by server-side apply.
 - apiGroups: [greenroom.dev]
   resources: [components/status, apis/status, resources/status, systems/status, domains/status, groups/status, users/status]
@@ -137,15 +138,12 @@ Role in watchNamespace. Leases are separate (a Role in the release namespace).
 - apiGroups: [policy]
   resources: [poddisruptionbudgets]
   verbs: [list, watch]
-# Owner references with blockOwnerDeletion: on built docs' ConfigMaps{{ if $jobs }} and on Jobs{{ end }}.
-- apiGroups: [greenroom.dev]
-  resources: [{{ if $jobs }}templateruns/finalizers, {{ end }}docsources/finalizers]
-  verbs: [update]
-# Built docs are stored in ConfigMaps (replaced by create/delete); ConfigMap skeletons and
-# docs sources are read.
+# ConfigMap skeletons, docs sources and stored docs are read. Writing ConfigMaps (built docs,
+# run snapshots) is granted only where Greenroom stores them ("greenroom.docsStorageRules",
+# "greenroom.launcherRules"): ConfigMaps configure other software (CoreDNS in kube-system).
 - apiGroups: [""]
   resources: [configmaps]
-  verbs: [get, list, watch, create, delete]
+  verbs: [get, list, watch]
 {{- if $jobs }}
 # The scaffolding Jobs it started are followed by one informer (label-selected). Creating
 # them is granted only in the scaffolder namespaces ("greenroom.launcherRules").
@@ -177,8 +175,45 @@ the cluster. The scaffolder's ServiceAccount is checked by name before a Job is 
 - apiGroups: [batch]
   resources: [jobs]
   verbs: [get, create]
+# The run's snapshot ConfigMap (created for its Job, deleted when the run ends), and owner
+# references with blockOwnerDeletion on it and on the Job.
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [create, delete]
+- apiGroups: [greenroom.dev]
+  resources: [templateruns/finalizers]
+  verbs: [update]
+# A failed run's registered entities are removed again.
+- apiGroups: [greenroom.dev]
+  resources: [components, apis, resources, systems, domains, groups, users]
+  verbs: [delete]
 - apiGroups: [""]
   resources: [serviceaccounts]
   resourceNames: [{{ .Values.scaffolder.serviceAccountName | quote }}]
   verbs: [get]
+{{- end }}
+
+{{/*
+Where the operator stores built docs, granted by a Role in each docs namespace only: the
+chunks are ConfigMaps the DocSource owns (replaced by create and delete).
+*/}}
+{{- define "greenroom.docsStorageRules" -}}
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [create, delete]
+- apiGroups: [greenroom.dev]
+  resources: [docsources/finalizers]
+  verbs: [update]
+{{- end }}
+
+{{/*
+Namespaces where DocSources may store built docs, as a JSON list: rbac.docsNamespaces,
+else the watched namespace, else the release namespace.
+*/}}
+{{- define "greenroom.docsNamespaces" -}}
+{{- $namespaces := .Values.rbac.docsNamespaces }}
+{{- if not $namespaces }}
+{{- $namespaces = list (.Values.watchNamespace | default .Release.Namespace) }}
+{{- end }}
+{{- $namespaces | uniq | toJson }}
 {{- end }}

@@ -10,7 +10,7 @@ export const entitySelector = z
   .object({
     kinds: z.array(z.string().max(63)).max(16).optional().describe('Catalog kinds (Component, API, …).'),
     types: z.array(z.string().max(63)).max(64).optional().describe('spec.type values.'),
-    namespaces: z.array(z.string().max(63)).max(64).optional(),
+    namespaces: z.array(z.string().max(63)).max(64).optional().describe("Namespaces of the entities. Only Scorecards and Initiatives in the operator's --cluster-scorecard-namespaces reach other namespaces; elsewhere only their own namespace's entities are selected and other names are ignored."),
     labelSelector: z
       .object({
         matchLabels: z.record(z.string(), z.string()).optional(),

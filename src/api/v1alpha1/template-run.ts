@@ -8,7 +8,7 @@ export const templateRunSpec = z.object({
   templateRef: z
     .object({
       name: z.string().min(1).max(253).describe('Template name.'),
-      namespace: z.string().max(63).optional().describe("Template namespace (default: the run's)."),
+      namespace: z.string().max(63).optional().describe("Template namespace (default: the run's). Another namespace only if it is in the operator's --shared-template-namespaces."),
     })
     .describe('The Template to run.'),
   values: freeForm('Values for the template parameters; validated against its JSON Schema before anything runs. Never secret parameters (ui:field: Secret): those go in the Secret named by secretValuesRef.').optional(),

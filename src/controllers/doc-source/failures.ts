@@ -53,7 +53,7 @@ export function describeFailure(stage: BuildStage, error: unknown): BuildFailure
   if (error instanceof SourceUnavailableError) return { reason, message: `${text}; retrying`, transient: true };
   if (stage === 'build') return { reason, message: text, transient: false };
   if (stage === 'store' && error instanceof KubeApiError && !isTransientApiError(error)) {
-    const hint = error.code === 403 ? ' (the operator needs create, list and delete on configmaps in this namespace, within its quota)' : '';
+    const hint = error.code === 403 ? ' (the operator may write ConfigMaps only in the namespaces where Greenroom stores docs: with the Helm chart, add this namespace to rbac.docsNamespaces; it needs create and delete on configmaps there, within its quota)' : '';
     return { reason, message: `the built site could not be stored in ConfigMaps: ${text}${hint}`, transient: false };
   }
   const what = stage === 'store' ? 'the built site could not be stored in ConfigMaps' : 'the source could not be read';

@@ -16,9 +16,21 @@ export function sameResults(a: readonly ScorecardResult[] | undefined, b: readon
   return sameStatus(strip(a), strip(b));
 }
 
-/** A Scorecard's status: its summary, and whether every rule compiles (the others keep working). */
-export function scorecardStatus(previous: Condition[] | undefined, generation: number, summary: ScorecardSummary, invalid: InvalidRule[], now: Date) {
+/**
+ * A Scorecard's status: its summary, whether every rule compiles (the others keep working),
+ * and — when its selector names namespaces it may not reach (`ignored`) — CrossNamespace=False
+ * saying why they are ignored and which setting would allow them.
+ */
+export function scorecardStatus(previous: Condition[] | undefined, generation: number, summary: ScorecardSummary, invalid: InvalidRule[], now: Date, scope?: { namespace: string; ignored: readonly string[] }) {
   const message = invalid.map((r) => `rule ${r.rule}${r.position === undefined ? '' : ` at position ${r.position}`}: ${r.message}`).join('; ');
+  const crossNamespace: ConditionDecision[] = scope && scope.ignored.length > 0
+    ? [{
+        type: CONDITION.CrossNamespace,
+        status: 'False',
+        reason: REASON.OwnNamespaceOnly,
+        message: `spec.selector.namespaces ${scope.ignored.join(', ')} ignored: this Scorecard selects entities of its own namespace ${scope.namespace} only; only Scorecards in the namespaces of the operator's --cluster-scorecard-namespaces (Helm chart value scorecards.clusterNamespaces) select across namespaces`,
+      }]
+    : [];
   return {
     observedGeneration: generation,
     entities: summary.entities,
@@ -29,6 +41,7 @@ export function scorecardStatus(previous: Condition[] | undefined, generation: n
       invalid.length === 0
         ? { type: CONDITION.Ready, status: 'True', reason: REASON.RulesValid, message: `${summary.rules.length} rules evaluated over ${summary.entities} entities` }
         : { type: CONDITION.Ready, status: 'False', reason: REASON.InvalidRule, message: `${message.slice(0, 4000)} (the other rules are evaluated)` },
+      ...crossNamespace,
     ], generation, now),
   };
 }

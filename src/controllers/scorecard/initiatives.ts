@@ -1,5 +1,6 @@
 import type { WorkResult } from '../../runtime/work-queue.ts';
 import { initiativeProgress, milestoneDue, type InitiativeEntity } from '../../scorecards/initiative.ts';
+import { inScope } from '../../scorecards/select.ts';
 import { initiativeScorecardKey, type InitiativeObject } from '../../scorecards/store.ts';
 import type { InitiativeProgress } from '../../scorecards/types.ts';
 import { sameStatus } from '../status-compare.ts';
@@ -52,9 +53,11 @@ export class InitiativeReconciler {
     const scorecard = sc!.spec;
     const deadline = new Date(spec.deadline);
     const startedAt = new Date(initiative.status?.startedAt ?? metadata.creationTimestamp ?? now.toISOString());
+    // A platform Scorecard may score every namespace; an Initiative outside the listed
+    // namespaces follows (and reminds, and notifies the owners of) its own namespace's entities only.
     const entries = this.world.book.scoresOf(scorecardKey).flatMap(({ ref, score }): InitiativeEntity[] => {
       const entity = this.world.graph.get(ref);
-      return entity ? [{ entity, owner: String(entity.spec.owner ?? ''), ...score }] : [];
+      return entity && inScope(metadata.namespace, entity.namespace, this.world.clusterScorecardNamespaces) ? [{ entity, owner: String(entity.spec.owner ?? ''), ...score }] : [];
     });
     const progress = initiativeProgress(spec, scorecard.levels.map((l) => l.name), entries, now, startedAt);
     const memory = `${metadata.uid}|${spec.deadline}`;

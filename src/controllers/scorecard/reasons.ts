@@ -3,6 +3,8 @@ export const CONDITION = {
   Ready: 'Ready',
   DeadlineApproaching: 'DeadlineApproaching',
   Missed: 'Missed',
+  /** False when a Scorecard's selector names namespaces it may not reach. */
+  CrossNamespace: 'CrossNamespace',
 } as const;
 
 export const REASON = {
@@ -29,4 +31,6 @@ export const REASON = {
   WebhookSecretUnusable: 'WebhookSecretUnusable',
   /** The receiver answered with an error, or never answered in time. */
   WebhookFailed: 'WebhookFailed',
+  /** The Scorecard is not in a --cluster-scorecard-namespaces namespace: other namespaces are ignored. */
+  OwnNamespaceOnly: 'OwnNamespaceOnly',
 } as const;

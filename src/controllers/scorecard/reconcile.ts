@@ -5,6 +5,7 @@ import type { WriteResult } from '../../kube/status-writer.ts';
 import { keyOf } from '../../runtime/object-cache.ts';
 import type { WorkResult } from '../../runtime/work-queue.ts';
 import { summarise } from '../../scorecards/evaluate.ts';
+import { ignoredNamespaces } from '../../scorecards/select.ts';
 import { initiativeScorecardKey, type InitiativeObject, type ScorecardObject } from '../../scorecards/store.ts';
 import type { RuntimeFacts, ScorecardResult } from '../../scorecards/types.ts';
 import { refreshIntervalMs } from '../doc-source/decide.ts';
@@ -24,6 +25,8 @@ export const item = {
 export interface ScorecardWorld {
   graph: CatalogGraph;
   book: ScoreBook;
+  /** Namespaces whose Scorecards and Initiatives reach every namespace (--cluster-scorecard-namespaces). */
+  clusterScorecardNamespaces: readonly string[];
   scorecards: () => ScorecardObject[];
   scorecard: (key: string) => ScorecardObject | undefined;
   initiatives: () => InitiativeObject[];
@@ -147,7 +150,8 @@ export class ScoresReconciler {
       for (const ref of book.rescoreScorecard(sc, this.world.graph.all(), this.world.factsOf, now)) enqueue(item.entity(ref));
     }
     const summary = summarise(sc.spec.levels, book.scoresOf(key).map((s) => s.score));
-    const status = scorecardStatus(sc.status?.conditions, sc.metadata.generation ?? 1, summary, rules.invalid, now);
+    const scope = { namespace: sc.metadata.namespace, ignored: ignoredNamespaces(sc.metadata.namespace, sc.spec.selector, this.world.clusterScorecardNamespaces) };
+    const status = scorecardStatus(sc.status?.conditions, sc.metadata.generation ?? 1, summary, rules.invalid, now, scope);
     if (!sameStatus(fieldsOf(sc.status, SCORECARD_STATUS_FIELDS), status)) await this.world.writeScorecardStatus(sc, status);
     this.enqueueInitiativesOf(key);
     return { requeueAfter: Math.max(1_000, (this.nextFullEvaluation.get(key) ?? now.getTime()) - now.getTime()) };

@@ -3,7 +3,7 @@ import type { EntityRef } from '../../catalog/refs.ts';
 import { keyOf } from '../../runtime/object-cache.ts';
 import { compileRules, type CompiledRule } from '../../scorecards/cel.ts';
 import { scoreEntity, type EntityScore } from '../../scorecards/evaluate.ts';
-import { matches } from '../../scorecards/select.ts';
+import { inScope, matches } from '../../scorecards/select.ts';
 import type { ScorecardObject } from '../../scorecards/store.ts';
 import type { InvalidRule, RuntimeFacts } from '../../scorecards/types.ts';
 import { sameResults } from './decide.ts';
@@ -25,6 +25,17 @@ export class ScoreBook {
   private readonly compiledScorecards = new Map<string, CompiledScorecard>();
   /** entity ref → scorecard key → its latest score. */
   private readonly scores = new Map<EntityRef, Map<string, EntityScore>>();
+  private readonly clusterNamespaces: readonly string[];
+
+  /** `clusterNamespaces`: where Scorecards select across namespaces (--cluster-scorecard-namespaces). */
+  constructor(clusterNamespaces: readonly string[] = []) {
+    this.clusterNamespaces = clusterNamespaces;
+  }
+
+  /** Whether the scorecard selects the entity: its selector, within the namespaces it may reach. */
+  private selects(sc: ScorecardObject, entity: Entity): boolean {
+    return inScope(sc.metadata.namespace, entity.namespace, this.clusterNamespaces) && matches(sc.spec.selector, entity);
+  }
 
   /** The scorecard's compiled rules; `changed` when this generation was compiled just now. */
   compiled(sc: ScorecardObject): { rules: CompiledScorecard; changed: boolean } {
@@ -41,7 +52,7 @@ export class ScoreBook {
   scoreEntity(entity: Entity, scorecards: readonly ScorecardObject[], facts: RuntimeFacts, now: Date): Map<string, EntityScore> {
     const scores = new Map<string, EntityScore>();
     for (const sc of scorecards) {
-      if (!matches(sc.spec.selector, entity)) continue;
+      if (!this.selects(sc, entity)) continue;
       scores.set(keyOf(sc), scoreEntity(sc.spec, this.compiled(sc).rules.compiled, entity, facts, now, keyOf(sc)));
     }
     if (scores.size > 0) this.scores.set(entity.ref, scores);
@@ -59,7 +70,7 @@ export class ScoreBook {
     const changed: EntityRef[] = [];
     const seen = new Set<EntityRef>();
     for (const entity of entities) {
-      if (!matches(sc.spec.selector, entity)) continue;
+      if (!this.selects(sc, entity)) continue;
       seen.add(entity.ref);
       const score = scoreEntity(sc.spec, compiled, entity, factsOf(entity), now, key);
       const scores = this.scores.get(entity.ref) ?? new Map<string, EntityScore>();

@@ -23,6 +23,8 @@ export interface RunObservation {
   executor: Executor;
   /** The Secret of the run's secret parameters, as read for a Pending run; undefined when it names none. */
   secrets?: SecretValues | undefined;
+  /** Namespaces whose Templates runs in other namespaces may use (--shared-template-namespaces). */
+  sharedTemplateNamespaces: readonly string[];
   now: Date;
 }
 
@@ -35,6 +37,19 @@ export const SECRET_REASON = {
   /** The operator may not read it, and an in-process scaffolder can get it from nowhere else. */
   unreadable: 'SecretValuesUnreadable',
 } as const;
+
+/**
+ * Reason of a run that names a Template in another namespace that is not shared: only the
+ * namespaces a platform team lists serve other namespaces, since a run copies its Template
+ * (and the Template's skeleton ConfigMap) into the run's namespace.
+ */
+export const TEMPLATE_NAMESPACE_NOT_SHARED = 'TemplateNamespaceNotShared';
+
+/** Whether a run may use its Template: one in its own namespace, or in a shared namespace. */
+export function mayUseTemplate(run: Pick<TemplateRunObject, 'metadata' | 'spec'>, sharedTemplateNamespaces: readonly string[]): boolean {
+  const namespace = run.spec.templateRef.namespace ?? run.metadata.namespace;
+  return namespace === run.metadata.namespace || sharedTemplateNamespaces.includes(namespace);
+}
 
 /** The fields of a run's status the operator owns (the scaffolder owns steps while it runs). */
 export type OperatorRunStatus = Pick<TemplateRunStatus, 'phase' | 'startedAt' | 'finishedAt' | 'jobName' | 'conditions' | 'observedGeneration' | 'steps'>;
@@ -68,6 +83,22 @@ export function decideRun(observation: RunObservation): RunDecision {
   }
 
   // Pending: nothing has been started yet.
+  if (!mayUseTemplate(run, observation.sharedTemplateNamespaces)) {
+    const message = `Template ${templateName} is in another namespace, which is not shared: a run in ${run.metadata.namespace} may use Templates of its own namespace or of the namespaces in the operator's --shared-template-namespaces (Helm chart value templates.sharedNamespaces)`;
+    return {
+      action: 'finish',
+      removeRegistered: false,
+      status: {
+        phase: 'Failed',
+        observedGeneration: generation,
+        finishedAt: rfc3339(now),
+        conditions: conditions([
+          { type: 'TemplateResolved', status: 'False', reason: TEMPLATE_NAMESPACE_NOT_SHARED, message },
+          { type: 'Succeeded', status: 'False', reason: TEMPLATE_NAMESPACE_NOT_SHARED, message },
+        ]),
+      },
+    };
+  }
   if (!template) {
     return {
       action: 'wait',

@@ -15,7 +15,7 @@ import { secretValues } from '../../templates/scaffold-env.ts';
 import { redactable, secretsToEnv } from '../../templates/secret-parameters.ts';
 import { readSecretValues, type SecretValues } from '../../templates/secret-values.ts';
 import { removeRegistered } from '../../templates/unregister.ts';
-import { decideRun, pendingAgain, startFailed, withRemoved, type Execution, type Executor, type OperatorRunStatus, type RunDecision } from './decide.ts';
+import { decideRun, mayUseTemplate, pendingAgain, startFailed, withRemoved, type Execution, type Executor, type OperatorRunStatus, type RunDecision } from './decide.ts';
 import { jobExecution, type JobLike } from './execution.ts';
 
 /** What the reconciler reads from: the operator's caches. */
@@ -34,6 +34,8 @@ export interface RunReconcilerOptions {
   runs: Cache<TemplateRunObject>;
   templates: Cache<TemplateObject>;
   jobs: Cache<JobLike> | undefined;
+  /** Namespaces whose Templates runs in other namespaces may use. */
+  sharedTemplateNamespaces: readonly string[];
   now: () => Date;
 }
 
@@ -61,14 +63,15 @@ export class RunReconciler {
     let run = this.o.runs.get(namespace, name);
     if (!run) return 'done';
     const ref = run.spec.templateRef;
-    const template = this.o.templates.get(ref.namespace ?? namespace, ref.name);
+    // A Template the run may not use is never looked at (nor its skeleton read).
+    const template = mayUseTemplate(run, this.o.sharedTemplateNamespaces) ? this.o.templates.get(ref.namespace ?? namespace, ref.name) : undefined;
     const execution = await this.observe(run);
     // Finishing reads the run again: the scaffolder's last report may not have reached the cache.
     if (execution && execution.state !== 'running') run = await this.fresh(run);
     if (!run) return 'done';
     // Only a run about to start needs its secret parameters: checked now, handed over at the start.
     const secrets = template && (run.status?.phase ?? 'Pending') === 'Pending' && !run.metadata.deletionTimestamp ? await readSecretValues(this.o.client, run, template) : undefined;
-    const decision = decideRun({ run, template, execution, executor: this.o.executor, secrets, now: this.o.now() });
+    const decision = decideRun({ run, template, execution, executor: this.o.executor, secrets, sharedTemplateNamespaces: this.o.sharedTemplateNamespaces, now: this.o.now() });
     return this.carryOut(run, template, decision, secrets);
   }
 
