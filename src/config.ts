@@ -23,6 +23,7 @@ export const operatorConfigSchema = z.object({
   scaffoldJobTtlSeconds: z.coerce.number().int().min(0).default(3600),
   scaffoldJobDeadlineSeconds: z.coerce.number().int().min(10).default(900),
   dashboardUrl: z.string().url().optional().describe('the dashboard\'s external URL, for links in notifications'),
+  allowHttpGit: z.stringbool().default(false).describe('let git use http:// remotes (credentials unencrypted); https only when false'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -34,12 +35,16 @@ export const OPERATOR_USAGE = `greenroom operator [--kubeconfig PATH] [--context
                   [--template-executor job|in-process] [--scaffold-image IMAGE]
                   [--scaffold-service-account greenroom-scaffolder]
                   [--scaffold-job-ttl-seconds 3600] [--scaffold-job-deadline-seconds 900]
-                  [--dashboard-url https://portal.example.com]
+                  [--dashboard-url https://portal.example.com] [--allow-http-git false]
 
 Runs the controllers (only the Lease holder writes) and serves the read API, dashboard,
 /healthz, /readyz and /metrics from every replica. Environment: KUBECONFIG, POD_NAMESPACE
 (lease namespace), POD_NAME (identity), WATCH_NAMESPACE, LOG_LEVEL, TEMPLATE_EXECUTOR,
-SCAFFOLD_IMAGE, SCAFFOLD_SERVICE_ACCOUNT.
+SCAFFOLD_IMAGE, SCAFFOLD_SERVICE_ACCOUNT, ALLOW_HTTP_GIT.
+
+git (template skeletons and pushes, DocSources) uses https remotes only; --allow-http-git true
+also allows plain http (a local git server; credentials then cross the network unencrypted).
+Credentials go only to the hosts their Secret's greenroom.dev/allowed-hosts annotation lists.
 
 Template runs execute as one Job each in the Greenroom image (\`greenroom scaffold\`), run as
 the scaffold ServiceAccount of the run's namespace; --template-executor in-process runs them
@@ -67,6 +72,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       'scaffold-service-account': { type: 'string' },
       'scaffold-job-ttl-seconds': { type: 'string' },
       'scaffold-job-deadline-seconds': { type: 'string' },
+      'allow-http-git': { type: 'string' },
     },
   });
   const parsed = operatorConfigSchema.safeParse({
@@ -87,6 +93,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     scaffoldServiceAccount: values['scaffold-service-account'] ?? env.SCAFFOLD_SERVICE_ACCOUNT,
     scaffoldJobTtlSeconds: values['scaffold-job-ttl-seconds'],
     scaffoldJobDeadlineSeconds: values['scaffold-job-deadline-seconds'],
+    allowHttpGit: values['allow-http-git'] ?? env.ALLOW_HTTP_GIT,
   });
   if (!parsed.success) {
     throw new Error(`invalid settings: ${parsed.error.issues.map((i) => `--${kebab(String(i.path[0]))} ${i.message}`).join('; ')}`);

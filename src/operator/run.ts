@@ -39,6 +39,12 @@ export interface OperatorSettings {
   scaffoldJobDeadlineSeconds?: number;
   /** The dashboard's external URL, for links in notifications. */
   dashboardUrl?: string | undefined;
+  /**
+   * Whether git may use http:// remotes (template skeletons and pushes, DocSources). Off by
+   * default: credentials would cross the network unencrypted. The demo's and tests' local git
+   * server speaks plain http.
+   */
+  allowHttpGit?: boolean;
   /** The clock of time-based decisions (initiative phases and milestones); tests move it. */
   now?: () => Date;
 }
@@ -99,6 +105,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
       serviceAccountName: settings.scaffoldServiceAccount ?? 'greenroom-scaffolder',
       ttlSecondsAfterFinished: settings.scaffoldJobTtlSeconds ?? 3600,
       activeDeadlineSeconds: settings.scaffoldJobDeadlineSeconds ?? 900,
+      allowHttpGit: settings.allowHttpGit ?? false,
     },
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });
@@ -126,6 +133,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     registry: settings.registry,
     namespace: settings.watchNamespace,
     isLeader,
+    allowHttpGit: settings.allowHttpGit ?? false,
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });
 

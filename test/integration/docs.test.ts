@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
+import { allowGitHost } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // DocSources built from a real git server (git http-backend) by a real operator, stored in
@@ -65,6 +66,7 @@ beforeAll(async () => {
   await write('docs/img/flow.png', Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'));
   await push('first docs');
   await kubectl(['create', 'secret', 'generic', 'docs-git', '-n', namespace, `--from-literal=username=${credentials.username}`, `--from-literal=password=${credentials.password}`]);
+  await allowGitHost(namespace, server.url, 'docs-git');
   await kubectl(['apply', '-n', namespace, '-f', '-'], [
     'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-orders}\nspec: {type: team}\n',
     'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: orders}\nspec: {type: service, lifecycle: production, owner: team-orders, title: Orders}\n',
@@ -220,6 +222,7 @@ describe('DocSources that cannot be built, one whose spec changes, and one bigge
     expect((await page(`/docs/${namespace}/moving`)).text).toMatch(/marmalade/);
 
     await kubectl(['create', 'secret', 'generic', 'late-secret', '-n', namespace, `--from-literal=username=${credentials.username}`, `--from-literal=password=${credentials.password}`]);
+    await allowGitHost(namespace, server.url, 'late-secret');
     await eventually('the new spec to be built and served', async () => (/gooseberries/.test((await page(`/docs/${namespace}/moving`)).text) ? true : undefined), 30_000);
     const object = JSON.parse(await kubectl(['get', 'docsource', 'moving', '-n', namespace, '-o', 'json'])) as { metadata: { generation: number }; status: DocSourceStatus & { site: { generation: number } } };
     expect(object.status.site.generation).toBe(object.metadata.generation);

@@ -4,9 +4,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators, statusOf } from '../support/operator.ts';
-import { applyTemplate, cloneOf, createRun, finished, getRun, GIT_USER, gitServers, silentGitServer, templateNamespace } from '../support/template-runs.ts';
+import { allowGitHost, applyTemplate, cloneOf, createRun, finished, getRun, GIT_USER, gitServers, silentGitServer, templateNamespace } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 import type { GitServer } from '../../src/local-cluster/git-server.ts';
+import { hostOf } from '../../src/templates/git-remote.ts';
 import { publishGit } from '../../src/templates/publish-git.ts';
 
 // Template runs through the in-process executor (the scaffolder as a child process of the
@@ -20,6 +21,7 @@ let git: GitServer;
 beforeAll(async () => {
   await templateNamespace(namespace);
   git = await newGitServer();
+  await allowGitHost(namespace, git.url);
   await start({ templateExecutor: 'in-process' });
 });
 
@@ -149,7 +151,7 @@ describe('a template run through the in-process executor', () => {
     const base = newDir();
     await writeFile(join(base, 'LICENSE'), 'MIT\n');
     await writeFile(join(base, 'README.md'), '# existing-service\n');
-    const baseHead = await publishGit({ dir: base, url: remote, credentials: GIT_USER, message: 'The service as it is' });
+    const baseHead = await publishGit({ dir: base, url: remote, credentials: { ...GIT_USER, allowedHosts: [hostOf(remote)] }, allowHttp: true, message: 'The service as it is' });
     await applyTemplate(namespace, 'add-ci', {
       type: 'service',
       skeleton: { inline: { '.github/workflows/ci.yaml': 'name: ${{ values.name }}\n', 'README.md': '# ${{ values.name }}\n\nBuilt by CI.\n' } },

@@ -9,7 +9,7 @@ import type { TemplateObject } from '../../src/templates/objects.ts';
 import { playNode, type JobObject } from '../support/job-node.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators, statusOf } from '../support/operator.ts';
-import { cloneOf, createRun, finished, getRun, GIT_USER, gitServers, templateNamespace } from '../support/template-runs.ts';
+import { allowGitHost, cloneOf, createRun, finished, getRun, GIT_USER, gitServers, templateNamespace } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // Template runs through the default executor, a Kubernetes Job per run. No kubelet runs
@@ -42,6 +42,7 @@ beforeAll(async () => {
   await templateNamespace(namespace);
   await kubectl(['apply', '-n', namespace, '-f', join(root, 'examples/scaffolder/rbac.yaml')]);
   git = await newGitServer();
+  await allowGitHost(namespace, git.url);
   await start({ templateExecutor: 'job', scaffoldImage: IMAGE, scaffoldJobTtlSeconds: 600 });
 });
 
