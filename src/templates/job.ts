@@ -1,4 +1,4 @@
-import type { TemplateRunObject } from './objects.ts';
+import type { TemplateRunObject, TemplateStep } from './objects.ts';
 import { jobNameFor, snapshotName } from './job-name.ts';
 import { RUN_UID_LABEL } from './scaffold.ts';
 import { ALLOW_HTTP_GIT_ENV, credentialEnvs, runEnv } from './scaffold-env.ts';
@@ -71,6 +71,11 @@ const apiAccessVolume = {
   },
 };
 
+/** A container step's resources: the template's, each one it leaves unset from STEP_RESOURCES. */
+function stepResources(own: NonNullable<TemplateStep['run']>['resources']): object {
+  return { requests: { ...STEP_RESOURCES.requests, ...own?.requests }, limits: { ...STEP_RESOURCES.limits, ...own?.limits } };
+}
+
 /**
  * The scaffolding Job of a run. Built-in steps run in the Greenroom image (`greenroom
  * scaffold`); each `run` step is a container of its own image. The pod runs them in order
@@ -115,7 +120,7 @@ export function scaffoldJob(run: TemplateRunObject, snapshot: RunSnapshot, setti
       env: [...(step.run!.env ?? []), { name: 'GREENROOM_VALUES', value: JSON.stringify(snapshot.values) }, { name: 'HOME', value: STEP_HOME }],
       volumeMounts: stepMounts,
       securityContext: containerSecurity,
-      resources: STEP_RESOURCES,
+      resources: stepResources(step.run!.resources),
     });
     from = index + 1;
   });

@@ -87,6 +87,15 @@ describe('the scaffolding Job of a run', () => {
     for (const kind of ['requests', 'limits'] as const) expect(Object.keys(STEP_RESOURCES[kind]).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
   });
 
+  it('when a container step sets some of its resources, then those replace the defaults and the rest stay', () => {
+    const steps: TemplateObject['spec']['steps'] = [{ name: 'build', action: 'run', run: { image: 'node:24', command: ['npm', 'ci'], resources: { requests: { memory: '1Gi' }, limits: { memory: '4Gi', cpu: '2' } } } }];
+    const step = podOf(jobOf(steps)).initContainers[1] as Container & { resources?: object };
+    expect(step.resources).toEqual({
+      requests: { ...STEP_RESOURCES.requests, memory: '1Gi' },
+      limits: { ...STEP_RESOURCES.limits, memory: '4Gi', cpu: '2' },
+    });
+  });
+
   it('when the operator read the Secrets\' allowed hosts and allows http, then the scaffolder containers are told both as plain values', () => {
     const job = scaffoldJob(run, takeSnapshot(run, template(withContainerStep)), { ...settings, allowHttpGit: true }, { GREENROOM_STEP_2_ALLOWED_HOSTS: 'git.example' });
     const pod = podOf(job);
