@@ -6,7 +6,7 @@ import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators, statusOf } from '../support/operator.ts';
 import { allowGitHost, applyTemplate, cloneOf, createRun, finished, getRun, GIT_USER, gitServers, silentGitServer, templateNamespace } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
-import type { GitServer } from '../../src/local-cluster/git-server.ts';
+import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
 import { hostOf } from '../../src/templates/git-remote.ts';
 import { publishGit } from '../../src/templates/publish-git.ts';
 
@@ -21,7 +21,8 @@ let git: GitServer;
 beforeAll(async () => {
   await templateNamespace(namespace);
   git = await newGitServer();
-  await allowGitHost(namespace, git.url);
+  // 127.0.0.1:9 too: a host the credentials may go to where nothing listens.
+  await allowGitHost(namespace, [git.url, 'http://127.0.0.1:9']);
   await start({ templateExecutor: 'in-process' });
 });
 
@@ -79,6 +80,22 @@ describe('a template run through the in-process executor', () => {
     expect(run.status?.steps?.[1]?.message).toMatch(/git push failed: .*(not found|404|repository)/i);
     expect(run.status?.conditions?.find((c) => c.type === 'Succeeded')).toMatchObject({ reason: 'StepFailed' });
     await expect(kubectl(['get', 'component', 'no-repo', '-n', namespace])).rejects.toThrow(/not found/i);
+  });
+
+  it('when a run\'s repoUrl names a server its Secret does not allow, then the publish step fails naming that host before git connects, and that server never sees the token', async () => {
+    // The attacker's server asks for no password: with the token sent to it, the push would succeed.
+    const attacker = await startGitServer();
+    try {
+      const stolen = await attacker.createRepository('stolen');
+      await createRun(namespace, 'exfiltrate', 'typescript-service', { name: 'exfiltrate', owner: 'team-storefront', repoUrl: stolen });
+      const run = await finished(namespace, 'exfiltrate');
+      expect(run.status?.phase).toBe('Failed');
+      expect(run.status?.steps?.map((s) => [s.name, s.phase])).toEqual([['render', 'Succeeded'], ['publish', 'Failed'], ['register', 'Skipped']]);
+      expect(run.status?.steps?.[1]?.message).toBe(`the credentials of Secret ${namespace}/greenroom-git may not be sent to host ${hostOf(attacker.url)} (its greenroom.dev/allowed-hosts annotation allows ${hostOf(git.url)}, 127.0.0.1:9); use a repository on an allowed host, or annotate it with greenroom.dev/allowed-hosts: ${hostOf(attacker.url)}`);
+      expect(attacker.requests).toEqual([]);
+    } finally {
+      await attacker.stop();
+    }
   });
 
   it('when the remote is unreachable, then the run fails naming the git error', async () => {

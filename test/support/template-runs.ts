@@ -48,8 +48,9 @@ export async function templateNamespace(namespace: string): Promise<void> {
  * Lets a git Secret's credentials go to a git server: its greenroom.dev/allowed-hosts
  * annotation names the server's host:port. Without it the operator sends them nowhere.
  */
-export async function allowGitHost(namespace: string, url: string, secret = 'greenroom-git'): Promise<void> {
-  await kubectl(['annotate', '--overwrite', 'secret', secret, '-n', namespace, `${ALLOWED_HOSTS_ANNOTATION}=${hostOf(url)}`]);
+export async function allowGitHost(namespace: string, urls: string | string[], secret = 'greenroom-git'): Promise<void> {
+  const hosts = (Array.isArray(urls) ? urls : [urls]).map(hostOf).join(',');
+  await kubectl(['annotate', '--overwrite', 'secret', secret, '-n', namespace, `${ALLOWED_HOSTS_ANNOTATION}=${hosts}`]);
 }
 
 /** Applies a Template (owned by team-platform unless the spec says otherwise) into the namespace. */
