@@ -122,8 +122,8 @@ describe('a template run through a scaffolding Job (the harness plays the node)'
       expect(node.containers.map((c) => [c.name, c.code])).toEqual([['greenroom-scaffold-0', 0], ['build-info', 0], ['greenroom-scaffold-2', 0]]);
       const done = await finished(namespace, 'redirected');
       expect(done.status?.phase).toBe('Succeeded');
-      expect(JSON.parse(await readFile(join(await cloneOf(remote, newDir()), 'package.json'), 'utf8'))).toMatchObject({ name: 'redirected' });
       expect(attacker.requests).toEqual([]);
+      expect(JSON.parse(await readFile(join(await cloneOf(remote, newDir()), 'package.json'), 'utf8'))).toMatchObject({ name: 'redirected' });
     } finally {
       await attacker.stop();
     }
