@@ -63,6 +63,7 @@ export const operatorConfigSchema = z.object({
     .transform((list) => list.split(',').map((h) => h.trim()).filter(Boolean))
     .describe('hosts notification webhooks may name: exact names, *.domain, or *'),
   webhookAllowPrivateAddresses: z.stringbool().default(false).describe('let webhooks reach loopback and private addresses (link-local never)'),
+  allowHttpGit: z.stringbool().default(false).describe('let git use http:// remotes (credentials unencrypted); https only when false'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -77,7 +78,7 @@ export const OPERATOR_USAGE = `greenroom operator [--kubeconfig PATH] [--context
                   [--template-executor job|in-process] [--scaffold-image IMAGE]
                   [--scaffold-service-account greenroom-scaffolder]
                   [--scaffold-job-ttl-seconds 3600] [--scaffold-job-deadline-seconds 900]
-                  [--dashboard-url https://portal.example.com]
+                  [--dashboard-url https://portal.example.com] [--allow-http-git false]
                   [--webhook-allowed-hosts hooks.slack.com] [--webhook-allow-private-addresses false]
                   [--shared-template-namespaces NS,...] [--cluster-scorecard-namespaces NS,...]
 
@@ -85,11 +86,15 @@ Runs the controllers (only the Lease holder writes) and serves the read API, das
 /healthz and /readyz from every replica on --port, and /metrics on --metrics-port.
 Environment: KUBECONFIG, POD_NAMESPACE (lease namespace), POD_NAME (identity),
 WATCH_NAMESPACE, LOG_LEVEL, TEMPLATE_EXECUTOR, SCAFFOLD_IMAGE, SCAFFOLD_SERVICE_ACCOUNT,
-ALLOWED_HOSTS, TRUST_PROXY.
+ALLOWED_HOSTS, TRUST_PROXY, ALLOW_HTTP_GIT.
 
 --allowed-hosts answers other Host headers 421 (the probes answer any). --trust-proxy says
 whose X-Forwarded-For names the client for the per-client rate limit: 1 behind one Ingress
 controller, or the controllers' addresses or CIDR; never every peer.
+
+git (template skeletons and pushes, DocSources) uses https remotes only; --allow-http-git true
+also allows plain http (a local git server; credentials then cross the network unencrypted).
+Credentials go only to the hosts their Secret's greenroom.dev/allowed-hosts annotation lists.
 
 Template runs execute as one Job each in the Greenroom image (\`greenroom scaffold\`), run as
 the scaffold ServiceAccount of the run's namespace; --template-executor in-process runs them
@@ -137,6 +142,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       'scaffold-job-deadline-seconds': { type: 'string' },
       'shared-template-namespaces': { type: 'string' },
       'cluster-scorecard-namespaces': { type: 'string' },
+      'allow-http-git': { type: 'string' },
     },
   });
   const parsed = operatorConfigSchema.safeParse({
@@ -166,6 +172,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     scaffoldJobDeadlineSeconds: values['scaffold-job-deadline-seconds'],
     sharedTemplateNamespaces: values['shared-template-namespaces'],
     clusterScorecardNamespaces: values['cluster-scorecard-namespaces'],
+    allowHttpGit: values['allow-http-git'] ?? env.ALLOW_HTTP_GIT,
   });
   if (!parsed.success) {
     throw new Error(`invalid settings: ${parsed.error.issues.map((i) => `--${kebab(String(i.path[0]))} ${i.message}`).join('; ')}`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ALLOWED_HOSTS_ANNOTATION, hostOf } from '../templates/git-remote.ts';
 import { publishGit } from '../templates/publish-git.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { API_VERSION } from '../api/v1alpha1/index.ts';
@@ -23,7 +24,9 @@ export async function seedTemplates(kubeConfig: KubeConfig, namespace: string, r
   const credentials = { username: 'greenroom-demo', password: randomBytes(12).toString('hex') };
   const git = await startGitServer({ credentials });
   try {
-    await applyObjects(kubeConfig, [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'greenroom-git' }, type: 'kubernetes.io/basic-auth', stringData: credentials } as never], namespace);
+    // The Secret names the one host its credentials may go to: the demo's git server.
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'greenroom-git', annotations: { [ALLOWED_HOSTS_ANNOTATION]: hostOf(git.url) } }, type: 'kubernetes.io/basic-auth', stringData: credentials };
+    await applyObjects(kubeConfig, [secret as never], namespace);
     for (const dir of ['typescript-service', 'docs-site']) await applyObjects(kubeConfig, await readManifests(join(root, 'templates', dir)), namespace);
     const repoUrl = await git.createRepository('recommendations');
     const client = new RawKubeClient(kubeConfig);
@@ -60,7 +63,7 @@ async function seedDocs(kubeConfig: KubeConfig, namespace: string, root: string,
   const copy = await mkdtemp(join(tmpdir(), 'greenroom-demo-docs-'));
   try {
     await cp(join(root, 'examples', 'docs', 'checkout-service'), copy, { recursive: true });
-    await publishGit({ dir: copy, url, credentials, message: 'Checkout service docs' });
+    await publishGit({ dir: copy, url, credentials: { ...credentials, allowedHosts: [hostOf(url)] }, allowHttp: true, message: 'Checkout service docs' });
   } finally {
     await rm(copy, { recursive: true, force: true });
   }

@@ -105,6 +105,8 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
       concurrency: 4,
       // The local control plane runs no pods: template runs are child processes here.
       templateExecutor: 'in-process',
+      // The demo's git server is local and speaks plain http.
+      allowHttpGit: true,
     });
     const url = operator.url.replace('127.0.0.1', 'localhost');
     log.info({ cluster: cluster.description, url, metrics: operator.metricsUrl }, `Greenroom demo on ${url} — Ctrl-C stops it`);

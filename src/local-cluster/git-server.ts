@@ -8,12 +8,22 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** One request the server received, as its access log keeps it. */
+export interface GitRequest {
+  method: string;
+  path: string;
+  /** The Authorization header as sent, if any: tests check that credentials went nowhere else. */
+  authorization: string | undefined;
+}
+
 /** A git server over HTTP on loopback: the real `git http-backend`, behind a tiny CGI shim. */
 export interface GitServer {
   /** http://127.0.0.1:PORT — repositories are at `${url}/<name>.git`. */
   url: string;
   /** Directory holding the bare repositories. */
   root: string;
+  /** Every request received, in order (the access log). */
+  requests: GitRequest[];
   /** Creates an empty bare repository that accepts pushes; returns its clone URL. */
   createRepository(name: string): Promise<string>;
   stop(): Promise<void>;
@@ -89,7 +99,9 @@ function serveCgi(root: string, req: IncomingMessage, res: ServerResponse, user:
  */
 export async function startGitServer(options: GitServerOptions = {}): Promise<GitServer> {
   const root = await mkdtemp(join(tmpdir(), 'greenroom-git-'));
+  const requests: GitRequest[] = [];
   const server = createServer((req, res) => {
+    requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', authorization: req.headers.authorization });
     if (!authorised(req, options.credentials)) {
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="greenroom-git"' }).end('authentication required');
       return;
@@ -101,6 +113,7 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
   return {
     url,
     root,
+    requests,
     async createRepository(name) {
       const dir = join(root, `${name}.git`);
       await mkdir(dir, { recursive: true });

@@ -1,9 +1,9 @@
-import { tmpdir } from 'node:os';
 import { isNotFound, isTransientApiError, KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
 import type { DocSourceObject } from '../controllers/doc-source/decide.ts';
 import { FetchError, SourceUnavailableError } from '../controllers/doc-source/failures.ts';
 import { fetchGitSkeleton } from '../templates/fetch-git.ts';
-import { gitIn, type GitCredentials } from '../templates/git-cli.ts';
+import { withGit, type GitCredentials } from '../templates/git-cli.ts';
+import { ALLOWED_HOSTS_ANNOTATION, parseAllowedHosts } from '../templates/git-remote.ts';
 import { SkeletonError, skeletonFromConfigMap, type SkeletonFiles } from '../templates/skeleton.ts';
 
 /**
@@ -27,14 +27,30 @@ async function readNamed<T>(client: RawKubeClient, source: DocSourceObject, reso
   }
 }
 
+/** How the operator lets git reach a DocSource's repository. */
+export interface GitAccess {
+  /** Whether http:// repositories are allowed (--allow-http-git); https always is. */
+  allowHttp: boolean;
+}
+
+/**
+ * The credentials a DocSource names, with the hosts their Secret's greenroom.dev/allowed-hosts
+ * annotation lets them go to: whoever writes the DocSource chooses the URL, not where the
+ * token goes (withGit refuses any other host before connecting).
+ */
 async function credentials(client: RawKubeClient, source: DocSourceObject): Promise<GitCredentials | undefined> {
   const ref = source.spec.source.git?.secretRef;
   if (!ref) return undefined;
-  const secret = await readNamed<{ data?: Record<string, string> }>(client, source, 'secrets', ref.name);
+  const secret = await readNamed<{ metadata?: { annotations?: Record<string, string> }; data?: Record<string, string> }>(client, source, 'secrets', ref.name);
   const value = (key: string) => (secret.data?.[key] === undefined ? undefined : Buffer.from(secret.data[key], 'base64').toString('utf8'));
   const password = value(ref.passwordKey ?? 'password');
   if (password === undefined) throw new FetchError(`Secret ${ref.name} has no key ${ref.passwordKey ?? 'password'}`);
-  return { username: value(ref.usernameKey ?? 'username') ?? '', password };
+  return {
+    username: value(ref.usernameKey ?? 'username') ?? '',
+    password,
+    allowedHosts: parseAllowedHosts(secret.metadata?.annotations?.[ALLOWED_HOSTS_ANNOTATION]),
+    source: `Secret ${source.metadata.namespace}/${ref.name}`,
+  };
 }
 
 /** A git directory that cannot be read as docs, said in the DocSource's terms (source.git.path), not a template's. */
@@ -46,7 +62,7 @@ export function docsProblem(error: SkeletonError, git: NonNullable<DocSourceObje
     case 'empty-path':
       return new FetchError(`source.git.path ${JSON.stringify(git.path ?? '/')} holds no files ${at}`);
     case 'unsafe-path':
-      return new FetchError(`source.git.path ${JSON.stringify(git.path)} is not a directory inside the repository; write it relative to the repository's root, without ..`);
+      return new FetchError(`source.git.path ${JSON.stringify(git.path)} is not a directory inside the repository${error.problem.why ? ` (${error.problem.why})` : ''}; write it relative to the repository's root, without .. or symlinks leading out`);
     case 'symlink':
       return new FetchError(`${error.problem.path} in the docs is a symlink ${at}; symlinks are not followed (one could point outside the repository), so commit the file itself`);
     default:
@@ -59,12 +75,13 @@ export function docsProblem(error: SkeletonError, git: NonNullable<DocSourceObje
  * clone), or a ConfigMap's resourceVersion. Compared with the served build's to decide
  * whether to build.
  */
-export async function currentRevision(client: RawKubeClient, source: DocSourceObject): Promise<string> {
+export async function currentRevision(client: RawKubeClient, source: DocSourceObject, access: GitAccess = { allowHttp: false }): Promise<string> {
   const git = source.spec.source.git;
   if (git) {
     const ref = git.ref ?? 'main';
     if (/^[0-9a-f]{40}$/.test(ref)) return ref;
-    const out = await gitIn(tmpdir(), { credentials: await credentials(client, source), timeoutMs: 30_000 })('ls-remote', '--end-of-options', git.url, ref);
+    const settings = { remote: git.url, credentials: await credentials(client, source), allowHttp: access.allowHttp, timeoutMs: 30_000 };
+    const out = await withGit(undefined, settings, (run) => run('ls-remote', '--end-of-options', git.url, ref));
     const line = out.split('\n').find((l) => /^[0-9a-f]{40}\s+refs\/(heads|tags)\//.test(l));
     if (!line) throw new FetchError(`ref ${ref} was not found in ${git.url}`);
     return line.slice(0, 40);
@@ -73,12 +90,12 @@ export async function currentRevision(client: RawKubeClient, source: DocSourceOb
 }
 
 /** The source's files and the revision they are at. */
-export async function fetchDocFiles(client: RawKubeClient, source: DocSourceObject): Promise<{ files: SkeletonFiles; revision: string }> {
+export async function fetchDocFiles(client: RawKubeClient, source: DocSourceObject, access: GitAccess = { allowHttp: false }): Promise<{ files: SkeletonFiles; revision: string }> {
   const git = source.spec.source.git;
   if (git) {
     const secret = await credentials(client, source);
     try {
-      const fetched = await fetchGitSkeleton({ url: git.url, ref: git.ref, path: git.path, credentials: secret, timeoutMs: 120_000 });
+      const fetched = await fetchGitSkeleton({ url: git.url, ref: git.ref, path: git.path, credentials: secret, allowHttp: access.allowHttp, timeoutMs: 120_000 });
       return { files: fetched.files, revision: fetched.commit };
     } catch (error) {
       throw error instanceof SkeletonError ? docsProblem(error, git) : error;

@@ -27,6 +27,8 @@ export interface DocsOperatorOptions {
   onSite?: (source: { namespace: string; name: string; entityRef: string; siteName: string }, site: DocSite | undefined) => void;
   now?: () => Date;
   informerTimings?: { silenceTimeoutMs?: number; relistIntervalMs?: number };
+  /** Whether DocSources may name http:// repositories (--allow-http-git); https always. */
+  allowHttpGit?: boolean | undefined;
 }
 
 interface Served {
@@ -238,7 +240,7 @@ export class DocsOperator implements DocsStore {
 
   private async lookAndBuild(source: DocSourceObject, now: Date): Promise<void> {
     const { namespace, name } = source.metadata;
-    const revision = await stage('fetch', () => currentRevision(this.client, source));
+    const revision = await stage('fetch', () => currentRevision(this.client, source, { allowHttp: this.options.allowHttpGit ?? false }));
     // A served build whose ConfigMaps went missing is rebuilt even if the source did not move.
     const stored = servedChunks(this.chunks.list(namespace), source).length === source.status?.site?.chunks;
     if (!needsBuild(source, revision) && stored) {
@@ -247,7 +249,7 @@ export class DocsOperator implements DocsStore {
       if (otherBuildsLeft(this.chunks.list(namespace), source)) await this.removeOldBuilds(source, source.status!.site!.id);
       return;
     }
-    const fetched: { files: SkeletonFiles; revision: string } = await stage('fetch', () => fetchDocFiles(this.client, source));
+    const fetched: { files: SkeletonFiles; revision: string } = await stage('fetch', () => fetchDocFiles(this.client, source, { allowHttp: this.options.allowHttpGit ?? false }));
     const site = await stage('build', () => buildSiteYielding(fetched.files, { base: siteBase(namespace, name), entityRef: this.entityRefOf(source) }));
     const chunks = await stage('build', () => encodeSite(site));
     const id = createHash('sha256').update(Buffer.concat(chunks)).digest('hex').slice(0, 10);

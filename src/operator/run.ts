@@ -54,6 +54,12 @@ export interface OperatorSettings {
   webhookAllowedHosts?: readonly string[];
   /** Let webhooks reach loopback and private addresses (default: false). */
   webhookAllowPrivateAddresses?: boolean;
+  /**
+   * Whether git may use http:// remotes (template skeletons and pushes, DocSources). Off by
+   * default: credentials would cross the network unencrypted. The demo's and tests' local git
+   * server speaks plain http.
+   */
+  allowHttpGit?: boolean;
   /** The clock of time-based decisions (initiative phases and milestones); tests move it. */
   now?: () => Date;
 }
@@ -117,6 +123,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
       serviceAccountName: settings.scaffoldServiceAccount ?? 'greenroom-scaffolder',
       ttlSecondsAfterFinished: settings.scaffoldJobTtlSeconds ?? 3600,
       activeDeadlineSeconds: settings.scaffoldJobDeadlineSeconds ?? 900,
+      allowHttpGit: settings.allowHttpGit ?? false,
     },
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });
@@ -153,6 +160,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     registry: settings.registry,
     namespace: settings.watchNamespace,
     isLeader,
+    allowHttpGit: settings.allowHttpGit ?? false,
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });
 

@@ -66,7 +66,7 @@ export class TemplateOperator implements TemplateStore {
     }
     this.queue = new WorkQueue({ name: 'templaterun', logger: this.log, registry: options.registry });
     this.templateQueue = new WorkQueue({ name: 'template', logger: this.log, registry: options.registry });
-    this.inProcess = new InProcessExecutor({ kubeConfig: options.kubeConfig, logger: this.log, maxConcurrent: options.maxInProcess ?? 4, onExit: () => this.enqueueRuns() });
+    this.inProcess = new InProcessExecutor({ kubeConfig: options.kubeConfig, logger: this.log, maxConcurrent: options.maxInProcess ?? 4, allowHttpGit: options.job.allowHttpGit ?? false, onExit: () => this.enqueueRuns() });
     if (options.registry.getSingleMetric('greenroom_template_runs_finished_total')) options.registry.removeSingleMetric('greenroom_template_runs_finished_total');
     const jobs = this.jobInformer;
     this.reconciler = new RunReconciler({

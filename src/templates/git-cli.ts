@@ -1,11 +1,19 @@
 import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { authScope, credentialHostProblem, remoteProblem } from './git-remote.ts';
 
 const execFileAsync = promisify(execFile);
 
 export interface GitCredentials {
   username: string;
   password: string;
+  /** Hosts (host[:port]) they may be sent to: their Secret's greenroom.dev/allowed-hosts. None when undefined. */
+  allowedHosts?: readonly string[] | undefined;
+  /** Where they come from, for messages, e.g. "Secret team-a/greenroom-git". */
+  source?: string | undefined;
 }
 
 /** A git command that failed, with git's own words (credentials redacted). */
@@ -13,6 +21,14 @@ export class GitError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'GitError';
+  }
+}
+
+/** A remote git may not use, or credentials that may not go to it: refused before any network call. */
+export class GitRemoteError extends GitError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GitRemoteError';
   }
 }
 
@@ -39,37 +55,91 @@ export interface Git {
   redact: (text: string) => string;
 }
 
+export interface GitOptions {
+  /** The one remote this git talks to: checked, and the only URL credentials are sent to. */
+  remote: string;
+  credentials?: GitCredentials | undefined;
+  /** Whether http:// remotes are allowed (the operator's --allow-http-git); https always is. */
+  allowHttp?: boolean | undefined;
+  author?: { name: string; email: string };
+  timeoutMs?: number;
+}
+
 /**
- * The git CLI in a directory. Credentials go to git as an Authorization header through
- * GIT_CONFIG_* environment variables — never in the URL, the command line (visible in ps)
- * or an error message. Prompts are off, so a remote asking for a password fails instead of
- * hanging.
+ * git's settings that must not come from anywhere a template's container (or anyone else who
+ * can write HOME, /tmp or the work tree) could have planted them: no global or system config
+ * (a planted ~/.gitconfig with url.<x>.insteadOf would send the push, credentials and all,
+ * elsewhere), no hooks, no fsmonitor command, no credential helper, no redirects (a redirect
+ * to another host would take the header along).
  */
-export function gitIn(dir: string, options: { credentials?: GitCredentials | undefined; author?: { name: string; email: string }; timeoutMs?: number } = {}): Git {
+const HARDENED_CONFIG: [string, string][] = [
+  ['core.hooksPath', '/dev/null'],
+  ['core.fsmonitor', 'false'],
+  ['credential.helper', ''],
+  ['http.followRedirects', 'false'],
+  ['protocol.file.allow', 'never'],
+];
+
+/** The environment git runs in: the caller's minus every GIT_* variable, plus ours. */
+function gitEnv(base: NodeJS.ProcessEnv, settings: Record<string, string>, config: [string, string][]): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(base).filter(([name]) => !name.startsWith('GIT_')));
+  Object.assign(env, settings, { GIT_CONFIG_COUNT: String(config.length) });
+  config.forEach(([key, value], i) => Object.assign(env, { [`GIT_CONFIG_KEY_${i}`]: key, [`GIT_CONFIG_VALUE_${i}`]: value }));
+  return env;
+}
+
+/**
+ * Runs `use` with the git CLI over a work tree, against one remote. The remote is checked
+ * first (https, or http by opt-in; credentials only to a host their Secret allows), so a
+ * refused one fails before any network call. The repository (GIT_DIR) and HOME live in a
+ * private temporary directory that is removed afterwards: nothing in the work tree (a planted
+ * .git/config) or in a shared HOME is read. Credentials go as an Authorization header through
+ * GIT_CONFIG_* variables scoped to the remote's URL — never in the URL, the command line
+ * (visible in ps) or an error message. Prompts are off, so a remote asking for a password
+ * fails instead of hanging.
+ */
+export async function withGit<T>(workTree: string | undefined, options: GitOptions, use: (git: Git) => Promise<T>): Promise<T> {
+  const refused = remoteProblem(options.remote, { allowHttp: options.allowHttp ?? false })
+    ?? (options.credentials ? credentialHostProblem(options.remote, options.credentials.allowedHosts, options.credentials.source ?? 'the Secret') : undefined);
+  if (refused) throw new GitRemoteError(redactUrl(refused));
   const author = options.author ?? { name: 'Greenroom', email: 'greenroom@localhost' };
   const secrets: string[] = [];
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_AUTHOR_NAME: author.name,
-    GIT_AUTHOR_EMAIL: author.email,
-    GIT_COMMITTER_NAME: author.name,
-    GIT_COMMITTER_EMAIL: author.email,
-  };
+  const config = [...HARDENED_CONFIG];
   if (options.credentials) {
     const token = Buffer.from(`${options.credentials.username}:${options.credentials.password}`).toString('base64');
     secrets.push(token, options.credentials.password);
-    Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${token}` });
+    config.push([`http.${authScope(options.remote)}.extraHeader`, `Authorization: Basic ${token}`]);
   }
   const redact = redactor(secrets);
-  const git = async (...args: string[]): Promise<string> => {
-    try {
-      return (await execFileAsync('git', args, { cwd: dir, env, timeout: options.timeoutMs ?? 60_000 })).stdout.trim();
-    } catch (error) {
-      const failure = error as { stderr?: string; killed?: boolean };
-      const why = failure.killed ? `timed out after ${(options.timeoutMs ?? 60_000) / 1000} s` : (failure.stderr ?? String(error)).trim();
-      throw new GitError(`git ${args[0]} failed: ${redact(why)}`);
-    }
-  };
-  return Object.assign(git, { redact });
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const own = await mkdtemp(join(tmpdir(), 'greenroom-gitdir-'));
+  try {
+    await mkdir(join(own, 'home'));
+    const env = gitEnv(process.env, {
+      GIT_DIR: join(own, 'repository.git'),
+      GIT_WORK_TREE: workTree ?? join(own, 'home'),
+      HOME: join(own, 'home'),
+      XDG_CONFIG_HOME: join(own, 'home'),
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_ALLOW_PROTOCOL: options.allowHttp ? 'https:http' : 'https',
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_AUTHOR_NAME: author.name,
+      GIT_AUTHOR_EMAIL: author.email,
+      GIT_COMMITTER_NAME: author.name,
+      GIT_COMMITTER_EMAIL: author.email,
+    }, config);
+    const git = async (...args: string[]): Promise<string> => {
+      try {
+        return (await execFileAsync('git', args, { cwd: workTree ?? own, env, timeout: timeoutMs })).stdout.trim();
+      } catch (error) {
+        const failure = error as { stderr?: string; killed?: boolean };
+        const why = failure.killed ? `timed out after ${timeoutMs / 1000} s` : (failure.stderr ?? String(error)).trim();
+        throw new GitError(`git ${args[0]} failed: ${redact(why)}`);
+      }
+    };
+    return await use(Object.assign(git, { redact }));
+  } finally {
+    await rm(own, { recursive: true, force: true });
+  }
 }

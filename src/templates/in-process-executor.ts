@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Execution } from '../controllers/template-run/decide.ts';
 import type { Logger } from '../observability/logger.ts';
-import { runEnv } from './scaffold-env.ts';
+import { ALLOW_HTTP_GIT_ENV, runEnv } from './scaffold-env.ts';
 import type { RunSnapshot } from './snapshot.ts';
 
 /** The CLI beside this module: src/cli/main.ts when run from source, dist/…/main.js when built. */
@@ -20,9 +20,9 @@ const CLI = fileURLToPath(new URL(`../cli/main${extname(fileURLToPath(import.met
 export const INHERITED_ENV = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'NODE_EXTRA_CA_CERTS', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'] as const;
 
 /** The child's environment: the inherited few, its run, its credentials; HOME is its workspace. */
-export function childEnv(parent: NodeJS.ProcessEnv, snapshot: RunSnapshot, credentials: Record<string, string>, home: string): Record<string, string> {
+export function childEnv(parent: NodeJS.ProcessEnv, snapshot: RunSnapshot, credentials: Record<string, string>, home: string, allowHttpGit = false): Record<string, string> {
   const inherited = Object.fromEntries(INHERITED_ENV.flatMap((name) => (parent[name] === undefined ? [] : [[name, parent[name]!]])));
-  return { ...inherited, ...runEnv(snapshot.run), ...credentials, GREENROOM_EXIT_WITH_STDIN: '1', HOME: home };
+  return { ...inherited, ...runEnv(snapshot.run), ...credentials, ...(allowHttpGit ? { [ALLOW_HTTP_GIT_ENV]: '1' } : {}), GREENROOM_EXIT_WITH_STDIN: '1', HOME: home };
 }
 
 /** A kubeconfig with the operator's current context only, not every cluster it knows. */
@@ -48,6 +48,8 @@ export interface InProcessOptions {
   /** Called when a child ends, so its run is reconciled. */
   onExit: (uid: string) => void;
   maxConcurrent: number;
+  /** Whether the scaffolders' git may use http:// remotes (--allow-http-git). */
+  allowHttpGit?: boolean;
   /** Starts the child process (node:child_process spawn; replaced in tests). */
   spawn?: typeof spawnProcess;
 }
@@ -101,7 +103,7 @@ export class InProcessExecutor {
     const log = this.options.logger.child({ run: `${snapshot.run.namespace}/${snapshot.run.name}` });
     const args = [CLI, 'scaffold', '--workspace', join(workspace, 'work'), '--snapshot', join(workspace, 'snapshot.json'), '--from', '0', '--kubeconfig', join(workspace, 'kubeconfig')];
     const child = (this.options.spawn ?? spawnProcess)(process.execPath, args, {
-      env: childEnv(process.env, snapshot, credentials, workspace),
+      env: childEnv(process.env, snapshot, credentials, workspace, this.options.allowHttpGit ?? false),
       stdio: ['pipe', 'pipe', 'pipe'],
       // Its own process group, so that cancelling stops the git it runs as well.
       detached: true,

@@ -1,7 +1,7 @@
-import type { TemplateRunObject } from './objects.ts';
+import type { TemplateRunObject, TemplateStep } from './objects.ts';
 import { jobNameFor, snapshotName } from './job-name.ts';
 import { RUN_UID_LABEL } from './scaffold.ts';
-import { credentialEnvs, runEnv } from './scaffold-env.ts';
+import { ALLOW_HTTP_GIT_ENV, credentialEnvs, runEnv } from './scaffold-env.ts';
 import { secretParameterEnvVars } from './secret-parameters.ts';
 import { SNAPSHOT_DIR, SNAPSHOT_KEY, type RunSnapshot } from './snapshot.ts';
 import { API_VERSION } from '../api/v1alpha1/index.ts';
@@ -13,6 +13,8 @@ export interface JobSettings {
   serviceAccountName: string;
   ttlSecondsAfterFinished: number;
   activeDeadlineSeconds: number;
+  /** Whether git may use http:// remotes (--allow-http-git); https always. */
+  allowHttpGit?: boolean | undefined;
 }
 
 export const WORKSPACE = '/workspace';
@@ -24,17 +26,34 @@ export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccoun
 // USER is root are still run as non-root.
 const podSecurity = { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } };
 const containerSecurity = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
-const mounts = [
+/** HOME of a container step: a directory of its own, never the scaffolder's. */
+export const STEP_HOME = '/home/greenroom';
+// Container steps share the workspace with the scaffolder, nothing else: their HOME and /tmp
+// are volumes of their own, so a step cannot plant a ~/.gitconfig (url.<x>.insteadOf) or
+// anything else where the scaffolder, which holds the credentials, would read it.
+const stepMounts = [
   { name: 'workspace', mountPath: WORKSPACE },
-  { name: 'tmp', mountPath: '/tmp' },
+  { name: 'step-home', mountPath: STEP_HOME },
+  { name: 'step-tmp', mountPath: '/tmp' },
 ];
 // Only the scaffolder's own containers get the API token and the snapshot: a container step
 // runs an image the template names, and it gets neither.
 const scaffolderMounts = [
-  ...mounts,
+  { name: 'workspace', mountPath: WORKSPACE },
+  { name: 'tmp', mountPath: '/tmp' },
   { name: 'kube-api-access', mountPath: SERVICE_ACCOUNT_DIR, readOnly: true },
   { name: 'run-snapshot', mountPath: SNAPSHOT_DIR, readOnly: true },
 ];
+
+/**
+ * What a container step may use unless the template says otherwise: it runs an image the
+ * template names, so without limits one step could take a node's memory or disk.
+ */
+export const STEP_RESOURCES = {
+  requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '256Mi' },
+  // Room for the workspace (1Gi) and its own HOME and /tmp, which the kubelet counts too.
+  limits: { cpu: '1', memory: '1Gi', 'ephemeral-storage': '2Gi' },
+} as const;
 
 /**
  * The volume the ServiceAccount admission plugin would add to every container, added here by
@@ -53,6 +72,11 @@ const apiAccessVolume = {
   },
 };
 
+/** A container step's resources: the template's, each one it leaves unset from STEP_RESOURCES. */
+function stepResources(own: NonNullable<TemplateStep['run']>['resources']): object {
+  return { requests: { ...STEP_RESOURCES.requests, ...own?.requests }, limits: { ...STEP_RESOURCES.limits, ...own?.limits } };
+}
+
 /**
  * The scaffolding Job of a run. Built-in steps run in the Greenroom image (`greenroom
  * scaffold`); each `run` step is a container of its own image. The pod runs them in order
@@ -61,11 +85,14 @@ const apiAccessVolume = {
  * a retry is a new TemplateRun, never a silent second push. Everything about the template
  * comes from the snapshot; the pod mounts it from the ConfigMap `snapshotName(run)`.
  */
-export function scaffoldJob(run: TemplateRunObject, snapshot: RunSnapshot, settings: JobSettings): object {
+export function scaffoldJob(run: TemplateRunObject, snapshot: RunSnapshot, settings: JobSettings, credentialHosts: Record<string, string> = {}): object {
   const spec = snapshot.template.spec;
   const env = [
     ...Object.entries(runEnv(snapshot.run)).map(([name, value]) => ({ name, value })),
     { name: 'HOME', value: '/tmp' },
+    ...(settings.allowHttpGit ? [{ name: ALLOW_HTTP_GIT_ENV, value: '1' }] : []),
+    // Read by the operator from each Secret's greenroom.dev/allowed-hosts: the kubelet passes on keys, not annotations.
+    ...Object.entries(credentialHosts).map(([name, value]) => ({ name, value })),
     ...credentialEnvs(spec).flatMap((c) => [
       { name: c.usernameVar, valueFrom: { secretKeyRef: { name: c.secretName, key: c.usernameKey, optional: true } } },
       { name: c.passwordVar, valueFrom: { secretKeyRef: { name: c.secretName, key: c.passwordKey } } },
@@ -93,9 +120,10 @@ export function scaffoldJob(run: TemplateRunObject, snapshot: RunSnapshot, setti
       command: step.run!.command,
       workingDir: `${WORKSPACE}/out`,
       // Values reach a container step as data (JSON), never spliced into its command.
-      env: [...(step.run!.env ?? []), { name: 'GREENROOM_VALUES', value: JSON.stringify(snapshot.values) }, { name: 'HOME', value: '/tmp' }],
-      volumeMounts: mounts,
+      env: [...(step.run!.env ?? []), { name: 'GREENROOM_VALUES', value: JSON.stringify(snapshot.values) }, { name: 'HOME', value: STEP_HOME }],
+      volumeMounts: stepMounts,
       securityContext: containerSecurity,
+      resources: stepResources(step.run!.resources),
     });
     from = index + 1;
   });
@@ -131,6 +159,7 @@ export function scaffoldJob(run: TemplateRunObject, snapshot: RunSnapshot, setti
           volumes: [
             { name: 'workspace', emptyDir: { sizeLimit: '1Gi' } },
             { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+            ...(containers.length > 1 ? [{ name: 'step-home', emptyDir: { sizeLimit: '256Mi' } }, { name: 'step-tmp', emptyDir: { sizeLimit: '256Mi' } }] : []),
             apiAccessVolume,
             { name: 'run-snapshot', configMap: { name: snapshotName(run), defaultMode: 0o444 } },
           ],

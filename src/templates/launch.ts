@@ -2,6 +2,7 @@ import { isForbidden, isNotFound, KubeApiError, type RawKubeClient } from '../ku
 import { scaffoldJob, type JobSettings } from './job.ts';
 import { jobNameFor, snapshotName } from './job-name.ts';
 import type { TemplateObject, TemplateRunObject } from './objects.ts';
+import { ALLOWED_HOSTS_ANNOTATION } from './git-remote.ts';
 import { credentialEnvs, type CredentialEnv } from './scaffold-env.ts';
 import { snapshotConfigMap, takeSnapshot, type RunSnapshot } from './snapshot.ts';
 
@@ -57,7 +58,7 @@ export async function prepareJob(client: RawKubeClient, run: TemplateRunObject, 
     throw error;
   }
   const credentials = await checkCredentials(client, snapshot);
-  if (credentials) return credentials;
+  if ('failed' in credentials) return credentials;
   const configMap = snapshotConfigMap(run, snapshot);
   if ('failed' in configMap) return configMap;
   const jobName = jobNameFor(run);
@@ -65,7 +66,7 @@ export async function prepareJob(client: RawKubeClient, run: TemplateRunObject, 
     jobName,
     start: async () => {
       await createOwned(client, `/api/v1/namespaces/${namespace}/configmaps`, snapshotName(run), run, configMap.configMap, 'data');
-      await createOwned(client, `/apis/batch/v1/namespaces/${namespace}/jobs`, jobName, run, scaffoldJob(run, snapshot, settings));
+      await createOwned(client, `/apis/batch/v1/namespaces/${namespace}/jobs`, jobName, run, scaffoldJob(run, snapshot, settings, credentials.hosts));
     },
   };
 }
@@ -110,34 +111,52 @@ function missingSecret(snapshot: RunSnapshot, c: CredentialEnv, what: string): S
   return { failed: `${what} (credentials for ${c.purpose}); the Secrets a Template names are read from the run's namespace ${namespace}${elsewhere}: create it there` };
 }
 
-async function readSecret(client: RawKubeClient, namespace: string, name: string): Promise<Record<string, string> | undefined> {
+/** A Secret's keys (decoded) and the hosts its annotation lets its credentials go to, if any. */
+interface ReadSecret {
+  data: Record<string, string>;
+  allowedHosts: string | undefined;
+}
+
+async function readSecret(client: RawKubeClient, namespace: string, name: string): Promise<ReadSecret | undefined> {
   try {
-    const secret = await client.request<{ data?: Record<string, string> }>({ method: 'GET', path: `/api/v1/namespaces/${namespace}/secrets/${encodeURIComponent(name)}` });
-    return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+    const secret = await client.request<{ metadata?: { annotations?: Record<string, string> }; data?: Record<string, string> }>({ method: 'GET', path: `/api/v1/namespaces/${namespace}/secrets/${encodeURIComponent(name)}` });
+    return {
+      data: Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])),
+      allowedHosts: secret.metadata?.annotations?.[ALLOWED_HOSTS_ANNOTATION],
+    };
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
   }
 }
 
+/** The operator may not read a Secret, so it cannot tell where the Secret's credentials may go. */
+function unreadable(namespace: string, c: CredentialEnv, error: KubeApiError): StartFailure {
+  return { failed: `the operator may not read Secret ${namespace}/${c.secretName} (credentials for ${c.purpose}; ${error.message}), so it cannot learn from its ${ALLOWED_HOSTS_ANNOTATION} annotation which hosts they may go to; with the Helm chart, add ${c.secretName} to rbac.secretNames` };
+}
+
 /**
- * For a Job: that each Secret exists with its key, where the operator may read it (the
- * chart's rbac.secretNames). Where it may not (403), the kubelet resolves the secretKeyRefs.
+ * For a Job: that each Secret exists with its key, and the hosts its annotation allows — as
+ * plain variables for the Job (the kubelet resolves the credentials themselves from
+ * secretKeyRefs, but it cannot pass on an annotation). A Secret the operator may not read
+ * (the chart's rbac.secretNames) fails the run: its credentials would go nowhere.
  */
-async function checkCredentials(client: RawKubeClient, snapshot: RunSnapshot): Promise<StartFailure | undefined> {
+async function checkCredentials(client: RawKubeClient, snapshot: RunSnapshot): Promise<StartFailure | { hosts: Record<string, string> }> {
   const { namespace } = snapshot.run;
+  const hosts: Record<string, string> = {};
   for (const c of credentialEnvs(snapshot.template.spec)) {
     let secret;
     try {
       secret = await readSecret(client, namespace, c.secretName);
     } catch (error) {
-      if (isForbidden(error)) continue;
+      if (isForbidden(error)) return unreadable(namespace, c, error);
       throw error;
     }
     if (!secret) return missingSecret(snapshot, c, `Secret ${namespace}/${c.secretName} does not exist`);
-    if (secret[c.passwordKey] === undefined) return missingSecret(snapshot, c, `Secret ${namespace}/${c.secretName} has no key ${c.passwordKey}`);
+    if (secret.data[c.passwordKey] === undefined) return missingSecret(snapshot, c, `Secret ${namespace}/${c.secretName} has no key ${c.passwordKey}`);
+    if (secret.allowedHosts !== undefined) hosts[c.hostsVar] = secret.allowedHosts;
   }
-  return undefined;
+  return { hosts };
 }
 
 /** The credentials an in-process scaffolder gets as environment variables, read from the run's namespace. */
@@ -154,10 +173,11 @@ export async function readCredentials(client: RawKubeClient, snapshot: RunSnapsh
       throw error;
     }
     if (!secret) return missingSecret(snapshot, c, `Secret ${namespace}/${c.secretName} does not exist`);
-    const password = secret[c.passwordKey];
+    const password = secret.data[c.passwordKey];
     if (password === undefined) return missingSecret(snapshot, c, `Secret ${namespace}/${c.secretName} has no key ${c.passwordKey}`);
     env[c.passwordVar] = password;
-    env[c.usernameVar] = secret[c.usernameKey] ?? '';
+    env[c.usernameVar] = secret.data[c.usernameKey] ?? '';
+    if (secret.allowedHosts !== undefined) env[c.hostsVar] = secret.allowedHosts;
   }
   return { env };
 }

@@ -1,4 +1,4 @@
-import { gitIn, GitError, type Git, type GitCredentials } from './git-cli.ts';
+import { GitError, withGit, type Git, type GitCredentials } from './git-cli.ts';
 
 export { GitError as PublishError } from './git-cli.ts';
 
@@ -13,6 +13,8 @@ export interface PublishGitOptions {
   message?: string;
   author?: { name: string; email: string };
   credentials?: GitCredentials | undefined;
+  /** Whether an http:// URL is allowed (https always is). */
+  allowHttp?: boolean | undefined;
   /** Milliseconds before git gives up on an unreachable remote. */
   timeoutMs?: number;
 }
@@ -28,17 +30,20 @@ export interface PublishGitOptions {
  */
 export async function publishGit(options: PublishGitOptions): Promise<string> {
   const branch = options.branch ?? 'main';
-  const git = gitIn(options.dir, { credentials: options.credentials, ...(options.author ? { author: options.author } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
-  await git('init', '--quiet', `--initial-branch=${branch}`);
-  if (options.reviewBranch && (await hasBranch(git, options.url, branch))) {
-    await onTopOf(git, options.url, branch);
-  } else {
-    await git('add', '--all');
-  }
-  await git('commit', '--quiet', '--no-verify', '-m', options.message ?? 'Initial commit from a Greenroom template');
-  const sha = await git('rev-parse', 'HEAD');
-  await git('push', '--quiet', '--end-of-options', options.url, `HEAD:refs/heads/${options.reviewBranch ?? branch}`);
-  return sha;
+  const settings = { remote: options.url, credentials: options.credentials, allowHttp: options.allowHttp, ...(options.author ? { author: options.author } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) };
+  // The repository lives outside options.dir (see withGit): a .git left in the rendered tree is never read.
+  return withGit(options.dir, settings, async (git) => {
+    await git('init', '--quiet', `--initial-branch=${branch}`);
+    if (options.reviewBranch && (await hasBranch(git, options.url, branch))) {
+      await onTopOf(git, options.url, branch);
+    } else {
+      await git('add', '--all');
+    }
+    await git('commit', '--quiet', '--no-verify', '-m', options.message ?? 'Initial commit from a Greenroom template');
+    const sha = await git('rev-parse', 'HEAD');
+    await git('push', '--quiet', '--end-of-options', options.url, `HEAD:refs/heads/${options.reviewBranch ?? branch}`);
+    return sha;
+  });
 }
 
 async function hasBranch(git: Git, url: string, branch: string): Promise<boolean> {

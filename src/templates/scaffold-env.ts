@@ -1,4 +1,5 @@
 import type { GitCredentials } from './git-cli.ts';
+import { parseAllowedHosts } from './git-remote.ts';
 import type { TemplateSpec } from './objects.ts';
 
 /**
@@ -39,7 +40,12 @@ export interface CredentialEnv {
   passwordKey: string;
   usernameVar: string;
   passwordVar: string;
+  /** Holds the hosts (comma-separated) the credentials may go to, from the Secret's annotation. */
+  hostsVar: string;
 }
+
+/** Set to 1 when the operator allows http:// git remotes (--allow-http-git). */
+export const ALLOW_HTTP_GIT_ENV = 'GREENROOM_ALLOW_HTTP_GIT';
 
 /** Every credential a template refers to: its git skeleton's and each publish:git step's. */
 export function credentialEnvs(spec: TemplateSpec): CredentialEnv[] {
@@ -53,6 +59,7 @@ export function credentialEnvs(spec: TemplateSpec): CredentialEnv[] {
       passwordKey: ref.passwordKey ?? 'password',
       usernameVar: `${prefix}_USERNAME`,
       passwordVar: `${prefix}_PASSWORD`,
+      hostsVar: `${prefix}_ALLOWED_HOSTS`,
     });
   };
   add('skeleton', 'GREENROOM_SKELETON', spec.skeleton.git?.secretRef);
@@ -60,15 +67,21 @@ export function credentialEnvs(spec: TemplateSpec): CredentialEnv[] {
   return out;
 }
 
-/** The credentials for `purpose`, read back from the variables above. */
-export function credentialsFor(spec: TemplateSpec, purpose: string, env: NodeJS.ProcessEnv): GitCredentials | undefined {
+/**
+ * The credentials for `purpose`, read back from the variables above, with the hosts they may
+ * go to (none when the operator found no greenroom.dev/allowed-hosts on their Secret).
+ */
+export function credentialsFor(spec: TemplateSpec, purpose: string, env: NodeJS.ProcessEnv, namespace: string): GitCredentials | undefined {
   const entry = credentialEnvs(spec).find((c) => c.purpose === purpose);
   if (!entry) return undefined;
   const username = env[entry.usernameVar];
   const password = env[entry.passwordVar];
   if (password === undefined) throw new Error(`credentials for ${purpose} (Secret ${entry.secretName} key ${entry.passwordKey}) are missing from the environment`);
-  return { username: username ?? '', password };
+  return { username: username ?? '', password, allowedHosts: parseAllowedHosts(env[entry.hostsVar]), source: `Secret ${namespace}/${entry.secretName}` };
 }
+
+/** Whether the operator allows http:// git remotes, as it told the scaffolder. */
+export const allowHttpGit = (env: NodeJS.ProcessEnv): boolean => env[ALLOW_HTTP_GIT_ENV] === '1';
 
 /** Every credential value present in the environment, for redaction. */
 export function secretValues(spec: TemplateSpec, env: NodeJS.ProcessEnv): string[] {

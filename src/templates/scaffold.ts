@@ -8,7 +8,7 @@ import { publishGit } from './publish-git.ts';
 import { catalogManifests, RegisterError, type CatalogManifest } from './register.ts';
 import { renderText, renderTree, type RenderContext } from './render.ts';
 import type { RunReport } from './report.ts';
-import { credentialsFor, type RunIdentity } from './scaffold-env.ts';
+import { allowHttpGit, credentialsFor, type RunIdentity } from './scaffold-env.ts';
 import { jobNameFor } from './job-name.ts';
 import { skeletonFromConfigMap, SkeletonError, writeTree, type SkeletonFiles } from './skeleton.ts';
 
@@ -120,7 +120,8 @@ async function perform(deps: ScaffoldDependencies, step: TemplateStep, out: stri
         ...(reviewBranch ? { reviewBranch } : {}),
         ...(settings.commitMessage ? { message: text('commitMessage', settings.commitMessage)! } : {}),
         ...(settings.author ? { author: settings.author } : {}),
-        credentials: credentialsFor(deps.template.spec, step.name, deps.env),
+        credentials: credentialsFor(deps.template.spec, step.name, deps.env, deps.run.namespace),
+        allowHttp: allowHttpGit(deps.env),
       });
       await deps.report.addOutputs({ commit });
       const target = reviewBranch ?? branch;
@@ -165,7 +166,8 @@ async function loadSkeleton(deps: ScaffoldDependencies): Promise<{ files: Skelet
     return { files: skeletonFromConfigMap(configMap.data, configMap.binaryData), from: `ConfigMap ${name}` };
   }
   const git = skeleton.git!;
-  const fetched = await fetchGitSkeleton({ url: git.url, ref: git.ref, path: git.path, credentials: credentialsFor(deps.template.spec, 'skeleton', deps.env) });
+  const credentials = credentialsFor(deps.template.spec, 'skeleton', deps.env, deps.run.namespace);
+  const fetched = await fetchGitSkeleton({ url: git.url, ref: git.ref, path: git.path, credentials, allowHttp: allowHttpGit(deps.env) });
   return { files: fetched.files, from: `${redactUrl(git.url)} at ${git.ref ?? 'main'} (${fetched.commit.slice(0, 12)})${git.path ? ` path ${git.path}` : ''}` };
 }
 

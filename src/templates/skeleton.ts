@@ -37,15 +37,16 @@ function asContent(bytes: Buffer): string | Buffer {
 
 /**
  * Reads a skeleton directory (a checked-out repository path). Symlinks are refused: one
- * pointing outside would let a template read or, once rendered, write anywhere. `.git` is
- * not part of a skeleton.
+ * pointing outside would let a template read or, once rendered, write anywhere. A `.git`
+ * directory anywhere is refused too (git keeps its own repository outside the checkout, see
+ * withGit): files there are git configuration, not skeleton.
  */
 export async function readSkeletonDir(root: string): Promise<SkeletonFiles> {
   const files: SkeletonFiles = new Map();
   const walk = async (relative: string): Promise<void> => {
     for (const entry of (await readdir(join(root, relative))).sort()) {
-      if (relative === '' && entry === '.git') continue;
       const path = relative ? `${relative}/${entry}` : entry;
+      if (entry.toLowerCase() === '.git') throw new SkeletonError(`skeleton path ${path} is a .git directory; files inside .git are git's configuration, not skeleton`, { kind: 'unsafe-path', path, why: 'it is a .git directory' });
       const info = await lstat(join(root, path));
       if (info.isSymbolicLink()) throw new SkeletonError(`skeleton file ${path} is a symlink; symlinks are not allowed in a skeleton`, { kind: 'symlink', path });
       if (info.isDirectory()) await walk(path);

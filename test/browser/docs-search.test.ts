@@ -25,7 +25,7 @@ beforeAll(async () => {
   const url = await server.createRepository('checkout-docs');
   const copy = newDir();
   await cp(fileURLToPath(new URL('../../examples/docs/checkout-service/', import.meta.url)), copy, { recursive: true });
-  await publishGit({ dir: copy, url });
+  await publishGit({ dir: copy, url, allowHttp: true });
   await kubectl(['apply', '-n', namespace, '-f', '-'], [
     'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-payments}\nspec: {type: team, title: Payments}\n',
     'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: checkout-service}\nspec: {type: service, lifecycle: production, owner: team-payments, title: Checkout service, description: Turns a basket into an order.}\n',

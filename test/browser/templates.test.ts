@@ -4,7 +4,7 @@ import type { GitServer } from '../../src/local-cluster/git-server.ts';
 import { browsers, pageOpener, SCREENSHOTS } from '../support/browser.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { operators } from '../support/operator.ts';
-import { finished, gitServers, templateNamespace } from '../support/template-runs.ts';
+import { allowGitHost, finished, gitServers, templateNamespace } from '../support/template-runs.ts';
 
 // The templates pages of a real operator (in-process executor, a real git server), seen
 // through Debian's Chromium: from the form to the YAML, from kubectl to the run page.
@@ -18,6 +18,7 @@ let git: GitServer;
 beforeAll(async () => {
   await templateNamespace(namespace);
   git = await newGitServer();
+  await allowGitHost(namespace, git.url);
   base = (await start({ templateExecutor: 'in-process' })).url;
 });
 

@@ -5,8 +5,10 @@ import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
+import { hostOf } from '../../src/templates/git-remote.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
+import { allowGitHost } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // DocSources built from a real git server (git http-backend) by a real operator, stored in
@@ -65,6 +67,8 @@ beforeAll(async () => {
   await write('docs/img/flow.png', Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'));
   await push('first docs');
   await kubectl(['create', 'secret', 'generic', 'docs-git', '-n', namespace, `--from-literal=username=${credentials.username}`, `--from-literal=password=${credentials.password}`]);
+  // 127.0.0.1:9 too: a host the credentials may go to where nothing listens.
+  await allowGitHost(namespace, [server.url, 'http://127.0.0.1:9'], 'docs-git');
   await kubectl(['apply', '-n', namespace, '-f', '-'], [
     'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-orders}\nspec: {type: team}\n',
     'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: orders}\nspec: {type: service, lifecycle: production, owner: team-orders, title: Orders}\n',
@@ -152,6 +156,37 @@ describe('a DocSource on the real control plane with a real git server', () => {
     expect(JSON.stringify(status)).not.toContain(credentials.password);
   });
 
+  it('when a DocSource\'s URL names a server its Secret does not allow, then BuildSucceeded is False naming that host, and that server never sees the token', async () => {
+    // The attacker's server asks for no password, and holds docs that would build.
+    const attacker = await startGitServer();
+    try {
+      const lure = await attacker.createRepository('lure');
+      const copy = newDir();
+      await run('git', ['clone', '--quiet', remote.replace('http://', `http://${credentials.username}:${credentials.password}@`), copy]);
+      await run('git', ['-C', copy, 'push', '--quiet', lure, 'HEAD:main']);
+      const before = attacker.requests.length;
+      await kubectl(['apply', '-n', namespace, '-f', '-'], `apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: exfiltrate}\nspec:\n  entityRef: orders\n  source:\n    git: {url: "${lure}", secretRef: {name: docs-git}}\n`);
+      const status = await eventually('the refused host to be reported', async () => {
+        const s = await statusOf('exfiltrate');
+        return s.phase === 'Failed' ? s : undefined;
+      }, 30_000);
+      expect(status.conditions?.find((c) => c.type === 'BuildSucceeded')).toMatchObject({
+        status: 'False',
+        reason: 'FetchFailed',
+        message: `the credentials of Secret ${namespace}/docs-git may not be sent to host ${hostOf(attacker.url)} (its greenroom.dev/allowed-hosts annotation allows ${hostOf(server.url)}, 127.0.0.1:9); use a repository on an allowed host, or annotate it with greenroom.dev/allowed-hosts: ${hostOf(attacker.url)}`,
+      });
+      expect(attacker.requests.slice(before)).toEqual([]);
+    } finally {
+      await attacker.stop();
+    }
+  });
+
+  it('when a DocSource\'s URL is file://, ext:: or ssh, then the apiserver refuses it naming source.git.url', async () => {
+    for (const [name, url] of [['local-file', 'file:///etc'], ['ext-command', 'ext::sh -c id'], ['scp-form', 'git@github.com:a/b.git']]) {
+      await expect(kubectl(['apply', '-n', namespace, '-f', '-'], `apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: ${name}}\nspec:\n  entityRef: orders\n  source:\n    git: {url: "${url}"}\n`)).rejects.toThrow(/spec\.source\.git\.url/);
+    }
+  });
+
   it('when the docs are in a ConfigMap, then they are built from it', async () => {
     await kubectl(['create', 'configmap', 'runbook-docs', '-n', namespace, '--from-literal=index.md=# Runbook\n\nPage the on-call owl.\n']);
     await kubectl(['apply', '-n', namespace, '-f', '-'], 'apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: runbook}\nspec:\n  entityRef: orders\n  source: {configMapRef: {name: runbook-docs}}\n');
@@ -181,6 +216,10 @@ describe('DocSources that cannot be built, one whose spec changes, and one bigge
     await copy.write('handbook-v2/index.md', '# Handbook two\n\nThe second handbook speaks of gooseberries.\n');
     await copy.write('linked/index.md', '# Linked\n');
     await symlink('/etc/passwd', join(dir, 'linked', 'passwd.md'));
+    // A git.path that is itself a symlink, to docs-looking files outside the repository.
+    const outside = newDir();
+    await writeFile(join(outside, 'index.md'), '# Outside\n\nThe operator\'s own files.\n');
+    await symlink(outside, join(dir, 'escape'));
     await copy.write('big/index.md', '# Big\n\n![noise](noise.png)\n');
     await copy.write('big/noise.png', noise);
     await copy.push('docs of all sorts');
@@ -209,6 +248,13 @@ describe('DocSources that cannot be built, one whose spec changes, and one bigge
     expect((await page(`/docs/${namespace}/symlinked/passwd`)).status).toBe(404);
   });
 
+  it('when git.path is a symlink leading outside the repository, then BuildSucceeded is False saying so, and nothing outside is served', async () => {
+    await kubectl(['apply', '-n', namespace, '-f', '-'], docSource('escaping', 'escape'));
+    const status = await buildFailure('escaping');
+    expect(status.conditions?.find((c) => c.type === 'BuildSucceeded')).toMatchObject({ reason: 'FetchFailed', message: 'source.git.path "escape" is not a directory inside the repository (it is a symlink that leads outside the repository); write it relative to the repository\'s root, without .. or symlinks leading out' });
+    expect((await page(`/docs/${namespace}/escaping`)).status).toBe(404);
+  });
+
   it('when a spec change fails its first build, then fixing what it lacks builds the new spec, though no commit moved', async () => {
     await kubectl(['apply', '-n', namespace, '-f', '-'], docSource('moving', 'handbook'));
     await eventually('the first handbook to be served', async () => (/marmalade/.test((await page(`/docs/${namespace}/moving`)).text) ? true : undefined), 30_000);
@@ -220,6 +266,7 @@ describe('DocSources that cannot be built, one whose spec changes, and one bigge
     expect((await page(`/docs/${namespace}/moving`)).text).toMatch(/marmalade/);
 
     await kubectl(['create', 'secret', 'generic', 'late-secret', '-n', namespace, `--from-literal=username=${credentials.username}`, `--from-literal=password=${credentials.password}`]);
+    await allowGitHost(namespace, server.url, 'late-secret');
     await eventually('the new spec to be built and served', async () => (/gooseberries/.test((await page(`/docs/${namespace}/moving`)).text) ? true : undefined), 30_000);
     const object = JSON.parse(await kubectl(['get', 'docsource', 'moving', '-n', namespace, '-o', 'json'])) as { metadata: { generation: number }; status: DocSourceStatus & { site: { generation: number } } };
     expect(object.status.site.generation).toBe(object.metadata.generation);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GitServer } from '../../src/local-cluster/git-server.ts';
+import { hostOf } from '../../src/templates/git-remote.ts';
 import { publishGit } from '../../src/templates/publish-git.ts';
 import { CHART, renderChart, type Manifest } from '../support/helm-chart.ts';
 import { playNode } from '../support/job-node.ts';
@@ -11,7 +12,7 @@ import { operatorProcesses, type OperatorProcess } from '../support/operator-pro
 import { eventually } from '../support/operator.ts';
 import { serviceAccountKubeconfig } from '../support/service-account.ts';
 import { alertQueries, exposedLabels, queryUse } from '../support/promql.ts';
-import { createRun, finished, gitServers, GIT_USER } from '../support/template-runs.ts';
+import { allowGitHost, createRun, finished, gitServers, GIT_USER } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // The chart's RBAC and HA settings, for real: the chart is installed (its ServiceAccounts,
@@ -32,7 +33,7 @@ let operatorKubeconfig = '';
 let deployment: Manifest;
 let replicas: OperatorProcess[] = [];
 
-const values = ['--set', `watchNamespace=${work}`, '--set', 'crds.install=false', '--set', 'rbac.secretNames={greenroom-git}', '--set', `scaffolder.image=${IMAGE}`];
+const values = ['--set', `watchNamespace=${work}`, '--set', 'crds.install=false', '--set', 'rbac.secretNames={greenroom-git}', '--set', 'git.allowHttp=true', '--set', `scaffolder.image=${IMAGE}`];
 
 beforeAll(async () => {
   await kubectl(['create', 'namespace', namespace]);
@@ -44,6 +45,7 @@ beforeAll(async () => {
   git = await newGitServer();
   for (const file of ['template.yaml', 'skeleton.configmap.yaml']) await kubectl(['apply', '-n', work, '-f', '-'], readFileSync(join(golden, file), 'utf8'));
   await kubectl(['create', 'secret', 'generic', 'greenroom-git', '-n', work, `--from-literal=username=${GIT_USER.username}`, `--from-literal=password=${GIT_USER.password}`]);
+  await allowGitHost(work, git.url);
   await kubectl(['create', 'secret', 'generic', 'not-for-greenroom', '-n', work, '--from-literal=password=keep-out']);
   await kubectl(['apply', '-n', work, '-f', '-'], 'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-storefront}\nspec: {type: team}\n');
 });
@@ -124,7 +126,7 @@ describe('the operator with the chart\'s ServiceAccount and settings', () => {
     const docsRepo = await git.createRepository('basket-docs');
     const docs = newDir();
     await writeFile(join(docs, 'index.md'), '# Basket\n\nHolds what a reader is about to buy.\n');
-    await publishGit({ dir: docs, url: docsRepo, credentials: GIT_USER });
+    await publishGit({ dir: docs, url: docsRepo, credentials: { ...GIT_USER, allowedHosts: [hostOf(docsRepo)] }, allowHttp: true });
     await kubectl(['apply', '-n', work, '-f', '-'], `apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: basket-docs}\nspec:\n  entityRef: basket\n  source: {git: {url: "${docsRepo}", secretRef: {name: greenroom-git}}}\n`);
     await eventually('the docs to be served by both replicas', async () => {
       const pages = await Promise.all([a, b].map(async (r) => (await fetch(`${r.url}/docs/${work}/basket-docs`)).text()));

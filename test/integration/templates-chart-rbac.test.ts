@@ -47,4 +47,21 @@ describe('template runs outside the chart\'s grants', () => {
     expect(run.status?.phase).toBe('Failed');
     expect(run.status?.conditions?.find((c) => c.type === 'Succeeded')?.message).toMatch(/may not read Secret chart-rbac-runs\/greenroom-git .*add greenroom-git to rbac.secretNames/);
   });
+
+  it('when a Job run needs a Secret the operator may not read, then it fails before any Job is created, naming the allowed-hosts annotation it cannot learn and rbac.secretNames', async () => {
+    // A release whose scaffolder namespace is the one it watches, so the run gets as far as its credentials.
+    const jobs = 'chart-rbac-jobs';
+    const jobValues = ['--set', `watchNamespace=${jobs}`, '--set', `scaffolder.namespaces={${jobs}}`, '--set', 'crds.install=false', '--set', 'leaderElection.leaseName=chart-rbac-jobs'];
+    await templateNamespace(jobs);
+    await helm(['install', jobs, CHART, '-n', jobs, ...jobValues]);
+    const deployment = (await renderChart(jobs, jobs, ...jobValues)).objects.find((o) => o.kind === 'Deployment')!;
+    const jobsKubeconfig = await serviceAccountKubeconfig(jobs, deployment.spec!.template.spec.serviceAccountName, newDir());
+    const operator = await start({ kubeConfig: loadKubeConfig({ kubeconfig: jobsKubeconfig }), watchNamespace: jobs, leaseNamespace: jobs, scaffoldImage: 'registry.test/greenroom:dev' });
+    await createRun(jobs, 'unreadable', 'typescript-service', runValues);
+    const run = await finished(jobs, 'unreadable');
+    expect(run.status?.phase).toBe('Failed');
+    expect(run.status?.conditions?.find((c) => c.type === 'Succeeded')?.message).toMatch(/may not read Secret chart-rbac-jobs\/greenroom-git .*so it cannot learn from its greenroom\.dev\/allowed-hosts annotation which hosts they may go to; with the Helm chart, add greenroom-git to rbac\.secretNames/);
+    await expect(kubectl(['get', 'jobs', '-n', jobs, '-o', 'name'])).resolves.toBe('');
+    await operator.stop();
+  });
 });

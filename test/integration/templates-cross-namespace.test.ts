@@ -11,7 +11,7 @@ import { renderChart } from '../support/helm-chart.ts';
 import { playNode } from '../support/job-node.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually } from '../support/operator.ts';
-import { capturedLogs, cloneOf, createRun, eventsAbout, finished, getRun, GIT_USER, gitServers } from '../support/template-runs.ts';
+import { allowGitHost, capturedLogs, cloneOf, createRun, eventsAbout, finished, getRun, GIT_USER, gitServers } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // The main use of templates: a platform team keeps its Templates in its own namespace and
@@ -43,6 +43,7 @@ beforeAll(async () => {
   const chart = await renderChart('greenroom', platform, '--set', `scaffolder.namespaces={${team}}`, '--show-only', 'templates/scaffolder.yaml');
   await kubectl(['apply', '-f', '-'], chart.objects.map((o) => JSON.stringify(o)).join('\n---\n'));
   git = await newGitServer();
+  await allowGitHost(team, git.url);
   operator = new TemplateOperator({
     kubeConfig: loadKubeConfig(),
     logger: logs.logger,
@@ -51,7 +52,7 @@ beforeAll(async () => {
     isLeader: () => true,
     executor: 'job',
     sharedTemplateNamespaces: [platform],
-    job: { image: IMAGE, serviceAccountName: 'greenroom-scaffolder', ttlSecondsAfterFinished: 600, activeDeadlineSeconds: 900 },
+    job: { image: IMAGE, serviceAccountName: 'greenroom-scaffolder', ttlSecondsAfterFinished: 600, activeDeadlineSeconds: 900, allowHttpGit: true },
   });
   await operator.start();
 });

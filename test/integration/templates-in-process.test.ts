@@ -4,9 +4,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators, statusOf } from '../support/operator.ts';
-import { applyTemplate, cloneOf, createRun, finished, getRun, GIT_USER, gitServers, silentGitServer, templateNamespace } from '../support/template-runs.ts';
+import { allowGitHost, applyTemplate, cloneOf, createRun, finished, getRun, GIT_USER, gitServers, silentGitServer, templateNamespace } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
-import type { GitServer } from '../../src/local-cluster/git-server.ts';
+import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
+import { hostOf } from '../../src/templates/git-remote.ts';
 import { publishGit } from '../../src/templates/publish-git.ts';
 
 // Template runs through the in-process executor (the scaffolder as a child process of the
@@ -20,6 +21,8 @@ let git: GitServer;
 beforeAll(async () => {
   await templateNamespace(namespace);
   git = await newGitServer();
+  // 127.0.0.1:9 too: a host the credentials may go to where nothing listens.
+  await allowGitHost(namespace, [git.url, 'http://127.0.0.1:9']);
   await start({ templateExecutor: 'in-process' });
 });
 
@@ -77,6 +80,22 @@ describe('a template run through the in-process executor', () => {
     expect(run.status?.steps?.[1]?.message).toMatch(/git push failed: .*(not found|404|repository)/i);
     expect(run.status?.conditions?.find((c) => c.type === 'Succeeded')).toMatchObject({ reason: 'StepFailed' });
     await expect(kubectl(['get', 'component', 'no-repo', '-n', namespace])).rejects.toThrow(/not found/i);
+  });
+
+  it('when a run\'s repoUrl names a server its Secret does not allow, then the publish step fails naming that host before git connects, and that server never sees the token', async () => {
+    // The attacker's server asks for no password: with the token sent to it, the push would succeed.
+    const attacker = await startGitServer();
+    try {
+      const stolen = await attacker.createRepository('stolen');
+      await createRun(namespace, 'exfiltrate', 'typescript-service', { name: 'exfiltrate', owner: 'team-storefront', repoUrl: stolen });
+      const run = await finished(namespace, 'exfiltrate');
+      expect(run.status?.phase).toBe('Failed');
+      expect(run.status?.steps?.map((s) => [s.name, s.phase])).toEqual([['render', 'Succeeded'], ['publish', 'Failed'], ['register', 'Skipped']]);
+      expect(run.status?.steps?.[1]?.message).toBe(`the credentials of Secret ${namespace}/greenroom-git may not be sent to host ${hostOf(attacker.url)} (its greenroom.dev/allowed-hosts annotation allows ${hostOf(git.url)}, 127.0.0.1:9); use a repository on an allowed host, or annotate it with greenroom.dev/allowed-hosts: ${hostOf(attacker.url)}`);
+      expect(attacker.requests).toEqual([]);
+    } finally {
+      await attacker.stop();
+    }
   });
 
   it('when the remote is unreachable, then the run fails naming the git error', async () => {
@@ -149,7 +168,7 @@ describe('a template run through the in-process executor', () => {
     const base = newDir();
     await writeFile(join(base, 'LICENSE'), 'MIT\n');
     await writeFile(join(base, 'README.md'), '# existing-service\n');
-    const baseHead = await publishGit({ dir: base, url: remote, credentials: GIT_USER, message: 'The service as it is' });
+    const baseHead = await publishGit({ dir: base, url: remote, credentials: { ...GIT_USER, allowedHosts: [hostOf(remote)] }, allowHttp: true, message: 'The service as it is' });
     await applyTemplate(namespace, 'add-ci', {
       type: 'service',
       skeleton: { inline: { '.github/workflows/ci.yaml': 'name: ${{ values.name }}\n', 'README.md': '# ${{ values.name }}\n\nBuilt by CI.\n' } },

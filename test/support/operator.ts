@@ -32,6 +32,8 @@ export function operators(namespace: string): (overrides?: Partial<OperatorSetti
       identity: `test-${running.length}`,
       concurrency: 4,
       watchNamespace: namespace,
+      // The tests' git servers (src/local-cluster/git-server.ts) speak plain http.
+      allowHttpGit: true,
       ...overrides,
     });
     running.push(operator);

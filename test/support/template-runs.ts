@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { createLogger, type Logger } from '../../src/observability/logger.ts';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
+import { ALLOWED_HOSTS_ANNOTATION, hostOf } from '../../src/templates/git-remote.ts';
 import type { TemplateRunObject } from '../../src/templates/objects.ts';
 import { kubectl } from './kubectl.ts';
 import { eventually } from './operator.ts';
@@ -41,6 +42,15 @@ export async function templateNamespace(namespace: string): Promise<void> {
       return `apiVersion: greenroom.dev/v1alpha1\nkind: ${kind}\nmetadata: {name: ${name}}\nspec: ${spec}\n`;
     })
     .join('---\n'));
+}
+
+/**
+ * Lets a git Secret's credentials go to a git server: its greenroom.dev/allowed-hosts
+ * annotation names the server's host:port. Without it the operator sends them nowhere.
+ */
+export async function allowGitHost(namespace: string, urls: string | string[], secret = 'greenroom-git'): Promise<void> {
+  const hosts = (Array.isArray(urls) ? urls : [urls]).map(hostOf).join(',');
+  await kubectl(['annotate', '--overwrite', 'secret', secret, '-n', namespace, `${ALLOWED_HOSTS_ANNOTATION}=${hosts}`]);
 }
 
 /** Applies a Template (owned by team-platform unless the spec says otherwise) into the namespace. */

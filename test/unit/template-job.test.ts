@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { scaffoldJob, SERVICE_ACCOUNT_DIR } from '../../src/templates/job.ts';
+import { scaffoldJob, SERVICE_ACCOUNT_DIR, STEP_HOME, STEP_RESOURCES } from '../../src/templates/job.ts';
 import { jobNameFor } from '../../src/templates/job-name.ts';
 import type { TemplateObject, TemplateRunObject } from '../../src/templates/objects.ts';
 import { SNAPSHOT_DIR, takeSnapshot } from '../../src/templates/snapshot.ts';
@@ -42,7 +42,7 @@ describe('the scaffolding Job of a run', () => {
     for (const c of [pod.initContainers[0]!, pod.containers[0]!]) {
       expect(mountsOf(c)).toEqual(expect.arrayContaining([['kube-api-access', SERVICE_ACCOUNT_DIR, true], ['run-snapshot', SNAPSHOT_DIR, true]]));
     }
-    expect(mountsOf(pod.initContainers[1]!).map(([name]) => name)).toEqual(['workspace', 'tmp']);
+    expect(mountsOf(pod.initContainers[1]!).map(([name]) => name)).toEqual(['workspace', 'step-home', 'step-tmp']);
     // The standard projection: a bound token, the cluster CA and the namespace.
     expect(pod.volumes.find((v) => v.name === 'kube-api-access')?.projected?.sources).toEqual([
       { serviceAccountToken: { path: 'token', expirationSeconds: 3607 } },
@@ -59,6 +59,51 @@ describe('the scaffolding Job of a run', () => {
       { name: 'GREENROOM_STEP_0_PASSWORD', valueFrom: { secretKeyRef: { name: 'pusher', key: 'token' } } },
       { name: 'GREENROOM_RUN_UID', value: run.metadata.uid },
     ]));
+  });
+
+  it('when a container step runs, then its HOME and /tmp are volumes of its own, not the scaffolder\'s, so nothing it plants there reaches the git that holds the credentials', () => {
+    const pod = podOf(jobOf(withContainerStep));
+    const [scaffolder, step] = [pod.initContainers[0]!, pod.initContainers[1]!];
+    const volumeAt = (c: Container, path: string) => c.volumeMounts.find((m) => m.mountPath === path)?.name;
+    expect(step.env).toEqual(expect.arrayContaining([{ name: 'HOME', value: STEP_HOME }]));
+    expect(volumeAt(step, STEP_HOME)).toBe('step-home');
+    expect(volumeAt(step, '/tmp')).toBe('step-tmp');
+    expect(volumeAt(scaffolder, '/tmp')).toBe('tmp');
+    expect(scaffolder.env).toEqual(expect.arrayContaining([{ name: 'HOME', value: '/tmp' }]));
+    // Only the workspace (the rendered tree) is shared.
+    const shared = step.volumeMounts.map((m) => m.name).filter((name) => scaffolder.volumeMounts.some((m) => m.name === name));
+    expect(shared).toEqual(['workspace']);
+    expect(pod.volumes.map((v) => v.name)).toEqual(expect.arrayContaining(['step-home', 'step-tmp', 'tmp']));
+  });
+
+  it('when a template has only built-in steps, then no container-step volumes are added', () => {
+    const pod = podOf(jobOf([{ name: 'render', action: 'render' }]));
+    expect(pod.volumes.map((v) => v.name)).not.toEqual(expect.arrayContaining(['step-home']));
+  });
+
+  it('when a container step runs, then it has cpu, memory and ephemeral-storage requests and limits', () => {
+    const step = podOf(jobOf(withContainerStep)).initContainers[1] as Container & { resources?: object };
+    expect(step.resources).toEqual(STEP_RESOURCES);
+    for (const kind of ['requests', 'limits'] as const) expect(Object.keys(STEP_RESOURCES[kind]).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
+  });
+
+  it('when a container step sets some of its resources, then those replace the defaults and the rest stay', () => {
+    const steps: TemplateObject['spec']['steps'] = [{ name: 'build', action: 'run', run: { image: 'node:24', command: ['npm', 'ci'], resources: { requests: { memory: '1Gi' }, limits: { memory: '4Gi', cpu: '2' } } } }];
+    const step = podOf(jobOf(steps)).initContainers[1] as Container & { resources?: object };
+    expect(step.resources).toEqual({
+      requests: { ...STEP_RESOURCES.requests, memory: '1Gi' },
+      limits: { ...STEP_RESOURCES.limits, memory: '4Gi', cpu: '2' },
+    });
+  });
+
+  it('when the operator read the Secrets\' allowed hosts and allows http, then the scaffolder containers are told both as plain values', () => {
+    const job = scaffoldJob(run, takeSnapshot(run, template(withContainerStep)), { ...settings, allowHttpGit: true }, { GREENROOM_STEP_2_ALLOWED_HOSTS: 'git.example' });
+    const pod = podOf(job);
+    for (const c of [pod.initContainers[0]!, pod.containers[0]!]) {
+      expect(c.env).toEqual(expect.arrayContaining([{ name: 'GREENROOM_STEP_2_ALLOWED_HOSTS', value: 'git.example' }, { name: 'GREENROOM_ALLOW_HTTP_GIT', value: '1' }]));
+    }
+    expect(pod.initContainers[1]!.env.map((e) => e.name)).not.toContain('GREENROOM_STEP_2_ALLOWED_HOSTS');
+    expect(podOf(jobOf(withContainerStep)).containers[0]!.env.map((e) => e.name)).not.toContain('GREENROOM_ALLOW_HTTP_GIT');
   });
 
   it('when the run name is long, then the Job name still fits a label and stays unique per run', () => {

@@ -42,6 +42,17 @@ describe('rendering a skeleton', () => {
     expect(() => renderTree(new Map([['/etc/passwd', '']]), {})).toThrow(/is absolute/);
   });
 
+  it('when a run value used as a directory name renders a .git path (any case), then the run fails naming it and nothing is rendered', () => {
+    for (const dir of ['.git', '.GIT', 'x/.Git', '.git/hooks']) {
+      const error = thrownBy(() => renderTree(new Map([['${{ values.dir }}/config', '[core]\n\tfsmonitor = sh -c "id"\n']]), { dir }));
+      expect(error).toBeInstanceOf(RenderError);
+      expect(error.message).toMatch(/has a \.git segment/);
+      expect(error.message).toContain(JSON.stringify(`${dir}/config`));
+    }
+    expect(safeRelativePath('docs/.github/workflows/ci.yaml')).toEqual({ path: 'docs/.github/workflows/ci.yaml' });
+    expect(safeRelativePath('.gitignore')).toEqual({ path: '.gitignore' });
+  });
+
   it('when two files render to the same path, then that is an error, not an overwrite', () => {
     expect(() => renderTree(new Map([['a/${{ values.x }}', '1'], ['a/b', '2']]), { x: 'b' })).toThrow(/another file already renders to/);
   });

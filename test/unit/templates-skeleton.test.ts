@@ -9,19 +9,32 @@ import { tempDirs } from '../support/temp-dirs.ts';
 const newDir = tempDirs('skeleton-test-');
 
 describe('skeletons', () => {
-  it('when a directory is read, then text and bytes are kept apart and .git is left out', async () => {
+  it('when a directory is read, then text and bytes are kept apart', async () => {
     const dir = newDir();
     mkdirSync(join(dir, 'src'));
-    mkdirSync(join(dir, '.git'));
     writeFileSync(join(dir, 'src', 'index.ts'), 'export const name = "${{ values.name }}";');
     writeFileSync(join(dir, 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
-    writeFileSync(join(dir, '.git', 'HEAD'), 'ref: refs/heads/main');
     const files = await readSkeletonDir(dir);
     expect([...files.keys()]).toEqual(['logo.png', 'src/index.ts']);
     expect(Buffer.isBuffer(files.get('logo.png'))).toBe(true);
     const rendered = renderTree(files, { name: 'orders' });
     expect(rendered.get('src/index.ts')).toBe('export const name = "orders";');
     expect(rendered.get('logo.png')).toEqual(files.get('logo.png'));
+  });
+
+  it('when a skeleton directory holds a .git directory at any depth, in any case, then it is refused naming it', async () => {
+    for (const path of ['.git', 'sub/.GIT']) {
+      const dir = newDir();
+      mkdirSync(join(dir, path), { recursive: true });
+      writeFileSync(join(dir, path, 'config'), '[core]\n\tfsmonitor = id\n');
+      await expect(readSkeletonDir(dir)).rejects.toThrow(new SkeletonError(`skeleton path ${path} is a .git directory; files inside .git are git's configuration, not skeleton`));
+    }
+  });
+
+  it('when a ConfigMap key or a written path has a .git segment, then it is refused before anything is written', async () => {
+    expect(() => skeletonFromConfigMap({ '.git__config': 'x' })).toThrow(/has a \.git segment/);
+    const dir = newDir();
+    await expect(writeTree(dir, new Map([['.git/hooks/post-commit', 'x']]))).rejects.toThrow(/has a \.git segment/);
   });
 
   it('when a skeleton holds a symlink, then it is refused naming the file', async () => {

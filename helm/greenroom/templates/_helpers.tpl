@@ -156,8 +156,8 @@ Role in watchNamespace. Leases are separate (a Role in the release namespace).
   resources: [events]
   verbs: [create]
 {{- with .Values.rbac.secretNames }}
-# Credentials named by DocSources (and Templates, with the in-process executor): these
-# Secrets only.
+# Credentials named by DocSources and Templates (read for in-process scaffolders, and for
+# the greenroom.dev/allowed-hosts annotation that Jobs are told): these Secrets only.
 - apiGroups: [""]
   resources: [secrets]
   resourceNames: {{ toJson . }}

@@ -12,7 +12,9 @@ export const secretKeyRef = z
 export const gitDirectory = (description: string) =>
   z
     .object({
-      url: z.string().min(1).max(2048).describe('Repository URL (https://, http:// or file://).'),
+      // Checked at admission, so a file://, ssh, git:// or ext:: (a command) URL is refused
+      // before the operator sees it; plain http needs the operator's --allow-http-git too.
+      url: z.string().min(1).max(2048).regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s\/@]+/).describe('Repository URL: https:// (http:// only where the operator allows it, --allow-http-git).'),
       ref: z.string().max(255).default('main').optional().describe('Branch, tag or commit.'),
       path: z.string().max(1024).optional().describe('Directory inside the repository.'),
       secretRef: secretKeyRef.optional(),

@@ -9,6 +9,10 @@ import { gitDirectory, secretKeyRef } from './git-source.ts';
 export const freeForm = (description: string) =>
   z.record(z.string(), z.unknown()).meta({ 'x-kubernetes-preserve-unknown-fields': true }).describe(description);
 
+/** A Kubernetes quantity as a container step's resources take it: 500m, 1, 256Mi, 2Gi. */
+const quantity = z.string().max(32).regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/);
+const stepResourceList = z.object({ cpu: quantity.optional(), memory: quantity.optional(), 'ephemeral-storage': quantity.optional() });
+
 const skeleton = z
   .object({
     inline: z.record(z.string(), z.string()).optional().describe('Files by relative path, their contents as text.'),
@@ -43,6 +47,10 @@ const step = z
         image: z.string().min(1).max(1024),
         command: z.array(z.string()).min(1).max(64),
         env: z.array(z.object({ name: z.string().min(1).max(253), value: z.string().max(32768) })).max(64).optional(),
+        resources: z
+          .object({ requests: stepResourceList.optional(), limits: stepResourceList.optional() })
+          .optional()
+          .describe('cpu, memory and ephemeral-storage of the container; each one unset keeps its default (requests 100m, 128Mi, 256Mi; limits 1, 1Gi, 2Gi). A request above its limit is refused when the Job is created.'),
       })
       .optional()
       .describe('Settings of run: a container step.'),
