@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_DOCS_LIMITS } from './docs/limits.ts';
 
 /** The release this code is; scaffolding Jobs use the image of the same version. */
 export const VERSION = '0.1.0';
@@ -24,6 +25,15 @@ export const operatorConfigSchema = z.object({
   scaffoldJobDeadlineSeconds: z.coerce.number().int().min(10).default(900),
   dashboardUrl: z.string().url().optional().describe('the dashboard\'s external URL, for links in notifications'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Docs builds (issue 12): bounds that keep a DocSource's build inside the pod's memory.
+  docsWorkers: z.coerce.number().int().min(1).max(16).default(2).describe('docs builds at once'),
+  docsMaxFetchBytes: z.coerce.number().int().min(1).default(DEFAULT_DOCS_LIMITS.maxFetchBytes),
+  docsMaxFiles: z.coerce.number().int().min(1).default(DEFAULT_DOCS_LIMITS.maxFiles),
+  docsMaxPages: z.coerce.number().int().min(1).default(DEFAULT_DOCS_LIMITS.maxPages),
+  docsMaxPageBytes: z.coerce.number().int().min(1).default(DEFAULT_DOCS_LIMITS.maxPageBytes),
+  docsMaxAssetBytes: z.coerce.number().int().min(0).default(DEFAULT_DOCS_LIMITS.maxAssetBytes),
+  docsMaxSiteBytes: z.coerce.number().int().min(1).default(DEFAULT_DOCS_LIMITS.maxSiteBytes),
+  docsBuildMemoryMb: z.coerce.number().int().min(32).default(DEFAULT_DOCS_LIMITS.buildMemoryMb).describe('heap of each docs build process'),
 });
 
 export type OperatorConfig = z.infer<typeof operatorConfigSchema>;
@@ -35,6 +45,9 @@ export const OPERATOR_USAGE = `greenroom operator [--kubeconfig PATH] [--context
                   [--scaffold-service-account greenroom-scaffolder]
                   [--scaffold-job-ttl-seconds 3600] [--scaffold-job-deadline-seconds 900]
                   [--dashboard-url https://portal.example.com]
+                  [--docs-workers 2] [--docs-build-memory-mb 160] [--docs-max-fetch-bytes N]
+                  [--docs-max-files N] [--docs-max-pages N] [--docs-max-page-bytes N]
+                  [--docs-max-asset-bytes N] [--docs-max-site-bytes N]
 
 Runs the controllers (only the Lease holder writes) and serves the read API, dashboard,
 /healthz, /readyz and /metrics from every replica. Environment: KUBECONFIG, POD_NAMESPACE
@@ -43,7 +56,10 @@ SCAFFOLD_IMAGE, SCAFFOLD_SERVICE_ACCOUNT.
 
 Template runs execute as one Job each in the Greenroom image (\`greenroom scaffold\`), run as
 the scaffold ServiceAccount of the run's namespace; --template-executor in-process runs them
-as child processes instead (clusters without nodes, such as the demo's).`;
+as child processes instead (clusters without nodes, such as the demo's).
+
+Each docs build runs in a child process with a heap of --docs-build-memory-mb; docs past a
+--docs-max-* limit (or that heap) fail with reason LimitExceeded, naming the flag.`;
 
 /** Parses flags and environment once, failing with every problem named. */
 export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): OperatorConfig {
@@ -67,6 +83,14 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       'scaffold-service-account': { type: 'string' },
       'scaffold-job-ttl-seconds': { type: 'string' },
       'scaffold-job-deadline-seconds': { type: 'string' },
+      'docs-workers': { type: 'string' },
+      'docs-max-fetch-bytes': { type: 'string' },
+      'docs-max-files': { type: 'string' },
+      'docs-max-pages': { type: 'string' },
+      'docs-max-page-bytes': { type: 'string' },
+      'docs-max-asset-bytes': { type: 'string' },
+      'docs-max-site-bytes': { type: 'string' },
+      'docs-build-memory-mb': { type: 'string' },
     },
   });
   const parsed = operatorConfigSchema.safeParse({
@@ -87,6 +111,14 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     scaffoldServiceAccount: values['scaffold-service-account'] ?? env.SCAFFOLD_SERVICE_ACCOUNT,
     scaffoldJobTtlSeconds: values['scaffold-job-ttl-seconds'],
     scaffoldJobDeadlineSeconds: values['scaffold-job-deadline-seconds'],
+    docsWorkers: values['docs-workers'],
+    docsMaxFetchBytes: values['docs-max-fetch-bytes'],
+    docsMaxFiles: values['docs-max-files'],
+    docsMaxPages: values['docs-max-pages'],
+    docsMaxPageBytes: values['docs-max-page-bytes'],
+    docsMaxAssetBytes: values['docs-max-asset-bytes'],
+    docsMaxSiteBytes: values['docs-max-site-bytes'],
+    docsBuildMemoryMb: values['docs-build-memory-mb'],
   });
   if (!parsed.success) {
     throw new Error(`invalid settings: ${parsed.error.issues.map((i) => `--${kebab(String(i.path[0]))} ${i.message}`).join('; ')}`);

@@ -1,6 +1,8 @@
 import { posix } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { SkeletonFiles } from '../templates/skeleton.ts';
+import { ASSET_TYPES } from './asset-types.ts';
+import { checkPage, DEFAULT_DOCS_LIMITS, limitExceeded, type DocsLimits } from './limits.ts';
 import type { LinkContext } from './links.ts';
 import { renderMarkdown, type RenderedPage } from './markdown.ts';
 import { isMarkdown, navFromTree, readDocsConfig, titleFromName, type NavEntry } from './mkdocs.ts';
@@ -13,23 +15,11 @@ export interface BuildOptions {
   siteName?: string;
   /** The documented entity, kept on the site for the reader's back link. */
   entityRef?: string;
+  /** Bounds on pages, page size and assets (default DEFAULT_DOCS_LIMITS). */
+  limits?: DocsLimits;
 }
 
-/**
- * Files pages may link to and the reader serves as they are. Nothing that a browser would
- * run as a document of the dashboard's origin (HTML, XML); SVG can carry script, so the
- * reader serves it under a CSP that forbids any (see docs-router).
- */
-export const ASSET_TYPES: Readonly<Record<string, string>> = {
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  svg: 'image/svg+xml',
-  pdf: 'application/pdf',
-  txt: 'text/plain; charset=utf-8',
-};
+
 
 const extension = (path: string): string => posix.extname(path).slice(1).toLowerCase();
 const asText = (content: string | Buffer): string => (typeof content === 'string' ? content : content.toString('utf8'));
@@ -143,9 +133,12 @@ function* buildSteps(files: SkeletonFiles, options: BuildOptions): Generator<voi
   const docs = docsFiles(files, config.docsDir);
   const pagePaths = [...docs.keys()].filter(isMarkdown).sort((a, b) => a.localeCompare(b));
   if (pagePaths.length === 0) throw new Error(`no Markdown page found in ${config.docsDir ? `${config.docsDir}/` : 'the repository root'}`);
+  const limits = options.limits ?? DEFAULT_DOCS_LIMITS;
+  if (pagePaths.length > limits.maxPages) throw limitExceeded('maxPages', `the docs have ${pagePaths.length} pages, which`, limits.maxPages);
   const slugs = slugsOf(pagePaths, warnings);
 
   const assets: Record<string, DocAsset> = {};
+  let assetBytes = 0;
   const rendered = new Map<string, RenderedPage>();
   for (const path of slugs.keys()) {
     const links: LinkContext = {
@@ -154,11 +147,16 @@ function* buildSteps(files: SkeletonFiles, options: BuildOptions): Generator<voi
       pageSlug: (p) => slugs.get(p),
       isAsset: (p) => docs.has(p) && ASSET_TYPES[extension(p)] !== undefined,
       useAsset: (p) => {
+        if (assets[p]) return;
         const content = docs.get(p)!;
-        assets[p] ??= { contentType: ASSET_TYPES[extension(p)]!, base64: (typeof content === 'string' ? Buffer.from(content, 'utf8') : content).toString('base64') };
+        const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+        assetBytes += bytes.length;
+        if (assetBytes > limits.maxAssetBytes) throw limitExceeded('maxAssetBytes', `the assets pages use (${assetBytes} bytes so far)`, limits.maxAssetBytes);
+        assets[p] = { contentType: ASSET_TYPES[extension(p)]!, base64: bytes.toString('base64') };
       },
       warn: (message) => warnings.push(message),
     };
+    checkPage(path, docs.get(path)!, limits);
     rendered.set(path, renderMarkdown(asText(docs.get(path)!), links));
     yield;
   }
