@@ -23,8 +23,10 @@ const gunzip = promisify(gunzipCallback);
 /** Decompressed sites larger than this are refused unless the caller says otherwise: a stored object is never trusted to be small. */
 const MAX_DECODED_BYTES = 256 * 1024 * 1024;
 
-/** Only absolute http(s) URLs leave the reader from its nav; no other scheme (javascript:, data:) and no spaces. */
 const NAV_URL = /^https?:\/\/[^\s\u0000-\u001f"'<>\\]+$/i;
+
+/** Only absolute http(s) URLs leave the reader from its nav; no other scheme (javascript:, data:) and no spaces. */
+export const isNavUrl = (url: string): boolean => NAV_URL.test(url);
 
 /**
  * The hex SHA-256 of a build's chunks in order: recorded in the DocSource's status when the
@@ -74,7 +76,7 @@ function shapeError(error: z.ZodError, prefix: (string | number)[] = []): Error 
 /** Nav entries lead only to the site's own pages or out over http(s), however the stored site was made. */
 function checkNav(items: NavItem[], slugs: ReadonlySet<unknown>, at = 'nav'): void {
   for (const [index, item] of items.entries()) {
-    if (item.url !== undefined && !NAV_URL.test(item.url)) throw new Error(`stored docs site has a nav link at ${at}.${index} that is not an http(s) URL`);
+    if (item.url !== undefined && !isNavUrl(item.url)) throw new Error(`stored docs site has a nav link at ${at}.${index} that is not an http(s) URL`);
     if (item.slug !== undefined && !slugs.has(item.slug)) throw new Error(`stored docs site has a nav entry at ${at}.${index} naming no page`);
     if (item.children) checkNav(item.children, slugs, `${at}.${index}.children`);
   }
