@@ -45,7 +45,7 @@ export const OPERATOR_USAGE = `greenroom operator [--kubeconfig PATH] [--context
                   [--scaffold-service-account greenroom-scaffolder]
                   [--scaffold-job-ttl-seconds 3600] [--scaffold-job-deadline-seconds 900]
                   [--dashboard-url https://portal.example.com]
-                  [--docs-workers 2] [--docs-build-memory-mb 160] [--docs-max-fetch-bytes N]
+                  [--docs-workers 2] [--docs-build-memory-mb 64] [--docs-max-fetch-bytes N]
                   [--docs-max-files N] [--docs-max-pages N] [--docs-max-page-bytes N]
                   [--docs-max-asset-bytes N] [--docs-max-site-bytes N]
 

@@ -50,7 +50,7 @@ export function buildInChildProcess(files: SkeletonFiles, options: BuildRequest[
   const timeoutMs = settings.timeoutMs ?? 300_000;
   return new Promise((resolve, reject) => {
     const child: ChildProcess = fork(CHILD, [], {
-      execArgv: [`--max-old-space-size=${limits.buildMemoryMb}`, '--disable-warning=ExperimentalWarning'],
+      execArgv: [`--max-old-space-size=${limits.buildMemoryMb}`, '--max-semi-space-size=4', '--disable-warning=ExperimentalWarning'],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });

@@ -24,13 +24,13 @@ export interface DocsLimits {
 }
 
 export const DEFAULT_DOCS_LIMITS: Readonly<DocsLimits> = {
-  maxFetchBytes: 16 * 1024 * 1024,
+  maxFetchBytes: 8 * 1024 * 1024,
   maxFiles: 2_000,
   maxPages: 500,
   maxPageBytes: 256 * 1024,
   maxAssetBytes: 8 * 1024 * 1024,
-  maxSiteBytes: 24 * 1024 * 1024,
-  buildMemoryMb: 160,
+  maxSiteBytes: 16 * 1024 * 1024,
+  buildMemoryMb: 64,
 };
 
 /** The operator flag that sets each limit, so a failed build says what to raise. */
