@@ -59,6 +59,8 @@ export class DocsOperator implements DocsStore {
   private readonly served = new Map<string, Served>();
   /** Site ids being decoded, so a burst of chunk events decodes a build once. */
   private readonly assembling = new Map<string, string>();
+  /** Chunks (by digest and resourceVersions) that failed to decode, so they are not decoded again until one changes. */
+  private readonly unreadable = new Map<string, string>();
   private readonly plannedChecks = new Map<string, number>();
   private readonly failuresInARow = new Map<string, number>();
   /** DocSource keys by the entity they document, for the entity's page. */
@@ -160,6 +162,8 @@ export class DocsOperator implements DocsStore {
     const parts = servedChunks(this.chunks.list(source.metadata.namespace), source);
     // A build recorded without its digest cannot be told from a forged one: it is rebuilt, not served.
     if (parts.length !== wanted.chunks || !wanted.digest) return;
+    const attempt = `${wanted.digest}:${parts.map((p) => p.metadata?.resourceVersion).join(',')}`;
+    if (this.unreadable.get(k) === attempt) return;
     this.assembling.set(k, wanted.id);
     void decodeSite(parts.map(chunkBytes), { digest: wanted.digest, maxSiteBytes: this.limits.maxSiteBytes })
       .then((site) => {
@@ -168,9 +172,13 @@ export class DocsOperator implements DocsStore {
         if (now?.metadata.uid !== source.metadata.uid || now.status?.site?.id !== wanted.id) return;
         const entityRef = this.entityRefOf(now);
         this.served.set(k, { id: wanted.id, site, entityRef });
+        this.unreadable.delete(k);
         this.options.onSite?.({ namespace: now.metadata.namespace, name: now.metadata.name, entityRef, siteName: site.siteName }, site);
       })
-      .catch((error: unknown) => this.log.error({ err: error, docsource: k }, 'stored site could not be read'))
+      .catch((error: unknown) => {
+        this.unreadable.set(k, attempt);
+        this.log.error({ err: error, docsource: k }, 'stored site could not be read');
+      })
       .finally(() => {
         if (this.assembling.get(k) === wanted.id) this.assembling.delete(k);
         // A newer build may have been announced while this one decoded.
@@ -182,6 +190,7 @@ export class DocsOperator implements DocsStore {
     this.unindex(k, source);
     this.plannedChecks.delete(k);
     this.failuresInARow.delete(k);
+    this.unreadable.delete(k);
     if (!this.served.delete(k)) return;
     const [namespace, name] = k.split('/') as [string, string];
     this.options.onSite?.({ namespace, name, entityRef: '', siteName: '' }, undefined);

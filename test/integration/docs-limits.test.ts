@@ -67,6 +67,8 @@ describe('docs builds within limits, on a real operator process', () => {
     await kubectl(['apply', '-n', namespace, '-f', '-'], docSource('few-pages', '{configMapRef: {name: few-pages-src}}'));
     await ready('few-pages');
     expect(await (await fetch(`${operator.url}/docs/${namespace}/few-pages`)).text()).toContain('puffins');
+    // Its retries would otherwise compete with the later tests' builds for the workers.
+    await kubectl(['delete', 'docsource', 'many-pages', '-n', namespace]);
   });
 
   it('when a build needs more heap than --docs-build-memory-mb, then only its child process dies: the DocSource says LimitExceeded, and the operator keeps serving /healthz and holding its Lease', async () => {
@@ -81,6 +83,7 @@ describe('docs builds within limits, on a real operator process', () => {
     expect(operator.process.pid).toBe(pid);
     expect((await fetch(`${operator.url}/healthz`)).status).toBe(200);
     expect(await operator.leading()).toBe(true);
+    await kubectl(['delete', 'docsource', 'huge', '-n', namespace]);
   });
 
   it('when one DocSource\'s git server never answers, then another DocSource is built meanwhile', async () => {
