@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SkeletonFiles } from '../templates/skeleton.ts';
 import type { BuildOptions } from './build.ts';
@@ -32,7 +33,8 @@ export interface BuildProcessOptions {
   maxChunkBytes?: number;
 }
 
-const CHILD = fileURLToPath(new URL('./build-child.ts', import.meta.url));
+/** The child's entry beside this file: .ts when sources run directly, .js in the image's compiled dist/. */
+const CHILD = fileURLToPath(new URL(`./build-child${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 /** Enough of the child's stderr to tell an out-of-memory death from others. */
 const STDERR_KEPT = 4096;
 
