@@ -1,5 +1,4 @@
 import { posix } from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { SkeletonFiles } from '../templates/skeleton.ts';
 import { ASSET_TYPES } from './asset-types.ts';
 import { checkPage, DEFAULT_DOCS_LIMITS, limitExceeded, type DocsLimits } from './limits.ts';
@@ -102,32 +101,10 @@ function fallbackTitle(slug: string): string {
 /**
  * Builds a docs site from a repository's files: mkdocs.yml (or the directory layout) gives
  * the nav, every Markdown page is rendered and sanitised, and the files pages use are kept
- * as assets. Pure: no I/O, so the operator builds and tests run it alike.
+ * as assets, within options.limits. Pure: no I/O, so the build process and tests run it
+ * alike; the operator runs it in a child process (build-process.ts), off its event loop.
  */
 export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite {
-  const steps = buildSteps(files, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
-/**
- * {@link buildSite} giving the event loop a turn after each page, as the operator runs it:
- * rendering a big site is seconds of CPU, and the operator's one loop also reconciles the
- * catalog and serves the dashboard. The same steps as buildSite, so the same site.
- */
-export async function buildSiteYielding(files: SkeletonFiles, options: BuildOptions): Promise<DocSite> {
-  const steps = buildSteps(files, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    await nextTurn();
-  }
-}
-
-/** The build, pausing (yield) after each rendered page. */
-function* buildSteps(files: SkeletonFiles, options: BuildOptions): Generator<void, DocSite> {
   const config = readDocsConfig(files);
   const warnings = [...config.warnings];
   const docs = docsFiles(files, config.docsDir);
@@ -158,7 +135,6 @@ function* buildSteps(files: SkeletonFiles, options: BuildOptions): Generator<voi
     };
     checkPage(path, docs.get(path)!, limits);
     rendered.set(path, renderMarkdown(asText(docs.get(path)!), links));
-    yield;
   }
 
   // Titles: the nav's (first mention) beat the page's own, which beat the file name.
