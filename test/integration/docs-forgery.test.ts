@@ -104,4 +104,28 @@ describe('stored docs that a tenant forges', () => {
       expect((await text(replica, `/docs/${namespace}/swapped/_assets/app.js`)).status).toBe(404);
     }
   });
+
+  it('when a tenant replaces a stored chunk under its very name, labels and owner, then a replica starting later serves nothing of it, and the DocSource says the name is taken', async () => {
+    await kubectl(['create', 'configmap', 'replaced-src', '-n', namespace, `--from-literal=index.md=${PAGE}`]);
+    await kubectl(['apply', '-n', namespace, '-f', '-'], docSource('replaced', 'replaced-src'));
+    await eventually('the genuine docs to be served', async () => ((await text(base, `/docs/${namespace}/replaced`)).body.includes('walruses') ? true : undefined), 60_000);
+    const uid = await uidOf('replaced');
+    const id = (await kubectl(['get', 'docsource', 'replaced', '-n', namespace, '-o', 'jsonpath={.status.site.id}'])).trim();
+
+    await kubectl(['delete', 'configmap', chunkName('replaced', id, 0), '-n', namespace]);
+    await forgeChunk('replaced', uid, id, chunkName('replaced', id, 0));
+    const third = (await start({ identity: 'third-replica' })).url;
+
+    const failed = await eventually('the operator to find the chunk is not its own', async () => {
+      const c = await conditionOf('replaced', 'BuildSucceeded');
+      return c?.status === 'False' && c.reason === 'StoreFailed' ? c : undefined;
+    }, 60_000);
+    expect(failed.message).toContain(`ConfigMap ${chunkName('replaced', id, 0)}`);
+    const served = await text(third, `/docs/${namespace}/replaced`);
+    expect(served.status).toBe(404);
+    expect(served.body).not.toContain('FORGED-PAGE');
+    expect((await text(third, `/docs/${namespace}/replaced/_assets/app.js`)).status).toBe(404);
+    // The replica that read the genuine build before the swap keeps serving it.
+    expect((await text(base, `/docs/${namespace}/replaced`)).body).toContain('walruses');
+  });
 });
