@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { parseTrustProxy } from './http/guards.ts';
 import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from './scorecards/webhook-policy.ts';
+import { DEFAULT_DOCS_LIMITS } from './docs/limits.ts';
 
 /** The release this code is; scaffolding Jobs use the image of the same version. */
 export const VERSION = '0.1.0';
@@ -65,6 +66,15 @@ export const operatorConfigSchema = z.object({
   webhookAllowPrivateAddresses: z.stringbool().default(false).describe('let webhooks reach loopback and private addresses (link-local never)'),
   allowHttpGit: z.stringbool().default(false).describe('let git use http:// remotes (credentials unencrypted); https only when false'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Docs builds (issue 12): bounds that keep a DocSource's build inside the pod's memory.
+  docsWorkers: z.coerce.number().int().min(1).max(16).default(2).describe('docs builds at once'),
+  docsMaxFetchBytes: z.coerce.number().int().min(1).default(DEFAULT_DOCS_LIMITS.maxFetchBytes),
+  docsMaxFiles: z.coerce.number().int().min(1).default(DEFAULT_DOCS_LIMITS.maxFiles),
+  docsMaxPages: z.coerce.number().int().min(1).default(DEFAULT_DOCS_LIMITS.maxPages),
+  docsMaxPageBytes: z.coerce.number().int().min(1).default(DEFAULT_DOCS_LIMITS.maxPageBytes),
+  docsMaxAssetBytes: z.coerce.number().int().min(0).default(DEFAULT_DOCS_LIMITS.maxAssetBytes),
+  docsMaxSiteBytes: z.coerce.number().int().min(1).default(DEFAULT_DOCS_LIMITS.maxSiteBytes),
+  docsBuildMemoryMb: z.coerce.number().int().min(32).default(DEFAULT_DOCS_LIMITS.buildMemoryMb).describe('heap of each docs build process'),
 });
 
 export type OperatorConfig = z.infer<typeof operatorConfigSchema>;
@@ -81,6 +91,9 @@ export const OPERATOR_USAGE = `greenroom operator [--kubeconfig PATH] [--context
                   [--dashboard-url https://portal.example.com] [--allow-http-git false]
                   [--webhook-allowed-hosts hooks.slack.com] [--webhook-allow-private-addresses false]
                   [--shared-template-namespaces NS,...] [--cluster-scorecard-namespaces NS,...]
+                  [--docs-workers 2] [--docs-build-memory-mb 64] [--docs-max-fetch-bytes N]
+                  [--docs-max-files N] [--docs-max-pages N] [--docs-max-page-bytes N]
+                  [--docs-max-asset-bytes N] [--docs-max-site-bytes N]
 
 Runs the controllers (only the Lease holder writes) and serves the read API, dashboard,
 /healthz and /readyz from every replica on --port, and /metrics on --metrics-port.
@@ -109,7 +122,11 @@ WEBHOOK_ALLOWED_HOSTS, WEBHOOK_ALLOW_PRIVATE_ADDRESSES.
 
 Namespaced objects act in their own namespace: a TemplateRun uses a Template of another
 namespace only if that namespace is in --shared-template-namespaces, and only Scorecards and
-Initiatives in --cluster-scorecard-namespaces select entities of other namespaces.`;
+Initiatives in --cluster-scorecard-namespaces select entities of other namespaces.
+
+
+Each docs build runs in a child process with a heap of --docs-build-memory-mb; docs past a
+--docs-max-* limit (or that heap) fail with reason LimitExceeded, naming the flag.`;
 
 /** Parses flags and environment once, failing with every problem named. */
 export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): OperatorConfig {
@@ -143,6 +160,14 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       'shared-template-namespaces': { type: 'string' },
       'cluster-scorecard-namespaces': { type: 'string' },
       'allow-http-git': { type: 'string' },
+      'docs-workers': { type: 'string' },
+      'docs-max-fetch-bytes': { type: 'string' },
+      'docs-max-files': { type: 'string' },
+      'docs-max-pages': { type: 'string' },
+      'docs-max-page-bytes': { type: 'string' },
+      'docs-max-asset-bytes': { type: 'string' },
+      'docs-max-site-bytes': { type: 'string' },
+      'docs-build-memory-mb': { type: 'string' },
     },
   });
   const parsed = operatorConfigSchema.safeParse({
@@ -173,6 +198,14 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     sharedTemplateNamespaces: values['shared-template-namespaces'],
     clusterScorecardNamespaces: values['cluster-scorecard-namespaces'],
     allowHttpGit: values['allow-http-git'] ?? env.ALLOW_HTTP_GIT,
+    docsWorkers: values['docs-workers'],
+    docsMaxFetchBytes: values['docs-max-fetch-bytes'],
+    docsMaxFiles: values['docs-max-files'],
+    docsMaxPages: values['docs-max-pages'],
+    docsMaxPageBytes: values['docs-max-page-bytes'],
+    docsMaxAssetBytes: values['docs-max-asset-bytes'],
+    docsMaxSiteBytes: values['docs-max-site-bytes'],
+    docsBuildMemoryMb: values['docs-build-memory-mb'],
   });
   if (!parsed.success) {
     throw new Error(`invalid settings: ${parsed.error.issues.map((i) => `--${kebab(String(i.path[0]))} ${i.message}`).join('; ')}`);

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { SkeletonFiles } from '../templates/skeleton.ts';
+import { ASSET_TYPES } from './asset-types.ts';
+import { checkPage, DEFAULT_DOCS_LIMITS, limitExceeded, type DocsLimits } from './limits.ts';
 import type { LinkContext } from './links.ts';
 import { renderMarkdown, type RenderedPage } from './markdown.ts';
 import { isMarkdown, navFromTree, readDocsConfig, titleFromName, type NavEntry } from './mkdocs.ts';
@@ -13,23 +14,11 @@ export interface BuildOptions {
   siteName?: string;
   /** The documented entity, kept on the site for the reader's back link. */
   entityRef?: string;
+  /** Bounds on pages, page size and assets (default DEFAULT_DOCS_LIMITS). */
+  limits?: DocsLimits;
 }
 
-/**
- * Files pages may link to and the reader serves as they are. Nothing that a browser would
- * run as a document of the dashboard's origin (HTML, XML); SVG can carry script, so the
- * reader serves it under a CSP that forbids any (see docs-router).
- */
-export const ASSET_TYPES: Readonly<Record<string, string>> = {
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  svg: 'image/svg+xml',
-  pdf: 'application/pdf',
-  txt: 'text/plain; charset=utf-8',
-};
+
 
 const extension = (path: string): string => posix.extname(path).slice(1).toLowerCase();
 const asText = (content: string | Buffer): string => (typeof content === 'string' ? content : content.toString('utf8'));
@@ -112,40 +101,21 @@ function fallbackTitle(slug: string): string {
 /**
  * Builds a docs site from a repository's files: mkdocs.yml (or the directory layout) gives
  * the nav, every Markdown page is rendered and sanitised, and the files pages use are kept
- * as assets. Pure: no I/O, so the operator builds and tests run it alike.
+ * as assets, within options.limits. Pure: no I/O, so the build process and tests run it
+ * alike; the operator runs it in a child process (build-process.ts), off its event loop.
  */
 export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite {
-  const steps = buildSteps(files, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
-/**
- * {@link buildSite} giving the event loop a turn after each page, as the operator runs it:
- * rendering a big site is seconds of CPU, and the operator's one loop also reconciles the
- * catalog and serves the dashboard. The same steps as buildSite, so the same site.
- */
-export async function buildSiteYielding(files: SkeletonFiles, options: BuildOptions): Promise<DocSite> {
-  const steps = buildSteps(files, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    await nextTurn();
-  }
-}
-
-/** The build, pausing (yield) after each rendered page. */
-function* buildSteps(files: SkeletonFiles, options: BuildOptions): Generator<void, DocSite> {
   const config = readDocsConfig(files);
   const warnings = [...config.warnings];
   const docs = docsFiles(files, config.docsDir);
   const pagePaths = [...docs.keys()].filter(isMarkdown).sort((a, b) => a.localeCompare(b));
   if (pagePaths.length === 0) throw new Error(`no Markdown page found in ${config.docsDir ? `${config.docsDir}/` : 'the repository root'}`);
+  const limits = options.limits ?? DEFAULT_DOCS_LIMITS;
+  if (pagePaths.length > limits.maxPages) throw limitExceeded('maxPages', `the docs have ${pagePaths.length} pages, which`, limits.maxPages);
   const slugs = slugsOf(pagePaths, warnings);
 
   const assets: Record<string, DocAsset> = {};
+  let assetBytes = 0;
   const rendered = new Map<string, RenderedPage>();
   for (const path of slugs.keys()) {
     const links: LinkContext = {
@@ -154,13 +124,17 @@ function* buildSteps(files: SkeletonFiles, options: BuildOptions): Generator<voi
       pageSlug: (p) => slugs.get(p),
       isAsset: (p) => docs.has(p) && ASSET_TYPES[extension(p)] !== undefined,
       useAsset: (p) => {
+        if (assets[p]) return;
         const content = docs.get(p)!;
-        assets[p] ??= { contentType: ASSET_TYPES[extension(p)]!, base64: (typeof content === 'string' ? Buffer.from(content, 'utf8') : content).toString('base64') };
+        const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+        assetBytes += bytes.length;
+        if (assetBytes > limits.maxAssetBytes) throw limitExceeded('maxAssetBytes', `the assets pages use (${assetBytes} bytes so far)`, limits.maxAssetBytes);
+        assets[p] = { contentType: ASSET_TYPES[extension(p)]!, base64: bytes.toString('base64') };
       },
       warn: (message) => warnings.push(message),
     };
+    checkPage(path, docs.get(path)!, limits);
     rendered.set(path, renderMarkdown(asText(docs.get(path)!), links));
-    yield;
   }
 
   // Titles: the nav's (first mention) beat the page's own, which beat the file name.

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import { z } from 'zod';
+import { isAllowedAssetType } from './asset-types.ts';
+import { limitExceeded } from './limits.ts';
 import type { DocSite, NavItem } from './site.ts';
 
 /*
@@ -17,8 +20,24 @@ import type { DocSite, NavItem } from './site.ts';
 const gzip = promisify(gzipCallback);
 const gunzip = promisify(gunzipCallback);
 
-/** Decompressed sites larger than this are refused: a stored object is never trusted to be small. */
+/** Decompressed sites larger than this are refused unless the caller says otherwise: a stored object is never trusted to be small. */
 const MAX_DECODED_BYTES = 256 * 1024 * 1024;
+
+const NAV_URL = /^https?:\/\/[^\s\u0000-\u001f"'<>\\]+$/i;
+
+/** Only absolute http(s) URLs leave the reader from its nav; no other scheme (javascript:, data:) and no spaces. */
+export const isNavUrl = (url: string): boolean => NAV_URL.test(url);
+
+/**
+ * The hex SHA-256 of a build's chunks in order: recorded in the DocSource's status when the
+ * operator stores them (only it may write status), and compared by every reader before it
+ * serves them, so ConfigMaps anyone else wrote are never served as the build.
+ */
+export const siteDigest = (chunks: readonly Buffer[]): string => {
+  const hash = createHash('sha256');
+  for (const chunk of chunks) hash.update(chunk);
+  return hash.digest('hex');
+};
 
 const navItem: z.ZodType<NavItem> = z.lazy(() =>
   z.object({
@@ -43,7 +62,7 @@ const siteShell = z.object({
   siteName: z.string(),
   nav: z.array(navItem),
   pages: z.array(z.unknown()).min(1),
-  assets: z.record(z.string(), z.object({ contentType: z.string(), base64: z.string() })),
+  assets: z.record(z.string(), z.object({ contentType: z.string().refine(isAllowedAssetType, 'is not a content type a build gives assets'), base64: z.string() })),
   warnings: z.array(z.string()),
   entityRef: z.string().optional(),
 });
@@ -54,21 +73,40 @@ function shapeError(error: z.ZodError, prefix: (string | number)[] = []): Error 
   return new Error(`stored docs site has the wrong shape at ${path || '(root)'}: ${issue?.message ?? 'invalid'}`);
 }
 
-/** A site as gzip'd JSON in chunks of at most `maxChunkBytes`, in order. */
-export async function encodeSite(site: DocSite, maxChunkBytes = 900 * 1024): Promise<Buffer[]> {
+/** Nav entries lead only to the site's own pages or out over http(s), however the stored site was made. */
+function checkNav(items: NavItem[], slugs: ReadonlySet<unknown>, at = 'nav'): void {
+  for (const [index, item] of items.entries()) {
+    if (item.url !== undefined && !isNavUrl(item.url)) throw new Error(`stored docs site has a nav link at ${at}.${index} that is not an http(s) URL`);
+    if (item.slug !== undefined && !slugs.has(item.slug)) throw new Error(`stored docs site has a nav entry at ${at}.${index} naming no page`);
+    if (item.children) checkNav(item.children, slugs, `${at}.${index}.children`);
+  }
+}
+
+/** A site as gzip'd JSON in chunks of at most `maxChunkBytes`, in order; a LimitExceededError (maxSiteBytes) when its JSON is longer than `maxSiteBytes`. */
+export async function encodeSite(site: DocSite, maxChunkBytes = 900 * 1024, maxSiteBytes = MAX_DECODED_BYTES): Promise<Buffer[]> {
   if (!Number.isInteger(maxChunkBytes) || maxChunkBytes < 1) throw new Error(`maxChunkBytes must be a positive integer, not ${maxChunkBytes}`);
-  const packed = await gzip(Buffer.from(JSON.stringify(site), 'utf8'), { level: 9 });
+  const json = Buffer.from(JSON.stringify(site), 'utf8');
+  if (json.length > maxSiteBytes) throw limitExceeded('maxSiteBytes', `the built site has ${json.length} bytes, which`, maxSiteBytes);
+  const packed = await gzip(json, { level: 9 });
   const chunks: Buffer[] = [];
   for (let at = 0; at < packed.length; at += maxChunkBytes) chunks.push(packed.subarray(at, at + maxChunkBytes));
   return chunks;
 }
 
+/** What a reader checks besides the shape: that the chunks are the build the operator recorded, and how big it may be. */
+export interface DecodeChecks {
+  /** The siteDigest the DocSource's status records; chunks hashing otherwise are refused. */
+  digest?: string | undefined;
+  maxSiteBytes?: number;
+}
+
 /** The site stored in `chunks` (in order); rejects with an Error saying why they do not hold one. */
-export async function decodeSite(chunks: Buffer[]): Promise<DocSite> {
+export async function decodeSite(chunks: Buffer[], checks: DecodeChecks = {}): Promise<DocSite> {
   if (chunks.length === 0) throw new Error('stored docs site has no chunks');
+  if (checks.digest !== undefined && siteDigest(chunks) !== checks.digest) throw new Error('stored docs site does not match the digest its DocSource records: its ConfigMaps were not all written by the operator');
   let json: string;
   try {
-    json = (await gunzip(Buffer.concat(chunks), { maxOutputLength: MAX_DECODED_BYTES })).toString('utf8');
+    json = (await gunzip(Buffer.concat(chunks), { maxOutputLength: checks.maxSiteBytes ?? MAX_DECODED_BYTES })).toString('utf8');
   } catch (error) {
     throw new Error(`stored docs site is not gzip data, or a chunk is missing or out of order: ${(error as Error).message}`);
   }
@@ -80,6 +118,7 @@ export async function decodeSite(chunks: Buffer[]): Promise<DocSite> {
   }
   const shell = siteShell.safeParse(value);
   if (!shell.success) throw shapeError(shell.error);
+  checkNav(shell.data.nav, new Set(shell.data.pages.map((p) => (p as { slug?: unknown }).slug)));
   const pages: DocSite['pages'] = [];
   for (const [index, page] of shell.data.pages.entries()) {
     const parsed = docPage.safeParse(page);

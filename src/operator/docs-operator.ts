@@ -1,21 +1,20 @@
-import { createHash } from 'node:crypto';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import { API_VERSION } from '../api/v1alpha1/index.ts';
 import { formatRef, parseRef } from '../catalog/refs.ts';
 import { builtStatus, failedStatus, needsBuild, nextCheckAt, nextCheckIn, recoveredStatus, type DocSourceObject, type LookFailure } from '../controllers/doc-source/decide.ts';
-import { describeFailure, type BuildFailure, type BuildStage } from '../controllers/doc-source/failures.ts';
-import { buildSiteYielding } from '../docs/build.ts';
+import { describeFailure, type BuildFailure } from '../controllers/doc-source/failures.ts';
+import { DEFAULT_DOCS_LIMITS, type DocsLimits } from '../docs/limits.ts';
 import { siteBase, type DocSite, type DocSourceSummary, type DocsStore } from '../docs/site.ts';
-import { decodeSite, encodeSite } from '../docs/store.ts';
+import { decodeSite, siteDigest } from '../docs/store.ts';
 import { RawKubeClient } from '../kube/raw-client.ts';
 import { applyStatus } from '../kube/status-writer.ts';
 import type { Logger } from '../observability/logger.ts';
 import { Informer } from '../runtime/informer.ts';
 import { WorkQueue, type WorkResult } from '../runtime/work-queue.ts';
-import type { SkeletonFiles } from '../templates/skeleton.ts';
-import { currentRevision, fetchDocFiles } from './doc-source-fetch.ts';
-import { chunkBytes, otherBuildsLeft, removeOtherBuilds, servedChunks, SOURCE_UID, storeChunks } from './doc-site-configmaps.ts';
+import { currentRevision } from './doc-source-fetch.ts';
+import { CHUNK_SELECTOR, chunkBytes, otherBuildsLeft, removeOtherBuilds, servedChunks } from './doc-site-configmaps.ts';
+import { fetchBuildAndStore, stage, StageError, type SiteBuilder } from './docs-build.ts';
 
 export interface DocsOperatorOptions {
   kubeConfig: KubeConfig;
@@ -29,32 +28,18 @@ export interface DocsOperatorOptions {
   informerTimings?: { silenceTimeoutMs?: number; relistIntervalMs?: number };
   /** Whether DocSources may name http:// repositories (--allow-http-git); https always. */
   allowHttpGit?: boolean | undefined;
+  /** Bounds on each build (default DEFAULT_DOCS_LIMITS). */
+  limits?: DocsLimits;
+  /** Builds at once (default 2), so one slow git server or big site does not hold up the others. */
+  workers?: number;
+  /** How sites are built (default: a child process each); tests may replace it. */
+  build?: SiteBuilder;
 }
 
 interface Served {
   id: string;
   site: DocSite;
   entityRef: string;
-}
-
-/** A step of a look at a source that threw: which step, so the failure is worded for it. */
-class StageError extends Error {
-  readonly stage: BuildStage;
-  readonly error: unknown;
-
-  constructor(stage: BuildStage, error: unknown) {
-    super(error instanceof Error ? error.message : String(error));
-    this.stage = stage;
-    this.error = error;
-  }
-}
-
-async function stage<T>(name: BuildStage, step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    throw new StageError(name, error);
-  }
 }
 
 const key = (namespace: string, name: string): string => `${namespace}/${name}`;
@@ -69,12 +54,15 @@ export class DocsOperator implements DocsStore {
   private readonly options: DocsOperatorOptions;
   private readonly log: Logger;
   private readonly client: RawKubeClient;
+  private readonly limits: DocsLimits;
   private readonly sources: Informer<KubernetesObject>;
   private readonly chunks: Informer<KubernetesObject>;
   private readonly queue: WorkQueue;
   private readonly served = new Map<string, Served>();
   /** Site ids being decoded, so a burst of chunk events decodes a build once. */
   private readonly assembling = new Map<string, string>();
+  /** Chunks (by digest and resourceVersions) that failed to decode, so they are not decoded again until one changes. */
+  private readonly unreadable = new Map<string, string>();
   private readonly plannedChecks = new Map<string, number>();
   private readonly failuresInARow = new Map<string, number>();
   /** DocSource keys by the entity they document, for the entity's page. */
@@ -84,9 +72,10 @@ export class DocsOperator implements DocsStore {
     this.options = options;
     this.log = options.logger.child({ component: 'docs' });
     this.client = new RawKubeClient(options.kubeConfig);
+    this.limits = options.limits ?? DEFAULT_DOCS_LIMITS;
     const scope = options.namespace ? `namespaces/${options.namespace}/` : '';
     this.sources = new Informer({ kubeConfig: options.kubeConfig, path: `/apis/${API_VERSION}/${scope}docsources`, name: 'docsource', logger: this.log, registry: options.registry, ...options.informerTimings });
-    this.chunks = new Informer({ kubeConfig: options.kubeConfig, path: `/api/v1/${scope}configmaps`, labelSelector: SOURCE_UID, name: 'docsite-configmap', logger: this.log, registry: options.registry, ...options.informerTimings });
+    this.chunks = new Informer({ kubeConfig: options.kubeConfig, path: `/api/v1/${scope}configmaps`, labelSelector: CHUNK_SELECTOR, name: 'docsite-configmap', logger: this.log, registry: options.registry, ...options.informerTimings });
     this.queue = new WorkQueue({ name: 'docsource', logger: this.log, registry: options.registry });
     const changed = (object: KubernetesObject, previous?: KubernetesObject) => {
       const k = key(object.metadata!.namespace!, object.metadata!.name!);
@@ -99,7 +88,7 @@ export class DocsOperator implements DocsStore {
     this.sources.on('update', changed);
     this.sources.on('delete', (object) => this.forget(key(object.metadata!.namespace!, object.metadata!.name!), object as unknown as DocSourceObject));
     const chunkChanged = (object: KubernetesObject) => {
-      const owner = object.metadata?.ownerReferences?.find((o) => o.kind === 'DocSource');
+      const owner = object.metadata?.ownerReferences?.find((o) => o.kind === 'DocSource' && o.controller);
       if (owner) this.assemble(key(object.metadata!.namespace!, owner.name));
     };
     this.chunks.on('add', chunkChanged);
@@ -128,8 +117,9 @@ export class DocsOperator implements DocsStore {
 
   async start(): Promise<void> {
     await Promise.all([this.sources.start(), this.chunks.start()]);
-    // One build at a time: builds are CPU and network heavy, and never urgent.
-    this.queue.run((k) => this.work(k), 1);
+    // A few builds at a time: each is a child process of bounded memory, and one waiting on a
+    // slow git server must not hold up the others.
+    this.queue.run((k) => this.work(k), this.options.workers ?? 2);
     this.enqueueAll();
   }
 
@@ -172,18 +162,25 @@ export class DocsOperator implements DocsStore {
     const wanted = source?.status?.site;
     if (!source || !wanted || this.served.get(k)?.id === wanted.id || this.assembling.get(k) === wanted.id) return;
     const parts = servedChunks(this.chunks.list(source.metadata.namespace), source);
-    if (parts.length !== wanted.chunks) return;
+    // A build recorded without its digest cannot be told from a forged one: it is rebuilt, not served.
+    if (parts.length !== wanted.chunks || !wanted.digest) return;
+    const attempt = `${wanted.digest}:${parts.map((p) => p.metadata?.resourceVersion).join(',')}`;
+    if (this.unreadable.get(k) === attempt) return;
     this.assembling.set(k, wanted.id);
-    void decodeSite(parts.map(chunkBytes))
+    void decodeSite(parts.map(chunkBytes), { digest: wanted.digest, maxSiteBytes: this.limits.maxSiteBytes })
       .then((site) => {
         // Only if that build is still the one to serve: a newer one may have arrived meanwhile.
         const now = this.sourceOf(k);
         if (now?.metadata.uid !== source.metadata.uid || now.status?.site?.id !== wanted.id) return;
         const entityRef = this.entityRefOf(now);
         this.served.set(k, { id: wanted.id, site, entityRef });
+        this.unreadable.delete(k);
         this.options.onSite?.({ namespace: now.metadata.namespace, name: now.metadata.name, entityRef, siteName: site.siteName }, site);
       })
-      .catch((error: unknown) => this.log.error({ err: error, docsource: k }, 'stored site could not be read'))
+      .catch((error: unknown) => {
+        this.unreadable.set(k, attempt);
+        this.log.error({ err: error, docsource: k }, 'stored site could not be read');
+      })
       .finally(() => {
         if (this.assembling.get(k) === wanted.id) this.assembling.delete(k);
         // A newer build may have been announced while this one decoded.
@@ -195,6 +192,7 @@ export class DocsOperator implements DocsStore {
     this.unindex(k, source);
     this.plannedChecks.delete(k);
     this.failuresInARow.delete(k);
+    this.unreadable.delete(k);
     if (!this.served.delete(k)) return;
     const [namespace, name] = k.split('/') as [string, string];
     this.options.onSite?.({ namespace, name, entityRef: '', siteName: '' }, undefined);
@@ -209,11 +207,15 @@ export class DocsOperator implements DocsStore {
     if (wait > 0) return { requeueAfter: wait };
     const failure = await this.check(source, now);
     let look: LookFailure | undefined;
-    if (failure) {
+    if (failure?.transient) {
       const inARow = (this.failuresInARow.get(k) ?? 0) + 1;
       this.failuresInARow.set(k, inARow);
-      look = { transient: failure.transient, inARow };
-    } else this.failuresInARow.delete(k);
+      look = { transient: true, inARow };
+    } else {
+      this.failuresInARow.delete(k);
+      // Failures the author must fix are counted in the status (failedStatus), so the next leader backs off as well.
+      if (failure) look = { transient: false, inARow: (source.status?.consecutiveFailures ?? 0) + 1 };
+    }
     const at = nextCheckAt(source, look, now.getTime());
     this.plannedChecks.set(k, at);
     return { requeueAfter: at - now.getTime() };
@@ -241,23 +243,20 @@ export class DocsOperator implements DocsStore {
   private async lookAndBuild(source: DocSourceObject, now: Date): Promise<void> {
     const { namespace, name } = source.metadata;
     const revision = await stage('fetch', () => currentRevision(this.client, source, { allowHttp: this.options.allowHttpGit ?? false }));
-    // A served build whose ConfigMaps went missing is rebuilt even if the source did not move.
-    const stored = servedChunks(this.chunks.list(namespace), source).length === source.status?.site?.chunks;
+    // A served build whose ConfigMaps went missing, or were replaced by others, is rebuilt even if the source did not move.
+    const served = servedChunks(this.chunks.list(namespace), source);
+    const stored = served.length === source.status?.site?.chunks && siteDigest(served.map(chunkBytes)) === source.status.site.digest;
     if (!needsBuild(source, revision) && stored) {
       const recovered = recoveredStatus(source, now);
       if (recovered) await this.writeStatus(source, recovered);
       if (otherBuildsLeft(this.chunks.list(namespace), source)) await this.removeOldBuilds(source, source.status!.site!.id);
       return;
     }
-    const fetched: { files: SkeletonFiles; revision: string } = await stage('fetch', () => fetchDocFiles(this.client, source, { allowHttp: this.options.allowHttpGit ?? false }));
-    const site = await stage('build', () => buildSiteYielding(fetched.files, { base: siteBase(namespace, name), entityRef: this.entityRefOf(source) }));
-    const chunks = await stage('build', () => encodeSite(site));
-    const id = createHash('sha256').update(Buffer.concat(chunks)).digest('hex').slice(0, 10);
-    await stage('store', () => storeChunks(this.client, source, id, chunks));
-    const bytes = chunks.reduce((n: number, c: Buffer) => n + c.length, 0);
-    await this.writeStatus(source, builtStatus(source, fetched.revision, { id, chunks: chunks.length, bytes, siteName: site.siteName, pageCount: site.pages.length, warnings: site.warnings }, now));
-    this.log.info({ docsource: key(namespace, name), revision: fetched.revision, pages: site.pages.length, bytes }, 'docs built');
-    await this.removeOldBuilds(source, id);
+    const options = { base: siteBase(namespace, name), entityRef: this.entityRefOf(source) };
+    const { revision: built, site } = await fetchBuildAndStore({ client: this.client, limits: this.limits, allowHttpGit: this.options.allowHttpGit ?? false, ...(this.options.build ? { build: this.options.build } : {}) }, source, options);
+    await this.writeStatus(source, builtStatus(source, built, site, now));
+    this.log.info({ docsource: key(namespace, name), revision: built, pages: site.pageCount, bytes: site.bytes }, 'docs built');
+    await this.removeOldBuilds(source, site.id);
   }
 
   /** Cleaning up is not the build: if it fails, the next look finds the leftovers in the cache and tries again. */

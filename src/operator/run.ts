@@ -8,6 +8,7 @@ import type { Logger } from '../observability/logger.ts';
 import { LeaderElector } from '../runtime/leader-election.ts';
 import { CatalogOperator } from './catalog-operator.ts';
 import { TemplateOperator } from './template-operator.ts';
+import { DEFAULT_DOCS_LIMITS, type DocsLimits } from '../docs/limits.ts';
 import { DocsOperator } from './docs-operator.ts';
 import { SearchIndex } from '../search/index.ts';
 import { ScorecardOperator } from './scorecard-operator.ts';
@@ -62,6 +63,16 @@ export interface OperatorSettings {
   allowHttpGit?: boolean;
   /** The clock of time-based decisions (initiative phases and milestones); tests move it. */
   now?: () => Date;
+  /** Docs builds at once (default 2). */
+  docsWorkers?: number;
+  /** Bounds on docs builds, the flags' --docs-max-* and --docs-build-memory-mb (defaults: DEFAULT_DOCS_LIMITS). */
+  docsMaxFetchBytes?: number;
+  docsMaxFiles?: number;
+  docsMaxPages?: number;
+  docsMaxPageBytes?: number;
+  docsMaxAssetBytes?: number;
+  docsMaxSiteBytes?: number;
+  docsBuildMemoryMb?: number;
 }
 
 export interface RunningOperator {
@@ -161,6 +172,8 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     namespace: settings.watchNamespace,
     isLeader,
     allowHttpGit: settings.allowHttpGit ?? false,
+    limits: docsLimits(settings),
+    ...(settings.docsWorkers ? { workers: settings.docsWorkers } : {}),
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });
 
@@ -235,5 +248,19 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
         await elector?.release();
         await closeServers();
       })()),
+  };
+}
+
+/** The docs limits a replica's settings give, each flag falling back to its default. */
+function docsLimits(settings: OperatorSettings): DocsLimits {
+  const d = DEFAULT_DOCS_LIMITS;
+  return {
+    maxFetchBytes: settings.docsMaxFetchBytes ?? d.maxFetchBytes,
+    maxFiles: settings.docsMaxFiles ?? d.maxFiles,
+    maxPages: settings.docsMaxPages ?? d.maxPages,
+    maxPageBytes: settings.docsMaxPageBytes ?? d.maxPageBytes,
+    maxAssetBytes: settings.docsMaxAssetBytes ?? d.maxAssetBytes,
+    maxSiteBytes: settings.docsMaxSiteBytes ?? d.maxSiteBytes,
+    buildMemoryMb: settings.docsBuildMemoryMb ?? d.buildMemoryMb,
   };
 }

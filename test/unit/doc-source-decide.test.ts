@@ -8,7 +8,7 @@ const source = (status?: DocSourceObject['status'], generation = 2): DocSourceOb
   spec: { entityRef: 'orders', source: { git: { url: 'https://git.example/orders.git' } }, refreshInterval: '1m30s' },
   ...(status ? { status } : {}),
 });
-const served = { observedGeneration: 2, phase: 'Ready' as const, commit: 'aaa', pageCount: 3, site: { id: 'site1', chunks: 1, bytes: 10, generation: 2 } };
+const served = { observedGeneration: 2, phase: 'Ready' as const, commit: 'aaa', pageCount: 3, site: { id: 'site1', digest: 'c'.repeat(64), chunks: 1, bytes: 10, generation: 2 } };
 
 describe('when to look at a DocSource and what to say about it', () => {
   it('when a refresh interval is written like a Go duration, then it is read, and too short ones are raised to 5 s', () => {
@@ -38,6 +38,8 @@ describe('when to look at a DocSource and what to say about it', () => {
     expect(needsBuild(source(served), 'bbb')).toBe(true);
     expect(needsBuild(source(served, 3), 'aaa')).toBe(true);
     expect(needsBuild(source(), 'aaa')).toBe(true);
+    // A build recorded without its digest cannot be checked by readers: it is made again.
+    expect(needsBuild(source({ ...served, site: { id: 'site1', chunks: 1, bytes: 10, generation: 2 } }), 'aaa')).toBe(true);
   });
 
   it('when the first build after a spec change fails, then the next look still builds the new spec, though observedGeneration caught up', () => {
@@ -49,7 +51,7 @@ describe('when to look at a DocSource and what to say about it', () => {
     expect(nextCheckIn(afterFailure, now.getTime() + 1_000, now.getTime())).toBe(1_000);
     expect(needsBuild(afterFailure, 'aaa')).toBe(true);
     expect(afterFailure.status?.conditions?.find((c) => c.type === 'Ready')?.message).toBe('serving the build of aaa, made before the spec last changed; the latest build failed');
-    const rebuilt: DocSourceObject = { ...changed, status: builtStatus(afterFailure, 'aaa', { id: 'site2', chunks: 1, bytes: 10, siteName: 'Orders', pageCount: 3, warnings: [] }, now) };
+    const rebuilt: DocSourceObject = { ...changed, status: builtStatus(afterFailure, 'aaa', { id: 'site2', digest: 'd'.repeat(64), chunks: 1, bytes: 10, siteName: 'Orders', pageCount: 3, warnings: [] }, now) };
     expect(rebuilt.status?.site?.generation).toBe(3);
     expect(needsBuild(rebuilt, 'aaa')).toBe(false);
   });
@@ -91,7 +93,30 @@ describe('when to look at a DocSource and what to say about it', () => {
   });
 
   it('when a build succeeds, then the new build is served and recorded', () => {
-    const status = builtStatus(source(), 'ccc', { id: 'site2', chunks: 2, bytes: 2000, siteName: 'Orders', pageCount: 7, warnings: ['x'] }, now);
-    expect(status).toMatchObject({ phase: 'Ready', commit: 'ccc', pageCount: 7, siteName: 'Orders', lastBuildTime: '2026-11-24T10:00:00Z', site: { id: 'site2', chunks: 2, bytes: 2000, generation: 2 }, warnings: ['x'] });
+    const status = builtStatus(source(), 'ccc', { id: 'site2', digest: 'd'.repeat(64), chunks: 2, bytes: 2000, siteName: 'Orders', pageCount: 7, warnings: ['x'] }, now);
+    expect(status).toMatchObject({ phase: 'Ready', commit: 'ccc', pageCount: 7, siteName: 'Orders', lastBuildTime: '2026-11-24T10:00:00Z', site: { id: 'site2', digest: 'd'.repeat(64), chunks: 2, bytes: 2000, generation: 2 }, warnings: ['x'] });
+  });
+
+  it('when builds keep failing in a way the author must fix, then each next look waits twice as long as the one before, up to 30 minutes', () => {
+    const delays = [1, 2, 3, 4, 5, 6, 7, 20].map((inARow) => nextCheckAt(source(served), { transient: false, inARow }, 0));
+    expect(delays).toEqual([60_000, 120_000, 240_000, 480_000, 960_000, 1_800_000, 1_800_000, 1_800_000]);
+  });
+
+  it('when failures the author must fix follow each other, then the status counts them, passing trouble does not, and a good look clears the count', () => {
+    const once: DocSourceObject = { ...source(served), status: failedStatus(source(served), { reason: 'LimitExceeded', message: 'too big', transient: false }, now) };
+    const twice: DocSourceObject = { ...once, status: failedStatus(once, { reason: 'LimitExceeded', message: 'too big', transient: false }, now) };
+    expect(twice.status?.consecutiveFailures).toBe(2);
+    expect(failedStatus(twice, { reason: 'FetchFailed', message: '503; retrying', transient: true }, now).consecutiveFailures).toBe(2);
+    expect(recoveredStatus(twice, now)?.consecutiveFailures).toBeUndefined();
+    expect(builtStatus(twice, 'bbb', { id: 'site2', digest: 'd'.repeat(64), chunks: 1, bytes: 10, siteName: 'Orders', pageCount: 3, warnings: [] }, now).consecutiveFailures).toBeUndefined();
+  });
+
+  it('when a new leader (no look planned yet) finds failures counted in the status, then it waits out their backoff from the last look instead of building at once', () => {
+    const failing: DocSourceObject = source({ ...served, consecutiveFailures: 3, lastCheckTime: '2026-11-24T10:00:00Z' });
+    // Third failure in a row: 4 minutes after the last look.
+    expect(nextCheckIn(failing, undefined, now.getTime() + 60_000)).toBe(180_000);
+    expect(nextCheckIn(failing, undefined, now.getTime() + 300_000)).toBe(0);
+    // A spec change is looked at at once, failures or not.
+    expect(nextCheckIn(source({ ...served, consecutiveFailures: 3, lastCheckTime: '2026-11-24T10:00:00Z' }, 3), undefined, now.getTime())).toBe(0);
   });
 });

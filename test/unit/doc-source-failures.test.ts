@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { describeFailure, FetchError, SourceUnavailableError } from '../../src/controllers/doc-source/failures.ts';
+import { describeFailure, FetchError, SourceUnavailableError, StoreConflictError } from '../../src/controllers/doc-source/failures.ts';
+import { limitExceeded } from '../../src/docs/limits.ts';
 import { isTransientApiError, KubeApiError } from '../../src/kube/raw-client.ts';
 import { configMapProblem, docsProblem } from '../../src/operator/doc-source-fetch.ts';
 import { GitError } from '../../src/templates/git-cli.ts';
@@ -8,6 +9,16 @@ import { SkeletonError, skeletonFromConfigMap } from '../../src/templates/skelet
 const git = { url: 'http://git.example/orders.git', ref: 'main', path: 'handbook' };
 
 describe('what a failed look at a DocSource says', () => {
+  it('when the docs pass a limit, at any stage, then the reason is LimitExceeded, the message names the flag, and it is not retried soon', () => {
+    for (const stage of ['fetch', 'build'] as const) {
+      expect(describeFailure(stage, limitExceeded('maxPages', 'the docs have 9 pages, which', 3))).toEqual({ reason: 'LimitExceeded', message: 'the docs have 9 pages, which exceeds the limit of 3 (--docs-max-pages)', transient: false });
+    }
+  });
+
+  it('when a chunk\'s name is taken by a ConfigMap the operator did not write, then it is a StoreFailed for a person to fix, not passing trouble', () => {
+    expect(describeFailure('store', new StoreConflictError('ConfigMap x is not this build\'s'))).toEqual({ reason: 'StoreFailed', message: 'ConfigMap x is not this build\'s', transient: false });
+  });
+
   it('when the author can fix it (a missing Secret, a git error), then it is a FetchFailed to read, not to retry soon', () => {
     expect(describeFailure('fetch', new FetchError('Secret docs-git does not exist in namespace team-a'))).toEqual({ reason: 'FetchFailed', message: 'Secret docs-git does not exist in namespace team-a', transient: false });
     expect(describeFailure('fetch', new GitError('git ls-remote failed: repository not found'))).toMatchObject({ reason: 'FetchFailed', transient: false });

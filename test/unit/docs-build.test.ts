@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { buildSite, buildSiteYielding } from '../../src/docs/build.ts';
+import { buildSite } from '../../src/docs/build.ts';
 import { readDocsConfig } from '../../src/docs/mkdocs.ts';
 import type { DocSite } from '../../src/docs/site.ts';
 import { decodeSite, encodeSite } from '../../src/docs/store.ts';
@@ -185,26 +185,5 @@ describe('storing a built site', () => {
 
   it('when the chunk limit is not a positive integer, then encoding refuses it', async () => {
     await expect(encodeSite(site, 0)).rejects.toThrow(/positive integer/);
-  });
-});
-
-describe('building for the operator', () => {
-  const files = tree({
-    'mkdocs.yml': 'site_name: Big\nnav:\n  - Home: index.md\n',
-    'docs/index.md': '# Home\n\nSee [page 3](p3.md).\n',
-    ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`docs/p${i}.md`, `# Page ${i}\n\n## Part\n\n| a | b |\n|---|---|\n| ${i} | x |\n\n\`\`\`ts\nconst n = ${i};\n\`\`\`\n`])),
-  });
-
-  it('when a site is built yielding between pages, then it is the very site the synchronous build makes', async () => {
-    await expect(buildSiteYielding(files, { base: BASE, entityRef: 'component:team/big' })).resolves.toEqual(buildSite(files, { base: BASE, entityRef: 'component:team/big' }));
-    await expect(buildSiteYielding(tree({ 'a.txt': 'no pages' }), { base: BASE })).rejects.toThrow(/no Markdown page/);
-  });
-
-  it('when a site is built yielding, then other work queued meanwhile runs before the build is done', async () => {
-    let ranMeanwhile = false;
-    setImmediate(() => (ranMeanwhile = true));
-    const site = await buildSiteYielding(files, { base: BASE });
-    expect(site.pages).toHaveLength(41);
-    expect(ranMeanwhile).toBe(true);
   });
 });

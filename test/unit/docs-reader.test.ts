@@ -186,4 +186,16 @@ describe('the docs reader over HTTP', () => {
       expect((await fetch(`${base}/docs/team/handbook/_assets/${path}`)).status).toBe(404);
     }
   });
+
+  it('when a site holds a javascript asset or a javascript: nav link, then the asset is a 404 and the link has no href', async () => {
+    const site = handbook();
+    const forged: DocSite = { ...site, nav: [...site.nav, { title: 'Run me', url: 'javascript:alert(1)' }], assets: { ...site.assets, 'app.js': { contentType: 'text/javascript', base64: Buffer.from('alert(1)').toString('base64') } } };
+    const app = express();
+    app.use(createDocsRouter({ docs: store({ 'team/handbook': forged }) }));
+    const base = await serve(app);
+    expect((await fetch(`${base}/docs/team/handbook/_assets/app.js`)).status).toBe(404);
+    const html = await (await fetch(`${base}/docs/team/handbook`)).text();
+    expect(html).toContain('Run me');
+    expect(html).not.toContain('javascript:');
+  });
 });

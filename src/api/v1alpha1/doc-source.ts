@@ -33,11 +33,13 @@ export const docSourceStatus = z.object({
       id: z.string().describe('Which stored build is served.'),
       chunks: z.number().int().min(1),
       bytes: z.number().int().min(0).describe('Compressed size.'),
+      digest: z.string().regex(/^[0-9a-f]{64}$/).optional().describe('SHA-256 of the stored chunks in order; replicas serve only ConfigMaps whose bytes match it.'),
       generation: z.number().int().min(0).optional().describe('The DocSource generation (spec) the served build was made from; a newer spec is built until one succeeds.'),
     })
     .optional()
     .describe('The served build, stored gzip-compressed in ConfigMaps owned by this DocSource.'),
   warnings: z.array(z.string()).max(20).optional().describe('What the build could not honour (first 20).'),
+  consecutiveFailures: z.number().int().min(0).optional().describe('Failed looks in a row since the last good one; the next look waits exponentially longer.'),
   conditions: conditionsField(),
 });
 

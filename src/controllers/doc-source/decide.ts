@@ -24,11 +24,17 @@ export function refreshIntervalMs(text: string | undefined): number {
 
 /**
  * How long until a DocSource's source should be looked at (0 = now): at once when its spec
- * changed since the last attempt or this process has not looked yet, else when the operator
- * planned to (a refresh interval after a look, sooner after a failure).
+ * changed since the last attempt, else when the operator planned to (a refresh interval after
+ * a look, sooner after a failure). A process that has not looked yet looks at once, unless
+ * the status says the last looks failed: then it keeps their backoff, so a new leader does
+ * not at once retry a build that just killed its predecessor's build process.
  */
 export function nextCheckIn(source: DocSourceObject, plannedAt: number | undefined, now: number): number {
-  if (source.status?.observedGeneration !== (source.metadata.generation ?? 1) || plannedAt === undefined) return 0;
+  if (source.status?.observedGeneration !== (source.metadata.generation ?? 1)) return 0;
+  const failures = source.status.consecutiveFailures ?? 0;
+  const lastCheck = Date.parse(source.status.lastCheckTime ?? '');
+  if (plannedAt === undefined && failures > 0 && Number.isFinite(lastCheck)) plannedAt = nextCheckAt(source, { transient: false, inARow: failures }, lastCheck);
+  if (plannedAt === undefined) return 0;
   return Math.max(0, plannedAt - now);
 }
 
@@ -41,17 +47,22 @@ export interface LookFailure {
 
 /** The first retry after passing trouble; each failure in a row doubles it. */
 const TRANSIENT_RETRY_MS = 1_000;
+/** The longest wait after failures the author must fix, unless the refresh interval is longer. */
+const FAILED_RETRY_MAX_MS = 30 * 60_000;
 
 /**
- * When to look again: a refresh interval after a good look; after a failure at most a minute
- * later, and after passing trouble (the apiserver busy or down) 1 s, doubling with each
- * failure in a row, so a blip is over in seconds but an outage is not hammered.
+ * When to look again: a refresh interval after a good look. After passing trouble (the
+ * apiserver busy or down) 1 s, doubling with each failure in a row up to a minute, so a blip
+ * is over in seconds but an outage is not hammered. After a failure the author must fix (a
+ * limit passed, a build that failed or ran out of memory) at most a minute, doubling with each
+ * failure in a row up to 30 minutes: a build that fails the same way is not re-run in a loop.
  */
 export function nextCheckAt(source: DocSourceObject, failure: LookFailure | undefined, now: number): number {
   const interval = refreshIntervalMs(source.spec.refreshInterval);
   if (!failure) return now + interval;
-  const cap = Math.min(interval, 60_000);
-  return now + (failure.transient ? exponentialDelay(failure.inARow - 1, { initialMs: TRANSIENT_RETRY_MS, maxMs: cap }) : cap);
+  const first = Math.min(interval, 60_000);
+  const policy = failure.transient ? { initialMs: TRANSIENT_RETRY_MS, maxMs: first } : { initialMs: first, maxMs: Math.max(interval, FAILED_RETRY_MAX_MS) };
+  return now + exponentialDelay(failure.inARow - 1, policy);
 }
 
 const generationOf = (source: DocSourceObject): number => source.metadata.generation ?? 1;
@@ -59,16 +70,18 @@ const generationOf = (source: DocSourceObject): number => source.metadata.genera
 /**
  * Whether to build: nothing is served, the served build was made from another spec than
  * the current one (even if a build of this spec failed before), or the source moved (a new
- * commit, a new ConfigMap version). A served build recorded without its generation is
- * rebuilt once, since nothing says which spec it came from.
+ * commit, a new ConfigMap version). A served build recorded without its generation or its
+ * digest is rebuilt once, since nothing says which spec it came from or which bytes are it.
  */
 export function needsBuild(source: DocSourceObject, revision: string): boolean {
   const site = source.status?.site;
-  return !site || site.generation !== generationOf(source) || source.status?.commit !== revision;
+  return !site || !site.digest || site.generation !== generationOf(source) || source.status?.commit !== revision;
 }
 
 export interface BuiltSite {
   id: string;
+  /** siteDigest of the stored chunks, which readers check. */
+  digest: string;
   chunks: number;
   bytes: number;
   siteName: string;
@@ -87,7 +100,7 @@ export function builtStatus(source: DocSourceObject, revision: string, site: Bui
     pageCount: site.pageCount,
     lastBuildTime: rfc3339(now),
     lastCheckTime: rfc3339(now),
-    site: { id: site.id, chunks: site.chunks, bytes: site.bytes, generation },
+    site: { id: site.id, chunks: site.chunks, bytes: site.bytes, digest: site.digest, generation },
     warnings: site.warnings.slice(0, 20),
     conditions: mergeConditions(source.status?.conditions, builtConditions(site.pageCount, revision, site.warnings.length), generation, now),
   };
@@ -100,10 +113,15 @@ function builtConditions(pageCount: number | undefined, revision: string | undef
   ];
 }
 
-/** Status after a failed look (fetch, build or store): the last good build, if any, keeps being served. */
-export function failedStatus(source: DocSourceObject, failure: Pick<BuildFailure, 'reason' | 'message'>, now: Date): DocSourceStatus {
+/**
+ * Status after a failed look (fetch, build or store): the last good build, if any, keeps being
+ * served. A failure the author must fix counts in consecutiveFailures, which the backoff (in
+ * this process and the next leader) follows; passing trouble does not.
+ */
+export function failedStatus(source: DocSourceObject, failure: Pick<BuildFailure, 'reason' | 'message'> & { transient?: boolean }, now: Date): DocSourceStatus {
   const generation = generationOf(source);
   const previous = source.status ?? {};
+  const consecutiveFailures = (previous.consecutiveFailures ?? 0) + (failure.transient ? 0 : 1);
   const serving = previous.site;
   const olderSpec = serving && serving.generation !== generation ? ', made before the spec last changed' : '';
   return {
@@ -112,6 +130,7 @@ export function failedStatus(source: DocSourceObject, failure: Pick<BuildFailure
     observedGeneration: generation,
     phase: serving ? 'Ready' : 'Failed',
     lastCheckTime: rfc3339(now),
+    ...(consecutiveFailures ? { consecutiveFailures } : {}),
     conditions: mergeConditions(previous.conditions, [
       serving
         ? { type: 'Ready', status: 'True', reason: DOCS_REASON.ServingLastGoodBuild, message: `serving the build of ${previous.commit}${olderSpec}; the latest build failed` }
@@ -130,8 +149,9 @@ export function recoveredStatus(source: DocSourceObject, now: Date): DocSourceSt
   const previous = source.status;
   if (!previous?.site || previous.conditions?.find((c) => c.type === 'BuildSucceeded')?.status !== 'False') return undefined;
   const generation = generationOf(source);
+  const { consecutiveFailures: _over, ...rest } = previous;
   return {
-    ...previous,
+    ...rest,
     observedGeneration: generation,
     phase: 'Ready',
     lastCheckTime: rfc3339(now),

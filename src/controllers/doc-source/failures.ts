@@ -1,4 +1,5 @@
 import { isTransientApiError, KubeApiError } from '../../kube/raw-client.ts';
+import { LimitExceededError } from '../../docs/limits.ts';
 import { GitError } from '../../templates/git-cli.ts';
 
 /** Condition reasons of a DocSource, kept in one place. */
@@ -8,9 +9,11 @@ export const DOCS_REASON = {
   FetchFailed: 'FetchFailed',
   BuildFailed: 'BuildFailed',
   StoreFailed: 'StoreFailed',
+  /** The docs are bigger than a limit of the operator allows (the message names the limit and its flag). */
+  LimitExceeded: 'LimitExceeded',
 } as const;
 
-export type FailureReason = typeof DOCS_REASON.FetchFailed | typeof DOCS_REASON.BuildFailed | typeof DOCS_REASON.StoreFailed;
+export type FailureReason = typeof DOCS_REASON.FetchFailed | typeof DOCS_REASON.BuildFailed | typeof DOCS_REASON.StoreFailed | typeof DOCS_REASON.LimitExceeded;
 
 /** Where a look at a source went wrong: getting the files, building them, storing the site. */
 export type BuildStage = 'fetch' | 'build' | 'store';
@@ -28,6 +31,14 @@ export class SourceUnavailableError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'SourceUnavailableError';
+  }
+}
+
+/** A chunk's name is taken by a ConfigMap the operator did not write for this build: someone must delete it. */
+export class StoreConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreConflictError';
   }
 }
 
@@ -49,6 +60,9 @@ const REASON_OF: Record<BuildStage, FailureReason> = { fetch: DOCS_REASON.FetchF
 export function describeFailure(stage: BuildStage, error: unknown): BuildFailure {
   const reason = REASON_OF[stage];
   const text = error instanceof Error ? error.message : String(error);
+  // Retrying the same docs goes past the same limit: only a new commit or spec, or a raised flag, helps.
+  if (error instanceof LimitExceededError) return { reason: DOCS_REASON.LimitExceeded, message: text, transient: false };
+  if (error instanceof StoreConflictError) return { reason, message: text, transient: false };
   if (error instanceof FetchError || error instanceof GitError) return { reason, message: text, transient: false };
   if (error instanceof SourceUnavailableError) return { reason, message: `${text}; retrying`, transient: true };
   if (stage === 'build') return { reason, message: text, transient: false };

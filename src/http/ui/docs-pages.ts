@@ -1,6 +1,7 @@
 import { formatRef, parseRef, splitRef } from '../../catalog/refs.ts';
 import { pageHref } from '../../docs/links.ts';
 import { siteBase, type DocPage, type DocSite, type DocSourceSummary, type DocsStore, type NavItem } from '../../docs/site.ts';
+import { isNavUrl } from '../../docs/store.ts';
 import { redactUrl } from '../../templates/git-cli.ts';
 import { entityHref } from './pages.ts';
 
@@ -28,7 +29,8 @@ function navNodes(items: NavItem[], base: string, slug: string): DocsNavNode[] {
       const children = navNodes(item.children, base, slug);
       return { title: item.title, external: false, current: false, holdsCurrent: children.some((c) => c.current || c.holdsCurrent), children };
     }
-    if (item.url) return { title: item.title, href: item.url, external: true, current: false, holdsCurrent: false };
+    // Checked when the stored site was read too; here again so no other DocsStore can put javascript: in a link.
+    if (item.url) return isNavUrl(item.url) ? { title: item.title, href: item.url, external: true, current: false, holdsCurrent: false } : { title: item.title, external: true, current: false, holdsCurrent: false };
     const current = item.slug === slug;
     return { title: item.title, href: pageHref(base, item.slug ?? ''), external: false, current, holdsCurrent: false };
   });

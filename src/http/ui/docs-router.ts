@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { viewsEnvironment } from './views.ts';
 import { Router, type Response } from 'express';
 import type { DocsStore } from '../../docs/site.ts';
+import { isAllowedAssetType } from '../../docs/asset-types.ts';
 import { docsPage } from './docs-pages.ts';
 
 /**
@@ -38,7 +39,8 @@ export function createDocsRouter({ docs }: DocsDependencies): Router {
     const assets = docs.site(namespace, name)?.assets;
     // Own keys only: a path like `constructor` must not find Object.prototype's.
     const asset = assets && Object.hasOwn(assets, path) ? assets[path] : undefined;
-    if (!asset) {
+    // Never a type a browser runs as script or a document of this origin, whatever the site holds: the CSP allows scripts from 'self'.
+    if (!asset || !isAllowedAssetType(asset.contentType)) {
       res.status(404).type('text/plain').send(`no file ${path} in the docs ${namespace}/${name}`);
       return;
     }

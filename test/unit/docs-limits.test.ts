@@ -1,0 +1,88 @@
+import { describe, expect, it } from '@jest/globals';
+import { buildSite } from '../../src/docs/build.ts';
+import { buildInChildProcess } from '../../src/docs/build-process.ts';
+import { checkFetched, DEFAULT_DOCS_LIMITS, LimitExceededError, type DocsLimits } from '../../src/docs/limits.ts';
+import type { DocSite } from '../../src/docs/site.ts';
+import { decodeSite, encodeSite, siteDigest } from '../../src/docs/store.ts';
+
+const BASE = '/docs/team/handbook';
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const tree = (entries: Record<string, string | Buffer>) => new Map(Object.entries(entries));
+const limits = (overrides: Partial<DocsLimits>): DocsLimits => ({ ...DEFAULT_DOCS_LIMITS, ...overrides });
+
+/** What a call threw, for checking which limit it names. */
+function thrown(call: () => unknown): LimitExceededError {
+  try {
+    call();
+  } catch (error) {
+    return error as LimitExceededError;
+  }
+  throw new Error('nothing was thrown');
+}
+
+describe('docs build limits', () => {
+  it('when the source holds more files or bytes than allowed, then the fetch is refused naming the limit and its flag', () => {
+    const files = tree({ 'docs/a.md': '# A', 'docs/b.md': '# B', 'docs/c.md': 'x'.repeat(100) });
+    expect(thrown(() => checkFetched(files, limits({ maxFiles: 2 })))).toMatchObject({ limit: 'maxFiles', message: 'the source holds 3 files, which exceeds the limit of 2 (--docs-max-files)' });
+    expect(thrown(() => checkFetched(files, limits({ maxFetchBytes: 50 })))).toMatchObject({ limit: 'maxFetchBytes', message: expect.stringContaining('(--docs-max-fetch-bytes)') });
+    expect(() => checkFetched(files, DEFAULT_DOCS_LIMITS)).not.toThrow();
+  });
+
+  it('when the docs have too many pages, a page too big or too many asset bytes, then the build fails naming that limit', () => {
+    const pages = tree({ 'docs/index.md': '# Home\n\n![a](a.png) ![b](b.png)\n', 'docs/big.md': `# Big\n\n${'word '.repeat(400)}`, 'docs/a.png': PNG, 'docs/b.png': PNG });
+    expect(thrown(() => buildSite(pages, { base: BASE, limits: limits({ maxPages: 1 }) }))).toMatchObject({ limit: 'maxPages', message: expect.stringContaining('--docs-max-pages') });
+    expect(thrown(() => buildSite(pages, { base: BASE, limits: limits({ maxPageBytes: 1000 }) }))).toMatchObject({ limit: 'maxPageBytes', message: expect.stringMatching(/^page big\.md has \d+ bytes.*--docs-max-page-bytes/) });
+    expect(thrown(() => buildSite(pages, { base: BASE, limits: limits({ maxAssetBytes: PNG.length + 1 }) }))).toMatchObject({ limit: 'maxAssetBytes' });
+    expect(buildSite(pages, { base: BASE }).pages).toHaveLength(2);
+  });
+
+  it('when the built site is bigger than allowed, then encoding it fails naming --docs-max-site-bytes', async () => {
+    const site = buildSite(tree({ 'docs/index.md': `# Home\n\n${'word '.repeat(2000)}` }), { base: BASE });
+    await expect(encodeSite(site, 900 * 1024, 5000)).rejects.toMatchObject({ limit: 'maxSiteBytes', message: expect.stringContaining('--docs-max-site-bytes') });
+  });
+});
+
+describe('reading a stored site back', () => {
+  const site = buildSite(tree({ 'mkdocs.yml': 'nav:\n  - Home: index.md\n  - Chat: https://chat.example.com\n', 'docs/index.md': '# Home\n\n![a](a.png)\n', 'docs/a.png': PNG }), { base: BASE });
+
+  it('when the chunks are not the bytes whose digest the DocSource records, then they are refused', async () => {
+    const chunks = await encodeSite(site);
+    await expect(decodeSite(chunks, { digest: siteDigest(chunks) })).resolves.toEqual(site);
+    const forged = await encodeSite({ ...site, siteName: 'Forged' });
+    await expect(decodeSite(forged, { digest: siteDigest(chunks) })).rejects.toThrow(/does not match the digest/);
+  });
+
+  it('when a stored site holds a javascript asset or a nav link that is not http(s), then it is refused', async () => {
+    const script: DocSite = { ...site, assets: { 'app.js': { contentType: 'text/javascript', base64: Buffer.from('alert(1)').toString('base64') } } };
+    await expect(decodeSite(await encodeSite(script))).rejects.toThrow(/assets\.app\.js\.contentType/);
+    const nav: DocSite = { ...site, nav: [{ title: 'Chat', url: 'javascript:alert(1)' }] };
+    await expect(decodeSite(await encodeSite(nav))).rejects.toThrow(/nav link at nav\.0 that is not an http\(s\) URL/);
+    const page: DocSite = { ...site, nav: [{ title: 'Elsewhere', slug: '../../../api' }] };
+    await expect(decodeSite(await encodeSite(page))).rejects.toThrow(/naming no page/);
+  });
+});
+
+// Each test starts node processes; on a shared machine they take seconds.
+const CHILD_TIMEOUT_MS = 60_000;
+
+describe('building in a child process', () => {
+  const files = tree({ 'docs/index.md': '# Home\n\nSee ![a](a.png).\n', 'docs/a.png': PNG });
+
+  it('when the docs fit, then the child gives back the stored form of the very site an in-process build makes', async () => {
+    const built = await buildInChildProcess(files, { base: BASE }, { limits: DEFAULT_DOCS_LIMITS });
+    expect(built).toMatchObject({ siteName: 'Home', pageCount: 1, warnings: [] });
+    expect(await decodeSite(built.chunks)).toEqual(buildSite(files, { base: BASE }));
+  }, CHILD_TIMEOUT_MS);
+
+  it('when a limit is passed in the child, then the build fails with that limit', async () => {
+    await expect(buildInChildProcess(files, { base: BASE }, { limits: limits({ maxAssetBytes: 1 }) })).rejects.toMatchObject({ name: 'LimitExceededError', limit: 'maxAssetBytes' });
+  }, CHILD_TIMEOUT_MS);
+
+  it('when the build needs more than its heap, then only the child dies and the build fails naming --docs-build-memory-mb', async () => {
+    const huge = tree({ 'docs/index.md': Array.from({ length: 200_000 }, (_, i) => `- item **${i}** with [a link](index.md) and \`code\``).join('\n') });
+    const failure = buildInChildProcess(huge, { base: BASE }, { limits: limits({ maxPageBytes: 1e9, maxSiteBytes: 1e9, buildMemoryMb: 32 }) });
+    await expect(failure).rejects.toMatchObject({ limit: 'buildMemoryMb', message: expect.stringContaining('ran out of its 32 MiB of memory (--docs-build-memory-mb)') });
+    // This process (the operator's stand-in) is still here and builds the next site.
+    await expect(buildInChildProcess(files, { base: BASE }, { limits: DEFAULT_DOCS_LIMITS })).resolves.toMatchObject({ pageCount: 1 });
+  }, CHILD_TIMEOUT_MS);
+});
