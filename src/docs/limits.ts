@@ -1,4 +1,4 @@
-import type { SkeletonFiles } from '../templates/skeleton.ts';
+import type { ReadBudget, SkeletonFiles } from '../templates/skeleton.ts';
 
 /**
  * How big a docs build may get. A DocSource's author decides what its repository holds, and
@@ -67,6 +67,21 @@ export function checkFetched(files: SkeletonFiles, limits: DocsLimits): void {
   let bytes = 0;
   for (const content of files.values()) bytes += sizeOf(content);
   if (bytes > limits.maxFetchBytes) throw limitExceeded('maxFetchBytes', `the source holds ${bytes} bytes, which`, limits.maxFetchBytes);
+}
+
+/**
+ * The same file and byte limits, counted while a checkout is read: the read stops at the
+ * first file past either, so a huge repository never enters the operator's memory.
+ */
+export function fetchBudget(limits: DocsLimits): ReadBudget {
+  let files = 0;
+  let bytes = 0;
+  return (path, size) => {
+    files += 1;
+    bytes += size;
+    if (files > limits.maxFiles) throw limitExceeded('maxFiles', `the source holds more than ${limits.maxFiles} files (${path} is one too many), which`, limits.maxFiles);
+    if (bytes > limits.maxFetchBytes) throw limitExceeded('maxFetchBytes', `the source reaches ${bytes} bytes at ${path}, which`, limits.maxFetchBytes);
+  };
 }
 
 /** Throws when a page's Markdown is too big to render. */

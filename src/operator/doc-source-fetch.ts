@@ -4,7 +4,7 @@ import { FetchError, SourceUnavailableError } from '../controllers/doc-source/fa
 import { fetchGitSkeleton } from '../templates/fetch-git.ts';
 import { withGit, type GitCredentials } from '../templates/git-cli.ts';
 import { ALLOWED_HOSTS_ANNOTATION, parseAllowedHosts } from '../templates/git-remote.ts';
-import { SkeletonError, skeletonFromConfigMap, type SkeletonFiles } from '../templates/skeleton.ts';
+import { SkeletonError, skeletonFromConfigMap, type ReadBudget, type SkeletonFiles } from '../templates/skeleton.ts';
 
 /**
  * Reads an object the source names (its Secret, its ConfigMap). Whatever goes wrong says
@@ -31,6 +31,8 @@ async function readNamed<T>(client: RawKubeClient, source: DocSourceObject, reso
 export interface GitAccess {
   /** Whether http:// repositories are allowed (--allow-http-git); https always is. */
   allowHttp: boolean;
+  /** Checked before each file of a checkout is read, so an oversized repository is refused before it is held in memory. */
+  beforeRead?: ReadBudget;
 }
 
 /**
@@ -95,7 +97,7 @@ export async function fetchDocFiles(client: RawKubeClient, source: DocSourceObje
   if (git) {
     const secret = await credentials(client, source);
     try {
-      const fetched = await fetchGitSkeleton({ url: git.url, ref: git.ref, path: git.path, credentials: secret, allowHttp: access.allowHttp, timeoutMs: 120_000 });
+      const fetched = await fetchGitSkeleton({ url: git.url, ref: git.ref, path: git.path, credentials: secret, allowHttp: access.allowHttp, beforeRead: access.beforeRead, timeoutMs: 120_000 });
       return { files: fetched.files, revision: fetched.commit };
     } catch (error) {
       throw error instanceof SkeletonError ? docsProblem(error, git) : error;

@@ -2,7 +2,7 @@ import type { BuiltSite, DocSourceObject } from '../controllers/doc-source/decid
 import type { BuildStage } from '../controllers/doc-source/failures.ts';
 import type { BuildOptions } from '../docs/build.ts';
 import { buildInChildProcess, type BuildProcessOptions, type BuiltChunks } from '../docs/build-process.ts';
-import { checkFetched, type DocsLimits } from '../docs/limits.ts';
+import { checkFetched, fetchBudget, type DocsLimits } from '../docs/limits.ts';
 import { siteDigest } from '../docs/store.ts';
 import type { RawKubeClient } from '../kube/raw-client.ts';
 import type { SkeletonFiles } from '../templates/skeleton.ts';
@@ -49,7 +49,7 @@ export interface DocsBuildDependencies {
  */
 export async function fetchBuildAndStore(deps: DocsBuildDependencies, source: DocSourceObject, options: Omit<BuildOptions, 'limits'>): Promise<{ revision: string; site: BuiltSite }> {
   const fetched = await stage('fetch', async () => {
-    const result = await fetchDocFiles(deps.client, source, { allowHttp: deps.allowHttpGit ?? false });
+    const result = await fetchDocFiles(deps.client, source, { allowHttp: deps.allowHttpGit ?? false, beforeRead: fetchBudget(deps.limits) });
     checkFetched(result.files, deps.limits);
     return result;
   });

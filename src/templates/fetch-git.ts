@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { GitError, withGit, type GitCredentials } from './git-cli.ts';
 import { safeRelativePath } from './paths.ts';
-import { readSkeletonDir, SkeletonError, type SkeletonFiles } from './skeleton.ts';
+import { readSkeletonDir, SkeletonError, type ReadBudget, type SkeletonFiles } from './skeleton.ts';
 
 export interface GitSkeletonSource {
+  /** Checked before each file is read (see ReadBudget); none for template skeletons. */
+  beforeRead?: ReadBudget | undefined;
   url: string;
   /** Branch, tag or commit SHA (default main). */
   ref?: string | undefined;
@@ -61,7 +63,7 @@ async function readPath(checkout: string, path: string, source: GitSkeletonSourc
   }
   let files: SkeletonFiles;
   try {
-    files = await readSkeletonDir(root);
+    files = await readSkeletonDir(root, source.beforeRead);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new SkeletonError(`skeleton.git.path ${source.path} does not exist at ${at}`, { kind: 'missing-path', path });
     throw error;

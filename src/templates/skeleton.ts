@@ -36,12 +36,19 @@ function asContent(bytes: Buffer): string | Buffer {
 }
 
 /**
+ * Called with each file's path and size before it is read; throws to stop reading. A reader
+ * that must stay within a budget (a docs build) refuses a repository before holding it in
+ * memory, instead of after.
+ */
+export type ReadBudget = (path: string, bytes: number) => void;
+
+/**
  * Reads a skeleton directory (a checked-out repository path). Symlinks are refused: one
  * pointing outside would let a template read or, once rendered, write anywhere. A `.git`
  * directory anywhere is refused too (git keeps its own repository outside the checkout, see
  * withGit): files there are git configuration, not skeleton.
  */
-export async function readSkeletonDir(root: string): Promise<SkeletonFiles> {
+export async function readSkeletonDir(root: string, beforeRead?: ReadBudget): Promise<SkeletonFiles> {
   const files: SkeletonFiles = new Map();
   const walk = async (relative: string): Promise<void> => {
     for (const entry of (await readdir(join(root, relative))).sort()) {
@@ -50,7 +57,10 @@ export async function readSkeletonDir(root: string): Promise<SkeletonFiles> {
       const info = await lstat(join(root, path));
       if (info.isSymbolicLink()) throw new SkeletonError(`skeleton file ${path} is a symlink; symlinks are not allowed in a skeleton`, { kind: 'symlink', path });
       if (info.isDirectory()) await walk(path);
-      else if (info.isFile()) files.set(path, asContent(await readFile(join(root, path))));
+      else if (info.isFile()) {
+        beforeRead?.(path, info.size);
+        files.set(path, asContent(await readFile(join(root, path))));
+      }
     }
   };
   await walk('');

@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildSite } from '../../src/docs/build.ts';
 import { buildInChildProcess } from '../../src/docs/build-process.ts';
-import { checkFetched, DEFAULT_DOCS_LIMITS, LimitExceededError, type DocsLimits } from '../../src/docs/limits.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkFetched, DEFAULT_DOCS_LIMITS, fetchBudget, LimitExceededError, type DocsLimits } from '../../src/docs/limits.ts';
+import { readSkeletonDir } from '../../src/templates/skeleton.ts';
 import type { DocSite } from '../../src/docs/site.ts';
 import { decodeSite, encodeSite, siteDigest } from '../../src/docs/store.ts';
 
@@ -39,6 +43,22 @@ describe('docs build limits', () => {
   it('when the built site is bigger than allowed, then encoding it fails naming --docs-max-site-bytes', async () => {
     const site = buildSite(tree({ 'docs/index.md': `# Home\n\n${'word '.repeat(2000)}` }), { base: BASE });
     await expect(encodeSite(site, 900 * 1024, 5000)).rejects.toMatchObject({ limit: 'maxSiteBytes', message: expect.stringContaining('--docs-max-site-bytes') });
+  });
+});
+
+describe('reading a checkout within the limits', () => {
+  it('when a checkout holds a file past the byte or file limit, then reading stops at that file, naming it and the flag, instead of holding the whole repository', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'greenroom-budget-'));
+    try {
+      await writeFile(join(dir, 'a.md'), '# A');
+      await writeFile(join(dir, 'b.md'), 'x'.repeat(1024 * 1024));
+      await writeFile(join(dir, 'c.md'), '# C');
+      await expect(readSkeletonDir(dir, fetchBudget(limits({ maxFetchBytes: 1000 })))).rejects.toMatchObject({ limit: 'maxFetchBytes', message: expect.stringMatching(/at b\.md.*\(--docs-max-fetch-bytes\)/) });
+      await expect(readSkeletonDir(dir, fetchBudget(limits({ maxFiles: 2 })))).rejects.toMatchObject({ limit: 'maxFiles', message: expect.stringMatching(/c\.md is one too many.*\(--docs-max-files\)/) });
+      expect((await readSkeletonDir(dir, fetchBudget(DEFAULT_DOCS_LIMITS))).size).toBe(3);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
