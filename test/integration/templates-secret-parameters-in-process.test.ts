@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { GitServer } from '../../src/local-cluster/git-server.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { operators } from '../support/operator.ts';
-import { applyTemplate, capturedLogs, cloneOf, eventsAbout, finished, gitServers, templateNamespace } from '../support/template-runs.ts';
+import { allowGitHost, applyTemplate, capturedLogs, cloneOf, eventsAbout, finished, gitServers, templateNamespace } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // The in-process executor hands a run's secret parameters to its scaffolder child as
@@ -30,6 +30,7 @@ beforeAll(async () => {
     output: { links: [{ title: 'Key ${{ secrets.apiKey }}', url: '${{ values.repoUrl }}' }] },
   });
   git = await newGitServer();
+  await allowGitHost(namespace, git.url);
   await start({ templateExecutor: 'in-process', logger: logs.logger });
 });
 

@@ -8,7 +8,7 @@ import { snapshotName } from '../../src/templates/job-name.ts';
 import { playNode, type JobObject } from '../support/job-node.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
-import { applyTemplate, capturedLogs, cloneOf, eventsAbout, finished, getRun, gitServers, templateNamespace } from '../support/template-runs.ts';
+import { allowGitHost, applyTemplate, capturedLogs, cloneOf, eventsAbout, finished, getRun, gitServers, templateNamespace } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // A Template parameter marked secret (ui:field: Secret) travels only through the Secret the
@@ -45,6 +45,7 @@ beforeAll(async () => {
     output: { links: [{ title: 'Key ${{ secrets.apiKey }}', url: '${{ values.repoUrl }}?key=${{ secrets.apiKey }}' }] },
   });
   git = await newGitServer();
+  await allowGitHost(namespace, git.url);
   operator = await start({ templateExecutor: 'job', scaffoldImage: IMAGE, logger: logs.logger });
 });
 

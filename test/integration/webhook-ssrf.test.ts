@@ -15,7 +15,8 @@ const namespace = 'webhook-ssrf';
 const start = operators(namespace);
 const requests: string[] = [];
 let receiver: Server;
-let base = '';
+/** /metrics, on its own port since issue 12. */
+let metricsUrl = '';
 
 /** A Group with a webhook (a Secret, or the retired annotation) and one Component at silver. */
 function team(name: string, hook: { secretUrl: string } | { legacyUrl: string }): string[] {
@@ -50,7 +51,7 @@ beforeAll(async () => {
     ...team('team-legacy', { legacyUrl: `http://127.0.0.1:${port}/services/T/B/legacy` }),
     'apiVersion: greenroom.dev/v1alpha1\nkind: Scorecard\nmetadata: {name: readiness}\nspec:\n  levels: [{name: bronze}, {name: silver}]\n  rules:\n    - {name: owned, level: bronze, expression: "has(self.spec.owner)"}\n    - {name: production, level: silver, expression: "self.spec.lifecycle == \'production\'"}\n',
   ].join('---\n'));
-  base = (await start({ webhookAllowedHosts: ['127.0.0.1', '169.254.169.254'], webhookAllowPrivateAddresses: false })).url;
+  metricsUrl = (await start({ webhookAllowedHosts: ['127.0.0.1', '169.254.169.254'], webhookAllowPrivateAddresses: false })).metricsUrl;
   for (const name of teams) {
     await eventually(`${name}-svc to be at silver`, async () => ((await kubectl(['get', 'component', `${name}-svc`, '-n', namespace, '-o', 'jsonpath={.status.scorecards[0].level}'])) === 'silver' ? true : undefined));
   }
@@ -62,12 +63,12 @@ afterAll(() => {
 describe('webhooks cannot reach what the tenant cannot', () => {
   it('when the entities of teams whose webhooks point at loopback, the metadata address, an unlisted host or the retired annotation drop a level, then nothing is sent and each team gets a Warning Event', async () => {
     for (const name of teams) await kubectl(['patch', 'component', `${name}-svc`, '-n', namespace, '--type=merge', '-p', '{"spec":{"lifecycle":"experimental"}}']);
-    await eventually('three refusals', async () => ((await scrapeSeries(base)).get('greenroom_notifications_total{result="refused"}') === 3 ? true : undefined));
+    await eventually('three refusals', async () => ((await scrapeSeries(metricsUrl)).get('greenroom_notifications_total{result="refused"}') === 3 ? true : undefined));
     for (const name of ['team-loopback', 'team-metadata', 'team-unlisted']) {
       await eventually(`a WebhookRefused Event on ${name}`, async () => ((await eventReasons(name)).includes('WebhookRefused') ? true : undefined));
     }
     await eventually('a WebhookUrlAnnotationIgnored Event on team-legacy', async () => ((await eventReasons('team-legacy')).includes('WebhookUrlAnnotationIgnored') ? true : undefined));
-    const series = await scrapeSeries(base);
+    const series = await scrapeSeries(metricsUrl);
     expect(series.get('greenroom_notifications_total{result="delivered"}')).toBe(0);
     expect(series.get('greenroom_notification_attempts_total')).toBe(0);
     expect(requests).toEqual([]);
