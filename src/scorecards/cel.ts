@@ -15,6 +15,8 @@
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
 import { API_VERSION } from '../api/v1alpha1/index.ts';
 import type { Entity } from '../catalog/entity.ts';
+import { estimateCost } from './cel-cost.ts';
+import { useRe2ForMatches } from './cel-regex.ts';
 import type { InvalidRule, RuntimeFacts, ScorecardRule } from './types.ts';
 
 /** A rule whose expression parsed and type-checked; evaluate it with {@link evaluate}. */
@@ -65,7 +67,8 @@ const WORKLOAD_FIELDS = {
 
 // Facts have a fixed shape, so declaring it lets the checker reject `facts.replica` when the
 // scorecard is applied. `self` stays a map: entity specs differ by kind and are open-ended.
-const environment = new Environment({ enableOptionalTypes: true })
+// matches() runs on RE2 (linear time), not the library's backtracking RegExp.
+const environment = useRe2ForMatches(new Environment({ enableOptionalTypes: true }))
   .registerType({ name: 'greenroom.Workload', schema: WORKLOAD_FIELDS })
   .registerVariable('self', 'map')
   .registerVariable({
@@ -126,6 +129,8 @@ function compile(expression: string): { program: ParseResult } | { message: stri
   if (checked.type !== 'bool' && checked.type !== 'dyn') {
     return { message: `the expression yields ${checked.type}; a rule must yield a bool` };
   }
+  const { problem } = estimateCost(program.ast);
+  if (problem) return problem.position === undefined ? { message: problem.message } : { message: problem.message, position: problem.position };
   return { program };
 }
 
