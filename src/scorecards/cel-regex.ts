@@ -16,39 +16,8 @@
  * of our own so it overlaps nothing, and is never used to match.
  */
 import type { Environment } from '@marcbachmann/cel-js';
-import { RE2JS } from 're2js';
-
-/** How many compiled patterns are kept: rules use literal patterns, so a few per rule. */
-const PATTERN_CACHE_SIZE = 512;
-const patterns = new Map<string, RE2JS>();
-
-/** Why RE2 rejects a pattern (a backreference, lookaround, bad syntax), or undefined when it compiles. */
-export function re2Error(pattern: string): string | undefined {
-  try {
-    compiledPattern(pattern);
-    return undefined;
-  } catch (error) {
-    return describeRe2Error(error, pattern);
-  }
-}
-
-/** RE2's message, with where in the pattern the offending part starts when RE2 names it. */
-export function describeRe2Error(error: unknown, pattern: string): string {
-  const { error: what, input } = error as { error?: string; input?: string | null };
-  if (!what) return (error as Error).message ?? String(error);
-  const at = input ? pattern.indexOf(input) : -1;
-  return `RE2 cannot compile pattern ${JSON.stringify(pattern)}: ${what}${input ? ` \`${input}\`` : ''}${at >= 0 ? ` at pattern offset ${at}` : ''} (RE2 has no backreferences or lookaround)`;
-}
-
-/** A pattern compiled once and kept (the oldest is dropped past the cache size). */
-export function compiledPattern(pattern: string): RE2JS {
-  let re = patterns.get(pattern);
-  if (re) return re;
-  re = RE2JS.compile(pattern);
-  if (patterns.size >= PATTERN_CACHE_SIZE) patterns.delete(patterns.keys().next().value!);
-  patterns.set(pattern, re);
-  return re;
-}
+import type { RE2JS } from 're2js';
+import { compiledPattern, describeRe2Error, re2Error } from '../re2.ts';
 
 // The slice of cel-js's macro interface this uses (its type declarations do not describe macros).
 interface CelNode { op: string; args: unknown; start?: number }

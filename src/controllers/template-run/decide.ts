@@ -1,4 +1,5 @@
 import type { StepStatus, TemplateObject, TemplateRunObject, TemplateRunStatus } from '../../templates/objects.ts';
+import { parametersCacheKey } from '../../templates/parameter-schema.ts';
 import { checkValues } from '../../templates/values.ts';
 import { listProblems, MAX_MESSAGE_LENGTH, mergeConditions, rfc3339, type ConditionDecision } from '../conditions.ts';
 
@@ -80,7 +81,7 @@ export function decideRun(observation: RunObservation): RunDecision {
       conditions: conditions([resolved, { type: 'Succeeded', status: 'False', reason, message }]),
     },
   });
-  const check = checkValues(template.spec.parameters, run.spec.values ?? {});
+  const check = checkValues(template.spec.parameters, run.spec.values ?? {}, parametersCacheKey(template));
   // Hundreds of bad keys make hundreds of messages: listed up to a length the status takes.
   if (!check.ok) {
     const intro = "the values do not fit the template's parameters: ";

@@ -4,6 +4,7 @@ import type { CatalogGraph } from '../../catalog/graph.ts';
 import { formatRef, parseRef, splitRef } from '../../catalog/refs.ts';
 import type { TemplateObject, TemplateRunObject, TemplateStore } from '../../templates/objects.ts';
 import { redactUrl } from '../../templates/git-cli.ts';
+import { parametersCacheKey } from '../../templates/parameter-schema.ts';
 import { checkValues } from '../../templates/values.ts';
 import { displayName } from './names.ts';
 import { entityHref } from './pages.ts';
@@ -122,7 +123,7 @@ export function templatePage(store: TemplateStore, namespace: string, name: stri
   // A template without parameters needs no form: its run is ready to copy at once.
   const checked = form.submitted || form.fields.length === 0;
   const unreadable = new Set(form.fields.filter((f) => f.messages.length).map((f) => f.name));
-  const check = checked ? checkValues(t.spec.parameters, form.values) : { ok: true as const };
+  const check = checked ? checkValues(t.spec.parameters, form.values, parametersCacheKey(t)) : { ok: true as const };
   // The rest is checked even when a field could not be read, so one submit shows every
   // problem; the unreadable field keeps its own message instead of "is required".
   const about = (m: string) => [...unreadable].some((n) => m.startsWith(`values.${n} `));
