@@ -35,6 +35,8 @@ export interface RuleContext {
 export interface RuleOutcome {
   passed: boolean;
   error?: string;
+  /** The rule overran its deadline and was stopped: it has no verdict. */
+  timedOut?: boolean;
 }
 
 /** The entity as users write it in YAML, which is what rules address as `self`. */
@@ -117,7 +119,8 @@ export function compileRules(
   return { compiled, invalid };
 }
 
-function compile(expression: string): { program: ParseResult } | { message: string; position?: number } {
+/** Parses, type-checks and cost-checks one expression; where it fails when it does not compile. */
+export function compile(expression: string): { program: ParseResult } | { message: string; position?: number } {
   let program: ParseResult;
   try {
     program = environment.parse(expression);

@@ -1,0 +1,48 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { selfOf } from '../../src/scorecards/cel.ts';
+import { factsFor } from '../../src/scorecards/facts.ts';
+import { RulePool } from '../../src/scorecards/rule-pool.ts';
+import type { RuleTask } from '../../src/scorecards/rule-runner.ts';
+import { component } from '../fixtures/entities.ts';
+
+const now = new Date('2026-11-24T10:00:00.000Z');
+// Within the cost estimate (two nested comprehensions over assumed lists of 100), but over
+// 4 000 items it runs 16 million steps: seconds, far past the deadline.
+const QUADRATIC = 'self.spec.items.all(a, self.spec.items.all(b, a != b || a == b))';
+
+function task(rules: [string, string][], spec: Record<string, unknown> = {}): RuleTask {
+  const entity = component('orders', spec, 'shop');
+  return { rules: rules.map(([name, expression]) => ({ name, expression })), self: selfOf(entity), facts: factsFor(entity, [], []) };
+}
+
+let pool: RulePool | undefined;
+afterEach(async () => {
+  await pool?.close();
+  pool = undefined;
+});
+
+describe('evaluating rules in worker threads', () => {
+  it('when a batch of tasks is run, then every rule of every task gets its outcome in order', async () => {
+    pool = new RulePool({ size: 2 });
+    const outcomes = await pool.run([
+      task([['owned', 'has(self.spec.owner)'], ['prod', "self.spec.lifecycle == 'production'"]]),
+      task([['owned', 'has(self.spec.owner)'], ['prod', "self.spec.lifecycle == 'production'"]], { owner: undefined, lifecycle: 'experimental' }),
+    ], now);
+    expect(outcomes).toEqual([{ owned: { passed: true }, prod: { passed: true } }, { owned: { passed: false }, prod: { passed: false } }]);
+  });
+
+  it('when one rule overruns its deadline, then it alone is reported as timed out and the other rules and tasks keep their outcomes', async () => {
+    pool = new RulePool({ size: 1, ruleTimeoutMs: 200 });
+    const items = Array.from({ length: 4_000 }, (_, i) => i);
+    const outcomes = await pool.run([
+      task([['owned', 'has(self.spec.owner)'], ['slow', QUADRATIC], ['prod', "self.spec.lifecycle == 'production'"]], { items }),
+      task([['owned', 'has(self.spec.owner)']]),
+    ], now);
+    expect(outcomes).toEqual([
+      { owned: { passed: true }, slow: { passed: false, timedOut: true, error: 'the rule timed out' }, prod: { passed: true } },
+      { owned: { passed: true } },
+    ]);
+    // The pool replaced the stopped worker and keeps working.
+    expect(await pool.run([task([['owned', 'has(self.spec.owner)']])], now)).toEqual([{ owned: { passed: true } }]);
+  });
+});
