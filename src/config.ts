@@ -22,6 +22,8 @@ export const operatorConfigSchema = z.object({
   scaffoldServiceAccount: z.string().min(1).default('greenroom-scaffolder'),
   scaffoldJobTtlSeconds: z.coerce.number().int().min(0).default(3600),
   scaffoldJobDeadlineSeconds: z.coerce.number().int().min(10).default(900),
+  ruleWorkers: z.coerce.number().int().min(1).max(16).default(2).describe('worker threads that evaluate Scorecard rules'),
+  ruleTimeoutMs: z.coerce.number().int().min(10).max(60_000).default(1000).describe('how long one Scorecard rule may run on one entity'),
   dashboardUrl: z.string().url().optional().describe('the dashboard\'s external URL, for links in notifications'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -35,11 +37,15 @@ export const OPERATOR_USAGE = `greenroom operator [--kubeconfig PATH] [--context
                   [--scaffold-service-account greenroom-scaffolder]
                   [--scaffold-job-ttl-seconds 3600] [--scaffold-job-deadline-seconds 900]
                   [--dashboard-url https://portal.example.com]
+                  [--rule-workers 2] [--rule-timeout-ms 1000]
 
 Runs the controllers (only the Lease holder writes) and serves the read API, dashboard,
 /healthz, /readyz and /metrics from every replica. Environment: KUBECONFIG, POD_NAMESPACE
 (lease namespace), POD_NAME (identity), WATCH_NAMESPACE, LOG_LEVEL, TEMPLATE_EXECUTOR,
 SCAFFOLD_IMAGE, SCAFFOLD_SERVICE_ACCOUNT.
+
+Scorecard rules run in --rule-workers worker threads; a rule running longer than
+--rule-timeout-ms on one entity is stopped and reported on its Scorecard.
 
 Template runs execute as one Job each in the Greenroom image (\`greenroom scaffold\`), run as
 the scaffold ServiceAccount of the run's namespace; --template-executor in-process runs them
@@ -62,6 +68,8 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       'watch-namespace': { type: 'string' },
       'log-level': { type: 'string' },
       'dashboard-url': { type: 'string' },
+      'rule-workers': { type: 'string' },
+      'rule-timeout-ms': { type: 'string' },
       'template-executor': { type: 'string' },
       'scaffold-image': { type: 'string' },
       'scaffold-service-account': { type: 'string' },
@@ -82,6 +90,8 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     watchNamespace: values['watch-namespace'] ?? env.WATCH_NAMESPACE,
     logLevel: values['log-level'] ?? env.LOG_LEVEL,
     dashboardUrl: values['dashboard-url'] ?? env.DASHBOARD_URL,
+    ruleWorkers: values['rule-workers'],
+    ruleTimeoutMs: values['rule-timeout-ms'],
     templateExecutor: values['template-executor'] ?? env.TEMPLATE_EXECUTOR,
     scaffoldImage: values['scaffold-image'] ?? env.SCAFFOLD_IMAGE,
     scaffoldServiceAccount: values['scaffold-service-account'] ?? env.SCAFFOLD_SERVICE_ACCOUNT,

@@ -39,6 +39,10 @@ export interface OperatorSettings {
   scaffoldJobDeadlineSeconds?: number;
   /** The dashboard's external URL, for links in notifications. */
   dashboardUrl?: string | undefined;
+  /** Worker threads that evaluate Scorecard rules (default 2). */
+  ruleWorkers?: number;
+  /** How long one Scorecard rule may run on one entity (default 1000 ms). */
+  ruleTimeoutMs?: number;
   /** The clock of time-based decisions (initiative phases and milestones); tests move it. */
   now?: () => Date;
 }
@@ -115,6 +119,8 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     concurrency: settings.concurrency,
     notifier: new Notifier({ logger: log, registry: settings.registry }),
     ...(settings.dashboardUrl ? { dashboardUrl: settings.dashboardUrl } : {}),
+    ...(settings.ruleWorkers === undefined ? {} : { ruleWorkers: settings.ruleWorkers }),
+    ...(settings.ruleTimeoutMs === undefined ? {} : { ruleTimeoutMs: settings.ruleTimeoutMs }),
     ...(settings.now ? { now: settings.now } : {}),
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });

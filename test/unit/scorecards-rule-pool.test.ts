@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { scorecardStatus } from '../../src/controllers/scorecard/decide.ts';
+import { REASON } from '../../src/controllers/scorecard/reasons.ts';
+import { ScoreBook } from '../../src/controllers/scorecard/scores.ts';
 import { selfOf } from '../../src/scorecards/cel.ts';
+import { summarise } from '../../src/scorecards/evaluate.ts';
+import type { ScorecardObject } from '../../src/scorecards/store.ts';
 import { factsFor } from '../../src/scorecards/facts.ts';
 import { RulePool } from '../../src/scorecards/rule-pool.ts';
 import type { RuleTask } from '../../src/scorecards/rule-runner.ts';
@@ -44,5 +49,30 @@ describe('evaluating rules in worker threads', () => {
     ]);
     // The pool replaced the stopped worker and keeps working.
     expect(await pool.run([task([['owned', 'has(self.spec.owner)']])], now)).toEqual([{ owned: { passed: true } }]);
+  });
+});
+
+describe('a rule that times out in the operator', () => {
+  it('when a rule overruns on one entity, then it is dropped for every entity and the Scorecard names it with reason RuleTimedOut', async () => {
+    pool = new RulePool({ size: 1, ruleTimeoutMs: 200 });
+    const book = new ScoreBook(pool);
+    const sc: ScorecardObject = {
+      metadata: { name: 'readiness', namespace: 'shop', uid: 'uid-sc', generation: 1 },
+      spec: { levels: [{ name: 'bronze' }], rules: [{ name: 'owned', level: 'bronze', expression: 'has(self.spec.owner)' }, { name: 'slow', level: 'bronze', expression: QUADRATIC }] },
+    };
+    const big = component('big', { items: Array.from({ length: 4_000 }, (_, i) => i) }, 'shop');
+    const small = component('small', { items: [1, 2] }, 'shop');
+    const facts = () => factsFor(small, [], []);
+    await book.rescoreScorecard(sc, [big, small], facts, now);
+    expect(book.takeNewTimeouts('shop/readiness')).toBe(true);
+    // Scored again, as the reconciler does on a new timeout: no entity is judged by the rule any more.
+    await book.rescoreScorecard(sc, [big, small], facts, now);
+    expect(book.takeNewTimeouts('shop/readiness')).toBe(false);
+    const scores = book.scoresOf('shop/readiness');
+    expect(scores.map((s) => s.score.rules.map((r) => r.rule))).toEqual([['owned'], ['owned']]);
+    const { rules } = book.compiled(sc);
+    const status = scorecardStatus(undefined, 1, summarise(sc.spec.levels, scores.map((s) => s.score)), rules.invalid, now, rules.timedOut);
+    expect(status.invalidRules).toEqual([{ rule: 'slow', message: expect.stringContaining('timed out evaluating component:shop/big') }]);
+    expect(status.conditions[0]).toMatchObject({ type: 'Ready', status: 'False', reason: REASON.RuleTimedOut, message: expect.stringContaining('rule slow: timed out') });
   });
 });

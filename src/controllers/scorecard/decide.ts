@@ -16,9 +16,24 @@ export function sameResults(a: readonly ScorecardResult[] | undefined, b: readon
   return sameStatus(strip(a), strip(b));
 }
 
-/** A Scorecard's status: its summary, and whether every rule compiles (the others keep working). */
-export function scorecardStatus(previous: Condition[] | undefined, generation: number, summary: ScorecardSummary, invalid: InvalidRule[], now: Date) {
+/**
+ * A Scorecard's status: its summary, and whether every rule compiles and runs in time (the
+ * others keep working). Rules that timed out (by name, with the entity they overran on) are
+ * listed with the invalid ones; the reason is InvalidRule when some rule does not compile,
+ * RuleTimedOut when the only problems are timeouts.
+ */
+export function scorecardStatus(
+  previous: Condition[] | undefined,
+  generation: number,
+  summary: ScorecardSummary,
+  compileErrors: InvalidRule[],
+  now: Date,
+  timedOut: ReadonlyMap<string, string> = new Map(),
+) {
+  const timeouts = [...timedOut].map(([rule, entity]): InvalidRule => ({ rule, message: `timed out evaluating ${entity}; not evaluated for any entity until the Scorecard changes` }));
+  const invalid = [...compileErrors, ...timeouts];
   const message = invalid.map((r) => `rule ${r.rule}${r.position === undefined ? '' : ` at position ${r.position}`}: ${r.message}`).join('; ');
+  const reason = compileErrors.length > 0 ? REASON.InvalidRule : REASON.RuleTimedOut;
   return {
     observedGeneration: generation,
     entities: summary.entities,
@@ -28,7 +43,7 @@ export function scorecardStatus(previous: Condition[] | undefined, generation: n
     conditions: mergeConditions(previous, [
       invalid.length === 0
         ? { type: CONDITION.Ready, status: 'True', reason: REASON.RulesValid, message: `${summary.rules.length} rules evaluated over ${summary.entities} entities` }
-        : { type: CONDITION.Ready, status: 'False', reason: REASON.InvalidRule, message: `${message.slice(0, 4000)} (the other rules are evaluated)` },
+        : { type: CONDITION.Ready, status: 'False', reason, message: `${message.slice(0, 4000)} (the other rules are evaluated)` },
     ], generation, now),
   };
 }
