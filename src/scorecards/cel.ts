@@ -13,7 +13,8 @@
  *   faster on this machine, with no dependencies (290 kB against ≈11 MB with protobuf and re2).
  */
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
-import { API_VERSION } from '../api/v1alpha1/index.ts';
+// group-version.ts rather than the index: the rule worker threads load this module, and the index loads every CRD schema.
+import { API_VERSION } from '../api/v1alpha1/group-version.ts';
 import type { Entity } from '../catalog/entity.ts';
 import { estimateCost } from './cel-cost.ts';
 import { useRe2ForMatches } from './cel-regex.ts';

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { scorecardStatus } from '../../src/controllers/scorecard/decide.ts';
 import { REASON } from '../../src/controllers/scorecard/reasons.ts';
 import { ScoreBook } from '../../src/controllers/scorecard/scores.ts';
@@ -11,6 +11,9 @@ import type { RuleTask } from '../../src/scorecards/rule-runner.ts';
 import { component } from '../fixtures/entities.ts';
 
 const now = new Date('2026-11-24T10:00:00.000Z');
+// Real worker threads: each loads the CEL library, and a stopped one is replaced by a new
+// one, which on a loaded machine takes seconds: more than jest's default 5 s per test.
+jest.setTimeout(60_000);
 // Within the cost estimate (two nested comprehensions over assumed lists of 100), but over
 // 4 000 items it runs 16 million steps: seconds, far past the deadline.
 const QUADRATIC = 'self.spec.items.all(a, self.spec.items.all(b, a != b || a == b))';
