@@ -82,10 +82,10 @@ export class ScoresReconciler {
     const { book, graph, enqueue } = this.world;
     const now = this.world.now();
     const scorecards = this.world.scorecards();
-    book.clearScores();
-    this.written.clear();
     const entities = [...graph.all()];
-    const scored = await book.scoreEntities(entities, scorecards, this.world.factsOf, now);
+    // Every score is replaced at once when the batches are done; meanwhile the old ones serve.
+    const scored = await book.scoreEntities(entities, scorecards, this.world.factsOf, now, true);
+    this.written.clear();
     for (const entity of entities) {
       const stored = storedResults(entity);
       if (stored.length > 0) this.written.set(entity.ref, stored);

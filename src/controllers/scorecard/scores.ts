@@ -68,14 +68,17 @@ export class ScoreBook {
   /**
    * Scores entities against every scorecard that selects each, in batches evaluated in
    * parallel, and keeps the scores; an entity no scorecard selects loses its scores.
+   * `replaceAll` forgets every other score too, at the moment the new ones are stored: the
+   * reconcilers run while the batches are evaluated, and must never see an emptied book.
    */
-  async scoreEntities(entities: Iterable<Entity>, scorecards: readonly ScorecardObject[], factsOf: (entity: Entity) => RuntimeFacts, now: Date): Promise<Map<EntityRef, Map<string, EntityScore>>> {
+  async scoreEntities(entities: Iterable<Entity>, scorecards: readonly ScorecardObject[], factsOf: (entity: Entity) => RuntimeFacts, now: Date, replaceAll = false): Promise<Map<EntityRef, Map<string, EntityScore>>> {
     const list = [...entities];
     const pairs = list.flatMap((entity) => scorecards.filter((sc) => matches(sc.spec.selector, entity)).map((sc) => ({ entity, sc })));
     const scored = await this.score(pairs, factsOf, now);
     const out = new Map<EntityRef, Map<string, EntityScore>>();
     for (const entity of list) out.set(entity.ref, new Map());
     scored.forEach((score, i) => out.get(pairs[i]!.entity.ref)!.set(keyOf(pairs[i]!.sc), score));
+    if (replaceAll) this.scores.clear();
     for (const [ref, scores] of out) {
       if (scores.size > 0) this.scores.set(ref, scores);
       else this.scores.delete(ref);
@@ -149,11 +152,6 @@ export class ScoreBook {
 
   removeEntity(ref: EntityRef): void {
     this.scores.delete(ref);
-  }
-
-  /** Forgets every score (compiled rules stay), before scoring the whole catalog again. */
-  clearScores(): void {
-    this.scores.clear();
   }
 
   /** The scorecard keys an entity has a score under. */
