@@ -26,7 +26,9 @@ export function describeRe2Error(error: unknown, pattern: string): string {
   const { error: what, input } = error as { error?: string; input?: string | null };
   if (!what) return (error as Error).message ?? String(error);
   const at = input ? pattern.indexOf(input) : -1;
-  return `RE2 cannot compile pattern ${JSON.stringify(pattern)}: ${what}${input ? ` \`${input}\`` : ''}${at >= 0 ? ` at pattern offset ${at}` : ''} (RE2 has no backreferences or lookaround)`;
+  // Shortened: the message lands in a status field of bounded length.
+  const shown = (text: string) => JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text);
+  return `RE2 cannot compile pattern ${shown(pattern)}: ${what}${input ? ` ${shown(input)}` : ''}${at >= 0 ? ` at pattern offset ${at}` : ''} (RE2 has no backreferences or lookaround)`;
 }
 
 /** A pattern compiled once and kept (the oldest is dropped past the cache size). */

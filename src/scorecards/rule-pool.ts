@@ -89,6 +89,8 @@ export class RulePool implements RuleRunner {
     worker.on('message', ({ outcomes }: { outcomes: TaskOutcomes[] }) => this.finished(slot, outcomes));
     // Out of memory (or any crash) is charged to the rule that was running, like a timeout.
     worker.on('error', (error) => this.stopCurrentRule(slot, error));
+    // An exit not asked for (the pool removes a slot before terminating it) is handled the same way.
+    worker.on('exit', (code) => this.stopCurrentRule(slot, new Error(`the worker exited with code ${code}`)));
     this.slots.push(slot);
     return slot;
   }

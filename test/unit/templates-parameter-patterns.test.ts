@@ -31,7 +31,7 @@ describe('Template parameter patterns on RE2', () => {
       patternProperties: { '(?<!x)y': {} },
     };
     const error = parametersError(parameters);
-    expect(error).toContain('parameters.properties.repeated.pattern: RE2 cannot compile pattern "^(a)\\\\1$": invalid escape sequence `\\1` at pattern offset 4');
+    expect(error).toContain('parameters.properties.repeated.pattern: RE2 cannot compile pattern "^(a)\\\\1$": invalid escape sequence "\\\\1" at pattern offset 4');
     expect(error).toContain('parameters.properties.ahead.pattern: RE2 cannot compile');
     expect(error).toContain('parameters.patternProperties["(?<!x)y"]: RE2 cannot compile');
     expect(checkValues(parameters, {})).toEqual({ ok: false, messages: [expect.stringContaining("the template's parameters are not a valid JSON Schema: parameters.properties.repeated.pattern")] });

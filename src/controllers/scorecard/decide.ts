@@ -31,7 +31,8 @@ export function scorecardStatus(
   timedOut: ReadonlyMap<string, string> = new Map(),
 ) {
   const timeouts = [...timedOut].map(([rule, entity]): InvalidRule => ({ rule, message: `timed out evaluating ${entity}; not evaluated for any entity until the Scorecard changes` }));
-  const invalid = [...compileErrors, ...timeouts];
+  // The CRD bounds each message; a tenant's expression can make one longer.
+  const invalid = [...compileErrors, ...timeouts].map((r) => (r.message.length > 4096 ? { ...r, message: `${r.message.slice(0, 4095)}…` } : r));
   const message = invalid.map((r) => `rule ${r.rule}${r.position === undefined ? '' : ` at position ${r.position}`}: ${r.message}`).join('; ');
   const reason = compileErrors.length > 0 ? REASON.InvalidRule : REASON.RuleTimedOut;
   return {
