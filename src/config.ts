@@ -58,6 +58,8 @@ export const operatorConfigSchema = z.object({
   // Where namespaced objects may reach other namespaces; everywhere else they stay in their own.
   sharedTemplateNamespaces: namespaceList.describe('namespaces whose Templates runs in other namespaces may use'),
   clusterScorecardNamespaces: namespaceList.describe('namespaces whose Scorecards and Initiatives select entities in every namespace'),
+  ruleWorkers: z.coerce.number().int().min(1).max(16).default(2).describe('worker threads that evaluate Scorecard rules'),
+  ruleTimeoutMs: z.coerce.number().int().min(10).max(60_000).default(1000).describe('how long one Scorecard rule may run on one entity'),
   dashboardUrl: z.string().url().optional().describe('the dashboard\'s external URL, for links in notifications'),
   // Webhook destinations (issue 12): tenants write webhook URLs, the operator connects.
   webhookAllowedHosts: z.string().default(DEFAULT_WEBHOOK_ALLOWED_HOSTS.join(','))
@@ -94,6 +96,7 @@ export const OPERATOR_USAGE = `greenroom operator [--kubeconfig PATH] [--context
                   [--docs-workers 2] [--docs-build-memory-mb 64] [--docs-max-fetch-bytes N]
                   [--docs-max-files N] [--docs-max-pages N] [--docs-max-page-bytes N]
                   [--docs-max-asset-bytes N] [--docs-max-site-bytes N]
+                  [--rule-workers 2] [--rule-timeout-ms 1000]
 
 Runs the controllers (only the Lease holder writes) and serves the read API, dashboard,
 /healthz and /readyz from every replica on --port, and /metrics on --metrics-port.
@@ -108,6 +111,9 @@ controller, or the controllers' addresses or CIDR; never every peer.
 git (template skeletons and pushes, DocSources) uses https remotes only; --allow-http-git true
 also allows plain http (a local git server; credentials then cross the network unencrypted).
 Credentials go only to the hosts their Secret's greenroom.dev/allowed-hosts annotation lists.
+
+Scorecard rules run in --rule-workers worker threads; a rule running longer than
+--rule-timeout-ms on one entity is stopped and reported on its Scorecard.
 
 Template runs execute as one Job each in the Greenroom image (\`greenroom scaffold\`), run as
 the scaffold ServiceAccount of the run's namespace; --template-executor in-process runs them
@@ -152,6 +158,8 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       'dashboard-url': { type: 'string' },
       'webhook-allowed-hosts': { type: 'string' },
       'webhook-allow-private-addresses': { type: 'string' },
+      'rule-workers': { type: 'string' },
+      'rule-timeout-ms': { type: 'string' },
       'template-executor': { type: 'string' },
       'scaffold-image': { type: 'string' },
       'scaffold-service-account': { type: 'string' },
@@ -190,6 +198,8 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     dashboardUrl: values['dashboard-url'] ?? env.DASHBOARD_URL,
     webhookAllowedHosts: values['webhook-allowed-hosts'] ?? env.WEBHOOK_ALLOWED_HOSTS,
     webhookAllowPrivateAddresses: values['webhook-allow-private-addresses'] ?? env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+    ruleWorkers: values['rule-workers'],
+    ruleTimeoutMs: values['rule-timeout-ms'],
     templateExecutor: values['template-executor'] ?? env.TEMPLATE_EXECUTOR,
     scaffoldImage: values['scaffold-image'] ?? env.SCAFFOLD_IMAGE,
     scaffoldServiceAccount: values['scaffold-service-account'] ?? env.SCAFFOLD_SERVICE_ACCOUNT,

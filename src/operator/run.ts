@@ -61,6 +61,10 @@ export interface OperatorSettings {
    * server speaks plain http.
    */
   allowHttpGit?: boolean;
+  /** Worker threads that evaluate Scorecard rules (default 2). */
+  ruleWorkers?: number;
+  /** How long one Scorecard rule may run on one entity (default 1000 ms). */
+  ruleTimeoutMs?: number;
   /** The clock of time-based decisions (initiative phases and milestones); tests move it. */
   now?: () => Date;
   /** Docs builds at once (default 2). */
@@ -160,6 +164,8 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
       readSecret: secretKeyReader(new RawKubeClient(settings.kubeConfig)),
     }),
     ...(settings.dashboardUrl ? { dashboardUrl: settings.dashboardUrl } : {}),
+    ...(settings.ruleWorkers === undefined ? {} : { ruleWorkers: settings.ruleWorkers }),
+    ...(settings.ruleTimeoutMs === undefined ? {} : { ruleTimeoutMs: settings.ruleTimeoutMs }),
     ...(settings.now ? { now: settings.now } : {}),
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });

@@ -18,9 +18,11 @@ import { keyOf } from '../runtime/object-cache.ts';
 import { WorkQueue, type WorkResult } from '../runtime/work-queue.ts';
 import { BACKSTAGE_ID_LABEL, bindsTo, COMPONENT_LABEL, factsFor, type PdbObject, type WorkloadObject } from '../scorecards/facts.ts';
 import type { Notifier } from '../scorecards/notify.ts';
+import { RulePool } from '../scorecards/rule-pool.ts';
 import type { InitiativeObject, ScorecardObject, ScorecardStore } from '../scorecards/store.ts';
 import type { RuntimeFacts } from '../scorecards/types.ts';
 import { WorkloadIndex } from '../scorecards/workload-index.ts';
+import { cachedWorkload, workloadKind, workloadsIn } from './scorecard-workloads.ts';
 
 /** Field manager of entities' status.scorecards: apart from the catalog's, so neither removes the other's fields. */
 export const SCORECARD_FIELD_MANAGER = 'greenroom-scorecards';
@@ -42,6 +44,10 @@ export interface ScorecardOperatorOptions {
   dashboardUrl?: string;
   now?: () => Date;
   informerTimings?: { silenceTimeoutMs?: number; relistIntervalMs?: number };
+  /** Worker threads that evaluate rules (default 2). */
+  ruleWorkers?: number;
+  /** How long one rule may run on one entity before it is stopped and reported (default 1000 ms). */
+  ruleTimeoutMs?: number;
 }
 
 /**
@@ -62,6 +68,8 @@ export class ScorecardOperator {
   private readonly queue: WorkQueue;
   private readonly scores: ScoresReconciler;
   private readonly initiativeReconciler: InitiativeReconciler;
+  /** Rules run here, off the event loop that renews the Lease and answers probes. */
+  private readonly rulePool: RulePool;
   /**
    * Workloads by the entity they bind to, built from the caches on first use and from then on
    * updated by each workload event (Deployment status updates are frequent).
@@ -95,8 +103,12 @@ export class ScorecardOperator {
     this.pdbs = informer('poddisruptionbudget', `/apis/policy/v1/${scope}poddisruptionbudgets`);
     this.queue = new WorkQueue({ name: 'scorecards', logger: this.log, registry: options.registry });
     const record = eventRecorder(client, (error) => this.log.warn({ err: error }, 'could not record an event'));
+    this.rulePool = new RulePool({
+      ...(options.ruleWorkers === undefined ? {} : { size: options.ruleWorkers }),
+      ...(options.ruleTimeoutMs === undefined ? {} : { ruleTimeoutMs: options.ruleTimeoutMs }),
+    });
     const clusterScorecardNamespaces = options.clusterScorecardNamespaces ?? [];
-    const book = new ScoreBook(clusterScorecardNamespaces);
+    const book = new ScoreBook(this.rulePool, clusterScorecardNamespaces);
     const scorecardOf = (k: string) => {
       const [namespace, name] = k.split('/') as [string, string];
       return this.scorecards.get(namespace, name) as unknown as ScorecardObject | undefined;
@@ -159,13 +171,13 @@ export class ScorecardOperator {
       const workloadChanged = (o: KubernetesObject) => {
         const { namespace, name } = o.metadata as { namespace: string; name: string };
         // A relabelled workload leaves the entity it was bound to: that one is scored again too.
-        this.enqueueBound(namespace, this.bound?.update(kind, namespace, name, this.cachedWorkload(kind, namespace, name)));
+        this.enqueueBound(namespace, this.bound?.update(kind, namespace, name, cachedWorkload(this.workloads, kind, namespace, name)));
         this.enqueueBound(namespace, bindsTo(o as unknown as WorkloadObject));
       };
       for (const event of ['add', 'update', 'delete'] as const) informer.on(event, workloadChanged);
     });
     const pdbChanged = (o: KubernetesObject) => {
-      for (const w of this.workloadsIn(o.metadata!.namespace!)) this.enqueueBound(o.metadata!.namespace!, bindsTo(w));
+      for (const w of workloadsIn(this.workloads, o.metadata!.namespace!)) this.enqueueBound(o.metadata!.namespace!, bindsTo(w));
     };
     for (const event of ['add', 'update', 'delete'] as const) this.pdbs.on(event, pdbChanged);
   }
@@ -193,37 +205,10 @@ export class ScorecardOperator {
     }
   }
 
-  /** Every workload bound by either label, in one namespace or (undefined) all. */
-  private workloadsIn(namespace: string | undefined): WorkloadObject[] {
-    const seen = new Set<string>();
-    const out: WorkloadObject[] = [];
-    this.workloads.forEach((informer, index) => {
-      for (const o of informer.list(namespace)) {
-        const kind = workloadKind(index);
-        const id = `${kind}/${o.metadata!.namespace}/${o.metadata!.name}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        // Items of a list carry no kind; the informer says which resource they are.
-        out.push({ ...(o as unknown as WorkloadObject), kind });
-      }
-    });
-    return out;
-  }
-
-  /** What the informers hold now for one workload (either label's informer; the first one's copy), kind set. */
-  private cachedWorkload(kind: string, namespace: string, name: string): WorkloadObject | undefined {
-    for (const [index, informer] of this.workloads.entries()) {
-      if (workloadKind(index) !== kind) continue;
-      const o = informer.get(namespace, name);
-      if (o) return { ...(o as unknown as WorkloadObject), kind };
-    }
-    return undefined;
-  }
-
   private factsOf(entity: Entity): RuntimeFacts {
     if (!this.bound) {
       this.bound = new WorkloadIndex();
-      for (const w of this.workloadsIn(undefined)) this.bound.update(w.kind!, w.metadata!.namespace!, w.metadata!.name!, w);
+      for (const w of workloadsIn(this.workloads, undefined)) this.bound.update(w.kind!, w.metadata!.namespace!, w.metadata!.name!, w);
     }
     const workloads = this.bound.of(entity.namespace, entity.name);
     return factsFor(entity, workloads, workloads.length > 0 ? (this.pdbs.list(entity.namespace) as unknown as PdbObject[]) : []);
@@ -245,25 +230,25 @@ export class ScorecardOperator {
   async start(graphBuilt: Promise<unknown> = Promise.resolve()): Promise<void> {
     await Promise.all([...this.informerList().map((i) => i.start()), graphBuilt]);
     this.primed = true;
-    if (this.options.isLeader()) this.prime();
+    if (this.options.isLeader()) await this.prime();
     this.queue.run((k) => this.work(k), this.options.concurrency ?? 4);
   }
 
   /** On becoming leader: score everything again (a follower's scores are stale) and reconcile it all. */
   enqueueAll(): void {
-    if (this.primed) this.prime();
+    if (this.primed) this.prime().catch((error: unknown) => this.log.error({ err: error }, 'could not score the whole catalog'));
   }
 
-  private prime(): void {
+  private async prime(): Promise<void> {
     const started = Date.now();
     this.initiativeReconciler.forgetAnnounced();
-    this.scores.prime();
+    await this.scores.prime();
     this.log.info({ entities: this.options.graph.size, scorecards: this.scorecards.list().length, ms: Date.now() - started }, 'scored the whole catalog');
   }
 
   async stop(): Promise<void> {
     await Promise.all([...this.informerList().map((i) => i.stop()), this.queue.shutdown()]);
-    await this.options.notifier?.stop();
+    await Promise.all([this.options.notifier?.stop(), this.rulePool.close()]);
   }
 
   private async work(queued: string): Promise<WorkResult> {
@@ -275,9 +260,6 @@ export class ScorecardOperator {
     return this.initiativeReconciler.reconcile(id);
   }
 }
-
-/** The workload informers are Deployments by either label, then StatefulSets by either label. */
-const workloadKind = (index: number): string => (index < 2 ? 'Deployment' : 'StatefulSet');
 
 /** The entity's owner as a canonical ref, '' when it has none. */
 function ownerRef(entity: Entity | undefined): string {

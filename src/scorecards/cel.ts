@@ -13,8 +13,11 @@
  *   faster on this machine, with no dependencies (290 kB against ≈11 MB with protobuf and re2).
  */
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
-import { API_VERSION } from '../api/v1alpha1/index.ts';
+// group-version.ts rather than the index: the rule worker threads load this module, and the index loads every CRD schema.
+import { API_VERSION } from '../api/v1alpha1/group-version.ts';
 import type { Entity } from '../catalog/entity.ts';
+import { estimateCost } from './cel-cost.ts';
+import { useRe2ForMatches } from './cel-regex.ts';
 import type { InvalidRule, RuntimeFacts, ScorecardRule } from './types.ts';
 import { redactAnnotations } from '../catalog/redact.ts';
 
@@ -34,6 +37,8 @@ export interface RuleContext {
 export interface RuleOutcome {
   passed: boolean;
   error?: string;
+  /** The rule overran its deadline and was stopped: it has no verdict. */
+  timedOut?: boolean;
 }
 
 /** The entity as users write it in YAML, which is what rules address as `self`. */
@@ -66,7 +71,8 @@ const WORKLOAD_FIELDS = {
 
 // Facts have a fixed shape, so declaring it lets the checker reject `facts.replica` when the
 // scorecard is applied. `self` stays a map: entity specs differ by kind and are open-ended.
-const environment = new Environment({ enableOptionalTypes: true })
+// matches() runs on RE2 (linear time), not the library's backtracking RegExp.
+const environment = useRe2ForMatches(new Environment({ enableOptionalTypes: true }))
   .registerType({ name: 'greenroom.Workload', schema: WORKLOAD_FIELDS })
   .registerVariable('self', 'map')
   .registerVariable({
@@ -115,7 +121,8 @@ export function compileRules(
   return { compiled, invalid };
 }
 
-function compile(expression: string): { program: ParseResult } | { message: string; position?: number } {
+/** Parses, type-checks and cost-checks one expression; where it fails when it does not compile. */
+export function compile(expression: string): { program: ParseResult } | { message: string; position?: number } {
   let program: ParseResult;
   try {
     program = environment.parse(expression);
@@ -127,6 +134,8 @@ function compile(expression: string): { program: ParseResult } | { message: stri
   if (checked.type !== 'bool' && checked.type !== 'dyn') {
     return { message: `the expression yields ${checked.type}; a rule must yield a bool` };
   }
+  const { problem } = estimateCost(program.ast);
+  if (problem) return problem.position === undefined ? { message: problem.message } : { message: problem.message, position: problem.position };
   return { program };
 }
 

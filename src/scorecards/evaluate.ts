@@ -1,7 +1,7 @@
 import type { Entity } from '../catalog/entity.ts';
 import { formatRef, parseRef } from '../catalog/refs.ts';
-import { evaluate, selfOf, type CompiledRule, type RuleOutcome } from './cel.ts';
-import type { Exemption, RuleResult, RuntimeFacts, ScorecardLevel, ScorecardResult, ScorecardSpec, ScorecardSummary } from './types.ts';
+import type { CompiledRule, RuleOutcome } from './cel.ts';
+import type { Exemption, RuleResult, ScorecardLevel, ScorecardResult, ScorecardSpec, ScorecardSummary } from './types.ts';
 
 /** One entity's verdict and the per-rule detail behind it. */
 export interface EntityScore {
@@ -10,30 +10,37 @@ export interface EntityScore {
 }
 
 /**
- * Scores one entity against one scorecard. Rules missing from `compiled` (they did not
- * compile) are skipped: they neither block a level nor count for the score. An active
- * exemption counts as passing, with its reason as the message.
+ * The rules of a scorecard to evaluate: those that compiled from the spec's current
+ * expression (a program compiled from another version of the rule would judge by the wrong
+ * expression), less `excluded` (rules that timed out).
+ */
+export function rulesToRun(spec: ScorecardSpec, compiled: ReadonlyMap<string, CompiledRule>, excluded: ReadonlySet<string> = new Set()): { name: string; expression: string }[] {
+  return spec.rules.filter((r) => compiled.get(r.name)?.rule.expression === r.expression && !excluded.has(r.name)).map((r) => ({ name: r.name, expression: r.expression }));
+}
+
+/**
+ * Scores one entity against one scorecard from its rules' outcomes. Rules without an
+ * outcome (they did not compile) or whose outcome timed out are skipped: they neither block
+ * a level nor count for the score, for every entity alike. An active exemption counts as
+ * passing, with its reason as the message.
  */
 export function scoreEntity(
   spec: ScorecardSpec,
-  compiled: ReadonlyMap<string, CompiledRule>,
+  outcomes: Readonly<Record<string, RuleOutcome>>,
   entity: Entity,
-  facts: RuntimeFacts,
   now: Date,
   scorecardKey: string,
 ): EntityScore {
-  const self = selfOf(entity);
   const exemptions = activeExemptions(spec.exemptions, entity, now);
   const rules: RuleResult[] = [];
   const failing: ScorecardResult['failing'] = [];
   let passingWeight = 0;
   let totalWeight = 0;
   for (const rule of spec.rules) {
-    const program = compiled.get(rule.name);
-    // A program compiled from another version of the rule would judge by the wrong expression.
-    if (!program || program.rule.expression !== rule.expression) continue;
+    const evaluated = outcomes[rule.name];
+    if (!evaluated || evaluated.timedOut) continue;
     const exemption = exemptions.get(rule.name);
-    const outcome: RuleOutcome = exemption ? { passed: true } : evaluate(program, { self, facts, now });
+    const outcome: RuleOutcome = exemption ? { passed: true } : evaluated;
     const weight = Math.max(0, rule.weight ?? 1);
     totalWeight += weight;
     if (exemption) {

@@ -1,5 +1,5 @@
-import { Ajv, type ErrorObject } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
+import { compiledParameters } from './parameter-schema.ts';
 
 export type ValuesCheck = { ok: true } | { ok: false; messages: string[] };
 
@@ -15,29 +15,21 @@ function describe(error: ErrorObject): string {
  * validator, reporting every problem at once with the path of the value, so one failed run
  * tells the author everything to fix.
  */
-/** Why a template's parameters are not a usable JSON Schema, or undefined when they are. */
-export function parametersError(parameters: Record<string, unknown> | undefined): string | undefined {
+/**
+ * Why a template's parameters are not a usable JSON Schema (or use a pattern RE2 cannot
+ * run), or undefined when they are. `cacheKey` (see parametersCacheKey) reuses the compiled
+ * schema of the same Template generation.
+ */
+export function parametersError(parameters: Record<string, unknown> | undefined, cacheKey?: string): string | undefined {
   if (!parameters) return undefined;
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats.default(ajv);
-  try {
-    ajv.compile(parameters);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
+  const compiled = compiledParameters(parameters, 'check', cacheKey);
+  return compiled instanceof Error ? compiled.message : undefined;
 }
 
-export function checkValues(parameters: Record<string, unknown> | undefined, values: unknown): ValuesCheck {
+export function checkValues(parameters: Record<string, unknown> | undefined, values: unknown, cacheKey?: string): ValuesCheck {
   if (!parameters) return { ok: true };
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats.default(ajv);
-  let validate;
-  try {
-    validate = ajv.compile(parameters);
-  } catch (error) {
-    return { ok: false, messages: [`the template's parameters are not a valid JSON Schema: ${(error as Error).message}`] };
-  }
+  const validate = compiledParameters(parameters, 'check', cacheKey);
+  if (validate instanceof Error) return { ok: false, messages: [`the template's parameters are not a valid JSON Schema: ${validate.message}`] };
   if (validate(values ?? {})) return { ok: true };
   return { ok: false, messages: (validate.errors ?? []).map(describe) };
 }
@@ -50,12 +42,8 @@ export function checkValues(parameters: Record<string, unknown> | undefined, val
 export function valuesWithDefaults(parameters: Record<string, unknown> | undefined, values: Record<string, unknown> | undefined): Record<string, unknown> {
   const copy = structuredClone(values ?? {});
   if (!parameters) return copy;
-  const ajv = new Ajv({ strict: false, useDefaults: true });
-  addFormats.default(ajv);
-  try {
-    ajv.compile(parameters)(copy);
-  } catch {
-    // An invalid schema was already reported by checkValues; render with the values as given.
-  }
+  const fill = compiledParameters(parameters, 'defaults');
+  // An invalid schema was already reported by checkValues; render with the values as given.
+  if (!(fill instanceof Error)) fill(copy);
   return copy;
 }

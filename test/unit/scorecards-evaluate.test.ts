@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Entity } from '../../src/catalog/entity.ts';
-import { compileRules } from '../../src/scorecards/cel.ts';
-import { scoreEntity, summarise } from '../../src/scorecards/evaluate.ts';
+import { compileRules, selfOf } from '../../src/scorecards/cel.ts';
+import { rulesToRun, scoreEntity, summarise } from '../../src/scorecards/evaluate.ts';
+import { evaluateTasks } from '../../src/scorecards/rule-runner.ts';
 import { factsFor, type WorkloadObject } from '../../src/scorecards/facts.ts';
 import { matches } from '../../src/scorecards/select.ts';
 import type { Exemption, RuntimeFacts, ScorecardRule, ScorecardSpec } from '../../src/scorecards/types.ts';
@@ -60,7 +61,8 @@ const healthy = (entity: Entity): RuntimeFacts => factsFor(entity, [deployment('
 
 function score(entity: Entity, facts: RuntimeFacts = healthy(entity), spec: ScorecardSpec = scorecard(), at: Date = now) {
   const { compiled } = compileRules(spec.rules, spec.levels.map((l) => l.name));
-  return scoreEntity(spec, compiled, entity, facts, at, 'platform/production-readiness');
+  const [outcomes] = evaluateTasks([{ rules: rulesToRun(spec, compiled), self: selfOf(entity), facts }], at);
+  return scoreEntity(spec, outcomes!, entity, at, 'platform/production-readiness');
 }
 
 describe('scoring an entity against a scorecard', () => {

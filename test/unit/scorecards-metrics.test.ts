@@ -18,15 +18,15 @@ const readiness = (rules = [
 });
 
 /** Scored entities in two namespaces and the gauges over them. */
-function scraped(leader = true) {
-  const book = new ScoreBook(['platform']);
+async function scraped(leader = true) {
+  const book = new ScoreBook(undefined, ['platform']);
   const entities = [
     component('orders', { owner: 'team-a' }, 'shop'),
     component('carts', { owner: 'team-a', lifecycle: 'experimental' }, 'shop'),
     component('search', { owner: 'team-b', lifecycle: 'experimental' }, 'web'),
   ];
   const sc = readiness();
-  for (const e of entities) book.scoreEntity(e, [sc], NO_FACTS, now);
+  for (const e of entities) await book.scoreEntity(e, [sc], NO_FACTS, now);
   const registry = new Registry();
   const owners = new Map(entities.map((e) => [e.ref, `group:${e.namespace}/${String(e.spec.owner)}`]));
   registerScorecardMetrics(registry, {
@@ -42,7 +42,7 @@ function scraped(leader = true) {
 
 describe('scorecard metrics', () => {
   it('when entities pass and fail rules, then each rule has a pass ratio per namespace, and failing entities are counted per owner without an entity label', async () => {
-    const { lines } = scraped();
+    const { lines } = await scraped();
     expect(await lines('greenroom_scorecard_rule_pass_ratio')).toEqual([
       'greenroom_scorecard_rule_pass_ratio{scorecard="platform/readiness",entity_namespace="shop",rule="owned"} 1',
       'greenroom_scorecard_rule_pass_ratio{scorecard="platform/readiness",entity_namespace="shop",rule="production"} 0.5',
@@ -58,26 +58,26 @@ describe('scorecard metrics', () => {
   });
 
   it('when an entity is deleted or a rule removed, then their series go', async () => {
-    const { book, entities, lines } = scraped();
+    const { book, entities, lines } = await scraped();
     book.removeEntity('component:web/search');
     expect((await lines('greenroom_scorecard_rule_pass_ratio')).some((l) => l.includes('entity_namespace="web"'))).toBe(false);
     expect((await lines('greenroom_scorecard_level')).some((l) => l.includes('component:web/search'))).toBe(false);
-    book.rescoreScorecard(readiness([{ name: 'owned', level: 'bronze', expression: 'has(self.spec.owner)' }]), entities.slice(0, 2), () => NO_FACTS, now);
+    await book.rescoreScorecard(readiness([{ name: 'owned', level: 'bronze', expression: 'has(self.spec.owner)' }]), entities.slice(0, 2), () => NO_FACTS, now);
     expect(await lines('greenroom_scorecard_rule_pass_ratio')).toEqual(['greenroom_scorecard_rule_pass_ratio{scorecard="platform/readiness",entity_namespace="shop",rule="owned"} 1']);
     expect(await lines('greenroom_scorecard_rule_failing_entities')).toEqual([]);
   });
 
   it('when this replica is not the leader, then it exports no scores (its own are not kept current)', async () => {
-    const { lines } = scraped(false);
+    const { lines } = await scraped(false);
     expect(await lines('greenroom_scorecard_level')).toEqual([]);
     expect(await lines('greenroom_scorecard_rule_pass_ratio')).toEqual([]);
   });
 
   it('when an entity is scored by several scorecards, then one scrape of a gauge resolves its owner and each level once', async () => {
-    const book = new ScoreBook(['platform']);
+    const book = new ScoreBook(undefined, ['platform']);
     const entity = component('orders', { owner: 'team-a' }, 'shop');
     const scorecards = [readiness(), { ...readiness(), metadata: { ...readiness().metadata, name: 'security', uid: 'uid-sec' } }];
-    book.scoreEntity(entity, scorecards, NO_FACTS, now);
+    await book.scoreEntity(entity, scorecards, NO_FACTS, now);
     const asked = { owners: 0, levels: 0 };
     const registry = new Registry();
     registerScorecardMetrics(registry, {

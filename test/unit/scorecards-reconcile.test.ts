@@ -59,7 +59,7 @@ function world(options: { entities?: Entity[]; scorecards?: ScorecardObject[]; i
   const queued: string[] = [];
   const w: ScorecardWorld = {
     graph,
-    book: new ScoreBook(options.clusterNamespaces),
+    book: new ScoreBook(undefined, options.clusterNamespaces),
     clusterScorecardNamespaces: options.clusterNamespaces ?? [],
     scorecards: () => scorecards,
     scorecard: (k) => scorecards.find((s) => keyOf(s) === k),
@@ -93,7 +93,7 @@ describe('scoring after a restart', () => {
     const entities = [stored(component('orders', {}, 'shop'), [result('silver')]), stored(component('carts', { lifecycle: 'experimental' }, 'shop'), [result('bronze')])];
     const { w, queued, scorecardWrites, entityWrites } = world({ entities });
     const scores = new ScoresReconciler(w);
-    scores.prime();
+    await scores.prime();
     expect(queued).toEqual(['s|shop/readiness']);
     await scores.reconcileScorecard('shop/readiness');
     expect(scorecardWrites[0]).toMatchObject({ entities: 2, levels: [{ name: '', count: 0 }, { name: 'bronze', count: 1 }, { name: 'silver', count: 1 }] });
@@ -104,7 +104,7 @@ describe('scoring after a restart', () => {
   it('when an entity is evaluated again and nothing changed, then nothing is written, though the stored copy has its keys in another order', async () => {
     const { w, entityWrites } = world({ entities: [stored(component('orders', {}, 'shop'), [result('silver')])] });
     const scores = new ScoresReconciler(w);
-    scores.prime();
+    await scores.prime();
     // A write with a fresh evaluatedAt would be an event, and that event the next evaluation.
     for (let i = 0; i < 3; i++) await scores.evaluateEntity('component:shop/orders');
     expect(entityWrites).toEqual([]);
@@ -129,9 +129,9 @@ describe('scoring after a restart', () => {
     expect(entityWrites.map((e) => e.results.map((r) => r.level))).toEqual([['silver']]);
   });
 
-  it('when an entity selected by a scorecard is stored without results, then priming queues exactly it', () => {
+  it('when an entity selected by a scorecard is stored without results, then priming queues exactly it', async () => {
     const { w, queued } = world({ entities: [stored(component('orders', {}, 'shop'), [result('silver')]), stored(component('new', {}, 'shop'))] });
-    new ScoresReconciler(w).prime();
+    await new ScoresReconciler(w).prime();
     expect(queued.filter((q) => q.startsWith('e|'))).toEqual(['e|component:shop/new']);
   });
 });
@@ -140,7 +140,7 @@ describe('announcing level drops once', () => {
   it('when an entity drops and is evaluated again before the informer shows the write, then its owner is told once', async () => {
     const { w, graph, sent, entityWrites } = world({ entities: [team, stored(component('orders', {}, 'shop'), [result('silver')])] });
     const scores = new ScoresReconciler(w);
-    scores.prime();
+    await scores.prime();
     // The catalog sees the change; the informer's copy still says silver.
     graph.upsert(stored(component('orders', { lifecycle: 'experimental' }, 'shop'), [result('silver')]));
     await scores.evaluateEntity('component:shop/orders');
@@ -154,7 +154,7 @@ describe('announcing level drops once', () => {
     let now = new Date('2026-11-24T10:00:00Z');
     const { w, graph, sent } = world({ entities: [team, stored(component('orders', {}, 'shop'), [result('silver')])], now: () => now });
     const scores = new ScoresReconciler(w);
-    scores.prime();
+    await scores.prime();
     for (const lifecycle of ['experimental', 'production', 'experimental']) {
       now = new Date(now.getTime() + 60_000);
       graph.upsert(stored(component('orders', { lifecycle }, 'shop'), [result('silver')]));
@@ -171,7 +171,7 @@ describe('announcing level drops once', () => {
     const entities = [team, stored(component('orders', { lifecycle: 'experimental' }, 'shop'), [result('bronze')])];
     const { w, sent } = world({ entities });
     const scores = new ScoresReconciler(w);
-    scores.prime();
+    await scores.prime();
     await scores.evaluateEntity('component:shop/orders');
     expect(sent).toEqual([]);
   });
@@ -188,7 +188,7 @@ describe('initiatives', () => {
 
   it('when a milestone is reached and a reconcile still sees the status from before, then the Events and reminders go out once', async () => {
     const { w, initiativeWrites, events, sent } = world({ entities, initiatives: [initiative()] });
-    new ScoresReconciler(w).prime();
+    await new ScoresReconciler(w).prime();
     const initiatives = new InitiativeReconciler(w);
     await initiatives.reconcile('shop/ship-it');
     // The informer's copy has not caught up with the write (no lastMilestone yet).
@@ -200,7 +200,7 @@ describe('initiatives', () => {
 
   it('when a new leader takes over, then it goes by the stored milestone and announces none twice', async () => {
     const { w, events } = world({ entities, initiatives: [initiative({}, { lastMilestone: '14d' })] });
-    new ScoresReconciler(w).prime();
+    await new ScoresReconciler(w).prime();
     const initiatives = new InitiativeReconciler(w);
     initiatives.forgetAnnounced();
     await initiatives.reconcile('shop/ship-it');
@@ -235,7 +235,7 @@ describe('initiatives', () => {
     const tenantTeam = { ...group('team-a', {}, 'tenant'), annotations: team.annotations };
     const all = [...entities, tenantTeam, stored(component('ledger', { lifecycle: 'experimental' }, 'tenant'))];
     const { w, initiativeWrites, events, sent } = world({ entities: all, scorecards: [platformCard], initiatives: [tenantInitiative], clusterNamespaces: ['platform'] });
-    new ScoresReconciler(w).prime();
+    await new ScoresReconciler(w).prime();
     await new InitiativeReconciler(w).reconcile('tenant/ship-it');
     expect(initiativeWrites[0]).toMatchObject({ progress: { atTarget: 0, total: 1 } });
     expect(events.map((e) => e.ref)).toEqual(['component:tenant/ledger']);
@@ -244,12 +244,12 @@ describe('initiatives', () => {
 
   it('when it is evaluated, then Ready is True and an unchanged status is not written again', async () => {
     const first = world({ entities, initiatives: [initiative()], now: () => new Date(deadline.getTime() - 40 * day) });
-    new ScoresReconciler(first.w).prime();
+    await new ScoresReconciler(first.w).prime();
     await new InitiativeReconciler(first.w).reconcile('shop/ship-it');
     const status = first.initiativeWrites[0]!;
     expect(status.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'True', reason: 'Evaluated', message: '1 of 2 entities at target' }));
     const again = world({ entities, initiatives: [initiative({}, status as InitiativeObject['status'])], now: () => new Date(deadline.getTime() - 40 * day) });
-    new ScoresReconciler(again.w).prime();
+    await new ScoresReconciler(again.w).prime();
     await new InitiativeReconciler(again.w).reconcile('shop/ship-it');
     expect(again.initiativeWrites).toEqual([]);
   });

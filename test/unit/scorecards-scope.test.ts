@@ -25,17 +25,17 @@ describe('how far a Scorecard reaches', () => {
   const ours = component('orders', {}, 'tenant');
   const theirs = component('payments', {}, 'victim');
 
-  it('when a Scorecard is in a namespace that is not listed, then it scores only its own namespace\'s entities, whatever its selector names', () => {
-    const book = new ScoreBook(['platform']);
+  it('when a Scorecard is in a namespace that is not listed, then it scores only its own namespace\'s entities, whatever its selector names', async () => {
+    const book = new ScoreBook(undefined, ['platform']);
     const sc = scorecardIn('tenant', ['tenant', 'victim']);
-    expect([...book.scoreEntity(ours, [sc], NO_FACTS, now).keys()]).toEqual(['tenant/readiness']);
-    expect([...book.scoreEntity(theirs, [sc], NO_FACTS, now).keys()]).toEqual([]);
-    expect(new ScoreBook(['platform']).rescoreScorecard(sc, [ours, theirs], () => NO_FACTS, now)).toEqual([ours.ref]);
+    expect([...(await book.scoreEntity(ours, [sc], NO_FACTS, now)).keys()]).toEqual(['tenant/readiness']);
+    expect([...(await book.scoreEntity(theirs, [sc], NO_FACTS, now)).keys()]).toEqual([]);
+    expect(await new ScoreBook(undefined, ['platform']).rescoreScorecard(sc, [ours, theirs], () => NO_FACTS, now)).toEqual([ours.ref]);
   });
 
-  it('when a Scorecard is in a listed namespace, then it selects in every namespace', () => {
-    const book = new ScoreBook(['platform']);
-    expect([...book.scoreEntity(theirs, [scorecardIn('platform')], NO_FACTS, now).keys()]).toEqual(['platform/readiness']);
+  it('when a Scorecard is in a listed namespace, then it selects in every namespace', async () => {
+    const book = new ScoreBook(undefined, ['platform']);
+    expect([...(await book.scoreEntity(theirs, [scorecardIn('platform')], NO_FACTS, now)).keys()]).toEqual(['platform/readiness']);
   });
 
   it('when a selector names other namespaces outside the listed ones, then they are the ignored ones, and none are from a listed namespace', () => {
@@ -48,10 +48,10 @@ describe('how far a Scorecard reaches', () => {
 
   it('when namespaces are ignored, then the Scorecard\'s status says so with CrossNamespace=False naming the flag and the chart value', () => {
     const summary = { entities: 1, levels: [], rules: [] };
-    const status = scorecardStatus(undefined, 1, summary, [], now, { namespace: 'tenant', ignored: ['victim'] });
+    const status = scorecardStatus(undefined, 1, summary, [], now, undefined, { namespace: 'tenant', ignored: ['victim'] });
     const condition = status.conditions.find((c) => c.type === CONDITION.CrossNamespace);
     expect(condition).toMatchObject({ status: 'False', reason: REASON.OwnNamespaceOnly });
     expect(condition?.message).toMatch(/victim ignored.*own namespace tenant.*--cluster-scorecard-namespaces.*scorecards\.clusterNamespaces/);
-    expect(scorecardStatus(undefined, 1, summary, [], now, { namespace: 'tenant', ignored: [] }).conditions.map((c) => c.type)).toEqual([CONDITION.Ready]);
+    expect(scorecardStatus(undefined, 1, summary, [], now, undefined, { namespace: 'tenant', ignored: [] }).conditions.map((c) => c.type)).toEqual([CONDITION.Ready]);
   });
 });

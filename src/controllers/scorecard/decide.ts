@@ -17,12 +17,27 @@ export function sameResults(a: readonly ScorecardResult[] | undefined, b: readon
 }
 
 /**
- * A Scorecard's status: its summary, whether every rule compiles (the others keep working),
- * and — when its selector names namespaces it may not reach (`ignored`) — CrossNamespace=False
- * saying why they are ignored and which setting would allow them.
+ * A Scorecard's status: its summary, and whether every rule compiles and runs in time (the
+ * others keep working). Rules that timed out (by name, with the entity they overran on) are
+ * listed with the invalid ones; the reason is InvalidRule when some rule does not compile,
+ * RuleTimedOut when the only problems are timeouts. When its selector names namespaces it
+ * may not reach (`scope.ignored`), CrossNamespace=False says why they are ignored and which
+ * setting would allow them.
  */
-export function scorecardStatus(previous: Condition[] | undefined, generation: number, summary: ScorecardSummary, invalid: InvalidRule[], now: Date, scope?: { namespace: string; ignored: readonly string[] }) {
+export function scorecardStatus(
+  previous: Condition[] | undefined,
+  generation: number,
+  summary: ScorecardSummary,
+  compileErrors: InvalidRule[],
+  now: Date,
+  timedOut: ReadonlyMap<string, string> = new Map(),
+  scope?: { namespace: string; ignored: readonly string[] },
+) {
+  const timeouts = [...timedOut].map(([rule, entity]): InvalidRule => ({ rule, message: `timed out evaluating ${entity}; not evaluated for any entity until the Scorecard changes` }));
+  // The CRD bounds each message; a tenant's expression can make one longer.
+  const invalid = [...compileErrors, ...timeouts].map((r) => (r.message.length > 4096 ? { ...r, message: `${r.message.slice(0, 4095)}…` } : r));
   const message = invalid.map((r) => `rule ${r.rule}${r.position === undefined ? '' : ` at position ${r.position}`}: ${r.message}`).join('; ');
+  const reason = compileErrors.length > 0 ? REASON.InvalidRule : REASON.RuleTimedOut;
   const crossNamespace: ConditionDecision[] = scope && scope.ignored.length > 0
     ? [{
         type: CONDITION.CrossNamespace,
@@ -40,7 +55,7 @@ export function scorecardStatus(previous: Condition[] | undefined, generation: n
     conditions: mergeConditions(previous, [
       invalid.length === 0
         ? { type: CONDITION.Ready, status: 'True', reason: REASON.RulesValid, message: `${summary.rules.length} rules evaluated over ${summary.entities} entities` }
-        : { type: CONDITION.Ready, status: 'False', reason: REASON.InvalidRule, message: `${message.slice(0, 4000)} (the other rules are evaluated)` },
+        : { type: CONDITION.Ready, status: 'False', reason, message: `${message.slice(0, 4000)} (the other rules are evaluated)` },
       ...crossNamespace,
     ], generation, now),
   };

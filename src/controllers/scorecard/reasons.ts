@@ -10,6 +10,8 @@ export const CONDITION = {
 export const REASON = {
   RulesValid: 'RulesValid',
   InvalidRule: 'InvalidRule',
+  /** A rule ran past its deadline on some entity and is no longer evaluated until the Scorecard changes. */
+  RuleTimedOut: 'RuleTimedOut',
   /** The Initiative was evaluated against its scorecard. */
   Evaluated: 'Evaluated',
   ScorecardNotFound: 'ScorecardNotFound',

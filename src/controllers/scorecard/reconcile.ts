@@ -81,17 +81,18 @@ export class ScoresReconciler {
    * the catalog graph have synced, and again on becoming leader (a follower's scores are
    * only as fresh as its last prime).
    */
-  prime(): void {
+  async prime(): Promise<void> {
     const { book, graph, enqueue } = this.world;
     const now = this.world.now();
     const scorecards = this.world.scorecards();
-    book.clearScores();
+    const entities = [...graph.all()];
+    // Every score is replaced at once when the batches are done; meanwhile the old ones serve.
+    const scored = await book.scoreEntities(entities, scorecards, this.world.factsOf, now, true);
     this.written.clear();
-    for (const entity of graph.all()) {
+    for (const entity of entities) {
       const stored = storedResults(entity);
       if (stored.length > 0) this.written.set(entity.ref, stored);
-      const scores = book.scoreEntity(entity, scorecards, this.world.factsOf(entity), now);
-      if (!sameResults(stored, resultsOf(scores))) enqueue(item.entity(entity.ref));
+      if (!sameResults(stored, resultsOf(scored.get(entity.ref)!))) enqueue(item.entity(entity.ref));
     }
     for (const sc of scorecards) {
       this.nextFullEvaluation.set(keyOf(sc), now.getTime() + intervalOf(sc));
@@ -111,7 +112,7 @@ export class ScoresReconciler {
       for (const k of had) enqueue(item.scorecard(k), SUMMARY_DELAY_MS);
       return 'done';
     }
-    const scores = book.scoreEntity(entity, this.world.scorecards(), this.world.factsOf(entity), this.world.now());
+    const scores = await book.scoreEntity(entity, this.world.scorecards(), this.world.factsOf(entity), this.world.now());
     for (const k of new Set([...had, ...scores.keys()])) enqueue(item.scorecard(k), SUMMARY_DELAY_MS);
     // A new entity the catalog has not described yet: rules read its status (conditions,
     // relations), and the catalog's first write of it brings it back here. Writing now would
@@ -145,13 +146,15 @@ export class ScoresReconciler {
       return 'done';
     }
     const { rules, changed } = book.compiled(sc);
-    if (changed || (this.nextFullEvaluation.get(key) ?? 0) <= now.getTime()) {
+    // A rule that timed out on some entity is dropped for all: those scored with it are scored again.
+    const timedOut = book.takeNewTimeouts(key);
+    if (changed || timedOut || (this.nextFullEvaluation.get(key) ?? 0) <= now.getTime()) {
       this.nextFullEvaluation.set(key, now.getTime() + intervalOf(sc));
-      for (const ref of book.rescoreScorecard(sc, this.world.graph.all(), this.world.factsOf, now)) enqueue(item.entity(ref));
+      for (const ref of await book.rescoreScorecard(sc, this.world.graph.all(), this.world.factsOf, now)) enqueue(item.entity(ref));
     }
     const summary = summarise(sc.spec.levels, book.scoresOf(key).map((s) => s.score));
     const scope = { namespace: sc.metadata.namespace, ignored: ignoredNamespaces(sc.metadata.namespace, sc.spec.selector, this.world.clusterScorecardNamespaces) };
-    const status = scorecardStatus(sc.status?.conditions, sc.metadata.generation ?? 1, summary, rules.invalid, now, scope);
+    const status = scorecardStatus(sc.status?.conditions, sc.metadata.generation ?? 1, summary, rules.invalid, now, rules.timedOut, scope);
     if (!sameStatus(fieldsOf(sc.status, SCORECARD_STATUS_FIELDS), status)) await this.world.writeScorecardStatus(sc, status);
     this.enqueueInitiativesOf(key);
     return { requeueAfter: Math.max(1_000, (this.nextFullEvaluation.get(key) ?? now.getTime()) - now.getTime()) };

@@ -1,6 +1,7 @@
 import type { StepStatus, TemplateObject, TemplateRunObject, TemplateRunStatus } from '../../templates/objects.ts';
 import { secretParameterNames, secretsInValues, withoutSecretRequirements } from '../../templates/secret-parameters.ts';
 import type { SecretValues } from '../../templates/secret-values.ts';
+import { parametersCacheKey } from '../../templates/parameter-schema.ts';
 import { checkValues } from '../../templates/values.ts';
 import { listProblems, MAX_MESSAGE_LENGTH, mergeConditions, rfc3339, type ConditionDecision } from '../conditions.ts';
 
@@ -164,7 +165,9 @@ function checkAllValues(observation: RunObservation, template: TemplateObject): 
   if (secrets?.state === 'unreadable' && executor === 'in-process') return { failed: { reason: SECRET_REASON.unreadable, message: secrets.message } };
   // A Job's scaffolder gets the Secret from the kubelet and checks the secret parameters itself.
   const schema = secrets?.state === 'unreadable' ? withoutSecretRequirements(parameters) : parameters;
-  const check = checkValues(schema, { ...run.spec.values, ...(secrets?.state === 'read' ? secrets.values : {}) });
+  // Validators are cached per Template uid and generation; the schema without secret requirements under its own key.
+  const key = parametersCacheKey(template);
+  const check = checkValues(schema, { ...run.spec.values, ...(secrets?.state === 'read' ? secrets.values : {}) }, key && (schema === parameters ? key : `${key}/without-secrets`));
   if (check.ok) return check;
   const secret = new Set(secretParameterNames(parameters));
   const hint = (m: string): string => {

@@ -1,6 +1,7 @@
 import type { Condition } from '../../api/v1alpha1/index.ts';
 import type { TemplateObject } from '../../templates/objects.ts';
 import { syntaxErrors } from '../../templates/render.ts';
+import { parametersCacheKey } from '../../templates/parameter-schema.ts';
 import { parametersError } from '../../templates/values.ts';
 import { listProblems, mergeConditions, type ConditionDecision } from '../conditions.ts';
 import { sameStatus } from '../status-compare.ts';
@@ -29,7 +30,7 @@ function templatedFields(t: TemplateObject): Map<string, string> {
  */
 export function decideTemplateConditions(t: TemplateObject, now: Date): Condition[] {
   const problems: { reason: string; message: string }[] = [];
-  const schema = parametersError(t.spec.parameters);
+  const schema = parametersError(t.spec.parameters, parametersCacheKey(t));
   if (schema) problems.push({ reason: 'InvalidParameters', message: `parameters are not a valid JSON Schema: ${schema}` });
   const texts = new Map([...Object.entries(t.spec.skeleton.inline ?? {}), ...templatedFields(t)]);
   for (const error of syntaxErrors(texts)) problems.push({ reason: 'TemplateSyntaxError', message: error.message });

@@ -5,6 +5,7 @@ import { formatRef, parseRef, splitRef } from '../../catalog/refs.ts';
 import type { TemplateObject, TemplateRunObject, TemplateStore } from '../../templates/objects.ts';
 import { redactUrl } from '../../templates/git-cli.ts';
 import { secretParameterNames, withoutSecretRequirements } from '../../templates/secret-parameters.ts';
+import { parametersCacheKey } from '../../templates/parameter-schema.ts';
 import { checkValues } from '../../templates/values.ts';
 import { displayName } from './names.ts';
 import { entityHref } from './pages.ts';
@@ -156,7 +157,9 @@ export function templatePage(store: TemplateStore, namespace: string, name: stri
   const checked = form.submitted || form.fields.length === 0;
   const unreadable = new Set(form.fields.filter((f) => f.messages.length).map((f) => f.name));
   // Secret fields are never submitted, so they are not required here; the operator checks them.
-  const check = checked ? checkValues(withoutSecretRequirements(t.spec.parameters), form.values) : { ok: true as const };
+  // The form's schema differs from the Template's, so it is cached under its own key.
+  const formKey = parametersCacheKey(t);
+  const check = checked ? checkValues(withoutSecretRequirements(t.spec.parameters), form.values, formKey && `${formKey}/form`) : { ok: true as const };
   // The rest is checked even when a field could not be read, so one submit shows every
   // problem; the unreadable field keeps its own message instead of "is required".
   const about = (m: string) => [...unreadable].some((n) => m.startsWith(`values.${n} `));

@@ -1,0 +1,150 @@
+/**
+ * Scorecard rules evaluated off the main event loop, in a small pool of worker threads, each
+ * rule with a deadline. RE2 and the cost estimate bound what one rule costs, but lists and
+ * strings can still be larger than the estimate assumes; a rule that overruns must not hold
+ * the thread that renews the leader's Lease and answers /healthz. A worker whose current rule
+ * has run for longer than the deadline is terminated and replaced; the rule's outcome says
+ * it timed out, and the batch is run again without it.
+ */
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RuleRunner, RuleTask, TaskOutcomes } from './rule-runner.ts';
+
+export interface RulePoolOptions {
+  /** Worker threads (default 2: the leader's other work keeps the main thread). */
+  size?: number;
+  /** How long one rule may run on one entity before it is stopped (default 1000 ms). */
+  ruleTimeoutMs?: number;
+  /** Heap limit of each worker, so a rule building huge values stops its worker, not the process (default 256 MB). */
+  maxHeapMb?: number;
+}
+
+interface Job {
+  tasks: readonly RuleTask[];
+  now: Date;
+  skip: Set<string>;
+  resolve: (outcomes: TaskOutcomes[]) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  progress: Int32Array;
+  job?: Job;
+  /** The rule counter when the job was posted: unchanged means no rule has started yet. */
+  startedAt: number;
+  watchdog?: NodeJS.Timeout;
+}
+
+// Runs as TypeScript from the sources and as JavaScript once built, like this module.
+const WORKER_URL = new URL(`./rule-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+
+/** A {@link RuleRunner} on worker threads with a per-rule deadline. */
+export class RulePool implements RuleRunner {
+  private readonly size: number;
+  private readonly ruleTimeoutMs: number;
+  private readonly maxHeapMb: number;
+  private readonly slots: Slot[] = [];
+  private readonly waiting: Job[] = [];
+  private nextId = 0;
+  private closed = false;
+
+  constructor(options: RulePoolOptions = {}) {
+    this.size = Math.max(1, options.size ?? 2);
+    this.ruleTimeoutMs = options.ruleTimeoutMs ?? 1_000;
+    this.maxHeapMb = options.maxHeapMb ?? 256;
+  }
+
+  run(tasks: readonly RuleTask[], now: Date): Promise<TaskOutcomes[]> {
+    if (tasks.length === 0) return Promise.resolve([]);
+    if (this.closed) return Promise.reject(new Error('the rule pool is closed'));
+    return new Promise((resolve) => {
+      this.waiting.push({ tasks, now, skip: new Set(), resolve });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const slot of this.slots.splice(0)) {
+      clearTimeout(slot.watchdog);
+      await slot.worker.terminate();
+    }
+  }
+
+  private dispatch(): void {
+    while (this.waiting.length > 0) {
+      const slot = this.slots.find((s) => !s.job) ?? (this.slots.length < this.size ? this.spawn() : undefined);
+      if (!slot) return;
+      this.start(slot, this.waiting.shift()!);
+    }
+  }
+
+  private spawn(): Slot {
+    const progress = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
+    const worker = new Worker(WORKER_URL, { workerData: { progress }, resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb } });
+    const slot: Slot = { worker, progress: new Int32Array(progress), startedAt: 0 };
+    // A worker never keeps the operator alive: it exits when the main thread is done.
+    worker.unref();
+    worker.on('message', ({ outcomes }: { outcomes: TaskOutcomes[] }) => this.finished(slot, outcomes));
+    // Out of memory (or any crash) is charged to the rule that was running, like a timeout.
+    worker.on('error', (error) => this.stopCurrentRule(slot, error));
+    // An exit not asked for (the pool removes a slot before terminating it) is handled the same way.
+    worker.on('exit', (code) => this.stopCurrentRule(slot, new Error(`the worker exited with code ${code}`)));
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private start(slot: Slot, job: Job): void {
+    slot.job = job;
+    slot.startedAt = Atomics.load(slot.progress, 0);
+    slot.worker.postMessage({ id: this.nextId++, tasks: job.tasks, now: job.now.getTime(), skip: [...job.skip] });
+    this.watch(slot, slot.startedAt);
+  }
+
+  /**
+   * Checks every deadline whether the worker started another rule since the last check: if
+   * not, the same rule has run for at least the deadline (at most twice it) and is stopped.
+   * A worker still loading (no rule started) is not judged: loading is not a rule's doing.
+   */
+  private watch(slot: Slot, seen: number): void {
+    slot.watchdog = setTimeout(() => {
+      const now = Atomics.load(slot.progress, 0);
+      if (now === seen && now !== slot.startedAt) this.stopCurrentRule(slot);
+      else this.watch(slot, now);
+    }, this.ruleTimeoutMs);
+    slot.watchdog.unref();
+  }
+
+  private finished(slot: Slot, outcomes: TaskOutcomes[]): void {
+    clearTimeout(slot.watchdog);
+    const job = slot.job;
+    slot.job = undefined;
+    job?.resolve(outcomes);
+    this.dispatch();
+  }
+
+  /**
+   * Terminates the worker, marks its current rule as timed out and runs the batch again
+   * without it. A worker that failed before any rule started (it could not load) fails the
+   * batch's rules with why instead: retrying would fail the same way.
+   */
+  private stopCurrentRule(slot: Slot, error?: Error): void {
+    const index = this.slots.indexOf(slot);
+    if (index < 0) return;
+    clearTimeout(slot.watchdog);
+    this.slots.splice(index, 1);
+    const job = slot.job;
+    slot.job = undefined;
+    slot.worker.removeAllListeners('message');
+    void slot.worker.terminate();
+    if (job && Atomics.load(slot.progress, 0) === slot.startedAt) {
+      const message = `the rule evaluator failed: ${error?.message ?? 'unknown error'}`;
+      job.resolve(job.tasks.map((task) => Object.fromEntries(task.rules.map((r) => [r.name, { passed: false, error: message }]))));
+    } else if (job) {
+      job.skip.add(`${Atomics.load(slot.progress, 1)}:${Atomics.load(slot.progress, 2)}`);
+      this.waiting.unshift(job);
+    }
+    if (!this.closed) this.dispatch();
+  }
+}
