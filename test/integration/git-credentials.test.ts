@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
@@ -10,6 +10,7 @@ import { GitRemoteError } from '../../src/templates/git-cli.ts';
 import { hostOf } from '../../src/templates/git-remote.ts';
 import { publishGit } from '../../src/templates/publish-git.ts';
 import { SkeletonError } from '../../src/templates/skeleton.ts';
+import { pushFiles } from '../support/git-repos.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // The git the scaffolder and the docs operator run, against real git servers over HTTP:
@@ -29,19 +30,7 @@ async function rendered(): Promise<string> {
 }
 
 /** Commits `files` (and a symlink) and pushes them to `url` with the plain git CLI. */
-async function pushRepo(url: string, files: Record<string, string>, link?: [string, string]): Promise<void> {
-  const dir = newDir();
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(join(dir, path, '..'), { recursive: true });
-    await writeFile(join(dir, path), text);
-  }
-  if (link) await symlink(link[1], join(dir, link[0]));
-  const git = (...args: string[]) => run('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
-  await git('init', '--quiet', '--initial-branch=main');
-  await git('add', '--all');
-  await git('commit', '--quiet', '-m', 'content');
-  await git('push', '--quiet', url.replace('http://', `http://${bot.username}:${bot.password}@`), 'main');
-}
+const pushRepo = (url: string, files: Record<string, string>, link?: [string, string]): Promise<void> => pushFiles(newDir(), url, bot, { files, link });
 
 beforeAll(async () => {
   home = await startGitServer({ credentials: bot });

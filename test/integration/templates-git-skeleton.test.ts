@@ -1,37 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
 import { fetchGitSkeleton, GitError } from '../../src/templates/fetch-git.ts';
 import type { GitCredentials } from '../../src/templates/git-cli.ts';
 import { hostOf } from '../../src/templates/git-remote.ts';
 import { SkeletonError } from '../../src/templates/skeleton.ts';
+import { pushFiles } from '../support/git-repos.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // Skeletons kept in a git repository, fetched from a real git server over HTTP.
-const run = promisify(execFile);
 const newDir = tempDirs('git-skeleton-');
 const reader = { username: 'reader', password: 'read-0nly-token' };
 let credentials: GitCredentials;
 let server: GitServer;
 let remote: string;
 
-async function pushRepo(url: string, files: Record<string, string>, tag?: string, link?: [string, string]): Promise<void> {
-  const dir = newDir();
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(join(dir, path, '..'), { recursive: true });
-    await writeFile(join(dir, path), text);
-  }
-  if (link) await symlink(link[1], join(dir, link[0]));
-  const git = (...args: string[]) => run('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
-  await git('init', '--quiet', '--initial-branch=main');
-  await git('add', '--all');
-  await git('commit', '--quiet', '-m', 'skeletons');
-  if (tag) await git('tag', tag);
-  await git('push', '--quiet', url.replace('http://', `http://${reader.username}:${reader.password}@`), 'main', ...(tag ? [tag] : []));
-}
+const pushRepo = (url: string, files: Record<string, string>, tag?: string, link?: [string, string]): Promise<void> => pushFiles(newDir(), url, reader, { files, tag, link, message: 'skeletons' });
 
 beforeAll(async () => {
   server = await startGitServer({ credentials: reader });

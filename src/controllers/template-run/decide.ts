@@ -83,22 +83,18 @@ export function decideRun(observation: RunObservation): RunDecision {
     return finish(observation, execution, conditions);
   }
 
-  // Pending: nothing has been started yet.
+  // Pending: nothing has been started yet, so a run failed now registered nothing to remove.
+  const failed = (decisions: ConditionDecision[], steps?: StepStatus[]): RunDecision => ({
+    action: 'finish',
+    removeRegistered: false,
+    status: { phase: 'Failed', observedGeneration: generation, finishedAt: rfc3339(now), ...(steps ? { steps } : {}), conditions: conditions(decisions) },
+  });
   if (!mayUseTemplate(run, observation.sharedTemplateNamespaces)) {
     const message = `Template ${templateName} is in another namespace, which is not shared: a run in ${run.metadata.namespace} may use Templates of its own namespace or of the namespaces in the operator's --shared-template-namespaces (Helm chart value templates.sharedNamespaces)`;
-    return {
-      action: 'finish',
-      removeRegistered: false,
-      status: {
-        phase: 'Failed',
-        observedGeneration: generation,
-        finishedAt: rfc3339(now),
-        conditions: conditions([
-          { type: 'TemplateResolved', status: 'False', reason: TEMPLATE_NAMESPACE_NOT_SHARED, message },
-          { type: 'Succeeded', status: 'False', reason: TEMPLATE_NAMESPACE_NOT_SHARED, message },
-        ]),
-      },
-    };
+    return failed([
+      { type: 'TemplateResolved', status: 'False', reason: TEMPLATE_NAMESPACE_NOT_SHARED, message },
+      { type: 'Succeeded', status: 'False', reason: TEMPLATE_NAMESPACE_NOT_SHARED, message },
+    ]);
   }
   if (!template) {
     return {
@@ -115,17 +111,8 @@ export function decideRun(observation: RunObservation): RunDecision {
   }
   const resolved: ConditionDecision = { type: 'TemplateResolved', status: 'True', reason: 'Found', message: `Template ${templateName} generation ${template.metadata.generation ?? 1}` };
   const stepNames = template.spec.steps.map((s) => s.name);
-  const failBeforeStart = (reason: string, message: string): RunDecision => ({
-    action: 'finish',
-    removeRegistered: false,
-    status: {
-      phase: 'Failed',
-      observedGeneration: generation,
-      finishedAt: rfc3339(now),
-      steps: stepNames.map((name) => ({ name, phase: 'Skipped' })),
-      conditions: conditions([resolved, { type: 'Succeeded', status: 'False', reason, message }]),
-    },
-  });
+  const failBeforeStart = (reason: string, message: string): RunDecision =>
+    failed([resolved, { type: 'Succeeded', status: 'False', reason, message }], stepNames.map((name) => ({ name, phase: 'Skipped' })));
   const check = checkAllValues(observation, template);
   if ('failed' in check) return failBeforeStart(check.failed.reason, check.failed.message);
   // Hundreds of bad keys make hundreds of messages: listed up to a length the status takes.
