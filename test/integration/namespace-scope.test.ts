@@ -106,6 +106,16 @@ describe('the chart\'s scaffolder deleting catalog entities (ValidatingAdmission
     // The pod name a Job "inventory-0f8e2c1a" gives its pod; another run's Job name is a prefix-alike.
     const scaffolder = await kubeconfigOf('inventory-0f8e2c1a-k2x9q');
     const remove = (name: string, kubeconfig: string) => kubectl(['delete', 'component', name, '-n', runs, '--kubeconfig', kubeconfig]);
+    // The apiserver loads a new policy from its own informer, a moment after helm created it:
+    // a server-side dry run (which admission sees like a real delete) tells when it is in force.
+    await eventually('the delete policy to be in force', async () => {
+      try {
+        await kubectl(['delete', 'component', 'by-hand', '-n', runs, '--dry-run=server', '--kubeconfig', scaffolder]);
+        return undefined;
+      } catch (error) {
+        return /may delete only the catalog entities its own run registered/.test(String(error)) ? true : undefined;
+      }
+    });
     await expect(remove('by-hand', scaffolder)).rejects.toThrow(/may delete only the catalog entities its own run registered/);
     await expect(remove('other-run', scaffolder)).rejects.toThrow(/may delete only the catalog entities its own run registered/);
     // A token not bound to a pod of the run (e.g. from kubectl create token) deletes nothing.
