@@ -35,6 +35,8 @@ export interface BuildProcessOptions {
 
 /** The child's entry beside this file: .ts when sources run directly, .js in the image's compiled dist/. */
 const CHILD = fileURLToPath(new URL(`./build-child${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+/** The build process's oom_score_adj (the most a process may ask): first to go if the pod runs out of memory. */
+export const OOM_SCORE_ADJ = 1000;
 /** Enough of the child's stderr to tell an out-of-memory death from others. */
 const STDERR_KEPT = 4096;
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildSite } from '../../src/docs/build.ts';
-import { buildInChildProcess } from '../../src/docs/build-process.ts';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { buildInChildProcess, OOM_SCORE_ADJ } from '../../src/docs/build-process.ts';
+import { fork } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkFetched, DEFAULT_DOCS_LIMITS, fetchBudget, LimitExceededError, type DocsLimits } from '../../src/docs/limits.ts';
@@ -92,6 +93,22 @@ describe('building in a child process', () => {
     const built = await buildInChildProcess(files, { base: BASE }, { limits: DEFAULT_DOCS_LIMITS });
     expect(built).toMatchObject({ siteName: 'Home', pageCount: 1, warnings: [] });
     expect(await decodeSite(built.chunks)).toEqual(buildSite(files, { base: BASE }));
+  }, CHILD_TIMEOUT_MS);
+
+  it('when the build process is up, then it is the first the kernel ends should the container run out of memory, not the operator', async () => {
+    const child = fork(new URL('../../src/docs/build-child.ts', import.meta.url), [], { execArgv: ['--disable-warning=ExperimentalWarning'], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    try {
+      const adj = async (pid: number) => (await readFile(`/proc/${pid}/oom_score_adj`, 'utf8')).trim();
+      let seen = '';
+      for (let i = 0; i < 200 && seen !== String(OOM_SCORE_ADJ); i++) {
+        seen = await adj(child.pid!);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(seen).toBe(String(OOM_SCORE_ADJ));
+      expect(await adj(process.pid)).not.toBe(String(OOM_SCORE_ADJ));
+    } finally {
+      child.kill();
+    }
   }, CHILD_TIMEOUT_MS);
 
   it('when a limit is passed in the child, then the build fails with that limit', async () => {
