@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { commaSeparated } from './comma-separated.ts';
 import { parseTrustProxy } from './http/guards.ts';
 import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from './scorecards/webhook-policy.ts';
 import { DEFAULT_DOCS_LIMITS } from './docs/limits.ts';
@@ -15,7 +16,7 @@ export const VERSION = '0.1.0';
 const namespaceList = z
   .string()
   .default('')
-  .transform((text) => text.split(',').map((n) => n.trim()).filter((n) => n !== ''))
+  .transform(commaSeparated)
   .pipe(z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be namespace names separated by commas').max(63)));
 
 /** Operator settings: flags win over environment variables, which win over defaults. */
@@ -28,7 +29,7 @@ export const operatorConfigSchema = z.object({
   allowedHosts: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean))
+    .transform(commaSeparated)
     .describe('host names the dashboard answers to; any when empty'),
   trustProxy: z
     .string()
@@ -63,7 +64,7 @@ export const operatorConfigSchema = z.object({
   dashboardUrl: z.string().url().optional().describe('the dashboard\'s external URL, for links in notifications'),
   // Webhook destinations (issue 12): tenants write webhook URLs, the operator connects.
   webhookAllowedHosts: z.string().default(DEFAULT_WEBHOOK_ALLOWED_HOSTS.join(','))
-    .transform((list) => list.split(',').map((h) => h.trim()).filter(Boolean))
+    .transform(commaSeparated)
     .describe('hosts notification webhooks may name: exact names, *.domain, or *'),
   webhookAllowPrivateAddresses: z.stringbool().default(false).describe('let webhooks reach loopback and private addresses (link-local never)'),
   allowHttpGit: z.stringbool().default(false).describe('let git use http:// remotes (credentials unencrypted); https only when false'),

@@ -6,6 +6,7 @@ import type { CatalogGraph } from '../catalog/graph.ts';
 import { decodeContinue, entityDetail, listEntities, neighbourhood, ownership } from '../catalog/queries.ts';
 import { formatRef, parseRef, refOf } from '../catalog/refs.ts';
 import { redactAnnotations } from '../catalog/redact.ts';
+import { commaSeparated } from '../comma-separated.ts';
 
 const MAX_LIMIT = 500;
 const MAX_DEPTH = 5;
@@ -33,7 +34,7 @@ const graphQuery = z.object({
   relations: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+    .transform((v) => commaSeparated(v ?? ''))
     .refine((list) => list.every((t) => (RELATION_TYPES as string[]).includes(t)), { message: `must be a comma-separated list of ${RELATION_TYPES.join(', ')}` }),
 });
 

@@ -16,12 +16,8 @@ export interface Target {
  * Basic authorization header. Its address is checked later, when the name is resolved.
  */
 export function parseTarget(raw: string, policy: WebhookPolicy): Target | { refused: string; redacted: string } {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { refused: 'not a URL', redacted: '(invalid URL)' };
-  }
+  const url = URL.parse(raw);
+  if (!url) return { refused: 'not a URL', redacted: '(invalid URL)' };
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { refused: `${url.protocol} is not http: or https:`, redacted: `${url.protocol}…` };
   const hostRefused = hostRefusal(policy, url.hostname);
   if (hostRefused) return { refused: hostRefused, redacted: redactUrl(url) };

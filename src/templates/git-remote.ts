@@ -3,6 +3,8 @@
  * git-cli.ts asks them before it runs git, so a refused remote costs no network call.
  */
 
+import { commaSeparated } from '../comma-separated.ts';
+
 /**
  * The annotation on a credentials Secret naming the hosts (host or host:port, comma-separated)
  * its credentials may be sent to. Whoever may write a TemplateRun's values or a DocSource's
@@ -18,15 +20,7 @@ export interface RemotePolicy {
 /** The hosts an annotation value names, lower-cased; empty entries are dropped. */
 export function parseAllowedHosts(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  return value.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
-}
-
-function parse(url: string): URL | undefined {
-  try {
-    return new URL(url);
-  } catch {
-    return undefined;
-  }
+  return commaSeparated(value).map((host) => host.toLowerCase());
 }
 
 /**
@@ -35,7 +29,7 @@ function parse(url: string): URL | undefined {
  * are refused here, and GIT_ALLOW_PROTOCOL refuses them again inside git.
  */
 export function remoteProblem(url: string, policy: RemotePolicy): string | undefined {
-  const parsed = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? parse(url) : undefined;
+  const parsed = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? (URL.parse(url) ?? undefined) : undefined;
   const scheme = parsed?.protocol.slice(0, -1).toLowerCase();
   if (scheme === 'https' || (scheme === 'http' && policy.allowHttp)) {
     return parsed!.hostname ? undefined : `repository URL ${url} names no host`;
@@ -46,7 +40,7 @@ export function remoteProblem(url: string, policy: RemotePolicy): string | undef
 
 /** host[:port] as URL parsing writes it (lower-case, default port dropped). */
 export function hostOf(url: string): string {
-  return parse(url)?.host.toLowerCase() ?? '';
+  return URL.parse(url)?.host.toLowerCase() ?? '';
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 
 import { SECRET_FIELD } from '../../templates/secret-parameters.ts';
+import { commaSeparated } from '../../comma-separated.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -97,7 +98,7 @@ function coerce(schema: unknown, control: FieldControl, raw: string | undefined)
       return { value: options.find((o) => String(o) === text) ?? text };
     }
     case 'list': {
-      const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+      const items = commaSeparated(text);
       return items.length ? { value: items } : {};
     }
     case 'json':
