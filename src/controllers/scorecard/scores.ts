@@ -129,11 +129,17 @@ export class ScoreBook {
   private async score(pairs: readonly { entity: Entity; sc: ScorecardObject }[], factsOf: (entity: Entity) => RuntimeFacts, now: Date): Promise<EntityScore[]> {
     // One self and facts per entity, shared by its tasks (a worker receives them once per batch).
     const inputs = new Map<EntityRef, { self: RuleTask['self']; facts: RuntimeFacts }>();
+    // And one rule list per scorecard, shared by its thousands of tasks.
+    const rulesOf = new Map<ScorecardObject, RuleTask['rules']>();
     const tasks = pairs.map(({ entity, sc }): RuleTask => {
       let input = inputs.get(entity.ref);
       if (!input) inputs.set(entity.ref, (input = { self: selfOf(entity), facts: factsOf(entity) }));
-      const { compiled, timedOut } = this.compiled(sc).rules;
-      return { rules: rulesToRun(sc.spec, compiled, new Set(timedOut.keys())), ...input };
+      let rules = rulesOf.get(sc);
+      if (!rules) {
+        const { compiled, timedOut } = this.compiled(sc).rules;
+        rulesOf.set(sc, (rules = rulesToRun(sc.spec, compiled, new Set(timedOut.keys()))));
+      }
+      return { rules, ...input };
     });
     const batches: Promise<TaskOutcomes[]>[] = [];
     for (let i = 0; i < tasks.length; i += TASKS_PER_BATCH) batches.push(this.runner.run(tasks.slice(i, i + TASKS_PER_BATCH), now));
