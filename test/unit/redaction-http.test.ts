@@ -93,6 +93,13 @@ describe('the redaction rule', () => {
     expect(isSecretAnnotation('backstage.io/source-location', 'url:https://github.com/o/r')).toBe(false);
   });
 
+  it('when a tenant writes a long annotation of scheme-like letters with no URL, then it is checked and shown (a backtracking match took minutes)', () => {
+    const value = 'a'.repeat(250_000);
+    expect(isSecretAnnotation('example.com/notes', value)).toBe(false);
+    expect(isSecretAnnotation('example.com/notes', `${value}://user:pw@host`)).toBe(true);
+    expect(isSecretAnnotation('example.com/notes', 'HTTPS://USER:PW@HOST and HOOKS.SLACK.COM')).toBe(true);
+  });
+
   it('when annotations are redacted, then the input is left unchanged', () => {
     const annotations = { 'greenroom.dev/webhook-url': WEBHOOK };
     expect(redactAnnotations(annotations)).toEqual({ 'greenroom.dev/webhook-url': REDACTED });
