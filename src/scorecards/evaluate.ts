@@ -95,9 +95,12 @@ function activeExemptions(exemptions: readonly Exemption[] | undefined, entity: 
   return active;
 }
 
-/** RFC 3339 in UTC with second precision, as the apiserver stores times. */
+/** RFC 3339 in UTC with second precision, as the apiserver stores times; a rescore asks thousands of times for one `now`. */
+let lastTime = NaN;
+let lastText = '';
 function rfc3339(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (date.getTime() !== lastTime) [lastTime, lastText] = [date.getTime(), date.toISOString().replace(/\.\d{3}Z$/, 'Z')];
+  return lastText;
 }
 
 /**

@@ -10,6 +10,8 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RuleRunner, RuleTask, TaskOutcomes } from './rule-runner.ts';
+import type { WireTask, WorkerRequest } from './rule-worker.ts';
+
 
 export interface RulePoolOptions {
   /** Worker threads (default 2: the leader's other work keeps the main thread). */
@@ -18,6 +20,8 @@ export interface RulePoolOptions {
   ruleTimeoutMs?: number;
   /** Heap limit of each worker, so a rule building huge values stops its worker, not the process (default 256 MB). */
   maxHeapMb?: number;
+  /** Entity selves each worker keeps between batches (default 20,000: a large catalog's scored entities, each once). */
+  heldSelves?: number;
 }
 
 interface Job {
@@ -29,6 +33,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
+  /** The entity version (by ref) whose self this worker holds, oldest sent first. */
+  holds: Map<string, string>;
   progress: Int32Array;
   job?: Job;
   /** The rule counter when the job was posted: unchanged means no rule has started yet. */
@@ -44,6 +50,7 @@ export class RulePool implements RuleRunner {
   private readonly size: number;
   private readonly ruleTimeoutMs: number;
   private readonly maxHeapMb: number;
+  private readonly heldSelves: number;
   private readonly slots: Slot[] = [];
   private readonly waiting: Job[] = [];
   private nextId = 0;
@@ -53,6 +60,7 @@ export class RulePool implements RuleRunner {
     this.size = Math.max(1, options.size ?? 2);
     this.ruleTimeoutMs = options.ruleTimeoutMs ?? 1_000;
     this.maxHeapMb = options.maxHeapMb ?? 256;
+    this.heldSelves = Math.max(0, options.heldSelves ?? 20_000);
   }
 
   run(tasks: readonly RuleTask[], now: Date): Promise<TaskOutcomes[]> {
@@ -83,7 +91,7 @@ export class RulePool implements RuleRunner {
   private spawn(): Slot {
     const progress = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
     const worker = new Worker(WORKER_URL, { workerData: { progress }, resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb } });
-    const slot: Slot = { worker, progress: new Int32Array(progress), startedAt: 0 };
+    const slot: Slot = { worker, holds: new Map(), progress: new Int32Array(progress), startedAt: 0 };
     // A worker never keeps the operator alive: it exits when the main thread is done.
     worker.unref();
     worker.on('message', ({ outcomes }: { outcomes: TaskOutcomes[] }) => this.finished(slot, outcomes));
@@ -98,8 +106,31 @@ export class RulePool implements RuleRunner {
   private start(slot: Slot, job: Job): void {
     slot.job = job;
     slot.startedAt = Atomics.load(slot.progress, 0);
-    slot.worker.postMessage({ id: this.nextId++, tasks: job.tasks, now: job.now.getTime(), skip: [...job.skip] });
+    slot.worker.postMessage({ id: this.nextId++, ...this.wire(slot, job.tasks), now: job.now.getTime(), skip: [...job.skip] });
     this.watch(slot, slot.startedAt);
+  }
+
+  /**
+   * The tasks as sent to this worker: an entity's self is left out when the worker holds it
+   * at this version already (copying every self to a worker was most of a whole-catalog
+   * rescore's cost on the main thread). The worker holds at most `heldSelves`; those
+   * it must drop, oldest sent first, go with the message, so both sides agree what it holds.
+   */
+  private wire(slot: Slot, tasks: readonly RuleTask[]): Pick<WorkerRequest, 'tasks' | 'drop'> {
+    const drop: string[] = [];
+    const wired = tasks.map(({ entity, self, ...rest }): WireTask => {
+      if (!entity?.version || this.heldSelves === 0) return { ...rest, self };
+      if (slot.holds.get(entity.ref) === entity.version) return { ...rest, entity };
+      slot.holds.delete(entity.ref);
+      slot.holds.set(entity.ref, entity.version);
+      if (slot.holds.size > this.heldSelves) {
+        const oldest = slot.holds.keys().next().value!;
+        slot.holds.delete(oldest);
+        drop.push(oldest);
+      }
+      return { ...rest, entity, self };
+    });
+    return { tasks: wired, drop };
   }
 
   /**

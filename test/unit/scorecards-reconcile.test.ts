@@ -110,6 +110,24 @@ describe('scoring after a restart', () => {
     expect(entityWrites).toEqual([]);
   });
 
+  it('when the stored copy leaves out an empty failing list, as server-side apply does, then nothing is written', async () => {
+    const { failing: _, ...withoutFailing } = result('silver');
+    const { w, entityWrites } = world({ entities: [stored(component('orders', {}, 'shop'), [withoutFailing as ScorecardResult])] });
+    const scores = new ScoresReconciler(w);
+    await scores.prime();
+    await scores.evaluateEntity('component:shop/orders');
+    expect(entityWrites).toEqual([]);
+  });
+
+  it('when only the message of a failing rule differs from the stored one, then the results are written again', async () => {
+    const stale = { ...result('bronze'), failing: [{ rule: 'production', level: 'silver', message: 'an older description' }] };
+    const { w, entityWrites } = world({ entities: [stored(component('carts', { lifecycle: 'experimental' }, 'shop'), [stale])] });
+    const scores = new ScoresReconciler(w);
+    await scores.prime();
+    await scores.evaluateEntity('component:shop/carts');
+    expect(entityWrites).toEqual([{ ref: 'component:shop/carts', results: [expect.objectContaining({ level: 'bronze', failing: [{ rule: 'production', level: 'silver', message: 'Lifecycle is production' }] })] }]);
+  });
+
   it('when an entity is evaluated before its Scorecard was ever reconciled, then it is scored by that scorecard, not emptied', async () => {
     const { w, entityWrites } = world({ entities: [stored(component('orders', {}, 'shop'), [result('silver')]), stored(component('carts', { lifecycle: 'experimental' }, 'shop'), [result('silver')])] });
     const scores = new ScoresReconciler(w);

@@ -53,6 +53,24 @@ describe('evaluating rules in worker threads', () => {
     // The pool replaced the stopped worker and keeps working.
     expect(await pool.run([task([['owned', 'has(self.spec.owner)']])], now)).toEqual([{ owned: { passed: true } }]);
   });
+
+  it('when an entity changes between batches, then its rules see the new version, also after the worker had to let go of the old one', async () => {
+    pool = new RulePool({ size: 1, heldSelves: 2 });
+    const rules: [string, string][] = [['prod', "self.spec.lifecycle == 'production'"]];
+    const at = (name: string, version: string, lifecycle: string): RuleTask => {
+      const entity = { ...component(name, { lifecycle }, 'shop'), resourceVersion: version };
+      return { ...task(rules, { lifecycle }), self: selfOf(entity), entity: { ref: entity.ref, version } };
+    };
+    expect(await pool.run([at('a', '1', 'production'), at('b', '1', 'production')], now)).toEqual([{ prod: { passed: true } }, { prod: { passed: true } }]);
+    // Unchanged: held by the worker. Changed: sent again and held at its new version.
+    expect(await pool.run([at('a', '1', 'production'), at('b', '2', 'experimental')], now)).toEqual([{ prod: { passed: true } }, { prod: { passed: false } }]);
+    // A third entity pushes the oldest (a) out; a is then sent again, not looked up.
+    expect(await pool.run([at('c', '1', 'experimental'), at('a', '1', 'production'), at('b', '2', 'experimental')], now)).toEqual([
+      { prod: { passed: false } },
+      { prod: { passed: true } },
+      { prod: { passed: false } },
+    ]);
+  });
 });
 
 describe('a rule that times out in the operator', () => {

@@ -1,19 +1,28 @@
 import type { Condition } from '../../api/v1alpha1/index.ts';
 import type { InitiativeProgress, InitiativeSpec, InvalidRule, ScorecardResult, ScorecardSpec, ScorecardSummary } from '../../scorecards/types.ts';
 import { mergeConditions, rfc3339, type ConditionDecision } from '../conditions.ts';
-import { sameStatus } from '../status-compare.ts';
 import { CONDITION, REASON } from './reasons.ts';
 
 /**
  * Results as an entity's status.scorecards holds them, compared without their timestamps and
- * whatever the order of their keys: server-side apply stores fields sorted by name, so the
- * stored copy never has the order they were written in. (Compared by key order, every
- * evaluation looked like a change, was written with a new evaluatedAt, and that write's
- * event caused the next evaluation: a loop.)
+ * whatever the order of their keys: server-side apply stores fields sorted by name and leaves
+ * out an empty `failing`, so the stored copy never looks as it was written. (Compared as
+ * written, every evaluation looked like a change, was written with a new evaluatedAt, and
+ * that write's event caused the next evaluation: a loop.) Field by field rather than through
+ * a generic canonical JSON form: a rule change compares thousands of results, and canonicalising each
+ * as JSON was a third of a whole-catalog rescore. A field added to ScorecardResult must be
+ * added here.
  */
 export function sameResults(a: readonly ScorecardResult[] | undefined, b: readonly ScorecardResult[]): boolean {
-  const strip = (list: readonly ScorecardResult[] | undefined) => (list ?? []).map(({ evaluatedAt: _, ...rest }) => rest);
-  return sameStatus(strip(a), strip(b));
+  const left = a ?? [];
+  if (left.length !== b.length) return false;
+  return left.every((x, i) => sameResult(x, b[i]!));
+}
+
+function sameResult(a: ScorecardResult, b: ScorecardResult): boolean {
+  if (a.scorecard !== b.scorecard || (a.level ?? '') !== (b.level ?? '') || a.score !== b.score) return false;
+  const [x, y] = [a.failing ?? [], b.failing ?? []];
+  return x.length === y.length && x.every((f, i) => f.rule === y[i]!.rule && f.level === y[i]!.level && f.message === y[i]!.message);
 }
 
 /**

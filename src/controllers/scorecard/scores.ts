@@ -128,12 +128,12 @@ export class ScoreBook {
   /** Evaluates each (entity, scorecard) pair with the runner, in parallel batches, noting timeouts. */
   private async score(pairs: readonly { entity: Entity; sc: ScorecardObject }[], factsOf: (entity: Entity) => RuntimeFacts, now: Date): Promise<EntityScore[]> {
     // One self and facts per entity, shared by its tasks (a worker receives them once per batch).
-    const inputs = new Map<EntityRef, { self: RuleTask['self']; facts: RuntimeFacts }>();
+    const inputs = new Map<EntityRef, Omit<RuleTask, 'rules'>>();
     // And one rule list per scorecard, shared by its thousands of tasks.
     const rulesOf = new Map<ScorecardObject, RuleTask['rules']>();
     const tasks = pairs.map(({ entity, sc }): RuleTask => {
       let input = inputs.get(entity.ref);
-      if (!input) inputs.set(entity.ref, (input = { self: selfOf(entity), facts: factsOf(entity) }));
+      if (!input) inputs.set(entity.ref, (input = { self: selfOf(entity), facts: factsOf(entity), entity: { ref: entity.ref, version: entity.resourceVersion } }));
       let rules = rulesOf.get(sc);
       if (!rules) {
         const { compiled, timedOut } = this.compiled(sc).rules;
@@ -152,8 +152,8 @@ export class ScoreBook {
 
   private noteTimeouts(sc: ScorecardObject, ref: EntityRef, outcomes: TaskOutcomes): void {
     const { timedOut } = this.compiled(sc).rules;
-    for (const [name, outcome] of Object.entries(outcomes)) {
-      if (!outcome.timedOut || timedOut.has(name)) continue;
+    for (const name in outcomes) {
+      if (!outcomes[name]!.timedOut || timedOut.has(name)) continue;
       timedOut.set(name, ref);
       this.newTimeouts.add(keyOf(sc));
     }
