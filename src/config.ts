@@ -61,6 +61,7 @@ export const operatorConfigSchema = z.object({
   clusterScorecardNamespaces: namespaceList.describe('namespaces whose Scorecards and Initiatives select entities in every namespace'),
   ruleWorkers: z.coerce.number().int().min(1).max(16).default(2).describe('worker threads that evaluate Scorecard rules'),
   ruleTimeoutMs: z.coerce.number().int().min(10).max(60_000).default(1000).describe('how long one Scorecard rule may run on one entity'),
+  accessCacheSeconds: z.coerce.number().int().min(1).max(300).default(10).describe("how long a signed-in person's SubjectAccessReview answers are reused"),
   dashboardUrl: z.string().url().optional().describe('the dashboard\'s external URL, for links in notifications'),
   // Webhook destinations (issue 12): tenants write webhook URLs, the operator connects.
   webhookAllowedHosts: z.string().default(DEFAULT_WEBHOOK_ALLOWED_HOSTS.join(','))
@@ -97,7 +98,7 @@ export const OPERATOR_USAGE = `greenroom operator [--kubeconfig PATH] [--context
                   [--docs-workers 2] [--docs-build-memory-mb 64] [--docs-max-fetch-bytes N]
                   [--docs-max-files N] [--docs-max-pages N] [--docs-max-page-bytes N]
                   [--docs-max-asset-bytes N] [--docs-max-site-bytes N]
-                  [--rule-workers 2] [--rule-timeout-ms 1000]
+                  [--rule-workers 2] [--rule-timeout-ms 1000] [--access-cache-seconds 10]
 
 Runs the controllers (only the Lease holder writes) and serves the read API, dashboard,
 /healthz and /readyz from every replica on --port, and /metrics on --metrics-port.
@@ -115,6 +116,9 @@ Credentials go only to the hosts their Secret's greenroom.dev/allowed-hosts anno
 
 Scorecard rules run in --rule-workers worker threads; a rule running longer than
 --rule-timeout-ms on one entity is stopped and reported on its Scorecard.
+
+A signed-in person sees what their RBAC lets them list (SubjectAccessReviews sent as the
+operator, answers reused for --access-cache-seconds, so a new RoleBinding shows within it).
 
 Template runs execute as one Job each in the Greenroom image (\`greenroom scaffold\`), run as
 the scaffold ServiceAccount of the run's namespace; --template-executor in-process runs them
@@ -161,6 +165,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       'webhook-allow-private-addresses': { type: 'string' },
       'rule-workers': { type: 'string' },
       'rule-timeout-ms': { type: 'string' },
+      'access-cache-seconds': { type: 'string' },
       'template-executor': { type: 'string' },
       'scaffold-image': { type: 'string' },
       'scaffold-service-account': { type: 'string' },
@@ -201,6 +206,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     webhookAllowPrivateAddresses: values['webhook-allow-private-addresses'] ?? env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
     ruleWorkers: values['rule-workers'],
     ruleTimeoutMs: values['rule-timeout-ms'],
+    accessCacheSeconds: values['access-cache-seconds'],
     templateExecutor: values['template-executor'] ?? env.TEMPLATE_EXECUTOR,
     scaffoldImage: values['scaffold-image'] ?? env.SCAFFOLD_IMAGE,
     scaffoldServiceAccount: values['scaffold-service-account'] ?? env.SCAFFOLD_SERVICE_ACCOUNT,

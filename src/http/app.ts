@@ -14,6 +14,8 @@ import { viewsEnvironment } from './ui/views.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { clientRateLimit, hostAllowList, inFlightLimit, InFlightGate, type TrustProxy } from './guards.ts';
 import { problemHandler, queryGuard } from './problems.ts';
+import type { AccessReviews } from '../access/reviews.ts';
+import { resolveVisibility } from './access/scope.ts';
 
 /** How much of the server one client, or all of them, may take; and what they must call it. */
 export interface HttpLimits {
@@ -42,6 +44,11 @@ export interface AppDependencies {
   search?: SearchIndex;
   /** Scorecards and initiatives for the dashboard's scorecard pages; absent, they are empty. */
   scorecards?: ScorecardStore;
+  /**
+   * Asks the apiserver what a signed-in person may see (cached SubjectAccessReviews). Without
+   * it a signed-in person sees nothing; without a person (`--auth none`) it is never asked.
+   */
+  access?: AccessReviews;
   /** Where failed requests are logged; silent when absent. */
   logger?: Logger;
   /** Defaults: DEFAULT_HTTP_LIMITS. */
@@ -104,6 +111,8 @@ export function createApp(deps: AppDependencies): Express {
   if (gate) app.use(inFlightLimit(gate));
   if (limits.rateLimitPerMinute > 0) app.use(clientRateLimit(limits.rateLimitPerMinute));
   app.use(queryGuard());
+  // After whoever sets the person (src/http/auth), before every route that reads.
+  app.use(resolveVisibility(deps.access, deps));
   // Each router ends in its own 404, so the search routes go first.
   if (deps.search) app.use('/api/v1', createSearchApiRouter({ search: deps.search }));
   app.use('/api/v1', createApiRouter({ graph: deps.graph }));

@@ -18,6 +18,7 @@ import { secretKeyReader } from '../scorecards/webhook-secret.ts';
 import { RawKubeClient } from '../kube/raw-client.ts';
 import type { Executor } from '../controllers/template-run/decide.ts';
 import { VERSION } from '../config.ts';
+import { AccessReviews, subjectAccessReviews } from '../access/reviews.ts';
 
 export interface OperatorSettings {
   kubeConfig: KubeConfig;
@@ -65,6 +66,8 @@ export interface OperatorSettings {
   ruleWorkers?: number;
   /** How long one Scorecard rule may run on one entity (default 1000 ms). */
   ruleTimeoutMs?: number;
+  /** How long a signed-in person's access answers are reused (default 10 s). */
+  accessCacheSeconds?: number;
   /** The clock of time-based decisions (initiative phases and milestones); tests move it. */
   now?: () => Date;
   /** Docs builds at once (default 2). */
@@ -183,8 +186,16 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });
 
+  // Asked only for signed-in people; under --auth none no review is ever sent.
+  const access = new AccessReviews({
+    send: subjectAccessReviews(new RawKubeClient(settings.kubeConfig)),
+    logger: log.child({ component: 'access' }),
+    registry: settings.registry,
+    ttlMs: (settings.accessCacheSeconds ?? 10) * 1000,
+  });
   const app = createApp({
     logger: log,
+    access,
     ...(settings.http ? { limits: settings.http } : {}),
     isReady: () => catalog.hasSynced() && templates.hasSynced() && docs.hasSynced() && scorecards.hasSynced(),
     graph: catalog.graph,

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import type { Condition } from '../../api/v1alpha1/index.ts';
-import type { CatalogGraph } from '../../catalog/graph.ts';
+import type { CatalogView } from '../../catalog/view.ts';
 import { formatRef, parseRef, splitRef } from '../../catalog/refs.ts';
 import type { TemplateObject, TemplateRunObject, TemplateStore } from '../../templates/objects.ts';
 import { redactUrl } from '../../templates/git-cli.ts';
@@ -27,7 +27,7 @@ export function safeHref(url: string): string | undefined {
 const withoutUserinfo = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
 
 /** The owner of a template as a link to its catalog page; a bare name means a Group. */
-function owner(t: TemplateObject, graph: CatalogGraph | undefined) {
+function owner(t: TemplateObject, graph: CatalogView | undefined) {
   const parsed = parseRef(t.spec.owner, { defaultKind: 'Group', namespace: t.metadata.namespace });
   if ('error' in parsed) return { ref: t.spec.owner, name: t.spec.owner, href: undefined };
   const ref = formatRef(parsed);
@@ -47,7 +47,7 @@ const newestFirst = (a: TemplateRunObject, b: TemplateRunObject): number => crea
 const phaseOf = (r: TemplateRunObject): string => r.status?.phase ?? 'Pending';
 
 /** What a list of templates shows of one: its page, title, description, type, owner and tags. */
-export function summary(t: TemplateObject, graph: CatalogGraph | undefined) {
+export function summary(t: TemplateObject, graph: CatalogView | undefined) {
   return {
     name: t.metadata.name,
     namespace: t.metadata.namespace,
@@ -65,7 +65,7 @@ function runRow(r: TemplateRunObject) {
 }
 
 /** Every template, by title, with how often it ran and how its latest run went. */
-export function templatesPage(store: TemplateStore, graph?: CatalogGraph) {
+export function templatesPage(store: TemplateStore, graph?: CatalogView) {
   const runs = store.runs();
   const rows = store.templates().map((t) => {
     const mine = runsOf(t, runs).sort(newestFirst);
@@ -149,7 +149,7 @@ function conditionsInWords(conditions: Condition[] | undefined) {
  * One template: what it is and does, a form for its parameters that checks values the way
  * the operator will and, once they pass, the TemplateRun to create; and its recent runs.
  */
-export function templatePage(store: TemplateStore, namespace: string, name: string, query: FormQuery, graph?: CatalogGraph) {
+export function templatePage(store: TemplateStore, namespace: string, name: string, query: FormQuery, graph?: CatalogView) {
   const t = store.templates().find((x) => x.metadata.namespace === namespace && x.metadata.name === name);
   if (!t) return undefined;
   const form = readForm(t.spec.parameters, query);
