@@ -18,6 +18,7 @@ import { secretKeyReader } from '../scorecards/webhook-secret.ts';
 import { RawKubeClient } from '../kube/raw-client.ts';
 import type { Executor } from '../controllers/template-run/decide.ts';
 import { VERSION } from '../config.ts';
+import type { AuthSettings } from '../http/auth/settings.ts';
 
 export interface OperatorSettings {
   kubeConfig: KubeConfig;
@@ -29,6 +30,8 @@ export interface OperatorSettings {
   metricsPort: number;
   /** Host allow-list, trusted proxies, per-client and in-flight limits of the dashboard's port. */
   http?: Partial<HttpLimits>;
+  /** Who is asking on the dashboard's port (`--auth`); anonymous and read-only when absent. */
+  auth?: AuthSettings;
   leaderElect: boolean;
   leaseNamespace: string;
   leaseName: string;
@@ -186,6 +189,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
   const app = createApp({
     logger: log,
     ...(settings.http ? { limits: settings.http } : {}),
+    ...(settings.auth ? { auth: settings.auth } : {}),
     isReady: () => catalog.hasSynced() && templates.hasSynced() && docs.hasSynced() && scorecards.hasSynced(),
     graph: catalog.graph,
     templates,
