@@ -62,6 +62,13 @@ describe('an ID token\'s claims as a Kubernetes person (kube-apiserver\'s --oidc
     expect(personFromClaims({ email: 'a@x.io', groups: [1, 2] }, mapping())).toBeInstanceOf(HttpProblem);
   });
 
+  it('when a name is reserved for Kubernetes (system:masters, system:admin), then there is no person: impersonating it would hand out the cluster', () => {
+    expect(personFromClaims({ email: 'a@x.io', groups: ['team-a', 'system:masters'] }, mapping())).toBeInstanceOf(HttpProblem);
+    expect(personFromClaims({ sub: 'system:admin' }, mapping({ usernameClaim: 'sub', usernamePrefix: '-' }))).toBeInstanceOf(HttpProblem);
+    // A prefix keeps provider names out of system: (the apiserver's advice), and then they are fine.
+    expect(personFromClaims({ email: 'a@x.io', groups: ['system:masters'] }, mapping({ groupsPrefix: 'oidc:' }))).toMatchObject({ groups: ['oidc:system:masters'] });
+  });
+
   it('when the token carries more than 100 groups, then sign-in is refused rather than silently dropping some', () => {
     const groups = Array.from({ length: 101 }, (_, i) => `g${i}`);
     expect(personFromClaims({ email: 'a@x.io', groups }, mapping())).toBeInstanceOf(HttpProblem);

@@ -73,6 +73,12 @@ describe('sign-in through an authenticating proxy (--auth proxy)', () => {
     expect((await fetch(`${base}/`, { headers: alice })).status).toBe(401);
   });
 
+  it('when the proxy names a group or user reserved for Kubernetes, then the request is refused 403 rather than acted on as system:masters', async () => {
+    const base = await serve(proxyMode());
+    expect((await fetch(`${base}/api/v1/entities`, { headers: { ...alice, 'X-Forwarded-Groups': 'team-a,system:masters' } })).status).toBe(403);
+    expect((await fetch(`${base}/api/v1/entities`, { headers: { 'X-Forwarded-User': 'system:admin' } })).status).toBe(403);
+  });
+
   it('when a signed-in person posts without the CSRF token of their page, then it is refused 403; with it, it passes', async () => {
     const base = await serve(proxyMode());
     const jar = new CookieJar();

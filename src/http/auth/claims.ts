@@ -12,7 +12,24 @@ const MAX_NAME = 256;
 export function boundedGroups(groups: readonly string[], prefix: string): string[] | HttpProblem {
   if (groups.length > MAX_GROUPS) return new HttpProblem(403, [`${groups.length} groups; the portal accepts at most ${MAX_GROUPS}`]);
   if (groups.some((g) => g.length > MAX_NAME)) return new HttpProblem(403, [`a group name is longer than ${MAX_NAME} characters`]);
-  return [...new Set(groups)].map((g) => `${prefix}${g}`);
+  const prefixed = [...new Set(groups)].map((g) => `${prefix}${g}`);
+  const reserved = prefixed.find(isReserved);
+  return reserved ? new HttpProblem(403, [`the group ${reserved} is reserved for Kubernetes itself; the portal does not act as it`]) : prefixed;
+}
+
+/**
+ * `system:` names belong to Kubernetes (system:masters is cluster-admin, system:node:… a
+ * kubelet). The portal impersonates whoever its identity source names, so a provider or proxy
+ * that let someone be called `system:masters` would hand them the cluster: such names are
+ * refused, as kube-apiserver refuses them from its own OIDC authenticator.
+ */
+export function isReserved(name: string): boolean {
+  return name.startsWith('system:');
+}
+
+/** The username, or why the portal will not act as it (see {@link isReserved}). */
+export function checkedUsername(username: string): string | HttpProblem {
+  return isReserved(username) ? new HttpProblem(403, [`the user name ${username} is reserved for Kubernetes itself; the portal does not act as it`]) : username;
 }
 
 /**
@@ -60,6 +77,7 @@ export function personFromClaims(claims: Readonly<Record<string, unknown>>, mapp
   if (groups instanceof HttpProblem) return groups;
   const email = typeof claims.email === 'string' && claims.email.length <= MAX_NAME ? claims.email : undefined;
   const name = typeof claims.name === 'string' && claims.name.length <= MAX_NAME ? claims.name : undefined;
-  const username = `${usernamePrefix(mapping)}${user}`;
+  const username = checkedUsername(`${usernamePrefix(mapping)}${user}`);
+  if (username instanceof HttpProblem) return username;
   return { username, groups, displayName: name ?? email ?? username, ...(email ? { email } : {}) };
 }

@@ -4,7 +4,7 @@ import { commaSeparated } from '../../comma-separated.ts';
 import { HttpProblem } from '../problems.ts';
 import { setPerson, type Person } from './person.ts';
 import { isTrustedPeer, type TrustedPeers } from './trusted-peers.ts';
-import { boundedGroups } from './claims.ts';
+import { boundedGroups, checkedUsername } from './claims.ts';
 
 /**
  * `--auth proxy`: an authenticating proxy in front (oauth2-proxy, Pomerium) names the person
@@ -45,8 +45,10 @@ export function personFromProxyHeaders(headers: IncomingHttpHeaders, settings: O
   if (user.length > MAX_NAME || (email?.length ?? 0) > MAX_NAME) return new HttpProblem(400, [`${settings.userHeader} or ${settings.emailHeader} is longer than ${MAX_NAME} characters`]);
   const groups = boundedGroups(commaSeparated(single(headers, settings.groupsHeader) ?? ''), settings.groupsPrefix);
   if (groups instanceof HttpProblem) return groups;
+  const username = checkedUsername(`${settings.usernamePrefix}${user}`);
+  if (username instanceof HttpProblem) return username;
   return {
-    username: `${settings.usernamePrefix}${user}`,
+    username,
     groups,
     displayName: email ?? user,
     ...(email ? { email } : {}),
