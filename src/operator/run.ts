@@ -19,6 +19,7 @@ import { RawKubeClient } from '../kube/raw-client.ts';
 import type { Executor } from '../controllers/template-run/decide.ts';
 import { VERSION } from '../config.ts';
 import { AccessReviews, subjectAccessReviews } from '../access/reviews.ts';
+import type { AuthSettings } from '../http/auth/settings.ts';
 
 export interface OperatorSettings {
   kubeConfig: KubeConfig;
@@ -30,6 +31,8 @@ export interface OperatorSettings {
   metricsPort: number;
   /** Host allow-list, trusted proxies, per-client and in-flight limits of the dashboard's port. */
   http?: Partial<HttpLimits>;
+  /** Who is asking on the dashboard's port (`--auth`); anonymous and read-only when absent. */
+  auth?: AuthSettings;
   leaderElect: boolean;
   leaseNamespace: string;
   leaseName: string;
@@ -197,6 +200,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     logger: log,
     access,
     ...(settings.http ? { limits: settings.http } : {}),
+    ...(settings.auth ? { auth: settings.auth } : {}),
     isReady: () => catalog.hasSynced() && templates.hasSynced() && docs.hasSynced() && scorecards.hasSynced(),
     graph: catalog.graph,
     templates,

@@ -6,6 +6,7 @@ import { isAllowedAssetType } from '../../docs/asset-types.ts';
 import { docsPage } from './docs-pages.ts';
 import { visibleDocs } from '../access/visible-stores.ts';
 import { visibilityOf } from '../access/scope.ts';
+import { viewerOf } from '../auth/viewer.ts';
 
 /**
  * An SVG opened on its own is a document of the dashboard's origin and may carry script:
@@ -32,7 +33,7 @@ export function createDocsRouter({ docs: all }: DocsDependencies): Router {
   const env = viewsEnvironment();
   const router = Router();
   const notFound = (res: Response, missing: string, q?: string): void => {
-    res.status(404).type('html').send(env.render('not-found.njk', { page: 'docs', missing, q }));
+    res.status(404).type('html').send(env.render('not-found.njk', { viewer: viewerOf(res), page: 'docs', missing, q }));
   };
 
   router.get('/docs/:namespace/:name/_assets/*path', (req, res) => {
@@ -59,7 +60,7 @@ export function createDocsRouter({ docs: all }: DocsDependencies): Router {
     if (!site) return notFound(res, `docs ${namespace}/${name}`, name);
     const model = docsPage(site, namespace, name, slug);
     if (!model) return notFound(res, `page ${slug} of ${site.siteName}`, slug.split('/').pop());
-    res.type('html').send(env.render('docs.njk', { page: 'docs', ...model }));
+    res.type('html').send(env.render('docs.njk', { viewer: viewerOf(res), page: 'docs', ...model }));
   });
 
   return router;

@@ -19,6 +19,7 @@ import { initiativePage } from './initiative-pages.ts';
 import { ENTITY_SORTS, scorecardPage, scorecardsPage } from './scorecard-pages.ts';
 import { entityScorecards, teamAttention } from './scorecard-sections.ts';
 import { scopeOf } from '../access/scope.ts';
+import { viewerOf } from '../auth/viewer.ts';
 
 const PAGE_SIZE = 25;
 
@@ -76,7 +77,7 @@ export function createUiRouter({ graph: whole, templates, docs: allDocs, scoreca
   const env = viewsEnvironment();
   const router = Router();
   const render = (res: Response, view: string, context: object, status = 200): void => {
-    res.status(status).type('html').send(env.render(view, context));
+    res.status(status).type('html').send(env.render(view, { viewer: viewerOf(res), ...context }));
   };
 
   router.use('/static', express.static(join(projectRoot(), 'src', 'http', 'static'), { maxAge: '1h', index: false }));
