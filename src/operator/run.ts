@@ -19,6 +19,7 @@ import { RawKubeClient } from '../kube/raw-client.ts';
 import type { Executor } from '../controllers/template-run/decide.ts';
 import { VERSION } from '../config.ts';
 import type { AuthSettings } from '../http/auth/settings.ts';
+import { clusterWrites } from '../self-service/cluster-writes.ts';
 
 export interface OperatorSettings {
   kubeConfig: KubeConfig;
@@ -190,6 +191,8 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     logger: log,
     ...(settings.http ? { limits: settings.http } : {}),
     ...(settings.auth ? { auth: settings.auth } : {}),
+    // Writes as the signed-in person (impersonation): only when someone can sign in.
+    ...(settings.auth && settings.auth.mode !== 'none' ? { selfService: clusterWrites(new RawKubeClient(settings.kubeConfig)) } : {}),
     isReady: () => catalog.hasSynced() && templates.hasSynced() && docs.hasSynced() && scorecards.hasSynced(),
     graph: catalog.graph,
     templates,
