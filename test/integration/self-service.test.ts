@@ -7,6 +7,12 @@ import { parseTrustedPeers } from '../../src/http/auth/trusted-peers.ts';
 import { DEFAULT_PROXY_HEADERS } from '../../src/http/auth/proxy.ts';
 import type { AuthSettings } from '../../src/http/auth/settings.ts';
 import type { TemplateRunObject } from '../../src/templates/objects.ts';
+import { createApp } from '../../src/http/app.ts';
+import { CatalogGraph } from '../../src/catalog/graph.ts';
+import { clusterWrites } from '../../src/self-service/cluster-writes.ts';
+import { RawKubeClient } from '../../src/kube/raw-client.ts';
+import { loadKubeConfig } from '../../src/kube/config.ts';
+import { serving } from '../support/serve.ts';
 
 // Self-service as the person, against the real apiserver: the operator runs with the
 // harness's admin credentials (it could create anything), yet every write from the portal is
@@ -14,6 +20,7 @@ import type { TemplateRunObject } from '../../src/templates/objects.ts';
 // team-a-devs) may start runs in this namespace; bob's team has no binding here.
 const namespace = 'self-service';
 const start = operators(namespace);
+const serveApp = serving();
 let base = '';
 
 const proxy: AuthSettings = {
@@ -40,6 +47,10 @@ beforeAll(async () => {
   // A syntax error: every run of it fails at its render step, to be retried.
   await kubectl(['apply', '-f', '-'], template('broken', '# ${{ values.name | }}\n'));
   await kubectl(['create', 'role', 'portal-runs', '-n', namespace, '--verb=create,get,list,watch,delete', '--resource=templateruns.greenroom.dev']);
+  await kubectl(['create', 'role', 'portal-docs', '-n', namespace, '--verb=patch', '--resource=docsources.greenroom.dev']);
+  await kubectl(['create', 'rolebinding', 'team-a-docs', '-n', namespace, '--role=portal-docs', '--group=team-a-devs']);
+  await kubectl(['create', 'configmap', 'runbook-docs', '-n', namespace, '--from-literal=index.md=# Runbook\n']);
+  await kubectl(['apply', '-n', namespace, '-f', '-'], 'apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: runbook}\nspec:\n  entityRef: orders\n  source: {configMapRef: {name: runbook-docs}}\n  refreshInterval: 1h\n');
   await kubectl(['create', 'rolebinding', 'team-a-runs', '-n', namespace, '--role=portal-runs', '--group=team-a-devs']);
   const operator = await start({ templateExecutor: 'in-process', auth: proxy });
   base = operator.url;
@@ -161,5 +172,35 @@ describe('starting runs from the portal as the signed-in person', () => {
     const progress = await fetch(`${base}/runs/${namespace}/followed/progress`, { headers: alice });
     expect(await progress.json()).toEqual({ phase: 'Pending', finished: false, steps: [] });
     expect((await fetch(`${base}/static/run-live.js`, { headers: alice })).status).toBe(200);
+  });
+
+  it('when someone asks to rebuild docs, then the annotation is set as them and the docs controller builds at once; another team is refused', async () => {
+    const status = async () => (JSON.parse(await kubectl(['get', 'docsource', 'runbook', '-n', namespace, '-o', 'json'])) as { status?: { lastBuildTime?: string; rebuildRequest?: string } }).status;
+    await eventually('the first build', async () => (await status())?.lastBuildTime);
+    const rebuild = async (who: Record<string, string>): Promise<Response> => {
+      const jar = new CookieJar();
+      // Any page gives the person's token (there is no Component orders to show the button on).
+      const token = csrfTokenIn(await (await jar.fetch(`${base}/templates/${namespace}/hello`, { headers: who })).text());
+      return jar.fetch(`${base}/docsources/${namespace}/runbook/rebuild`, { method: 'POST', headers: { ...who, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token!, returnTo: '//evil.example/' }).toString() });
+    };
+    const refused = await rebuild(bob);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain(`User &quot;bob&quot; cannot patch resource &quot;docsources&quot;`);
+    const asked = await rebuild(alice);
+    expect(asked.status).toBe(303);
+    // The return path is checked: an off-site one goes home.
+    expect(asked.headers.get('location')).toBe('/');
+    // Recorded only by a look that built (or failed to): the request was honoured.
+    const rebuilt = await eventually('the rebuild', async () => (await status())?.rebuildRequest ? status() : undefined, 30_000);
+    const annotation = JSON.parse(await kubectl(['get', 'docsource', 'runbook', '-n', namespace, '-o', 'jsonpath={.metadata.annotations}'])) as Record<string, string>;
+    expect(rebuilt.rebuildRequest).toBe(annotation['greenroom.dev/rebuild-requested-at']);
+  });
+
+  it('when the portal runs with --auth none, then a form post is refused before any route and nothing is written, even with a writer wired', async () => {
+    const before = (await runs()).length;
+    const url = await serveApp(createApp({ isReady: () => true, graph: new CatalogGraph(), selfService: clusterWrites(new RawKubeClient(loadKubeConfig())) }));
+    const res = await fetch(`${url}/templates/${namespace}/hello`, { method: 'POST', headers: { ...alice, 'content-type': 'application/x-www-form-urlencoded' }, body: '_check=1&_intent=start&name=anon' });
+    expect(res.status).toBe(405);
+    expect((await runs()).length).toBe(before);
   });
 });
