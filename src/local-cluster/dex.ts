@@ -1,15 +1,13 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ensureDex, type DexBinaries } from './binaries.ts';
 import { generateServingCertificates } from './certificates.ts';
-import { get, waitFor } from './health.ts';
+import { get } from './health.ts';
+import { startLocalServer, type LocalServer } from './local-server.ts';
 import { freePort } from './ports.ts';
-import { startTethered, type TetheredProcess } from './tethered-process.ts';
 
 /** Someone who can sign in to the local Dex with a password. */
 export interface DexPerson {
@@ -41,16 +39,15 @@ export interface DexOptions {
   log?: (line: string) => void;
 }
 
-/** A running Dex. `stop()` is idempotent and leaves no process behind. */
-export interface Dex {
+/**
+ * A running Dex; its `dir` holds config.yaml (password hashes, client secrets), dex.log
+ * and the PKI. `stop()` is idempotent and leaves no process behind.
+ */
+export interface Dex extends LocalServer {
   /** https://127.0.0.1:PORT/dex — the `iss` of its tokens and the discovery base. */
   issuer: string;
   /** The CA that signed Dex's serving certificate; clients of the issuer must trust it. */
   caFile: string;
-  /** Holds config.yaml (with password hashes and client secrets), dex.log and the PKI. */
-  dir: string;
-  process: TetheredProcess;
-  stop(): Promise<void>;
 }
 
 /**
@@ -121,8 +118,6 @@ export function bcryptHash(helper: string, password: string): Promise<string> {
   });
 }
 
-const DIR_PREFIX = 'greenroom-dex-';
-
 /**
  * Starts Dex on a free loopback port with TLS from a fresh CA and returns once its
  * discovery document answers. On failure the process is stopped and the error carries the
@@ -131,24 +126,13 @@ const DIR_PREFIX = 'greenroom-dex-';
 export async function startDex(options: DexOptions): Promise<Dex> {
   const log = options.log ?? (() => undefined);
   const binaries = options.binaries ?? (await ensureDex(log));
-  const dir = await mkdtemp(join(tmpdir(), DIR_PREFIX));
-  const removeDir = (): void => {
-    if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
-  };
-  process.once('exit', removeDir);
-  let child: TetheredProcess | undefined;
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopped ??= (async () => {
-      await child?.stop();
-      process.removeListener('exit', removeDir);
-      if (!options.keepDir) await rm(dir, { recursive: true, force: true });
-    })());
-
-  try {
+  const port = await freePort();
+  const issuer = `https://127.0.0.1:${port}/dex`;
+  let caFile = '';
+  log(`dex starting at ${issuer}`);
+  const server = await startLocalServer({ name: 'dex', keepDir: options.keepDir }, async (dir) => {
     const tls = await generateServingCertificates(dir, 'dex');
-    const port = await freePort();
-    const issuer = `https://127.0.0.1:${port}/dex`;
+    caFile = tls.caCert;
     const people = await Promise.all(
       options.people.map(async (person) => ({ ...person, hash: await bcryptHash(binaries.bcryptHash, person.password) })),
     );
@@ -156,21 +140,12 @@ export async function startDex(options: DexOptions): Promise<Dex> {
     const config = dexConfig({ issuer, address: `127.0.0.1:${port}`, tls, people, clients: options.clients });
     // Client secrets and password hashes: readable by us alone.
     await writeFile(configPath, stringify(config), { mode: 0o600 });
-    const logFile = join(dir, 'dex.log');
-    child = startTethered({ name: 'dex', command: binaries.dex, args: ['serve', configPath], logFile });
-    const running = child.running;
-    log(`dex starting at ${issuer}`);
-    await waitFor(
-      async () => (await get(`${issuer}/.well-known/openid-configuration`, { ca: tls.caCert })).status === 200,
-      { what: 'dex', timeoutMs: 30_000, stillRunning: running },
-    ).catch(async (error: Error) => {
-      const tail = (await readFile(logFile, 'utf8').catch(() => '(no log)')).trimEnd().split('\n').slice(-30).join('\n');
-      throw new Error(`${error.message}\n--- dex log (last lines) ---\n${tail}`);
-    });
-    log(`dex ready at ${issuer}`);
-    return { issuer, caFile: tls.caCert, dir, process: child, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+    return {
+      command: binaries.dex,
+      args: ['serve', configPath],
+      ready: async () => (await get(`${issuer}/.well-known/openid-configuration`, { ca: tls.caCert })).status === 200,
+    };
+  });
+  log(`dex ready at ${issuer}`);
+  return { issuer, caFile, ...server };
 }
