@@ -18,6 +18,8 @@ import type { AccessReviews } from '../access/reviews.ts';
 import { resolveVisibility } from './access/scope.ts';
 import { authentication } from './auth/authentication.ts';
 import { NO_AUTH, type AuthSettings } from './auth/settings.ts';
+import type { SelfService } from '../self-service/cluster-writes.ts';
+import { createSelfServiceRouter } from './ui/self-service-router.ts';
 
 /** How much of the server one client, or all of them, may take; and what they must call it. */
 export interface HttpLimits {
@@ -59,6 +61,8 @@ export interface AppDependencies {
   inFlight?: InFlightGate;
   /** Who is asking (`--auth`); anonymous and read-only when absent. */
   auth?: AuthSettings;
+  /** The writes a signed-in person makes, as them (impersonation); none when absent, and never under `--auth none`. */
+  selfService?: SelfService;
 }
 
 /**
@@ -130,6 +134,9 @@ export function createApp(deps: AppDependencies): Express {
   if (deps.search) app.use('/api/v1', createSearchApiRouter({ search: deps.search }));
   app.use('/api/v1', createApiRouter({ graph: deps.graph }));
   if (deps.search) app.use(createSearchUiRouter({ search: deps.search }));
+  if (auth.mode !== 'none' && deps.selfService && deps.templates) {
+    app.use(createSelfServiceRouter({ templates: deps.templates, graph: deps.graph, writes: deps.selfService }));
+  }
   // The reader goes before the dashboard, whose last route answers 404.
   if (deps.docs) app.use(createDocsRouter({ docs: deps.docs }));
   app.use(createUiRouter({ graph: deps.graph, templates: deps.templates, docs: deps.docs, scorecards: deps.scorecards }));

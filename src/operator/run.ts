@@ -20,6 +20,7 @@ import type { Executor } from '../controllers/template-run/decide.ts';
 import { VERSION } from '../config.ts';
 import { AccessReviews, subjectAccessReviews } from '../access/reviews.ts';
 import type { AuthSettings } from '../http/auth/settings.ts';
+import { clusterWrites } from '../self-service/cluster-writes.ts';
 
 export interface OperatorSettings {
   kubeConfig: KubeConfig;
@@ -201,6 +202,8 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     access,
     ...(settings.http ? { limits: settings.http } : {}),
     ...(settings.auth ? { auth: settings.auth } : {}),
+    // Writes as the signed-in person (impersonation): only when someone can sign in.
+    ...(settings.auth && settings.auth.mode !== 'none' ? { selfService: clusterWrites(new RawKubeClient(settings.kubeConfig)) } : {}),
     isReady: () => catalog.hasSynced() && templates.hasSynced() && docs.hasSynced() && scorecards.hasSynced(),
     graph: catalog.graph,
     templates,

@@ -217,3 +217,20 @@ else the watched namespace, else the release namespace.
 {{- end }}
 {{- $namespaces | uniq | toJson }}
 {{- end }}
+
+{{/*
+The dashboard's external URL (--dashboard-url): auth.externalUrl, else the Ingress host
+(https when its TLS is on); empty when neither is set.
+*/}}
+{{- define "greenroom.externalUrl" -}}
+{{- if .Values.auth.externalUrl -}}
+{{- trimSuffix "/" .Values.auth.externalUrl -}}
+{{- else if .Values.ingress.enabled -}}
+{{- ternary "https" "http" .Values.ingress.tls.enabled }}://{{ .Values.ingress.host -}}
+{{- end -}}
+{{- end }}
+
+{{/* The Secret sealing session cookies and CSRF tokens: the given one, or the chart's. */}}
+{{- define "greenroom.sessionSecretName" -}}
+{{- .Values.auth.session.existingSecret | default (printf "%s-session" (include "greenroom.fullname" .)) -}}
+{{- end }}

@@ -4,6 +4,7 @@ import { personOf } from './person.ts';
 import { createCsrf } from './csrf.ts';
 import { proxyAuthentication } from './proxy.ts';
 import { setViewer } from './viewer.ts';
+import { safeReturnPath } from './return-url.ts';
 import type { AuthSettings } from './settings.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { oidcAuthentication } from './oidc.ts';
@@ -13,7 +14,7 @@ import { viewsEnvironment } from '../ui/views.ts';
 const FORM_LIMITS = { extended: false, limit: '64kb', parameterLimit: 200 } as const;
 
 /** Pages get a CSRF token for their forms; the API and static files need none. */
-const isPage = (req: Request): boolean => req.method === 'GET' && !req.path.startsWith('/api/') && !req.path.startsWith('/static/');
+const isPage = (req: Request): boolean => (req.method === 'GET' || req.method === 'POST') && !req.path.startsWith('/api/') && !req.path.startsWith('/static/');
 
 /** The key a CSRF token is bound to: set by each mode when it has found the person. */
 export const sessionKeyOf = (res: Response): string => (res.locals.sessionKey as string | undefined) ?? '';
@@ -62,7 +63,8 @@ export function authentication({ settings, logger }: AuthenticationDependencies)
   if (signOut) router.use(signOut);
   router.use((req, res, next) => {
     const person = personOf(res);
-    setViewer(res, { mode: settings.mode, ...(person ? { person } : {}), ...(person && isPage(req) ? { csrfToken: csrf.token(req, res) } : {}) });
+    const page = isPage(req);
+    setViewer(res, { mode: settings.mode, ...(person ? { person } : {}), ...(person && page ? { csrfToken: csrf.token(req, res) } : {}), ...(page ? { returnTo: safeReturnPath(req.originalUrl) } : {}) });
     next();
   });
   return router;

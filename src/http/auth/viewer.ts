@@ -10,6 +10,8 @@ export interface Viewer {
   mode: AuthMode;
   person?: Person;
   csrfToken?: string;
+  /** This page's own path (checked same-origin), for forms and sign-in to come back to. */
+  returnTo?: string;
 }
 
 export function setViewer(res: Response, viewer: Viewer): void {

@@ -14,7 +14,8 @@ import { viewsEnvironment } from './views.ts';
 import { parseQuery } from '../problems.ts';
 import { SORT_COLUMNS, catalogPage, entityHeader, entityPage, homePage } from './pages.ts';
 import type { FormQuery } from './parameter-form.ts';
-import { runPage, templatePage, templatesPage } from './template-pages.ts';
+import { runPage, runProgress, templatePage, templatesPage } from './template-pages.ts';
+import { findRun } from './run-actions.ts';
 import { initiativePage } from './initiative-pages.ts';
 import { ENTITY_SORTS, scorecardPage, scorecardsPage } from './scorecard-pages.ts';
 import { entityScorecards, teamAttention } from './scorecard-sections.ts';
@@ -155,6 +156,13 @@ export function createUiRouter({ graph: whole, templates, docs: allDocs, scoreca
     const model = runPage(scope(res).templates, namespace, name);
     if (!model) return render(res, 'not-found.njk', { page: 'templates', missing: `TemplateRun ${namespace}/${name}` }, 404);
     render(res, 'run.njk', { page: 'templates', ...model });
+  });
+
+  // What the run page's script (static/run-live.js) polls while the run is going.
+  router.get('/runs/:namespace/:name/progress', (req, res) => {
+    const run = findRun(scope(res).templates, req.params.namespace, req.params.name);
+    if (!run) return void res.status(404).json({ error: `there is no TemplateRun ${req.params.namespace}/${req.params.name}` });
+    res.set('Cache-Control', 'no-store').json(runProgress(run));
   });
 
   router.get('/scorecards', (_req, res) => render(res, 'scorecards.njk', { page: 'scorecards', ...scorecardsPage(scope(res).scorecards, new Date()) }));

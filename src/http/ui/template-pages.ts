@@ -11,6 +11,7 @@ import { displayName } from './names.ts';
 import { entityHref } from './pages.ts';
 import { placeMessages, readForm, SUBMITTED, type FormQuery } from './parameter-form.ts';
 import { REASON_WORDS } from './words.ts';
+import { isCancellable, isRetryable, startableFromPortal } from './run-actions.ts';
 
 /** How many runs a template's page lists. */
 const RECENT_RUNS = 20;
@@ -174,6 +175,9 @@ export function templatePage(store: TemplateStore, namespace: string, name: stri
     conditions: conditionsInWords(t.status?.conditions),
     form: { action: template.href, marker: SUBMITTED, fields: form.fields, submitted: form.submitted, messages, problems: messages.length + form.fields.reduce((n, f) => n + f.messages.length, 0) },
     yaml: valid ? templateRunYaml(t, form.values) : undefined,
+    // The checked values, for the portal to start the run with (never rendered).
+    values: valid ? form.values : undefined,
+    startable: startableFromPortal(t),
     secretYaml: valid ? secretValuesYaml(t, form.values) : undefined,
     command: 'kubectl create -f -',
     runs: runs.slice(0, RECENT_RUNS).map(runRow),
@@ -214,7 +218,7 @@ export function runPage(store: TemplateStore, namespace: string, name: string) {
   const t = store.templates().find((x) => x.metadata.namespace === templateNamespace && x.metadata.name === r.spec.templateRef.name);
   const outputs = status.outputs ?? {};
   return {
-    run: { ...runRow(r), created: when(r.metadata.creationTimestamp) },
+    run: { ...runRow(r), created: when(r.metadata.creationTimestamp), cancellable: isCancellable(r), retryable: isRetryable(r), retryOf: r.metadata.annotations?.['greenroom.dev/retry-of'] },
     template: { name: r.spec.templateRef.name, namespace: templateNamespace, title: t ? t.spec.title || t.metadata.name : r.spec.templateRef.name, href: templateHref(templateNamespace, r.spec.templateRef.name), exists: Boolean(t) },
     startedAt: when(status.startedAt),
     finishedAt: when(status.finishedAt),
@@ -230,5 +234,18 @@ export function runPage(store: TemplateStore, namespace: string, name: string) {
     conditions: conditionsInWords(status.conditions),
     // A run's values may hold a URL with a token in it (repoUrl): the page shows it without.
     valuesYaml: shownValues(r, t),
+  };
+}
+
+/**
+ * What the run page's script follows while the run is going (GET …/progress): the phase and
+ * each step's, plain values the script writes with textContent, never as HTML.
+ */
+export function runProgress(r: TemplateRunObject) {
+  const phase = r.status?.phase ?? 'Pending';
+  return {
+    phase,
+    finished: phase === 'Succeeded' || phase === 'Failed',
+    steps: (r.status?.steps ?? []).map((s) => ({ name: s.name, phase: s.phase, duration: duration(s.startedAt, s.finishedAt), message: redactUrl(s.message ?? '') })),
   };
 }
