@@ -14,6 +14,8 @@ import { SearchIndex } from '../../src/search/index.ts';
 import type { TemplateObject, TemplateRunObject } from '../../src/templates/objects.ts';
 import { component, group } from '../fixtures/entities.ts';
 import { serving } from '../support/serve.ts';
+import { CookieJar, csrfTokenIn } from '../support/cookie-jar.ts';
+import type { SelfService } from '../../src/self-service/cluster-writes.ts';
 
 // Two teams in two namespaces, a scorecard over both in a third; what each person may list
 // is decided by a stand-in for the apiserver's RBAC (the integration test asks the real one).
@@ -82,7 +84,13 @@ const nobody = as('nobody', 'strangers');
 async function start(options: { auth?: boolean; send?: AccessReviews['allowed'] extends unknown ? (s: Subject, q: AccessQuestion) => Promise<boolean> : never } = {}) {
   const api = rbac();
   const access = new AccessReviews({ send: options.send ?? api.send, logger: silent });
-  const base = await serve(createApp({ isReady: () => true, ...world(), access, ...(options.auth === false ? {} : { auth: proxy }) }));
+  const writes: string[] = [];
+  const selfService: SelfService = {
+    startRun: async (_as, run) => (writes.push(`start ${JSON.stringify(run)}`), { namespace: 'x', name: 'y' }),
+    cancelRun: async (_as, ns, name) => void writes.push(`cancel ${ns}/${name}`),
+    rebuildDocs: async (_as, ns, name) => void writes.push(`rebuild ${ns}/${name}`),
+  };
+  const base = await serve(createApp({ isReady: () => true, ...world(), access, selfService, ...(options.auth === false ? {} : { auth: proxy }) }));
   const get = async (path: string, headers: Record<string, string> = {}) => {
     const res = await fetch(base + path, { headers });
     return { status: res.status, text: await res.text() };
@@ -91,7 +99,14 @@ async function start(options: { auth?: boolean; send?: AccessReviews['allowed'] 
     const res = await get(path, headers);
     return { status: res.status, body: JSON.parse(res.text) };
   };
-  return { get, json, sent: api.sent };
+  /** Posts a form as `who`, with the CSRF token of a page they may see. */
+  const post = async (path: string, who: Record<string, string>, form: Record<string, string> = {}) => {
+    const jar = new CookieJar();
+    const token = csrfTokenIn(await (await jar.fetch(`${base}/templates/team-a/a-service`, { headers: who })).text());
+    const res = await jar.fetch(base + path, { method: 'POST', headers: { ...who, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...form, _csrf: token! }).toString() });
+    return { status: res.status, text: await res.text() };
+  };
+  return { get, json, post, writes, sent: api.sent };
 }
 
 const refs = (body: { items: { ref: string }[] }) => body.items.map((i) => i.ref);
@@ -174,6 +189,17 @@ describe('reads filtered by what the signed-in person may list', () => {
     const initiative = await get('/initiatives/platform/all-gold', alice);
     expect(initiative.text).not.toContain('team-b');
     expect(initiative.text).not.toContain('ledger');
+  });
+
+  it("when a person posts the other team's Template form or its run's buttons, then they answer as missing ones and nothing is written", async () => {
+    const { post, writes } = await start();
+    const hidden = await post('/templates/team-b/b-service', as('carol', 'team-a'), { _intent: 'check' });
+    const missing = await post('/templates/team-b/b-servicex', as('carol', 'team-a'), { _intent: 'check' });
+    expect(hidden.status).toBe(404);
+    expect(hidden.text).toBe(missing.text.replaceAll('b-servicex', 'b-service'));
+    expect(hidden.text).not.toContain('Shared b-service');
+    for (const action of ['retry', 'cancel']) expect((await post(`/runs/team-b/b-run/${action}`, alice)).status).toBe(404);
+    expect(writes).toEqual([]);
   });
 
   it('when a person has no bindings at all, then they see nothing, and pages say so as if the catalog were empty', async () => {

@@ -10,6 +10,9 @@ import { findRun, isCancellable, isRetryable, portalRun, retryRun, startableFrom
 import type { FormQuery } from './parameter-form.ts';
 import { runHref, templateHref, templatePage } from './template-pages.ts';
 import { viewsEnvironment } from './views.ts';
+import { visibleCatalog } from '../../access/visible-catalog.ts';
+import { visibilityOf } from '../access/scope.ts';
+import { visibleTemplates } from '../access/visible-stores.ts';
 
 export interface SelfServiceDependencies {
   templates: TemplateStore;
@@ -57,8 +60,11 @@ async function appeared(seen: () => boolean, withinMs: number): Promise<void> {
  * authentication middleware runs on every POST. A refusal shows the apiserver's own message.
  * Mounted only under `--auth proxy|oidc`; under `none` app.ts refuses every POST.
  */
-export function createSelfServiceRouter({ templates, graph, writes, appearWithinMs = 3000 }: SelfServiceDependencies): Router {
+export function createSelfServiceRouter({ templates: allTemplates, graph: whole, writes, appearWithinMs = 3000 }: SelfServiceDependencies): Router {
   const env = viewsEnvironment();
+  // A posted form reads what a GET would (src/http/access): a Template or run the person may
+  // not list answers 404 as a missing one does, and its page is not rendered for them.
+  const seen = (res: Response) => ({ templates: visibleTemplates(allTemplates, visibilityOf(res)), graph: visibleCatalog(whole, visibilityOf(res)) });
   const router = Router();
   const render = (res: Response, view: string, context: object, status = 200): void => {
     res.status(status).type('html').send(env.render(view, { viewer: viewerOf(res), ...context }));
@@ -67,7 +73,7 @@ export function createSelfServiceRouter({ templates, graph, writes, appearWithin
   /** Starts `run` as the person and opens its page once this replica has seen it. */
   const start = async (res: Response, person: Person, run: NewRun): Promise<void> => {
     const created = await writes.startRun(person, run);
-    await appeared(() => Boolean(findRun(templates, created.namespace, created.name)), appearWithinMs);
+    await appeared(() => Boolean(findRun(allTemplates, created.namespace, created.name)), appearWithinMs);
     res.redirect(303, runHref(created.namespace, created.name));
   };
 
@@ -77,6 +83,7 @@ export function createSelfServiceRouter({ templates, graph, writes, appearWithin
     const person = signedIn(res);
     const { namespace, name } = req.params;
     const body = formBody(req.body);
+    const { templates, graph } = seen(res);
     const model = templatePage(templates, namespace, name, body, graph);
     if (!model) return render(res, 'not-found.njk', { page: 'templates', missing: `Template ${namespace}/${name}`, q: name }, 404);
     const t = templates.templates().find((x) => x.metadata.namespace === namespace && x.metadata.name === name)!;
@@ -91,7 +98,7 @@ export function createSelfServiceRouter({ templates, graph, writes, appearWithin
 
   router.post('/runs/:namespace/:name/retry', async (req: Request<{ namespace: string; name: string }>, res) => {
     const person = signedIn(res);
-    const run = findRun(templates, req.params.namespace, req.params.name);
+    const run = findRun(seen(res).templates, req.params.namespace, req.params.name);
     if (!run) throw new HttpProblem(404, [`there is no TemplateRun ${req.params.namespace}/${req.params.name}`]);
     if (!isRetryable(run)) throw new HttpProblem(409, [`${run.metadata.name} has not failed; only a failed run is retried`]);
     await refusedAsProblem(() => start(res, person, retryRun(run)));
@@ -99,7 +106,7 @@ export function createSelfServiceRouter({ templates, graph, writes, appearWithin
 
   router.post('/runs/:namespace/:name/cancel', async (req: Request<{ namespace: string; name: string }>, res) => {
     const person = signedIn(res);
-    const run = findRun(templates, req.params.namespace, req.params.name);
+    const run = findRun(seen(res).templates, req.params.namespace, req.params.name);
     if (!run) throw new HttpProblem(404, [`there is no TemplateRun ${req.params.namespace}/${req.params.name}`]);
     if (!isCancellable(run)) throw new HttpProblem(409, [`${run.metadata.name} has finished; there is nothing to cancel`]);
     await refusedAsProblem(() => writes.cancelRun(person, run.metadata.namespace, run.metadata.name));
