@@ -43,7 +43,10 @@ export function subjectAccessReviews(client: RawKubeClient): ReviewSender {
         kind: 'SubjectAccessReview',
         spec: {
           user: subject.username,
-          groups: [...subject.groups],
+          // The apiserver adds system:authenticated to every signed-in request (and to an
+          // impersonated one), but not to a review: without it, bindings to all
+          // authenticated users would apply to a person's kubectl and writes, not their reads.
+          groups: [...new Set([...subject.groups, 'system:authenticated'])],
           resourceAttributes: { group: GROUP, resource: question.resource, verb: question.verb, ...(question.namespace ? { namespace: question.namespace } : {}) },
         },
       },
@@ -72,6 +75,14 @@ const DEFAULT_MAX_ENTRIES = 50_000;
  */
 export const subjectKey = (subject: Subject): string => JSON.stringify([subject.username, [...subject.groups].sort()]);
 
+/** Keys by subject object: one request asks a dozen questions for the same person. */
+const keys = new WeakMap<Subject, string>();
+function keyOf(subject: Subject): string {
+  let key = keys.get(subject);
+  if (key === undefined) keys.set(subject, (key = subjectKey(subject)));
+  return key;
+}
+
 export class AccessReviews {
   private readonly cache: LRUCache<string, boolean>;
   private readonly pending = new Map<string, Promise<boolean>>();
@@ -89,7 +100,7 @@ export class AccessReviews {
 
   /** Whether the subject may do it: from the cache, a review already under way, or a new one. */
   allowed(subject: Subject, question: AccessQuestion): Promise<boolean> {
-    const key = `${subjectKey(subject)}\u0000${question.verb}\u0000${question.resource}\u0000${question.namespace}`;
+    const key = `${keyOf(subject)}\u0000${question.verb}\u0000${question.resource}\u0000${question.namespace}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) {
       this.lookups?.inc({ result: 'hit' });

@@ -28,6 +28,19 @@ export class Visibility {
   grantOf(resource: string): Grant | undefined {
     return this.everything ? 'all' : this.grants.get(resource);
   }
+
+  private signatureText: string | undefined;
+
+  /**
+   * The grants as one string: two people with the same grants (say, two members of one team)
+   * see the same things, so what is derived from a Visibility can be shared under it.
+   */
+  get signature(): string {
+    this.signatureText ??= this.everything
+      ? '*'
+      : JSON.stringify([...this.grants].map(([r, g]) => [r, g === 'all' ? '*' : [...g].sort()]).sort(([a], [b]) => (a! < b! ? -1 : 1)));
+    return this.signatureText;
+  }
 }
 
 /** Sees everything: what a request without a person gets under `--auth none`. */

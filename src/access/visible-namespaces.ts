@@ -43,3 +43,11 @@ export async function visibilityFor(reviews: AccessReviews, subject: Subject, pr
   for (const [resource, namespaces] of granted) grants.set(resource, namespaces);
   return visibilityFrom(grants, PORTAL_RESOURCES);
 }
+
+/**
+ * Each subject's Visibility over the same present namespaces, all at once: what a burst of
+ * distinct people costs the access layer (the benchmark's hook, bench/access.ts).
+ */
+export function visibilitiesFor(reviews: AccessReviews, subjects: readonly Subject[], present: PresentNamespaces): Promise<Visibility[]> {
+  return Promise.all(subjects.map((subject) => visibilityFor(reviews, subject, present)));
+}

@@ -16,6 +16,8 @@ import { scrapeMetric } from '../support/operator-process.ts';
 const A = 'access-team-a';
 const B = 'access-team-b';
 const PLATFORM = 'access-platform';
+// Readable by every signed-in person, through a binding to system:authenticated.
+const PUBLIC = 'access-public';
 const READER = 'access-test-greenroom-reader';
 const CACHE_SECONDS = 2;
 
@@ -50,7 +52,7 @@ const template = (namespace: string, name: string) => ({
 });
 
 beforeAll(async () => {
-  for (const ns of [A, B, PLATFORM]) await kubectl(['create', 'namespace', ns]);
+  for (const ns of [A, B, PLATFORM, PUBLIC]) await kubectl(['create', 'namespace', ns]);
   // Someone else leads for an hour: this replica serves reads and writes nothing.
   await kubectl(['apply', '-f', '-'], yaml({
     apiVersion: 'coordination.k8s.io/v1',
@@ -69,11 +71,13 @@ beforeAll(async () => {
     roleBinding(B, 'team-b-reads', { kind: 'Group', name: `proxy:${B}` }),
     // Both teams read the platform's scorecards.
     roleBinding(PLATFORM, 'teams-read-scorecards', { kind: 'Group', name: `proxy:${A}` }),
-    { ...roleBinding(PLATFORM, 'team-b-reads-scorecards', { kind: 'Group', name: `proxy:${B}` }) },
+    roleBinding(PLATFORM, 'team-b-reads-scorecards', { kind: 'Group', name: `proxy:${B}` }),
+    roleBinding(PUBLIC, 'everyone-reads', { kind: 'Group', name: 'system:authenticated' }),
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'access-test-root-reads' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'proxy:root' }], roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: READER } },
   ));
   await apply(A, { kind: 'Group', name: 'team-a', spec: { type: 'team' } }, { kind: 'Component', name: 'payments', spec: { type: 'service', lifecycle: 'production', owner: 'team-a', description: 'Moves shared money', dependsOn: [`component:${B}/ledger`] } });
   await apply(B, { kind: 'Group', name: 'team-b', spec: { type: 'team' } }, { kind: 'Component', name: 'ledger', spec: { type: 'database-service', lifecycle: 'production', owner: 'team-b', description: 'Keeps shared money', tags: ['team-b-only'] } });
+  await apply(PUBLIC, { kind: 'Group', name: 'guild', spec: { type: 'team' } });
   await apply(PLATFORM, { kind: 'Scorecard', name: 'readiness', spec: { title: 'Readiness', levels: [{ name: 'bronze' }, { name: 'gold' }], rules: [{ name: 'owned', level: 'bronze', expression: 'true' }] } });
   await kubectl(['apply', '-f', '-'], yaml(template(A, 'a-service'), template(B, 'b-service')));
   // What the leader would have written: each component's result under the platform's scorecard.
@@ -84,7 +88,8 @@ beforeAll(async () => {
   await eventually('both teams and the templates in the graph', async () => {
     const body = (await json('/api/v1/entities?kind=component', root)).body as { items: { ref: string }[] };
     const refs = body.items.map((i) => i.ref);
-    return refs.includes(`component:${A}/payments`) && refs.includes(`component:${B}/ledger`) && (await get('/templates', root)).text.includes('b-service') ? true : undefined;
+    const guild = (await get(`/api/v1/entities/group/${PUBLIC}/guild`, root)).status === 200;
+    return guild && refs.includes(`component:${A}/payments`) && refs.includes(`component:${B}/ledger`) && (await get('/templates', root)).text.includes('b-service') ? true : undefined;
   });
 });
 
@@ -104,7 +109,11 @@ describe('reads filtered by Kubernetes RBAC (real apiserver, real operator)', ()
     expect(await listed(alice)).toEqual([`component:${A}/payments`, `group:${A}/team-a`]);
     expect(await listed(bob)).toEqual([`component:${B}/ledger`, `group:${B}/team-b`]);
     expect(await listed(root)).toEqual([`component:${A}/payments`, `component:${B}/ledger`, `group:${A}/team-a`, `group:${B}/team-b`]);
-    expect((await json('/api/v1/entities', dave)).body).toEqual({ items: [], total: 0 });
+    expect(await listed(dave)).toEqual([]);
+  });
+
+  it('when a namespace is readable by every authenticated user, then every signed-in person sees it, as kubectl would let them', async () => {
+    for (const who of [alice, dave]) expect((await json(`/api/v1/entities?namespace=${PUBLIC}`, who)).body.items.map((i: { ref: string }) => i.ref)).toEqual([`group:${PUBLIC}/guild`]);
   });
 
   it("when a person asks for the other team's entity, then it is 404 with the body of a missing one, in the API and on the dashboard", async () => {
