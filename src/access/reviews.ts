@@ -5,6 +5,7 @@
  * review, and a review that fails counts as a denial (fail closed) — logged once until
  * reviews succeed again.
  */
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { Counter, type Registry } from 'prom-client';
 import { GROUP } from '../api/v1alpha1/index.ts';
@@ -71,9 +72,12 @@ const DEFAULT_MAX_ENTRIES = 50_000;
 
 /**
  * A subject's cache key: username and sorted groups, JSON-encoded so no choice of names can
- * make two people share a key (a group called "a,b" is not the groups "a" and "b").
+ * make two people share a key (a group called "a,b" is not the groups "a" and "b"), then
+ * hashed (SHA-256), so a person with a hundred long group names takes no more of the bounded
+ * cache than anyone else.
  */
-export const subjectKey = (subject: Subject): string => JSON.stringify([subject.username, [...subject.groups].sort()]);
+export const subjectKey = (subject: Subject): string =>
+  createHash('sha256').update(JSON.stringify([subject.username, [...subject.groups].sort()])).digest('base64url');
 
 /** Keys by subject object: one request asks a dozen questions for the same person. */
 const keys = new WeakMap<Subject, string>();
@@ -89,21 +93,32 @@ export class AccessReviews {
   private readonly send: ReviewSender;
   private readonly logger: Logger;
   private readonly lookups: Counter<'result'> | undefined;
+  private readonly ttlMs: number;
   private failing = false;
 
   constructor(options: AccessReviewsOptions) {
     this.send = options.send;
     this.logger = options.logger;
-    this.cache = new LRUCache({ max: options.maxEntries ?? DEFAULT_MAX_ENTRIES, ttl: options.ttlMs ?? DEFAULT_ACCESS_TTL_MS, ttlAutopurge: false });
+    this.ttlMs = options.ttlMs ?? DEFAULT_ACCESS_TTL_MS;
+    this.cache = new LRUCache({ max: options.maxEntries ?? DEFAULT_MAX_ENTRIES, ttl: this.ttlMs, ttlAutopurge: false });
     this.lookups = options.registry ? accessMetric(options.registry) : undefined;
   }
 
-  /** Whether the subject may do it: from the cache, a review already under way, or a new one. */
+  /**
+   * Whether the subject may do it: from the cache, a review already under way, or a new one.
+   * An answer past half its TTL is still given but reviewed again in the background, so a
+   * person who keeps reading never waits for a review after their first request, while no
+   * answer given is ever older than the TTL (a removed RoleBinding still stops within it).
+   */
   allowed(subject: Subject, question: AccessQuestion): Promise<boolean> {
     const key = `${keyOf(subject)}\u0000${question.verb}\u0000${question.resource}\u0000${question.namespace}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) {
       this.lookups?.inc({ result: 'hit' });
+      if (this.cache.getRemainingTTL(key) < this.ttlMs / 2 && !this.pending.has(key)) {
+        this.lookups?.inc({ result: 'refresh' });
+        void this.start(subject, question, key);
+      }
       return Promise.resolve(cached);
     }
     const under = this.pending.get(key);
@@ -112,6 +127,11 @@ export class AccessReviews {
       return under;
     }
     this.lookups?.inc({ result: 'miss' });
+    return this.start(subject, question, key);
+  }
+
+  /** One review, shared by whoever asks the same question until it answers. */
+  private start(subject: Subject, question: AccessQuestion, key: string): Promise<boolean> {
     const review = this.review(subject, question, key).finally(() => this.pending.delete(key));
     this.pending.set(key, review);
     return review;
@@ -145,7 +165,7 @@ function accessMetric(registry: Registry): Counter<'result'> {
   if (existing) return existing as Counter<'result'>;
   return new Counter({
     name,
-    help: 'Access questions for signed-in people, by result: hit (cached answer), coalesced (joined a review under way), miss (a SubjectAccessReview sent), error (a review failed and was denied).',
+    help: 'Access questions for signed-in people, by result: hit (cached answer), refresh (a cached answer past half its TTL, reviewed again in the background), coalesced (joined a review under way), miss (a SubjectAccessReview sent), error (a review failed: denied, or the cached answer kept until it expires).',
     labelNames: ['result'],
     registers: [registry],
   });

@@ -150,7 +150,7 @@ export function neighbourhood(
     frontier = next;
   }
   const nodes = [...seen].map((ref) => graph.get(ref)).filter((e): e is Entity => e !== undefined);
-  // Neighbours the walk would have reached but the view hides: counted around the nodes within depth - 1 hops, as the walk expands only those.
+  // What the walk met but the view hides: the hidden neighbours of every node it expanded.
   return { nodes, edges, truncated, hidden: hiddenNeighbours(graph, expanded, types) };
 }
 

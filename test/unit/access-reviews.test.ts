@@ -48,6 +48,21 @@ describe('AccessReviews', () => {
     expect(api.sent).toHaveLength(2);
   });
 
+  it('when an answer is past half its TTL, then it is still given at once and reviewed again behind it, and a revoked grant stops within the TTL', async () => {
+    let granted = true;
+    let sent = 0;
+    const reviews = new AccessReviews({ send: async () => (sent++, await new Promise((r) => setTimeout(r, 5)), granted), logger: captured().logger, ttlMs: 200 });
+    expect(await reviews.allowed(alice, list('components', 'team-a'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 120));
+    granted = false;
+    // Past half the TTL: the cached yes, and a review in the background that learns the no.
+    expect(await reviews.allowed(alice, list('components', 'team-a'))).toBe(true);
+    expect(sent).toBe(2);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await reviews.allowed(alice, list('components', 'team-a'))).toBe(false);
+    expect(sent).toBe(2);
+  });
+
   it('when many identical questions arrive at once, then they share one review', async () => {
     const api = fakeApiserver();
     const reviews = new AccessReviews({ send: api.send, logger: captured().logger });
@@ -86,5 +101,10 @@ describe('AccessReviews', () => {
   it('when two people differ only in how their names split into groups, then they never share an answer', () => {
     expect(subjectKey({ username: 'u', groups: ['a,b'] })).not.toBe(subjectKey({ username: 'u', groups: ['a', 'b'] }));
     expect(subjectKey({ username: 'u', groups: ['b', 'a'] })).toBe(subjectKey({ username: 'u', groups: ['a', 'b'] }));
+  });
+
+  it('when a person has a hundred long group names, then their answers take no more of the bounded cache than anyone else\'s', () => {
+    const many = { username: 'u', groups: Array.from({ length: 100 }, (_, i) => `${'g'.repeat(250)}${i}`) };
+    expect(subjectKey(many).length).toBe(subjectKey(alice).length);
   });
 });
