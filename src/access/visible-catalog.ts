@@ -77,6 +77,14 @@ export class VisibleCatalog implements CatalogView {
     return this.sorted;
   }
 
+  /** The shared filtered list holds only entities in view: each is fetched, not checked again. */
+  *sortedEntities(): Iterable<Entity> {
+    for (const ref of this.sortedRefs()) {
+      const e = this.graph.get(ref);
+      if (e) yield e;
+    }
+  }
+
   relationsOf(ref: EntityRef): readonly Relation[] {
     let relations = this.relations.get(ref);
     if (!relations) {

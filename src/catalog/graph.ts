@@ -52,6 +52,13 @@ export class CatalogGraph implements CatalogView {
     return this.sorted;
   }
 
+  *sortedEntities(): Iterable<Entity> {
+    for (const ref of this.sortedRefs()) {
+      const e = this.entities.get(ref);
+      if (e) yield e;
+    }
+  }
+
   /** Adds or replaces an entity; returns every entity whose status may have changed. */
   upsert(entity: Entity): Set<EntityRef> {
     const ref = entity.ref;

@@ -65,9 +65,9 @@ export function listEntities(graph: CatalogView, filter: EntityFilter, limit: nu
   let total = 0;
   let last: EntityRef | undefined;
   let more = false;
-  for (const ref of graph.sortedRefs()) {
-    const e = graph.get(ref);
-    if (!e || !matches(e)) continue;
+  for (const e of graph.sortedEntities()) {
+    if (!matches(e)) continue;
+    const ref = e.ref;
     total += 1;
     if (after !== undefined && ref <= after) continue;
     if (items.length < limit) {
