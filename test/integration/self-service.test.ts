@@ -52,6 +52,10 @@ beforeAll(async () => {
   await kubectl(['create', 'configmap', 'runbook-docs', '-n', namespace, '--from-literal=index.md=# Runbook\n']);
   await kubectl(['apply', '-n', namespace, '-f', '-'], 'apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: runbook}\nspec:\n  entityRef: orders\n  source: {configMapRef: {name: runbook-docs}}\n  refreshInterval: 1h\n');
   await kubectl(['create', 'rolebinding', 'team-a-runs', '-n', namespace, '--role=portal-runs', '--group=team-a-devs']);
+  // Seeing is RBAC too (src/access): both teams, and alice by name, may list the Templates,
+  // runs and doc sources here, so the refusals below are the apiserver's to writes, not 404s.
+  await kubectl(['create', 'role', 'portal-reads', '-n', namespace, '--verb=get,list', '--resource=templates.greenroom.dev,templateruns.greenroom.dev,docsources.greenroom.dev']);
+  await kubectl(['create', 'rolebinding', 'everyone-reads', '-n', namespace, '--role=portal-reads', '--group=team-a-devs', '--group=team-b-devs', '--user=alice']);
   const operator = await start({ templateExecutor: 'in-process', auth: proxy });
   base = operator.url;
   await eventually('the templates to be served', async () => ((await fetch(`${base}/templates/${namespace}/broken`, { headers: alice })).ok ? true : undefined));
