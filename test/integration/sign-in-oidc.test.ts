@@ -16,6 +16,8 @@ import { CookieJar, csrfTokenIn } from '../support/cookie-jar.ts';
 
 const alice = { email: 'alice@example.com', username: 'alice', password: 'alice-password-1', groups: ['team-a'] };
 const bob = { email: 'bob@example.com', username: 'bob', password: 'bob-password-2', groups: ['team-b'] };
+// Within the portal's 100 groups, but their names together are over a cookie's 4 KB.
+const dave = { email: 'dave@example.com', username: 'dave', password: 'dave-password-4', groups: Array.from({ length: 60 }, (_, i) => `a-rather-long-group-name-for-team-number-${i}-of-the-organisation`) };
 const client = { id: 'greenroom', secret: 'greenroom-client-secret' };
 
 let dex: Dex;
@@ -26,7 +28,7 @@ let behindTls = { base: '', external: '' };
 beforeAll(async () => {
   const ports = [await freePort(), await freePort()];
   dex = await startDex({
-    people: [alice, bob],
+    people: [alice, bob, dave],
     clients: [{ ...client, redirectURIs: [`http://127.0.0.1:${ports[0]}/auth/callback`, `https://127.0.0.1:${ports[1]}/auth/callback`] }],
   });
   plain = (await portalOn(ports[0]!, (p) => `http://127.0.0.1:${p}`)).base;
@@ -173,5 +175,13 @@ describe('signing in with OpenID Connect (--auth oidc) at a real Dex', () => {
     expect((await jar.fetch(callback)).status).toBe(303);
     // Used once: the same callback again finds no sign-in.
     expect((await jar.fetch(callback)).status).toBe(400);
+  });
+
+  it('when someone\'s groups do not fit in a session cookie, then sign-in is refused saying so, and no session is set', async () => {
+    const jar = new CookieJar();
+    const back = await signIn(jar, plain, '/', dave);
+    expect(back.status).toBe(403);
+    expect(await back.text()).toMatch(/60 groups\) is too large to keep in a session cookie/);
+    expect(jar.get('greenroom-session')).toBeUndefined();
   });
 });
