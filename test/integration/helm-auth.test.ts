@@ -54,6 +54,20 @@ describe('the chart\'s auth values', () => {
     expect(objects.find((o) => o.kind === 'Secret')?.metadata.name).toBe('oidc-greenroom-session');
   });
 
+  it('when the oauth2-proxy sidecar is on, then the Service routes to it, the operator believes loopback only, and the secrets come from Secrets', async () => {
+    const sidecar = ['--set', 'auth.mode=proxy', '--set', 'auth.proxy.sidecar.enabled=true', '--set', 'auth.proxy.sidecar.issuerUrl=https://dex.example.com', '--set', 'auth.proxy.sidecar.clientId=greenroom',
+      '--set', 'auth.externalUrl=https://portal.example.com'];
+    await expect(renderChart('side', namespace, ...sidecar)).rejects.toThrow(/auth.proxy.sidecar.enabled needs .*clientSecret.existingSecret/);
+    const { objects } = await renderChart('side', namespace, ...sidecar, '--set', 'auth.proxy.sidecar.clientSecret.existingSecret=dex-client');
+    const service = objects.find((o) => o.kind === 'Service')!;
+    expect((service.spec!.ports as { name: string; targetPort: string }[]).find((p) => p.name === 'http')!.targetPort).toBe('sign-in');
+    const pod = objects.find((o) => o.kind === 'Deployment')!.spec!.template.spec;
+    const proxy = (pod.containers as { name: string; args: string[]; env: { name: string; valueFrom?: unknown; value?: string }[] }[]).find((c) => c.name === 'oauth2-proxy')!;
+    expect(proxy.args).toEqual(expect.arrayContaining(['--upstream=http://127.0.0.1:8080', '--redirect-url=https://portal.example.com/oauth2/callback', '--cookie-secure=true']));
+    expect(proxy.env.every((e) => e.valueFrom && !e.value)).toBe(true);
+    expect(argsOf(objects)).toContain('--auth-proxy-trusted-addresses=loopback');
+  });
+
   it('when installed with auth.mode proxy, then the operator may impersonate users and groups and create SubjectAccessReviews, even confined to one namespace', async () => {
     const release = 'proxy';
     await helm(['install', release, CHART, '-n', namespace, '--set', 'auth.mode=proxy', '--set', `watchNamespace=${namespace}`, '--set', 'crds.install=false', '--set', 'leaderElection.leaseName=helm-auth-proxy']);

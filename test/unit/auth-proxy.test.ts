@@ -38,6 +38,8 @@ describe('sign-in through an authenticating proxy (--auth proxy)', () => {
     const html = await res.text();
     expect(html).toContain('title="alice · groups: team-a, devs">alice@example.com</span>');
     expect(html).not.toContain('anonymous, read-only');
+    // The page is this person's: no shared cache may keep it.
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
   });
 
   it('when the request comes from an address not in the trusted list, then it is refused 403, headers or not, and the probes still answer', async () => {

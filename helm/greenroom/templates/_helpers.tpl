@@ -234,3 +234,18 @@ The dashboard's external URL (--dashboard-url): auth.externalUrl, else the Ingre
 {{- define "greenroom.sessionSecretName" -}}
 {{- .Values.auth.session.existingSecret | default (printf "%s-session" (include "greenroom.fullname" .)) -}}
 {{- end }}
+
+{{/* Whether oauth2-proxy runs beside the operator (auth.mode proxy with the sidecar on). */}}
+{{- define "greenroom.signInSidecar" -}}
+{{- if and (eq .Values.auth.mode "proxy") .Values.auth.proxy.sidecar.enabled }}true{{ end -}}
+{{- end }}
+
+{{/* The Service's target: the sidecar when it runs, else the operator's own port. */}}
+{{- define "greenroom.dashboardTarget" -}}
+{{- ternary "sign-in" "http" (eq (include "greenroom.signInSidecar" .) "true") -}}
+{{- end }}
+
+{{/* The Secret of oauth2-proxy's cookie key: the given one, or the chart's. */}}
+{{- define "greenroom.proxyCookieSecretName" -}}
+{{- .Values.auth.proxy.sidecar.cookieSecret.existingSecret | default (printf "%s-proxy-cookie" (include "greenroom.fullname" .)) -}}
+{{- end }}

@@ -63,6 +63,8 @@ export function authentication({ settings, logger }: AuthenticationDependencies)
   if (signOut) router.use(signOut);
   router.use((req, res, next) => {
     const person = personOf(res);
+    // What a signed-in person sees is theirs: no shared cache (a CDN, a corporate proxy) may keep it.
+    if (person && !req.path.startsWith('/static/')) res.set('Cache-Control', 'private, no-store');
     const page = isPage(req);
     setViewer(res, { mode: settings.mode, ...(person ? { person } : {}), ...(person && page ? { csrfToken: csrf.token(req, res) } : {}), ...(page ? { returnTo: safeReturnPath(req.originalUrl) } : {}) });
     next();

@@ -130,7 +130,13 @@ export function oidcAuthentication({ oidc, cookies, views, logger }: OidcDepende
     if (session.sid) revoked.set(session.sid, true);
     for (const key of Object.keys(session)) delete (session as Record<string, unknown>)[key];
     Object.assign(session, { sid: randomUUID(), person });
-    await session.save();
+    try {
+      await session.save();
+    } catch (error) {
+      // iron-session refuses a seal over a browser's 4 KB cookie limit: too many or too long groups.
+      logger.warn({ err: error, username: person.username, groups: person.groups.length }, 'session too large for its cookie');
+      return next(new HttpProblem(403, [`your identity (${person.groups.length} groups) is too large to keep in a session cookie; ask for fewer groups in the token`]));
+    }
     logger.info({ username: person.username }, 'signed in');
     res.redirect(303, returnTo ?? '/');
   });
