@@ -34,6 +34,10 @@ beforeAll(async () => {
   }));
   await kubectl(['create', 'role', 'start-runs', '-n', namespace, '--verb=create,get,list,watch', '--resource=templateruns.greenroom.dev']);
   await kubectl(['create', 'rolebinding', 'team-a-starts-runs', '-n', namespace, '--role=start-runs', '--group=oidc:team-a']);
+  // Seeing is RBAC too (src/access): every signed-in person may list the Templates and runs
+  // here, so another team's person sees the form and gets the apiserver's denial, not a 404.
+  await kubectl(['create', 'role', 'read-templates', '-n', namespace, '--verb=get,list', '--resource=templates.greenroom.dev,templateruns.greenroom.dev']);
+  await kubectl(['create', 'rolebinding', 'everyone-reads-templates', '-n', namespace, '--role=read-templates', '--group=system:authenticated']);
   await start({
     port,
     templateExecutor: 'in-process',

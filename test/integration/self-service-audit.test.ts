@@ -32,7 +32,7 @@ beforeAll(async () => {
     spec: { type: 'service', owner: 'team-platform', skeleton: { inline: { 'README.md': '# hi\n' } }, steps: [{ name: 'render', action: 'render' }] },
   } });
   await raw.request({ method: 'POST', path: `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/roles`, body: {
-    metadata: { name: 'runs' }, rules: [{ apiGroups: ['greenroom.dev'], resources: ['templateruns'], verbs: ['create', 'get'] }],
+    metadata: { name: 'runs' }, rules: [{ apiGroups: ['greenroom.dev'], resources: ['templateruns'], verbs: ['create', 'get'] }, { apiGroups: ['greenroom.dev'], resources: ['templates'], verbs: ['get', 'list'] }],
   } });
   await raw.request({ method: 'POST', path: `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, body: {
     metadata: { name: 'team-a-runs' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'runs' }, subjects: [{ kind: 'Group', name: 'team-a', apiGroup: 'rbac.authorization.k8s.io' }],
