@@ -21,7 +21,7 @@ import { resolvedView } from '../src/controllers/catalog/reconcile.ts';
 import type { EntityStatus } from '../src/api/v1alpha1/index.ts';
 import { kubectlFor } from './kubectl.ts';
 import { startOperatorProcess } from './operator-process.ts';
-import { inParallel, percentile, syntheticCatalog, type SyntheticObject } from './synthetic-catalog.ts';
+import { createSynthetic, inParallel, percentile, syntheticCatalog, type SyntheticObject } from './synthetic-catalog.ts';
 
 const run = promisify(execFile);
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
@@ -41,12 +41,7 @@ await installCrds(kubeConfig, fileURLToPath(new URL('../crds/', import.meta.url)
 const results: string[] = [];
 const rows: Record<string, string>[] = [];
 
-async function createAll(objects: SyntheticObject[], namespace: string): Promise<void> {
-  await client.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } } });
-  await inParallel(objects, 16, async (o) => {
-    await client.request({ method: 'POST', path: `/apis/greenroom.dev/v1alpha1/namespaces/${namespace}/${o.plural}`, body: { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: o.spec } });
-  });
-}
+const createAll = (objects: SyntheticObject[], namespace: string): Promise<void> => createSynthetic(client, objects, namespace);
 
 /**
  * What the operator will write for each object: its final status, computed the way the

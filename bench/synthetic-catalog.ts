@@ -1,3 +1,5 @@
+import type { RawKubeClient } from '../src/kube/raw-client.ts';
+
 /**
  * A synthetic catalog of `size` entities with about three references each, shaped like a
  * company: 2 % groups, 4 % systems, 10 % resources, the rest components. Deterministic.
@@ -41,6 +43,14 @@ export function syntheticCatalog(size: number, namespace: string): SyntheticObje
     );
   }
   return objects;
+}
+
+/** Creates the namespace and every object in it through the apiserver, 16 at a time. */
+export async function createSynthetic(client: RawKubeClient, objects: readonly SyntheticObject[], namespace: string): Promise<void> {
+  await client.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } } });
+  await inParallel(objects, 16, async (o) => {
+    await client.request({ method: 'POST', path: `/apis/greenroom.dev/v1alpha1/namespaces/${namespace}/${o.plural}`, body: { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: o.spec } });
+  });
 }
 
 /** Runs `task` over `items` with at most `concurrency` in flight. */

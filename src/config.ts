@@ -5,6 +5,9 @@ import { commaSeparated } from './comma-separated.ts';
 import { parseTrustProxy } from './http/guards.ts';
 import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from './scorecards/webhook-policy.ts';
 import { DEFAULT_DOCS_LIMITS } from './docs/limits.ts';
+import { AUTH_MODES } from './http/auth/person.ts';
+import { parseTrustedPeers } from './http/auth/trusted-peers.ts';
+import { DEFAULT_PROXY_HEADERS } from './http/auth/proxy.ts';
 
 /** The release this code is; scaffolding Jobs use the image of the same version. */
 export const VERSION = '0.1.0';
@@ -61,6 +64,7 @@ export const operatorConfigSchema = z.object({
   clusterScorecardNamespaces: namespaceList.describe('namespaces whose Scorecards and Initiatives select entities in every namespace'),
   ruleWorkers: z.coerce.number().int().min(1).max(16).default(2).describe('worker threads that evaluate Scorecard rules'),
   ruleTimeoutMs: z.coerce.number().int().min(10).max(60_000).default(1000).describe('how long one Scorecard rule may run on one entity'),
+  accessCacheSeconds: z.coerce.number().int().min(1).max(300).default(10).describe("how long a signed-in person's SubjectAccessReview answers are reused"),
   dashboardUrl: z.string().url().optional().describe('the dashboard\'s external URL, for links in notifications'),
   // Webhook destinations (issue 12): tenants write webhook URLs, the operator connects.
   webhookAllowedHosts: z.string().default(DEFAULT_WEBHOOK_ALLOWED_HOSTS.join(','))
@@ -78,6 +82,39 @@ export const operatorConfigSchema = z.object({
   docsMaxAssetBytes: z.coerce.number().int().min(0).default(DEFAULT_DOCS_LIMITS.maxAssetBytes),
   docsMaxSiteBytes: z.coerce.number().int().min(1).default(DEFAULT_DOCS_LIMITS.maxSiteBytes),
   docsBuildMemoryMb: z.coerce.number().int().min(32).default(DEFAULT_DOCS_LIMITS.buildMemoryMb).describe('heap of each docs build process'),
+  // Sign-in (issue 13): who is asking, so reads are filtered and writes made as them.
+  auth: z.enum(AUTH_MODES).default('none').describe('none (anonymous, read-only), proxy (headers of an authenticating proxy) or oidc (built-in sign-in)'),
+  authProxyTrustedAddresses: z.string().default('loopback')
+    .transform((v, ctx) => {
+      const parsed = parseTrustedPeers(v);
+      if (!Array.isArray(parsed)) {
+        ctx.addIssue({ code: 'custom', message: parsed.error });
+        return z.NEVER;
+      }
+      return parsed;
+    })
+    .describe('peers whose identity headers are believed: addresses, CIDRs or loopback'),
+  authProxyUserHeader: z.string().min(1).default(DEFAULT_PROXY_HEADERS.userHeader),
+  authProxyGroupsHeader: z.string().min(1).default(DEFAULT_PROXY_HEADERS.groupsHeader),
+  authProxyEmailHeader: z.string().min(1).default(DEFAULT_PROXY_HEADERS.emailHeader),
+  authProxyUsernamePrefix: z.string().default(''),
+  authProxyGroupsPrefix: z.string().default(''),
+  oidcIssuerUrl: z.string().url().optional(),
+  oidcClientId: z.string().min(1).optional(),
+  oidcClientSecretFile: z.string().min(1).optional().describe('file holding the client secret (a mounted Secret)'),
+  oidcCaFile: z.string().min(1).optional().describe('PEM CA bundle of a private-CA issuer'),
+  oidcScopes: z.string().default('openid,email,profile').transform(commaSeparated),
+  oidcUsernameClaim: z.string().min(1).default('sub'),
+  oidcUsernamePrefix: z.string().optional().describe('as kube-apiserver: absent, ISSUER# unless the claim is email; - for none'),
+  oidcGroupsClaim: z.string().default('groups'),
+  oidcGroupsPrefix: z.string().default(''),
+  sessionSecretFile: z.string().min(1).optional().describe('file of at least 32 bytes sealing session cookies and CSRF tokens'),
+  sessionMaxAgeSeconds: z.coerce.number().int().min(300).max(7 * 24 * 3600).default(8 * 3600).describe('how long a sign-in lasts'),
+}).superRefine((c, ctx) => {
+  if (c.auth !== 'oidc') return;
+  for (const key of ['oidcIssuerUrl', 'oidcClientId', 'oidcClientSecretFile', 'sessionSecretFile', 'dashboardUrl'] as const) {
+    if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is needed with --auth oidc' });
+  }
 });
 
 export type OperatorConfig = z.infer<typeof operatorConfigSchema>;
@@ -97,7 +134,16 @@ export const OPERATOR_USAGE = `greenroom operator [--kubeconfig PATH] [--context
                   [--docs-workers 2] [--docs-build-memory-mb 64] [--docs-max-fetch-bytes N]
                   [--docs-max-files N] [--docs-max-pages N] [--docs-max-page-bytes N]
                   [--docs-max-asset-bytes N] [--docs-max-site-bytes N]
-                  [--rule-workers 2] [--rule-timeout-ms 1000]
+                  [--rule-workers 2] [--rule-timeout-ms 1000] [--access-cache-seconds 10]
+                  [--auth none|proxy|oidc] [--auth-proxy-trusted-addresses loopback,CIDR,...]
+                  [--auth-proxy-user-header X-Forwarded-User] [--auth-proxy-groups-header X-Forwarded-Groups]
+                  [--auth-proxy-email-header X-Forwarded-Email]
+                  [--auth-proxy-username-prefix P] [--auth-proxy-groups-prefix P]
+                  [--oidc-issuer-url URL] [--oidc-client-id ID] [--oidc-client-secret-file PATH]
+                  [--oidc-ca-file PATH] [--oidc-scopes openid,email,profile]
+                  [--oidc-username-claim sub] [--oidc-username-prefix P|-]
+                  [--oidc-groups-claim groups] [--oidc-groups-prefix P]
+                  [--session-secret-file PATH] [--session-max-age-seconds 28800]
 
 Runs the controllers (only the Lease holder writes) and serves the read API, dashboard,
 /healthz and /readyz from every replica on --port, and /metrics on --metrics-port.
@@ -116,6 +162,9 @@ Credentials go only to the hosts their Secret's greenroom.dev/allowed-hosts anno
 Scorecard rules run in --rule-workers worker threads; a rule running longer than
 --rule-timeout-ms on one entity is stopped and reported on its Scorecard.
 
+A signed-in person sees what their RBAC lets them list (SubjectAccessReviews sent as the
+operator, answers reused for --access-cache-seconds, so a new RoleBinding shows within it).
+
 Template runs execute as one Job each in the Greenroom image (\`greenroom scaffold\`), run as
 the scaffold ServiceAccount of the run's namespace; --template-executor in-process runs them
 as child processes instead (clusters without nodes, such as the demo's).
@@ -133,7 +182,21 @@ Initiatives in --cluster-scorecard-namespaces select entities of other namespace
 
 
 Each docs build runs in a child process with a heap of --docs-build-memory-mb; docs past a
---docs-max-* limit (or that heap) fail with reason LimitExceeded, naming the flag.`;
+--docs-max-* limit (or that heap) fail with reason LimitExceeded, naming the flag.
+
+--auth says who is asking. none: nobody; the portal is anonymous and read-only (the default).
+proxy: an authenticating proxy (oauth2-proxy, Pomerium) names the person in the user, groups
+(comma-separated) and email headers; only peers of --auth-proxy-trusted-addresses (by socket
+address) are answered, everyone else gets 403. oidc: the portal signs people in itself
+(authorization code with PKCE) at --oidc-issuer-url, with --dashboard-url as its external URL
+(the redirect URI is DASHBOARD_URL/auth/callback). The username and groups claims and prefixes
+work like kube-apiserver's --oidc-* flags: give the same values so a person's RoleBindings
+apply alike to kubectl and the portal. Under proxy and oidc, writes (starting runs) are made
+as the person by impersonation and need a CSRF token; --session-secret-file (32 bytes or more)
+seals the session cookie and CSRF tokens (needed for oidc; under proxy a random one per
+process when absent, so give one to several replicas). Environment: AUTH,
+AUTH_PROXY_TRUSTED_ADDRESSES, OIDC_ISSUER_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET_FILE,
+OIDC_CA_FILE, SESSION_SECRET_FILE.`;
 
 /** Parses flags and environment once, failing with every problem named. */
 export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): OperatorConfig {
@@ -161,6 +224,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       'webhook-allow-private-addresses': { type: 'string' },
       'rule-workers': { type: 'string' },
       'rule-timeout-ms': { type: 'string' },
+      'access-cache-seconds': { type: 'string' },
       'template-executor': { type: 'string' },
       'scaffold-image': { type: 'string' },
       'scaffold-service-account': { type: 'string' },
@@ -177,6 +241,24 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       'docs-max-asset-bytes': { type: 'string' },
       'docs-max-site-bytes': { type: 'string' },
       'docs-build-memory-mb': { type: 'string' },
+      auth: { type: 'string' },
+      'auth-proxy-trusted-addresses': { type: 'string' },
+      'auth-proxy-user-header': { type: 'string' },
+      'auth-proxy-groups-header': { type: 'string' },
+      'auth-proxy-email-header': { type: 'string' },
+      'auth-proxy-username-prefix': { type: 'string' },
+      'auth-proxy-groups-prefix': { type: 'string' },
+      'oidc-issuer-url': { type: 'string' },
+      'oidc-client-id': { type: 'string' },
+      'oidc-client-secret-file': { type: 'string' },
+      'oidc-ca-file': { type: 'string' },
+      'oidc-scopes': { type: 'string' },
+      'oidc-username-claim': { type: 'string' },
+      'oidc-username-prefix': { type: 'string' },
+      'oidc-groups-claim': { type: 'string' },
+      'oidc-groups-prefix': { type: 'string' },
+      'session-secret-file': { type: 'string' },
+      'session-max-age-seconds': { type: 'string' },
     },
   });
   const parsed = operatorConfigSchema.safeParse({
@@ -201,6 +283,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     webhookAllowPrivateAddresses: values['webhook-allow-private-addresses'] ?? env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
     ruleWorkers: values['rule-workers'],
     ruleTimeoutMs: values['rule-timeout-ms'],
+    accessCacheSeconds: values['access-cache-seconds'],
     templateExecutor: values['template-executor'] ?? env.TEMPLATE_EXECUTOR,
     scaffoldImage: values['scaffold-image'] ?? env.SCAFFOLD_IMAGE,
     scaffoldServiceAccount: values['scaffold-service-account'] ?? env.SCAFFOLD_SERVICE_ACCOUNT,
@@ -217,6 +300,24 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     docsMaxAssetBytes: values['docs-max-asset-bytes'],
     docsMaxSiteBytes: values['docs-max-site-bytes'],
     docsBuildMemoryMb: values['docs-build-memory-mb'],
+    auth: values.auth ?? env.AUTH,
+    authProxyTrustedAddresses: values['auth-proxy-trusted-addresses'] ?? env.AUTH_PROXY_TRUSTED_ADDRESSES,
+    authProxyUserHeader: values['auth-proxy-user-header'],
+    authProxyGroupsHeader: values['auth-proxy-groups-header'],
+    authProxyEmailHeader: values['auth-proxy-email-header'],
+    authProxyUsernamePrefix: values['auth-proxy-username-prefix'],
+    authProxyGroupsPrefix: values['auth-proxy-groups-prefix'],
+    oidcIssuerUrl: values['oidc-issuer-url'] ?? env.OIDC_ISSUER_URL,
+    oidcClientId: values['oidc-client-id'] ?? env.OIDC_CLIENT_ID,
+    oidcClientSecretFile: values['oidc-client-secret-file'] ?? env.OIDC_CLIENT_SECRET_FILE,
+    oidcCaFile: values['oidc-ca-file'] ?? env.OIDC_CA_FILE,
+    oidcScopes: values['oidc-scopes'],
+    oidcUsernameClaim: values['oidc-username-claim'],
+    oidcUsernamePrefix: values['oidc-username-prefix'],
+    oidcGroupsClaim: values['oidc-groups-claim'],
+    oidcGroupsPrefix: values['oidc-groups-prefix'],
+    sessionSecretFile: values['session-secret-file'] ?? env.SESSION_SECRET_FILE,
+    sessionMaxAgeSeconds: values['session-max-age-seconds'],
   });
   if (!parsed.success) {
     throw new Error(`invalid settings: ${parsed.error.issues.map((i) => `--${kebab(String(i.path[0]))} ${i.message}`).join('; ')}`);

@@ -3,6 +3,7 @@ import { cycleSignature, findCycles, type Cycle, type Edge } from './cycles.ts';
 import type { Entity } from './entity.ts';
 import { outgoingReferences, type OutgoingReference, type UnparsableReference } from './references.ts';
 import type { EntityRef } from './refs.ts';
+import type { CatalogView } from './view.ts';
 
 /** A reference whose target does not exist (yet). */
 export interface DanglingReference {
@@ -16,7 +17,7 @@ export interface DanglingReference {
  * finds its referrers at once. Every change returns the entities whose resolved status may
  * have changed; nothing else needs reconciling.
  */
-export class CatalogGraph {
+export class CatalogGraph implements CatalogView {
   private readonly entities = new Map<EntityRef, Entity>();
   private readonly outgoing = new Map<EntityRef, OutgoingReference[]>();
   private readonly unparsable = new Map<EntityRef, UnparsableReference[]>();
@@ -49,6 +50,13 @@ export class CatalogGraph {
   sortedRefs(): readonly EntityRef[] {
     this.sorted ??= [...this.entities.keys()].sort(compare);
     return this.sorted;
+  }
+
+  *sortedEntities(): Iterable<Entity> {
+    for (const ref of this.sortedRefs()) {
+      const e = this.entities.get(ref);
+      if (e) yield e;
+    }
   }
 
   /** Adds or replaces an entity; returns every entity whose status may have changed. */
@@ -124,6 +132,11 @@ export class CatalogGraph {
     return relations.sort((a, b) => (a.type === b.type ? compare(a.target, b.target) : compare(a.type, b.type)));
   }
 
+  /** The whole graph hides nothing. */
+  hiddenRelationsOf(_ref: EntityRef): readonly Relation[] {
+    return NONE;
+  }
+
   /** References of an entity whose targets do not exist, in spec order. */
   danglingOf(ref: EntityRef): DanglingReference[] {
     return (this.outgoing.get(ref) ?? []).filter((r) => !this.entities.has(r.target)).map(({ path, target }) => ({ path, target }));
@@ -185,6 +198,8 @@ export class CatalogGraph {
     }
   }
 }
+
+const NONE: readonly Relation[] = Object.freeze([]);
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -1,6 +1,7 @@
 import type { Relation } from '../api/v1alpha1/index.ts';
 import type { Entity } from './entity.ts';
-import type { CatalogGraph, DanglingReference } from './graph.ts';
+import type { DanglingReference } from './graph.ts';
+import type { CatalogView } from './view.ts';
 import { parseRef, formatRef, type EntityRef } from './refs.ts';
 
 /** Filters of the entity list; every one is optional and they combine with AND. */
@@ -58,15 +59,15 @@ function matcher(filter: EntityFilter): (e: Entity) => boolean {
 }
 
 /** Lists entities in ref order, filtered, a page at a time. */
-export function listEntities(graph: CatalogGraph, filter: EntityFilter, limit: number, after?: EntityRef): Page<Entity> {
+export function listEntities(graph: CatalogView, filter: EntityFilter, limit: number, after?: EntityRef): Page<Entity> {
   const matches = matcher(filter);
   const items: Entity[] = [];
   let total = 0;
   let last: EntityRef | undefined;
   let more = false;
-  for (const ref of graph.sortedRefs()) {
-    const e = graph.get(ref);
-    if (!e || !matches(e)) continue;
+  for (const e of graph.sortedEntities()) {
+    if (!matches(e)) continue;
+    const ref = e.ref;
     total += 1;
     if (after !== undefined && ref <= after) continue;
     if (items.length < limit) {
@@ -84,11 +85,24 @@ export interface EntityDetail {
   entity: Entity;
   relations: readonly Relation[];
   dangling: DanglingReference[];
+  /** Related entities outside the view, counted (0 for the whole graph). */
+  hidden: number;
 }
 
-export function entityDetail(graph: CatalogGraph, ref: EntityRef): EntityDetail | undefined {
+export function entityDetail(graph: CatalogView, ref: EntityRef): EntityDetail | undefined {
   const entity = graph.get(ref);
-  return entity && { entity, relations: graph.relationsOf(ref), dangling: graph.danglingOf(ref) };
+  return entity && { entity, relations: graph.relationsOf(ref), dangling: graph.danglingOf(ref), hidden: hiddenNeighbours(graph, [ref], new Set()) };
+}
+
+/**
+ * How many distinct entities next to these (over the given relation types, all when empty)
+ * exist but are outside the view: what a person is told of what they may not see, instead
+ * of names or refs.
+ */
+export function hiddenNeighbours(graph: CatalogView, refs: Iterable<EntityRef>, types: ReadonlySet<string>): number {
+  const hidden = new Set<EntityRef>();
+  for (const ref of refs) for (const r of graph.hiddenRelationsOf(ref)) if (types.size === 0 || types.has(r.type)) hidden.add(r.target);
+  return hidden.size;
 }
 
 export interface GraphEdge {
@@ -101,21 +115,24 @@ export interface GraphEdge {
  * Entities reachable from `root` within `depth` hops over the given relation types (all when
  * empty), breadth first, at most `maxNodes` of them: a few hops from a busy team reach most
  * of a big catalog, and no one reads a picture of ten thousand boxes. `truncated` says when
- * the limit cut the walk short; edges are kept only between returned nodes.
+ * the limit cut the walk short; edges are kept only between returned nodes. `hidden` counts
+ * the distinct neighbours the walk met that the view hides (never named).
  */
 export function neighbourhood(
-  graph: CatalogGraph,
+  graph: CatalogView,
   root: EntityRef,
   depth: number,
   types: ReadonlySet<string>,
   maxNodes = Number.POSITIVE_INFINITY,
-): { nodes: Entity[]; edges: GraphEdge[]; truncated: boolean } {
+): { nodes: Entity[]; edges: GraphEdge[]; truncated: boolean; hidden: number } {
   const seen = new Set<EntityRef>([root]);
   const edges: GraphEdge[] = [];
   let truncated = false;
   let frontier = [root];
+  const expanded: EntityRef[] = [];
   for (let hop = 0; hop < depth && frontier.length > 0; hop++) {
     const next: EntityRef[] = [];
+    expanded.push(...frontier);
     for (const source of frontier) {
       for (const r of graph.relationsOf(source)) {
         if (types.size > 0 && !types.has(r.type)) continue;
@@ -133,7 +150,8 @@ export function neighbourhood(
     frontier = next;
   }
   const nodes = [...seen].map((ref) => graph.get(ref)).filter((e): e is Entity => e !== undefined);
-  return { nodes, edges, truncated };
+  // What the walk met but the view hides: the hidden neighbours of every node it expanded.
+  return { nodes, edges, truncated, hidden: hiddenNeighbours(graph, expanded, types) };
 }
 
 /** An owned entity and how the owner comes to own it. */
@@ -143,14 +161,14 @@ export interface Owned {
   via: 'direct' | EntityRef;
 }
 
-const targetsOf = (graph: CatalogGraph, ref: EntityRef, type: string): EntityRef[] =>
+const targetsOf = (graph: CatalogView, ref: EntityRef, type: string): EntityRef[] =>
   graph.relationsOf(ref).filter((r) => r.type === type).map((r) => r.target);
 
 /**
  * What a Group or User owns: directly; for a Group also through its child groups (all the
  * way down) and their members; for a User also through the groups it is a member of.
  */
-export function ownership(graph: CatalogGraph, owner: EntityRef): Owned[] {
+export function ownership(graph: CatalogView, owner: EntityRef): Owned[] {
   const entity = graph.get(owner);
   if (!entity) return [];
   const owners: EntityRef[] = [owner];

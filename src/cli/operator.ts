@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { loadKubeConfig } from '../kube/config.ts';
 import { parseOperatorConfig } from '../config.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createMetricsRegistry } from '../observability/metrics.ts';
 import { startOperator } from '../operator/run.ts';
+import { authSettingsFrom } from '../http/auth/settings.ts';
 
 export { OPERATOR_USAGE } from '../config.ts';
 
@@ -14,6 +16,7 @@ export async function runOperator(argv: string[]): Promise<void> {
   const running = await startOperator({
     ...rest,
     http: { allowedHosts, trustProxy, rateLimitPerMinute, maxInFlight },
+    auth: authSettingsFrom(config, (path) => readFileSync(path, 'utf8')),
     kubeConfig: loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context }),
     logger: log,
     registry: createMetricsRegistry(),

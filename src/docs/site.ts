@@ -77,4 +77,9 @@ export interface DocsStore {
   site(namespace: string, name: string): DocSite | undefined;
   /** Every DocSource documenting an entity (by its ref, e.g. `component:ns/name`), built or not, by name. */
   sourcesFor(entityRef: string): DocSourceSummary[];
+  /**
+   * The namespaces that hold DocSources, so a signed-in person's access to them is reviewed
+   * once per request (src/access); a store without it has its sites reviewed as none.
+   */
+  sourceNamespaces?(): Iterable<string>;
 }

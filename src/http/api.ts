@@ -7,6 +7,8 @@ import { decodeContinue, entityDetail, listEntities, neighbourhood, ownership } 
 import { formatRef, parseRef, refOf } from '../catalog/refs.ts';
 import { redactAnnotations } from '../catalog/redact.ts';
 import { commaSeparated } from '../comma-separated.ts';
+import { visibleCatalog } from '../access/visible-catalog.ts';
+import { visibilityOf } from './access/scope.ts';
 
 const MAX_LIMIT = 500;
 const MAX_DEPTH = 5;
@@ -71,23 +73,26 @@ export interface ApiDependencies {
 
 /**
  * The read API, served from the in-memory graph that the informers keep current: no request
- * reaches the apiserver. Errors are JSON with a message a person can act on.
+ * reaches the apiserver (a signed-in person's access was reviewed before, see
+ * access/scope.ts). Each route reads the graph as the person may see it, so what is hidden
+ * answers exactly as what is missing. Errors are JSON with a message a person can act on.
  */
-export function createApiRouter({ graph }: ApiDependencies): Router {
+export function createApiRouter({ graph: whole }: ApiDependencies): Router {
   const router = Router();
+  const catalog = (res: Response) => visibleCatalog(whole, visibilityOf(res));
 
   router.get('/entities', (req, res) => {
     const parsed = listQuery.safeParse(req.query);
     if (!parsed.success) return badRequest(res, parsed.error);
     const q = parsed.data;
     const after = q.continue === undefined ? undefined : decodeContinue(q.continue);
-    const page = listEntities(graph, { kind: q.kind, namespace: q.namespace, owner: q.owner, type: q.type, lifecycle: q.lifecycle, tag: q.tag, text: q.q }, q.limit, after);
+    const page = listEntities(catalog(res), { kind: q.kind, namespace: q.namespace, owner: q.owner, type: q.type, lifecycle: q.lifecycle, tag: q.tag, text: q.q }, q.limit, after);
     res.json({ items: page.items.map(summary), total: page.total, ...(page.continue ? { continue: page.continue } : {}) });
   });
 
   router.get('/entities/:kind/:namespace/:name', (req, res) => {
     const ref = refFromPath(req);
-    const detail = entityDetail(graph, ref);
+    const detail = entityDetail(catalog(res), ref);
     if (!detail) return void res.status(404).json({ error: `no entity ${ref}` });
     const { entity } = detail;
     res.json({
@@ -99,11 +104,13 @@ export function createApiRouter({ graph }: ApiDependencies): Router {
       status: entity.status ?? {},
       relations: detail.relations,
       dangling: detail.dangling,
+      hiddenRelations: detail.hidden,
     });
   });
 
   router.get('/entities/:kind/:namespace/:name/ownership', (req, res) => {
     const ref = refFromPath(req);
+    const graph = catalog(res);
     const owner = graph.get(ref);
     if (!owner) return void res.status(404).json({ error: `no entity ${ref}` });
     if (owner.kind !== 'Group' && owner.kind !== 'User') {
@@ -118,9 +125,10 @@ export function createApiRouter({ graph }: ApiDependencies): Router {
     if (!parsed.success) return badRequest(res, parsed.error);
     const root = parseRef(parsed.data.root, { defaultKind: undefined, namespace: 'default' });
     const ref = 'error' in root ? '' : formatRef(root);
+    const graph = catalog(res);
     if (!graph.has(ref)) return void res.status(404).json({ error: `no entity ${ref}` });
-    const { nodes, edges, truncated } = neighbourhood(graph, ref, parsed.data.depth, new Set(parsed.data.relations), parsed.data.limit);
-    res.json({ root: ref, nodes: nodes.map(summary), edges, truncated });
+    const { nodes, edges, truncated, hidden } = neighbourhood(graph, ref, parsed.data.depth, new Set(parsed.data.relations), parsed.data.limit);
+    res.json({ root: ref, nodes: nodes.map(summary), edges, truncated, hidden });
   });
 
   router.use((_req, res) => {

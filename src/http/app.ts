@@ -14,6 +14,12 @@ import { viewsEnvironment } from './ui/views.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { clientRateLimit, hostAllowList, inFlightLimit, InFlightGate, type TrustProxy } from './guards.ts';
 import { problemHandler, queryGuard } from './problems.ts';
+import type { AccessReviews } from '../access/reviews.ts';
+import { resolveVisibility } from './access/scope.ts';
+import { authentication } from './auth/authentication.ts';
+import { NO_AUTH, type AuthSettings } from './auth/settings.ts';
+import type { SelfService } from '../self-service/cluster-writes.ts';
+import { createSelfServiceRouter } from './ui/self-service-router.ts';
 
 /** How much of the server one client, or all of them, may take; and what they must call it. */
 export interface HttpLimits {
@@ -42,12 +48,21 @@ export interface AppDependencies {
   search?: SearchIndex;
   /** Scorecards and initiatives for the dashboard's scorecard pages; absent, they are empty. */
   scorecards?: ScorecardStore;
+  /**
+   * Asks the apiserver what a signed-in person may see (cached SubjectAccessReviews). Without
+   * it a signed-in person sees nothing; without a person (`--auth none`) it is never asked.
+   */
+  access?: AccessReviews;
   /** Where failed requests are logged; silent when absent. */
   logger?: Logger;
   /** Defaults: DEFAULT_HTTP_LIMITS. */
   limits?: Partial<HttpLimits>;
   /** The in-flight count the limit keeps (made from `limits.maxInFlight` when absent); tests hold places in it. */
   inFlight?: InFlightGate;
+  /** Who is asking (`--auth`); anonymous and read-only when absent. */
+  auth?: AuthSettings;
+  /** The writes a signed-in person makes, as them (impersonation); none when absent, and never under `--auth none`. */
+  selfService?: SelfService;
 }
 
 /**
@@ -67,12 +82,16 @@ export const CONTENT_SECURITY_POLICY = [
 
 /**
  * The HTTP surface of one replica: health, the read API and the dashboard, all served from
- * memory and all read-only. Built apart from `listen` so tests run it on port 0. Metrics are
+ * memory. Read-only under `--auth none`; under proxy and oidc a signed-in person's forms may
+ * POST (with a CSRF token). Built apart from `listen` so tests run it on port 0. Metrics are
  * another app (createMetricsApp) on another port, so an Ingress to this one never routes them.
  */
 export function createApp(deps: AppDependencies): Express {
   const limits = { ...DEFAULT_HTTP_LIMITS, ...deps.limits };
   const logger = deps.logger ?? createLogger('silent');
+  const auth = deps.auth ?? NO_AUTH;
+  // Writes need someone to make them as (impersonation): only a signed-in person's forms POST.
+  const allowed = auth.mode === 'none' ? ['GET', 'HEAD'] : ['GET', 'HEAD', 'POST'];
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', limits.trustProxy);
@@ -85,10 +104,13 @@ export function createApp(deps: AppDependencies): Express {
     });
     next();
   });
-  // Read-only: anything but GET/HEAD is refused before it reaches a route.
+  // Anything but the allowed methods is refused before it reaches a route.
   app.use((req, res, next) => {
-    if (req.method === 'GET' || req.method === 'HEAD') return next();
-    res.status(405).set('Allow', 'GET, HEAD').json({ error: 'Greenroom is read-only over HTTP; change the catalog with kubectl or GitOps' });
+    if (allowed.includes(req.method)) return next();
+    const error = auth.mode === 'none'
+      ? 'Greenroom is read-only over HTTP without sign-in (--auth none); change the catalog with kubectl or GitOps'
+      : `${req.method} is not served; forms POST`;
+    res.status(405).set('Allow', allowed.join(', ')).json({ error });
   });
   app.get('/healthz', (_req, res) => {
     res.type('text/plain').send('ok');
@@ -104,10 +126,17 @@ export function createApp(deps: AppDependencies): Express {
   if (gate) app.use(inFlightLimit(gate));
   if (limits.rateLimitPerMinute > 0) app.use(clientRateLimit(limits.rateLimitPerMinute));
   app.use(queryGuard());
+  // The probes above stay open; everything below knows who is asking (or refuses them).
+  app.use(authentication({ settings: auth, logger }));
+  // After the person is known, before every route that reads: what they may see, asked once.
+  app.use(resolveVisibility(deps.access, deps));
   // Each router ends in its own 404, so the search routes go first.
   if (deps.search) app.use('/api/v1', createSearchApiRouter({ search: deps.search }));
   app.use('/api/v1', createApiRouter({ graph: deps.graph }));
   if (deps.search) app.use(createSearchUiRouter({ search: deps.search }));
+  if (auth.mode !== 'none' && deps.selfService && deps.templates) {
+    app.use(createSelfServiceRouter({ templates: deps.templates, graph: deps.graph, writes: deps.selfService }));
+  }
   // The reader goes before the dashboard, whose last route answers 404.
   if (deps.docs) app.use(createDocsRouter({ docs: deps.docs }));
   app.use(createUiRouter({ graph: deps.graph, templates: deps.templates, docs: deps.docs, scorecards: deps.scorecards }));

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import type { Environment } from 'nunjucks';
 import { z } from 'zod';
 import type { Logger } from '../observability/logger.ts';
+import { viewerOf } from './auth/viewer.ts';
 
 /**
  * A request the server refuses on purpose (a bad parameter, an unknown Host, too many
@@ -69,7 +70,7 @@ export function queryGuard(limits: QueryLimits = DEFAULT_QUERY_LIMITS): RequestH
 /** The read API answers JSON; everything else is the dashboard, which answers pages. */
 const wantsJson = (req: Request): boolean => req.originalUrl.startsWith('/api/');
 
-const TITLES: Record<number, string> = { 400: 'Bad request', 404: 'Not found', 421: 'Wrong host', 429: 'Too many requests', 503: 'Busy' };
+const TITLES: Record<number, string> = { 400: 'Bad request', 401: 'Sign in first', 403: 'Not allowed', 404: 'Not found', 421: 'Wrong host', 429: 'Too many requests', 503: 'Busy' };
 
 /** Sends a problem as JSON (`{ error, problems }`) for the API, as a page for the dashboard. */
 function sendProblem(req: Request, res: Response, views: Environment, status: number, problems: readonly string[]): void {
@@ -78,7 +79,7 @@ function sendProblem(req: Request, res: Response, views: Environment, status: nu
   if (wantsJson(req)) return void res.json({ error: message, problems });
   const title = TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'Request refused');
   try {
-    res.type('html').send(views.render('error.njk', { page: '', title, problems }));
+    res.type('html').send(views.render('error.njk', { viewer: viewerOf(res), page: '', title, problems }));
   } catch {
     // The page itself failed to render: plain text still tells the reader what happened.
     res.type('text/plain').send(`${title}: ${message}`);

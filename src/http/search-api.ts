@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { MAX_QUERY_LENGTH, isSearchKind, type SearchIndex } from '../search/index.ts';
+import { searchVisibility } from './access/scope.ts';
 
 /** Most results one request returns; `total` still counts them all. */
 export const MAX_SEARCH_LIMIT = 100;
@@ -38,7 +39,7 @@ export function createSearchApiRouter({ search }: SearchApiDependencies): Router
       return void res.status(400).json({ error: `bad query: ${problems.join('; ')}`, problems });
     }
     const { q, kind, limit } = parsed.data;
-    const answer = search.search(q, { kind, limit });
+    const answer = search.search(q, { kind, limit, visible: searchVisibility(res) });
     res.json({ query: q, ...(kind ? { kind } : {}), total: answer.total, counts: answer.counts, results: answer.results });
   });
   return router;

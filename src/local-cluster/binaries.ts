@@ -32,16 +32,52 @@ export function binariesIn(dir: string): Binaries {
 export async function ensureBinaries(log: (line: string) => void = () => undefined): Promise<Binaries> {
   const preset = process.env.GREENROOM_BIN_DIR;
   if (preset) return checked(binariesIn(preset));
-  const script = join(projectRoot(), 'tools', 'control-plane', 'build.sh');
-  const dir = await new Promise<string>((resolve, reject) => {
-    const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const dir = await runBuildScript(['control-plane', 'build.sh'], [], '[control-plane]', log);
+  return checked(binariesIn(dir));
+}
+
+/** Dex and the helper that hashes its people's passwords, by absolute path. */
+export interface DexBinaries {
+  dex: string;
+  bcryptHash: string;
+}
+
+/**
+ * Returns Dex, building it from the Go module proxy the first time (tools/sign-in/build.sh,
+ * about X min cold; cached by version afterwards).
+ */
+export async function ensureDex(log: (line: string) => void = () => undefined): Promise<DexBinaries> {
+  const dir = await runBuildScript(['sign-in', 'build.sh'], ['dex'], '[sign-in]', log);
+  return checked({ dex: join(dir, 'dex'), bcryptHash: join(dir, 'bcrypt-hash') });
+}
+
+/** Returns oauth2-proxy, built like {@link ensureDex}. */
+export async function ensureOAuth2Proxy(log: (line: string) => void = () => undefined): Promise<string> {
+  const dir = await runBuildScript(['sign-in', 'build.sh'], ['oauth2-proxy'], '[sign-in]', log);
+  return checked({ oauth2Proxy: join(dir, 'oauth2-proxy') }).oauth2Proxy;
+}
+
+/**
+ * Runs one of tools/<part>/build.sh, which prints the bin directory on its last line; its
+ * progress lines (those starting with `prefix`) go to `log`, and a failure carries the tail
+ * of what it wrote to stderr.
+ */
+function runBuildScript(
+  scriptPath: string[],
+  args: string[],
+  prefix: string,
+  log: (line: string) => void,
+): Promise<string> {
+  const script = join(projectRoot(), 'tools', ...scriptPath);
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn('bash', [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderrTail = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
       stderrTail = (stderrTail + text).slice(-4000);
-      for (const line of text.split('\n')) if (line.startsWith('[control-plane]')) log(line);
+      for (const line of text.split('\n')) if (line.startsWith(prefix)) log(line);
     });
     child.once('error', reject);
     child.once('exit', (code) => {
@@ -49,12 +85,11 @@ export async function ensureBinaries(log: (line: string) => void = () => undefin
       else reject(new Error(`${script} exited with ${code}:\n${stderrTail}`));
     });
   });
-  return checked(binariesIn(dir));
 }
 
-function checked(binaries: Binaries): Binaries {
-  for (const path of Object.values(binaries)) {
-    if (!existsSync(path)) throw new Error(`control-plane binary missing: ${path}`);
+function checked<T extends object>(binaries: T): T {
+  for (const path of Object.values(binaries) as string[]) {
+    if (!existsSync(path)) throw new Error(`binary missing: ${path}`);
   }
   return binaries;
 }

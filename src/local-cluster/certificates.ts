@@ -45,6 +45,39 @@ async function issue(
   ]);
 }
 
+/** A self-signed CA (ca.crt, ca.key in `dir`) that the certificates below are signed by. */
+async function createCa(dir: string): Promise<void> {
+  await openssl(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key']);
+  await openssl(dir, [
+    'req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=greenroom-local-ca', '-days', '30',
+    '-sha256', '-addext', 'basicConstraints=critical,CA:TRUE',
+    '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature', '-out', 'ca.crt',
+  ]);
+}
+
+const SERVER_EXTENSIONS = [
+  'basicConstraints=CA:FALSE',
+  'keyUsage=critical,digitalSignature,keyEncipherment',
+  'extendedKeyUsage=serverAuth',
+];
+
+/** A CA and one server certificate signed by it; clients trust `caCert`. */
+export interface ServingCertificates {
+  caCert: string;
+  cert: string;
+  key: string;
+}
+
+/**
+ * A throw-away CA and a serving certificate for localhost/127.0.0.1 named `name`, for a
+ * local HTTPS server such as Dex (kube-apiserver accepts only an https OIDC issuer).
+ */
+export async function generateServingCertificates(dir: string, name: string): Promise<ServingCertificates> {
+  await createCa(dir);
+  await issue(dir, name, `/CN=${name}`, [...SERVER_EXTENSIONS, 'subjectAltName=DNS:localhost,IP:127.0.0.1']);
+  return { caCert: join(dir, 'ca.crt'), cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
+}
+
 /**
  * Generates a throw-away PKI for one control plane: a CA, the apiserver's serving
  * certificate for localhost/127.0.0.1, an admin client certificate and the
@@ -52,16 +85,9 @@ async function issue(
  * free of hand-written ASN.1.
  */
 export async function generateCertificates(dir: string): Promise<Certificates> {
-  await openssl(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key']);
-  await openssl(dir, [
-    'req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=greenroom-local-ca', '-days', '30',
-    '-sha256', '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature', '-out', 'ca.crt',
-  ]);
+  await createCa(dir);
   await issue(dir, 'apiserver', '/CN=kube-apiserver', [
-    'basicConstraints=CA:FALSE',
-    'keyUsage=critical,digitalSignature,keyEncipherment',
-    'extendedKeyUsage=serverAuth',
+    ...SERVER_EXTENSIONS,
     'subjectAltName=DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:127.0.0.1,IP:10.0.0.1',
   ]);
   await issue(dir, 'admin', '/O=system:masters/CN=admin', [

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { AUDIT_POLICY, readAuditEvents, type AuditEvent } from './audit.ts';
 import { ensureBinaries, type Binaries } from './binaries.ts';
 import { generateCertificates, type Certificates } from './certificates.ts';
 import { get, waitFor, type ClientTls } from './health.ts';
@@ -19,10 +20,39 @@ export const DEFAULT_CONTROLLERS = [
   'serviceaccount-token-controller',
 ];
 
+/**
+ * An OpenID Connect issuer kube-apiserver trusts ID tokens from (e.g. a local Dex). The
+ * prefixes keep OIDC names apart from service accounts and certificate users, so a person
+ * called `system:admin` in the provider is `oidc:system:admin` here, never the real one.
+ */
+export interface OidcTrust {
+  /** Must be https (kube-apiserver refuses anything else). */
+  issuer: string;
+  /** CA that signed the issuer's certificate. */
+  caFile: string;
+  /** The audience tokens must carry: the client id they were issued to. */
+  clientId: string;
+  /** Claim that names the person; default `email`. */
+  usernameClaim?: string;
+  /** Default `oidc:`. */
+  usernamePrefix?: string;
+  /** Default `groups`. */
+  groupsClaim?: string;
+  /** Default `oidc:`. */
+  groupsPrefix?: string;
+}
+
 export interface ControlPlaneOptions {
   /** Ready binaries; built (or taken from the cache) when absent. */
   binaries?: Binaries;
   controllers?: string[];
+  /** Also accept ID tokens from this issuer (structured authentication configuration). */
+  oidc?: OidcTrust;
+  /**
+   * Write an audit log (policy: {@link AUDIT_POLICY}) to `<dir>/audit.log`; read it with
+   * `auditEvents()`.
+   */
+  audit?: boolean;
   /** Keep the data directory (logs, certificates, etcd data) after stop, for debugging. */
   keepDir?: boolean;
   log?: (line: string) => void;
@@ -46,7 +76,30 @@ export interface ControlPlane {
    * stopped and the error carries kube-apiserver's log tail.
    */
   restartApiServer(): Promise<void>;
+  /** The audit events so far; empty unless started with `audit: true`. */
+  auditEvents(): Promise<AuditEvent[]>;
   stop(): Promise<void>;
+}
+
+/**
+ * kube-apiserver's AuthenticationConfiguration (apiserver.config.k8s.io/v1, GA since 1.34)
+ * for one OIDC issuer. The structured file rather than the `--oidc-*` flags: it is where
+ * new claim features land, and its CA is inline, so the file alone says whom we trust.
+ */
+export function authenticationConfiguration(oidc: OidcTrust, caPem: string): Record<string, unknown> {
+  return {
+    apiVersion: 'apiserver.config.k8s.io/v1',
+    kind: 'AuthenticationConfiguration',
+    jwt: [
+      {
+        issuer: { url: oidc.issuer, certificateAuthority: caPem, audiences: [oidc.clientId] },
+        claimMappings: {
+          username: { claim: oidc.usernameClaim ?? 'email', prefix: oidc.usernamePrefix ?? 'oidc:' },
+          groups: { claim: oidc.groupsClaim ?? 'groups', prefix: oidc.groupsPrefix ?? 'oidc:' },
+        },
+      },
+    ],
+  };
 }
 
 async function logTail(path: string, lines = 30): Promise<string> {
@@ -189,6 +242,20 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       '--shutdown-watch-termination-grace-period=2s',
       '--v=1',
     ];
+    if (options.oidc) {
+      const path = join(dir, 'authentication.yaml');
+      const caPem = await readFile(options.oidc.caFile, 'utf8');
+      await writeFile(path, stringify(authenticationConfiguration(options.oidc, caPem)));
+      apiserverArgs.push(`--authentication-config=${path}`);
+    }
+    const auditLog = join(logs, 'audit.log');
+    if (options.audit) {
+      const policy = join(dir, 'audit-policy.yaml');
+      await writeFile(policy, stringify(AUDIT_POLICY));
+      // The log backend's default mode is blocking: an event is on disk before the
+      // response goes out, so a test can read it right after its request.
+      apiserverArgs.push(`--audit-policy-file=${policy}`, `--audit-log-path=${auditLog}`, '--audit-log-format=json');
+    }
     const tls: ClientTls = { ca: certs.caCert, cert: certs.adminCert, key: certs.adminKey };
     const apiserverReady = (apiserver: TetheredProcess): Promise<void> =>
       waitFor(async () => (await get(`${server}/readyz`, tls)).status === 200, {
@@ -235,7 +302,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         processes[index] = restarted;
         await apiserverReady(restarted);
       })().finally(() => (restarting = undefined)));
-    return { server, kubeconfigPath, dir, binaries, processes, restartApiServer, stop };
+    const auditEvents = (): Promise<AuditEvent[]> => (options.audit ? readAuditEvents(auditLog) : Promise.resolve([]));
+    return { server, kubeconfigPath, dir, binaries, processes, restartApiServer, auditEvents, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -9,12 +9,17 @@ export interface ClientTls {
   key: string;
 }
 
+/** The CA to trust and, for kube-apiserver's admin, a client certificate. */
+export type GetTls = ClientTls | { ca: string };
+
 /** GETs a URL and returns status and body; rejects only on transport errors. */
-export function get(url: string, tls?: ClientTls, timeoutMs = 2000): Promise<{ status: number; body: string }> {
+export function get(url: string, tls?: GetTls, timeoutMs = 2000): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const options = tls
-      ? { ca: readFileSync(tls.ca), cert: readFileSync(tls.cert), key: readFileSync(tls.key) }
+      ? 'cert' in tls
+        ? { ca: readFileSync(tls.ca), cert: readFileSync(tls.cert), key: readFileSync(tls.key) }
+        : { ca: readFileSync(tls.ca) }
       : {};
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(target, { ...options, method: 'GET', timeout: timeoutMs }, (res) => {

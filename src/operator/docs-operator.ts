@@ -111,6 +111,10 @@ export class DocsOperator implements DocsStore {
     return out.sort((a, b) => (a.siteName || a.name).localeCompare(b.siteName || b.name) || a.name.localeCompare(b.name));
   }
 
+  sourceNamespaces(): Set<string> {
+    return new Set(this.sources.list().map((s) => s.metadata!.namespace!));
+  }
+
   hasSynced(): boolean {
     return this.sources.hasSynced() && this.chunks.hasSynced();
   }

@@ -18,6 +18,9 @@ import { secretKeyReader } from '../scorecards/webhook-secret.ts';
 import { RawKubeClient } from '../kube/raw-client.ts';
 import type { Executor } from '../controllers/template-run/decide.ts';
 import { VERSION } from '../config.ts';
+import { AccessReviews, subjectAccessReviews } from '../access/reviews.ts';
+import type { AuthSettings } from '../http/auth/settings.ts';
+import { clusterWrites } from '../self-service/cluster-writes.ts';
 
 export interface OperatorSettings {
   kubeConfig: KubeConfig;
@@ -29,6 +32,8 @@ export interface OperatorSettings {
   metricsPort: number;
   /** Host allow-list, trusted proxies, per-client and in-flight limits of the dashboard's port. */
   http?: Partial<HttpLimits>;
+  /** Who is asking on the dashboard's port (`--auth`); anonymous and read-only when absent. */
+  auth?: AuthSettings;
   leaderElect: boolean;
   leaseNamespace: string;
   leaseName: string;
@@ -65,6 +70,8 @@ export interface OperatorSettings {
   ruleWorkers?: number;
   /** How long one Scorecard rule may run on one entity (default 1000 ms). */
   ruleTimeoutMs?: number;
+  /** How long a signed-in person's access answers are reused (default 10 s). */
+  accessCacheSeconds?: number;
   /** The clock of time-based decisions (initiative phases and milestones); tests move it. */
   now?: () => Date;
   /** Docs builds at once (default 2). */
@@ -183,9 +190,20 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });
 
+  // Asked only for signed-in people; under --auth none no review is ever sent.
+  const access = new AccessReviews({
+    send: subjectAccessReviews(new RawKubeClient(settings.kubeConfig)),
+    logger: log.child({ component: 'access' }),
+    registry: settings.registry,
+    ttlMs: (settings.accessCacheSeconds ?? 10) * 1000,
+  });
   const app = createApp({
     logger: log,
+    access,
     ...(settings.http ? { limits: settings.http } : {}),
+    ...(settings.auth ? { auth: settings.auth } : {}),
+    // Writes as the signed-in person (impersonation): only when someone can sign in.
+    ...(settings.auth && settings.auth.mode !== 'none' ? { selfService: clusterWrites(new RawKubeClient(settings.kubeConfig)) } : {}),
     isReady: () => catalog.hasSynced() && templates.hasSynced() && docs.hasSynced() && scorecards.hasSynced(),
     graph: catalog.graph,
     templates,

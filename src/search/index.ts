@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import MiniSearch, { type SearchOptions as EngineOptions } from 'minisearch';
+import MiniSearch, { type SearchOptions as EngineOptions, type SearchResult as EngineResult } from 'minisearch';
 import { catalogKind } from '../api/v1alpha1/index.ts';
 import type { Entity } from '../catalog/entity.ts';
 import type { DocPage } from '../docs/site.ts';
@@ -63,6 +63,19 @@ export interface SearchOptions {
   kind?: string | undefined;
   /** Most results returned (default 20); `total` and `counts` cover them all. */
   limit?: number | undefined;
+  /**
+   * Which documents the asker may see (a signed-in person's RBAC, src/access); the rest are
+   * not hits at all — not counted, not ranked, not in facets. All when absent.
+   */
+  visible?: ((document: SearchedObject) => boolean) | undefined;
+}
+
+/** What a visibility filter is told of a document: what it is and where it lives. */
+export interface SearchedObject {
+  result: 'entity' | 'template' | 'doc';
+  /** The catalog kind of an entity; `Template`; `Docs`. */
+  kind: string;
+  namespace: string;
 }
 
 export interface SearchAnswer {
@@ -184,8 +197,12 @@ export class SearchIndex {
     const q = query.trim();
     const terms = queryTerms(q).join(' ');
     if (!terms) return { total: 0, counts: {}, results: [] };
-    let hits = this.engine.search(terms, { ...QUERY_OPTIONS, combineWith: 'AND' });
-    if (hits.length === 0) hits = this.engine.search(terms, { ...QUERY_OPTIONS, combineWith: 'OR' });
+    // Filtered inside the engine, so the OR fallback happens when no *visible* document has every word.
+    const visible = options.visible;
+    const filter = visible && ((hit: EngineResult): boolean => visible(hit as unknown as SearchedObject));
+    const engineOptions: EngineOptions = filter ? { ...QUERY_OPTIONS, filter } : QUERY_OPTIONS;
+    let hits = this.engine.search(terms, { ...engineOptions, combineWith: 'AND' });
+    if (hits.length === 0) hits = this.engine.search(terms, { ...engineOptions, combineWith: 'OR' });
 
     const counts: Record<string, number> = {};
     for (const hit of hits) counts[hit.kind as string] = (counts[hit.kind as string] ?? 0) + 1;

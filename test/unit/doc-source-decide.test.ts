@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { MAX_MESSAGE_LENGTH } from '../../src/controllers/conditions.ts';
-import { builtStatus, failedStatus, needsBuild, nextCheckAt, nextCheckIn, recoveredStatus, refreshIntervalMs, type DocSourceObject } from '../../src/controllers/doc-source/decide.ts';
+import { REBUILD_ANNOTATION, builtStatus, failedStatus, needsBuild, nextCheckAt, nextCheckIn, recoveredStatus, refreshIntervalMs, type DocSourceObject } from '../../src/controllers/doc-source/decide.ts';
 
 const now = new Date('2026-11-24T10:00:00Z');
 const source = (status?: DocSourceObject['status'], generation = 2): DocSourceObject => ({
@@ -24,6 +24,23 @@ describe('when to look at a DocSource and what to say about it', () => {
     expect(nextCheckIn(source(served), now.getTime() + 60_000, now.getTime())).toBe(60_000);
     expect(nextCheckAt(source(served), undefined, 0)).toBe(90_000);
     expect(nextCheckAt(source(served), { transient: false, inARow: 1 }, 0)).toBe(60_000);
+  });
+
+  it('when someone asks for a rebuild (the annotation), then it is looked at and built at once, once: the status records the request honoured, built or failed', () => {
+    const asked = (status: DocSourceObject['status'], at = '2026-11-24T09:59:00Z'): DocSourceObject => ({ ...source(status), metadata: { ...source(status).metadata, annotations: { [REBUILD_ANNOTATION]: at } } });
+    const site = { id: 'site2', digest: 'd'.repeat(64), chunks: 1, bytes: 10, siteName: 'Orders', pageCount: 3, warnings: [] };
+    expect(nextCheckIn(asked(served), now.getTime() + 60_000, now.getTime())).toBe(0);
+    expect(needsBuild(asked(served), 'aaa')).toBe(true);
+    const built = builtStatus(asked(served), 'aaa', site, now);
+    expect(built.rebuildRequest).toBe('2026-11-24T09:59:00Z');
+    expect(needsBuild(asked(built), 'aaa')).toBe(false);
+    expect(nextCheckIn(asked(built), now.getTime() + 60_000, now.getTime())).toBe(60_000);
+    // A failed attempt honoured it too, so a failing build is not re-run in a loop.
+    const failed = failedStatus(asked(served), { reason: 'BuildFailed', message: 'x' }, now);
+    expect(needsBuild(asked(failed), 'aaa')).toBe(false);
+    // A later request is a new one; the value, not a clock, tells them apart.
+    expect(needsBuild(asked(built, '2026-11-24T09:59:30Z'), 'aaa')).toBe(true);
+    expect(builtStatus(source(built), 'aaa', site, now).rebuildRequest).toBe('2026-11-24T09:59:00Z');
   });
 
   it('when the apiserver is busy or down, then the next look comes after 1 s, doubling with each failure in a row up to a minute', () => {

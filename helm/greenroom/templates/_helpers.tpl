@@ -217,3 +217,35 @@ else the watched namespace, else the release namespace.
 {{- end }}
 {{- $namespaces | uniq | toJson }}
 {{- end }}
+
+{{/*
+The dashboard's external URL (--dashboard-url): auth.externalUrl, else the Ingress host
+(https when its TLS is on); empty when neither is set.
+*/}}
+{{- define "greenroom.externalUrl" -}}
+{{- if .Values.auth.externalUrl -}}
+{{- trimSuffix "/" .Values.auth.externalUrl -}}
+{{- else if .Values.ingress.enabled -}}
+{{- ternary "https" "http" .Values.ingress.tls.enabled }}://{{ .Values.ingress.host -}}
+{{- end -}}
+{{- end }}
+
+{{/* The Secret sealing session cookies and CSRF tokens: the given one, or the chart's. */}}
+{{- define "greenroom.sessionSecretName" -}}
+{{- .Values.auth.session.existingSecret | default (printf "%s-session" (include "greenroom.fullname" .)) -}}
+{{- end }}
+
+{{/* Whether oauth2-proxy runs beside the operator (auth.mode proxy with the sidecar on). */}}
+{{- define "greenroom.signInSidecar" -}}
+{{- if and (eq .Values.auth.mode "proxy") .Values.auth.proxy.sidecar.enabled }}true{{ end -}}
+{{- end }}
+
+{{/* The Service's target: the sidecar when it runs, else the operator's own port. */}}
+{{- define "greenroom.dashboardTarget" -}}
+{{- ternary "sign-in" "http" (eq (include "greenroom.signInSidecar" .) "true") -}}
+{{- end }}
+
+{{/* The Secret of oauth2-proxy's cookie key: the given one, or the chart's. */}}
+{{- define "greenroom.proxyCookieSecretName" -}}
+{{- .Values.auth.proxy.sidecar.cookieSecret.existingSecret | default (printf "%s-proxy-cookie" (include "greenroom.fullname" .)) -}}
+{{- end }}

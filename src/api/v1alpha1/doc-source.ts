@@ -39,6 +39,7 @@ export const docSourceStatus = z.object({
     .optional()
     .describe('The served build, stored gzip-compressed in ConfigMaps owned by this DocSource.'),
   warnings: z.array(z.string()).max(20).optional().describe('What the build could not honour (first 20).'),
+  rebuildRequest: z.string().max(64).optional().describe('The greenroom.dev/rebuild-requested-at value the last look honoured; another value asks for a build at once.'),
   consecutiveFailures: z.number().int().min(0).optional().describe('Failed looks in a row since the last good one; the next look waits exponentially longer.'),
   conditions: conditionsField(),
 });

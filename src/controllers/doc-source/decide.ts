@@ -15,6 +15,25 @@ export interface DocSourceObject {
 
 export const MIN_REFRESH_MS = 5_000;
 
+/**
+ * "Rebuild docs now": the portal (as the person, by impersonation) or `kubectl annotate` sets
+ * this to the time it was asked. A value the status has not recorded as honoured asks for one
+ * look and build at once, whatever the source's commit and backoff say.
+ */
+export const REBUILD_ANNOTATION = 'greenroom.dev/rebuild-requested-at';
+
+/** The rebuild request not yet honoured, if any (compared by value, so clocks need not agree). */
+export function pendingRebuild(source: DocSourceObject): string | undefined {
+  const asked = source.metadata.annotations?.[REBUILD_ANNOTATION];
+  return asked && asked !== source.status?.rebuildRequest ? asked : undefined;
+}
+
+/** The status field recording that this look honoured the request (made or failed, it was tried). */
+const honoured = (source: DocSourceObject): { rebuildRequest?: string } => {
+  const asked = pendingRebuild(source);
+  return asked ? { rebuildRequest: asked } : {};
+};
+
 /** `1h30m` → 5,400,000; at least 5 s (a look is one git ls-remote), so a typo cannot make the operator hammer a git server. */
 export function refreshIntervalMs(text: string | undefined): number {
   let total = 0;
@@ -30,7 +49,7 @@ export function refreshIntervalMs(text: string | undefined): number {
  * not at once retry a build that just killed its predecessor's build process.
  */
 export function nextCheckIn(source: DocSourceObject, plannedAt: number | undefined, now: number): number {
-  if (source.status?.observedGeneration !== (source.metadata.generation ?? 1)) return 0;
+  if (source.status?.observedGeneration !== (source.metadata.generation ?? 1) || pendingRebuild(source)) return 0;
   const failures = source.status.consecutiveFailures ?? 0;
   const lastCheck = Date.parse(source.status.lastCheckTime ?? '');
   if (plannedAt === undefined && failures > 0 && Number.isFinite(lastCheck)) plannedAt = nextCheckAt(source, { transient: false, inARow: failures }, lastCheck);
@@ -75,7 +94,7 @@ const generationOf = (source: DocSourceObject): number => source.metadata.genera
  */
 export function needsBuild(source: DocSourceObject, revision: string): boolean {
   const site = source.status?.site;
-  return !site || !site.digest || site.generation !== generationOf(source) || source.status?.commit !== revision;
+  return !site || !site.digest || site.generation !== generationOf(source) || source.status?.commit !== revision || pendingRebuild(source) !== undefined;
 }
 
 export interface BuiltSite {
@@ -102,6 +121,8 @@ export function builtStatus(source: DocSourceObject, revision: string, site: Bui
     lastCheckTime: rfc3339(now),
     site: { id: site.id, chunks: site.chunks, bytes: site.bytes, digest: site.digest, generation },
     warnings: site.warnings.slice(0, 20),
+    ...(source.status?.rebuildRequest ? { rebuildRequest: source.status.rebuildRequest } : {}),
+    ...honoured(source),
     conditions: mergeConditions(source.status?.conditions, builtConditions(site.pageCount, revision, site.warnings.length), generation, now),
   };
 }
@@ -130,6 +151,7 @@ export function failedStatus(source: DocSourceObject, failure: Pick<BuildFailure
     observedGeneration: generation,
     phase: serving ? 'Ready' : 'Failed',
     lastCheckTime: rfc3339(now),
+    ...honoured(source),
     ...(consecutiveFailures ? { consecutiveFailures } : {}),
     conditions: mergeConditions(previous.conditions, [
       serving

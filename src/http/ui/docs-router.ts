@@ -4,6 +4,9 @@ import { Router, type Response } from 'express';
 import type { DocsStore } from '../../docs/site.ts';
 import { isAllowedAssetType } from '../../docs/asset-types.ts';
 import { docsPage } from './docs-pages.ts';
+import { visibleDocs } from '../access/visible-stores.ts';
+import { visibilityOf } from '../access/scope.ts';
+import { viewerOf } from '../auth/viewer.ts';
 
 /**
  * An SVG opened on its own is a document of the dashboard's origin and may carry script:
@@ -25,18 +28,19 @@ const joinSegments = (value: unknown): string => (Array.isArray(value) ? value.f
  * The docs reader: built sites served from memory, read-only. Mounted before the dashboard's
  * catch-all 404 so /docs/... reaches it.
  */
-export function createDocsRouter({ docs }: DocsDependencies): Router {
+export function createDocsRouter({ docs: all }: DocsDependencies): Router {
   // autoescape: only a page's sanitised HTML is marked safe in docs.njk; everything else is escaped.
   const env = viewsEnvironment();
   const router = Router();
   const notFound = (res: Response, missing: string, q?: string): void => {
-    res.status(404).type('html').send(env.render('not-found.njk', { page: 'docs', missing, q }));
+    res.status(404).type('html').send(env.render('not-found.njk', { viewer: viewerOf(res), page: 'docs', missing, q }));
   };
 
   router.get('/docs/:namespace/:name/_assets/*path', (req, res) => {
     const { namespace, name } = req.params;
     const path = joinSegments(req.params.path);
-    const assets = docs.site(namespace, name)?.assets;
+    // A site the person may not see answers as a missing one does, assets included.
+    const assets = visibleDocs(all, visibilityOf(res)).site(namespace, name)?.assets;
     // Own keys only: a path like `constructor` must not find Object.prototype's.
     const asset = assets && Object.hasOwn(assets, path) ? assets[path] : undefined;
     // Never a type a browser runs as script or a document of this origin, whatever the site holds: the CSP allows scripts from 'self'.
@@ -52,11 +56,11 @@ export function createDocsRouter({ docs }: DocsDependencies): Router {
   router.get('/docs/:namespace/:name{/*slug}', (req, res) => {
     const { namespace, name } = req.params;
     const slug = joinSegments(req.params.slug);
-    const site = docs.site(namespace, name);
+    const site = visibleDocs(all, visibilityOf(res)).site(namespace, name);
     if (!site) return notFound(res, `docs ${namespace}/${name}`, name);
     const model = docsPage(site, namespace, name, slug);
     if (!model) return notFound(res, `page ${slug} of ${site.siteName}`, slug.split('/').pop());
-    res.type('html').send(env.render('docs.njk', { page: 'docs', ...model }));
+    res.type('html').send(env.render('docs.njk', { viewer: viewerOf(res), page: 'docs', ...model }));
   });
 
   return router;

@@ -1,4 +1,4 @@
-import type { CatalogGraph } from '../../catalog/graph.ts';
+import type { CatalogView } from '../../catalog/view.ts';
 import { formatRef, parseRef, type EntityRef } from '../../catalog/refs.ts';
 import type { TemplateStore } from '../../templates/objects.ts';
 import type { EntityDocSource } from './docs-pages.ts';
@@ -50,7 +50,7 @@ export function entityTabs(ref: EntityRef, current: string, { docs, scorecards }
 }
 
 /** The templates a Group or User owns, for the Templates section of its page, by title. */
-export function ownedTemplates(store: TemplateStore, graph: CatalogGraph, ref: EntityRef) {
+export function ownedTemplates(store: TemplateStore, graph: CatalogView, ref: EntityRef) {
   return store
     .templates()
     .filter((t) => {

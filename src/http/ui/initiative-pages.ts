@@ -1,4 +1,4 @@
-import type { CatalogGraph } from '../../catalog/graph.ts';
+import type { CatalogView } from '../../catalog/view.ts';
 import { canonicalOwner, splitRef } from '../../catalog/refs.ts';
 import { initiativeScorecardKey, type ScorecardStore } from '../../scorecards/store.ts';
 import { displayName } from './names.ts';
@@ -8,7 +8,7 @@ import { levelBadge, progressOf, standing, targetWords } from './scorecard-model
 import { initiativeRow } from './scorecard-pages.ts';
 
 /** An owner as byOwner names it (a canonical ref, or the raw text when it is none) with its page. */
-function ownerLink(graph: CatalogGraph, owner: string) {
+function ownerLink(graph: CatalogView, owner: string) {
   if (!/^[^:/]+:[^/]+\/.+$/.test(owner)) return { ref: owner, name: owner || '(no owner)', href: undefined };
   const entity = graph.get(owner);
   return { ref: owner, name: entity ? displayName(entity) : splitRef(owner).name, href: entityHref(owner) };
@@ -18,7 +18,7 @@ function ownerLink(graph: CatalogGraph, owner: string) {
  * One initiative: phase, deadline and days left, progress overall and per owner, the entities
  * still behind with what holds them back, and the progress over time as a chart.
  */
-export function initiativePage(store: ScorecardStore, graph: CatalogGraph, namespace: string, name: string, now: Date) {
+export function initiativePage(store: ScorecardStore, graph: CatalogView, namespace: string, name: string, now: Date) {
   const initiative = store.initiatives().find((i) => i.metadata.namespace === namespace && i.metadata.name === name);
   if (!initiative) return undefined;
   const { scorecard, progress } = standing(store, graph, initiative, now);

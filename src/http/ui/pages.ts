@@ -1,8 +1,8 @@
 import { stringify } from 'yaml';
 import { CATALOG_KINDS } from '../../api/v1alpha1/index.ts';
 import type { Entity } from '../../catalog/entity.ts';
-import type { CatalogGraph } from '../../catalog/graph.ts';
-import { neighbourhood, ownership, type EntityFilter } from '../../catalog/queries.ts';
+import type { CatalogView } from '../../catalog/view.ts';
+import { hiddenNeighbours, neighbourhood, ownership, type EntityFilter } from '../../catalog/queries.ts';
 import { formatRef, parseRef, splitRef, type EntityRef } from '../../catalog/refs.ts';
 import { redactAnnotations } from '../../catalog/redact.ts';
 import { layoutGraph } from './graph-layout.ts';
@@ -16,7 +16,7 @@ export function entityHref(ref: EntityRef): string {
 }
 
 /** What a table row or a card shows of an entity; the graph, when given, names its owner. */
-export function card(e: Entity, graph?: CatalogGraph) {
+export function card(e: Entity, graph?: CatalogView) {
   const ready = e.status?.conditions?.find((c) => c.type === 'Ready');
   const owner = typeof e.spec.owner === 'string' ? parseRef(e.spec.owner, { defaultKind: 'Group', namespace: e.namespace }) : undefined;
   const ownerRef = owner && !('error' in owner) ? formatRef(owner) : undefined;
@@ -40,13 +40,13 @@ export function card(e: Entity, graph?: CatalogGraph) {
 
 export type Card = ReturnType<typeof card>;
 
-function ownerName(ref: EntityRef, graph: CatalogGraph | undefined): string {
+function ownerName(ref: EntityRef, graph: CatalogView | undefined): string {
   const owner = graph?.get(ref);
   return owner ? displayName(owner) : splitRef(ref).name;
 }
 
 /** Home: counts per kind, recently changed entities, and what needs attention, by owner. */
-export function homePage(graph: CatalogGraph) {
+export function homePage(graph: CatalogView) {
   const counts = new Map<string, number>(CATALOG_KINDS.map((k) => [k.kind, 0]));
   const cards: Card[] = [];
   for (const e of graph.all()) {
@@ -83,7 +83,7 @@ export interface CatalogQuery extends EntityFilter {
 }
 
 /** The catalog table: filtered, sorted and paginated; the query itself lives in the URL. */
-export function catalogPage(graph: CatalogGraph, query: CatalogQuery, matches: (e: Entity) => boolean) {
+export function catalogPage(graph: CatalogView, query: CatalogQuery, matches: (e: Entity) => boolean) {
   const rows: Card[] = [];
   const facets = { types: new Set<string>(), lifecycles: new Set<string>(), tags: new Set<string>(), owners: new Set<string>() };
   for (const e of graph.all()) {
@@ -119,9 +119,9 @@ export interface EntityHeader {
 }
 
 /** The {@link EntityHeader} of an entity the graph holds; none for one it does not. */
-export function entityHeader(graph: CatalogGraph, entity: Entity): EntityHeader;
-export function entityHeader(graph: CatalogGraph, entity: Entity | undefined): EntityHeader | undefined;
-export function entityHeader(graph: CatalogGraph, entity: Entity | undefined): EntityHeader | undefined {
+export function entityHeader(graph: CatalogView, entity: Entity): EntityHeader;
+export function entityHeader(graph: CatalogView, entity: Entity | undefined): EntityHeader | undefined;
+export function entityHeader(graph: CatalogView, entity: Entity | undefined): EntityHeader | undefined {
   if (!entity) return undefined;
   const links = Array.isArray(entity.spec.links) ? (entity.spec.links as { url: string; title?: string }[]) : [];
   return {
@@ -135,7 +135,7 @@ export function entityHeader(graph: CatalogGraph, entity: Entity | undefined): E
  * One entity's Overview below the header every tab shows ({@link entityHeader}): how it
  * relates, how it is doing, its YAML and its neighbourhood.
  */
-export function entityPage(graph: CatalogGraph, entity: Entity, depth: number) {
+export function entityPage(graph: CatalogView, entity: Entity, depth: number) {
   const { ref } = entity;
   const groups = new Map<string, Card[]>();
   const ownsSection = entity.kind === 'Group' || entity.kind === 'User';
@@ -150,11 +150,14 @@ export function entityPage(graph: CatalogGraph, entity: Entity, depth: number) {
   return {
     relations: [...groups.entries()].map(([type, items]) => ({ type, heading: RELATION_WORDS[type] ?? type, items })),
     dangling: graph.danglingOf(ref),
+    // What the person may not see is counted, never named.
+    hiddenRelations: hiddenNeighbours(graph, [ref], new Set()),
     conditions: (entity.status?.conditions ?? []).map((c) => ({ ...c, words: REASON_WORDS[c.reason] ?? '' })),
     owned,
     depth,
     graph: layoutGraph(ref, around.nodes, around.edges, (e) => entityHref(e.ref)),
     graphTruncated: around.truncated,
+    graphHidden: around.hidden,
     yaml: stringify({
       apiVersion: 'greenroom.dev/v1alpha1',
       kind: entity.kind,

@@ -14,10 +14,13 @@ import { viewsEnvironment } from './views.ts';
 import { parseQuery } from '../problems.ts';
 import { SORT_COLUMNS, catalogPage, entityHeader, entityPage, homePage } from './pages.ts';
 import type { FormQuery } from './parameter-form.ts';
-import { runPage, templatePage, templatesPage } from './template-pages.ts';
+import { runPage, runProgress, templatePage, templatesPage } from './template-pages.ts';
+import { findRun } from './run-actions.ts';
 import { initiativePage } from './initiative-pages.ts';
 import { ENTITY_SORTS, scorecardPage, scorecardsPage } from './scorecard-pages.ts';
 import { entityScorecards, teamAttention } from './scorecard-sections.ts';
+import { scopeOf } from '../access/scope.ts';
+import { viewerOf } from '../auth/viewer.ts';
 
 const PAGE_SIZE = 25;
 
@@ -68,13 +71,14 @@ function formQuery(query: Record<string, unknown>): FormQuery {
  * The dashboard: server-rendered pages over the in-memory graph, usable without JavaScript.
  * Read-only — no route here writes to the cluster.
  */
-export function createUiRouter({ graph, templates, docs, scorecards }: UiDependencies): Router {
-  const store = templates ?? NO_TEMPLATES;
-  const scores = scorecards ?? NO_SCORECARDS;
+export function createUiRouter({ graph: whole, templates, docs: allDocs, scorecards }: UiDependencies): Router {
+  const stores = { graph: whole, templates: templates ?? NO_TEMPLATES, docs: allDocs, scorecards: scorecards ?? NO_SCORECARDS };
+  // Every page reads what the request's person may see (access/scope.ts); without a person, everything.
+  const scope = (res: Response) => scopeOf(res, stores);
   const env = viewsEnvironment();
   const router = Router();
   const render = (res: Response, view: string, context: object, status = 200): void => {
-    res.status(status).type('html').send(env.render(view, context));
+    res.status(status).type('html').send(env.render(view, { viewer: viewerOf(res), ...context }));
   };
 
   router.use('/static', express.static(join(projectRoot(), 'src', 'http', 'static'), { maxAge: '1h', index: false }));
@@ -82,10 +86,11 @@ export function createUiRouter({ graph, templates, docs, scorecards }: UiDepende
   // Browsers ask for /favicon.ico whatever the page says.
   router.get('/favicon.ico', (_req, res) => res.redirect(301, '/static/favicon.svg'));
 
-  router.get('/', (_req, res) => render(res, 'home.njk', { page: 'home', home: homePage(graph) }));
+  router.get('/', (_req, res) => render(res, 'home.njk', { page: 'home', home: homePage(scope(res).catalog) }));
 
   router.get('/catalog', (req, res) => {
     const q = parseQuery(catalogQuery, req.query);
+    const graph = scope(res).catalog;
     const filter = { kind: q.kind, type: q.type, owner: q.owner, lifecycle: q.lifecycle, tag: q.tag, text: q.q };
     // The read API's filter decides what matches, so the table and the API never disagree.
     const matching = new Set(listEntities(graph, filter, Number.MAX_SAFE_INTEGER).items.map((e) => e.ref));
@@ -113,6 +118,7 @@ export function createUiRouter({ graph, templates, docs, scorecards }: UiDepende
   router.get('/catalog/:kind/:namespace/:name{/:tab}', (req, res) => {
     const { kind, namespace, name, tab = 'overview' } = req.params;
     const ref = refOf(kind, namespace, name);
+    const { catalog: graph, docs, scorecards: scores, templates: store } = scope(res);
     const entity = graph.get(ref);
     if (!entity) return render(res, 'not-found.njk', { page: 'catalog', missing: `${kind} ${namespace}/${name}`, q: name }, 404);
     const header = entityHeader(graph, entity);
@@ -133,12 +139,13 @@ export function createUiRouter({ graph, templates, docs, scorecards }: UiDepende
     });
   });
 
-  router.get('/templates', (_req, res) => render(res, 'templates.njk', { page: 'templates', ...templatesPage(store, graph) }));
+  router.get('/templates', (_req, res) => render(res, 'templates.njk', { page: 'templates', ...templatesPage(scope(res).templates, scope(res).catalog) }));
 
   // A GET form: the parameters arrive in the query, are checked, and come back as YAML to
   // create with kubectl. Nothing is created from here.
   router.get('/templates/:namespace/:name', (req, res) => {
     const { namespace, name } = req.params;
+    const { templates: store, catalog: graph } = scope(res);
     const model = templatePage(store, namespace, name, formQuery(req.query as Record<string, unknown>), graph);
     if (!model) return render(res, 'not-found.njk', { page: 'templates', missing: `Template ${namespace}/${name}`, q: name }, 404);
     render(res, 'template.njk', { page: 'templates', ...model });
@@ -146,15 +153,23 @@ export function createUiRouter({ graph, templates, docs, scorecards }: UiDepende
 
   router.get('/runs/:namespace/:name', (req, res) => {
     const { namespace, name } = req.params;
-    const model = runPage(store, namespace, name);
+    const model = runPage(scope(res).templates, namespace, name);
     if (!model) return render(res, 'not-found.njk', { page: 'templates', missing: `TemplateRun ${namespace}/${name}` }, 404);
     render(res, 'run.njk', { page: 'templates', ...model });
   });
 
-  router.get('/scorecards', (_req, res) => render(res, 'scorecards.njk', { page: 'scorecards', ...scorecardsPage(scores, new Date()) }));
+  // What the run page's script (static/run-live.js) polls while the run is going.
+  router.get('/runs/:namespace/:name/progress', (req, res) => {
+    const run = findRun(scope(res).templates, req.params.namespace, req.params.name);
+    if (!run) return void res.status(404).json({ error: `there is no TemplateRun ${req.params.namespace}/${req.params.name}` });
+    res.set('Cache-Control', 'no-store').json(runProgress(run));
+  });
+
+  router.get('/scorecards', (_req, res) => render(res, 'scorecards.njk', { page: 'scorecards', ...scorecardsPage(scope(res).scorecards, new Date()) }));
 
   router.get('/scorecards/:namespace/:name', (req, res) => {
     const { namespace, name } = req.params;
+    const { scorecards: scores, catalog: graph } = scope(res);
     const model = scorecardPage(scores, graph, namespace, name, parseQuery(scorecardQuery, req.query), new Date());
     if (!model) return render(res, 'not-found.njk', { page: 'scorecards', missing: `Scorecard ${namespace}/${name}` }, 404);
     render(res, 'scorecard.njk', { page: 'scorecards', ...model });
@@ -162,6 +177,7 @@ export function createUiRouter({ graph, templates, docs, scorecards }: UiDepende
 
   router.get('/initiatives/:namespace/:name', (req, res) => {
     const { namespace, name } = req.params;
+    const { scorecards: scores, catalog: graph } = scope(res);
     const model = initiativePage(scores, graph, namespace, name, new Date());
     if (!model) return render(res, 'not-found.njk', { page: 'scorecards', missing: `Initiative ${namespace}/${name}` }, 404);
     render(res, 'initiative.njk', { page: 'scorecards', ...model });

@@ -4,7 +4,7 @@
  * as the entities' status.scorecards tell it.
  */
 import type { Entity } from '../../catalog/entity.ts';
-import type { CatalogGraph } from '../../catalog/graph.ts';
+import type { CatalogView } from '../../catalog/view.ts';
 import { initiativeProgress, type InitiativeEntity } from '../../scorecards/initiative.ts';
 import { keyOf } from '../../runtime/object-cache.ts';
 import { initiativeScorecardKey, type InitiativeObject, type ScorecardObject, type ScorecardStore } from '../../scorecards/store.ts';
@@ -90,7 +90,7 @@ export const progressOf = (atTarget: number, total: number) => {
 };
 
 /** Each entity with a result from this scorecard (namespace/name), as its status says. */
-export function resultsOf(graph: CatalogGraph, key: string): { entity: Entity; result: ScorecardResult }[] {
+export function resultsOf(graph: CatalogView, key: string): { entity: Entity; result: ScorecardResult }[] {
   const out: { entity: Entity; result: ScorecardResult }[] = [];
   for (const entity of graph.all()) {
     const result = entity.status?.scorecards?.find((s) => s.scorecard === key);
@@ -108,7 +108,7 @@ export function findScorecard(store: ScorecardStore, key: string): ScorecardObje
  * the entities' status: a rule counts as passing when it is not among the failing ones
  * (exempted rules are not), except rules that do not compile, which have no result.
  */
-export function standing(store: ScorecardStore, graph: CatalogGraph, initiative: InitiativeObject, now: Date): { scorecard: ScorecardObject | undefined; progress: InitiativeProgress } {
+export function standing(store: ScorecardStore, graph: CatalogView, initiative: InitiativeObject, now: Date): { scorecard: ScorecardObject | undefined; progress: InitiativeProgress } {
   const key = initiativeScorecardKey(initiative);
   const scorecard = findScorecard(store, key);
   const invalid = new Set((scorecard?.status?.invalidRules ?? []).map((r) => r.rule));

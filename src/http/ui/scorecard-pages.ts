@@ -1,4 +1,4 @@
-import type { CatalogGraph } from '../../catalog/graph.ts';
+import type { CatalogView } from '../../catalog/view.ts';
 import { formatRef, parseRef } from '../../catalog/refs.ts';
 import { keyOf } from '../../runtime/object-cache.ts';
 import { initiativeScorecardKey, type InitiativeObject, type ScorecardObject, type ScorecardStore } from '../../scorecards/store.ts';
@@ -120,7 +120,7 @@ export interface EntityQuery {
  * One scorecard: its levels with their rules (what each checks, how to fix it, its CEL and
  * pass rate), the entities it scores, rules that do not compile, and exemptions.
  */
-export function scorecardPage(store: ScorecardStore, graph: CatalogGraph, namespace: string, name: string, query: EntityQuery, now: Date) {
+export function scorecardPage(store: ScorecardStore, graph: CatalogView, namespace: string, name: string, query: EntityQuery, now: Date) {
   const sc = store.scorecards().find((s) => s.metadata.namespace === namespace && s.metadata.name === name);
   if (!sc) return undefined;
   const key = keyOf(sc);

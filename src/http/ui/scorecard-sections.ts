@@ -1,5 +1,5 @@
 import type { Entity } from '../../catalog/entity.ts';
-import type { CatalogGraph } from '../../catalog/graph.ts';
+import type { CatalogView } from '../../catalog/view.ts';
 import { ownership } from '../../catalog/queries.ts';
 import type { EntityRef } from '../../catalog/refs.ts';
 import type { ScorecardStore } from '../../scorecards/store.ts';
@@ -60,7 +60,7 @@ export function entityScorecards(store: ScorecardStore, entity: Entity) {
  * initiatives due within {@link ATTENTION_DAYS} days in which some of them are still behind.
  * Undefined for anything but a Group.
  */
-export function teamAttention(store: ScorecardStore, graph: CatalogGraph, groupRef: EntityRef, now: Date) {
+export function teamAttention(store: ScorecardStore, graph: CatalogView, groupRef: EntityRef, now: Date) {
   if (graph.get(groupRef)?.kind !== 'Group') return undefined;
   const owned = ownership(graph, groupRef).filter((o) => o.via === 'direct').map((o) => o.entity);
   const mine = new Set(owned.map((e) => e.ref));

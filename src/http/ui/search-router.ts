@@ -3,7 +3,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { MAX_QUERY_LENGTH, type SearchIndex } from '../../search/index.ts';
 import { parseQuery } from '../problems.ts';
-import { searchPage } from './search-page.ts';
+import { searchPage, SEARCH_PAGE_LIMIT } from './search-page.ts';
+import { searchVisibility } from '../access/scope.ts';
+import { viewerOf } from '../auth/viewer.ts';
 
 const searchQuery = z.object({
   // Too long a query is refused (400 naming q); an unknown kind only widens the results.
@@ -26,7 +28,7 @@ export function createSearchUiRouter({ search }: SearchUiDependencies): Router {
   const router = Router();
   router.get('/search', (req, res) => {
     const { q, kind } = parseQuery(searchQuery, req.query);
-    res.type('html').send(env.render('search.njk', { page: 'search', ...searchPage(search, { q, kind }) }));
+    res.type('html').send(env.render('search.njk', { viewer: viewerOf(res), page: 'search', ...searchPage(search, { q, kind }, SEARCH_PAGE_LIMIT, searchVisibility(res)) }));
   });
   return router;
 }

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import type { Condition } from '../../api/v1alpha1/index.ts';
-import type { CatalogGraph } from '../../catalog/graph.ts';
+import type { CatalogView } from '../../catalog/view.ts';
 import { formatRef, parseRef, splitRef } from '../../catalog/refs.ts';
 import type { TemplateObject, TemplateRunObject, TemplateStore } from '../../templates/objects.ts';
 import { redactUrl } from '../../templates/git-cli.ts';
@@ -11,6 +11,7 @@ import { displayName } from './names.ts';
 import { entityHref } from './pages.ts';
 import { placeMessages, readForm, SUBMITTED, type FormQuery } from './parameter-form.ts';
 import { REASON_WORDS } from './words.ts';
+import { isCancellable, isRetryable, startableFromPortal } from './run-actions.ts';
 
 /** How many runs a template's page lists. */
 const RECENT_RUNS = 20;
@@ -27,7 +28,7 @@ export function safeHref(url: string): string | undefined {
 const withoutUserinfo = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
 
 /** The owner of a template as a link to its catalog page; a bare name means a Group. */
-function owner(t: TemplateObject, graph: CatalogGraph | undefined) {
+function owner(t: TemplateObject, graph: CatalogView | undefined) {
   const parsed = parseRef(t.spec.owner, { defaultKind: 'Group', namespace: t.metadata.namespace });
   if ('error' in parsed) return { ref: t.spec.owner, name: t.spec.owner, href: undefined };
   const ref = formatRef(parsed);
@@ -47,7 +48,7 @@ const newestFirst = (a: TemplateRunObject, b: TemplateRunObject): number => crea
 const phaseOf = (r: TemplateRunObject): string => r.status?.phase ?? 'Pending';
 
 /** What a list of templates shows of one: its page, title, description, type, owner and tags. */
-export function summary(t: TemplateObject, graph: CatalogGraph | undefined) {
+export function summary(t: TemplateObject, graph: CatalogView | undefined) {
   return {
     name: t.metadata.name,
     namespace: t.metadata.namespace,
@@ -65,7 +66,7 @@ function runRow(r: TemplateRunObject) {
 }
 
 /** Every template, by title, with how often it ran and how its latest run went. */
-export function templatesPage(store: TemplateStore, graph?: CatalogGraph) {
+export function templatesPage(store: TemplateStore, graph?: CatalogView) {
   const runs = store.runs();
   const rows = store.templates().map((t) => {
     const mine = runsOf(t, runs).sort(newestFirst);
@@ -149,7 +150,7 @@ function conditionsInWords(conditions: Condition[] | undefined) {
  * One template: what it is and does, a form for its parameters that checks values the way
  * the operator will and, once they pass, the TemplateRun to create; and its recent runs.
  */
-export function templatePage(store: TemplateStore, namespace: string, name: string, query: FormQuery, graph?: CatalogGraph) {
+export function templatePage(store: TemplateStore, namespace: string, name: string, query: FormQuery, graph?: CatalogView) {
   const t = store.templates().find((x) => x.metadata.namespace === namespace && x.metadata.name === name);
   if (!t) return undefined;
   const form = readForm(t.spec.parameters, query);
@@ -174,6 +175,9 @@ export function templatePage(store: TemplateStore, namespace: string, name: stri
     conditions: conditionsInWords(t.status?.conditions),
     form: { action: template.href, marker: SUBMITTED, fields: form.fields, submitted: form.submitted, messages, problems: messages.length + form.fields.reduce((n, f) => n + f.messages.length, 0) },
     yaml: valid ? templateRunYaml(t, form.values) : undefined,
+    // The checked values, for the portal to start the run with (never rendered).
+    values: valid ? form.values : undefined,
+    startable: startableFromPortal(t),
     secretYaml: valid ? secretValuesYaml(t, form.values) : undefined,
     command: 'kubectl create -f -',
     runs: runs.slice(0, RECENT_RUNS).map(runRow),
@@ -214,7 +218,7 @@ export function runPage(store: TemplateStore, namespace: string, name: string) {
   const t = store.templates().find((x) => x.metadata.namespace === templateNamespace && x.metadata.name === r.spec.templateRef.name);
   const outputs = status.outputs ?? {};
   return {
-    run: { ...runRow(r), created: when(r.metadata.creationTimestamp) },
+    run: { ...runRow(r), created: when(r.metadata.creationTimestamp), cancellable: isCancellable(r), retryable: isRetryable(r), retryOf: r.metadata.annotations?.['greenroom.dev/retry-of'] },
     template: { name: r.spec.templateRef.name, namespace: templateNamespace, title: t ? t.spec.title || t.metadata.name : r.spec.templateRef.name, href: templateHref(templateNamespace, r.spec.templateRef.name), exists: Boolean(t) },
     startedAt: when(status.startedAt),
     finishedAt: when(status.finishedAt),
@@ -230,5 +234,18 @@ export function runPage(store: TemplateStore, namespace: string, name: string) {
     conditions: conditionsInWords(status.conditions),
     // A run's values may hold a URL with a token in it (repoUrl): the page shows it without.
     valuesYaml: shownValues(r, t),
+  };
+}
+
+/**
+ * What the run page's script follows while the run is going (GET …/progress): the phase and
+ * each step's, plain values the script writes with textContent, never as HTML.
+ */
+export function runProgress(r: TemplateRunObject) {
+  const phase = r.status?.phase ?? 'Pending';
+  return {
+    phase,
+    finished: phase === 'Succeeded' || phase === 'Failed',
+    steps: (r.status?.steps ?? []).map((s) => ({ name: s.name, phase: s.phase, duration: duration(s.startedAt, s.finishedAt), message: redactUrl(s.message ?? '') })),
   };
 }

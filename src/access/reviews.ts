@@ -1,0 +1,172 @@
+/**
+ * Whether a person may do something, as the apiserver decides it: a SubjectAccessReview sent
+ * as the operator for the person's username and groups. Answers are cached per person and
+ * question for a short time in a bounded LRU, concurrent identical questions share one
+ * review, and a review that fails counts as a denial (fail closed) — logged once until
+ * reviews succeed again.
+ */
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { Counter, type Registry } from 'prom-client';
+import { GROUP } from '../api/v1alpha1/index.ts';
+import type { RawKubeClient } from '../kube/raw-client.ts';
+import type { Logger } from '../observability/logger.ts';
+
+/** Who is asking, as the apiserver names them (see src/http/auth/person.ts). */
+export interface Subject {
+  username: string;
+  groups: readonly string[];
+}
+
+/** One question: may the subject `verb` greenroom.dev `resource` in `namespace` ('' for every namespace)? */
+export interface AccessQuestion {
+  verb: 'list' | 'get';
+  resource: string;
+  namespace: string;
+}
+
+/** Sends one review; resolves to whether it is allowed, rejects when the apiserver could not answer. */
+export type ReviewSender = (subject: Subject, question: AccessQuestion) => Promise<boolean>;
+
+/** The apiserver's answer to a SubjectAccessReview (authorization.k8s.io/v1). */
+interface ReviewStatus {
+  status?: { allowed?: boolean; denied?: boolean; reason?: string; evaluationError?: string };
+}
+
+/** A ReviewSender over the apiserver: the operator needs `create` on subjectaccessreviews. */
+export function subjectAccessReviews(client: RawKubeClient): ReviewSender {
+  return async (subject, question) => {
+    const answer = await client.request<ReviewStatus>({
+      method: 'POST',
+      path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+      body: {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: {
+          user: subject.username,
+          // The apiserver adds system:authenticated to every signed-in request (and to an
+          // impersonated one), but not to a review: without it, bindings to all
+          // authenticated users would apply to a person's kubectl and writes, not their reads.
+          groups: [...new Set([...subject.groups, 'system:authenticated'])],
+          resourceAttributes: { group: GROUP, resource: question.resource, verb: question.verb, ...(question.namespace ? { namespace: question.namespace } : {}) },
+        },
+      },
+    });
+    return answer.status?.allowed === true;
+  };
+}
+
+export interface AccessReviewsOptions {
+  send: ReviewSender;
+  logger: Logger;
+  /** How long an answer is trusted (default 10 s): a new or removed RoleBinding shows within it. */
+  ttlMs?: number;
+  /** Most answers held (default 50,000); the least recently used go first. */
+  maxEntries?: number;
+  /** Where hit/miss/error counters go; none when absent. */
+  registry?: Registry | undefined;
+}
+
+export const DEFAULT_ACCESS_TTL_MS = 10_000;
+const DEFAULT_MAX_ENTRIES = 50_000;
+
+/**
+ * A subject's cache key: username and sorted groups, JSON-encoded so no choice of names can
+ * make two people share a key (a group called "a,b" is not the groups "a" and "b"), then
+ * hashed (SHA-256), so a person with a hundred long group names takes no more of the bounded
+ * cache than anyone else.
+ */
+export const subjectKey = (subject: Subject): string =>
+  createHash('sha256').update(JSON.stringify([subject.username, [...subject.groups].sort()])).digest('base64url');
+
+/** Keys by subject object: one request asks a dozen questions for the same person. */
+const keys = new WeakMap<Subject, string>();
+function keyOf(subject: Subject): string {
+  let key = keys.get(subject);
+  if (key === undefined) keys.set(subject, (key = subjectKey(subject)));
+  return key;
+}
+
+export class AccessReviews {
+  private readonly cache: LRUCache<string, boolean>;
+  private readonly pending = new Map<string, Promise<boolean>>();
+  private readonly send: ReviewSender;
+  private readonly logger: Logger;
+  private readonly lookups: Counter<'result'> | undefined;
+  private readonly ttlMs: number;
+  private failing = false;
+
+  constructor(options: AccessReviewsOptions) {
+    this.send = options.send;
+    this.logger = options.logger;
+    this.ttlMs = options.ttlMs ?? DEFAULT_ACCESS_TTL_MS;
+    this.cache = new LRUCache({ max: options.maxEntries ?? DEFAULT_MAX_ENTRIES, ttl: this.ttlMs, ttlAutopurge: false });
+    this.lookups = options.registry ? accessMetric(options.registry) : undefined;
+  }
+
+  /**
+   * Whether the subject may do it: from the cache, a review already under way, or a new one.
+   * An answer past half its TTL is still given but reviewed again in the background, so a
+   * person who keeps reading never waits for a review after their first request, while no
+   * answer given is ever older than the TTL (a removed RoleBinding still stops within it).
+   */
+  allowed(subject: Subject, question: AccessQuestion): Promise<boolean> {
+    const key = `${keyOf(subject)}\u0000${question.verb}\u0000${question.resource}\u0000${question.namespace}`;
+    const cached = this.cache.get(key);
+    if (cached !== undefined) {
+      this.lookups?.inc({ result: 'hit' });
+      if (this.cache.getRemainingTTL(key) < this.ttlMs / 2 && !this.pending.has(key)) {
+        this.lookups?.inc({ result: 'refresh' });
+        void this.start(subject, question, key);
+      }
+      return Promise.resolve(cached);
+    }
+    const under = this.pending.get(key);
+    if (under) {
+      this.lookups?.inc({ result: 'coalesced' });
+      return under;
+    }
+    this.lookups?.inc({ result: 'miss' });
+    return this.start(subject, question, key);
+  }
+
+  /** One review, shared by whoever asks the same question until it answers. */
+  private start(subject: Subject, question: AccessQuestion, key: string): Promise<boolean> {
+    const review = this.review(subject, question, key).finally(() => this.pending.delete(key));
+    this.pending.set(key, review);
+    return review;
+  }
+
+  private async review(subject: Subject, question: AccessQuestion, key: string): Promise<boolean> {
+    try {
+      const allowed = await this.send(subject, question);
+      this.cache.set(key, allowed);
+      if (this.failing) this.logger.info('SubjectAccessReviews answer again; the portal shows what RBAC allows');
+      this.failing = false;
+      return allowed;
+    } catch (error) {
+      // Not cached: the next request asks again. Logged once per outage, not per question.
+      this.lookups?.inc({ result: 'error' });
+      if (!this.failing) this.logger.error({ err: error }, 'SubjectAccessReview failed; hiding what it would have decided until reviews answer again');
+      this.failing = true;
+      return false;
+    }
+  }
+
+  /** Answers held now (for tests and the benchmark). */
+  get size(): number {
+    return this.cache.size;
+  }
+}
+
+function accessMetric(registry: Registry): Counter<'result'> {
+  const name = 'greenroom_access_review_lookups_total';
+  const existing = registry.getSingleMetric(name);
+  if (existing) return existing as Counter<'result'>;
+  return new Counter({
+    name,
+    help: 'Access questions for signed-in people, by result: hit (cached answer), refresh (a cached answer past half its TTL, reviewed again in the background), coalesced (joined a review under way), miss (a SubjectAccessReview sent), error (a review failed: denied, or the cached answer kept until it expires).',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+}

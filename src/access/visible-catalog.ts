@@ -1,0 +1,109 @@
+import type { Relation } from '../api/v1alpha1/index.ts';
+import type { Entity } from '../catalog/entity.ts';
+import type { CatalogGraph, DanglingReference } from '../catalog/graph.ts';
+import type { EntityRef } from '../catalog/refs.ts';
+import type { CatalogView } from '../catalog/view.ts';
+import { CATALOG_KINDS } from '../api/v1alpha1/index.ts';
+import type { Visibility, Grant } from './visibility.ts';
+
+/** How many distinct grant sets keep their filtered ref list per graph change (most teams' worth). */
+const SHARED_LISTS = 64;
+
+/**
+ * Filtered ref lists by the graph's sorted list (replaced whenever an entity is added or
+ * removed, so an entry never goes stale) and by the grants' signature: at 10,000 entities,
+ * filtering on every request of every person was most of a list request's cost.
+ */
+const sharedLists = new WeakMap<readonly EntityRef[], Map<string, readonly EntityRef[]>>();
+
+function sharedList(all: readonly EntityRef[], signature: string, filter: () => readonly EntityRef[]): readonly EntityRef[] {
+  let lists = sharedLists.get(all);
+  if (!lists) sharedLists.set(all, (lists = new Map()));
+  let list = lists.get(signature);
+  if (!list) {
+    list = filter();
+    if (lists.size >= SHARED_LISTS) lists.delete(lists.keys().next().value!);
+    lists.set(signature, list);
+  }
+  return list;
+}
+
+/**
+ * The catalog as one person may see it, for one request: entities of a kind and namespace
+ * their RBAC lets them `list`, and relations only between those. Built per request over the
+ * live graph; derived lists are computed on first use and kept for the request.
+ */
+export class VisibleCatalog implements CatalogView {
+  private readonly graph: CatalogGraph;
+  private readonly visibility: Visibility;
+  /** The person's grant per entity kind: one lookup per entity instead of two. */
+  private readonly byKind: Map<string, Grant | undefined>;
+  private sorted: readonly EntityRef[] | undefined;
+  private readonly relations = new Map<EntityRef, readonly Relation[]>();
+
+  constructor(graph: CatalogGraph, visibility: Visibility) {
+    this.graph = graph;
+    this.visibility = visibility;
+    this.byKind = new Map(CATALOG_KINDS.map((k) => [k.kind, visibility.grantOf(k.plural)]));
+  }
+
+  /** Whether this person sees the entity (which must exist). */
+  private sees(e: Entity): boolean {
+    const grant = this.byKind.get(e.kind);
+    return grant === 'all' || (grant !== undefined && grant.has(e.namespace));
+  }
+
+  private seesRef(ref: EntityRef): boolean {
+    const e = this.graph.get(ref);
+    return e !== undefined && this.sees(e);
+  }
+
+  get(ref: EntityRef): Entity | undefined {
+    const e = this.graph.get(ref);
+    return e && this.sees(e) ? e : undefined;
+  }
+
+  has(ref: EntityRef): boolean {
+    return this.seesRef(ref);
+  }
+
+  *all(): Iterable<Entity> {
+    for (const e of this.graph.all()) if (this.sees(e)) yield e;
+  }
+
+  sortedRefs(): readonly EntityRef[] {
+    const all = this.graph.sortedRefs();
+    this.sorted ??= sharedList(all, this.visibility.signature, () => all.filter((ref) => this.seesRef(ref)));
+    return this.sorted;
+  }
+
+  /** The shared filtered list holds only entities in view: each is fetched, not checked again. */
+  *sortedEntities(): Iterable<Entity> {
+    for (const ref of this.sortedRefs()) {
+      const e = this.graph.get(ref);
+      if (e) yield e;
+    }
+  }
+
+  relationsOf(ref: EntityRef): readonly Relation[] {
+    let relations = this.relations.get(ref);
+    if (!relations) {
+      relations = this.seesRef(ref) ? this.graph.relationsOf(ref).filter((r) => this.seesRef(r.target)) : [];
+      this.relations.set(ref, relations);
+    }
+    return relations;
+  }
+
+  danglingOf(ref: EntityRef): DanglingReference[] {
+    return this.seesRef(ref) ? this.graph.danglingOf(ref) : [];
+  }
+
+  hiddenRelationsOf(ref: EntityRef): readonly Relation[] {
+    return this.seesRef(ref) ? this.graph.relationsOf(ref).filter((r) => !this.seesRef(r.target)) : [];
+  }
+}
+
+/** The whole graph when nothing is hidden (exactly as under `--auth none`), else the person's view of it. */
+export function visibleCatalog(graph: CatalogGraph, visibility: Visibility): CatalogView {
+  return visibility.everything ? graph : new VisibleCatalog(graph, visibility);
+}
