@@ -7,6 +7,7 @@ import { AUDIT_POLICY, readAuditEvents, type AuditEvent } from './audit.ts';
 import { ensureBinaries, type Binaries } from './binaries.ts';
 import { generateCertificates, type Certificates } from './certificates.ts';
 import { get, waitFor, type ClientTls } from './health.ts';
+import { logTail } from './local-server.ts';
 import { freePort } from './ports.ts';
 import { startTethered, type TetheredProcess } from './tethered-process.ts';
 
@@ -100,14 +101,6 @@ export function authenticationConfiguration(oidc: OidcTrust, caPem: string): Rec
       },
     ],
   };
-}
-
-async function logTail(path: string, lines = 30): Promise<string> {
-  try {
-    return (await readFile(path, 'utf8')).trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
 }
 
 function kubeconfig(server: string, certs: Certificates): string {

@@ -114,6 +114,8 @@ export function bcryptHash(helper: string, password: string): Promise<string> {
       if (code === 0 && stdout.startsWith('$2')) resolve(stdout.trim());
       else reject(new Error(`bcrypt-hash failed (${code}): ${stderr.trim()}`));
     });
+    // A refused password ends the helper before it reads; its exit code tells why.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(password);
   });
 }

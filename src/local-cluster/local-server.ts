@@ -5,6 +5,15 @@ import { join } from 'node:path';
 import { waitFor } from './health.ts';
 import { startTethered, type TetheredProcess } from './tethered-process.ts';
 
+/** The last lines of a component's log, for an error that says why it did not start. */
+export async function logTail(path: string, lines = 30): Promise<string> {
+  try {
+    return (await readFile(path, 'utf8')).trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
 /** What {@link startLocalServer} runs, worked out once its directory exists. */
 export interface ServerLaunch {
   command: string;
@@ -59,7 +68,7 @@ export async function startLocalServer(
     await waitFor(launch.ready, { what: options.name, timeoutMs: 30_000, stillRunning: child.running });
     return { dir, process: child, stop };
   } catch (error) {
-    const tail = (await readFile(logFile, 'utf8').catch(() => '(no log)')).trimEnd().split('\n').slice(-30).join('\n');
+    const tail = await logTail(logFile);
     await stop();
     throw new Error(`${(error as Error).message}\n--- ${options.name} log (last lines) ---\n${tail}`);
   }

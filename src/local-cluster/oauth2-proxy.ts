@@ -70,6 +70,9 @@ export function oauth2ProxyArgs(input: {
     '--skip-auth-strip-headers=true',
     // Straight to Dex's login page: one provider, so its button would be a click for nothing.
     '--skip-provider-button=true',
+    // oauth2-proxy asks for approval_prompt=force by default, which makes Dex show its
+    // "grant access" screen at every sign-in despite skipApprovalScreen.
+    '--approval-prompt=auto',
     '--request-logging=true',
   ];
 }

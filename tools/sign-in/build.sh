@@ -25,6 +25,10 @@ if ! command -v go >/dev/null; then
   exit 1
 fi
 mkdir -p "$src"
+# Two test files starting Dex at once on an empty cache would both build into the same
+# source directory; one build at a time, the second then finds the binary there.
+exec 9>"$cache/sign-in-build.lock"
+flock 9
 
 # Dex's go.mod replaces its nested module github.com/dexidp/dex/api/v2 with ./api/v2, which
 # the module zip leaves out, so `go install dex@version` fails. We build a writable copy of
