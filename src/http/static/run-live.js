@@ -22,7 +22,7 @@
     const seen = JSON.stringify(progress);
     if (seen === last) return;
     last = seen;
-    document.querySelector('[data-run-phase]')?.replaceChildren(badge(progress.phase));
+    document.querySelector('h1 > .badge')?.replaceWith(badge(progress.phase));
     const body = document.querySelector('[data-run-steps]');
     // The first step needs the table the server renders: reload rather than build it here.
     if (!body && progress.steps.length > 0) return location.reload();
