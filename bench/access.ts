@@ -173,7 +173,7 @@ ${rows.join('\n')}
 
 Building the visibility of ${PEOPLE} distinct people at once (src/access/visible-namespaces.ts
 \`visibilitiesFor\`, against the same apiserver): ${cold.toFixed(0)} ms with a cold cache (${coldReviews} SubjectAccessReviews:
-for each person 12 cluster-wide, then one per resource present in the namespace), ${warm.toFixed(2)} ms once cached.
+for each person one per resource present in the namespace; a cluster-wide question first only for resources held in several namespaces), ${warm.toFixed(2)} ms once cached.
 `);
   log('wrote the "Reads as signed-in people" section of BENCHMARKS.md');
 } finally {

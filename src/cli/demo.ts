@@ -5,20 +5,26 @@ import { applyObjects, installCrds, readManifests } from '../kube/apply.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 import { projectRoot } from '../local-cluster/binaries.ts';
 import { startControlPlane } from '../local-cluster/control-plane.ts';
+import { freePort } from '../local-cluster/ports.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetricsRegistry } from '../observability/metrics.ts';
 import { startOperator, type RunningOperator } from '../operator/run.ts';
 import type { GitServer } from '../local-cluster/git-server.ts';
 import { seedTemplates } from './demo-templates.ts';
 import { sampleScorecards } from './demo-scorecards.ts';
+import { startDemoSignIn, type DemoSignIn } from './demo-sign-in.ts';
 
-export const DEMO_USAGE = `greenroom demo [--kubeconfig PATH] [--context NAME] [--port 8080] [--metrics-port 9090] [--namespace greenroom-demo]
+export const DEMO_USAGE = `greenroom demo [--kubeconfig PATH] [--context NAME] [--port 8080] [--metrics-port 9090] [--namespace greenroom-demo] [--auth none|oidc]
 
 Brings up a local control plane (etcd, kube-apiserver, kube-controller-manager built from
 source on first use), installs the CRDs, applies the sample catalog and serves the
 dashboard until Ctrl-C, then stops everything. It also starts a local git server, applies the
 golden-path templates and runs one (in-process: the local control plane runs no pods). With --kubeconfig or --context it uses
-that cluster instead and leaves it running.`;
+that cluster instead and leaves it running.
+
+--auth none (the default): anonymous and read-only, every page says so. --auth oidc: a local
+Dex with two people in two teams (passwords printed), each team bound to what it may see and
+do, so you can sign in as either, start a run with a click, and see the other's refused.`;
 
 interface Cluster {
   kubeConfig: KubeConfig;
@@ -55,20 +61,25 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
       port: { type: 'string', default: '8080' },
       'metrics-port': { type: 'string', default: '9090' },
       namespace: { type: 'string', default: 'greenroom-demo' },
+      auth: { type: 'string', default: 'none' },
     },
   });
-  const port = portNumber('--port', values.port);
+  if (values.auth !== 'none' && values.auth !== 'oidc') throw new Error(`--auth must be none or oidc, got "${values.auth}"`);
+  // Dex is told the dashboard's address before the dashboard listens: --port 0 picks one now.
+  const port = values.auth === 'oidc' && portNumber('--port', values.port) === 0 ? await freePort() : portNumber('--port', values.port);
   const metricsPort = portNumber('--metrics-port', values['metrics-port']);
 
   const cluster = await connect(values, log);
   let operator: RunningOperator | undefined;
   let git: GitServer | undefined;
+  let signIn: DemoSignIn | undefined;
   let stopping: Promise<void> | undefined;
   const shutdown = (signal: string): Promise<void> =>
     (stopping ??= (async () => {
       log.info({ signal }, 'stopping the demo');
       await operator?.stop();
       await git?.stop();
+      await signIn?.dex.stop();
       await cluster.stop();
       log.info('demo stopped');
     })());
@@ -88,6 +99,9 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
     await applyObjects(cluster.kubeConfig, scorecards, values.namespace);
     log.info({ objects: scorecards.length }, 'sample scorecard and initiative applied');
     git = await seedTemplates(cluster.kubeConfig, values.namespace, root, log);
+    // Dex must know the dashboard's address (its redirect URI) before anyone signs in.
+    const dashboardUrl = `http://localhost:${port}`;
+    if (values.auth === 'oidc') signIn = await startDemoSignIn(cluster.kubeConfig, values.namespace, root, dashboardUrl, log);
 
     operator = await startOperator({
       kubeConfig: cluster.kubeConfig,
@@ -107,9 +121,14 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
       templateExecutor: 'in-process',
       // The demo's git server is local and speaks plain http.
       allowHttpGit: true,
+      ...(signIn ? { auth: signIn.auth, dashboardUrl } : {}),
     });
     const url = operator.url.replace('127.0.0.1', 'localhost');
-    log.info({ cluster: cluster.description, url, metrics: operator.metricsUrl }, `Greenroom demo on ${url} — Ctrl-C stops it`);
+    if (signIn) {
+      for (const person of signIn.people) log.info({ login: person.email, password: person.password, groups: person.groups }, `sign in as ${person.email} with password ${person.password}: ${person.may}`);
+      log.info({ issuer: signIn.dex.issuer, ca: signIn.dex.caFile }, `Dex signs you in at ${signIn.dex.issuer}; its certificate is from a CA made for this run (${signIn.dex.caFile}), so your browser warns once`);
+    }
+    log.info({ cluster: cluster.description, url, metrics: operator.metricsUrl, auth: values.auth }, `Greenroom demo on ${url} — Ctrl-C stops it`);
   } catch (error) {
     await shutdown('error');
     throw error;

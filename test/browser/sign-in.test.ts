@@ -102,7 +102,9 @@ describe('signing in and starting a run in Chromium (--auth oidc)', () => {
     await expect(page.locator('.problems-box.denied').textContent()).resolves.toMatch(
       new RegExp(`User "oidc:bob@example.com" cannot create resource "templateruns" in API group "greenroom.dev" in the namespace "${namespace}"`),
     );
-    await page.locator('#run').screenshot({ path: `${SCREENSHOTS}start-run-denied.png` });
+    // From the top: a full-page shot taken scrolled down draws the sticky header mid-page.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: `${SCREENSHOTS}start-run-denied.png`, fullPage: true });
     await expect(kubectl(['get', 'templateruns', '-n', namespace, '-o', 'name'])).resolves.not.toMatch(/intruder/);
     await context.close();
   });

@@ -1,27 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { eventually } from '../support/operator.ts';
+import { startDemo } from '../support/demo.ts';
 import { commandLine, descendants, waitForExit } from '../support/processes.ts';
 
 describe('greenroom demo', () => {
   it('when started, then /healthz answers 200, and when interrupted, then no process is left', async () => {
-    const kubectlPath = process.env.GREENROOM_TEST_BIN_KUBECTL!;
-    const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-    const demo = spawn(process.execPath, [main, 'demo', '--port', '0', '--metrics-port', '0'], {
-      env: { ...process.env, KUBECONFIG: '', GREENROOM_BIN_DIR: kubectlPath.slice(0, kubectlPath.lastIndexOf('/')) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    demo.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      demo.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /"url":"(http:\/\/localhost:\d+)"/.exec(output);
-        if (match?.[1]) resolve(match[1]);
-      });
-      demo.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${output}`)));
-    });
+    const { demo, url, output } = await startDemo(['--port', '0', '--metrics-port', '0']);
     const processes = descendants(demo.pid!);
     expect(processes.map(commandLine).join('\n')).toMatch(/kube-apiserver/);
 
@@ -48,7 +32,7 @@ describe('greenroom demo', () => {
     }, 120_000).catch((error: Error) => {
       // Say what the run page and the demo's log showed, not only that time ran out.
       const seen = runPage.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 1500);
-      throw new Error(`${error.message}\n--- run page ---\n${seen}\n--- demo log ---\n${output.split('\n').slice(-40).join('\n')}`);
+      throw new Error(`${error.message}\n--- run page ---\n${seen}\n--- demo log ---\n${output().split('\n').slice(-40).join('\n')}`);
     });
     const component = (await (await fetch(`${url}/api/v1/entities/component/greenroom-demo/recommendations`)).json()) as { owner?: string; ready?: string };
     expect(component).toMatchObject({ ready: 'True' });
@@ -84,7 +68,7 @@ describe('greenroom demo', () => {
     const exitCode = new Promise((resolve) => demo.once('exit', resolve));
     demo.kill('SIGINT');
     expect(await exitCode).toBe(0);
-    expect(output).toMatch(/demo stopped/);
+    expect(output()).toMatch(/demo stopped/);
     expect((await waitForExit(processes, 2000)).map(commandLine)).toEqual([]);
   }, 300_000);
 });
