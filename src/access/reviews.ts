@@ -65,6 +65,8 @@ export interface AccessReviewsOptions {
   maxEntries?: number;
   /** Where hit/miss/error counters go; none when absent. */
   registry?: Registry | undefined;
+  /** Background renewals under way at most (default 4); see {@link AccessReviews.allowed}. */
+  maxRenewals?: number;
 }
 
 export const DEFAULT_ACCESS_TTL_MS = 10_000;
@@ -94,12 +96,15 @@ export class AccessReviews {
   private readonly logger: Logger;
   private readonly lookups: Counter<'result'> | undefined;
   private readonly ttlMs: number;
+  private readonly maxRenewals: number;
+  private renewing = 0;
   private failing = false;
 
   constructor(options: AccessReviewsOptions) {
     this.send = options.send;
     this.logger = options.logger;
     this.ttlMs = options.ttlMs ?? DEFAULT_ACCESS_TTL_MS;
+    this.maxRenewals = Math.max(1, options.maxRenewals ?? 4);
     this.cache = new LRUCache({ max: options.maxEntries ?? DEFAULT_MAX_ENTRIES, ttl: this.ttlMs, ttlAutopurge: false });
     this.lookups = options.registry ? accessMetric(options.registry) : undefined;
   }
@@ -109,15 +114,20 @@ export class AccessReviews {
    * An answer past half its TTL is still given but reviewed again in the background, so a
    * person who keeps reading never waits for a review after their first request, while no
    * answer given is ever older than the TTL (a removed RoleBinding still stops within it).
+   * Only `maxRenewals` renewals run at once: answers cached together (everyone arriving at
+   * nine) come due together, and a burst of hundreds of reviews stalled every request of
+   * that replica; one not renewed now is renewed by a later request, or asked afresh once
+   * it has expired.
    */
   allowed(subject: Subject, question: AccessQuestion): Promise<boolean> {
     const key = `${keyOf(subject)}\u0000${question.verb}\u0000${question.resource}\u0000${question.namespace}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) {
       this.lookups?.inc({ result: 'hit' });
-      if (this.cache.getRemainingTTL(key) < this.ttlMs / 2 && !this.pending.has(key)) {
+      if (this.renewing < this.maxRenewals && this.cache.getRemainingTTL(key) < this.ttlMs / 2 && !this.pending.has(key)) {
         this.lookups?.inc({ result: 'refresh' });
-        void this.start(subject, question, key);
+        this.renewing += 1;
+        void this.start(subject, question, key).finally(() => (this.renewing -= 1));
       }
       return Promise.resolve(cached);
     }

@@ -63,6 +63,32 @@ describe('AccessReviews', () => {
     expect(sent).toBe(2);
   });
 
+  it('when many answers come due at once, then only a few are renewed at a time, each still answered from the cache', async () => {
+    let inFlight = 0;
+    let most = 0;
+    let sent = 0;
+    const send = async () => {
+      sent++;
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 10));
+      inFlight--;
+      return true;
+    };
+    const reviews = new AccessReviews({ send, logger: captured().logger, ttlMs: 1000, maxRenewals: 3 });
+    const namespaces = Array.from({ length: 40 }, (_, i) => `ns-${i}`);
+    await Promise.all(namespaces.map((ns) => reviews.allowed(alice, list('components', ns))));
+    most = 0;
+    await new Promise((r) => setTimeout(r, 600));
+    // Every answer is past half its TTL: all are given at once, three renewed behind them.
+    expect(await Promise.all(namespaces.map((ns) => reviews.allowed(alice, list('components', ns))))).toEqual(namespaces.map(() => true));
+    expect(sent).toBe(40 + 3);
+    await new Promise((r) => setTimeout(r, 30));
+    // Later requests renew the rest, never more than three at a time.
+    await Promise.all(namespaces.map((ns) => reviews.allowed(alice, list('components', ns))));
+    expect(sent).toBe(40 + 6);
+    expect(most).toBe(3);
+  });
+
   it('when many identical questions arrive at once, then they share one review', async () => {
     const api = fakeApiserver();
     const reviews = new AccessReviews({ send: api.send, logger: captured().logger });
