@@ -63,7 +63,8 @@ describe('the chart\'s auth values', () => {
     expect((service.spec!.ports as { name: string; targetPort: string }[]).find((p) => p.name === 'http')!.targetPort).toBe('sign-in');
     const pod = objects.find((o) => o.kind === 'Deployment')!.spec!.template.spec;
     const proxy = (pod.containers as { name: string; args: string[]; env: { name: string; valueFrom?: unknown; value?: string }[] }[]).find((c) => c.name === 'oauth2-proxy')!;
-    expect(proxy.args).toEqual(expect.arrayContaining(['--upstream=http://127.0.0.1:8080', '--redirect-url=https://portal.example.com/oauth2/callback', '--cookie-secure=true']));
+    // As the oauth2-proxy test runs it: no consent screen on every sign-in.
+    expect(proxy.args).toEqual(expect.arrayContaining(['--upstream=http://127.0.0.1:8080', '--redirect-url=https://portal.example.com/oauth2/callback', '--cookie-secure=true', '--approval-prompt=auto']));
     expect(proxy.env.every((e) => e.valueFrom && !e.value)).toBe(true);
     expect(argsOf(objects)).toContain('--auth-proxy-trusted-addresses=loopback');
   });
