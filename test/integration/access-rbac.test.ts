@@ -86,8 +86,7 @@ beforeAll(async () => {
 
   operator = await start({ watchNamespace: undefined, leaderElect: true, leaseName: 'greenroom-access-test', auth: proxy, accessCacheSeconds: CACHE_SECONDS, clusterScorecardNamespaces: [PLATFORM] });
   await eventually('both teams and the templates in the graph', async () => {
-    const body = (await json('/api/v1/entities?kind=component', root)).body as { items: { ref: string }[] };
-    const refs = body.items.map((i) => i.ref);
+    const refs = await listed(root);
     const guild = (await get(`/api/v1/entities/group/${PUBLIC}/guild`, root)).status === 200;
     return guild && refs.includes(`component:${A}/payments`) && refs.includes(`component:${B}/ledger`) && (await get('/templates', root)).text.includes('b-service') ? true : undefined;
   });
@@ -102,7 +101,15 @@ async function json(path: string, headers: Record<string, string>) {
   return { status: res.status, body: JSON.parse(res.text) as Record<string, any> };
 }
 const ours = (refs: string[]) => refs.filter((r) => r.includes(`:${A}/`) || r.includes(`:${B}/`)).sort();
-const listed = async (headers: Record<string, string>) => ours(((await json('/api/v1/entities', headers)).body.items as { ref: string }[]).map((i) => i.ref));
+/**
+ * What `headers`' person lists in the two teams' namespaces, a query per namespace: the
+ * replica watches every namespace, and a cluster-wide reader's unfiltered first page is
+ * full of other tests' entities (it once held only components), so it may not reach these.
+ */
+const listed = async (headers: Record<string, string>) => {
+  const pages = await Promise.all([A, B].map((ns) => json(`/api/v1/entities?namespace=${ns}&limit=500`, headers)));
+  return ours(pages.flatMap((page) => (page.body.items as { ref: string }[]).map((i) => i.ref)));
+};
 
 describe('reads filtered by Kubernetes RBAC (real apiserver, real operator)', () => {
   it('when each team lists entities, then each sees only its namespace; the cluster-wide reader sees both; no bindings, nothing', async () => {
