@@ -64,7 +64,7 @@ export const operatorConfigSchema = z.object({
   clusterScorecardNamespaces: namespaceList.describe('namespaces whose Scorecards and Initiatives select entities in every namespace'),
   ruleWorkers: z.coerce.number().int().min(1).max(16).default(2).describe('worker threads that evaluate Scorecard rules'),
   ruleTimeoutMs: z.coerce.number().int().min(10).max(60_000).default(1000).describe('how long one Scorecard rule may run on one entity'),
-  accessCacheSeconds: z.coerce.number().int().min(1).max(300).default(10).describe("how long a signed-in person's SubjectAccessReview answers are reused"),
+  accessCacheSeconds: z.coerce.number().int().min(1).max(300).default(30).describe("how long a signed-in person's SubjectAccessReview answers are reused"),
   dashboardUrl: z.string().url().optional().describe('the dashboard\'s external URL, for links in notifications'),
   // Webhook destinations (issue 12): tenants write webhook URLs, the operator connects.
   webhookAllowedHosts: z.string().default(DEFAULT_WEBHOOK_ALLOWED_HOSTS.join(','))
@@ -134,7 +134,7 @@ export const OPERATOR_USAGE = `greenroom operator [--kubeconfig PATH] [--context
                   [--docs-workers 2] [--docs-build-memory-mb 64] [--docs-max-fetch-bytes N]
                   [--docs-max-files N] [--docs-max-pages N] [--docs-max-page-bytes N]
                   [--docs-max-asset-bytes N] [--docs-max-site-bytes N]
-                  [--rule-workers 2] [--rule-timeout-ms 1000] [--access-cache-seconds 10]
+                  [--rule-workers 2] [--rule-timeout-ms 1000] [--access-cache-seconds 30]
                   [--auth none|proxy|oidc] [--auth-proxy-trusted-addresses loopback,CIDR,...]
                   [--auth-proxy-user-header X-Forwarded-User] [--auth-proxy-groups-header X-Forwarded-Groups]
                   [--auth-proxy-email-header X-Forwarded-Email]

@@ -27,6 +27,40 @@ async function inBatches<T>(items: readonly T[], each: (item: T) => Promise<void
  * shows nothing here.
  */
 export async function visibilityFor(reviews: AccessReviews, subject: Subject, present: PresentNamespaces): Promise<Visibility> {
+  return fromCachedAnswers(reviews, subject, present) ?? (await asking(reviews, subject, present));
+}
+
+/**
+ * The Visibility from cached answers alone, or undefined when one it needs is not cached: a
+ * person who keeps reading has every answer cached (renewed behind them), and deciding their
+ * request then takes no promise or microtask per question.
+ */
+function fromCachedAnswers(reviews: AccessReviews, subject: Subject, present: PresentNamespaces): Visibility | undefined {
+  const grants = new Map<string, Grant>();
+  for (const resource of PORTAL_RESOURCES) {
+    const namespaces = present.get(resource);
+    if (!namespaces || namespaces.size === 0) continue;
+    if (namespaces.size > 1) {
+      const everywhere = reviews.known(subject, { verb: 'list', resource, namespace: '' });
+      if (everywhere === undefined) return undefined;
+      if (everywhere) {
+        grants.set(resource, 'all');
+        continue;
+      }
+    }
+    const granted = new Set<string>();
+    for (const namespace of namespaces) {
+      const allowed = reviews.known(subject, { verb: 'list', resource, namespace });
+      if (allowed === undefined) return undefined;
+      if (allowed) granted.add(namespace);
+    }
+    if (granted.size > 0) grants.set(resource, granted);
+  }
+  return visibilityFrom(grants, PORTAL_RESOURCES);
+}
+
+/** The Visibility by asking (cached answers, reviews under way, or new reviews), a bounded number at once. */
+async function asking(reviews: AccessReviews, subject: Subject, present: PresentNamespaces): Promise<Visibility> {
   const grants = new Map<string, Grant>();
   const narrower: { resource: string; namespace: string }[] = [];
   await inBatches(PORTAL_RESOURCES, async (resource) => {

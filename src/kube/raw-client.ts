@@ -2,6 +2,9 @@ import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } fro
 import { request as httpRequest } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 
+/** How long the kubeconfig's credentials are reused before its files are read again (client-go re-reads a token file each minute). */
+export const CREDENTIALS_REUSE_MS = 60_000;
+
 /** A Kubernetes API error with the status code and the server's message. */
 export class KubeApiError extends Error {
   readonly code: number;
@@ -67,9 +70,33 @@ export class RawKubeClient {
 
   private readonly throttleRetries: number;
 
-  constructor(config: KubeConfig, options: { throttleRetries?: number } = {}) {
+  private readonly now: () => number;
+
+  /** The kubeconfig's TLS material and Authorization header, and until when they are reused. */
+  private credentials: { options: RequestOptions; until: number } | undefined;
+
+  constructor(config: KubeConfig, options: { throttleRetries?: number; now?: () => number } = {}) {
     this.config = config;
     this.throttleRetries = options.throttleRetries ?? 5;
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * What client-node's applyToHTTPSOptions sets (CA, client certificate and key, the bearer
+   * token), read at most once a CREDENTIALS_REUSE_MS. It reads every file the kubeconfig names
+   * synchronously and builds an agent on each call; per request, that was the largest part
+   * of what a SubjectAccessReview cost the event loop, and stalled reads on a busy disk.
+   * Reusing for a minute is what client-go does with a token file, so rotated tokens and
+   * certificates are still picked up.
+   */
+  private async credentialOptions(): Promise<RequestOptions> {
+    const now = this.now();
+    if (this.credentials && now < this.credentials.until) return this.credentials.options;
+    const options: RequestOptions = { headers: {} };
+    // Its agent is kept only for a cluster behind a proxy (see requestOnce); otherwise `agent` is used.
+    await this.config.applyToHTTPSOptions(options);
+    this.credentials = { options, until: now + CREDENTIALS_REUSE_MS };
+    return options;
   }
 
   /**
@@ -94,8 +121,8 @@ export class RawKubeClient {
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     const url = new URL(cluster.server.replace(/\/$/, '') + req.path);
     for (const [key, value] of Object.entries(req.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
-    const options: RequestOptions = { method: req.method, headers: { Accept: 'application/json', ...impersonationHeaders(req.impersonate) } };
-    await this.config.applyToHTTPSOptions(options);
+    const credentials = await this.credentialOptions();
+    const options: RequestOptions = { ...credentials, method: req.method, headers: { ...credentials.headers, Accept: 'application/json', ...impersonationHeaders(req.impersonate) } };
     // Through a proxy, client-node's proxy agent is needed; otherwise ours keeps connections.
     if (url.protocol === 'https:' && !cluster.proxyUrl) options.agent = this.agent;
     const payload = req.body === undefined ? undefined : JSON.stringify(req.body);

@@ -70,7 +70,7 @@ export interface OperatorSettings {
   ruleWorkers?: number;
   /** How long one Scorecard rule may run on one entity (default 1000 ms). */
   ruleTimeoutMs?: number;
-  /** How long a signed-in person's access answers are reused (default 10 s). */
+  /** How long a signed-in person's access answers are reused (default DEFAULT_ACCESS_TTL_MS). */
   accessCacheSeconds?: number;
   /** The clock of time-based decisions (initiative phases and milestones); tests move it. */
   now?: () => Date;
@@ -195,7 +195,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     send: subjectAccessReviews(new RawKubeClient(settings.kubeConfig)),
     logger: log.child({ component: 'access' }),
     registry: settings.registry,
-    ttlMs: (settings.accessCacheSeconds ?? 10) * 1000,
+    ...(settings.accessCacheSeconds === undefined ? {} : { ttlMs: settings.accessCacheSeconds * 1000 }),
   });
   const app = createApp({
     logger: log,

@@ -48,14 +48,14 @@ describe('AccessReviews', () => {
     expect(api.sent).toHaveLength(2);
   });
 
-  it('when an answer is past half its TTL, then it is still given at once and reviewed again behind it, and a revoked grant stops within the TTL', async () => {
+  it('when an answer is past its renewal point, then it is still given at once and reviewed again behind it, and a revoked grant stops within the TTL', async () => {
     let granted = true;
     let sent = 0;
-    const reviews = new AccessReviews({ send: async () => (sent++, await new Promise((r) => setTimeout(r, 5)), granted), logger: captured().logger, ttlMs: 200 });
+    const reviews = new AccessReviews({ send: async () => (sent++, await new Promise((r) => setTimeout(r, 5)), granted), logger: captured().logger, ttlMs: 200, random: () => 0 });
     expect(await reviews.allowed(alice, list('components', 'team-a'))).toBe(true);
     await new Promise((r) => setTimeout(r, 120));
     granted = false;
-    // Past half the TTL: the cached yes, and a review in the background that learns the no.
+    // Past its renewal point (half the TTL, with random() = 0): the cached yes, and a review in the background that learns the no.
     expect(await reviews.allowed(alice, list('components', 'team-a'))).toBe(true);
     expect(sent).toBe(2);
     await new Promise((r) => setTimeout(r, 20));
@@ -74,7 +74,7 @@ describe('AccessReviews', () => {
       inFlight--;
       return true;
     };
-    const reviews = new AccessReviews({ send, logger: captured().logger, ttlMs: 1000, maxRenewals: 3 });
+    const reviews = new AccessReviews({ send, logger: captured().logger, ttlMs: 1000, maxRenewals: 3, random: () => 0 });
     const namespaces = Array.from({ length: 40 }, (_, i) => `ns-${i}`);
     await Promise.all(namespaces.map((ns) => reviews.allowed(alice, list('components', ns))));
     most = 0;
@@ -87,6 +87,26 @@ describe('AccessReviews', () => {
     await Promise.all(namespaces.map((ns) => reviews.allowed(alice, list('components', ns))));
     expect(sent).toBe(40 + 6);
     expect(most).toBe(3);
+  });
+
+  it('when answers were cached together, then their renewals come due spread between half and nine tenths of the TTL, not all at once', async () => {
+    let sent = 0;
+    // Renewal points drawn in turn at 0, 0.5 and 1 of the window: half, seven tenths and nine tenths of the TTL.
+    const draws = [0, 0.5, 1];
+    let draw = 0;
+    const reviews = new AccessReviews({ send: async () => (sent++, true), logger: captured().logger, ttlMs: 1000, maxRenewals: 10, random: () => draws[draw++ % 3]! });
+    const namespaces = Array.from({ length: 9 }, (_, i) => `ns-${i}`);
+    const askAll = () => Promise.all(namespaces.map((ns) => reviews.allowed(alice, list('components', ns))));
+    await askAll();
+    expect(sent).toBe(9);
+    await new Promise((r) => setTimeout(r, 600));
+    await askAll();
+    // At six tenths only the three drawn at half are due.
+    expect(sent).toBe(9 + 3);
+    await new Promise((r) => setTimeout(r, 200));
+    await askAll();
+    // At eight tenths the three drawn at seven tenths follow; the last three wait for nine tenths.
+    expect(sent).toBe(9 + 6);
   });
 
   it('when many identical questions arrive at once, then they share one review', async () => {
