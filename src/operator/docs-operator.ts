@@ -12,9 +12,9 @@ import { applyStatus } from '../kube/status-writer.ts';
 import type { Logger } from '../observability/logger.ts';
 import { Informer } from '../runtime/informer.ts';
 import { WorkQueue, type WorkResult } from '../runtime/work-queue.ts';
-import { currentRevision } from './doc-source-fetch.ts';
-import { CHUNK_SELECTOR, chunkBytes, otherBuildsLeft, removeOtherBuilds, servedChunks } from './doc-site-configmaps.ts';
-import { fetchBuildAndStore, stage, StageError, type SiteBuilder } from './docs-build.ts';
+import { currentRevision } from '../controllers/doc-source/fetch.ts';
+import { CHUNK_SELECTOR, chunkBytes, otherBuildsLeft, removeOtherBuilds, servedChunks } from '../controllers/doc-source/site-configmaps.ts';
+import { fetchBuildAndStore, stage, StageError, type SiteBuilder } from '../controllers/doc-source/build.ts';
 
 export interface DocsOperatorOptions {
   kubeConfig: KubeConfig;

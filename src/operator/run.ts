@@ -6,8 +6,11 @@ import type { Registry } from 'prom-client';
 import { createApp, createMetricsApp, type HttpLimits } from '../http/app.ts';
 import type { Logger } from '../observability/logger.ts';
 import { LeaderElector } from '../runtime/leader-election.ts';
-import { CatalogOperator } from './catalog-operator.ts';
-import { TemplateOperator } from './template-operator.ts';
+import { CatalogGraph } from '../catalog/graph.ts';
+import { catalogController } from '../controllers/catalog/controller.ts';
+import { clusterContext } from '../runtime/context.ts';
+import type { Controller } from '../runtime/controller.ts';
+import { templates as templatesPart, type Templates } from './templates.ts';
 import { DEFAULT_DOCS_LIMITS, type DocsLimits } from '../docs/limits.ts';
 import { DocsOperator } from './docs-operator.ts';
 import { SearchIndex } from '../search/index.ts';
@@ -87,8 +90,8 @@ export interface OperatorSettings {
 }
 
 export interface RunningOperator {
-  catalog: CatalogOperator;
-  templates: TemplateOperator;
+  catalog: Controller;
+  templates: Templates;
   docs: DocsOperator;
   scorecards: ScorecardOperator;
   /** http://host:port the read API and dashboard answer on. */
@@ -111,33 +114,21 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
   const isLeader = (): boolean => !settings.leaderElect || (elector?.isLeader() ?? false);
   // One index over entities, templates and doc pages, kept current from their informers.
   const search = new SearchIndex();
-  const catalog = new CatalogOperator({
-    onEntity: {
-      upsert: (entity) => {
-        search.upsertEntity(entity);
-        scorecards.entityChanged(entity.ref);
-      },
-      remove: (ref) => {
-        search.removeEntity(ref);
-        scorecards.entityChanged(ref);
-      },
-    },
+  const context = clusterContext({
     kubeConfig: settings.kubeConfig,
     logger: log,
     registry: settings.registry,
-    concurrency: settings.concurrency,
-    namespace: settings.watchNamespace,
     isLeader,
+    scope: settings.watchNamespace,
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });
+  // The catalog's read model: kept by the catalog controller's watches, read by HTTP (as a
+  // view), search and scorecards.
+  const graph = new CatalogGraph();
 
-  const templates = new TemplateOperator({
-    onTemplate: { upsert: (t) => search.upsertTemplate(t), remove: (namespace, name) => search.removeTemplate(namespace, name) },
+  const templates = templatesPart(context, {
     kubeConfig: settings.kubeConfig,
-    logger: log,
-    registry: settings.registry,
-    namespace: settings.watchNamespace,
-    isLeader,
+    listener: { templateChanged: (t) => search.upsertTemplate(t), templateRemoved: (namespace, name) => search.removeTemplate(namespace, name) },
     executor: settings.templateExecutor ?? 'job',
     sharedTemplateNamespaces: settings.sharedTemplateNamespaces ?? [],
     job: {
@@ -147,18 +138,15 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
       activeDeadlineSeconds: settings.scaffoldJobDeadlineSeconds ?? 900,
       allowHttpGit: settings.allowHttpGit ?? false,
     },
-    ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });
 
-  // Created after the catalog (it reads the graph); the catalog's hook above only runs once
-  // the informers start, by when this exists.
   const scorecards = new ScorecardOperator({
     kubeConfig: settings.kubeConfig,
     logger: log,
     registry: settings.registry,
     namespace: settings.watchNamespace,
     isLeader,
-    graph: catalog.graph,
+    graph,
     clusterScorecardNamespaces: settings.clusterScorecardNamespaces ?? [],
     concurrency: settings.concurrency,
     notifier: new Notifier({
@@ -175,6 +163,16 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     ...(settings.ruleTimeoutMs === undefined ? {} : { ruleTimeoutMs: settings.ruleTimeoutMs }),
     ...(settings.now ? { now: settings.now } : {}),
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
+  });
+
+  // The explicit fan-out of entity changes: search keeps its index, scorecards score again.
+  const catalog = catalogController(context, {
+    graph,
+    concurrency: settings.concurrency,
+    listeners: [
+      { entityChanged: (entity) => search.upsertEntity(entity), entityRemoved: (ref) => search.removeEntity(ref) },
+      { entityChanged: (entity) => scorecards.entityChanged(entity.ref), entityRemoved: (ref) => scorecards.entityChanged(ref) },
+    ],
   });
 
   const docs = new DocsOperator({
@@ -204,9 +202,9 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     ...(settings.auth ? { auth: settings.auth } : {}),
     // Writes as the signed-in person (impersonation): only when someone can sign in.
     ...(settings.auth && settings.auth.mode !== 'none' ? { selfService: clusterWrites(new RawKubeClient(settings.kubeConfig)) } : {}),
-    isReady: () => catalog.hasSynced() && templates.hasSynced() && docs.hasSynced() && scorecards.hasSynced(),
-    graph: catalog.graph,
-    templates,
+    isReady: () => catalog.hasSynced() && templates.controllers.every((c) => c.hasSynced()) && docs.hasSynced() && scorecards.hasSynced(),
+    graph,
+    templates: templates.store,
     docs,
     search,
     scorecards: scorecards.store,
@@ -236,8 +234,8 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
       registry: settings.registry,
       onStartedLeading: () => {
         log.info('became leader; reconciling the whole catalog');
-        catalog.resyncAll();
-        templates.enqueueAll();
+        void catalog.enqueueAll();
+        for (const c of templates.controllers) void c.enqueueAll();
         docs.enqueueAll();
         scorecards.enqueueAll();
       },

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { metricOn } from '../observability/metrics.ts';
 
 /**
  * The runtime's metrics, named as controller-runtime and client-go name them so that
@@ -27,22 +28,15 @@ const RECONCILE_BUCKETS = [
   3.5, 4, 4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60,
 ];
 
-/**
- * A metric registered once per registry: queues, informers and electors for different
- * controllers share one registry, and prom-client throws on a second registration.
- */
-function shared<M>(registry: Registry, name: string, create: (registers: Registry[]) => M): M {
-  return (registry.getSingleMetric(name) as M | undefined) ?? create([registry]);
-}
 
 /** The runtime's metrics on `registry`; safe to call many times with the same registry. */
 export function createRuntimeMetrics(registry: Registry): RuntimeMetrics {
   const gauge = <L extends string>(name: string, help: string, labelNames: L[]): Gauge<L> =>
-    shared(registry, name, (registers) => new Gauge({ name, help, labelNames, registers }));
+    metricOn(registry, name, (registers) => new Gauge({ name, help, labelNames, registers }));
   const counter = <L extends string>(name: string, help: string, labelNames: L[]): Counter<L> =>
-    shared(registry, name, (registers) => new Counter({ name, help, labelNames, registers }));
+    metricOn(registry, name, (registers) => new Counter({ name, help, labelNames, registers }));
   const histogram = <L extends string>(name: string, help: string, labelNames: L[], buckets: number[]): Histogram<L> =>
-    shared(registry, name, (registers) => new Histogram({ name, help, labelNames, buckets, registers }));
+    metricOn(registry, name, (registers) => new Histogram({ name, help, labelNames, buckets, registers }));
   return {
     queueDepth: gauge('workqueue_depth', 'Current depth of workqueue', ['name']),
     queueAdds: counter('workqueue_adds_total', 'Total number of adds handled by workqueue', ['name']),

@@ -3,7 +3,7 @@ import { formatRef, parseRef, type ParsedRef } from '../../src/catalog/refs.ts';
 import { buildSite } from '../../src/docs/build.ts';
 import { siteBase, type DocSite } from '../../src/docs/site.ts';
 import { encodeSite, siteDigest } from '../../src/docs/store.ts';
-import { chunkName, SITE_ID, SOURCE_UID } from '../../src/operator/doc-site-configmaps.ts';
+import { chunkName, SITE_ID, SOURCE_UID } from '../../src/controllers/doc-source/site-configmaps.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
 

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { loadKubeConfig } from '../../src/kube/config.ts';
 import { createMetricsRegistry } from '../../src/observability/metrics.ts';
-import { CatalogOperator } from '../../src/operator/catalog-operator.ts';
+import { CatalogGraph } from '../../src/catalog/graph.ts';
+import { catalogController } from '../../src/controllers/catalog/controller.ts';
+import { clusterContext } from '../../src/runtime/context.ts';
+import type { Controller } from '../../src/runtime/controller.ts';
 import { ScorecardOperator } from '../../src/operator/scorecard-operator.ts';
 import { CHART, renderChart } from '../support/helm-chart.ts';
 import { helm, kubectl } from '../support/kubectl.ts';
@@ -28,7 +31,7 @@ describe('a tenant\'s Scorecard that selects other namespaces', () => {
   // its scorecard half watches the tenant's Scorecards only, so that no other test's
   // Scorecards are scored here. The catalog half is not the leader and writes nothing: the
   // victim entity's status.observedGeneration is set by hand, as the catalog would.
-  let catalog: CatalogOperator;
+  let catalog: Controller;
   let scorecards: ScorecardOperator;
   beforeAll(async () => {
     await kubectl(['apply', '-n', victim, '-f', '-'], component('payments'));
@@ -47,11 +50,14 @@ spec:
 `);
     const registry = createMetricsRegistry();
     const logger = testLogger();
-    catalog = new CatalogOperator({
-      onEntity: { upsert: (e) => scorecards.entityChanged(e.ref), remove: (ref) => scorecards.entityChanged(ref) },
-      kubeConfig: loadKubeConfig(), logger, registry, concurrency: 2, namespace: undefined, isLeader: () => false,
+    const graph = new CatalogGraph();
+    scorecards = new ScorecardOperator({ kubeConfig: loadKubeConfig(), logger, registry, namespace: tenant, isLeader: () => true, graph, clusterScorecardNamespaces: ['scope-platform'] });
+    const context = clusterContext({ kubeConfig: loadKubeConfig(), logger, registry, scope: undefined, isLeader: () => false });
+    catalog = catalogController(context, {
+      graph,
+      concurrency: 2,
+      listeners: [{ entityChanged: (e) => scorecards.entityChanged(e.ref), entityRemoved: (ref) => scorecards.entityChanged(ref) }],
     });
-    scorecards = new ScorecardOperator({ kubeConfig: loadKubeConfig(), logger, registry, namespace: tenant, isLeader: () => true, graph: catalog.graph, clusterScorecardNamespaces: ['scope-platform'] });
     const graphBuilt = catalog.start();
     await Promise.all([graphBuilt, scorecards.start(graphBuilt)]);
   });

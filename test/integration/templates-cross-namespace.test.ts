@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { loadKubeConfig } from '../../src/kube/config.ts';
 import type { GitServer } from '../../src/local-cluster/git-server.ts';
 import { createMetricsRegistry } from '../../src/observability/metrics.ts';
-import { TemplateOperator } from '../../src/operator/template-operator.ts';
+import { templates, type Templates } from '../../src/operator/templates.ts';
+import { clusterContext } from '../../src/runtime/context.ts';
 import { renderChart } from '../support/helm-chart.ts';
 import { playNode } from '../support/job-node.ts';
 import { kubectl } from '../support/kubectl.ts';
@@ -30,7 +31,7 @@ const newGitServer = gitServers();
 const newDir = tempDirs('cross-namespace-');
 const logs = capturedLogs();
 let git: GitServer;
-let operator: TemplateOperator;
+let operator: Templates;
 
 beforeAll(async () => {
   for (const ns of [platform, team, unshared]) await kubectl(['create', 'namespace', ns]);
@@ -44,12 +45,9 @@ beforeAll(async () => {
   await kubectl(['apply', '-f', '-'], chart.objects.map((o) => JSON.stringify(o)).join('\n---\n'));
   git = await newGitServer();
   await allowGitHost(team, git.url);
-  operator = new TemplateOperator({
+  const context = clusterContext({ kubeConfig: loadKubeConfig(), logger: logs.logger, registry: createMetricsRegistry(), scope: [platform, team, unshared], isLeader: () => true });
+  operator = templates(context, {
     kubeConfig: loadKubeConfig(),
-    logger: logs.logger,
-    registry: createMetricsRegistry(),
-    namespace: [platform, team, unshared],
-    isLeader: () => true,
     executor: 'job',
     sharedTemplateNamespaces: [platform],
     job: { image: IMAGE, serviceAccountName: 'greenroom-scaffolder', ttlSecondsAfterFinished: 600, activeDeadlineSeconds: 900, allowHttpGit: true },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { DocSourceObject } from '../../src/controllers/doc-source/decide.ts';
-import { chunkName, otherBuildsLeft, servedChunks, SITE_ID, SOURCE_UID } from '../../src/operator/doc-site-configmaps.ts';
+import { chunkName, otherBuildsLeft, servedChunks, SITE_ID, SOURCE_UID } from '../../src/controllers/doc-source/site-configmaps.ts';
 
 const source: DocSourceObject = {
   metadata: { name: 'orders-docs', namespace: 'team-a', uid: 'uid-orders' },

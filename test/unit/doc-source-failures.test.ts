@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { describeFailure, FetchError, SourceUnavailableError, StoreConflictError } from '../../src/controllers/doc-source/failures.ts';
 import { limitExceeded } from '../../src/docs/limits.ts';
 import { isTransientApiError, KubeApiError } from '../../src/kube/raw-client.ts';
-import { configMapProblem, docsProblem } from '../../src/operator/doc-source-fetch.ts';
+import { configMapProblem, docsProblem } from '../../src/controllers/doc-source/fetch.ts';
 import { GitError } from '../../src/templates/git-cli.ts';
 import { SkeletonError, skeletonFromConfigMap } from '../../src/templates/skeleton.ts';
 

@@ -1,13 +1,13 @@
-import type { BuiltSite, DocSourceObject } from '../controllers/doc-source/decide.ts';
-import type { BuildStage } from '../controllers/doc-source/failures.ts';
-import type { BuildOptions } from '../docs/build.ts';
-import { buildInChildProcess, type BuildProcessOptions, type BuiltChunks } from '../docs/build-process.ts';
-import { checkFetched, fetchBudget, type DocsLimits } from '../docs/limits.ts';
-import { siteDigest } from '../docs/store.ts';
-import type { RawKubeClient } from '../kube/raw-client.ts';
-import type { SkeletonFiles } from '../templates/skeleton.ts';
-import { fetchDocFiles } from './doc-source-fetch.ts';
-import { storeChunks } from './doc-site-configmaps.ts';
+import type { BuiltSite, DocSourceObject } from './decide.ts';
+import type { BuildStage } from './failures.ts';
+import type { BuildOptions } from '../../docs/build.ts';
+import { buildInChildProcess, type BuildProcessOptions, type BuiltChunks } from '../../docs/build-process.ts';
+import { checkFetched, fetchBudget, type DocsLimits } from '../../docs/limits.ts';
+import { siteDigest } from '../../docs/store.ts';
+import type { RawKubeClient } from '../../kube/raw-client.ts';
+import type { SkeletonFiles } from '../../templates/skeleton.ts';
+import { fetchDocFiles } from './fetch.ts';
+import { storeChunks } from './site-configmaps.ts';
 
 /** A step of a look at a source that threw: which step, so the failure is worded for it. */
 export class StageError extends Error {

@@ -1,8 +1,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { API_VERSION } from '../api/v1alpha1/index.ts';
-import type { DocSourceObject } from '../controllers/doc-source/decide.ts';
-import { StoreConflictError } from '../controllers/doc-source/failures.ts';
-import { isNotFound, KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
+import { API_VERSION } from '../../api/v1alpha1/index.ts';
+import type { DocSourceObject } from './decide.ts';
+import { StoreConflictError } from './failures.ts';
+import { isNotFound, KubeApiError, type RawKubeClient } from '../../kube/raw-client.ts';
 
 /*
  * Where built sites live: gzip'd JSON split over ConfigMaps owned by their DocSource (see
