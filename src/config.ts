@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { commaSeparated } from './comma-separated.ts';
+import { commaSeparated } from './shared/comma-separated.ts';
 import { parseTrustProxy } from './http/guards.ts';
 import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from './scorecards/webhook-policy.ts';
 import { DEFAULT_DOCS_LIMITS } from './docs/limits.ts';

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { projectRoot } from '../src/paths.ts';
+import { projectRoot } from '../src/shared/paths.ts';
 import { readSkeletonDir, SkeletonError, type SkeletonFiles } from '../src/templates/skeleton.ts';
 
 /** What a ConfigMap key may hold (the apiserver's rule), once "/" is written as "__". */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { CatalogGraph } from '../../catalog/graph.ts';
 import { listEntities } from '../../catalog/queries.ts';
 import { refOf } from '../../catalog/refs.ts';
-import { projectRoot } from '../../paths.ts';
+import { projectRoot } from '../../shared/paths.ts';
 import type { ScorecardStore } from '../../scorecards/store.ts';
 import type { TemplateStore } from '../../templates/objects.ts';
 import type { DocsStore } from '../../docs/site.ts';
