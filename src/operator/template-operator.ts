@@ -13,7 +13,7 @@ import type { Logger } from '../observability/logger.ts';
 import { WorkQueue, type WorkResult } from '../runtime/work-queue.ts';
 import { InProcessExecutor } from '../templates/in-process-executor.ts';
 import { MANAGED_BY, type JobSettings } from '../templates/job.ts';
-import type { TemplateObject, TemplateRunObject, TemplateStore } from '../templates/objects.ts';
+import type { TemplateObject, TemplateRunObject, TemplateStore } from '../api/objects.ts';
 
 export interface TemplateOperatorOptions {
   kubeConfig: KubeConfig;

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { docSourceSpec, docSourceStatus } from '../../api/v1alpha1/doc-source.ts';
 import { exponentialDelay } from '../../runtime/backoff.ts';
-import type { ObjectMeta } from '../../templates/objects.ts';
+import type { ObjectMeta } from '../../api/objects.ts';
 import { mergeConditions, rfc3339 } from '../conditions.ts';
 import { DOCS_REASON, type BuildFailure } from './failures.ts';
 

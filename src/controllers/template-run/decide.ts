@@ -1,4 +1,4 @@
-import type { StepStatus, TemplateObject, TemplateRunObject, TemplateRunStatus } from '../../templates/objects.ts';
+import type { StepStatus, TemplateObject, TemplateRunObject, TemplateRunStatus } from '../../api/objects.ts';
 import { secretParameterNames, secretsInValues, withoutSecretRequirements } from '../../templates/secret-parameters.ts';
 import type { SecretValues } from '../../templates/secret-values.ts';
 import { parametersCacheKey } from '../../templates/parameter-schema.ts';

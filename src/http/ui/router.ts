@@ -6,7 +6,7 @@ import { listEntities } from '../../catalog/queries.ts';
 import { refOf } from '../../catalog/refs.ts';
 import { projectRoot } from '../../shared/paths.ts';
 import type { ScorecardStore } from '../../scorecards/store.ts';
-import type { TemplateStore } from '../../templates/objects.ts';
+import type { TemplateStore } from '../../api/objects.ts';
 import type { DocsStore } from '../../docs/site.ts';
 import { entityDocSources } from './docs-pages.ts';
 import { entityTabs, isEntityTab, ownedTemplates } from './entity-page.ts';
