@@ -1,5 +1,5 @@
 import { API_VERSION } from '../api/v1alpha1/group-version.ts';
-import { REBUILD_ANNOTATION } from '../controllers/doc-source/decide.ts';
+import { REBUILD_ANNOTATION } from '../api/v1alpha1/doc-source.ts';
 import { KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
 import type { TemplateRunSpec } from '../api/objects.ts';
 
