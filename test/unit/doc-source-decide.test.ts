@@ -1,7 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { MAX_MESSAGE_LENGTH } from '../../src/controllers/conditions.ts';
 import { REBUILD_ANNOTATION } from '../../src/api/v1alpha1/doc-source.ts';
-import { builtStatus, failedStatus, needsBuild, nextCheckAt, nextCheckIn, recoveredStatus, type DocSourceObject } from '../../src/controllers/doc-source/decide.ts';
+import {
+  builtStatus,
+  failedStatus,
+  needsBuild,
+  nextCheckAt,
+  nextCheckIn,
+  recoveredStatus,
+  type DocSourceObject,
+} from '../../src/controllers/doc-source/decide.ts';
 
 const now = new Date('2026-11-24T10:00:00Z');
 const source = (status?: DocSourceObject['status'], generation = 2): DocSourceObject => ({
