@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { commaSeparated } from './comma-separated.ts';
+import { commaSeparated } from './shared/comma-separated.ts';
 import { parseTrustProxy } from './http/guards.ts';
-import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from './scorecards/webhook-policy.ts';
+import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from './notifications/webhook-policy.ts';
 import { DEFAULT_DOCS_LIMITS } from './docs/limits.ts';
 import { AUTH_MODES } from './http/auth/person.ts';
 import { parseTrustedPeers } from './http/auth/trusted-peers.ts';

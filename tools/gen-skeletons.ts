@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { projectRoot } from '../src/paths.ts';
-import { readSkeletonDir, SkeletonError, type SkeletonFiles } from '../src/templates/skeleton.ts';
+import { projectRoot } from '../src/shared/paths.ts';
+import { readSkeletonDir, SkeletonError, type SkeletonFiles } from '../src/file-tree/skeleton.ts';
 
 /** What a ConfigMap key may hold (the apiserver's rule), once "/" is written as "__". */
 const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;

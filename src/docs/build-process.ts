@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SkeletonFiles } from '../templates/skeleton.ts';
+import type { SkeletonFiles } from '../file-tree/skeleton.ts';
 import type { BuildOptions } from './build.ts';
 import { LIMIT_FLAGS, LimitExceededError, type DocsLimits } from './limits.ts';
 

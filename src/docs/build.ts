@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { SkeletonFiles } from '../templates/skeleton.ts';
+import type { SkeletonFiles } from '../file-tree/skeleton.ts';
 import { ASSET_TYPES } from './asset-types.ts';
 import { checkPage, DEFAULT_DOCS_LIMITS, limitExceeded, type DocsLimits } from './limits.ts';
 import type { LinkContext } from './links.ts';

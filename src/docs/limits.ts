@@ -1,4 +1,4 @@
-import type { ReadBudget, SkeletonFiles } from '../templates/skeleton.ts';
+import type { ReadBudget, SkeletonFiles } from '../file-tree/skeleton.ts';
 
 /**
  * How big a docs build may get. A DocSource's author decides what its repository holds, and

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { SkeletonFiles } from '../templates/skeleton.ts';
+import type { SkeletonFiles } from '../file-tree/skeleton.ts';
 
 /** One entry of the nav as written (or derived): a page by path, an external link, or a section. */
 export interface NavEntry {

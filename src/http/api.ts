@@ -6,7 +6,7 @@ import type { CatalogGraph } from '../catalog/graph.ts';
 import { decodeContinue, entityDetail, listEntities, neighbourhood, ownership } from '../catalog/queries.ts';
 import { formatRef, parseRef, refOf } from '../catalog/refs.ts';
 import { redactAnnotations } from '../catalog/redact.ts';
-import { commaSeparated } from '../comma-separated.ts';
+import { commaSeparated } from '../shared/comma-separated.ts';
 import { visibleCatalog } from '../access/visible-catalog.ts';
 import { visibilityOf } from './access/scope.ts';
 

@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { CatalogGraph } from '../catalog/graph.ts';
 import type { ScorecardStore } from '../scorecards/store.ts';
-import type { TemplateStore } from '../templates/objects.ts';
+import type { TemplateStore } from '../api/objects.ts';
 import { createApiRouter } from './api.ts';
 import { createUiRouter } from './ui/router.ts';
 import { createDocsRouter } from './ui/docs-router.ts';

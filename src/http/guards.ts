@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import ipaddr from 'ipaddr.js';
 import { HttpProblem } from './problems.ts';
-import { commaSeparated } from '../comma-separated.ts';
+import { commaSeparated } from '../shared/comma-separated.ts';
 
 /**
  * Which peers may say who the client is with X-Forwarded-For (express's `trust proxy`): none

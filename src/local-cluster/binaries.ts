@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../paths.ts';
+import { projectRoot } from '../shared/paths.ts';
 
-export { projectRoot } from '../paths.ts';
+export { projectRoot } from '../shared/paths.ts';
 
 /** The executables a local control plane needs, by absolute path. */
 export interface Binaries {

@@ -17,7 +17,7 @@ import { Informer } from '../runtime/informer.ts';
 import { keyOf } from '../runtime/object-cache.ts';
 import { WorkQueue, type WorkResult } from '../runtime/work-queue.ts';
 import { BACKSTAGE_ID_LABEL, bindsTo, COMPONENT_LABEL, factsFor, type PdbObject, type WorkloadObject } from '../scorecards/facts.ts';
-import type { Notifier } from '../scorecards/notify.ts';
+import type { Notifier } from '../notifications/notify.ts';
 import { RulePool } from '../scorecards/rule-pool.ts';
 import type { InitiativeObject, ScorecardObject, ScorecardStore } from '../scorecards/store.ts';
 import type { RuntimeFacts } from '../scorecards/types.ts';

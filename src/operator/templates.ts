@@ -7,7 +7,7 @@ import { watchRuns } from '../controllers/template-run/triggers.ts';
 import type { ControllerContext } from '../runtime/context.ts';
 import type { Controller } from '../runtime/controller.ts';
 import type { JobSettings } from '../templates/job.ts';
-import type { TemplateStore } from '../templates/objects.ts';
+import type { TemplateStore } from '../api/objects.ts';
 
 export interface TemplatesOptions {
   kubeConfig: KubeConfig;

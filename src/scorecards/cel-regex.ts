@@ -17,7 +17,7 @@
  */
 import type { Environment } from '@marcbachmann/cel-js';
 import type { RE2JS } from 're2js';
-import { compiledPattern, describeRe2Error, re2Error } from '../re2.ts';
+import { compiledPattern, describeRe2Error, re2Error } from '../shared/re2.ts';
 
 // The slice of cel-js's macro interface this uses (its type declarations do not describe macros).
 interface CelNode { op: string; args: unknown; start?: number }

@@ -1,7 +1,7 @@
 import type { Entity } from '../catalog/entity.ts';
 import { splitRef } from '../catalog/refs.ts';
 import { siteBase, type DocPage } from '../docs/site.ts';
-import type { TemplateObject } from '../templates/objects.ts';
+import type { TemplateObject } from '../api/objects.ts';
 
 /** The kind doc pages are listed under, beside the catalog kinds. */
 export const DOCS_KIND = 'Docs';

@@ -1,7 +1,7 @@
 import { API_VERSION } from '../api/v1alpha1/group-version.ts';
-import { REBUILD_ANNOTATION } from '../controllers/doc-source/decide.ts';
+import { REBUILD_ANNOTATION } from '../api/v1alpha1/doc-source.ts';
 import { KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
-import type { TemplateRunSpec } from '../templates/objects.ts';
+import type { TemplateRunSpec } from '../api/objects.ts';
 
 /** Whom a write is made as: the signed-in person's Kubernetes username and groups. */
 export interface Actor {

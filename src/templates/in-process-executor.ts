@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { Execution } from '../controllers/template-run/decide.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { Execution } from './execution.ts';
 import { ALLOW_HTTP_GIT_ENV, runEnv } from './scaffold-env.ts';
 import type { RunSnapshot } from './snapshot.ts';
 

@@ -1,4 +1,4 @@
-import type { TemplateRunObject, TemplateStep } from './objects.ts';
+import type { TemplateRunObject, TemplateStep } from '../api/objects.ts';
 import { jobNameFor, snapshotName } from './job-name.ts';
 import { RUN_UID_LABEL } from './scaffold.ts';
 import { ALLOW_HTTP_GIT_ENV, credentialEnvs, runEnv } from './scaffold-env.ts';

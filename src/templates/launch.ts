@@ -1,8 +1,8 @@
 import { isForbidden, isNotFound, KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
 import { scaffoldJob, type JobSettings } from './job.ts';
 import { jobNameFor, snapshotName } from './job-name.ts';
-import type { TemplateObject, TemplateRunObject } from './objects.ts';
-import { ALLOWED_HOSTS_ANNOTATION } from './git-remote.ts';
+import type { TemplateObject, TemplateRunObject } from '../api/objects.ts';
+import { ALLOWED_HOSTS_ANNOTATION } from '../git/git-remote.ts';
 import { credentialEnvs, type CredentialEnv } from './scaffold-env.ts';
 import { snapshotConfigMap, takeSnapshot, type RunSnapshot } from './snapshot.ts';
 

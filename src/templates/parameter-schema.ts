@@ -12,7 +12,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { RE2JS } from 're2js';
-import { compiledPattern, describeRe2Error } from '../re2.ts';
+import { compiledPattern, describeRe2Error } from '../shared/re2.ts';
 
 /** How many compiled schemas are kept (Templates × generations × the two ajv modes). */
 const CACHE_SIZE = 256;

@@ -1,5 +1,5 @@
 import nunjucks from 'nunjucks';
-import { safeRelativePath } from './paths.ts';
+import { safeRelativePath } from '../file-tree/paths.ts';
 
 /** A template file that could not be rendered, with where and why. */
 export class RenderError extends Error {

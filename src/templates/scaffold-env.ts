@@ -1,6 +1,6 @@
-import type { GitCredentials } from './git-cli.ts';
-import { parseAllowedHosts } from './git-remote.ts';
-import type { TemplateSpec } from './objects.ts';
+import type { GitCredentials } from '../git/git-cli.ts';
+import { parseAllowedHosts } from '../git/git-remote.ts';
+import type { TemplateSpec } from '../api/objects.ts';
 
 /**
  * How the operator tells a scaffolder (a Job's container or an in-process child) which run

@@ -1,16 +1,16 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { fetchGitSkeleton } from './fetch-git.ts';
-import { redactUrl } from './git-cli.ts';
-import type { TemplateSpec, TemplateStep } from './objects.ts';
-import { safeRelativePath } from './paths.ts';
-import { publishGit } from './publish-git.ts';
+import { fetchGitSkeleton } from '../git/fetch-git.ts';
+import { redactUrl } from '../git/git-cli.ts';
+import type { TemplateSpec, TemplateStep } from '../api/objects.ts';
+import { safeRelativePath } from '../file-tree/paths.ts';
+import { publishGit } from '../git/publish-git.ts';
 import { catalogManifests, RegisterError, type CatalogManifest } from './register.ts';
 import { renderText, renderTree, type RenderContext } from './render.ts';
 import type { RunReport } from './report.ts';
 import { allowHttpGit, credentialsFor, type RunIdentity } from './scaffold-env.ts';
 import { jobNameFor } from './job-name.ts';
-import { skeletonFromConfigMap, SkeletonError, writeTree, type SkeletonFiles } from './skeleton.ts';
+import { skeletonFromConfigMap, SkeletonError, writeTree, type SkeletonFiles } from '../file-tree/skeleton.ts';
 
 /** Labels every entity a run registers, so a failed run's entities can be found and removed. */
 export const RUN_UID_LABEL = 'greenroom.dev/template-run-uid';

@@ -1,5 +1,5 @@
 import { isForbidden, isNotFound, type RawKubeClient } from '../kube/raw-client.ts';
-import type { TemplateObject, TemplateRunObject } from './objects.ts';
+import type { TemplateObject, TemplateRunObject } from '../api/objects.ts';
 import { secretParameterNames, secretsFromData } from './secret-parameters.ts';
 
 /**

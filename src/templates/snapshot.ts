@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { API_VERSION } from '../api/v1alpha1/index.ts';
 import { templateSpec } from '../api/v1alpha1/template.ts';
 import { snapshotName } from './job-name.ts';
-import type { TemplateObject, TemplateRunObject } from './objects.ts';
+import type { TemplateObject, TemplateRunObject } from '../api/objects.ts';
 import type { RunIdentity } from './scaffold-env.ts';
 
 /** Where a Job's scaffolder containers find the snapshot: its ConfigMap, mounted read-only. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
-import { publishGit } from '../../src/templates/publish-git.ts';
+import { publishGit } from '../../src/git/publish-git.ts';
 import { browsers, pageOpener, SCREENSHOTS } from '../support/browser.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';

@@ -5,7 +5,7 @@ import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
-import { hostOf } from '../../src/templates/git-remote.ts';
+import { hostOf } from '../../src/git/git-remote.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
 import { allowGitHost } from '../support/template-runs.ts';

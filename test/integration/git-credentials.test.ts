@@ -5,11 +5,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
-import { fetchGitSkeleton } from '../../src/templates/fetch-git.ts';
-import { GitRemoteError } from '../../src/templates/git-cli.ts';
-import { hostOf } from '../../src/templates/git-remote.ts';
-import { publishGit } from '../../src/templates/publish-git.ts';
-import { SkeletonError } from '../../src/templates/skeleton.ts';
+import { fetchGitSkeleton } from '../../src/git/fetch-git.ts';
+import { GitRemoteError } from '../../src/git/git-cli.ts';
+import { hostOf } from '../../src/git/git-remote.ts';
+import { publishGit } from '../../src/git/publish-git.ts';
+import { SkeletonError } from '../../src/file-tree/skeleton.ts';
 import { pushFiles } from '../support/git-repos.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 

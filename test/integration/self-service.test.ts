@@ -6,7 +6,7 @@ import { CookieJar, csrfTokenIn } from '../support/cookie-jar.ts';
 import { parseTrustedPeers } from '../../src/http/auth/trusted-peers.ts';
 import { DEFAULT_PROXY_HEADERS } from '../../src/http/auth/proxy.ts';
 import type { AuthSettings } from '../../src/http/auth/settings.ts';
-import type { TemplateRunObject } from '../../src/templates/objects.ts';
+import type { TemplateRunObject } from '../../src/api/objects.ts';
 import { createApp } from '../../src/http/app.ts';
 import { CatalogGraph } from '../../src/catalog/graph.ts';
 import { clusterWrites } from '../../src/self-service/cluster-writes.ts';

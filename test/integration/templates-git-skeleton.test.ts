@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
-import { fetchGitSkeleton, GitError } from '../../src/templates/fetch-git.ts';
-import type { GitCredentials } from '../../src/templates/git-cli.ts';
-import { hostOf } from '../../src/templates/git-remote.ts';
-import { SkeletonError } from '../../src/templates/skeleton.ts';
+import { fetchGitSkeleton, GitError } from '../../src/git/fetch-git.ts';
+import type { GitCredentials } from '../../src/git/git-cli.ts';
+import { hostOf } from '../../src/git/git-remote.ts';
+import { SkeletonError } from '../../src/file-tree/skeleton.ts';
 import { pushFiles } from '../support/git-repos.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 

@@ -7,8 +7,8 @@ import { eventually, operators, statusOf } from '../support/operator.ts';
 import { allowGitHost, applyTemplate, cloneOf, createRun, finished, getRun, GIT_USER, gitServers, silentGitServer, templateNamespace } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
-import { hostOf } from '../../src/templates/git-remote.ts';
-import { publishGit } from '../../src/templates/publish-git.ts';
+import { hostOf } from '../../src/git/git-remote.ts';
+import { publishGit } from '../../src/git/publish-git.ts';
 
 // Template runs through the in-process executor (the scaffolder as a child process of the
 // operator), publishing to a real git server and registering into the real apiserver.

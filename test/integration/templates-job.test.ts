@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
-import type { TemplateObject } from '../../src/templates/objects.ts';
+import type { TemplateObject } from '../../src/api/objects.ts';
 import { playNode, type JobObject } from '../support/job-node.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators, statusOf } from '../support/operator.ts';

@@ -4,8 +4,8 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
-import { hostOf } from '../../src/templates/git-remote.ts';
-import { PublishError, publishGit } from '../../src/templates/publish-git.ts';
+import { hostOf } from '../../src/git/git-remote.ts';
+import { PublishError, publishGit } from '../../src/git/publish-git.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 const run = promisify(execFile);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { GitCredentials } from '../../src/templates/git-cli.ts';
+import type { GitCredentials } from '../../src/git/git-cli.ts';
 
 const run = promisify(execFile);
 

@@ -9,8 +9,8 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { createLogger, type Logger } from '../../src/observability/logger.ts';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
-import { ALLOWED_HOSTS_ANNOTATION, hostOf } from '../../src/templates/git-remote.ts';
-import type { TemplateRunObject } from '../../src/templates/objects.ts';
+import { ALLOWED_HOSTS_ANNOTATION, hostOf } from '../../src/git/git-remote.ts';
+import type { TemplateRunObject } from '../../src/api/objects.ts';
 import { kubectl } from './kubectl.ts';
 import { eventually } from './operator.ts';
 

@@ -11,7 +11,7 @@ import { parseTrustedPeers } from '../../src/http/auth/trusted-peers.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import type { InitiativeObject, ScorecardObject } from '../../src/scorecards/store.ts';
 import { SearchIndex } from '../../src/search/index.ts';
-import type { TemplateObject, TemplateRunObject } from '../../src/templates/objects.ts';
+import type { TemplateObject, TemplateRunObject } from '../../src/api/objects.ts';
 import { component, group } from '../fixtures/entities.ts';
 import { serving } from '../support/serve.ts';
 import { CookieJar, csrfTokenIn } from '../support/cookie-jar.ts';

@@ -9,7 +9,7 @@ import { catalogPage, entityHeader, entityHref, entityPage, homePage } from '../
 import { createUiRouter } from '../../src/http/ui/router.ts';
 import { entityScorecards } from '../../src/http/ui/scorecard-sections.ts';
 import type { ScorecardStore } from '../../src/scorecards/store.ts';
-import type { TemplateObject, TemplateStore } from '../../src/templates/objects.ts';
+import type { TemplateObject, TemplateStore } from '../../src/api/objects.ts';
 import { component, group, user } from '../fixtures/entities.ts';
 import { serving } from '../support/serve.ts';
 

@@ -1,6 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { MAX_MESSAGE_LENGTH } from '../../src/controllers/conditions.ts';
-import { REBUILD_ANNOTATION, builtStatus, failedStatus, needsBuild, nextCheckAt, nextCheckIn, recoveredStatus, refreshIntervalMs, type DocSourceObject } from '../../src/controllers/doc-source/decide.ts';
+import { REBUILD_ANNOTATION } from '../../src/api/v1alpha1/doc-source.ts';
+import {
+  builtStatus,
+  failedStatus,
+  needsBuild,
+  nextCheckAt,
+  nextCheckIn,
+  recoveredStatus,
+  type DocSourceObject,
+} from '../../src/controllers/doc-source/decide.ts';
 
 const now = new Date('2026-11-24T10:00:00Z');
 const source = (status?: DocSourceObject['status'], generation = 2): DocSourceObject => ({
@@ -11,13 +20,6 @@ const source = (status?: DocSourceObject['status'], generation = 2): DocSourceOb
 const served = { observedGeneration: 2, phase: 'Ready' as const, commit: 'aaa', pageCount: 3, site: { id: 'site1', digest: 'c'.repeat(64), chunks: 1, bytes: 10, generation: 2 } };
 
 describe('when to look at a DocSource and what to say about it', () => {
-  it('when a refresh interval is written like a Go duration, then it is read, and too short ones are raised to 5 s', () => {
-    expect(refreshIntervalMs('1h30m')).toBe(5_400_000);
-    expect(refreshIntervalMs('1m30s')).toBe(90_000);
-    expect(refreshIntervalMs('1s')).toBe(5_000);
-    expect(refreshIntervalMs(undefined)).toBe(600_000);
-  });
-
   it('when the spec changed or this process has not looked yet, then at once; otherwise when planned', () => {
     expect(nextCheckIn(source(served, 3), now.getTime() + 60_000, now.getTime())).toBe(0);
     expect(nextCheckIn(source(served), undefined, now.getTime())).toBe(0);

@@ -3,8 +3,8 @@ import { describeFailure, FetchError, SourceUnavailableError, StoreConflictError
 import { limitExceeded } from '../../src/docs/limits.ts';
 import { isTransientApiError, KubeApiError } from '../../src/kube/raw-client.ts';
 import { configMapProblem, docsProblem } from '../../src/controllers/doc-source/fetch.ts';
-import { GitError } from '../../src/templates/git-cli.ts';
-import { SkeletonError, skeletonFromConfigMap } from '../../src/templates/skeleton.ts';
+import { GitError } from '../../src/git/git-cli.ts';
+import { SkeletonError, skeletonFromConfigMap } from '../../src/file-tree/skeleton.ts';
 
 const git = { url: 'http://git.example/orders.git', ref: 'main', path: 'handbook' };
 

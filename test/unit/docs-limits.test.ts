@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkFetched, DEFAULT_DOCS_LIMITS, fetchBudget, LimitExceededError, type DocsLimits } from '../../src/docs/limits.ts';
-import { readSkeletonDir } from '../../src/templates/skeleton.ts';
+import { readSkeletonDir } from '../../src/file-tree/skeleton.ts';
 import type { DocSite } from '../../src/docs/site.ts';
 import { decodeSite, encodeSite, siteDigest } from '../../src/docs/store.ts';
 

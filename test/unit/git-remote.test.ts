@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { authScope, credentialHostProblem, hostOf, parseAllowedHosts, remoteProblem } from '../../src/templates/git-remote.ts';
+import { authScope, credentialHostProblem, hostOf, parseAllowedHosts, remoteProblem } from '../../src/git/git-remote.ts';
 
 describe('which remotes git may use', () => {
   it('when a URL is https, then it is allowed; when it is http, then only by opt-in', () => {

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { templateSpec } from '../../src/api/v1alpha1/template.ts';
 import { catalogManifests } from '../../src/templates/register.ts';
 import { renderText, renderTree } from '../../src/templates/render.ts';
-import { readSkeletonDir, skeletonFromConfigMap, writeTree, type SkeletonFiles } from '../../src/templates/skeleton.ts';
+import { readSkeletonDir, skeletonFromConfigMap, writeTree, type SkeletonFiles } from '../../src/file-tree/skeleton.ts';
 import { checkValues } from '../../src/templates/values.ts';
 import { skeletonConfigMapText, skeletonTemplates } from '../../tools/gen-skeletons.ts';
 import { tempDirs } from '../support/temp-dirs.ts';

@@ -3,7 +3,7 @@ import type { Entity } from '../../src/catalog/entity.ts';
 import { CatalogGraph } from '../../src/catalog/graph.ts';
 import type { LevelDrop } from '../../src/controllers/scorecard/decide.ts';
 import { LEGACY_WEBHOOK_URL_ANNOTATION, OwnerNotifications, WEBHOOK_SECRET_ANNOTATION } from '../../src/controllers/scorecard/notifications.ts';
-import type { Notification } from '../../src/scorecards/notify.ts';
+import type { Notification } from '../../src/notifications/notify.ts';
 import { component, group } from '../fixtures/entities.ts';
 
 // Which webhook an owner's notifications go to, decided from the catalog alone; the sending

@@ -6,7 +6,7 @@ import { OwnerNotifications, WEBHOOK_SECRET_ANNOTATION } from '../../src/control
 import { ScoresReconciler, type ScorecardWorld } from '../../src/controllers/scorecard/reconcile.ts';
 import { ScoreBook } from '../../src/controllers/scorecard/scores.ts';
 import { keyOf } from '../../src/runtime/object-cache.ts';
-import type { Notification } from '../../src/scorecards/notify.ts';
+import type { Notification } from '../../src/notifications/notify.ts';
 import type { InitiativeObject, ScorecardObject } from '../../src/scorecards/store.ts';
 import type { RuntimeFacts, ScorecardResult } from '../../src/scorecards/types.ts';
 import { component, group } from '../fixtures/entities.ts';

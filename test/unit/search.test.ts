@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { DocPage } from '../../src/docs/site.ts';
 import { highlightFragments } from '../../src/search/highlight.ts';
 import { SearchIndex, isSearchKind } from '../../src/search/index.ts';
-import type { TemplateObject } from '../../src/templates/objects.ts';
+import type { TemplateObject } from '../../src/api/objects.ts';
 import { api, component, group, resource } from '../fixtures/entities.ts';
 
 const template = (name: string, spec: Partial<TemplateObject['spec']>, namespace = 'shop'): TemplateObject => ({

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { RawRequest } from '../../src/kube/raw-client.ts';
 import { templates as templatesPart } from '../../src/operator/templates.ts';
-import type { TemplateObject, TemplateRunObject } from '../../src/templates/objects.ts';
+import type { TemplateObject, TemplateRunObject } from '../../src/api/objects.ts';
 import { fakeContext, settle, until } from '../support/fake-context.ts';
 
 // The Template and TemplateRun controllers as a replica runs them — generic controller,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { decideTemplateConditions, templateStatusUpToDate } from '../../src/controllers/template/decide.ts';
-import type { TemplateObject } from '../../src/templates/objects.ts';
+import type { TemplateObject } from '../../src/api/objects.ts';
 
 const now = new Date('2026-11-24T10:00:00Z');
 const template = (spec: Partial<TemplateObject['spec']>): TemplateObject => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { scaffoldJob, SERVICE_ACCOUNT_DIR, STEP_HOME, STEP_RESOURCES } from '../../src/templates/job.ts';
 import { jobNameFor } from '../../src/templates/job-name.ts';
-import type { TemplateObject, TemplateRunObject } from '../../src/templates/objects.ts';
+import type { TemplateObject, TemplateRunObject } from '../../src/api/objects.ts';
 import { SNAPSHOT_DIR, takeSnapshot } from '../../src/templates/snapshot.ts';
 
 const settings = { image: 'ghcr.io/greenroom-dev/greenroom:0.1.0', serviceAccountName: 'greenroom-scaffolder', ttlSecondsAfterFinished: 3600, activeDeadlineSeconds: 900 };

@@ -4,7 +4,7 @@ import { CatalogGraph } from '../../src/catalog/graph.ts';
 import { createApp } from '../../src/http/app.ts';
 import { SUBMITTED } from '../../src/http/ui/parameter-form.ts';
 import { duration, runPage, safeHref, templatePage, templatesPage } from '../../src/http/ui/template-pages.ts';
-import type { TemplateObject, TemplateRunObject, TemplateRunStatus, TemplateSpec, TemplateStore } from '../../src/templates/objects.ts';
+import type { TemplateObject, TemplateRunObject, TemplateRunStatus, TemplateSpec, TemplateStore } from '../../src/api/objects.ts';
 import { serving } from '../support/serve.ts';
 
 /** A schema as a template author writes one: required, defaults, an enum, a boolean, numbers, a list. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { decideRun, TEMPLATE_NAMESPACE_NOT_SHARED, pendingAgain, startFailed, withRemoved, type Execution, type OperatorRunStatus, type RunObservation } from '../../src/controllers/template-run/decide.ts';
 import { jobExecution } from '../../src/controllers/template-run/execution.ts';
 import { MAX_MESSAGE_LENGTH } from '../../src/controllers/conditions.ts';
-import type { TemplateObject, TemplateRunObject } from '../../src/templates/objects.ts';
+import type { TemplateObject, TemplateRunObject } from '../../src/api/objects.ts';
 
 const now = new Date('2026-11-24T10:00:00Z');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { redactor, redactUrl } from '../../src/templates/git-cli.ts';
-import type { TemplateSpec } from '../../src/templates/objects.ts';
+import { redactor, redactUrl } from '../../src/git/git-cli.ts';
+import type { TemplateSpec } from '../../src/api/objects.ts';
 import { secretValues } from '../../src/templates/scaffold-env.ts';
 
 describe('hiding credentials written into URLs', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { safeRelativePath } from '../../src/templates/paths.ts';
+import { safeRelativePath } from '../../src/file-tree/paths.ts';
 import { RenderError, renderText, renderTree } from '../../src/templates/render.ts';
 import { checkValues } from '../../src/templates/values.ts';
 

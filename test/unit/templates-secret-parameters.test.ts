@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { decideRun, SECRET_REASON, type RunObservation } from '../../src/controllers/template-run/decide.ts';
 import { scaffoldJob } from '../../src/templates/job.ts';
-import type { TemplateObject, TemplateRunObject } from '../../src/templates/objects.ts';
+import type { TemplateObject, TemplateRunObject } from '../../src/api/objects.ts';
 import { RunReport, type ScaffoldReport } from '../../src/templates/report.ts';
-import { redactor } from '../../src/templates/git-cli.ts';
+import { redactor } from '../../src/git/git-cli.ts';
 import { renderTree } from '../../src/templates/render.ts';
 import {
   secretParameterEnvs,

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderTree } from '../../src/templates/render.ts';
-import { SkeletonError, readSkeletonDir, skeletonFromConfigMap, writeTree } from '../../src/templates/skeleton.ts';
+import { SkeletonError, readSkeletonDir, skeletonFromConfigMap, writeTree } from '../../src/file-tree/skeleton.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // Real files in temporary directories; nothing is mocked.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TemplateObject, TemplateRunObject } from '../../src/templates/objects.ts';
+import type { TemplateObject, TemplateRunObject } from '../../src/api/objects.ts';
 import { readSnapshot, SNAPSHOT_KEY, snapshotConfigMap, takeSnapshot } from '../../src/templates/snapshot.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 

@@ -8,6 +8,13 @@ import { entityRef } from './references.ts';
 /** Go-style durations as people write them in YAML: 30s, 10m, 1h30m. */
 export const DURATION_PATTERN = '^([0-9]+(s|m|h))+$';
 
+/**
+ * "Rebuild docs now": the portal (as the person, by impersonation) or `kubectl annotate` sets
+ * this to the time it was asked. A value the status has not recorded as honoured asks for one
+ * look and build at once, whatever the source's commit and backoff say.
+ */
+export const REBUILD_ANNOTATION = 'greenroom.dev/rebuild-requested-at';
+
 export const docSourceSpec = z.object({
   entityRef: entityRef('Component', 'The entity these docs document.'),
   source: z

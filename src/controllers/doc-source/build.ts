@@ -5,7 +5,7 @@ import { buildInChildProcess, type BuildProcessOptions, type BuiltChunks } from 
 import { checkFetched, fetchBudget, type DocsLimits } from '../../docs/limits.ts';
 import { siteDigest } from '../../docs/store.ts';
 import type { RawKubeClient } from '../../kube/raw-client.ts';
-import type { SkeletonFiles } from '../../templates/skeleton.ts';
+import type { SkeletonFiles } from '../../file-tree/skeleton.ts';
 import { fetchDocFiles } from './fetch.ts';
 import { storeChunks } from './site-configmaps.ts';
 

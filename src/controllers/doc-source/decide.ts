@@ -1,7 +1,8 @@
 import type { z } from 'zod';
-import type { docSourceSpec, docSourceStatus } from '../../api/v1alpha1/doc-source.ts';
+import { REBUILD_ANNOTATION, type docSourceSpec, type docSourceStatus } from '../../api/v1alpha1/doc-source.ts';
 import { exponentialDelay } from '../../runtime/backoff.ts';
-import type { ObjectMeta } from '../../templates/objects.ts';
+import { refreshIntervalMs } from '../../shared/duration.ts';
+import type { ObjectMeta } from '../../api/objects.ts';
 import { mergeConditions, rfc3339 } from '../conditions.ts';
 import { DOCS_REASON, type BuildFailure } from './failures.ts';
 
@@ -13,14 +14,6 @@ export interface DocSourceObject {
   status?: DocSourceStatus;
 }
 
-export const MIN_REFRESH_MS = 5_000;
-
-/**
- * "Rebuild docs now": the portal (as the person, by impersonation) or `kubectl annotate` sets
- * this to the time it was asked. A value the status has not recorded as honoured asks for one
- * look and build at once, whatever the source's commit and backoff say.
- */
-export const REBUILD_ANNOTATION = 'greenroom.dev/rebuild-requested-at';
 
 /** The rebuild request not yet honoured, if any (compared by value, so clocks need not agree). */
 export function pendingRebuild(source: DocSourceObject): string | undefined {
@@ -34,12 +27,6 @@ const honoured = (source: DocSourceObject): { rebuildRequest?: string } => {
   return asked ? { rebuildRequest: asked } : {};
 };
 
-/** `1h30m` → 5,400,000; at least 5 s (a look is one git ls-remote), so a typo cannot make the operator hammer a git server. */
-export function refreshIntervalMs(text: string | undefined): number {
-  let total = 0;
-  for (const [, amount, unit] of (text ?? '10m').matchAll(/(\d+)([smh])/g)) total += Number(amount) * { s: 1_000, m: 60_000, h: 3_600_000 }[unit as 's' | 'm' | 'h'];
-  return Math.max(MIN_REFRESH_MS, total || 600_000);
-}
 
 /**
  * How long until a DocSource's source should be looked at (0 = now): at once when its spec

@@ -1,6 +1,6 @@
 import { isTransientApiError, KubeApiError } from '../../kube/raw-client.ts';
 import { LimitExceededError } from '../../docs/limits.ts';
-import { GitError } from '../../templates/git-cli.ts';
+import { GitError } from '../../git/git-cli.ts';
 
 /** Condition reasons of a DocSource, kept in one place. */
 export const DOCS_REASON = {

@@ -1,10 +1,10 @@
 import { isNotFound, isTransientApiError, KubeApiError, type RawKubeClient } from '../../kube/raw-client.ts';
 import type { DocSourceObject } from './decide.ts';
 import { FetchError, SourceUnavailableError } from './failures.ts';
-import { fetchGitSkeleton } from '../../templates/fetch-git.ts';
-import { withGit, type GitCredentials } from '../../templates/git-cli.ts';
-import { ALLOWED_HOSTS_ANNOTATION, parseAllowedHosts } from '../../templates/git-remote.ts';
-import { SkeletonError, skeletonFromConfigMap, type ReadBudget, type SkeletonFiles } from '../../templates/skeleton.ts';
+import { fetchGitSkeleton } from '../../git/fetch-git.ts';
+import { withGit, type GitCredentials } from '../../git/git-cli.ts';
+import { ALLOWED_HOSTS_ANNOTATION, parseAllowedHosts } from '../../git/git-remote.ts';
+import { SkeletonError, skeletonFromConfigMap, type ReadBudget, type SkeletonFiles } from '../../file-tree/skeleton.ts';
 
 /**
  * Reads an object the source names (its Secret, its ConfigMap). Whatever goes wrong says

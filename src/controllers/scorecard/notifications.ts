@@ -1,15 +1,15 @@
 import type { Entity } from '../../catalog/entity.ts';
 import { formatRef, parseRef, type EntityRef } from '../../catalog/refs.ts';
 import { keyOf } from '../../runtime/object-cache.ts';
-import type { Notification, Notifier } from '../../scorecards/notify.ts';
-import { initiativeReminderMessage, levelDropMessage } from '../../scorecards/slack.ts';
+import type { Notification, Notifier } from '../../notifications/notify.ts';
+import { initiativeReminderMessage, levelDropMessage } from '../../notifications/slack.ts';
 import type { InitiativeObject } from '../../scorecards/store.ts';
 import type { InitiativeProgress } from '../../scorecards/types.ts';
-import { parseWebhookSecretRef, WEBHOOK_SECRET_ANNOTATION, type SecretKeyRef } from '../../scorecards/webhook-secret.ts';
+import { parseWebhookSecretRef, WEBHOOK_SECRET_ANNOTATION, type SecretKeyRef } from '../../notifications/webhook-secret.ts';
 import { dropKey, type LevelDrop } from './decide.ts';
 import { REASON } from './reasons.ts';
 
-export { WEBHOOK_SECRET_ANNOTATION } from '../../scorecards/webhook-secret.ts';
+export { WEBHOOK_SECRET_ANNOTATION } from '../../notifications/webhook-secret.ts';
 
 /**
  * Where a Group's webhook URL used to be written. No longer read: the read API and every

@@ -8,7 +8,7 @@ import { summarise } from '../../scorecards/evaluate.ts';
 import { ignoredNamespaces } from '../../scorecards/select.ts';
 import { initiativeScorecardKey, type InitiativeObject, type ScorecardObject } from '../../scorecards/store.ts';
 import type { RuntimeFacts, ScorecardResult } from '../../scorecards/types.ts';
-import { refreshIntervalMs } from '../doc-source/decide.ts';
+import { refreshIntervalMs } from '../../shared/duration.ts';
 import { sameStatus } from '../status-compare.ts';
 import { levelDrops, sameResults, scorecardStatus } from './decide.ts';
 import type { OwnerNotifications } from './notifications.ts';

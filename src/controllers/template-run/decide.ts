@@ -1,19 +1,13 @@
-import type { StepStatus, TemplateObject, TemplateRunObject, TemplateRunStatus } from '../../templates/objects.ts';
+import type { StepStatus, TemplateObject, TemplateRunObject, TemplateRunStatus } from '../../api/objects.ts';
 import { secretParameterNames, secretsInValues, withoutSecretRequirements } from '../../templates/secret-parameters.ts';
 import type { SecretValues } from '../../templates/secret-values.ts';
 import { parametersCacheKey } from '../../templates/parameter-schema.ts';
+import type { Execution } from '../../templates/execution.ts';
 import { checkValues } from '../../templates/values.ts';
 import { listProblems, MAX_MESSAGE_LENGTH, mergeConditions, rfc3339, type ConditionDecision } from '../conditions.ts';
 
 export type Executor = 'job' | 'in-process';
-
-/** How far the run's execution got, as seen on its Job or its child process. */
-export type Execution =
-  | { state: 'running' }
-  | { state: 'succeeded'; at?: string | undefined }
-  | { state: 'failed'; message: string; at?: string | undefined }
-  /** Nothing runs it any more: the Job was deleted, or the operator restarted under an in-process run. */
-  | { state: 'lost'; message: string };
+export type { Execution };
 
 export interface RunObservation {
   run: TemplateRunObject;

@@ -3,7 +3,7 @@ import type { ControllerContext } from '../../runtime/context.ts';
 import { objectKeyOf, watch, type Watch } from '../../runtime/controller.ts';
 import type { Source } from '../../runtime/source.ts';
 import { MANAGED_BY } from '../../templates/job.ts';
-import type { TemplateObject, TemplateRunObject } from '../../templates/objects.ts';
+import type { TemplateObject, TemplateRunObject } from '../../api/objects.ts';
 import type { JobLike } from './execution.ts';
 
 /** What the run controller reads: runs, the Templates they name, and (executor `job`) their Jobs. */

@@ -1,7 +1,7 @@
 import type { ControllerContext } from '../../runtime/context.ts';
 import { Controller, objectKeyOf } from '../../runtime/controller.ts';
 import type { Source } from '../../runtime/source.ts';
-import type { TemplateObject } from '../../templates/objects.ts';
+import type { TemplateObject } from '../../api/objects.ts';
 import { reconcileTemplate } from './reconcile.ts';
 import { templateWatches, type TemplateListener } from './triggers.ts';
 

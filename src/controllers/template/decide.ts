@@ -1,5 +1,5 @@
 import type { Condition } from '../../api/v1alpha1/index.ts';
-import type { TemplateObject } from '../../templates/objects.ts';
+import type { TemplateObject } from '../../api/objects.ts';
 import { syntaxErrors } from '../../templates/render.ts';
 import { parametersCacheKey } from '../../templates/parameter-schema.ts';
 import { parametersError } from '../../templates/values.ts';

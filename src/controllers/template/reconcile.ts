@@ -3,7 +3,7 @@ import { nowOf, type ControllerContext } from '../../runtime/context.ts';
 import { splitKey } from '../../runtime/controller.ts';
 import type { Source } from '../../runtime/source.ts';
 import type { WorkResult } from '../../runtime/work-queue.ts';
-import type { TemplateObject } from '../../templates/objects.ts';
+import type { TemplateObject } from '../../api/objects.ts';
 import { decideTemplateConditions, templateStatusUpToDate } from './decide.ts';
 
 /** The I/O shell: writes a Template's conditions when what they say has changed. */

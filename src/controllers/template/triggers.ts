@@ -2,7 +2,7 @@ import { RESOURCES } from '../../api/v1alpha1/index.ts';
 import type { ControllerContext } from '../../runtime/context.ts';
 import { objectKeyOf, watch, type Watch } from '../../runtime/controller.ts';
 import type { Source } from '../../runtime/source.ts';
-import type { TemplateObject } from '../../templates/objects.ts';
+import type { TemplateObject } from '../../api/objects.ts';
 
 /** Told of every Template seen and gone, e.g. to search them; never waited on. */
 export interface TemplateListener {

@@ -17,7 +17,7 @@ import type { CatalogView } from '../../catalog/view.ts';
 import type { DocsStore } from '../../docs/site.ts';
 import type { ScorecardStore } from '../../scorecards/store.ts';
 import type { SearchedObject } from '../../search/index.ts';
-import type { TemplateStore } from '../../templates/objects.ts';
+import type { TemplateStore } from '../../api/objects.ts';
 import { personOf } from '../auth/person.ts';
 import { visibleDocs, visibleScorecards, visibleTemplates } from './visible-stores.ts';
 

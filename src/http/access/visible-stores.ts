@@ -10,7 +10,7 @@ import type { DocsStore } from '../../docs/site.ts';
 import { keyOf } from '../../runtime/object-cache.ts';
 import { summarise } from '../../scorecards/evaluate.ts';
 import type { InitiativeObject, ScorecardObject, ScorecardStore } from '../../scorecards/store.ts';
-import type { TemplateStore } from '../../templates/objects.ts';
+import type { TemplateStore } from '../../api/objects.ts';
 import { resultsOf, standing } from '../ui/scorecard-model.ts';
 
 const inView = (visibility: Visibility, resource: string) => (o: { metadata: { namespace: string } }): boolean => visibility.sees(resource, o.metadata.namespace);

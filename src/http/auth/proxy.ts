@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestHandler } from 'express';
-import { commaSeparated } from '../../comma-separated.ts';
+import { commaSeparated } from '../../shared/comma-separated.ts';
 import { HttpProblem } from '../problems.ts';
 import { setPerson, type Person } from './person.ts';
 import { isTrustedPeer, type TrustedPeers } from './trusted-peers.ts';

@@ -2,7 +2,7 @@ import { formatRef, parseRef, splitRef } from '../../catalog/refs.ts';
 import { pageHref } from '../../docs/links.ts';
 import { siteBase, type DocPage, type DocSite, type DocSourceSummary, type DocsStore, type NavItem } from '../../docs/site.ts';
 import { isNavUrl } from '../../docs/store.ts';
-import { redactUrl } from '../../templates/git-cli.ts';
+import { redactUrl } from '../../git/git-cli.ts';
 import { entityHref } from './pages.ts';
 
 /** One entry of the reader's nav: a page, an external link, or a section of them. */

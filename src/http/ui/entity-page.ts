@@ -1,6 +1,6 @@
 import type { CatalogView } from '../../catalog/view.ts';
 import { formatRef, parseRef, type EntityRef } from '../../catalog/refs.ts';
-import type { TemplateStore } from '../../templates/objects.ts';
+import type { TemplateStore } from '../../api/objects.ts';
 import type { EntityDocSource } from './docs-pages.ts';
 import { entityHref } from './pages.ts';
 import type { entityScorecards } from './scorecard-sections.ts';

@@ -5,7 +5,7 @@
  */
 
 import { SECRET_FIELD } from '../../templates/secret-parameters.ts';
-import { commaSeparated } from '../../comma-separated.ts';
+import { commaSeparated } from '../../shared/comma-separated.ts';
 
 type Schema = Record<string, unknown>;
 

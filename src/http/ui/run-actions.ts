@@ -1,6 +1,6 @@
 import type { NewRun } from '../../self-service/cluster-writes.ts';
 import { secretParameterNames } from '../../templates/secret-parameters.ts';
-import type { TemplateObject, TemplateRunObject, TemplateStore } from '../../templates/objects.ts';
+import type { TemplateObject, TemplateRunObject, TemplateStore } from '../../api/objects.ts';
 
 /** Where a run started from the portal came from, for `kubectl get -o yaml` readers. */
 export const STARTED_FROM_ANNOTATION = 'greenroom.dev/started-from';

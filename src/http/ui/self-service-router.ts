@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { CatalogGraph } from '../../catalog/graph.ts';
-import type { TemplateStore } from '../../templates/objects.ts';
+import type { TemplateStore } from '../../api/objects.ts';
 import { refusal, type NewRun, type SelfService } from '../../self-service/cluster-writes.ts';
 import { personOf, type Person } from '../auth/person.ts';
 import { safeReturnPath } from '../auth/return-url.ts';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
-import { projectRoot } from '../../paths.ts';
+import { projectRoot } from '../../shared/paths.ts';
 
 /**
  * The dashboard's views (src/http/views, shipped beside the code in the repo and the image),

@@ -6,10 +6,10 @@ import { Registry } from 'prom-client';
 import { createLogger } from '../../src/observability/logger.ts';
 import type { BackoffPolicy } from '../../src/runtime/backoff.ts';
 import { systemClock, type Clock } from '../../src/runtime/clock.ts';
-import { Notifier, type NotificationResult, type NotifierOptions } from '../../src/scorecards/notify.ts';
-import type { WebhookPolicy } from '../../src/scorecards/webhook-policy.ts';
-import type { Resolve } from '../../src/scorecards/webhook-request.ts';
-import { initiativeReminderMessage, levelDropMessage, type SlackMessage } from '../../src/scorecards/slack.ts';
+import { Notifier, type NotificationResult, type NotifierOptions } from '../../src/notifications/notify.ts';
+import type { WebhookPolicy } from '../../src/notifications/webhook-policy.ts';
+import type { Resolve } from '../../src/notifications/webhook-request.ts';
+import { initiativeReminderMessage, levelDropMessage, type SlackMessage } from '../../src/notifications/slack.ts';
 
 interface Seen { method: string; url: string; headers: IncomingHttpHeaders; body: string }
 /** What the receiver answers to the n-th request (0-based); `hold` leaves it unanswered until released. */

@@ -3,7 +3,7 @@
  * git-cli.ts asks them before it runs git, so a refused remote costs no network call.
  */
 
-import { commaSeparated } from '../comma-separated.ts';
+import { commaSeparated } from '../shared/comma-separated.ts';
 
 /**
  * The annotation on a credentials Secret naming the hosts (host or host:port, comma-separated)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseOperatorConfig } from '../../src/config.ts';
-import { addressRefusal, DEFAULT_WEBHOOK_ALLOWED_HOSTS, hostRefusal, type WebhookPolicy } from '../../src/scorecards/webhook-policy.ts';
-import { DEFAULT_WEBHOOK_SECRET_KEY, parseWebhookSecretRef } from '../../src/scorecards/webhook-secret.ts';
+import { addressRefusal, DEFAULT_WEBHOOK_ALLOWED_HOSTS, hostRefusal, type WebhookPolicy } from '../../src/notifications/webhook-policy.ts';
+import { DEFAULT_WEBHOOK_SECRET_KEY, parseWebhookSecretRef } from '../../src/notifications/webhook-secret.ts';
 
 const strict: WebhookPolicy = { allowedHosts: DEFAULT_WEBHOOK_ALLOWED_HOSTS, allowPrivateAddresses: false };
 const relaxed: WebhookPolicy = { allowedHosts: ['*.example.com', '127.0.0.1', '[::1]'], allowPrivateAddresses: true };

@@ -2,8 +2,8 @@ import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { GitError, withGit, type GitCredentials } from './git-cli.ts';
-import { safeRelativePath } from './paths.ts';
-import { readSkeletonDir, SkeletonError, type ReadBudget, type SkeletonFiles } from './skeleton.ts';
+import { safeRelativePath } from '../file-tree/paths.ts';
+import { readSkeletonDir, SkeletonError, type ReadBudget, type SkeletonFiles } from '../file-tree/skeleton.ts';
 
 export interface GitSkeletonSource {
   /** Checked before each file is read (see ReadBudget); none for template skeletons. */

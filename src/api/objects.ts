@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { Condition } from '../api/v1alpha1/index.ts';
-import type { templateSpec } from '../api/v1alpha1/template.ts';
-import type { templateRunSpec, templateRunStatus } from '../api/v1alpha1/template-run.ts';
+import type { Condition } from './v1alpha1/index.ts';
+import type { templateSpec } from './v1alpha1/template.ts';
+import type { templateRunSpec, templateRunStatus } from './v1alpha1/template-run.ts';
 
 /** Object metadata as a raw list/watch delivers it (timestamps are strings). */
 export interface ObjectMeta {
