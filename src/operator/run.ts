@@ -12,7 +12,8 @@ import { clusterContext } from '../runtime/context.ts';
 import type { Controller } from '../runtime/controller.ts';
 import { templates as templatesPart, type Templates } from './templates.ts';
 import { DEFAULT_DOCS_LIMITS, type DocsLimits } from '../docs/limits.ts';
-import { DocsOperator } from './docs-operator.ts';
+import { docSourceController } from '../controllers/doc-source/controller.ts';
+import type { DocSites } from '../controllers/doc-source/sites.ts';
 import { SearchIndex } from '../search/index.ts';
 import { ScorecardOperator } from './scorecard-operator.ts';
 import { Notifier } from '../notifications/notify.ts';
@@ -92,7 +93,7 @@ export interface OperatorSettings {
 export interface RunningOperator {
   catalog: Controller;
   templates: Templates;
-  docs: DocsOperator;
+  docs: { controller: Controller; sites: DocSites };
   scorecards: ScorecardOperator;
   /** http://host:port the read API and dashboard answer on. */
   url: string;
@@ -175,17 +176,11 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     ],
   });
 
-  const docs = new DocsOperator({
+  const docs = docSourceController(context, {
     onSite: (source, site) => (site ? search.upsertDocs(source, site.pages) : search.removeDocs(source.namespace, source.name)),
-    kubeConfig: settings.kubeConfig,
-    logger: log,
-    registry: settings.registry,
-    namespace: settings.watchNamespace,
-    isLeader,
     allowHttpGit: settings.allowHttpGit ?? false,
     limits: docsLimits(settings),
-    ...(settings.docsWorkers ? { workers: settings.docsWorkers } : {}),
-    ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
+    workers: settings.docsWorkers ?? 2,
   });
 
   // Asked only for signed-in people; under --auth none no review is ever sent.
@@ -202,10 +197,10 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     ...(settings.auth ? { auth: settings.auth } : {}),
     // Writes as the signed-in person (impersonation): only when someone can sign in.
     ...(settings.auth && settings.auth.mode !== 'none' ? { selfService: clusterWrites(new RawKubeClient(settings.kubeConfig)) } : {}),
-    isReady: () => catalog.hasSynced() && templates.controllers.every((c) => c.hasSynced()) && docs.hasSynced() && scorecards.hasSynced(),
+    isReady: () => catalog.hasSynced() && templates.controllers.every((c) => c.hasSynced()) && docs.controller.hasSynced() && scorecards.hasSynced(),
     graph,
     templates: templates.store,
-    docs,
+    docs: docs.sites,
     search,
     scorecards: scorecards.store,
   });
@@ -236,7 +231,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
         log.info('became leader; reconciling the whole catalog');
         void catalog.enqueueAll();
         for (const c of templates.controllers) void c.enqueueAll();
-        docs.enqueueAll();
+        void docs.controller.enqueueAll();
         scorecards.enqueueAll();
       },
       onStoppedLeading: () => log.warn('stopped leading; writes paused'),
@@ -247,7 +242,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
   try {
     // Scorecards score the whole catalog before their first write: they wait for its graph.
     const graphBuilt = catalog.start();
-    await Promise.all([graphBuilt, templates.start(), docs.start(), scorecards.start(graphBuilt)]);
+    await Promise.all([graphBuilt, templates.start(), docs.controller.start(), scorecards.start(graphBuilt)]);
   } catch (error) {
     await elector?.stop();
     await closeServers();
@@ -266,7 +261,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     isLeader,
     stop: () =>
       (stopping ??= (async () => {
-        await Promise.all([catalog.stop(), templates.stop(), docs.stop(), scorecards.stop()]);
+        await Promise.all([catalog.stop(), templates.stop(), docs.controller.stop(), scorecards.stop()]);
         await elector?.release();
         await closeServers();
       })()),

@@ -76,11 +76,8 @@ async function runs(): Promise<TemplateRunObject[]> {
 
 describe('starting runs from the portal as the signed-in person', () => {
   it('when someone whose group may create runs here starts one, then it is created through impersonation and its page opens', async () => {
-    const started = Date.now();
     const res = await submit(alice, 'hello', { name: 'ledger' });
     expect(res.status).toBe(303);
-    // It waited for this replica to see the run, but not for long.
-    expect(Date.now() - started).toBeLessThan(2000);
     const location = res.headers.get('location')!;
     expect(location).toMatch(new RegExp(`^/runs/${namespace}/hello-ledger-[a-z0-9]{5}$`));
     const name = location.split('/').pop()!;
