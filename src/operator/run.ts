@@ -15,7 +15,7 @@ import { DEFAULT_DOCS_LIMITS, type DocsLimits } from '../docs/limits.ts';
 import { docSourceController } from '../controllers/doc-source/controller.ts';
 import type { DocSites } from '../controllers/doc-source/sites.ts';
 import { SearchIndex } from '../search/index.ts';
-import { ScorecardOperator } from './scorecard-operator.ts';
+import { scorecardControllers, type Scorecards } from '../controllers/scorecard/controller.ts';
 import { Notifier } from '../notifications/notify.ts';
 import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from '../notifications/webhook-policy.ts';
 import { secretKeyReader } from '../notifications/webhook-secret.ts';
@@ -94,7 +94,7 @@ export interface RunningOperator {
   catalog: Controller;
   templates: Templates;
   docs: { controller: Controller; sites: DocSites };
-  scorecards: ScorecardOperator;
+  scorecards: Scorecards;
   /** http://host:port the read API and dashboard answer on. */
   url: string;
   /** http://host:port/metrics, where Prometheus scrapes this replica. */
@@ -141,12 +141,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     },
   });
 
-  const scorecards = new ScorecardOperator({
-    kubeConfig: settings.kubeConfig,
-    logger: log,
-    registry: settings.registry,
-    namespace: settings.watchNamespace,
-    isLeader,
+  const scorecards = scorecardControllers(context, {
     graph,
     clusterScorecardNamespaces: settings.clusterScorecardNamespaces ?? [],
     concurrency: settings.concurrency,
@@ -157,13 +152,11 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
         allowedHosts: settings.webhookAllowedHosts ?? DEFAULT_WEBHOOK_ALLOWED_HOSTS,
         allowPrivateAddresses: settings.webhookAllowPrivateAddresses ?? false,
       },
-      readSecret: secretKeyReader(new RawKubeClient(settings.kubeConfig)),
+      readSecret: secretKeyReader(context.client),
     }),
-    ...(settings.dashboardUrl ? { dashboardUrl: settings.dashboardUrl } : {}),
-    ...(settings.ruleWorkers === undefined ? {} : { ruleWorkers: settings.ruleWorkers }),
-    ...(settings.ruleTimeoutMs === undefined ? {} : { ruleTimeoutMs: settings.ruleTimeoutMs }),
-    ...(settings.now ? { now: settings.now } : {}),
-    ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
+    dashboardUrl: settings.dashboardUrl,
+    ruleWorkers: settings.ruleWorkers,
+    ruleTimeoutMs: settings.ruleTimeoutMs,
   });
 
   // The explicit fan-out of entity changes: search keeps its index, scorecards score again.
@@ -232,7 +225,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
         void catalog.enqueueAll();
         for (const c of templates.controllers) void c.enqueueAll();
         void docs.controller.enqueueAll();
-        scorecards.enqueueAll();
+        void scorecards.enqueueAll();
       },
       onStoppedLeading: () => log.warn('stopped leading; writes paused'),
       ...settings.leaseTimings,

@@ -25,12 +25,13 @@ export interface ControllerSpec {
   /** Every key there is: queued once the watches have synced, and again on becoming leader. */
   keys: () => Iterable<string>;
   /**
-   * Runs once every watch (and `waitFor`) has synced and before any key is queued, e.g. to
-   * build a read model from the full caches; also on becoming leader, before `keys` are queued.
+   * Runs on the leader once every watch (and `waitFor`) has synced, before the workers start
+   * and before `keys` are queued, e.g. to score the whole catalog in memory and queue only
+   * what must be written; again on becoming leader. Keys it queues are kept.
    */
   prime?: () => Promise<void>;
-  /** Something else this controller reads that must be complete first (the catalog graph). */
-  waitFor?: Promise<unknown>;
+  /** Something else this controller reads that must be complete first (the catalog graph, another controller's prime). */
+  waitFor?: () => Promise<unknown>;
 }
 
 /**
@@ -80,7 +81,7 @@ export class Controller {
     for (const key of this.spec.keys()) this.queue.add(key);
   }
 
-  /** True once every watch has synced (and the kind's prime, if any, has run). */
+  /** True once every watch has synced. */
   hasSynced(): boolean {
     return this.synced;
   }
@@ -92,9 +93,9 @@ export class Controller {
   }
 
   private async run(): Promise<void> {
-    await Promise.all([...new Set(this.spec.watches.map((w) => w.source))].map((s) => s.start()).concat(this.spec.waitFor ? [this.spec.waitFor.then(() => undefined)] : []));
-    if (this.spec.prime && this.context.isLeader()) await this.spec.prime();
+    await Promise.all([...new Set(this.spec.watches.map((w) => w.source))].map((s) => s.start()).concat(this.spec.waitFor ? [this.spec.waitFor().then(() => undefined)] : []));
     this.synced = true;
+    if (this.spec.prime && this.context.isLeader()) await this.spec.prime();
     this.queue.run((key) => this.work(key), this.spec.concurrency);
     for (const key of this.spec.keys()) this.queue.add(key);
   }

@@ -6,7 +6,7 @@ import { CatalogGraph } from '../../src/catalog/graph.ts';
 import { catalogController } from '../../src/controllers/catalog/controller.ts';
 import { clusterContext } from '../../src/runtime/context.ts';
 import type { Controller } from '../../src/runtime/controller.ts';
-import { ScorecardOperator } from '../../src/operator/scorecard-operator.ts';
+import { scorecardControllers, type Scorecards } from '../../src/controllers/scorecard/controller.ts';
 import { CHART, renderChart } from '../support/helm-chart.ts';
 import { helm, kubectl } from '../support/kubectl.ts';
 import { eventually, operators, testLogger } from '../support/operator.ts';
@@ -32,7 +32,7 @@ describe('a tenant\'s Scorecard that selects other namespaces', () => {
   // Scorecards are scored here. The catalog half is not the leader and writes nothing: the
   // victim entity's status.observedGeneration is set by hand, as the catalog would.
   let catalog: Controller;
-  let scorecards: ScorecardOperator;
+  let scorecards: Scorecards;
   beforeAll(async () => {
     await kubectl(['apply', '-n', victim, '-f', '-'], component('payments'));
     await kubectl(['apply', '-n', tenant, '-f', '-'], component('orders'));
@@ -51,7 +51,8 @@ spec:
     const registry = createMetricsRegistry();
     const logger = testLogger();
     const graph = new CatalogGraph();
-    scorecards = new ScorecardOperator({ kubeConfig: loadKubeConfig(), logger, registry, namespace: tenant, isLeader: () => true, graph, clusterScorecardNamespaces: ['scope-platform'] });
+    const tenantContext = clusterContext({ kubeConfig: loadKubeConfig(), logger, registry, scope: tenant, isLeader: () => true });
+    scorecards = scorecardControllers(tenantContext, { graph, concurrency: 2, clusterScorecardNamespaces: ['scope-platform'] });
     const context = clusterContext({ kubeConfig: loadKubeConfig(), logger, registry, scope: undefined, isLeader: () => false });
     catalog = catalogController(context, {
       graph,

@@ -67,14 +67,17 @@ describe('scorecards on the real control plane', () => {
     const metrics = await scraped();
     const writes = metrics.get('greenroom_scorecard_status_writes_total{kind="component"}');
     expect(writes).toBeGreaterThan(0);
-    const reconciled = (m: Map<string, number>) => [...m].filter(([k]) => k.startsWith('controller_runtime_reconcile_total{controller="scorecards"')).reduce((n, [, v]) => n + v, 0);
+    // The entity is scored again (entity-scores) and its Scorecard summarised again (scorecard-summaries).
+    const CONTROLLERS = ['entity-scores', 'scorecard-summaries', 'initiatives'];
+    const reconciled = (m: Map<string, number>) =>
+      [...m].filter(([k]) => CONTROLLERS.some((c) => k.startsWith(`controller_runtime_reconcile_total{controller="${c}"`))).reduce((n, [, v]) => n + v, 0);
     const before = reconciled(metrics);
     await kubectl(['annotate', 'component', 'orders', '-n', namespace, 'touched=once']);
     const touchedAt = JSON.parse(await kubectl(['get', 'component', 'orders', '-n', namespace, '-o', 'json'])) as { metadata: { resourceVersion: string } };
     // Its evaluation and the summary it queues are both done, and nothing else is queued or running.
     const after = await eventually('the change to be evaluated', async () => {
       const m = await scraped();
-      const idle = m.get('workqueue_depth{name="scorecards"}') === 0 && m.get('controller_runtime_active_workers{controller="scorecards"}') === 0;
+      const idle = CONTROLLERS.every((c) => m.get(`workqueue_depth{name="${c}"}`) === 0 && m.get(`controller_runtime_active_workers{controller="${c}"}`) === 0);
       return idle && reconciled(m) >= before + 2 ? m : undefined;
     });
     expect(after.get('greenroom_scorecard_status_writes_total{kind="component"}')).toBe(writes);

@@ -1,16 +1,15 @@
 /**
- * The workload informers of the scorecard operator, read as one: Deployments and
+ * The workload sources of the entity-score controller, read as one: Deployments and
  * StatefulSets bound to an entity by either label convention, each informer watching one.
  */
-import type { KubernetesObject } from '@kubernetes/client-node';
-import type { Informer } from '../runtime/informer.ts';
-import type { WorkloadObject } from '../scorecards/facts.ts';
+import type { Source } from '../../runtime/source.ts';
+import type { WorkloadObject } from '../../scorecards/facts.ts';
 
 /** The workload informers are Deployments by either label, then StatefulSets by either label. */
 export const workloadKind = (index: number): string => (index < 2 ? 'Deployment' : 'StatefulSet');
 
 /** Every workload bound by either label, in one namespace or (undefined) all. */
-export function workloadsIn(informers: readonly Informer<KubernetesObject>[], namespace: string | undefined): WorkloadObject[] {
+export function workloadsIn(informers: readonly Source<WorkloadObject>[], namespace: string | undefined): WorkloadObject[] {
   const seen = new Set<string>();
   const out: WorkloadObject[] = [];
   informers.forEach((informer, index) => {
@@ -20,18 +19,18 @@ export function workloadsIn(informers: readonly Informer<KubernetesObject>[], na
       if (seen.has(id)) continue;
       seen.add(id);
       // Items of a list carry no kind; the informer says which resource they are.
-      out.push({ ...(o as unknown as WorkloadObject), kind });
+      out.push({ ...o, kind });
     }
   });
   return out;
 }
 
 /** What the informers hold now for one workload (either label's informer; the first one's copy), kind set. */
-export function cachedWorkload(informers: readonly Informer<KubernetesObject>[], kind: string, namespace: string, name: string): WorkloadObject | undefined {
+export function cachedWorkload(informers: readonly Source<WorkloadObject>[], kind: string, namespace: string, name: string): WorkloadObject | undefined {
   for (const [index, informer] of informers.entries()) {
     if (workloadKind(index) !== kind) continue;
     const o = informer.get(namespace, name);
-    if (o) return { ...(o as unknown as WorkloadObject), kind };
+    if (o) return { ...o, kind };
   }
   return undefined;
 }
