@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DEMO_USAGE, demoFlags } from '../../src/cli/demo.ts';
+import { SCAFFOLD_USAGE, scaffoldFlags } from '../../src/cli/scaffold.ts';
 import { parseFlags } from '../../src/flag-table.ts';
 
 describe('the demo\'s flags', () => {
@@ -19,5 +20,24 @@ describe('the demo\'s flags', () => {
       expect(DEMO_USAGE).toContain(entry);
     }
     expect(DEMO_USAGE).toContain('Brings up a local control plane');
+  });
+});
+
+describe('the scaffolder\'s flags', () => {
+  it('when the operator passes workspace, snapshot and step, then they are read; --from defaults to the first step', () => {
+    expect(parseFlags(scaffoldFlags, ['--workspace', '/w', '--snapshot', '/s.json', '--from', '2'], {})).toEqual({ workspace: '/w', snapshot: '/s.json', from: 2 });
+    expect(parseFlags(scaffoldFlags, ['--workspace', '/w', '--snapshot', '/s.json'], {}).from).toBe(0);
+  });
+
+  it('when a flag is missing or is not a step index, then the error names each flag', () => {
+    expect(() => parseFlags(scaffoldFlags, [], {})).toThrow(/--workspace is required; --snapshot is required/);
+    expect(() => parseFlags(scaffoldFlags, ['--workspace', '/w', '--snapshot', '/s', '--from', 'one'], {})).toThrow(/--from must be a step index/);
+    expect(() => parseFlags(scaffoldFlags, ['--workspace', '/w', '--snapshot', '/s', '--from=-1'], {})).toThrow(/--from must be a step index/);
+  });
+
+  it('when the usage is printed, then every flag is listed and the explanation follows', () => {
+    for (const entry of ['--workspace DIR', '--snapshot FILE', '--from STEP', '(default 0)', '--kubeconfig PATH', 'Exit status: 0']) {
+      expect(SCAFFOLD_USAGE).toContain(entry);
+    }
   });
 });
