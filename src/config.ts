@@ -12,132 +12,192 @@ import { DEFAULT_PROXY_HEADERS } from './http/auth/proxy.ts';
 /** The release this code is; scaffolding Jobs use the image of the same version. */
 export const VERSION = '0.1.0';
 
+/** A whole number of at least `min` (and at most `max`), as a flag's text gives it. */
+const whole = (min: number, max?: number) =>
+  max === undefined ? z.coerce.number().int().min(min) : z.coerce.number().int().min(min).max(max);
+/** A name that must not be empty. */
+const name = () => z.string().min(1);
+/** A comma-separated list (`a, b`), as a flag gives it: trimmed entries, empty ones dropped. */
+const list = (fallback: string) => z.string().default(fallback).transform(commaSeparated);
+
 /**
  * A comma-separated list of namespace names (`a,b`), as a flag gives it; empty when absent.
  * Each must be a DNS label, so a typo fails at start-up instead of silently widening nothing.
  */
-const namespaceList = z
-  .string()
-  .default('')
-  .transform(commaSeparated)
-  .pipe(z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be namespace names separated by commas').max(63)));
+const namespaceList = list('').pipe(
+  z.array(
+    z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be namespace names separated by commas')
+      .max(63),
+  ),
+);
 
-/** Value placeholders and environment variables of flags: see {@link FlagMeta}. */
-const path = { placeholder: 'PATH' };
-const prefix = { placeholder: 'PREFIX' };
+/** --trust-proxy's text as the HTTP guards take it, or an issue naming what is wrong. */
+function trustProxyValue(text: string, ctx: z.RefinementCtx): Exclude<ReturnType<typeof parseTrustProxy>, { error: string }> {
+  const parsed = parseTrustProxy(text);
+  if (typeof parsed === 'object' && !Array.isArray(parsed)) {
+    ctx.addIssue({ code: 'custom', message: parsed.error });
+    return z.NEVER;
+  }
+  return parsed;
+}
+
+/** --auth-proxy-trusted-addresses' text as peers, or an issue naming what is wrong. */
+function trustedPeersValue(text: string, ctx: z.RefinementCtx): Extract<ReturnType<typeof parseTrustedPeers>, unknown[]> {
+  const parsed = parseTrustedPeers(text);
+  if (!Array.isArray(parsed)) {
+    ctx.addIssue({ code: 'custom', message: parsed.error });
+    return z.NEVER;
+  }
+  return parsed;
+}
+
+const limits = DEFAULT_DOCS_LIMITS;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
- * Operator settings, one line a flag (see flag-table.ts): flags win over environment
- * variables, which win over the defaults here — the only ones.
+ * The operator's flags, one entry each (see flag-table.ts): the key names the flag, then its
+ * type, its default — the only one — what it does and, in `.meta()`, its environment
+ * variable and value placeholder. Flags win over environment variables, which win over defaults.
  */
-export const operatorConfigSchema = z.object({
-  kubeconfig: z.string().optional().describe('kubeconfig file; in-cluster or $KUBECONFIG when absent').meta(path),
+const operatorFlags = z.object({
+  kubeconfig: z.string().optional().describe('kubeconfig file; in-cluster or $KUBECONFIG when absent').meta({ placeholder: 'PATH' }),
   context: z.string().optional().describe('kubeconfig context; its current one when absent').meta({ placeholder: 'NAME' }),
-  port: z.coerce.number().int().min(0).max(65535).default(8080).describe('port of the read API, dashboard, /healthz and /readyz'),
+  port: whole(0, 65535).default(8080).describe('port of the read API, dashboard, /healthz and /readyz'),
   host: z.string().default('0.0.0.0').describe('address the ports listen on').meta({ placeholder: 'ADDRESS' }),
-  metricsPort: z.coerce.number().int().min(0).max(65535).default(9090)
-    .describe('port of /metrics alone, kept off the dashboard port an Ingress publishes'),
-  allowedHosts: z
-    .string()
-    .default('')
-    .transform(commaSeparated)
+  metricsPort: whole(0, 65535).default(9090).describe('port of /metrics alone, kept off the dashboard port an Ingress publishes'),
+  allowedHosts: list('')
     .describe('host names the dashboard answers to; any when empty')
     .meta({ env: 'ALLOWED_HOSTS', placeholder: 'HOST,...' }),
   trustProxy: z
     .string()
     .default('false')
-    .transform((v, ctx) => {
-      const parsed = parseTrustProxy(v);
-      if (typeof parsed === 'object' && !Array.isArray(parsed)) {
-        ctx.addIssue({ code: 'custom', message: parsed.error });
-        return z.NEVER;
-      }
-      return parsed;
-    })
+    .transform(trustProxyValue)
     .describe('proxies whose X-Forwarded-For names the client: false, a hop count, or addresses/CIDRs')
     .meta({ env: 'TRUST_PROXY', placeholder: 'false|HOPS|CIDR,...' }),
-  rateLimitPerMinute: z.coerce.number().int().min(0).default(1200).describe('requests a minute per client address; 0 turns the limit off'),
-  maxInFlight: z.coerce.number().int().min(0).default(64).describe('requests answered at once, more get 503; 0 turns the bound off'),
+  rateLimitPerMinute: whole(0).default(1200).describe('requests a minute per client address; 0 turns the limit off'),
+  maxInFlight: whole(0).default(64).describe('requests answered at once, more get 503; 0 turns the bound off'),
   leaderElect: z.stringbool().default(true).describe('write only while holding the Lease; false writes without it (one replica only)'),
-  leaseNamespace: z.string().min(1).default('default').describe('namespace of the Lease').meta({ env: 'POD_NAMESPACE', placeholder: 'NS' }),
-  leaseName: z.string().min(1).default('greenroom-operator').describe('name of the Lease').meta({ placeholder: 'NAME' }),
-  identity: z.string().min(1).default(`${hostname()}-${process.pid}`).describe('this replica\'s name in the Lease')
+  leaseNamespace: name().default('default').describe('namespace of the Lease').meta({ env: 'POD_NAMESPACE', placeholder: 'NS' }),
+  leaseName: name().default('greenroom-operator').describe('name of the Lease').meta({ placeholder: 'NAME' }),
+  identity: name()
+    .default(`${hostname()}-${process.pid}`)
+    .describe("this replica's name in the Lease")
     .meta({ env: 'POD_NAME', placeholder: 'ID', defaultText: 'HOSTNAME-PID' }),
-  concurrency: z.coerce.number().int().min(1).max(64).default(8).describe('objects a controller reconciles at once'),
-  watchNamespace: z.string().min(1).optional().describe('watch one namespace; all when absent').meta({ env: 'WATCH_NAMESPACE', placeholder: 'NS' }),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('least severe log level written')
-    .meta({ env: 'LOG_LEVEL' }),
-  templateExecutor: z.enum(['job', 'in-process']).default('job').describe('where template runs execute: a Job each, or child processes of the operator')
+  concurrency: whole(1, 64).default(8).describe('objects a controller reconciles at once'),
+  watchNamespace: name().optional().describe('watch one namespace; all when absent').meta({ env: 'WATCH_NAMESPACE', placeholder: 'NS' }),
+  logLevel: z.enum(LOG_LEVELS).default('info').describe('least severe level logged').meta({ env: 'LOG_LEVEL' }),
+  templateExecutor: z
+    .enum(['job', 'in-process'])
+    .default('job')
+    .describe('where template runs execute: a Job each, or child processes of the operator')
     .meta({ env: 'TEMPLATE_EXECUTOR' }),
-  scaffoldImage: z.string().min(1).default(`ghcr.io/greenroom-dev/greenroom:${VERSION}`).describe('image of scaffolding Jobs (this image)')
+  scaffoldImage: name()
+    .default(`ghcr.io/greenroom-dev/greenroom:${VERSION}`)
+    .describe('image of scaffolding Jobs (this image)')
     .meta({ env: 'SCAFFOLD_IMAGE', placeholder: 'IMAGE' }),
-  scaffoldServiceAccount: z.string().min(1).default('greenroom-scaffolder').describe('ServiceAccount of scaffolding Jobs, in the run\'s namespace')
+  scaffoldServiceAccount: name()
+    .default('greenroom-scaffolder')
+    .describe("ServiceAccount of scaffolding Jobs, in the run's namespace")
     .meta({ env: 'SCAFFOLD_SERVICE_ACCOUNT', placeholder: 'NAME' }),
-  scaffoldJobTtlSeconds: z.coerce.number().int().min(0).default(3600).describe('how long a finished scaffolding Job is kept'),
-  scaffoldJobDeadlineSeconds: z.coerce.number().int().min(10).default(900).describe('how long a scaffolding Job may run'),
-  dashboardUrl: z.string().url().optional().describe('the dashboard\'s external URL, for links in notifications')
+  scaffoldJobTtlSeconds: whole(0).default(3600).describe('how long a finished scaffolding Job is kept'),
+  scaffoldJobDeadlineSeconds: whole(10).default(900).describe('how long a scaffolding Job may run'),
+  dashboardUrl: z
+    .url()
+    .optional()
+    .describe("the dashboard's external URL, for links in notifications")
     .meta({ env: 'DASHBOARD_URL', placeholder: 'URL' }),
-  allowHttpGit: z.stringbool().default(false).describe('let git use http:// remotes (credentials unencrypted); https only when false')
+  allowHttpGit: z
+    .stringbool()
+    .default(false)
+    .describe('let git use http:// remotes (credentials unencrypted); https only when false')
     .meta({ env: 'ALLOW_HTTP_GIT' }),
   // Webhook destinations (issue 12): tenants write webhook URLs, the operator connects.
-  webhookAllowedHosts: z.string().default(DEFAULT_WEBHOOK_ALLOWED_HOSTS.join(','))
-    .transform(commaSeparated)
+  webhookAllowedHosts: list(DEFAULT_WEBHOOK_ALLOWED_HOSTS.join(','))
     .describe('hosts notification webhooks may name: exact names, *.domain, or *')
     .meta({ env: 'WEBHOOK_ALLOWED_HOSTS', placeholder: 'HOST,...' }),
-  webhookAllowPrivateAddresses: z.stringbool().default(false).describe('let webhooks reach loopback and private addresses (link-local never)')
+  webhookAllowPrivateAddresses: z
+    .stringbool()
+    .default(false)
+    .describe('let webhooks reach loopback and private addresses (link-local never)')
     .meta({ env: 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES' }),
   // Where namespaced objects may reach other namespaces; everywhere else they stay in their own.
-  sharedTemplateNamespaces: namespaceList.describe('namespaces whose Templates runs in other namespaces may use').meta({ placeholder: 'NS,...' }),
-  clusterScorecardNamespaces: namespaceList.describe('namespaces whose Scorecards and Initiatives select entities in every namespace')
+  sharedTemplateNamespaces: namespaceList
+    .describe('namespaces whose Templates runs in other namespaces may use')
+    .meta({ placeholder: 'NS,...' }),
+  clusterScorecardNamespaces: namespaceList
+    .describe('namespaces whose Scorecards and Initiatives select entities in every namespace')
     .meta({ placeholder: 'NS,...' }),
   // Docs builds (issue 12): bounds that keep a DocSource's build inside the pod's memory.
-  docsWorkers: z.coerce.number().int().min(1).max(16).default(2).describe('docs builds at once'),
-  docsBuildMemoryMb: z.coerce.number().int().min(32).default(DEFAULT_DOCS_LIMITS.buildMemoryMb).describe('heap of each docs build process'),
-  docsMaxFetchBytes: z.coerce.number().int().min(1).default(DEFAULT_DOCS_LIMITS.maxFetchBytes).describe('bytes of all files fetched from one docs source'),
-  docsMaxFiles: z.coerce.number().int().min(1).default(DEFAULT_DOCS_LIMITS.maxFiles).describe('files fetched from one docs source'),
-  docsMaxPages: z.coerce.number().int().min(1).default(DEFAULT_DOCS_LIMITS.maxPages).describe('Markdown pages built for one docs site'),
-  docsMaxPageBytes: z.coerce.number().int().min(1).default(DEFAULT_DOCS_LIMITS.maxPageBytes).describe("bytes of one Markdown page's source"),
-  docsMaxAssetBytes: z.coerce.number().int().min(0).default(DEFAULT_DOCS_LIMITS.maxAssetBytes).describe('bytes of all assets (images, PDFs…) one site uses'),
-  docsMaxSiteBytes: z.coerce.number().int().min(1).default(DEFAULT_DOCS_LIMITS.maxSiteBytes).describe('bytes of one built site as stored, before compression'),
-  ruleWorkers: z.coerce.number().int().min(1).max(16).default(2).describe('worker threads that evaluate Scorecard rules'),
-  ruleTimeoutMs: z.coerce.number().int().min(10).max(60_000).default(1000).describe('how long one Scorecard rule may run on one entity'),
-  accessCacheSeconds: z.coerce.number().int().min(1).max(300).default(30).describe("how long a signed-in person's SubjectAccessReview answers are reused"),
+  docsWorkers: whole(1, 16).default(2).describe('docs builds at once'),
+  docsBuildMemoryMb: whole(32).default(limits.buildMemoryMb).describe('heap of each docs build process'),
+  docsMaxFetchBytes: whole(1).default(limits.maxFetchBytes).describe('bytes of all files fetched from one docs source'),
+  docsMaxFiles: whole(1).default(limits.maxFiles).describe('files fetched from one docs source'),
+  docsMaxPages: whole(1).default(limits.maxPages).describe('Markdown pages built for one docs site'),
+  docsMaxPageBytes: whole(1).default(limits.maxPageBytes).describe("bytes of one Markdown page's source"),
+  docsMaxAssetBytes: whole(0).default(limits.maxAssetBytes).describe('bytes of all assets (images, PDFs…) one site uses'),
+  docsMaxSiteBytes: whole(1).default(limits.maxSiteBytes).describe('bytes of one built site as stored, before compression'),
+  ruleWorkers: whole(1, 16).default(2).describe('worker threads that evaluate Scorecard rules'),
+  ruleTimeoutMs: whole(10, 60_000).default(1000).describe('how long one Scorecard rule may run on one entity'),
+  accessCacheSeconds: whole(1, 300).default(30).describe("how long a signed-in person's SubjectAccessReview answers are reused"),
   // Sign-in (issue 13): who is asking, so reads are filtered and writes made as them.
-  auth: z.enum(AUTH_MODES).default('none').describe('none (anonymous, read-only), proxy (headers of an authenticating proxy) or oidc (built-in sign-in)')
+  auth: z
+    .enum(AUTH_MODES)
+    .default('none')
+    .describe('none (anonymous, read-only), proxy (headers of an authenticating proxy) or oidc (built-in sign-in)')
     .meta({ env: 'AUTH' }),
-  authProxyTrustedAddresses: z.string().default('loopback')
-    .transform((v, ctx) => {
-      const parsed = parseTrustedPeers(v);
-      if (!Array.isArray(parsed)) {
-        ctx.addIssue({ code: 'custom', message: parsed.error });
-        return z.NEVER;
-      }
-      return parsed;
-    })
+  authProxyTrustedAddresses: z
+    .string()
+    .default('loopback')
+    .transform(trustedPeersValue)
     .describe('peers whose identity headers are believed: addresses, CIDRs or loopback')
     .meta({ env: 'AUTH_PROXY_TRUSTED_ADDRESSES', placeholder: 'loopback|CIDR,...' }),
-  authProxyUserHeader: z.string().min(1).default(DEFAULT_PROXY_HEADERS.userHeader).describe('header naming the person').meta({ placeholder: 'HEADER' }),
-  authProxyGroupsHeader: z.string().min(1).default(DEFAULT_PROXY_HEADERS.groupsHeader).describe('header listing their groups, comma-separated')
+  authProxyUserHeader: name()
+    .default(DEFAULT_PROXY_HEADERS.userHeader)
+    .describe('header naming the person')
     .meta({ placeholder: 'HEADER' }),
-  authProxyEmailHeader: z.string().min(1).default(DEFAULT_PROXY_HEADERS.emailHeader).describe('header with their email address').meta({ placeholder: 'HEADER' }),
-  authProxyUsernamePrefix: z.string().default('').describe('put before the user header\'s name').meta(prefix),
-  authProxyGroupsPrefix: z.string().default('').describe('put before each group of the groups header').meta(prefix),
-  oidcIssuerUrl: z.string().url().optional().describe('the OpenID Connect issuer people sign in at').meta({ env: 'OIDC_ISSUER_URL', placeholder: 'URL' }),
-  oidcClientId: z.string().min(1).optional().describe('the portal\'s client id at the issuer').meta({ env: 'OIDC_CLIENT_ID', placeholder: 'ID' }),
-  oidcClientSecretFile: z.string().min(1).optional().describe('file holding the client secret (a mounted Secret)')
-    .meta({ env: 'OIDC_CLIENT_SECRET_FILE', ...path }),
-  oidcCaFile: z.string().min(1).optional().describe('PEM CA bundle of a private-CA issuer').meta({ env: 'OIDC_CA_FILE', ...path }),
-  oidcScopes: z.string().default('openid,email,profile').transform(commaSeparated).describe('scopes asked for at sign-in')
-    .meta({ placeholder: 'SCOPE,...' }),
-  oidcUsernameClaim: z.string().min(1).default('sub').describe('claim naming the person').meta({ placeholder: 'CLAIM' }),
-  oidcUsernamePrefix: z.string().optional().describe('as kube-apiserver: absent, ISSUER# unless the claim is email; - for none')
+  authProxyGroupsHeader: name()
+    .default(DEFAULT_PROXY_HEADERS.groupsHeader)
+    .describe('header listing their groups, comma-separated')
+    .meta({ placeholder: 'HEADER' }),
+  authProxyEmailHeader: name()
+    .default(DEFAULT_PROXY_HEADERS.emailHeader)
+    .describe('header with their email address')
+    .meta({ placeholder: 'HEADER' }),
+  authProxyUsernamePrefix: z.string().default('').describe("put before the user header's name").meta({ placeholder: 'PREFIX' }),
+  authProxyGroupsPrefix: z.string().default('').describe('put before each group of the groups header').meta({ placeholder: 'PREFIX' }),
+  oidcIssuerUrl: z
+    .url()
+    .optional()
+    .describe('the OpenID Connect issuer people sign in at')
+    .meta({ env: 'OIDC_ISSUER_URL', placeholder: 'URL' }),
+  oidcClientId: name().optional().describe("the portal's client id at the issuer").meta({ env: 'OIDC_CLIENT_ID', placeholder: 'ID' }),
+  oidcClientSecretFile: name()
+    .optional()
+    .describe('file holding the client secret (a mounted Secret)')
+    .meta({ env: 'OIDC_CLIENT_SECRET_FILE', placeholder: 'PATH' }),
+  oidcCaFile: name().optional().describe('PEM CA bundle of a private-CA issuer').meta({ env: 'OIDC_CA_FILE', placeholder: 'PATH' }),
+  oidcScopes: list('openid,email,profile').describe('scopes asked for at sign-in').meta({ placeholder: 'SCOPE,...' }),
+  oidcUsernameClaim: name().default('sub').describe('claim naming the person').meta({ placeholder: 'CLAIM' }),
+  oidcUsernamePrefix: z
+    .string()
+    .optional()
+    .describe('as kube-apiserver: absent, ISSUER# unless the claim is email; - for none')
     .meta({ placeholder: 'PREFIX|-' }),
   oidcGroupsClaim: z.string().default('groups').describe('claim listing their groups').meta({ placeholder: 'CLAIM' }),
-  oidcGroupsPrefix: z.string().default('').describe('put before each group of the claim').meta(prefix),
-  sessionSecretFile: z.string().min(1).optional().describe('file of at least 32 bytes sealing session cookies and CSRF tokens')
-    .meta({ env: 'SESSION_SECRET_FILE', ...path }),
-  sessionMaxAgeSeconds: z.coerce.number().int().min(300).max(7 * 24 * 3600).default(8 * 3600).describe('how long a sign-in lasts'),
-}).superRefine((c, ctx) => {
+  oidcGroupsPrefix: z.string().default('').describe('put before each group of the claim').meta({ placeholder: 'PREFIX' }),
+  sessionSecretFile: name()
+    .optional()
+    .describe('file of at least 32 bytes sealing session cookies and CSRF tokens')
+    .meta({ env: 'SESSION_SECRET_FILE', placeholder: 'PATH' }),
+  sessionMaxAgeSeconds: whole(300, 7 * 24 * 3600)
+    .default(8 * 3600)
+    .describe('how long a sign-in lasts'),
+});
+
+/** Operator settings: every flag of the table, and sign-in's flags that only make sense together. */
+export const operatorConfigSchema = operatorFlags.superRefine((c, ctx) => {
   if (c.auth !== 'oidc') return;
   for (const key of ['oidcIssuerUrl', 'oidcClientId', 'oidcClientSecretFile', 'sessionSecretFile', 'dashboardUrl'] as const) {
     if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is needed with --auth oidc' });

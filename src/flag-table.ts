@@ -32,7 +32,12 @@ export function keyOfFlag(flag: string): string {
 export function flagMeta(schema: z.ZodType): FlagMeta & { description?: string } {
   const meta = z.globalRegistry.get(schema) ?? {};
   const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-  const found = { description: text(meta.description), env: text(meta.env), placeholder: text(meta.placeholder), defaultText: text(meta.defaultText) };
+  const found = {
+    description: text(meta.description),
+    env: text(meta.env),
+    placeholder: text(meta.placeholder),
+    defaultText: text(meta.defaultText),
+  };
   return Object.fromEntries(Object.entries(found).filter(([, value]) => value !== undefined));
 }
 
@@ -54,7 +59,11 @@ export function flagOptions(table: FlagTable): Record<string, { type: 'string' }
 }
 
 /** The schema's input: each key from its flag, or else from its environment variable. */
-export function flagInput(table: FlagTable, values: Record<string, string | undefined>, env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+export function flagInput(
+  table: FlagTable,
+  values: Record<string, string | undefined>,
+  env: NodeJS.ProcessEnv,
+): Record<string, string | undefined> {
   return Object.fromEntries(
     Object.entries(table.shape).map(([key, schema]) => {
       const variable = flagMeta(schema).env;

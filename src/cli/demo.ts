@@ -15,17 +15,17 @@ import { seedTemplates } from './demo-templates.ts';
 import { sampleScorecards } from './demo-scorecards.ts';
 import { startDemoSignIn, type DemoSignIn } from './demo-sign-in.ts';
 
+const NOT_A_PORT = 'must be a port number';
 const portFlag = (what: string, fallback: number) =>
-  z.coerce.number('must be a port number').int('must be a port number').min(0, 'must be a port number').max(65535, 'must be a port number')
-    .default(fallback).describe(what);
+  z.coerce.number(NOT_A_PORT).int(NOT_A_PORT).min(0, NOT_A_PORT).max(65535, NOT_A_PORT).default(fallback).describe(what);
 
-/** The demo's flags, one line each (see flag-table.ts). */
+/** The demo's flags, one entry each (see flag-table.ts). */
 export const demoFlags = z.object({
-  kubeconfig: z.string().optional().describe('use the cluster of this kubeconfig instead of a local control plane').meta({ placeholder: 'PATH' }),
-  context: z.string().optional().describe('use this kubeconfig context instead of a local control plane').meta({ placeholder: 'NAME' }),
+  kubeconfig: z.string().optional().describe('use the cluster of this kubeconfig, not a local control plane').meta({ placeholder: 'PATH' }),
+  context: z.string().optional().describe('use this kubeconfig context, not a local control plane').meta({ placeholder: 'NAME' }),
   port: portFlag('port of the dashboard; 0 picks a free one', 8080),
   metricsPort: portFlag('port of /metrics', 9090),
-  namespace: z.string().min(1).default('greenroom-demo').describe('namespace of the sample catalog and templates').meta({ placeholder: 'NS' }),
+  namespace: z.string().min(1).default('greenroom-demo').describe('namespace of the samples and templates').meta({ placeholder: 'NS' }),
   auth: z.enum(['none', 'oidc']).default('none').describe('none: anonymous and read-only; oidc: sign in at a local Dex'),
 });
 

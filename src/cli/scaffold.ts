@@ -14,12 +14,14 @@ import { checkValues, valuesWithDefaults } from '../templates/values.ts';
 import { runFromEnv, secretValues } from '../templates/scaffold-env.ts';
 import { redactable, secretsFromEnv } from '../templates/secret-parameters.ts';
 
-/** The scaffolder's flags, one line each (see flag-table.ts); the operator passes them. */
+const NOT_A_STEP = 'must be a step index';
+const stepIndex = z.coerce.number(NOT_A_STEP).int(NOT_A_STEP).min(0, NOT_A_STEP);
+
+/** The scaffolder's flags, one entry each (see flag-table.ts); the operator passes them. */
 export const scaffoldFlags = z.object({
   workspace: z.string('is required').min(1, 'is required').describe('directory the steps work in').meta({ placeholder: 'DIR' }),
   snapshot: z.string('is required').min(1, 'is required').describe("file holding the run's snapshot").meta({ placeholder: 'FILE' }),
-  from: z.coerce.number('must be a step index').int('must be a step index').min(0, 'must be a step index').default(0).describe('index of the first step to run')
-    .meta({ placeholder: 'STEP' }),
+  from: stepIndex.default(0).describe('index of the first step to run').meta({ placeholder: 'STEP' }),
   kubeconfig: z.string().optional().describe('kubeconfig file; in-cluster or $KUBECONFIG when absent').meta({ placeholder: 'PATH' }),
 });
 

@@ -75,4 +75,3 @@ export function kubeconfig(server: string, certs: Certificates): string {
     'current-context': 'greenroom-local',
   });
 }
-

@@ -211,7 +211,11 @@ async function apiServerConfigFiles({ options, data }: Launch): Promise<string[]
 }
 
 /** Starts kube-controller-manager and waits for the `default` namespace. */
-async function startControllerManager({ options, binaries, group, certs }: Launch, apiserver: ApiServer, kubeconfigPath: string): Promise<void> {
+async function startControllerManager(
+  { options, binaries, group, certs }: Launch,
+  apiserver: ApiServer,
+  kubeconfigPath: string,
+): Promise<void> {
   const args = controllerManagerArgs(kubeconfigPath, options.controllers ?? DEFAULT_CONTROLLERS, certs);
   const controllerManager = group.start('kube-controller-manager', binaries.kubeControllerManager, args);
   // The namespace controller creates nothing, but `default` appears once the apiserver's
@@ -220,9 +224,7 @@ async function startControllerManager({ options, binaries, group, certs }: Launc
     what: 'the default namespace',
     timeoutMs: 60_000,
     stillRunning: () => apiserver.process.running() && controllerManager.running(),
-  }).catch((error) =>
-    group.failWithLog(controllerManager.running() ? 'kube-apiserver' : 'kube-controller-manager', error),
-  );
+  }).catch((error) => group.failWithLog(controllerManager.running() ? 'kube-apiserver' : 'kube-controller-manager', error));
 }
 
 /** {@link ControlPlane.restartApiServer}: one restart at a time, with the flags of the first start. */

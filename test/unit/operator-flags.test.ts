@@ -16,7 +16,7 @@ function usageEntry(flag: string): string {
   return lines.slice(start, end).join(' ').replace(/\s+/g, ' ');
 }
 
-describe('the operator\'s flag table', () => {
+describe("the operator's flag table", () => {
   it('when every setting is given as a flag, then each is accepted under its kebab-case name', () => {
     expect(keys.length).toBeGreaterThan(50);
     for (const key of keys) {
@@ -32,7 +32,10 @@ describe('the operator\'s flag table', () => {
   });
 
   it('when a kebab-case flag is given, then it sets the camel-case setting of the same words', () => {
-    expect(parseOperatorConfig(['--access-cache-seconds', '45', '--oidc-ca-file=/ca.pem'], {})).toMatchObject({ accessCacheSeconds: 45, oidcCaFile: '/ca.pem' });
+    expect(parseOperatorConfig(['--access-cache-seconds', '45', '--oidc-ca-file=/ca.pem'], {})).toMatchObject({
+      accessCacheSeconds: 45,
+      oidcCaFile: '/ca.pem',
+    });
     expect(keyOfFlag('docs-build-memory-mb')).toBe('docsBuildMemoryMb');
     for (const key of keys) {
       expect(flagName(key)).toBe(kebab(key));
@@ -68,14 +71,21 @@ describe('the operator\'s flag table', () => {
     expect(() => parseOperatorConfig(['--port', 'eighty'], {})).toThrow(/invalid settings: --port /);
     expect(() => parseOperatorConfig(['--template-executor', 'pod'], {})).toThrow(/--template-executor /);
     expect(() => parseOperatorConfig(['--leader-elect', 'perhaps'], {})).toThrow(/--leader-elect /);
-    expect(() => parseOperatorConfig(['--session-max-age-seconds', '10', '--rule-workers', '99'], {})).toThrow(/--rule-workers .*; --session-max-age-seconds /);
+    expect(() => parseOperatorConfig(['--session-max-age-seconds', '10', '--rule-workers', '99'], {})).toThrow(
+      /--rule-workers .*; --session-max-age-seconds /,
+    );
   });
 
   it('when a flag has an environment variable, then it is read only without the flag; other settings ignore the environment', () => {
-    expect(parseOperatorConfig([], { POD_NAMESPACE: 'greenroom', POD_NAME: 'pod-1', DASHBOARD_URL: 'https://portal.example.com' }))
-      .toMatchObject({ leaseNamespace: 'greenroom', identity: 'pod-1', dashboardUrl: 'https://portal.example.com' });
+    expect(
+      parseOperatorConfig([], { POD_NAMESPACE: 'greenroom', POD_NAME: 'pod-1', DASHBOARD_URL: 'https://portal.example.com' }),
+    ).toMatchObject({ leaseNamespace: 'greenroom', identity: 'pod-1', dashboardUrl: 'https://portal.example.com' });
     expect(parseOperatorConfig(['--lease-namespace', 'flag-wins'], { POD_NAMESPACE: 'greenroom' }).leaseNamespace).toBe('flag-wins');
-    expect(parseOperatorConfig([], { PORT: '1234', CONCURRENCY: '2', KUBECONFIG: '/k' })).toMatchObject({ port: 8080, concurrency: 8, kubeconfig: undefined });
+    expect(parseOperatorConfig([], { PORT: '1234', CONCURRENCY: '2', KUBECONFIG: '/k' })).toMatchObject({
+      port: 8080,
+      concurrency: 8,
+      kubeconfig: undefined,
+    });
   });
 
   it('when a docs build names the flag of a limit, then that flag is one of the table', () => {

@@ -11,7 +11,12 @@ import { entityScorecards, teamAttention } from './scorecard-sections.ts';
 
 const PAGE_SIZE = 25;
 
-const text = z.string().trim().max(256).optional().transform((v) => v || undefined);
+const text = z
+  .string()
+  .trim()
+  .max(256)
+  .optional()
+  .transform((v) => v || undefined);
 const catalogQuery = z.object({
   kind: text,
   type: text,
@@ -22,9 +27,16 @@ const catalogQuery = z.object({
   sort: z.enum(SORT_COLUMNS).catch('name'),
   dir: z.enum(['asc', 'desc']).catch('asc'),
   // A number that is not one is refused (400 naming it), unlike an unknown sort, which falls back.
-  page: z.coerce.number('must be a whole number ≥ 1').int('must be a whole number ≥ 1').min(1, 'must be a whole number ≥ 1').max(100_000).default(1),
+  page: z.coerce
+    .number('must be a whole number ≥ 1')
+    .int('must be a whole number ≥ 1')
+    .min(1, 'must be a whole number ≥ 1')
+    .max(100_000)
+    .default(1),
 });
-const depthQuery = z.object({ depth: z.coerce.number('must be 1, 2 or 3').int('must be 1, 2 or 3').min(1, 'must be 1, 2 or 3').max(3, 'must be 1, 2 or 3').default(1) });
+const depthQuery = z.object({
+  depth: z.coerce.number('must be 1, 2 or 3').int('must be 1, 2 or 3').min(1, 'must be 1, 2 or 3').max(3, 'must be 1, 2 or 3').default(1),
+});
 
 /** The home page, the catalog table and each entity's page with its tabs. */
 export function catalogRouter({ scope, render }: PageKit): Router {
@@ -38,15 +50,32 @@ export function catalogRouter({ scope, render }: PageKit): Router {
     const filter = { kind: q.kind, type: q.type, owner: q.owner, lifecycle: q.lifecycle, tag: q.tag, text: q.q };
     // The read API's filter decides what matches, so the table and the API never disagree.
     const matching = new Set(listEntities(graph, filter, Number.MAX_SAFE_INTEGER).items.map((e) => e.ref));
-    const table = catalogPage(graph, { ...filter, sort: q.sort, dir: q.dir, page: q.page, pageSize: PAGE_SIZE }, (e) => matching.has(e.ref));
+    const table = catalogPage(graph, { ...filter, sort: q.sort, dir: q.dir, page: q.page, pageSize: PAGE_SIZE }, (e) =>
+      matching.has(e.ref),
+    );
     const params = (changes: Record<string, string | number | undefined>): string => {
-      const merged: Record<string, string | number | undefined> = { kind: q.kind, type: q.type, owner: q.owner, lifecycle: q.lifecycle, tag: q.tag, q: q.q, sort: q.sort, dir: q.dir, page: q.page, ...changes };
+      const merged: Record<string, string | number | undefined> = {
+        kind: q.kind,
+        type: q.type,
+        owner: q.owner,
+        lifecycle: q.lifecycle,
+        tag: q.tag,
+        q: q.q,
+        sort: q.sort,
+        dir: q.dir,
+        page: q.page,
+        ...changes,
+      };
       const search = new URLSearchParams();
-      for (const [k, v] of Object.entries(merged)) if (v !== undefined && v !== '' && !(k === 'page' && v === 1) && !(k === 'sort' && v === 'name') && !(k === 'dir' && v === 'asc')) search.set(k, String(v));
+      for (const [k, v] of Object.entries(merged))
+        if (v !== undefined && v !== '' && !(k === 'page' && v === 1) && !(k === 'sort' && v === 'name') && !(k === 'dir' && v === 'asc'))
+          search.set(k, String(v));
       const s = search.toString();
       return s ? `/catalog?${s}` : '/catalog';
     };
-    const sortLinks = Object.fromEntries(SORT_COLUMNS.map((c) => [c, params({ sort: c, dir: q.sort === c && q.dir === 'asc' ? 'desc' : 'asc', page: 1 })]));
+    const sortLinks = Object.fromEntries(
+      SORT_COLUMNS.map((c) => [c, params({ sort: c, dir: q.sort === c && q.dir === 'asc' ? 'desc' : 'asc', page: 1 })]),
+    );
     render(res, 'catalog.njk', {
       page: 'catalog',
       query: q,
@@ -70,7 +99,8 @@ export function catalogRouter({ scope, render }: PageKit): Router {
     const scored = entityScorecards(scores, entity);
     const tabs = (current: string) => entityTabs(entity.ref, current, { docs: docSources, scorecards: scored });
     // The entity exists, so its page answers, with its tabs, saying which tab is not there.
-    if (!isEntityTab(tab)) return render(res, 'entity.njk', { page: 'catalog', tab: 'unknown', unknownTab: tab, tabs: tabs(tab), ...header }, 404);
+    if (!isEntityTab(tab))
+      return render(res, 'entity.njk', { page: 'catalog', tab: 'unknown', unknownTab: tab, tabs: tabs(tab), ...header }, 404);
     const common = { page: 'catalog', tab, tabs: tabs(tab), ...header };
     if (tab === 'docs') return render(res, 'entity.njk', { ...common, docSources });
     if (tab === 'scorecards') return render(res, 'entity.njk', { ...common, scorecards: scored });

@@ -36,7 +36,10 @@ export function createPageKit({ graph, templates, docs, scorecards }: UiDependen
   return {
     scope: (res) => scopeOf(res, stores),
     render: (res, view, context, status = 200) => {
-      res.status(status).type('html').send(env.render(view, { viewer: viewerOf(res), ...context }));
+      res
+        .status(status)
+        .type('html')
+        .send(env.render(view, { viewer: viewerOf(res), ...context }));
     },
   };
 }

@@ -14,7 +14,9 @@ const scorecardQuery = z.object({
 export function scorecardRouter({ scope, render }: PageKit): Router {
   const router = Router();
 
-  router.get('/scorecards', (_req, res) => render(res, 'scorecards.njk', { page: 'scorecards', ...scorecardsPage(scope(res).scorecards, new Date()) }));
+  router.get('/scorecards', (_req, res) =>
+    render(res, 'scorecards.njk', { page: 'scorecards', ...scorecardsPage(scope(res).scorecards, new Date()) }),
+  );
 
   router.get('/scorecards/:namespace/:name', (req, res) => {
     const { namespace, name } = req.params;

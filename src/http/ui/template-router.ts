@@ -18,7 +18,9 @@ function formQuery(query: Record<string, unknown>): FormQuery {
 export function templateRouter({ scope, render }: PageKit): Router {
   const router = Router();
 
-  router.get('/templates', (_req, res) => render(res, 'templates.njk', { page: 'templates', ...templatesPage(scope(res).templates, scope(res).catalog) }));
+  router.get('/templates', (_req, res) =>
+    render(res, 'templates.njk', { page: 'templates', ...templatesPage(scope(res).templates, scope(res).catalog) }),
+  );
 
   // A GET form: the parameters arrive in the query, are checked, and come back as YAML to
   // create with kubectl. Nothing is created from here.
