@@ -43,6 +43,8 @@ export function flagMeta(schema: z.ZodType): FlagMeta & { description?: string }
 
 /** The schema's `.default()` as given (before transforms: `'false'`, not `false`), or undefined. */
 export function flagDefault(schema: z.ZodType): unknown {
+  // zod has no public accessor for a default under transforms and pipes; `_zod.def` is zod 4's
+  // stable definition object (what z.toJSONSchema reads), so walk it down to the `.default()`.
   let current: z.core.$ZodType | undefined = schema;
   while (current) {
     const def = current._zod.def as { type: string; defaultValue?: unknown; in?: z.core.$ZodType; innerType?: z.core.$ZodType };
