@@ -1,5 +1,6 @@
-import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { API_VERSION } from '../api/v1alpha1/index.ts';
+import { flagUsage, parseFlags } from '../shared/flag-table.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 import { RawKubeClient } from '../kube/raw-client.ts';
 import { mergeStatus } from '../kube/status-writer.ts';
@@ -13,7 +14,21 @@ import { checkValues, valuesWithDefaults } from '../templates/values.ts';
 import { runFromEnv, secretValues } from '../templates/scaffold-env.ts';
 import { redactable, secretsFromEnv } from '../templates/secret-parameters.ts';
 
-export const SCAFFOLD_USAGE = `greenroom scaffold --workspace DIR --snapshot FILE [--from STEP] [--kubeconfig PATH]
+const NOT_A_STEP = 'must be a step index';
+const stepIndex = z.coerce.number(NOT_A_STEP).int(NOT_A_STEP).min(0, NOT_A_STEP);
+
+/** The scaffolder's flags, one entry each (see flag-table.ts); the operator passes them. */
+export const scaffoldFlags = z.object({
+  workspace: z.string('is required').min(1, 'is required').describe('directory the steps work in').meta({ placeholder: 'DIR' }),
+  snapshot: z.string('is required').min(1, 'is required').describe("file holding the run's snapshot").meta({ placeholder: 'FILE' }),
+  from: stepIndex.default(0).describe('index of the first step to run').meta({ placeholder: 'STEP' }),
+  kubeconfig: z.string().optional().describe('kubeconfig file; in-cluster or $KUBECONFIG when absent').meta({ placeholder: 'PATH' }),
+});
+
+/** `greenroom scaffold --help`. */
+export const SCAFFOLD_USAGE = `greenroom scaffold --workspace DIR --snapshot FILE [flags]
+
+${flagUsage(scaffoldFlags)}
 
 Runs a TemplateRun's built-in steps from step index STEP (default 0) until the end or the
 next container step, reporting each step on the run's status. The operator starts it — in a
@@ -27,18 +42,14 @@ Exit status: 0 when the steps succeeded or a container step is next, 1 when a st
 export const SCAFFOLDER_FIELD_MANAGER = 'greenroom-scaffolder';
 
 export async function runScaffold(argv: string[], env: NodeJS.ProcessEnv, echo: (line: string) => void): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { workspace: { type: 'string' }, snapshot: { type: 'string' }, from: { type: 'string', default: '0' }, kubeconfig: { type: 'string' } } });
-  if (!values.workspace) throw new Error(`--workspace is required\n\n${SCAFFOLD_USAGE}`);
-  if (!values.snapshot) throw new Error(`--snapshot is required\n\n${SCAFFOLD_USAGE}`);
-  const from = Number(values.from);
-  if (!Number.isInteger(from) || from < 0) throw new Error(`--from must be a step index, got "${values.from}"`);
+  const { workspace, snapshot, from, kubeconfig } = parseFlags(scaffoldFlags, argv, {});
   // In-process runs die with the operator: the operator holds our stdin open while it lives.
   const tethered = env.GREENROOM_EXIT_WITH_STDIN === '1';
   // The operator starts in-process scaffolders as process-group leaders: ending the group
   // also ends the git a step is running.
   if (tethered) process.stdin.on('end', () => process.kill(-process.pid, 'SIGTERM')).resume();
   try {
-    return await scaffold({ workspace: values.workspace, snapshot: values.snapshot, from, kubeconfig: values.kubeconfig }, env, echo);
+    return await scaffold({ workspace, snapshot, from, kubeconfig }, env, echo);
   } finally {
     // The open stdin would keep this process alive after its work is done.
     if (tethered) process.stdin.destroy();
