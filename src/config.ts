@@ -149,7 +149,7 @@ Runs the controllers (only the Lease holder writes) and serves the read API, das
 /healthz and /readyz from every replica on --port, and /metrics on --metrics-port.
 Environment: KUBECONFIG, POD_NAMESPACE (lease namespace), POD_NAME (identity),
 WATCH_NAMESPACE, LOG_LEVEL, TEMPLATE_EXECUTOR, SCAFFOLD_IMAGE, SCAFFOLD_SERVICE_ACCOUNT,
-ALLOWED_HOSTS, TRUST_PROXY, ALLOW_HTTP_GIT.
+ALLOWED_HOSTS, TRUST_PROXY, ALLOW_HTTP_GIT, LOG_FORMAT (auto: pretty lines on a terminal, JSON otherwise; json; pretty).
 
 --allowed-hosts answers other Host headers 421 (the probes answer any). --trust-proxy says
 whose X-Forwarded-For names the client for the per-client rate limit: 1 behind one Ingress
