@@ -10,7 +10,7 @@ function capture(isTTY?: boolean): { stream: LogDestination; text: () => string 
   return { stream, text: () => chunks.join('') };
 }
 
-// eslint-disable-next-line no-control-regex -- ANSI colour codes are what a terminal gets.
+// ANSI colour codes: what a terminal gets and a pipe must not.
 const ansi = /\u001b\[[0-9;]*m/;
 
 describe('chooseLogFormat', () => {

@@ -89,10 +89,16 @@ describe('SessionWatch', () => {
 
 describe('silenceRestartReport', () => {
   it('when the apiserver has sent bookmarks before, then a silent watch was dead and it warns', () => {
-    expect(silenceRestartReport(true)).toEqual({ level: 'warn', message: expect.stringMatching(/^watch silent for too long; restarting: .*dead/) });
+    expect(silenceRestartReport(true)).toEqual({
+      level: 'warn',
+      message: expect.stringMatching(/^watch silent for too long; restarting: .*dead/),
+    });
   });
 
   it('when no bookmark ever came, then silence may be a quiet resource and it only informs', () => {
-    expect(silenceRestartReport(false)).toEqual({ level: 'info', message: expect.stringMatching(/^watch silent for too long; restarting: .*no bookmarks/) });
+    expect(silenceRestartReport(false)).toEqual({
+      level: 'info',
+      message: expect.stringMatching(/^watch silent for too long; restarting: .*no bookmarks/),
+    });
   });
 });
