@@ -214,6 +214,8 @@ ${flagUsage(operatorConfigSchema)}
 Runs the controllers (only the Lease holder writes) and serves the read API, dashboard,
 /healthz and /readyz from every replica on --port, and /metrics on --metrics-port.
 A flag with an environment variable (env above) reads it when the flag is absent.
+LOG_FORMAT (environment only) chooses the log lines: auto (the default) pretty on a terminal, JSON
+otherwise; json; pretty.
 
 --allowed-hosts answers other Host headers 421 (the probes answer any). --trust-proxy says
 whose X-Forwarded-For names the client for the per-client rate limit: 1 behind one Ingress

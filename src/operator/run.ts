@@ -5,7 +5,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import { createApp, createMetricsApp, type HttpLimits } from '../http/app.ts';
 import type { Logger } from '../observability/logger.ts';
-import { LeaderElector } from '../runtime/leader-election.ts';
+import { LeaderElector, STOPPED_ON_PURPOSE } from '../runtime/leader-election.ts';
 import { CatalogGraph } from '../catalog/graph.ts';
 import { catalogController } from '../controllers/catalog/controller.ts';
 import { clusterContext } from '../runtime/context.ts';
@@ -227,7 +227,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
         void docs.controller.enqueueAll();
         void scorecards.enqueueAll();
       },
-      onStoppedLeading: () => log.warn('stopped leading; writes paused'),
+      onStoppedLeading: (reason) => log[reason === STOPPED_ON_PURPOSE ? 'info' : 'warn']({ reason }, 'stopped leading; writes paused'),
       ...settings.leaseTimings,
     });
     elector.start();

@@ -6,6 +6,9 @@ import { decideLeaseAction, observe, recordOf, releasedRecord, specWith, type Ob
 import { createRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
 import { callSafely } from './safe-call.ts';
 
+/** The reason given when leadership ends because this replica was told to stop (shutdown, hand-over). */
+export const STOPPED_ON_PURPOSE = 'stopped';
+
 export interface LeaderElectorOptions {
   kubeConfig: KubeConfig;
   namespace: string;
@@ -22,8 +25,11 @@ export interface LeaderElectorOptions {
   retryPeriodMs?: number;
   /** Called when this replica becomes leader; a throw or rejection is logged. */
   onStartedLeading?: () => unknown;
-  /** Called when it stops being leader (renewal failed, lost, stop or release). */
-  onStoppedLeading?: () => unknown;
+  /**
+   * Called when it stops being leader, with why: {@link STOPPED_ON_PURPOSE} after stop() or
+   * release(), otherwise how the Lease was lost (renewal failed, another holder).
+   */
+  onStoppedLeading?: (reason: string) => unknown;
   registry?: Registry;
   clock?: Clock;
   random?: () => number;
@@ -94,7 +100,7 @@ export class LeaderElector {
     this.halt?.abort();
     await this.loop;
     this.loop = undefined;
-    if (this.leading) this.stopLeading('stopped');
+    if (this.leading) this.stopLeading(STOPPED_ON_PURPOSE);
   }
 
   /**
@@ -196,7 +202,8 @@ export class LeaderElector {
   private stopLeading(reason: string): void {
     this.leading = false;
     this.metrics?.leaderStatus.set({ name: this.options.name }, 0);
-    this.logger.warn({ reason }, 'stopped leading');
-    callSafely(this.options.onStoppedLeading ?? (() => undefined), (error) => this.logger.error({ err: error }, 'onStoppedLeading failed'));
+    // A shutdown or hand-over is routine; losing the Lease while running is what on-call must hear about.
+    this.logger[reason === STOPPED_ON_PURPOSE ? 'info' : 'warn']({ reason }, 'stopped leading');
+    callSafely(() => this.options.onStoppedLeading?.(reason), (error) => this.logger.error({ err: error }, 'onStoppedLeading failed'));
   }
 }

@@ -19,6 +19,7 @@ export interface RuntimeMetrics {
   leaderStatus: Gauge<'name'>;
   informerRestarts: Counter<'informer' | 'reason'>;
   informerHandlerErrors: Counter<'informer'>;
+  informerBookmarks: Counter<'informer'>;
 }
 
 // controller-runtime's buckets: workqueue latencies span 10 ns to 1000 s by powers of ten.
@@ -55,5 +56,10 @@ export function createRuntimeMetrics(registry: Registry): RuntimeMetrics {
     leaderStatus: gauge('leader_election_master_status', 'Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master', ['name']),
     informerRestarts: counter('greenroom_informer_restarts_total', 'Watch restarts per informer and reason (error, silence, relist, manual)', ['informer', 'reason']),
     informerHandlerErrors: counter('greenroom_informer_handler_errors_total', 'Event handlers that threw or rejected, per informer', ['informer']),
+    informerBookmarks: counter(
+      'greenroom_informer_watch_bookmarks_total',
+      'Watch bookmarks received per informer: a quiet watch that gets them is alive',
+      ['informer'],
+    ),
   };
 }

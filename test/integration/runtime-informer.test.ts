@@ -77,6 +77,16 @@ async function restarts(registry: Registry, reason: string): Promise<number> {
   return metric?.values.filter((v) => v.labels.reason === reason).reduce((sum, v) => sum + v.value, 0) ?? 0;
 }
 
+async function bookmarks(registry: Registry): Promise<number> {
+  const metric = await registry.getSingleMetric('greenroom_informer_watch_bookmarks_total')?.get();
+  return metric?.values.reduce((sum, v) => sum + v.value, 0) ?? 0;
+}
+
+/** Log lines at warn (40) or above. */
+function warnings(logs: string[]): string[] {
+  return logs.filter((line) => (JSON.parse(line) as { level: number }).level >= 40);
+}
+
 describe('Informer against the real apiserver', () => {
   it('when ConfigMaps are created, updated and deleted, then it reports add, update and delete and its cache follows', async () => {
     const cm = configMaps('basic');
@@ -140,6 +150,21 @@ describe('Informer against the real apiserver', () => {
     expect(await restarts(registry, 'silence')).toBeGreaterThanOrEqual(1);
     expect(logs.join('')).toMatch(/watch silent for too long; restarting/);
   });
+
+  // About 75 s: kube-apiserver sends a watch its first bookmark about a minute after it opens.
+  it('when the watched ConfigMaps stay idle past the silence timeout, then bookmarks keep the watch alive and quiet', async () => {
+    const cm = configMaps('idle');
+    await cm.create('resting', '1');
+    // Longer than one bookmark interval, shorter than the wait below: only a bookmark can keep the watchdog quiet.
+    const silenceTimeoutMs = 70_000;
+    const watchedSince = Date.now();
+    const { events, registry, logs } = await startInformer({ labelSelector: cm.labelSelector, silenceTimeoutMs });
+    await waitFor(async () => (await bookmarks(registry)) >= 1, { what: 'a bookmark', timeoutMs: silenceTimeoutMs, intervalMs: 250 });
+    await new Promise((resolve) => setTimeout(resolve, watchedSince + silenceTimeoutMs + 3000 - Date.now()));
+    expect(await restarts(registry, 'silence')).toBe(0);
+    expect(warnings(logs)).toEqual([]);
+    expect(events).toEqual(['add resting=1']);
+  }, 100_000);
 
   it('when the relist interval passes, then it relists and reports only what changed', async () => {
     const cm = configMaps('relist');

@@ -194,4 +194,22 @@ describe('LeaderElector against the real apiserver', () => {
     await leaderAmong([leader]);
     expect(leader.logs.join('')).toMatch(/onStartedLeading failed.*callback exploded|callback exploded.*onStartedLeading failed/);
   });
+
+  it('when a leader is stopped on purpose, then it says so as info; when one loses its Lease, then it warns why', async () => {
+    const reasons: Record<string, string[]> = { stopping: [], losing: [] };
+    const stopping = candidate('replica-a', 'quiet-stop', { onStoppedLeading: (reason) => void reasons.stopping?.push(reason) });
+    const losing = candidate('replica-b', 'lost', { onStoppedLeading: (reason) => void reasons.losing?.push(reason) });
+    await leaderAmong([stopping]);
+    await leaderAmong([losing]);
+    await stopping.elector.release();
+    const lease = await leases.readNamespacedLease({ namespace, name: 'lost' });
+    const taken = { ...lease, spec: { ...lease.spec, holderIdentity: 'intruder' } };
+    await leases.replaceNamespacedLease({ namespace, name: 'lost', body: taken });
+    await waitFor(async () => !losing.elector.isLeader(), { what: 'losing the Lease', timeoutMs: 2000, intervalMs: 20 });
+    expect(reasons).toEqual({ stopping: ['stopped'], losing: ['the lease is held by intruder'] });
+    const stoppedLeading = (logs: string[]): { level: number; msg: string; reason?: string }[] =>
+      logs.map((line) => JSON.parse(line) as { level: number; msg: string; reason?: string }).filter((l) => l.msg === 'stopped leading');
+    expect(stoppedLeading(stopping.logs)).toEqual([expect.objectContaining({ level: 30, reason: 'stopped' })]);
+    expect(stoppedLeading(losing.logs)).toEqual([expect.objectContaining({ level: 40, reason: 'the lease is held by intruder' })]);
+  });
 });
