@@ -62,6 +62,13 @@ case "$command" in
       log "an import above breaks the layers of src/: move the shared part down (see .dependency-cruiser.cjs)"
       exit 1
     fi
+    # Format and lint before the tests, which take minutes: a finding fails the command at once.
+    log "checking the format (prettier)"
+    "$node" node_modules/prettier/bin/prettier.cjs --check --log-level warn . \
+      || { log "the files listed above are not formatted: run npm run format"; exit 1; }
+    log "linting (eslint)"
+    "$node" node_modules/eslint/bin/eslint.js . \
+      || { log "lint findings above: npm run lint -- --fix fixes what eslint can; fix the rest by hand"; exit 1; }
     mkdir -p test-results
     status=0
     "$node" --experimental-vm-modules --disable-warning=ExperimentalWarning node_modules/jest/bin/jest.js --ci \

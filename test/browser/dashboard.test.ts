@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
 import { browsers, pageOpener, SCREENSHOTS } from '../support/browser.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { apply, eventually, operators } from '../support/operator.ts';

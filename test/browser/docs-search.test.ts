@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cp } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
 import { publishGit } from '../../src/git/publish-git.ts';
 import { browsers, pageOpener, SCREENSHOTS } from '../support/browser.ts';

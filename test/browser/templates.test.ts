@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import type { Page } from 'playwright-core';
 import type { GitServer } from '../../src/local-cluster/git-server.ts';
 import { browsers, pageOpener, SCREENSHOTS } from '../support/browser.ts';
 import { kubectl } from '../support/kubectl.ts';

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { viewsEnvironment } from './views.ts';
 import { Router, type Response } from 'express';
 import type { DocsStore } from '../../docs/site.ts';
