@@ -126,10 +126,20 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
     });
     const url = operator.url.replace('127.0.0.1', 'localhost');
     if (signIn) {
-      for (const person of signIn.people) log.info({ login: person.email, password: person.password, groups: person.groups }, `sign in as ${person.email} with password ${person.password}: ${person.may}`);
-      log.info({ issuer: signIn.dex.issuer, ca: signIn.dex.caFile }, `Dex signs you in at ${signIn.dex.issuer}; its certificate is from a CA made for this run (${signIn.dex.caFile}), so your browser warns once`);
+      for (const person of signIn.people)
+        log.info(
+          { login: person.email, password: person.password, groups: person.groups },
+          `sign in as ${person.email} with password ${person.password}: ${person.may}`,
+        );
+      log.info(
+        { issuer: signIn.dex.issuer, ca: signIn.dex.caFile },
+        `Dex signs you in at ${signIn.dex.issuer}; its certificate is from a CA made for this run (${signIn.dex.caFile}), so your browser warns once`,
+      );
     }
-    log.info({ cluster: cluster.description, url, metrics: operator.metricsUrl, auth: values.auth }, `Greenroom demo on ${url} — Ctrl-C stops it`);
+    log.info(
+      { cluster: cluster.description, url, metrics: operator.metricsUrl, auth: values.auth },
+      `Greenroom demo on ${url} — Ctrl-C stops it`,
+    );
   } catch (error) {
     await shutdown('error');
     throw error;

@@ -69,7 +69,10 @@ async function scaffold(args: ScaffoldArgs, env: NodeJS.ProcessEnv, echo: (line:
   const client = new RawKubeClient(loadKubeConfig({ kubeconfig: args.kubeconfig }));
   const runPath = `/apis/${API_VERSION}/namespaces/${encodeURIComponent(identity.namespace)}/templateruns/${encodeURIComponent(identity.name)}`;
   const run = await client.request<TemplateRunObject>({ method: 'GET', path: runPath });
-  if (run.metadata.uid !== identity.uid) throw new Error(`TemplateRun ${identity.namespace}/${identity.name} was replaced (uid ${run.metadata.uid}, expected ${identity.uid}); nothing was run`);
+  if (run.metadata.uid !== identity.uid)
+    throw new Error(
+      `TemplateRun ${identity.namespace}/${identity.name} was replaced (uid ${run.metadata.uid}, expected ${identity.uid}); nothing was run`,
+    );
   const { spec } = snapshot.template;
   const secrets = secretsFromEnv(spec.parameters, env);
   const redact = redactor([...secretValues(spec, env), ...redactable(secrets)]);
@@ -79,7 +82,11 @@ async function scaffold(args: ScaffoldArgs, env: NodeJS.ProcessEnv, echo: (line:
     redact,
     echo,
     write: async (status) => {
-      if ((await mergeStatus(client, 'templateruns', identity.namespace, identity.name, status, { fieldManager: SCAFFOLDER_FIELD_MANAGER })) === 'gone') {
+      if (
+        (await mergeStatus(client, 'templateruns', identity.namespace, identity.name, status, {
+          fieldManager: SCAFFOLDER_FIELD_MANAGER,
+        })) === 'gone'
+      ) {
         echo('the TemplateRun was deleted; stopping');
         process.exit(143);
       }
@@ -90,7 +97,11 @@ async function scaffold(args: ScaffoldArgs, env: NodeJS.ProcessEnv, echo: (line:
   // Secret parameters are checked here too: an operator that may not read the run's Secret could not.
   const check = checkValues(spec.parameters, { ...snapshot.values, ...secrets });
   if (!check.ok) {
-    await report.finished(args.from, 'Failed', `the values in the run's snapshot do not fit the parameters of Template ${snapshot.template.namespace}/${snapshot.template.name} generation ${snapshot.template.generation}: ${check.messages.join('; ')}`);
+    await report.finished(
+      args.from,
+      'Failed',
+      `the values in the run's snapshot do not fit the parameters of Template ${snapshot.template.namespace}/${snapshot.template.name} generation ${snapshot.template.generation}: ${check.messages.join('; ')}`,
+    );
     return 1;
   }
   const result = await runSegment(

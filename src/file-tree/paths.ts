@@ -14,6 +14,7 @@ export function safeRelativePath(path: string): { path: string } | { error: stri
   if (normal === '..' || normal.startsWith('../')) return { error: `path ${JSON.stringify(path)} leaves the output directory` };
   // git's own directory, in any case (case-insensitive file systems, git's own checks): a
   // file there (.git/config, .git/hooks/…) is git configuration, and git would run it.
-  if (normal.split('/').some((segment) => segment.toLowerCase() === '.git')) return { error: `path ${JSON.stringify(path)} has a .git segment; files inside .git are git's configuration, not content` };
+  if (normal.split('/').some((segment) => segment.toLowerCase() === '.git'))
+    return { error: `path ${JSON.stringify(path)} has a .git segment; files inside .git are git's configuration, not content` };
   return { path: normal };
 }

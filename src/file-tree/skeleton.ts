@@ -53,9 +53,15 @@ export async function readSkeletonDir(root: string, beforeRead?: ReadBudget): Pr
   const walk = async (relative: string): Promise<void> => {
     for (const entry of (await readdir(join(root, relative))).sort()) {
       const path = relative ? `${relative}/${entry}` : entry;
-      if (entry.toLowerCase() === '.git') throw new SkeletonError(`skeleton path ${path} is a .git directory; files inside .git are git's configuration, not skeleton`, { kind: 'unsafe-path', path, why: 'it is a .git directory' });
+      if (entry.toLowerCase() === '.git')
+        throw new SkeletonError(`skeleton path ${path} is a .git directory; files inside .git are git's configuration, not skeleton`, {
+          kind: 'unsafe-path',
+          path,
+          why: 'it is a .git directory',
+        });
       const info = await lstat(join(root, path));
-      if (info.isSymbolicLink()) throw new SkeletonError(`skeleton file ${path} is a symlink; symlinks are not allowed in a skeleton`, { kind: 'symlink', path });
+      if (info.isSymbolicLink())
+        throw new SkeletonError(`skeleton file ${path} is a symlink; symlinks are not allowed in a skeleton`, { kind: 'symlink', path });
       if (info.isDirectory()) await walk(path);
       else if (info.isFile()) {
         beforeRead?.(path, info.size);
@@ -77,7 +83,11 @@ export function skeletonFromConfigMap(data: Record<string, string>, binaryData: 
   const pathOf = (key: string): string => {
     const path = key.replaceAll('__', '/');
     const safe = safeRelativePath(path);
-    if ('error' in safe) throw new SkeletonError(`ConfigMap key ${JSON.stringify(key)} is not a file path inside the skeleton (${safe.error}); name keys like src__main.ts`, { kind: 'unsafe-path', path: key, why: safe.error });
+    if ('error' in safe)
+      throw new SkeletonError(
+        `ConfigMap key ${JSON.stringify(key)} is not a file path inside the skeleton (${safe.error}); name keys like src__main.ts`,
+        { kind: 'unsafe-path', path: key, why: safe.error },
+      );
     return path;
   };
   for (const [key, text] of Object.entries(data)) files.set(pathOf(key), text);

@@ -30,14 +30,23 @@ export async function fetchGitSkeleton(source: GitSkeletonSource, scratch = tmpd
   if ('error' in subPath) throw new SkeletonError(`skeleton.git.path: ${subPath.error}`, { kind: 'unsafe-path', path: wanted });
   const dir = await mkdtemp(join(scratch, 'greenroom-skeleton-'));
   try {
-    return await withGit(dir, { remote: source.url, credentials: source.credentials, allowHttp: source.allowHttp, ...(source.timeoutMs ? { timeoutMs: source.timeoutMs } : {}) }, async (git) => {
-      await git('init', '--quiet');
-      // --end-of-options: a URL or ref starting with '-' is data, never a git option.
-      await git('fetch', '--quiet', '--depth=1', '--end-of-options', source.url, source.ref ?? 'main');
-      await git('checkout', '--quiet', 'FETCH_HEAD');
-      const commit = await git('rev-parse', 'HEAD');
-      return { files: await readPath(dir, subPath.path, source), commit };
-    });
+    return await withGit(
+      dir,
+      {
+        remote: source.url,
+        credentials: source.credentials,
+        allowHttp: source.allowHttp,
+        ...(source.timeoutMs ? { timeoutMs: source.timeoutMs } : {}),
+      },
+      async (git) => {
+        await git('init', '--quiet');
+        // --end-of-options: a URL or ref starting with '-' is data, never a git option.
+        await git('fetch', '--quiet', '--depth=1', '--end-of-options', source.url, source.ref ?? 'main');
+        await git('checkout', '--quiet', 'FETCH_HEAD');
+        const commit = await git('rev-parse', 'HEAD');
+        return { files: await readPath(dir, subPath.path, source), commit };
+      },
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -54,21 +63,28 @@ async function readPath(checkout: string, path: string, source: GitSkeletonSourc
   try {
     root = await realpath(path ? join(checkout, path) : checkout);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SkeletonError(`skeleton.git.path ${source.path} does not exist at ${at}`, { kind: 'missing-path', path });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new SkeletonError(`skeleton.git.path ${source.path} does not exist at ${at}`, { kind: 'missing-path', path });
     throw error;
   }
   const top = await realpath(checkout);
   if (root !== top && !root.startsWith(`${top}${sep}`)) {
-    throw new SkeletonError(`skeleton.git.path ${source.path} is a symlink that leads outside the repository at ${at}`, { kind: 'unsafe-path', path, why: 'it is a symlink that leads outside the repository' });
+    throw new SkeletonError(`skeleton.git.path ${source.path} is a symlink that leads outside the repository at ${at}`, {
+      kind: 'unsafe-path',
+      path,
+      why: 'it is a symlink that leads outside the repository',
+    });
   }
   let files: SkeletonFiles;
   try {
     files = await readSkeletonDir(root, source.beforeRead);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new SkeletonError(`skeleton.git.path ${source.path} does not exist at ${at}`, { kind: 'missing-path', path });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
+      throw new SkeletonError(`skeleton.git.path ${source.path} does not exist at ${at}`, { kind: 'missing-path', path });
     throw error;
   }
-  if (files.size === 0) throw new SkeletonError(`skeleton.git.path ${source.path ?? '/'} holds no files at ${at}`, { kind: 'empty-path', path });
+  if (files.size === 0)
+    throw new SkeletonError(`skeleton.git.path ${source.path ?? '/'} holds no files at ${at}`, { kind: 'empty-path', path });
   return files;
 }
 

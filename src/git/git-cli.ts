@@ -107,8 +107,11 @@ function gitEnv(base: NodeJS.ProcessEnv, settings: Record<string, string>, confi
  * fails instead of hanging.
  */
 export async function withGit<T>(workTree: string | undefined, options: GitOptions, use: (git: Git) => Promise<T>): Promise<T> {
-  const refused = remoteProblem(options.remote, { allowHttp: options.allowHttp ?? false })
-    ?? (options.credentials ? credentialHostProblem(options.remote, options.credentials.allowedHosts, options.credentials.source ?? 'the Secret') : undefined);
+  const refused =
+    remoteProblem(options.remote, { allowHttp: options.allowHttp ?? false }) ??
+    (options.credentials
+      ? credentialHostProblem(options.remote, options.credentials.allowedHosts, options.credentials.source ?? 'the Secret')
+      : undefined);
   if (refused) throw new GitRemoteError(redactUrl(refused));
   const author = options.author ?? { name: 'Greenroom', email: 'greenroom@localhost' };
   const secrets: string[] = [];
@@ -123,20 +126,24 @@ export async function withGit<T>(workTree: string | undefined, options: GitOptio
   const own = await mkdtemp(join(tmpdir(), 'greenroom-gitdir-'));
   try {
     await mkdir(join(own, 'home'));
-    const env = gitEnv(process.env, {
-      GIT_DIR: join(own, 'repository.git'),
-      GIT_WORK_TREE: workTree ?? join(own, 'home'),
-      HOME: join(own, 'home'),
-      XDG_CONFIG_HOME: join(own, 'home'),
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_ALLOW_PROTOCOL: options.allowHttp ? 'https:http' : 'https',
-      GIT_TERMINAL_PROMPT: '0',
-      GIT_AUTHOR_NAME: author.name,
-      GIT_AUTHOR_EMAIL: author.email,
-      GIT_COMMITTER_NAME: author.name,
-      GIT_COMMITTER_EMAIL: author.email,
-    }, config);
+    const env = gitEnv(
+      process.env,
+      {
+        GIT_DIR: join(own, 'repository.git'),
+        GIT_WORK_TREE: workTree ?? join(own, 'home'),
+        HOME: join(own, 'home'),
+        XDG_CONFIG_HOME: join(own, 'home'),
+        GIT_CONFIG_GLOBAL: '/dev/null',
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_ALLOW_PROTOCOL: options.allowHttp ? 'https:http' : 'https',
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_AUTHOR_NAME: author.name,
+        GIT_AUTHOR_EMAIL: author.email,
+        GIT_COMMITTER_NAME: author.name,
+        GIT_COMMITTER_EMAIL: author.email,
+      },
+      config,
+    );
     const git = async (...args: string[]): Promise<string> => {
       try {
         return (await execFileAsync('git', args, { cwd: workTree ?? own, env, timeout: timeoutMs })).stdout.trim();

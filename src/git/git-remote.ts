@@ -34,7 +34,8 @@ export function remoteProblem(url: string, policy: RemotePolicy): string | undef
   if (scheme === 'https' || (scheme === 'http' && policy.allowHttp)) {
     return parsed!.hostname ? undefined : `repository URL ${url} names no host`;
   }
-  if (scheme === 'http') return `repository URL ${url} uses plain http, which this operator does not allow (it would send credentials unencrypted); use https, or start the operator with --allow-http-git`;
+  if (scheme === 'http')
+    return `repository URL ${url} uses plain http, which this operator does not allow (it would send credentials unencrypted); use https, or start the operator with --allow-http-git`;
   return `repository URL ${url} is not an https:// URL; only https${policy.allowHttp ? ' and http' : ''} remotes are allowed (not file://, ssh, git:// or ext::)`;
 }
 
@@ -51,7 +52,8 @@ export function hostOf(url: string): string {
 export function credentialHostProblem(url: string, allowedHosts: readonly string[] | undefined, secret: string): string | undefined {
   const host = hostOf(url);
   const add = `annotate it with ${ALLOWED_HOSTS_ANNOTATION}: ${host || '<host>'}`;
-  if (allowedHosts === undefined) return `${secret} has no ${ALLOWED_HOSTS_ANNOTATION} annotation, so its credentials are sent to no host; to send them to ${host || 'this repository\'s host'}, ${add}`;
+  if (allowedHosts === undefined)
+    return `${secret} has no ${ALLOWED_HOSTS_ANNOTATION} annotation, so its credentials are sent to no host; to send them to ${host || "this repository's host"}, ${add}`;
   const normal = allowedHosts.map((h) => hostOf(`https://${h}`) || h);
   if (!normal.includes(host)) {
     return `the credentials of ${secret} may not be sent to host ${host} (its ${ALLOWED_HOSTS_ANNOTATION} annotation allows ${allowedHosts.join(', ') || 'none'}); use a repository on an allowed host, or ${add}`;

@@ -30,7 +30,13 @@ export interface PublishGitOptions {
  */
 export async function publishGit(options: PublishGitOptions): Promise<string> {
   const branch = options.branch ?? 'main';
-  const settings = { remote: options.url, credentials: options.credentials, allowHttp: options.allowHttp, ...(options.author ? { author: options.author } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) };
+  const settings = {
+    remote: options.url,
+    credentials: options.credentials,
+    allowHttp: options.allowHttp,
+    ...(options.author ? { author: options.author } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  };
   // The repository lives outside options.dir (see withGit): a .git left in the rendered tree is never read.
   return withGit(options.dir, settings, async (git) => {
     await git('init', '--quiet', `--initial-branch=${branch}`);

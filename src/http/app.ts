@@ -107,9 +107,10 @@ export function createApp(deps: AppDependencies): Express {
   // Anything but the allowed methods is refused before it reaches a route.
   app.use((req, res, next) => {
     if (allowed.includes(req.method)) return next();
-    const error = auth.mode === 'none'
-      ? 'Greenroom is read-only over HTTP without sign-in (--auth none); change the catalog with kubectl or GitOps'
-      : `${req.method} is not served; forms POST`;
+    const error =
+      auth.mode === 'none'
+        ? 'Greenroom is read-only over HTTP without sign-in (--auth none); change the catalog with kubectl or GitOps'
+        : `${req.method} is not served; forms POST`;
     res.status(405).set('Allow', allowed.join(', ')).json({ error });
   });
   app.get('/healthz', (_req, res) => {
@@ -117,7 +118,10 @@ export function createApp(deps: AppDependencies): Express {
   });
   app.get('/readyz', (_req, res) => {
     const ready = deps.isReady();
-    res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'ok' : 'caches not synced');
+    res
+      .status(ready ? 200 : 503)
+      .type('text/plain')
+      .send(ready ? 'ok' : 'caches not synced');
   });
   // The probes come before the guards: the kubelet calls them by pod IP, often, and must
   // not be refused by the Host list or a client's busy neighbour.

@@ -26,7 +26,7 @@ export function parseTrustProxy(text: string): TrustProxy | { error: string } {
     const hops = Number(value);
     return hops <= 10 ? hops : { error: 'must be at most 10 hops' };
   }
-  if (value === 'true') return { error: 'true would let any client choose its own address; give the hop count or the proxies\' addresses' };
+  if (value === 'true') return { error: "true would let any client choose its own address; give the hop count or the proxies' addresses" };
   const entries = commaSeparated(value);
   const bad = entries.filter((e) => !PROXY_NAMES.has(e) && !ipaddr.isValid(e) && !ipaddr.isValidCIDR(e));
   return bad.length > 0 ? { error: `${bad.join(', ')} is not an address, a CIDR or one of ${[...PROXY_NAMES].join(', ')}` } : entries;

@@ -62,12 +62,7 @@ export async function ensureOAuth2Proxy(log: (line: string) => void = () => unde
  * progress lines (those starting with `prefix`) go to `log`, and a failure carries the tail
  * of what it wrote to stderr.
  */
-function runBuildScript(
-  scriptPath: string[],
-  args: string[],
-  prefix: string,
-  log: (line: string) => void,
-): Promise<string> {
+function runBuildScript(scriptPath: string[], args: string[], prefix: string, log: (line: string) => void): Promise<string> {
   const script = join(projectRoot(), 'tools', ...scriptPath);
   return new Promise<string>((resolve, reject) => {
     const child = spawn('bash', [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

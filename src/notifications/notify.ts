@@ -24,12 +24,13 @@ export type Notification = {
    * stops. The reason never holds more of the URL than {@link redactUrl} shows.
    */
   onUndelivered?: (result: Exclude<NotificationResult, 'delivered'>, reason: string) => void;
-} & (
+} &
   /** The webhook, http: or https:; userinfo in it becomes Basic authorization. */
-  | { url: string }
-  /** The Secret key holding that URL, read when the notification is sent. */
-  | { secret: SecretKeyRef }
-);
+  (
+    | { url: string }
+    /** The Secret key holding that URL, read when the notification is sent. */
+    | { secret: SecretKeyRef }
+  );
 
 /**
  * The label of `greenroom_notifications_total`: sent, given up on, never (fully) tried, or
@@ -166,7 +167,12 @@ export class Notifier {
       try {
         raw = await this.readSecret(notification.secret);
       } catch (error) {
-        return this.drop(log, `the webhook URL could not be read from key ${key} of Secret ${namespace}/${name}: ${describe(error)}`, {}, notification);
+        return this.drop(
+          log,
+          `the webhook URL could not be read from key ${key} of Secret ${namespace}/${name}: ${describe(error)}`,
+          {},
+          notification,
+        );
       }
     }
     const target = parseTarget(raw, this.policy);
@@ -211,7 +217,12 @@ export class Notifier {
       const address = await untilAborted(pinnedAddress(target.url, this.policy, this.resolve), abort.signal);
       if ('refused' in address) return { outcome: 'refused', reason: address.refused };
       // Redirects are not followed: a POST would turn into a GET, or carry the payload elsewhere.
-      const answer = await postPinned(target.url, address, { headers: target.headers, body, signal: abort.signal, maxResponseBytes: this.maxResponseBytes });
+      const answer = await postPinned(target.url, address, {
+        headers: target.headers,
+        body,
+        signal: abort.signal,
+        maxResponseBytes: this.maxResponseBytes,
+      });
       const text = answer.body.slice(0, RESPONSE_SNIPPET);
       const { status } = answer;
       if (status >= 200 && status < 300) return { outcome: 'delivered', status };

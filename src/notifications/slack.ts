@@ -73,14 +73,23 @@ export function levelDropMessage(input: LevelDropInput): SlackMessage {
   const from = piece(input.from);
   const to = piece(input.to) || 'no level';
   const summary = `${entity} dropped from ${from} to ${to} on ${scorecard}`;
-  const lines = input.failing.slice(0, MAX_FAILING_LISTED)
+  const lines = input.failing
+    .slice(0, MAX_FAILING_LISTED)
     .map((f) => `• *${escapeSlack(piece(f.rule))}*${f.message ? ` — ${escapeSlack(piece(f.message))}` : ''}`);
   const blocks: SlackBlock[] = [
     header('Scorecard level dropped'),
-    section(`*${link(entity, input.dashboardUrl)}* dropped from *${escapeSlack(from)}* to *${escapeSlack(to)}* on *${escapeSlack(scorecard)}*.`),
+    section(
+      `*${link(entity, input.dashboardUrl)}* dropped from *${escapeSlack(from)}* to *${escapeSlack(to)}* on *${escapeSlack(scorecard)}*.`,
+    ),
   ];
   if (lines.length > 0) blocks.push(section(bulleted('*Failing rules*', lines, input.failing.length)));
-  blocks.push(context([`Entity: \`${escapeSlack(piece(input.entityRef))}\``, `Owner: ${escapeSlack(piece(input.owner))}`, `Scorecard: ${escapeSlack(piece(input.scorecard))}`]));
+  blocks.push(
+    context([
+      `Entity: \`${escapeSlack(piece(input.entityRef))}\``,
+      `Owner: ${escapeSlack(piece(input.owner))}`,
+      `Scorecard: ${escapeSlack(piece(input.scorecard))}`,
+    ]),
+  );
   return { text: escapeSlack(summary), blocks };
 }
 
@@ -90,17 +99,27 @@ export function initiativeReminderMessage(input: InitiativeReminderInput): Slack
   const target = piece(input.target || 'the target');
   const n = input.behind.length;
   const due = dueIn(input.milestone, input.deadline);
-  const summary = n === 0
-    ? `Reminder: all ${input.total} of your entities are at ${target} for ${title}, ${due}`
-    : `Reminder: ${n} of your entities ${n === 1 ? 'is' : 'are'} not at ${target} for ${title}, ${due}`;
-  const lines = input.behind.slice(0, MAX_BEHIND_LISTED)
+  const summary =
+    n === 0
+      ? `Reminder: all ${input.total} of your entities are at ${target} for ${title}, ${due}`
+      : `Reminder: ${n} of your entities ${n === 1 ? 'is' : 'are'} not at ${target} for ${title}, ${due}`;
+  const lines = input.behind
+    .slice(0, MAX_BEHIND_LISTED)
     .map((b) => `• ${b.title ? `${escapeSlack(piece(b.title))} (\`${escapeSlack(piece(b.ref))}\`)` : `\`${escapeSlack(piece(b.ref))}\``}`);
   const blocks: SlackBlock[] = [
     header('Initiative reminder'),
-    section(`*${link(title, input.dashboardUrl)}*: ${input.atTarget} of ${input.total} of your entities are at *${escapeSlack(target)}*, ${escapeSlack(due)}.`),
+    section(
+      `*${link(title, input.dashboardUrl)}*: ${input.atTarget} of ${input.total} of your entities are at *${escapeSlack(target)}*, ${escapeSlack(due)}.`,
+    ),
   ];
   if (lines.length > 0) blocks.push(section(bulleted(`*Not yet at ${escapeSlack(target)}*`, lines, n)));
-  blocks.push(context([`Owner: ${escapeSlack(piece(input.owner))}`, `Deadline: ${escapeSlack(piece(dateOf(input.deadline)))}`, `Initiative: ${escapeSlack(piece(input.initiative))}`]));
+  blocks.push(
+    context([
+      `Owner: ${escapeSlack(piece(input.owner))}`,
+      `Deadline: ${escapeSlack(piece(dateOf(input.deadline)))}`,
+      `Initiative: ${escapeSlack(piece(input.initiative))}`,
+    ]),
+  );
   return { text: escapeSlack(summary), blocks };
 }
 

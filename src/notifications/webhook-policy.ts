@@ -61,5 +61,9 @@ export function addressRefusal(policy: WebhookPolicy, address: string, name?: st
 
 /** The URL's hostname without IPv6 brackets and a trailing dot, lower-case. */
 export function normalizeHost(hostname: string): string {
-  return hostname.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  return hostname
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
 }

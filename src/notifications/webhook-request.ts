@@ -75,7 +75,11 @@ export function postPinned(url: URL, address: ResolvedAddress, options: PostOpti
       let size = 0;
       const finish = (): void => {
         const header = res.headers['retry-after'];
-        resolve({ status: res.statusCode ?? 0, retryAfter: Array.isArray(header) ? header[0] : header, body: Buffer.concat(chunks).toString('utf8') });
+        resolve({
+          status: res.statusCode ?? 0,
+          retryAfter: Array.isArray(header) ? header[0] : header,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
       };
       res.on('data', (chunk: Buffer) => {
         chunks.push(chunk.subarray(0, Math.max(0, options.maxResponseBytes - size)));

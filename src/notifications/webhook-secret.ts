@@ -33,7 +33,8 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 export function parseWebhookSecretRef(value: string, namespace: string): SecretKeyRef | { error: string } {
   const [name = '', key = DEFAULT_WEBHOOK_SECRET_KEY, ...rest] = value.trim().split('/');
   if (rest.length > 0) return { error: `${WEBHOOK_SECRET_ANNOTATION} must be <secret-name> or <secret-name>/<key>, got "${value}"` };
-  if (name.length > 253 || !SECRET_NAME.test(name)) return { error: `${WEBHOOK_SECRET_ANNOTATION} names no valid Secret: "${name}" is not a DNS subdomain name` };
+  if (name.length > 253 || !SECRET_NAME.test(name))
+    return { error: `${WEBHOOK_SECRET_ANNOTATION} names no valid Secret: "${name}" is not a DNS subdomain name` };
   if (!SECRET_KEY.test(key)) return { error: `${WEBHOOK_SECRET_ANNOTATION}: "${key}" is not a valid Secret key` };
   return { namespace, name, key };
 }
@@ -44,7 +45,10 @@ export function secretKeyReader(client: RawKubeClient): SecretKeyReader {
     const where = `Secret ${namespace}/${name}`;
     let secret: { data?: Record<string, string> };
     try {
-      secret = await client.request<{ data?: Record<string, string> }>({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}` });
+      secret = await client.request<{ data?: Record<string, string> }>({
+        method: 'GET',
+        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`,
+      });
     } catch (error) {
       if (isNotFound(error)) throw new Error(`${where} does not exist`);
       if (isForbidden(error)) throw new Error(`the operator may not read ${where} (it needs get on it)`);

@@ -18,7 +18,8 @@ export interface Target {
 export function parseTarget(raw: string, policy: WebhookPolicy): Target | { refused: string; redacted: string } {
   const url = URL.parse(raw);
   if (!url) return { refused: 'not a URL', redacted: '(invalid URL)' };
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { refused: `${url.protocol} is not http: or https:`, redacted: `${url.protocol}…` };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { refused: `${url.protocol} is not http: or https:`, redacted: `${url.protocol}…` };
   const hostRefused = hostRefusal(policy, url.hostname);
   if (hostRefused) return { refused: hostRefused, redacted: redactUrl(url) };
   const secrets = [raw, url.href, url.pathname, url.search, url.username, url.password].filter((s) => s.length > 1);

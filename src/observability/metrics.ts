@@ -14,7 +14,12 @@ export function createMetricsRegistry(): Registry {
  * (the catalog graph, the score book) is `replaced`, so a second operator started on the same
  * registry (tests, the demo's restarts) reports its own stores, not the first one's.
  */
-export function metricOn<M>(registry: Registry, name: string, create: (registers: Registry[]) => M, mode: 'shared' | 'replaced' = 'shared'): M {
+export function metricOn<M>(
+  registry: Registry,
+  name: string,
+  create: (registers: Registry[]) => M,
+  mode: 'shared' | 'replaced' = 'shared',
+): M {
   const existing = registry.getSingleMetric(name);
   if (existing && mode === 'shared') return existing as M;
   if (existing) registry.removeSingleMetric(name);

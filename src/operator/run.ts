@@ -129,7 +129,10 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
 
   const templates = templatesPart(context, {
     kubeConfig: settings.kubeConfig,
-    listener: { templateChanged: (t) => search.upsertTemplate(t), templateRemoved: (namespace, name) => search.removeTemplate(namespace, name) },
+    listener: {
+      templateChanged: (t) => search.upsertTemplate(t),
+      templateRemoved: (namespace, name) => search.removeTemplate(namespace, name),
+    },
     executor: settings.templateExecutor ?? 'job',
     sharedTemplateNamespaces: settings.sharedTemplateNamespaces ?? [],
     job: {
@@ -190,7 +193,8 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     ...(settings.auth ? { auth: settings.auth } : {}),
     // Writes as the signed-in person (impersonation): only when someone can sign in.
     ...(settings.auth && settings.auth.mode !== 'none' ? { selfService: clusterWrites(new RawKubeClient(settings.kubeConfig)) } : {}),
-    isReady: () => catalog.hasSynced() && templates.controllers.every((c) => c.hasSynced()) && docs.controller.hasSynced() && scorecards.hasSynced(),
+    isReady: () =>
+      catalog.hasSynced() && templates.controllers.every((c) => c.hasSynced()) && docs.controller.hasSynced() && scorecards.hasSynced(),
     graph,
     templates: templates.store,
     docs: docs.sites,
@@ -200,7 +204,8 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
   const server: Server = app.listen(settings.port, settings.host);
   const metricsServer: Server = createMetricsApp({ metrics: settings.registry, logger: log }).listen(settings.metricsPort, settings.host);
   await Promise.all([once(server, 'listening'), once(metricsServer, 'listening')]);
-  const urlOf = (s: Server): string => `http://${settings.host === '0.0.0.0' ? 'localhost' : settings.host}:${(s.address() as AddressInfo).port}`;
+  const urlOf = (s: Server): string =>
+    `http://${settings.host === '0.0.0.0' ? 'localhost' : settings.host}:${(s.address() as AddressInfo).port}`;
   const url = urlOf(server);
   const metricsUrl = `${urlOf(metricsServer)}/metrics`;
   const closeServers = async (): Promise<void> => {

@@ -3,7 +3,11 @@ import type { Source, WatchedObject } from './source.ts';
 import { WorkQueue, type WorkResult } from './work-queue.ts';
 
 /** What one informer event asks to be reconciled: keys of the controller's queue. */
-export type Trigger<T extends WatchedObject> = (change: { type: 'add' | 'update' | 'delete'; object: T; previous?: T | undefined }) => Iterable<string> | void;
+export type Trigger<T extends WatchedObject> = (change: {
+  type: 'add' | 'update' | 'delete';
+  object: T;
+  previous?: T | undefined;
+}) => Iterable<string> | void;
 
 /** One watched resource and the keys its changes enqueue (controller-runtime's `Watches`). */
 export interface Watch<T extends WatchedObject = WatchedObject> {
@@ -93,7 +97,11 @@ export class Controller {
   }
 
   private async run(): Promise<void> {
-    await Promise.all([...new Set(this.spec.watches.map((w) => w.source))].map((s) => s.start()).concat(this.spec.waitFor ? [this.spec.waitFor().then(() => undefined)] : []));
+    await Promise.all(
+      [...new Set(this.spec.watches.map((w) => w.source))]
+        .map((s) => s.start())
+        .concat(this.spec.waitFor ? [this.spec.waitFor().then(() => undefined)] : []),
+    );
     this.synced = true;
     if (this.spec.prime && this.context.isLeader()) await this.spec.prime();
     this.queue.run((key) => this.work(key), this.spec.concurrency);

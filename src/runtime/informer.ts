@@ -248,7 +248,10 @@ export class Informer<T extends KubernetesObject> {
   private emit(event: CacheEvent<T>): void {
     const onFailure = (error: unknown): void => {
       this.metrics?.informerHandlerErrors.inc({ informer: this.name });
-      this.logger.error({ err: error, event: event.type, key: objectKey(event.object.metadata?.namespace, event.object.metadata?.name ?? '') }, 'informer handler failed');
+      this.logger.error(
+        { err: error, event: event.type, key: objectKey(event.object.metadata?.namespace, event.object.metadata?.name ?? '') },
+        'informer handler failed',
+      );
     };
     if (event.type === 'update') {
       for (const handler of this.handlers.update) callSafely(() => handler(event.object, event.previous), onFailure);
@@ -283,7 +286,11 @@ function withoutManagedFields<T extends KubernetesObject>(object: T): T {
 }
 
 /** Lists by a plain GET of the collection path, so list items and watch objects share one shape. */
-function listFromPath<T extends KubernetesObject>(kubeConfig: KubeConfig, path: string, labelSelector?: string): () => Promise<KubernetesListObject<T>> {
+function listFromPath<T extends KubernetesObject>(
+  kubeConfig: KubeConfig,
+  path: string,
+  labelSelector?: string,
+): () => Promise<KubernetesListObject<T>> {
   const client = new RawKubeClient(kubeConfig);
   return async () => {
     const list = await client.request<KubernetesListObject<T>>({ method: 'GET', path, query: { labelSelector } });

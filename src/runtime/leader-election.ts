@@ -138,7 +138,8 @@ export class LeaderElector {
     const started = this.clock.now();
     // Woken after a stall past the deadline: others may lead by now, so step down before
     // renewing (the renewal below then starts leading afresh if the Lease is still ours).
-    if (this.leading && !this.withinRenewDeadline(started)) this.stopLeading('no renewal within the renew deadline (was the event loop blocked?)');
+    if (this.leading && !this.withinRenewDeadline(started))
+      this.stopLeading('no renewal within the renew deadline (was the event loop blocked?)');
     // A leader may wait only as long as its renew deadline leaves; a hung request must not keep it leading.
     const budget = this.leading ? this.lastRenewal + this.renewDeadlineMs - started : this.renewDeadlineMs;
     let result: Attempt;
@@ -172,7 +173,10 @@ export class LeaderElector {
     // Writing with the resourceVersion just read: if another replica wrote first, this fails with 409.
     const written =
       action.kind === 'create' || !lease
-        ? await this.api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: specWith(undefined, action.record) } })
+        ? await this.api.createNamespacedLease({
+            namespace,
+            body: { metadata: { name, namespace }, spec: specWith(undefined, action.record) },
+          })
         : await this.api.replaceNamespacedLease({ namespace, name, body: { ...lease, spec: specWith(lease.spec, action.record) } });
     this.observation = { record: recordOf(written), observedAt: now };
     return { acquired: true };
@@ -204,6 +208,9 @@ export class LeaderElector {
     this.metrics?.leaderStatus.set({ name: this.options.name }, 0);
     // A shutdown or hand-over is routine; losing the Lease while running is what on-call must hear about.
     this.logger[reason === STOPPED_ON_PURPOSE ? 'info' : 'warn']({ reason }, 'stopped leading');
-    callSafely(() => this.options.onStoppedLeading?.(reason), (error) => this.logger.error({ err: error }, 'onStoppedLeading failed'));
+    callSafely(
+      () => this.options.onStoppedLeading?.(reason),
+      (error) => this.logger.error({ err: error }, 'onStoppedLeading failed'),
+    );
   }
 }

@@ -62,7 +62,23 @@ export const FIELD_BOOSTS = {
 export const SEARCHED_FIELDS = Object.keys(FIELD_BOOSTS);
 
 /** Stored with each document: everything a result shows, nothing else. */
-export const STORED_FIELDS: (keyof SearchDocument)[] = ['result', 'kind', 'namespace', 'title', 'href', 'name', 'tags', 'description', 'type', 'owner', 'ref', 'headings', 'text', 'siteName', 'entityRef'];
+export const STORED_FIELDS: (keyof SearchDocument)[] = [
+  'result',
+  'kind',
+  'namespace',
+  'title',
+  'href',
+  'name',
+  'tags',
+  'description',
+  'type',
+  'owner',
+  'ref',
+  'headings',
+  'text',
+  'siteName',
+  'entityRef',
+];
 
 /** A DocSource: the unit whose pages are replaced or removed together. */
 export interface DocSourceKey {

@@ -86,7 +86,6 @@ const QUERY_OPTIONS: EngineOptions = {
   maxFuzzy: 1,
 };
 
-
 /**
  * One full-text index over catalog entities, software templates and doc pages, kept current
  * one change at a time: the operators call the upsert/remove methods from their informer
@@ -153,7 +152,14 @@ export class SearchIndex {
   }
 
   stats(): SearchStats {
-    return { entities: this.entityCount, templates: this.templateCount, docPages: this.pageCount, docSources: this.sources.size, terms: this.engine.termCount, discarded: this.engine.dirtCount };
+    return {
+      entities: this.entityCount,
+      templates: this.templateCount,
+      docPages: this.pageCount,
+      docSources: this.sources.size,
+      terms: this.engine.termCount,
+      discarded: this.engine.dirtCount,
+    };
   }
 
   /**

@@ -3,5 +3,8 @@
  * fields give them (`a, b,,c`): trimmed, empty ones dropped.
  */
 export function commaSeparated(text: string): string[] {
-  return text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  return text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
 }

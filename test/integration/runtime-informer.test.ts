@@ -34,7 +34,8 @@ function configMaps(test: string) {
   return {
     labelSelector: `test=${test}`,
     create: (name: string, v: string) => core.createNamespacedConfigMap({ namespace, body: { metadata: { name, labels }, data: { v } } }),
-    update: (name: string, v: string) => core.replaceNamespacedConfigMap({ name, namespace, body: { metadata: { name, labels }, data: { v } } }),
+    update: (name: string, v: string) =>
+      core.replaceNamespacedConfigMap({ name, namespace, body: { metadata: { name, labels }, data: { v } } }),
     remove: (name: string) => core.deleteNamespacedConfigMap({ name, namespace }),
   };
 }
@@ -47,7 +48,10 @@ interface Started {
   logs: string[];
 }
 
-async function startInformer({ config, ...options }: Partial<InformerOptions<V1ConfigMap>> & { config?: KubeConfig; labelSelector: string }): Promise<Started> {
+async function startInformer({
+  config,
+  ...options
+}: Partial<InformerOptions<V1ConfigMap>> & { config?: KubeConfig; labelSelector: string }): Promise<Started> {
   const logs: string[] = [];
   const sink = new Writable({ write: (chunk, _encoding, done) => (logs.push(String(chunk)), done()) });
   const registry = new Registry();
@@ -128,7 +132,11 @@ describe('Informer against the real apiserver', () => {
     await cm.update('updated', '2');
     await cm.remove('deleted');
     await cm.create('created', '1');
-    await waitFor(async () => (await restarts(registry, 'error')) >= 1, { what: 'a restart after the cut', timeoutMs: 5000, intervalMs: 25 });
+    await waitFor(async () => (await restarts(registry, 'error')) >= 1, {
+      what: 'a restart after the cut',
+      timeoutMs: 5000,
+      intervalMs: 25,
+    });
     proxy.restore();
 
     await until('the missed changes', () => events.length === 5);
@@ -140,7 +148,11 @@ describe('Informer against the real apiserver', () => {
     const cm = configMaps('stall');
     const proxy = await startFaultyProxy(kubeConfig);
     proxies.push(proxy);
-    const { events, registry, logs } = await startInformer({ labelSelector: cm.labelSelector, config: proxy.kubeConfig, silenceTimeoutMs: 1000 });
+    const { events, registry, logs } = await startInformer({
+      labelSelector: cm.labelSelector,
+      config: proxy.kubeConfig,
+      silenceTimeoutMs: 1000,
+    });
     await cm.create('probe', '1');
     await until('the watch to be live', () => events.includes('add probe=1'));
     proxy.stall();
@@ -184,7 +196,11 @@ describe('Informer against the real apiserver', () => {
     await cm.create('first', '1');
     await cm.create('second', '1');
     await until('both adds', () => events.length === 2);
-    await waitFor(async () => logs.join('').includes('handler rejected'), { what: 'the rejection logged', timeoutMs: 2000, intervalMs: 25 });
+    await waitFor(async () => logs.join('').includes('handler rejected'), {
+      what: 'the rejection logged',
+      timeoutMs: 2000,
+      intervalMs: 25,
+    });
     expect(logs.join('')).toMatch(/handler exploded/);
     const failures = await registry.getSingleMetric('greenroom_informer_handler_errors_total')?.get();
     expect(failures?.values[0]?.value).toBe(4);

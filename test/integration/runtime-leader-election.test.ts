@@ -66,7 +66,10 @@ function candidate(identity: string, lease: string, extra: Partial<LeaderElector
 
 /** The Lease's spec exactly as the apiserver stores it. */
 async function leaseSpec(name: string): Promise<Record<string, unknown>> {
-  const lease = await raw.request<{ spec: Record<string, unknown> }>({ method: 'GET', path: `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/${name}` });
+  const lease = await raw.request<{ spec: Record<string, unknown> }>({
+    method: 'GET',
+    path: `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/${name}`,
+  });
   return lease.spec;
 }
 
@@ -149,12 +152,20 @@ describe('LeaderElector against the real apiserver', () => {
     const leader = candidate('replica-a', 'usurped');
     await leaderAmong([leader]);
     const lease = await leases.readNamespacedLease({ namespace, name: 'usurped' });
-    await leases.replaceNamespacedLease({ namespace, name: 'usurped', body: { ...lease, spec: { ...lease.spec, holderIdentity: 'intruder' } } });
-    await waitFor(async () => !leader.elector.isLeader(), { what: 'stepping down', timeoutMs: 2 * timing.retryPeriodMs + 500, intervalMs: 20 });
+    await leases.replaceNamespacedLease({
+      namespace,
+      name: 'usurped',
+      body: { ...lease, spec: { ...lease.spec, holderIdentity: 'intruder' } },
+    });
+    await waitFor(async () => !leader.elector.isLeader(), {
+      what: 'stepping down',
+      timeoutMs: 2 * timing.retryPeriodMs + 500,
+      intervalMs: 20,
+    });
     expect(leader.logs.join('')).toMatch(/the lease is held by intruder/);
   });
 
-  it('when the leader\'s event loop stalls past the renew deadline, then it no longer claims to lead while another replica takes over', async () => {
+  it("when the leader's event loop stalls past the renew deadline, then it no longer claims to lead while another replica takes over", async () => {
     // The leader's clock only moves when told: stall() jumps it without firing the renewal timer.
     const clock = manualClock(Date.now());
     const stalled = candidate('replica-a', 'stall', { clock });

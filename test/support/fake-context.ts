@@ -3,7 +3,6 @@
  * test fills and changes by hand, status writes and Events recorded, a manual clock, and a
  * leader switch. The controller under test is the real generic Controller.
  */
-import type { KubernetesObject } from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
 import { Writable } from 'node:stream';
 import type { EventRecord, InvolvedObject } from '../../src/kube/events.ts';

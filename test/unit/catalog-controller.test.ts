@@ -8,13 +8,19 @@ import { fakeContext, settle } from '../support/fake-context.ts';
 
 // The catalog controller as a replica runs it — the generic controller, its watches and
 // its reconciler — over a fake context: sources filled by hand, status writes recorded.
-const object = (kind: string, name: string, spec: Record<string, unknown>, generation = 1): CatalogObject & { metadata: { name: string } } => ({
+const object = (
+  kind: string,
+  name: string,
+  spec: Record<string, unknown>,
+  generation = 1,
+): CatalogObject & { metadata: { name: string } } => ({
   apiVersion: 'greenroom.dev/v1alpha1',
   kind,
   metadata: { name, namespace: 'shop', uid: `uid-${name}`, generation, resourceVersion: String(generation) },
   spec,
 });
-const checkout = (dependsOn: string[] = []) => object('Component', 'checkout', { type: 'service', lifecycle: 'production', owner: 'payments', dependsOn });
+const checkout = (dependsOn: string[] = []) =>
+  object('Component', 'checkout', { type: 'service', lifecycle: 'production', owner: 'payments', dependsOn });
 const payments = object('Group', 'payments', { type: 'team' });
 const ledger = object('Resource', 'ledger', { type: 'database', owner: 'payments' });
 
@@ -25,10 +31,15 @@ function harness(leader = true) {
   const controller = catalogController(context, {
     graph,
     concurrency: 2,
-    listeners: [{ entityChanged: (e) => void seen.push(`changed ${e.ref}`), entityRemoved: (ref: EntityRef) => void seen.push(`removed ${ref}`) }],
+    listeners: [
+      { entityChanged: (e) => void seen.push(`changed ${e.ref}`), entityRemoved: (ref: EntityRef) => void seen.push(`removed ${ref}`) },
+    ],
   });
   const written = (name: string) => context.writes.filter((w) => w.name === name).map((w) => w.status as EntityStatus);
-  const ready = (name: string) => written(name).at(-1)?.conditions?.find((c) => c.type === 'Ready');
+  const ready = (name: string) =>
+    written(name)
+      .at(-1)
+      ?.conditions?.find((c) => c.type === 'Ready');
   return { context, graph, controller, seen, written, ready };
 }
 

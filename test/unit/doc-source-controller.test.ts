@@ -16,7 +16,7 @@ const docSource = (configMap: string): DocSourceObject => ({
 function harness(docs: Record<string, string> | undefined) {
   const requests: RawRequest[] = [];
   const client = {
-    request: async <T,>(req: RawRequest): Promise<T> => {
+    request: async <T>(req: RawRequest): Promise<T> => {
       requests.push(req);
       if (req.method === 'GET' && req.path.endsWith('/configmaps/handbook-docs')) {
         if (!docs) throw new KubeApiError(404, 'configmaps "handbook-docs" not found', {});
@@ -30,9 +30,19 @@ function harness(docs: Record<string, string> | undefined) {
     limits: DEFAULT_DOCS_LIMITS,
     allowHttpGit: false,
     workers: 1,
-    build: async (files) => ({ chunks: [Buffer.from(JSON.stringify(Object.keys(files)))], siteName: 'Handbook', pageCount: 1, warnings: [] }),
+    build: async (files) => ({
+      chunks: [Buffer.from(JSON.stringify(Object.keys(files)))],
+      siteName: 'Handbook',
+      pageCount: 1,
+      warnings: [],
+    }),
   });
-  const statuses = () => context.writes.filter((w) => w.kind === 'DocSource').map((w) => w.status as { conditions?: { type: string; status: string; reason: string; message: string }[]; site?: { chunks: number } });
+  const statuses = () =>
+    context.writes
+      .filter((w) => w.kind === 'DocSource')
+      .map(
+        (w) => w.status as { conditions?: { type: string; status: string; reason: string; message: string }[]; site?: { chunks: number } },
+      );
   const looks = () => requests.filter((r) => r.method === 'GET' && r.path.endsWith('/configmaps/handbook-docs')).length;
   return { context, controller, requests, statuses, looks };
 }
@@ -44,7 +54,11 @@ describe('the DocSource controller', () => {
     await controller.start();
     await until('the built site to be recorded', () => statuses().some((s) => s.site));
     expect(statuses().at(-1)?.site).toMatchObject({ chunks: 1 });
-    expect(statuses().at(-1)?.conditions?.find((c) => c.type === 'BuildSucceeded')).toMatchObject({ status: 'True' });
+    expect(
+      statuses()
+        .at(-1)
+        ?.conditions?.find((c) => c.type === 'BuildSucceeded'),
+    ).toMatchObject({ status: 'True' });
     expect(requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/namespaces/team-a/configmaps')).toHaveLength(1);
     await controller.stop();
   });

@@ -11,7 +11,12 @@ import type { WebhookPolicy } from '../../src/notifications/webhook-policy.ts';
 import type { Resolve } from '../../src/notifications/webhook-request.ts';
 import { initiativeReminderMessage, levelDropMessage, type SlackMessage } from '../../src/notifications/slack.ts';
 
-interface Seen { method: string; url: string; headers: IncomingHttpHeaders; body: string }
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
 /** What the receiver answers to the n-th request (0-based); `hold` leaves it unanswered until released. */
 type Answer = { status: number; headers?: Record<string, string>; body?: string } | 'hold';
 
@@ -71,7 +76,8 @@ function newNotifier(options: Partial<NotifierOptions> = {}) {
     const metric = await registry.getSingleMetric('greenroom_notifications_total')!.get();
     return metric.values.find((v) => v.labels.result === result)?.value ?? 0;
   };
-  const attempts = async (): Promise<number> => (await registry.getSingleMetric('greenroom_notification_attempts_total')!.get()).values[0]?.value ?? 0;
+  const attempts = async (): Promise<number> =>
+    (await registry.getSingleMetric('greenroom_notification_attempts_total')!.get()).values[0]?.value ?? 0;
   return { notifier, logs: () => chunks.join(''), count, attempts };
 }
 
@@ -223,7 +229,10 @@ describe('Notifier.stop', () => {
 
 describe('Notifier and webhook secrets', () => {
   it('when the URL carries a token, credentials and a secret path, then none of them reaches the logs', async () => {
-    const hook = await receiver({ status: 500, body: 'boom at /services/T000/B000/XXXX?token=s3cr3t' }, { status: 404, body: 'no_service' });
+    const hook = await receiver(
+      { status: 500, body: 'boom at /services/T000/B000/XXXX?token=s3cr3t' },
+      { status: 404, body: 'no_service' },
+    );
     const { notifier, count, logs } = newNotifier();
     const url = `http://bot:pa55word@${hook.origin.slice('http://'.length)}/services/T000/B000/XXXX?token=s3cr3t`;
     notifier.send({ key: 'k', url, payload });
@@ -284,13 +293,16 @@ describe('Notifier and where webhooks may point (SSRF)', () => {
     ['the cloud metadata address', true, 'http://169.254.169.254/latest/meta-data/iam'],
     ['the unspecified address', true, 'http://0.0.0.0:9/hook'],
     ['an IPv4-mapped loopback address', false, 'http://[::ffff:127.0.0.1]:9/hook'],
-  ])('when a webhook names %s (private addresses allowed: %s), then it is refused before any connection', async (_what, allowPrivateAddresses, url) => {
-    const { notifier, count, attempts } = newNotifier({ policy: { allowedHosts: ['*'], allowPrivateAddresses } });
-    notifier.send({ key: 'k', url, payload });
-    await notifier.idle();
-    expect(await count('refused')).toBe(1);
-    expect(await attempts()).toBe(0);
-  });
+  ])(
+    'when a webhook names %s (private addresses allowed: %s), then it is refused before any connection',
+    async (_what, allowPrivateAddresses, url) => {
+      const { notifier, count, attempts } = newNotifier({ policy: { allowedHosts: ['*'], allowPrivateAddresses } });
+      notifier.send({ key: 'k', url, payload });
+      await notifier.idle();
+      expect(await count('refused')).toBe(1);
+      expect(await attempts()).toBe(0);
+    },
+  );
 
   it('when a webhook host is not on the allow-list, then it is refused without a look-up, though it would reach a receiver', async () => {
     const hook = await receiver({ status: 200 });
@@ -306,7 +318,10 @@ describe('Notifier and where webhooks may point (SSRF)', () => {
   });
 
   it('when an allowed name resolves to a public and a link-local address, then it is refused', async () => {
-    const resolve: Resolve = async () => [{ address: '93.184.216.34', family: 4 }, { address: '169.254.169.254', family: 4 }];
+    const resolve: Resolve = async () => [
+      { address: '93.184.216.34', family: 4 },
+      { address: '169.254.169.254', family: 4 },
+    ];
     const { notifier, count, logs } = newNotifier({ resolve, policy: strict });
     notifier.send({ key: 'k', url: 'https://hooks.test/services/T/B/x', payload });
     await notifier.idle();
@@ -366,11 +381,15 @@ describe('Notifier and webhook URLs kept in Secrets', () => {
 
   it('when the Secret cannot be read, then the notification is dropped and its owner told why', async () => {
     const told: string[] = [];
-    const { notifier, count, logs } = newNotifier({ readSecret: async () => Promise.reject(new Error('Secret shop/team-a-webhook does not exist')) });
+    const { notifier, count, logs } = newNotifier({
+      readSecret: async () => Promise.reject(new Error('Secret shop/team-a-webhook does not exist')),
+    });
     notifier.send({ key: 'k', secret, payload, onUndelivered: (result, reason) => void told.push(`${result}: ${reason}`) });
     await notifier.idle();
     expect(await count('dropped')).toBe(1);
-    expect(told).toEqual(['dropped: the webhook URL could not be read from key url of Secret shop/team-a-webhook: Secret shop/team-a-webhook does not exist']);
+    expect(told).toEqual([
+      'dropped: the webhook URL could not be read from key url of Secret shop/team-a-webhook: Secret shop/team-a-webhook does not exist',
+    ]);
     expect(logs()).toContain('does not exist');
   });
 
@@ -443,7 +462,9 @@ describe('Slack messages', () => {
       failing: [{ rule: 'x<y', message: 'a > b & c' }],
     });
     expectValidSlack(message);
-    expect(message.text).toBe('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;!channel&gt; dropped from gold to silver on R&amp;D &lt;b&gt;');
+    expect(message.text).toBe(
+      '&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;!channel&gt; dropped from gold to silver on R&amp;D &lt;b&gt;',
+    );
     const texts = [message.text, ...message.blocks.flatMap((b) => (b.type === 'context' ? b.elements.map((e) => e.text) : [b.text.text]))];
     for (const text of texts) {
       expect(withoutLinks(text)).not.toMatch(/[<>]/);
@@ -471,9 +492,31 @@ describe('Slack messages', () => {
   it('when every piece of text is huge and full of &, then the blocks still fit Slack limits', () => {
     const huge = '&'.repeat(5000);
     const failing = Array.from({ length: 20 }, () => ({ rule: huge, message: huge }));
-    expectValidSlack(levelDropMessage({ ...drop, entityTitle: huge, scorecardTitle: huge, from: huge, to: huge, failing, dashboardUrl: `https://x.example/?${huge}` }));
+    expectValidSlack(
+      levelDropMessage({
+        ...drop,
+        entityTitle: huge,
+        scorecardTitle: huge,
+        from: huge,
+        to: huge,
+        failing,
+        dashboardUrl: `https://x.example/?${huge}`,
+      }),
+    );
     const behind = Array.from({ length: 50 }, (_, i) => ({ ref: `component:a/${i}${huge}`, title: huge }));
-    expectValidSlack(initiativeReminderMessage({ initiative: huge, title: huge, owner: huge, deadline: huge, milestone: '7d', behind, atTarget: 1, total: 51, target: huge }));
+    expectValidSlack(
+      initiativeReminderMessage({
+        initiative: huge,
+        title: huge,
+        owner: huge,
+        deadline: huge,
+        milestone: '7d',
+        behind,
+        atTarget: 1,
+        total: 51,
+        target: huge,
+      }),
+    );
   });
 
   it('when an initiative milestone is reached, then owners are reminded how many entities are behind and by when', () => {
@@ -499,8 +542,13 @@ describe('Slack messages', () => {
 
   it('when the deadline itself is reached with one entity behind, then the wording follows', () => {
     const message = initiativeReminderMessage({
-      initiative: 'platform/q3', owner: 'group:a/b', deadline: '2025-09-30T00:00:00Z', milestone: '0d',
-      behind: [{ ref: 'component:a/x' }], atTarget: 0, total: 1,
+      initiative: 'platform/q3',
+      owner: 'group:a/b',
+      deadline: '2025-09-30T00:00:00Z',
+      milestone: '0d',
+      behind: [{ ref: 'component:a/x' }],
+      atTarget: 0,
+      total: 1,
     });
     expect(message.text).toBe('Reminder: 1 of your entities is not at the target for platform/q3, due today');
   });

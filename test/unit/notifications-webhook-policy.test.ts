@@ -32,9 +32,12 @@ describe('webhook host allow-list', () => {
 });
 
 describe('webhook addresses', () => {
-  it.each(['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946'])('when the address %s is public, then it is allowed by any policy', (address) => {
-    expect(addressRefusal(strict, address)).toBeUndefined();
-  });
+  it.each(['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946'])(
+    'when the address %s is public, then it is allowed by any policy',
+    (address) => {
+      expect(addressRefusal(strict, address)).toBeUndefined();
+    },
+  );
 
   it.each([
     ['127.0.0.1', 'loopback'],
@@ -64,12 +67,14 @@ describe('webhook addresses', () => {
   });
 
   it('when a resolved address is refused, then the message names the host and not the address', () => {
-    expect(addressRefusal(strict, '10.96.0.1', 'hooks.slack.com')).toBe('hooks.slack.com resolves to a private address (allowed only with --webhook-allow-private-addresses)');
+    expect(addressRefusal(strict, '10.96.0.1', 'hooks.slack.com')).toBe(
+      'hooks.slack.com resolves to a private address (allowed only with --webhook-allow-private-addresses)',
+    );
   });
 });
 
 describe('webhook Secret references', () => {
-  it('when the annotation names only a Secret, then its url key in the owner\'s namespace is meant', () => {
+  it("when the annotation names only a Secret, then its url key in the owner's namespace is meant", () => {
     expect(parseWebhookSecretRef('team-hook', 'shop')).toEqual({ namespace: 'shop', name: 'team-hook', key: DEFAULT_WEBHOOK_SECRET_KEY });
   });
 
@@ -91,14 +96,17 @@ describe('webhook Secret references', () => {
 });
 
 describe('operator flags for webhooks', () => {
-  it('when no flag is given, then only Slack\'s webhook host is allowed and private addresses are not', () => {
+  it("when no flag is given, then only Slack's webhook host is allowed and private addresses are not", () => {
     const config = parseOperatorConfig([], {});
     expect(config.webhookAllowedHosts).toEqual(['hooks.slack.com']);
     expect(config.webhookAllowPrivateAddresses).toBe(false);
   });
 
   it('when the flags list hosts and allow private addresses, then they are parsed, and an empty list allows none', () => {
-    const config = parseOperatorConfig(['--webhook-allowed-hosts', 'hooks.slack.com, *.chat.example.com', '--webhook-allow-private-addresses', 'true'], {});
+    const config = parseOperatorConfig(
+      ['--webhook-allowed-hosts', 'hooks.slack.com, *.chat.example.com', '--webhook-allow-private-addresses', 'true'],
+      {},
+    );
     expect(config.webhookAllowedHosts).toEqual(['hooks.slack.com', '*.chat.example.com']);
     expect(config.webhookAllowPrivateAddresses).toBe(true);
     expect(parseOperatorConfig(['--webhook-allowed-hosts='], {}).webhookAllowedHosts).toEqual([]);

@@ -5,7 +5,11 @@ import type { WorkResult } from '../../src/runtime/work-queue.ts';
 import { fakeContext, settle } from '../support/fake-context.ts';
 
 const CONFIGMAPS = { group: '', version: 'v1', plural: 'configmaps' };
-const object = (namespace: string, name: string, data: Record<string, string> = {}): KubernetesObject & { data: Record<string, string> } => ({
+const object = (
+  namespace: string,
+  name: string,
+  data: Record<string, string> = {},
+): KubernetesObject & { data: Record<string, string> } => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',
   metadata: { namespace, name },

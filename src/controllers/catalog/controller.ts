@@ -29,7 +29,11 @@ export function catalogController(context: ControllerContext, options: CatalogCo
     now: () => nowOf(context),
     log: context.logger.child({ component: 'catalog' }),
     writeStatus: (entity, status) => context.status.apply(catalogKind(entity.kind)!, entity.namespace, entity.name, status),
-    recordEvent: (entity, event) => context.events({ apiVersion: API_VERSION, kind: entity.kind, namespace: entity.namespace, name: entity.name, uid: entity.uid }, event),
+    recordEvent: (entity, event) =>
+      context.events(
+        { apiVersion: API_VERSION, kind: entity.kind, namespace: entity.namespace, name: entity.name, uid: entity.uid },
+        event,
+      ),
   });
   const writes = registerCatalogMetrics(context.registry, graph);
   return new Controller(context, {
@@ -81,7 +85,13 @@ function registerCatalogMetrics(registry: Registry, graph: CatalogGraph): Counte
   return metricOn(
     registry,
     'greenroom_catalog_status_writes_total',
-    (registers) => new Counter({ name: 'greenroom_catalog_status_writes_total', help: 'Entity statuses written by this replica, by kind (only the leader writes).', labelNames: ['kind'], registers }),
+    (registers) =>
+      new Counter({
+        name: 'greenroom_catalog_status_writes_total',
+        help: 'Entity statuses written by this replica, by kind (only the leader writes).',
+        labelNames: ['kind'],
+        registers,
+      }),
     'replaced',
   );
 }

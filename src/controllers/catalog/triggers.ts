@@ -23,18 +23,21 @@ export interface EntityListener {
  */
 export function catalogWatches(context: ControllerContext, graph: CatalogGraph, listeners: readonly EntityListener[]): Watch[] {
   return CATALOG_KINDS.map((kind) =>
-    watch(context.watch<CatalogObject & { metadata: { name: string } }>(catalogResource(kind), { name: kind.kind.toLowerCase() }), ({ type, object }) => {
-      // Objects come from a raw list/watch: timestamps are strings, as CatalogObject says.
-      const entity = toEntity(object);
-      if (!entity) return [];
-      if (type === 'delete') {
-        for (const listener of listeners) listener.entityRemoved(entity.ref);
-        // The entity itself too: its reconcile finds it gone and forgets what it last wrote.
-        return [...graph.remove(entity.ref), entity.ref];
-      }
-      const current = withChangedAt(entity, graph.get(entity.ref), nowOf(context));
-      for (const listener of listeners) listener.entityChanged(current);
-      return graph.upsert(current);
-    }),
+    watch(
+      context.watch<CatalogObject & { metadata: { name: string } }>(catalogResource(kind), { name: kind.kind.toLowerCase() }),
+      ({ type, object }) => {
+        // Objects come from a raw list/watch: timestamps are strings, as CatalogObject says.
+        const entity = toEntity(object);
+        if (!entity) return [];
+        if (type === 'delete') {
+          for (const listener of listeners) listener.entityRemoved(entity.ref);
+          // The entity itself too: its reconcile finds it gone and forgets what it last wrote.
+          return [...graph.remove(entity.ref), entity.ref];
+        }
+        const current = withChangedAt(entity, graph.get(entity.ref), nowOf(context));
+        for (const listener of listeners) listener.entityChanged(current);
+        return graph.upsert(current);
+      },
+    ),
   );
 }

@@ -31,7 +31,11 @@ export async function stage<T>(name: BuildStage, step: () => Promise<T>): Promis
 }
 
 /** Builds a site from fetched files (by default in a child process with a capped heap). */
-export type SiteBuilder = (files: SkeletonFiles, options: Omit<BuildOptions, 'limits'>, settings: BuildProcessOptions) => Promise<BuiltChunks>;
+export type SiteBuilder = (
+  files: SkeletonFiles,
+  options: Omit<BuildOptions, 'limits'>,
+  settings: BuildProcessOptions,
+) => Promise<BuiltChunks>;
 
 export interface DocsBuildDependencies {
   client: RawKubeClient;
@@ -47,9 +51,16 @@ export interface DocsBuildDependencies {
  * ConfigMaps it owns. Every failure is a StageError; the site it returns is what the status
  * records, its digest included, so readers can tell the stored build from a forged one.
  */
-export async function fetchBuildAndStore(deps: DocsBuildDependencies, source: DocSourceObject, options: Omit<BuildOptions, 'limits'>): Promise<{ revision: string; site: BuiltSite }> {
+export async function fetchBuildAndStore(
+  deps: DocsBuildDependencies,
+  source: DocSourceObject,
+  options: Omit<BuildOptions, 'limits'>,
+): Promise<{ revision: string; site: BuiltSite }> {
   const fetched = await stage('fetch', async () => {
-    const result = await fetchDocFiles(deps.client, source, { allowHttp: deps.allowHttpGit ?? false, beforeRead: fetchBudget(deps.limits) });
+    const result = await fetchDocFiles(deps.client, source, {
+      allowHttp: deps.allowHttpGit ?? false,
+      beforeRead: fetchBudget(deps.limits),
+    });
     checkFetched(result.files, deps.limits);
     return result;
   });
@@ -59,5 +70,16 @@ export async function fetchBuildAndStore(deps: DocsBuildDependencies, source: Do
   const id = digest.slice(0, 10);
   await stage('store', () => storeChunks(deps.client, source, id, built.chunks));
   const bytes = built.chunks.reduce((n, c) => n + c.length, 0);
-  return { revision: fetched.revision, site: { id, digest, chunks: built.chunks.length, bytes, siteName: built.siteName, pageCount: built.pageCount, warnings: built.warnings } };
+  return {
+    revision: fetched.revision,
+    site: {
+      id,
+      digest,
+      chunks: built.chunks.length,
+      bytes,
+      siteName: built.siteName,
+      pageCount: built.pageCount,
+      warnings: built.warnings,
+    },
+  };
 }

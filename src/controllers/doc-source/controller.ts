@@ -23,10 +23,22 @@ export interface DocSourceControllerOptions {
  * (sites.ts), so all of them serve the same docs, and a failed build leaves the last good one
  * in place.
  */
-export function docSourceController(context: ControllerContext, options: DocSourceControllerOptions): { controller: Controller; sites: DocSites } {
+export function docSourceController(
+  context: ControllerContext,
+  options: DocSourceControllerOptions,
+): { controller: Controller; sites: DocSites } {
   const watched = watchDocSources(context);
-  const sites = new DocSites(watched.sources, watched.chunks, { limits: options.limits, logger: context.logger.child({ component: 'docs' }), onSite: options.onSite });
-  const reconciler = new DocSourceReconciler(context, { ...watched, limits: options.limits, allowHttpGit: options.allowHttpGit, build: options.build });
+  const sites = new DocSites(watched.sources, watched.chunks, {
+    limits: options.limits,
+    logger: context.logger.child({ component: 'docs' }),
+    onSite: options.onSite,
+  });
+  const reconciler = new DocSourceReconciler(context, {
+    ...watched,
+    limits: options.limits,
+    allowHttpGit: options.allowHttpGit,
+    build: options.build,
+  });
   const controller = new Controller(context, {
     name: 'docsource',
     watches: docSourceWatches(watched, sites),

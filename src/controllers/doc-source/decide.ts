@@ -14,7 +14,6 @@ export interface DocSourceObject {
   status?: DocSourceStatus;
 }
 
-
 /** The rebuild request not yet honoured, if any (compared by value, so clocks need not agree). */
 export function pendingRebuild(source: DocSourceObject): string | undefined {
   const asked = source.metadata.annotations?.[REBUILD_ANNOTATION];
@@ -27,7 +26,6 @@ const honoured = (source: DocSourceObject): { rebuildRequest?: string } => {
   return asked ? { rebuildRequest: asked } : {};
 };
 
-
 /**
  * How long until a DocSource's source should be looked at (0 = now): at once when its spec
  * changed since the last attempt, else when the operator planned to (a refresh interval after
@@ -39,7 +37,8 @@ export function nextCheckIn(source: DocSourceObject, plannedAt: number | undefin
   if (source.status?.observedGeneration !== (source.metadata.generation ?? 1) || pendingRebuild(source)) return 0;
   const failures = source.status.consecutiveFailures ?? 0;
   const lastCheck = Date.parse(source.status.lastCheckTime ?? '');
-  if (plannedAt === undefined && failures > 0 && Number.isFinite(lastCheck)) plannedAt = nextCheckAt(source, { transient: false, inARow: failures }, lastCheck);
+  if (plannedAt === undefined && failures > 0 && Number.isFinite(lastCheck))
+    plannedAt = nextCheckAt(source, { transient: false, inARow: failures }, lastCheck);
   if (plannedAt === undefined) return 0;
   return Math.max(0, plannedAt - now);
 }
@@ -67,7 +66,9 @@ export function nextCheckAt(source: DocSourceObject, failure: LookFailure | unde
   const interval = refreshIntervalMs(source.spec.refreshInterval);
   if (!failure) return now + interval;
   const first = Math.min(interval, 60_000);
-  const policy = failure.transient ? { initialMs: TRANSIENT_RETRY_MS, maxMs: first } : { initialMs: first, maxMs: Math.max(interval, FAILED_RETRY_MAX_MS) };
+  const policy = failure.transient
+    ? { initialMs: TRANSIENT_RETRY_MS, maxMs: first }
+    : { initialMs: first, maxMs: Math.max(interval, FAILED_RETRY_MAX_MS) };
   return now + exponentialDelay(failure.inARow - 1, policy);
 }
 
@@ -81,7 +82,13 @@ const generationOf = (source: DocSourceObject): number => source.metadata.genera
  */
 export function needsBuild(source: DocSourceObject, revision: string): boolean {
   const site = source.status?.site;
-  return !site || !site.digest || site.generation !== generationOf(source) || source.status?.commit !== revision || pendingRebuild(source) !== undefined;
+  return (
+    !site ||
+    !site.digest ||
+    site.generation !== generationOf(source) ||
+    source.status?.commit !== revision ||
+    pendingRebuild(source) !== undefined
+  );
 }
 
 export interface BuiltSite {
@@ -110,14 +117,29 @@ export function builtStatus(source: DocSourceObject, revision: string, site: Bui
     warnings: site.warnings.slice(0, 20),
     ...(source.status?.rebuildRequest ? { rebuildRequest: source.status.rebuildRequest } : {}),
     ...honoured(source),
-    conditions: mergeConditions(source.status?.conditions, builtConditions(site.pageCount, revision, site.warnings.length), generation, now),
+    conditions: mergeConditions(
+      source.status?.conditions,
+      builtConditions(site.pageCount, revision, site.warnings.length),
+      generation,
+      now,
+    ),
   };
 }
 
 function builtConditions(pageCount: number | undefined, revision: string | undefined, warnings: number) {
   return [
-    { type: 'Ready', status: 'True' as const, reason: DOCS_REASON.Built, message: `${pageCount ?? 0} pages built from ${revision ?? 'the source'}` },
-    { type: 'BuildSucceeded', status: 'True' as const, reason: DOCS_REASON.Built, message: warnings ? `${warnings} warnings; see status.warnings` : 'built without warnings' },
+    {
+      type: 'Ready',
+      status: 'True' as const,
+      reason: DOCS_REASON.Built,
+      message: `${pageCount ?? 0} pages built from ${revision ?? 'the source'}`,
+    },
+    {
+      type: 'BuildSucceeded',
+      status: 'True' as const,
+      reason: DOCS_REASON.Built,
+      message: warnings ? `${warnings} warnings; see status.warnings` : 'built without warnings',
+    },
   ];
 }
 
@@ -126,7 +148,11 @@ function builtConditions(pageCount: number | undefined, revision: string | undef
  * served. A failure the author must fix counts in consecutiveFailures, which the backoff (in
  * this process and the next leader) follows; passing trouble does not.
  */
-export function failedStatus(source: DocSourceObject, failure: Pick<BuildFailure, 'reason' | 'message'> & { transient?: boolean }, now: Date): DocSourceStatus {
+export function failedStatus(
+  source: DocSourceObject,
+  failure: Pick<BuildFailure, 'reason' | 'message'> & { transient?: boolean },
+  now: Date,
+): DocSourceStatus {
   const generation = generationOf(source);
   const previous = source.status ?? {};
   const consecutiveFailures = (previous.consecutiveFailures ?? 0) + (failure.transient ? 0 : 1);
@@ -140,12 +166,22 @@ export function failedStatus(source: DocSourceObject, failure: Pick<BuildFailure
     lastCheckTime: rfc3339(now),
     ...honoured(source),
     ...(consecutiveFailures ? { consecutiveFailures } : {}),
-    conditions: mergeConditions(previous.conditions, [
-      serving
-        ? { type: 'Ready', status: 'True', reason: DOCS_REASON.ServingLastGoodBuild, message: `serving the build of ${previous.commit}${olderSpec}; the latest build failed` }
-        : { type: 'Ready', status: 'False', reason: failure.reason, message: failure.message },
-      { type: 'BuildSucceeded', status: 'False', reason: failure.reason, message: failure.message },
-    ], generation, now),
+    conditions: mergeConditions(
+      previous.conditions,
+      [
+        serving
+          ? {
+              type: 'Ready',
+              status: 'True',
+              reason: DOCS_REASON.ServingLastGoodBuild,
+              message: `serving the build of ${previous.commit}${olderSpec}; the latest build failed`,
+            }
+          : { type: 'Ready', status: 'False', reason: failure.reason, message: failure.message },
+        { type: 'BuildSucceeded', status: 'False', reason: failure.reason, message: failure.message },
+      ],
+      generation,
+      now,
+    ),
   };
 }
 
@@ -164,6 +200,11 @@ export function recoveredStatus(source: DocSourceObject, now: Date): DocSourceSt
     observedGeneration: generation,
     phase: 'Ready',
     lastCheckTime: rfc3339(now),
-    conditions: mergeConditions(previous.conditions, builtConditions(previous.pageCount, previous.commit, previous.warnings?.length ?? 0), generation, now),
+    conditions: mergeConditions(
+      previous.conditions,
+      builtConditions(previous.pageCount, previous.commit, previous.warnings?.length ?? 0),
+      generation,
+      now,
+    ),
   };
 }

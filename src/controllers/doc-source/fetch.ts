@@ -15,11 +15,16 @@ async function readNamed<T>(client: RawKubeClient, source: DocSourceObject, reso
   const { namespace } = source.metadata;
   const what = `${resource === 'secrets' ? 'Secret' : 'ConfigMap'} ${name}`;
   try {
-    return await client.request<T>({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/${resource}/${encodeURIComponent(name)}` });
+    return await client.request<T>({
+      method: 'GET',
+      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/${resource}/${encodeURIComponent(name)}`,
+    });
   } catch (error) {
     if (isNotFound(error)) throw new FetchError(`${what} does not exist in namespace ${namespace}`);
     if (error instanceof KubeApiError && (error.code === 401 || error.code === 403)) {
-      throw new FetchError(`the operator may not read ${what} (${error.code}); its ServiceAccount needs get on ${resource} in namespace ${namespace}`);
+      throw new FetchError(
+        `the operator may not read ${what} (${error.code}); its ServiceAccount needs get on ${resource} in namespace ${namespace}`,
+      );
     }
     if (isTransientApiError(error)) throw new SourceUnavailableError(`${what} could not be read: ${(error as Error).message}`);
     if (error instanceof KubeApiError) throw new FetchError(`${what} could not be read: ${error.message}`);
@@ -43,7 +48,12 @@ export interface GitAccess {
 async function credentials(client: RawKubeClient, source: DocSourceObject): Promise<GitCredentials | undefined> {
   const ref = source.spec.source.git?.secretRef;
   if (!ref) return undefined;
-  const secret = await readNamed<{ metadata?: { annotations?: Record<string, string> }; data?: Record<string, string> }>(client, source, 'secrets', ref.name);
+  const secret = await readNamed<{ metadata?: { annotations?: Record<string, string> }; data?: Record<string, string> }>(
+    client,
+    source,
+    'secrets',
+    ref.name,
+  );
   const value = (key: string) => (secret.data?.[key] === undefined ? undefined : Buffer.from(secret.data[key], 'base64').toString('utf8'));
   const password = value(ref.passwordKey ?? 'password');
   if (password === undefined) throw new FetchError(`Secret ${ref.name} has no key ${ref.passwordKey ?? 'password'}`);
@@ -64,9 +74,13 @@ export function docsProblem(error: SkeletonError, git: NonNullable<DocSourceObje
     case 'empty-path':
       return new FetchError(`source.git.path ${JSON.stringify(git.path ?? '/')} holds no files ${at}`);
     case 'unsafe-path':
-      return new FetchError(`source.git.path ${JSON.stringify(git.path)} is not a directory inside the repository${error.problem.why ? ` (${error.problem.why})` : ''}; write it relative to the repository's root, without .. or symlinks leading out`);
+      return new FetchError(
+        `source.git.path ${JSON.stringify(git.path)} is not a directory inside the repository${error.problem.why ? ` (${error.problem.why})` : ''}; write it relative to the repository's root, without .. or symlinks leading out`,
+      );
     case 'symlink':
-      return new FetchError(`${error.problem.path} in the docs is a symlink ${at}; symlinks are not followed (one could point outside the repository), so commit the file itself`);
+      return new FetchError(
+        `${error.problem.path} in the docs is a symlink ${at}; symlinks are not followed (one could point outside the repository), so commit the file itself`,
+      );
     default:
       return new FetchError(error.message);
   }
@@ -77,7 +91,11 @@ export function docsProblem(error: SkeletonError, git: NonNullable<DocSourceObje
  * clone), or a ConfigMap's resourceVersion. Compared with the served build's to decide
  * whether to build.
  */
-export async function currentRevision(client: RawKubeClient, source: DocSourceObject, access: GitAccess = { allowHttp: false }): Promise<string> {
+export async function currentRevision(
+  client: RawKubeClient,
+  source: DocSourceObject,
+  access: GitAccess = { allowHttp: false },
+): Promise<string> {
   const git = source.spec.source.git;
   if (git) {
     const ref = git.ref ?? 'main';
@@ -92,12 +110,24 @@ export async function currentRevision(client: RawKubeClient, source: DocSourceOb
 }
 
 /** The source's files and the revision they are at. */
-export async function fetchDocFiles(client: RawKubeClient, source: DocSourceObject, access: GitAccess = { allowHttp: false }): Promise<{ files: SkeletonFiles; revision: string }> {
+export async function fetchDocFiles(
+  client: RawKubeClient,
+  source: DocSourceObject,
+  access: GitAccess = { allowHttp: false },
+): Promise<{ files: SkeletonFiles; revision: string }> {
   const git = source.spec.source.git;
   if (git) {
     const secret = await credentials(client, source);
     try {
-      const fetched = await fetchGitSkeleton({ url: git.url, ref: git.ref, path: git.path, credentials: secret, allowHttp: access.allowHttp, beforeRead: access.beforeRead, timeoutMs: 120_000 });
+      const fetched = await fetchGitSkeleton({
+        url: git.url,
+        ref: git.ref,
+        path: git.path,
+        credentials: secret,
+        allowHttp: access.allowHttp,
+        beforeRead: access.beforeRead,
+        timeoutMs: 120_000,
+      });
       return { files: fetched.files, revision: fetched.commit };
     } catch (error) {
       throw error instanceof SkeletonError ? docsProblem(error, git) : error;
@@ -106,7 +136,10 @@ export async function fetchDocFiles(client: RawKubeClient, source: DocSourceObje
   const configMap = await readConfigMap(client, source);
   const name = source.spec.source.configMapRef!.name;
   try {
-    return { files: skeletonFromConfigMap(configMap.data ?? {}, configMap.binaryData ?? {}), revision: `configmap/${name}@${configMap.metadata.resourceVersion}` };
+    return {
+      files: skeletonFromConfigMap(configMap.data ?? {}, configMap.binaryData ?? {}),
+      revision: `configmap/${name}@${configMap.metadata.resourceVersion}`,
+    };
   } catch (error) {
     throw error instanceof SkeletonError ? configMapProblem(error, name) : error;
   }
@@ -115,7 +148,9 @@ export async function fetchDocFiles(client: RawKubeClient, source: DocSourceObje
 /** A ConfigMap key that names no file inside the docs, said in the DocSource's terms. */
 export function configMapProblem(error: SkeletonError, configMap: string): FetchError {
   if (error.problem?.kind !== 'unsafe-path') return new FetchError(error.message);
-  return new FetchError(`ConfigMap ${configMap} key ${JSON.stringify(error.problem.path)} is not a file path inside the docs (${error.problem.why}); name keys like guides__setup.md`);
+  return new FetchError(
+    `ConfigMap ${configMap} key ${JSON.stringify(error.problem.path)} is not a file path inside the docs (${error.problem.why}); name keys like guides__setup.md`,
+  );
 }
 
 interface ConfigMap {
@@ -124,4 +159,5 @@ interface ConfigMap {
   binaryData?: Record<string, string>;
 }
 
-const readConfigMap = (client: RawKubeClient, source: DocSourceObject): Promise<ConfigMap> => readNamed<ConfigMap>(client, source, 'configmaps', source.spec.source.configMapRef!.name);
+const readConfigMap = (client: RawKubeClient, source: DocSourceObject): Promise<ConfigMap> =>
+  readNamed<ConfigMap>(client, source, 'configmaps', source.spec.source.configMapRef!.name);

@@ -9,7 +9,16 @@ import { splitKey } from '../../runtime/controller.ts';
 import type { Source } from '../../runtime/source.ts';
 import type { WorkResult } from '../../runtime/work-queue.ts';
 import { fetchBuildAndStore, stage, StageError, type SiteBuilder } from './build.ts';
-import { builtStatus, failedStatus, needsBuild, nextCheckAt, nextCheckIn, recoveredStatus, type DocSourceObject, type LookFailure } from './decide.ts';
+import {
+  builtStatus,
+  failedStatus,
+  needsBuild,
+  nextCheckAt,
+  nextCheckIn,
+  recoveredStatus,
+  type DocSourceObject,
+  type LookFailure,
+} from './decide.ts';
 import { describeFailure, type BuildFailure } from './failures.ts';
 import { currentRevision } from './fetch.ts';
 import { chunkBytes, otherBuildsLeft, removeOtherBuilds, servedChunks } from './site-configmaps.ts';
@@ -80,7 +89,10 @@ export class DocSourceReconciler {
     } catch (error) {
       if (!(error instanceof StageError)) throw error;
       const failure = describeFailure(error.stage, error.error);
-      this.log.warn({ docsource: `${namespace}/${name}`, reason: failure.reason, transient: failure.transient, message: failure.message }, 'docs build failed');
+      this.log.warn(
+        { docsource: `${namespace}/${name}`, reason: failure.reason, transient: failure.transient, message: failure.message },
+        'docs build failed',
+      );
       await this.writeStatus(source, failedStatus(source, failure, now));
       return failure;
     }
@@ -100,7 +112,12 @@ export class DocSourceReconciler {
       return;
     }
     const options = { base: siteBase(namespace, name), entityRef: documentedEntity(source) };
-    const builder = { client, limits: this.options.limits, allowHttpGit: this.options.allowHttpGit, ...(this.options.build ? { build: this.options.build } : {}) };
+    const builder = {
+      client,
+      limits: this.options.limits,
+      allowHttpGit: this.options.allowHttpGit,
+      ...(this.options.build ? { build: this.options.build } : {}),
+    };
     const { revision: built, site } = await fetchBuildAndStore(builder, source, options);
     await this.writeStatus(source, builtStatus(source, built, site, now));
     this.log.info({ docsource: `${namespace}/${name}`, revision: built, pages: site.pageCount, bytes: site.bytes }, 'docs built');
@@ -112,7 +129,10 @@ export class DocSourceReconciler {
     try {
       await removeOtherBuilds(this.context.client, source, id);
     } catch (error) {
-      this.log.warn({ err: error, docsource: `${source.metadata.namespace}/${source.metadata.name}` }, 'older builds could not be removed yet');
+      this.log.warn(
+        { err: error, docsource: `${source.metadata.namespace}/${source.metadata.name}` },
+        'older builds could not be removed yet',
+      );
     }
   }
 

@@ -28,13 +28,15 @@ const MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const CHUNK_SELECTOR = `${MANAGED_BY}=greenroom,${SOURCE_UID}`;
 
 /** A chunk's name: deterministic, so a retried store finds what an earlier attempt wrote. */
-export const chunkName = (docSource: string, id: string, index: number): string => `${docSource.slice(0, 200).replace(/[-.]+$/, '')}-site-${id}-${index}`;
+export const chunkName = (docSource: string, id: string, index: number): string =>
+  `${docSource.slice(0, 200).replace(/[-.]+$/, '')}-site-${id}-${index}`;
 
 /** Whether the DocSource with `uid` is the chunk's controlling owner. */
 const ownedBy = (object: KubernetesObject, uid: string | undefined): boolean =>
   object.metadata?.ownerReferences?.some((o) => o.controller === true && o.kind === 'DocSource' && o.uid === uid) ?? false;
 
-const ofSource = (all: KubernetesObject[], source: DocSourceObject): KubernetesObject[] => all.filter((c) => c.metadata?.labels?.[SOURCE_UID] === source.metadata.uid);
+const ofSource = (all: KubernetesObject[], source: DocSourceObject): KubernetesObject[] =>
+  all.filter((c) => c.metadata?.labels?.[SOURCE_UID] === source.metadata.uid);
 
 /**
  * The cached ConfigMaps of the build the status says is served, in chunk order: for each
@@ -80,7 +82,12 @@ export async function storeChunks(client: RawKubeClient, source: DocSourceObject
       binaryData: { [DATA_KEY]: chunk.toString('base64') },
     };
     try {
-      await client.request({ method: 'POST', path: `/api/v1/namespaces/${namespace}/configmaps`, query: { fieldManager: 'greenroom-operator' }, body });
+      await client.request({
+        method: 'POST',
+        path: `/api/v1/namespaces/${namespace}/configmaps`,
+        query: { fieldManager: 'greenroom-operator' },
+        body,
+      });
     } catch (error) {
       if (!(error instanceof KubeApiError && error.code === 409)) throw error;
       await checkStoredEarlier(client, source, body.metadata.name, chunk);
@@ -91,17 +98,29 @@ export async function storeChunks(client: RawKubeClient, source: DocSourceObject
 /** A 409 is fine only if an earlier attempt of this build wrote it: owned by this DocSource, with exactly these bytes. */
 async function checkStoredEarlier(client: RawKubeClient, source: DocSourceObject, name: string, chunk: Buffer): Promise<void> {
   const { namespace, uid } = source.metadata;
-  const existing = await client.request<KubernetesObject>({ method: 'GET', path: `/api/v1/namespaces/${namespace}/configmaps/${encodeURIComponent(name)}` });
-  if (!ownedBy(existing, uid) || !chunkBytes(existing).equals(chunk)) throw new StoreConflictError(`ConfigMap ${name} in namespace ${namespace} has the name of a chunk of this build but was not written by the operator for this DocSource; delete it so the build can be stored`);
+  const existing = await client.request<KubernetesObject>({
+    method: 'GET',
+    path: `/api/v1/namespaces/${namespace}/configmaps/${encodeURIComponent(name)}`,
+  });
+  if (!ownedBy(existing, uid) || !chunkBytes(existing).equals(chunk))
+    throw new StoreConflictError(
+      `ConfigMap ${name} in namespace ${namespace} has the name of a chunk of this build but was not written by the operator for this DocSource; delete it so the build can be stored`,
+    );
 }
 
 /** Older builds go once the new one is served (status points at it), so readers never see a gap. */
 export async function removeOtherBuilds(client: RawKubeClient, source: DocSourceObject, id: string): Promise<void> {
   const { namespace, uid } = source.metadata;
-  const list = await client.request<{ items: { metadata: { name: string } }[] }>({ method: 'GET', path: `/api/v1/namespaces/${namespace}/configmaps`, query: { labelSelector: `${SOURCE_UID}=${uid},${SITE_ID}!=${id}` } });
+  const list = await client.request<{ items: { metadata: { name: string } }[] }>({
+    method: 'GET',
+    path: `/api/v1/namespaces/${namespace}/configmaps`,
+    query: { labelSelector: `${SOURCE_UID}=${uid},${SITE_ID}!=${id}` },
+  });
   for (const item of list.items) {
-    await client.request({ method: 'DELETE', path: `/api/v1/namespaces/${namespace}/configmaps/${encodeURIComponent(item.metadata.name)}` }).catch((error: unknown) => {
-      if (!isNotFound(error)) throw error;
-    });
+    await client
+      .request({ method: 'DELETE', path: `/api/v1/namespaces/${namespace}/configmaps/${encodeURIComponent(item.metadata.name)}` })
+      .catch((error: unknown) => {
+        if (!isNotFound(error)) throw error;
+      });
   }
 }

@@ -10,7 +10,10 @@ import type { DocSourceObject } from './decide.ts';
 import { chunkBytes, servedChunks } from './site-configmaps.ts';
 
 /** A DocSource's served site changed (undefined: it has none any more), e.g. to index it. */
-export type SiteListener = (source: { namespace: string; name: string; entityRef: string; siteName: string }, site: DocSite | undefined) => void;
+export type SiteListener = (
+  source: { namespace: string; name: string; entityRef: string; siteName: string },
+  site: DocSite | undefined,
+) => void;
 
 interface Served {
   id: string;
@@ -43,7 +46,11 @@ export class DocSites implements DocsStore {
   private readonly chunks: Source<KubernetesObject>;
   private readonly options: { limits: DocsLimits; logger: Logger; onSite?: SiteListener | undefined };
 
-  constructor(sources: Source<DocSourceObject>, chunks: Source<KubernetesObject>, options: { limits: DocsLimits; logger: Logger; onSite?: SiteListener | undefined }) {
+  constructor(
+    sources: Source<DocSourceObject>,
+    chunks: Source<KubernetesObject>,
+    options: { limits: DocsLimits; logger: Logger; onSite?: SiteListener | undefined },
+  ) {
     this.sources = sources;
     this.chunks = chunks;
     this.options = options;
@@ -61,7 +68,15 @@ export class DocSites implements DocsStore {
       if (!source) continue;
       const served = this.served.get(k);
       const { generation } = source.metadata;
-      out.push({ namespace, name, siteName: served?.site.siteName ?? '', served: Boolean(served), generation: generation ?? 1, source: source.spec.source, status: source.status });
+      out.push({
+        namespace,
+        name,
+        siteName: served?.site.siteName ?? '',
+        served: Boolean(served),
+        generation: generation ?? 1,
+        source: source.spec.source,
+        status: source.status,
+      });
     }
     return out.sort((a, b) => (a.siteName || a.name).localeCompare(b.siteName || b.name) || a.name.localeCompare(b.name));
   }

@@ -75,7 +75,13 @@ export function scorecardControllers(context: ControllerContext, options: Scorec
     initiatives: store.initiatives,
     isLeader: () => context.isLeader(),
   });
-  const involved = (entity: Entity) => ({ apiVersion: API_VERSION, kind: catalogKind(entity.kind)!.kind, namespace: entity.namespace, name: entity.name, uid: entity.uid });
+  const involved = (entity: Entity) => ({
+    apiVersion: API_VERSION,
+    kind: catalogKind(entity.kind)!.kind,
+    namespace: entity.namespace,
+    name: entity.name,
+    uid: entity.uid,
+  });
   // Queue items name their controller: e| an entity, s| a Scorecard, i| an Initiative (see reconcile.ts).
   const enqueue = (item: string, afterMs?: number) => {
     const target = item.startsWith('e|') ? entityScores : item.startsWith('s|') ? summaries : initiatives;
@@ -94,7 +100,13 @@ export function scorecardControllers(context: ControllerContext, options: Scorec
       return factsFor(entity, workloads, workloads.length > 0 ? sources.pdbs.list(entity.namespace) : []);
     },
     writeEntityScores: async (entity, results) => {
-      const written = await context.status.apply(catalogKind(entity.kind)!, entity.namespace, entity.name, { scorecards: results }, SCORECARD_FIELD_MANAGER);
+      const written = await context.status.apply(
+        catalogKind(entity.kind)!,
+        entity.namespace,
+        entity.name,
+        { scorecards: results },
+        SCORECARD_FIELD_MANAGER,
+      );
       if (written === 'written') writes.inc({ kind: entity.kind.toLowerCase() });
       return written;
     },

@@ -22,7 +22,8 @@ export function watchScorecardSources(context: ControllerContext): ScorecardSour
   const workloads: Source<WorkloadObject>[] = [];
   // Only workloads that name an entity, by either label convention.
   for (const type of [RESOURCES.deployments, RESOURCES.statefulSets]) {
-    for (const label of [COMPONENT_LABEL, BACKSTAGE_ID_LABEL]) workloads.push(context.watch<WorkloadObject>(type, { name: `${type.plural}-${label}`, labelSelector: label }));
+    for (const label of [COMPONENT_LABEL, BACKSTAGE_ID_LABEL])
+      workloads.push(context.watch<WorkloadObject>(type, { name: `${type.plural}-${label}`, labelSelector: label }));
   }
   return {
     scorecards: context.watch<ScorecardObject>(RESOURCES.scorecards, { name: 'scorecard' }),

@@ -26,7 +26,12 @@ export function workloadsIn(informers: readonly Source<WorkloadObject>[], namesp
 }
 
 /** What the informers hold now for one workload (either label's informer; the first one's copy), kind set. */
-export function cachedWorkload(informers: readonly Source<WorkloadObject>[], kind: string, namespace: string, name: string): WorkloadObject | undefined {
+export function cachedWorkload(
+  informers: readonly Source<WorkloadObject>[],
+  kind: string,
+  namespace: string,
+  name: string,
+): WorkloadObject | undefined {
   for (const [index, informer] of informers.entries()) {
     if (workloadKind(index) !== kind) continue;
     const o = informer.get(namespace, name);

@@ -40,7 +40,13 @@ export function templateRunController(context: ControllerContext, options: RunCo
     for (const run of sources.runs.list()) controller.enqueue(objectKeyOf(run));
   };
   // A child that exits changes no watched object until it has written its status: look at every run again.
-  const inProcess = new InProcessExecutor({ kubeConfig: options.kubeConfig, logger: log, maxConcurrent: options.maxInProcess, allowHttpGit: options.job.allowHttpGit ?? false, onExit: () => enqueueEveryRun() });
+  const inProcess = new InProcessExecutor({
+    kubeConfig: options.kubeConfig,
+    logger: log,
+    maxConcurrent: options.maxInProcess,
+    allowHttpGit: options.job.allowHttpGit ?? false,
+    onExit: () => enqueueEveryRun(),
+  });
   const reconciler = new RunReconciler({
     client: context.client,
     log,
@@ -51,7 +57,13 @@ export function templateRunController(context: ControllerContext, options: RunCo
     finished: metricOn(
       context.registry,
       'greenroom_template_runs_finished_total',
-      (registers) => new Counter({ name: 'greenroom_template_runs_finished_total', help: 'Template runs this operator saw finish, by phase.', labelNames: ['phase'], registers }),
+      (registers) =>
+        new Counter({
+          name: 'greenroom_template_runs_finished_total',
+          help: 'Template runs this operator saw finish, by phase.',
+          labelNames: ['phase'],
+          registers,
+        }),
       'replaced',
     ),
     runs: sources.runs,

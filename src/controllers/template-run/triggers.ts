@@ -35,7 +35,11 @@ export function runWatches(sources: RunSources, cancel: (run: TemplateRunObject)
     sources.runs
       .list()
       .filter((run) => (run.status?.phase ?? 'Pending') === 'Pending')
-      .filter((run) => run.spec.templateRef.name === template.metadata.name && (run.spec.templateRef.namespace ?? run.metadata.namespace) === template.metadata.namespace)
+      .filter(
+        (run) =>
+          run.spec.templateRef.name === template.metadata.name &&
+          (run.spec.templateRef.namespace ?? run.metadata.namespace) === template.metadata.namespace,
+      )
       .map(objectKeyOf);
   const watches = [
     watch(sources.runs, ({ type, object }) => {

@@ -11,7 +11,8 @@ export interface TemplateListener {
 }
 
 /** The Templates source the templates controllers and the dashboard share. */
-export const watchTemplates = (context: ControllerContext): Source<TemplateObject> => context.watch<TemplateObject>(RESOURCES.templates, { name: 'template' });
+export const watchTemplates = (context: ControllerContext): Source<TemplateObject> =>
+  context.watch<TemplateObject>(RESOURCES.templates, { name: 'template' });
 
 /** Each Template changed is checked again; the listener (search) hears of every one. */
 export function templateWatches(templates: Source<TemplateObject>, listener?: TemplateListener): Watch[] {

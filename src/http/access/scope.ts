@@ -75,5 +75,6 @@ export function scopeOf(res: Response, stores: ScopeStores, now: Date = new Date
 export function searchVisibility(res: Response): ((document: SearchedObject) => boolean) | undefined {
   const visibility = visibilityOf(res);
   if (visibility.everything) return undefined;
-  return (d) => visibility.sees(d.result === 'entity' ? entityResource(d.kind) : d.result === 'template' ? TEMPLATES : DOC_SOURCES, d.namespace);
+  return (d) =>
+    visibility.sees(d.result === 'entity' ? entityResource(d.kind) : d.result === 'template' ? TEMPLATES : DOC_SOURCES, d.namespace);
 }

@@ -12,7 +12,10 @@ export const RETRY_OF_ANNOTATION = 'greenroom.dev/retry-of';
  * fits a label value (63), which the run's Job carries.
  */
 export function runPrefix(base: string): string {
-  const cleaned = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '');
+  const cleaned = base
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+/, '');
   return `${cleaned.slice(0, 52).replace(/-+$/, '') || 'run'}-`;
 }
 
