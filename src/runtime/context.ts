@@ -58,6 +58,10 @@ export interface ClusterContextOptions {
   registry: Registry;
   isLeader: () => boolean;
   scope: WatchScope;
+  /**
+   * The controllers' clock (decisions and queue delays; default the system's). Informers keep
+   * the system clock: their watchdog measures real silence, even when a test moves decision time.
+   */
   clock?: Clock;
   informerTimings?: InformerTimings;
 }
@@ -85,7 +89,6 @@ export function clusterContext(options: ClusterContextOptions): ControllerContex
         logger,
         registry: options.registry,
         ...(watchOptions.labelSelector ? { labelSelector: watchOptions.labelSelector } : {}),
-        ...(options.clock ? { clock: options.clock } : {}),
         ...options.informerTimings,
       }),
   };

@@ -95,8 +95,10 @@ describe('scorecards on the real control plane', () => {
     // Its evaluation and the summary it queues are both done, and nothing else is queued or running.
     const after = await eventually('the change to be evaluated', async () => {
       const m = await scraped();
+      // A queue that was never added to has no depth series yet: nothing waits in it either.
       const idle = CONTROLLERS.every(
-        (c) => m.get(`workqueue_depth{name="${c}"}`) === 0 && m.get(`controller_runtime_active_workers{controller="${c}"}`) === 0,
+        (c) =>
+          (m.get(`workqueue_depth{name="${c}"}`) ?? 0) === 0 && (m.get(`controller_runtime_active_workers{controller="${c}"}`) ?? 0) === 0,
       );
       return idle && reconciled(m) >= before + 2 ? m : undefined;
     });
