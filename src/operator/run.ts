@@ -8,7 +8,6 @@ import type { Logger } from '../observability/logger.ts';
 import { LeaderElector, STOPPED_ON_PURPOSE } from '../runtime/leader-election.ts';
 import { CatalogGraph } from '../catalog/graph.ts';
 import { catalogController } from '../controllers/catalog/controller.ts';
-import { systemClock } from '../runtime/clock.ts';
 import { clusterContext } from '../runtime/context.ts';
 import type { Controller } from '../runtime/controller.ts';
 import { templates as templatesPart, type Templates } from './templates.ts';
@@ -122,8 +121,9 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     registry: settings.registry,
     isLeader,
     scope: settings.watchNamespace,
-    // Decisions (initiative phases, run and docs timings) at the time tests set; timers stay real.
-    ...(settings.now ? { clock: { ...systemClock, now: () => settings.now!().getTime() } } : {}),
+    // Decisions (initiative phases, run and docs timings) at the time tests set; queue delays
+    // stay on the real clock, or a delay set before a jump of days would outlast the test.
+    ...(settings.now ? { decisionTime: settings.now } : {}),
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });
   // The catalog's read model: kept by the catalog controller's watches, read by HTTP (as a

@@ -35,8 +35,13 @@ export interface InformerTimings {
 export interface ControllerContext {
   logger: Logger;
   registry: Registry;
-  /** The runtime's timers and the time decisions are made at (initiative phases, run deadlines). */
+  /** The runtime's timers and time: queue delays and backoff, and by default decision time too. */
   clock: Clock;
+  /**
+   * The time decisions are made at (initiative phases, docs checks, run deadlines) when it is
+   * not the clock's: tests move it by days while queue delays stay real. Read it with nowOf.
+   */
+  decisionTime?: (() => Date) | undefined;
   /** Only the leader writes; followers keep their caches for the read API. */
   isLeader(): boolean;
   /** Namespaces every controller watches. */
@@ -50,7 +55,8 @@ export interface ControllerContext {
 }
 
 /** The time of the context's clock as a Date, for decisions written into status. */
-export const nowOf = (context: Pick<ControllerContext, 'clock'>): Date => new Date(context.clock.now());
+export const nowOf = (context: Pick<ControllerContext, 'clock' | 'decisionTime'>): Date =>
+  context.decisionTime?.() ?? new Date(context.clock.now());
 
 export interface ClusterContextOptions {
   kubeConfig: KubeConfig;
@@ -58,11 +64,10 @@ export interface ClusterContextOptions {
   registry: Registry;
   isLeader: () => boolean;
   scope: WatchScope;
-  /**
-   * The controllers' clock (decisions and queue delays; default the system's). Informers keep
-   * the system clock: their watchdog measures real silence, even when a test moves decision time.
-   */
+  /** The controllers' clock (queue delays and backoff; default the system's). Informers keep the system clock. */
   clock?: Clock;
+  /** Decision time, when a test moves it apart from the clock (see ControllerContext.decisionTime). */
+  decisionTime?: () => Date;
   informerTimings?: InformerTimings;
 }
 
@@ -74,6 +79,7 @@ export function clusterContext(options: ClusterContextOptions): ControllerContex
     logger,
     registry: options.registry,
     clock: options.clock ?? systemClock,
+    decisionTime: options.decisionTime,
     isLeader: options.isLeader,
     scope: options.scope,
     client,
