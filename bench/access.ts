@@ -48,7 +48,10 @@ const reader = 'greenroom-reader';
 
 async function rbac(): Promise<void> {
   const roles = await readManifests(fileURLToPath(new URL('../examples/access/', import.meta.url)));
-  await applyObjects(kubeConfig, roles.filter((o) => o.kind === 'ClusterRole' && o.metadata?.name === reader));
+  await applyObjects(
+    kubeConfig,
+    roles.filter((o) => o.kind === 'ClusterRole' && o.metadata?.name === reader),
+  );
   for (let t = 0; t < TEAMS; t++) {
     await client.request({
       method: 'POST',
@@ -67,7 +70,12 @@ async function rbac(): Promise<void> {
 /** Until the operator has written every status and its queues are empty: reads then meet a quiet replica. */
 async function settled(operator: OperatorProcess, writesBefore: number): Promise<void> {
   for (;;) {
-    const [ready] = await Promise.all([fetch(`${operator.url}/readyz`).then((r) => r.ok, () => false)]);
+    const [ready] = await Promise.all([
+      fetch(`${operator.url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    ]);
     const [written, depth] = await operator.metrics('greenroom_catalog_status_writes_total', 'workqueue_depth');
     if (ready && (written ?? 0) >= writesBefore && depth === 0) return;
     await new Promise((r) => setTimeout(r, 200));
@@ -75,23 +83,36 @@ async function settled(operator: OperatorProcess, writesBefore: number): Promise
 }
 
 const PATHS = [
-  { name: 'list page of 100', path: (i: number) => `/api/v1/entities?namespace=${NAMESPACE}&limit=100&kind=${['component', 'resource', 'group'][i % 3]}` },
-  { name: 'get one entity', path: (i: number) => `/api/v1/entities/component/${NAMESPACE}/component-${(i * 13) % Math.round(SIZE * 0.84)}` },
-  { name: 'graph depth 3', path: (i: number) => `/api/v1/graph?root=component:${NAMESPACE}/component-${(i * 7) % Math.round(SIZE * 0.84)}&depth=3` },
+  {
+    name: 'list page of 100',
+    path: (i: number) => `/api/v1/entities?namespace=${NAMESPACE}&limit=100&kind=${['component', 'resource', 'group'][i % 3]}`,
+  },
+  {
+    name: 'get one entity',
+    path: (i: number) => `/api/v1/entities/component/${NAMESPACE}/component-${(i * 13) % Math.round(SIZE * 0.84)}`,
+  },
+  {
+    name: 'graph depth 3',
+    path: (i: number) => `/api/v1/graph?root=component:${NAMESPACE}/component-${(i * 7) % Math.round(SIZE * 0.84)}&depth=3`,
+  },
 ];
 
 /** Latencies of `count` requests of one path, 8 in flight; request i is made as person i mod 50 when signed in. */
 async function latencies(url: string, path: (i: number) => string, signedIn: boolean, from: number, count: number): Promise<number[]> {
   const out: number[] = [];
-  await inParallel(Array.from({ length: count }, (_, i) => from + i), CONCURRENCY, async (i) => {
-    const start = process.hrtime.bigint();
-    const res = await fetch(url + path(i), { headers: signedIn ? headersOf(people[i % PEOPLE]!) : {} });
-    const body = (await res.json()) as { total?: number; nodes?: unknown[] };
-    if (!res.ok) throw new Error(`${path(i)}: ${res.status}`);
-    // Each person sees the whole namespace: a filter that hid it would not be measuring anything.
-    if (body.total === 0 || body.nodes?.length === 0) throw new Error(`${path(i)}: nothing visible`);
-    out.push(ms(start));
-  });
+  await inParallel(
+    Array.from({ length: count }, (_, i) => from + i),
+    CONCURRENCY,
+    async (i) => {
+      const start = process.hrtime.bigint();
+      const res = await fetch(url + path(i), { headers: signedIn ? headersOf(people[i % PEOPLE]!) : {} });
+      const body = (await res.json()) as { total?: number; nodes?: unknown[] };
+      if (!res.ok) throw new Error(`${path(i)}: ${res.status}`);
+      // Each person sees the whole namespace: a filter that hid it would not be measuring anything.
+      if (body.total === 0 || body.nodes?.length === 0) throw new Error(`${path(i)}: nothing visible`);
+      out.push(ms(start));
+    },
+  );
   return out;
 }
 
@@ -109,7 +130,10 @@ interface PathFigures {
  */
 async function measurePath(anonymousUrl: string, signedIn: OperatorProcess, path: (i: number) => string): Promise<PathFigures> {
   const reviewsSent = async () => {
-    const [refreshed, missed] = await signedIn.metrics('greenroom_access_review_lookups_total{result="refresh"}', 'greenroom_access_review_lookups_total{result="miss"}');
+    const [refreshed, missed] = await signedIn.metrics(
+      'greenroom_access_review_lookups_total{result="refresh"}',
+      'greenroom_access_review_lookups_total{result="miss"}',
+    );
     return (refreshed ?? 0) + (missed ?? 0);
   };
   const per = Math.ceil(READS / ROUNDS);
@@ -137,7 +161,9 @@ async function readLoad(anonymousUrl: string, signedIn: OperatorProcess) {
   for (let repeat = 0; repeat < REPEATS; repeat++) {
     for (const { name, path } of PATHS) {
       const f = await measurePath(anonymousUrl, signedIn, path);
-      log(`${name} (${repeat + 1}/${REPEATS}): anonymous p50 ${f.anonymous.p50.toFixed(1)} p99 ${f.anonymous.p99.toFixed(1)} ms; ${PEOPLE} people p50 ${f.signedIn.p50.toFixed(1)} p99 ${f.signedIn.p99.toFixed(1)} ms; ${f.reviewsPerSecond.toFixed(1)} reviews/s`);
+      log(
+        `${name} (${repeat + 1}/${REPEATS}): anonymous p50 ${f.anonymous.p50.toFixed(1)} p99 ${f.anonymous.p99.toFixed(1)} ms; ${PEOPLE} people p50 ${f.signedIn.p50.toFixed(1)} p99 ${f.signedIn.p99.toFixed(1)} ms; ${f.reviewsPerSecond.toFixed(1)} reviews/s`,
+      );
       runs.get(name)!.push(f);
     }
   }
@@ -179,9 +205,14 @@ try {
   const warm = ms(start);
   log(`visibility for ${PEOPLE} people: cold ${cold.toFixed(0)} ms (${coldReviews} reviews), cached ${warm.toFixed(2)} ms`);
 
-  const anonymousReplica = await startOperatorProcess(controlPlane.kubeconfigPath, NAMESPACE, await freePort(), CONCURRENCY, { fromSource: true });
+  const anonymousReplica = await startOperatorProcess(controlPlane.kubeconfigPath, NAMESPACE, await freePort(), CONCURRENCY, {
+    fromSource: true,
+  });
   await settled(anonymousReplica, SIZE);
-  const signedInReplica = await startOperatorProcess(controlPlane.kubeconfigPath, NAMESPACE, await freePort(), CONCURRENCY, { fromSource: true, extraArgs: ['--auth', 'proxy', ...(process.env.BENCH_ACCESS_ARGS?.split(' ').filter(Boolean) ?? [])] });
+  const signedInReplica = await startOperatorProcess(controlPlane.kubeconfigPath, NAMESPACE, await freePort(), CONCURRENCY, {
+    fromSource: true,
+    extraArgs: ['--auth', 'proxy', ...(process.env.BENCH_ACCESS_ARGS?.split(' ').filter(Boolean) ?? [])],
+  });
   await settled(signedInReplica, 0);
   // Warm-up: each replica's code paths, and every person once per path, so their reviews are
   // cached (10 s TTL, renewed as they read) before the clock starts, as for a person browsing.
@@ -195,7 +226,9 @@ try {
   const rows = measured.map(({ name, anonymous: a, signedIn: p, reviewsPerSecond, ratio, ratioRange }) => {
     return `| ${name} | p50 ${a.p50.toFixed(1)} ms, p99 ${a.p99.toFixed(1)} ms | p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms | ${reviewsPerSecond.toFixed(1)} | ${ratio.toFixed(2)} (${ratioRange[0].toFixed(2)}–${ratioRange[1].toFixed(2)}) | ${ratio <= TARGET_RATIO ? 'met' : 'not met'} |`;
   });
-  writeBenchmarksSection('Reads as signed-in people', `## Reads as signed-in people
+  writeBenchmarksSection(
+    'Reads as signed-in people',
+    `## Reads as signed-in people
 
 Written by \`node bench/access.ts\` on ${new Date().toISOString().slice(0, 10)}. ${SIZE} entities in one namespace; ${PEOPLE} people in
 ${TEAMS} teams, each team with a RoleBinding in that namespace to the \`greenroom-reader\` ClusterRole
@@ -217,7 +250,8 @@ ${rows.join('\n')}
 Building the visibility of ${PEOPLE} distinct people at once (src/access/visible-namespaces.ts
 \`visibilitiesFor\`, against the same apiserver): ${cold.toFixed(0)} ms with a cold cache (${coldReviews} SubjectAccessReviews:
 for each person one per resource present in the namespace; a cluster-wide question first only for resources held in several namespaces), ${warm.toFixed(2)} ms once cached.
-`);
+`,
+  );
   log('wrote the "Reads as signed-in people" section of BENCHMARKS.md');
 } finally {
   await controlPlane.stop();

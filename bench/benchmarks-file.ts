@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 export function replaceSection(current: string, heading: string, section: string): string {
   const start = current.search(new RegExp(`^## ${heading}$`, 'm'));
   const next = start < 0 ? -1 : current.slice(start + 1).search(/^## /m);
-  return start < 0 ? `${current.trimEnd()}\n\n${section}` : `${current.slice(0, start)}${section}${next < 0 ? '' : `\n${current.slice(start + 1 + next)}`}`;
+  return start < 0
+    ? `${current.trimEnd()}\n\n${section}`
+    : `${current.slice(0, start)}${section}${next < 0 ? '' : `\n${current.slice(start + 1 + next)}`}`;
 }
 
 /** Rewrites the `## heading` section of BENCHMARKS.md (the file is made when missing). */

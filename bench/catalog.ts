@@ -72,7 +72,11 @@ try {
   for (const size of SIZES) {
     const namespace = `bench-${size}`;
     const objects = syntheticCatalog(size, namespace);
-    const refs = objects.reduce((n, o) => n + ['owner', 'system', 'parent'].filter((f) => o.spec[f]).length + ((o.spec.dependsOn as unknown[] | undefined)?.length ?? 0), 0);
+    const refs = objects.reduce(
+      (n, o) =>
+        n + ['owner', 'system', 'parent'].filter((f) => o.spec[f]).length + ((o.spec.dependsOn as unknown[] | undefined)?.length ?? 0),
+      0,
+    );
     log(`${size}: creating ${objects.length} entities (${(refs / size).toFixed(1)} references each)`);
     await createAll(objects, namespace);
     const floorCopy = syntheticCatalog(size, `${namespace}-floor`);
@@ -94,7 +98,14 @@ try {
     const coldStart = ms(started);
     const rss = operator.rssMiB();
     log(`${size}: cold start ${coldStart.toFixed(0)} ms, ${writes} writes, RSS ${rss.toFixed(0)} MiB`);
-    rows.push({ size: String(size), floor: floor.toFixed(0), cold: coldStart.toFixed(0), ratio: (coldStart / floor).toFixed(2), writes: String(writes), rss: rss.toFixed(0) });
+    rows.push({
+      size: String(size),
+      floor: floor.toFixed(0),
+      cold: coldStart.toFixed(0),
+      ratio: (coldStart / floor).toFixed(2),
+      writes: String(writes),
+      rss: rss.toFixed(0),
+    });
 
     if (size === Math.max(...SIZES)) {
       results.push(await changeLatency(namespace, size));
@@ -111,7 +122,12 @@ try {
 async function changeLatency(namespace: string, size: number): Promise<string> {
   const quiet = createLogger('silent');
   const informers = ['components', 'resources'].map(
-    (plural) => new Informer<KubernetesObject & { status?: { relations?: { type: string; target: string }[] } }>({ kubeConfig, path: `/apis/greenroom.dev/v1alpha1/namespaces/${namespace}/${plural}`, logger: quiet }),
+    (plural) =>
+      new Informer<KubernetesObject & { status?: { relations?: { type: string; target: string }[] } }>({
+        kubeConfig,
+        path: `/apis/greenroom.dev/v1alpha1/namespaces/${namespace}/${plural}`,
+        logger: quiet,
+      }),
   );
   await Promise.all(informers.map((i) => i.start()));
   const [components, resources] = informers as [(typeof informers)[0], (typeof informers)[0]];
@@ -120,12 +136,23 @@ async function changeLatency(namespace: string, size: number): Promise<string> {
   for (let i = 0; i < CHANGES; i++) {
     const component = `component-${i}`;
     const target = `resource-${(i * 37 + 11) % resourceCount}`;
-    const manifest = { apiVersion: 'greenroom.dev/v1alpha1', kind: 'Component', metadata: { name: component, namespace }, spec: { type: 'service', lifecycle: 'production', owner: `team-0`, dependsOn: [`resource:${target}`, `resource:resource-${i % resourceCount}`] } };
+    const manifest = {
+      apiVersion: 'greenroom.dev/v1alpha1',
+      kind: 'Component',
+      metadata: { name: component, namespace },
+      spec: {
+        type: 'service',
+        lifecycle: 'production',
+        owner: `team-0`,
+        dependsOn: [`resource:${target}`, `resource:resource-${i % resourceCount}`],
+      },
+    };
     await kubectlApply(JSON.stringify(manifest));
     const applied = process.hrtime.bigint();
     const dependsOn = { type: 'dependsOn', target: `resource:${namespace}/${target}` };
     const dependencyOf = { type: 'dependencyOf', target: `component:${namespace}/${component}` };
-    const has = (list: { type: string; target: string }[] | undefined, r: { type: string; target: string }) => !!list?.some((x) => x.type === r.type && x.target === r.target);
+    const has = (list: { type: string; target: string }[] | undefined, r: { type: string; target: string }) =>
+      !!list?.some((x) => x.type === r.type && x.target === r.target);
     for (;;) {
       const c = components.get(namespace, component);
       const r = resources.get(namespace, target);
@@ -152,23 +179,35 @@ async function readLoad(url: string, namespace: string, components: number): Pro
   const lines: string[] = [];
   for (const [index, name] of ['list page of 100', 'get one entity', 'graph depth 3'].entries()) {
     const latencies: number[] = [];
-    await inParallel(Array.from({ length: READS }, (_, i) => i), CONCURRENCY, async (i) => {
-      const start = process.hrtime.bigint();
-      const res = await fetch(url + paths[index]!(i));
-      await res.arrayBuffer();
-      if (!res.ok) throw new Error(`${paths[index]!(i)}: ${res.status}`);
-      latencies.push(ms(start));
-    });
+    await inParallel(
+      Array.from({ length: READS }, (_, i) => i),
+      CONCURRENCY,
+      async (i) => {
+        const start = process.hrtime.bigint();
+        const res = await fetch(url + paths[index]!(i));
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`${paths[index]!(i)}: ${res.status}`);
+        latencies.push(ms(start));
+      },
+    );
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
     log(`read ${name}: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
-    lines.push(`| read API: ${name} (${READS} requests, ${CONCURRENCY} in flight) | p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms | p99 < 50 ms | ${p99 < 50 ? 'met' : 'not met'} |`);
+    lines.push(
+      `| read API: ${name} (${READS} requests, ${CONCURRENCY} in flight) | p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms | p99 < 50 ms | ${p99 < 50 ? 'met' : 'not met'} |`,
+    );
   }
   return lines.join('\n');
 }
 
 async function writeReport(): Promise<void> {
-  const { stdout: kubeVersion } = await run(controlPlane.binaries.kubectl, ['--kubeconfig', controlPlane.kubeconfigPath, 'version', '-o', 'json']);
+  const { stdout: kubeVersion } = await run(controlPlane.binaries.kubectl, [
+    '--kubeconfig',
+    controlPlane.kubeconfigPath,
+    'version',
+    '-o',
+    'json',
+  ]);
   const server = (JSON.parse(kubeVersion) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion;
   const text = `# Benchmarks
 

@@ -26,14 +26,44 @@ export interface OperatorProcessOptions {
   fromSource?: boolean;
 }
 
-export async function startOperatorProcess(kubeconfig: string, namespace: string, port: number, concurrency: number, options: OperatorProcessOptions = {}): Promise<OperatorProcess> {
+export async function startOperatorProcess(
+  kubeconfig: string,
+  namespace: string,
+  port: number,
+  concurrency: number,
+  options: OperatorProcessOptions = {},
+): Promise<OperatorProcess> {
   const main = fileURLToPath(new URL(options.fromSource ? '../src/cli/main.ts' : '../dist/src/cli/main.js', import.meta.url));
   // Metrics have their own port; the load benchmarks measure the read API, not its per-client limits.
   const metricsPort = await freePort();
   const tether = startTethered({
     name: 'operator',
     command: process.execPath,
-    args: [main, 'operator', '--kubeconfig', kubeconfig, '--watch-namespace', namespace, '--leader-elect', 'false', '--port', String(port), '--metrics-port', String(metricsPort), '--rate-limit-per-minute', '0', '--max-in-flight', '0', '--host', '127.0.0.1', '--concurrency', String(concurrency), '--log-level', 'warn', ...(options.extraArgs ?? [])],
+    args: [
+      main,
+      'operator',
+      '--kubeconfig',
+      kubeconfig,
+      '--watch-namespace',
+      namespace,
+      '--leader-elect',
+      'false',
+      '--port',
+      String(port),
+      '--metrics-port',
+      String(metricsPort),
+      '--rate-limit-per-minute',
+      '0',
+      '--max-in-flight',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--concurrency',
+      String(concurrency),
+      '--log-level',
+      'warn',
+      ...(options.extraArgs ?? []),
+    ],
     logFile: join(tmpdir(), `greenroom-bench-operator-${port}.log`),
   });
   const url = `http://127.0.0.1:${port}`;

@@ -63,7 +63,10 @@ function deployment(name: string): object {
     spec: {
       replicas: 2,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `registry.example/${name}:1.0.0`, resources: { limits: { cpu: '1', memory: '256Mi' } } }] } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name, image: `registry.example/${name}:1.0.0`, resources: { limits: { cpu: '1', memory: '256Mi' } } }] },
+      },
     },
   };
 }
@@ -86,33 +89,58 @@ async function until(what: string, since: bigint, done: () => boolean, timeoutMs
 let section = '';
 try {
   await installCrds(kubeConfig, fileURLToPath(new URL('../crds/', import.meta.url)));
-  await client.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } } });
+  await client.request({
+    method: 'POST',
+    path: '/api/v1/namespaces',
+    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
+  });
   const objects = syntheticCatalog(SIZE, NAMESPACE);
   const components = objects.filter((o) => o.kind === 'Component').map((o) => o.metadata.name);
-  log(`creating ${objects.length} entities (${components.length} components) and ${components.filter((_, i) => deployed(i)).length} Deployments`);
+  log(
+    `creating ${objects.length} entities (${components.length} components) and ${components.filter((_, i) => deployed(i)).length} Deployments`,
+  );
   await inParallel(objects, 16, async (o) => {
-    await client.request({ method: 'POST', path: `/apis/greenroom.dev/v1alpha1/namespaces/${NAMESPACE}/${o.plural}`, body: { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: o.spec } });
-  });
-  await inParallel(components.filter((_, i) => deployed(i)), 16, async (name) => {
-    await client.request({ method: 'POST', path: `/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, body: deployment(name) });
-    // No kubelet here: the bench writes the status a deployment controller would.
     await client.request({
-      method: 'PATCH',
-      path: `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${name}/status`,
-      contentType: 'application/merge-patch+json',
-      body: { status: { replicas: 2, readyReplicas: 2, availableReplicas: 2 } },
+      method: 'POST',
+      path: `/apis/greenroom.dev/v1alpha1/namespaces/${NAMESPACE}/${o.plural}`,
+      body: { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: o.spec },
     });
   });
+  await inParallel(
+    components.filter((_, i) => deployed(i)),
+    16,
+    async (name) => {
+      await client.request({ method: 'POST', path: `/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, body: deployment(name) });
+      // No kubelet here: the bench writes the status a deployment controller would.
+      await client.request({
+        method: 'PATCH',
+        path: `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${name}/status`,
+        contentType: 'application/merge-patch+json',
+        body: { status: { replicas: 2, readyReplicas: 2, availableReplicas: 2 } },
+      });
+    },
+  );
   await kubectl(['apply', '-f', '-'], scorecard([]));
 
-  const watch = new Informer<Scored>({ kubeConfig, path: `/apis/greenroom.dev/v1alpha1/namespaces/${NAMESPACE}/components`, logger: createLogger('silent') });
+  const watch = new Informer<Scored>({
+    kubeConfig,
+    path: `/apis/greenroom.dev/v1alpha1/namespaces/${NAMESPACE}/components`,
+    logger: createLogger('silent'),
+  });
   await watch.start();
-  const levelOf = (name: string): string | undefined => watch.get(NAMESPACE, name)?.status?.scorecards?.find((s) => s.scorecard === SCORECARD)?.level;
+  const levelOf = (name: string): string | undefined =>
+    watch.get(NAMESPACE, name)?.status?.scorecards?.find((s) => s.scorecard === SCORECARD)?.level;
 
   const started = process.hrtime.bigint();
   const operator = await startOperatorProcess(controlPlane.kubeconfigPath, NAMESPACE, await freePort(), CONCURRENCY);
   // Scored when every component has its final level: gold with a Deployment, silver without.
-  const coldStart = await until('every component scored', started, () => components.every((name, i) => levelOf(name) === (deployed(i) ? 'gold' : 'silver')), 300_000, 50);
+  const coldStart = await until(
+    'every component scored',
+    started,
+    () => components.every((name, i) => levelOf(name) === (deployed(i) ? 'gold' : 'silver')),
+    300_000,
+    50,
+  );
   const rss = operator.rssMiB();
   log(`cold start: ${components.length} components at their level after ${coldStart.toFixed(0)} ms, RSS ${rss.toFixed(0)} MiB`);
 
@@ -127,7 +155,9 @@ try {
   log(`entity change → level: p50 ${percentile(entityLatency, 50).toFixed(0)} ms, p99 ${percentile(entityLatency, 99).toFixed(0)} ms`);
 
   // Rule changes: `not-listed` holds back one component; moving it to another moves two levels.
-  const untouched = components.filter((_, i) => !deployed(i) && !Array.from({ length: ENTITY_CHANGES }, (__, k) => (k * 37 + 5) % components.length).includes(i));
+  const untouched = components.filter(
+    (_, i) => !deployed(i) && !Array.from({ length: ENTITY_CHANGES }, (__, k) => (k * 37 + 5) % components.length).includes(i),
+  );
   const ruleLatency: number[] = [];
   let listed: string | undefined;
   for (let i = 0; i < RULE_CHANGES; i++) {
@@ -135,7 +165,13 @@ try {
     const previous = listed;
     await kubectl(['apply', '-f', '-'], scorecard([next]));
     const stored = process.hrtime.bigint();
-    ruleLatency.push(await until(`the rule change to move ${next}`, stored, () => levelOf(next) === '' && (previous === undefined || levelOf(previous) === 'silver')));
+    ruleLatency.push(
+      await until(
+        `the rule change to move ${next}`,
+        stored,
+        () => levelOf(next) === '' && (previous === undefined || levelOf(previous) === 'silver'),
+      ),
+    );
     listed = next;
   }
   log(`rule change → levels: p50 ${percentile(ruleLatency, 50).toFixed(0)} ms, p99 ${percentile(ruleLatency, 99).toFixed(0)} ms`);
@@ -143,7 +179,13 @@ try {
   // One rule change that moves every component: as many status writes as components.
   await kubectl(['apply', '-f', '-'], scorecard(listed ? [listed] : [], 1000));
   const everyStart = process.hrtime.bigint();
-  const everyMs = await until('every component at no level', everyStart, () => components.every((name) => levelOf(name) === ''), 300_000, 20);
+  const everyMs = await until(
+    'every component at no level',
+    everyStart,
+    () => components.every((name) => levelOf(name) === ''),
+    300_000,
+    20,
+  );
   log(`rule change moving all ${components.length} components: ${everyMs.toFixed(0)} ms`);
 
   await watch.stop();
@@ -153,8 +195,17 @@ try {
   await controlPlane.stop();
 }
 
-function report(r: { components: number; entities: number; coldStart: number; rss: number; entityLatency: number[]; ruleLatency: number[]; everyMs: number }): string {
-  const row = (values: number[]) => `p50 ${percentile(values, 50).toFixed(0)} ms, p99 ${percentile(values, 99).toFixed(0)} ms, max ${Math.max(...values).toFixed(0)} ms`;
+function report(r: {
+  components: number;
+  entities: number;
+  coldStart: number;
+  rss: number;
+  entityLatency: number[];
+  ruleLatency: number[];
+  everyMs: number;
+}): string {
+  const row = (values: number[]) =>
+    `p50 ${percentile(values, 50).toFixed(0)} ms, p99 ${percentile(values, 99).toFixed(0)} ms, max ${Math.max(...values).toFixed(0)} ms`;
   const met = (values: number[]) => (percentile(values, 99) < TARGET_P99_MS ? 'met' : 'not met');
   const n = r.components.toLocaleString('en');
   return `## Scorecards

@@ -70,7 +70,12 @@ function queries(r: Random, count: number): Query[] {
     list.push({ kind: 'exact name', q: e.name, options: {}, expect: { id: e.ref, within: 1 } });
   }
   for (let i = 0; i < per; i++) {
-    const w = pick(r, pick(r, named).name.split('-').filter((x) => x.length >= 5));
+    const w = pick(
+      r,
+      pick(r, named)
+        .name.split('-')
+        .filter((x) => x.length >= 5),
+    );
     list.push({ kind: 'prefix', q: w ? w.slice(0, between(r, 3, Math.min(6, w.length - 1))) : 'inv', options: {} });
   }
   for (let i = 0; i < per; i++) {
@@ -82,7 +87,10 @@ function queries(r: Random, count: number): Query[] {
   }
   for (let i = 0; i < per; i++) {
     const e = pick(r, named);
-    const description = String(e.spec.description).toLowerCase().replace(/[^a-z0-9 ]/g, '').split(' ');
+    const description = String(e.spec.description)
+      .toLowerCase()
+      .replace(/[^a-z0-9 ]/g, '')
+      .split(' ');
     const start = between(r, 0, description.length - 3);
     list.push({ kind: 'multi-word', q: description.slice(start, start + between(r, 2, 3)).join(' '), options: {} });
   }
@@ -90,7 +98,12 @@ function queries(r: Random, count: number): Query[] {
     const site = pick(r, sites);
     const page = pick(r, site.pages);
     const phrase = phrases.find((p) => page.text.toLowerCase().includes(p))!;
-    list.push({ kind: 'docs phrase', q: phrase, options: {}, expect: { id: `/docs/${site.namespace}/${site.name}/${page.slug}`, within: 20 } });
+    list.push({
+      kind: 'docs phrase',
+      q: phrase,
+      options: {},
+      expect: { id: `/docs/${site.namespace}/${site.name}/${page.slug}`, within: 20 },
+    });
   }
   for (let i = 0; i < per; i++) {
     const e = pick(r, named);
@@ -133,10 +146,15 @@ const rebuilds: number[] = [];
 for (let i = 0; i < 50; i++) {
   const site = sites[(i * 31) % sites.length]!;
   const start = process.hrtime.bigint();
-  index.upsertDocs(site, site.pages.map((p) => ({ ...p, text: `${p.text} Revised ${i}.` })));
+  index.upsertDocs(
+    site,
+    site.pages.map((p) => ({ ...p, text: `${p.text} Revised ${i}.` })),
+  );
   rebuilds.push(ms(start));
 }
-log(`updates: entity upsert p50 ${percentile(upserts, 50).toFixed(3)} ms, p99 ${percentile(upserts, 99).toFixed(3)} ms; site of ${PAGES_PER_SITE} pages p50 ${percentile(rebuilds, 50).toFixed(1)} ms`);
+log(
+  `updates: entity upsert p50 ${percentile(upserts, 50).toFixed(3)} ms, p99 ${percentile(upserts, 99).toFixed(3)} ms; site of ${PAGES_PER_SITE} pages p50 ${percentile(rebuilds, 50).toFixed(1)} ms`,
+);
 
 const f2 = (n: number): string => n.toFixed(2);
 const rows = [...latencies.entries()].map(([kind, values]) => {

@@ -25,10 +25,13 @@ export function syntheticCatalog(size: number, namespace: string): SyntheticObje
     spec,
   });
   const objects: SyntheticObject[] = [];
-  for (let i = 0; i < groups; i++) objects.push(make('Group', 'groups', `team-${i}`, { type: 'team', ...(i > 0 ? { parent: `team-${Math.floor((i - 1) / 5)}` } : {}) }));
+  for (let i = 0; i < groups; i++)
+    objects.push(make('Group', 'groups', `team-${i}`, { type: 'team', ...(i > 0 ? { parent: `team-${Math.floor((i - 1) / 5)}` } : {}) }));
   for (let i = 0; i < systems; i++) objects.push(make('System', 'systems', `system-${i}`, { owner: `team-${i % groups}` }));
   for (let i = 0; i < resources; i++) {
-    objects.push(make('Resource', 'resources', `resource-${i}`, { type: 'database', owner: `team-${i % groups}`, system: `system-${i % systems}` }));
+    objects.push(
+      make('Resource', 'resources', `resource-${i}`, { type: 'database', owner: `team-${i % groups}`, system: `system-${i % systems}` }),
+    );
   }
   for (let i = 0; i < components; i++) {
     objects.push(
@@ -47,14 +50,26 @@ export function syntheticCatalog(size: number, namespace: string): SyntheticObje
 
 /** Creates the namespace and every object in it through the apiserver, 16 at a time. */
 export async function createSynthetic(client: RawKubeClient, objects: readonly SyntheticObject[], namespace: string): Promise<void> {
-  await client.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } } });
+  await client.request({
+    method: 'POST',
+    path: '/api/v1/namespaces',
+    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+  });
   await inParallel(objects, 16, async (o) => {
-    await client.request({ method: 'POST', path: `/apis/greenroom.dev/v1alpha1/namespaces/${namespace}/${o.plural}`, body: { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: o.spec } });
+    await client.request({
+      method: 'POST',
+      path: `/apis/greenroom.dev/v1alpha1/namespaces/${namespace}/${o.plural}`,
+      body: { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: o.spec },
+    });
   });
 }
 
 /** Runs `task` over `items` with at most `concurrency` in flight. */
-export async function inParallel<T>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function inParallel<T>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
     while (next < items.length) {

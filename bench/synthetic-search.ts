@@ -32,7 +32,8 @@ export const DOMAINS = (
   'events webhooks partners vendors merchants settlement payouts disputes chargebacks kyc sanctions ratings reviews wishlist ' +
   'coupons promotions storefront mobile desktop admin backoffice observability metrics tracing logging alerting deploy builds'
 ).split(' ');
-const SUFFIXES = 'service api worker ui web db cache consumer producer adapter sync job proxy indexer exporter importer gateway bff store'.split(' ');
+const SUFFIXES =
+  'service api worker ui web db cache consumer producer adapter sync job proxy indexer exporter importer gateway bff store'.split(' ');
 const QUALIFIERS = 'eu us apac legacy v2 next internal public batch realtime'.split(' ');
 const TAGS = (
   'typescript java go python rust kotlin scala ruby grpc rest graphql kafka postgres mysql redis elasticsearch s3 pci gdpr ' +
@@ -64,7 +65,35 @@ const COMMON = (
   'audit compliance retention archive export import sync mirror snapshot replay drain rotate signing keys dead letter'
 ).split(' ');
 
-const SYLLABLE_ONSETS = ['b', 'c', 'd', 'f', 'g', 'h', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'z', 'br', 'cr', 'dr', 'gr', 'pl', 'st', 'tr', 'sh', 'ch', 'th'];
+const SYLLABLE_ONSETS = [
+  'b',
+  'c',
+  'd',
+  'f',
+  'g',
+  'h',
+  'k',
+  'l',
+  'm',
+  'n',
+  'p',
+  'r',
+  's',
+  't',
+  'v',
+  'w',
+  'z',
+  'br',
+  'cr',
+  'dr',
+  'gr',
+  'pl',
+  'st',
+  'tr',
+  'sh',
+  'ch',
+  'th',
+];
 const SYLLABLE_VOWELS = ['a', 'e', 'i', 'o', 'u', 'ai', 'ea', 'io', 'ou'];
 const SYLLABLE_CODAS = ['', '', 'n', 'r', 's', 't', 'l', 'm', 'x', 'nd', 'st'];
 
@@ -101,7 +130,15 @@ const titleCase = (words: string[]): string => words.map((w) => w[0]!.toUpperCas
 
 /** `count` entities: mostly components, then APIs, resources, systems, groups, users, domains. */
 export function syntheticEntities(rnd: Random, count: number, namespace: string): Entity[] {
-  const mix: [string, number][] = [['Component', 0.68], ['API', 0.08], ['Resource', 0.12], ['System', 0.04], ['Domain', 0.01], ['Group', 0.04], ['User', 0.03]];
+  const mix: [string, number][] = [
+    ['Component', 0.68],
+    ['API', 0.08],
+    ['Resource', 0.12],
+    ['System', 0.04],
+    ['Domain', 0.01],
+    ['Group', 0.04],
+    ['User', 0.03],
+  ];
   const teams = Array.from({ length: Math.round(count * 0.04) }, (_, i) => `${pick(rnd, DOMAINS)}-team-${i}`);
   const names = new Set<string>();
   const entities: Entity[] = [];
@@ -113,7 +150,12 @@ export function syntheticEntities(rnd: Random, count: number, namespace: string)
         if (rnd() < 0.5) parts.push(pick(rnd, DOMAINS));
         if (kind === 'Group') name = teams[i % teams.length]!;
         else if (kind === 'User') name = `${pick(rnd, COMMON.slice(120))}.${pick(rnd, DOMAINS)}${between(rnd, 1, 99)}`;
-        else name = [...(rnd() < 0.15 ? [pick(rnd, QUALIFIERS)] : []), ...parts, ...(kind === 'Component' || kind === 'API' || kind === 'Resource' ? [pick(rnd, SUFFIXES)] : [])].join('-');
+        else
+          name = [
+            ...(rnd() < 0.15 ? [pick(rnd, QUALIFIERS)] : []),
+            ...parts,
+            ...(kind === 'Component' || kind === 'API' || kind === 'Resource' ? [pick(rnd, SUFFIXES)] : []),
+          ].join('-');
         if (names.has(name)) name += `-${between(rnd, 2, 999)}`;
       } while (names.has(name));
       names.add(name);
@@ -126,7 +168,12 @@ export function syntheticEntities(rnd: Random, count: number, namespace: string)
       const type = pick(rnd, SPEC_TYPES[kind] ?? ['']);
       if (type) spec.type = type;
       if (kind !== 'Group' && kind !== 'User') spec.owner = rnd() < 0.8 ? pick(rnd, teams) : `group:${namespace}/${pick(rnd, teams)}`;
-      const entity = toEntity({ apiVersion: 'greenroom.dev/v1alpha1', kind, metadata: { name, namespace, uid: `uid-${entities.length}`, generation: 1 }, spec });
+      const entity = toEntity({
+        apiVersion: 'greenroom.dev/v1alpha1',
+        kind,
+        metadata: { name, namespace, uid: `uid-${entities.length}`, generation: 1 },
+        spec,
+      });
       if (entity) entities.push(entity);
     }
   }
@@ -145,7 +192,15 @@ export interface SyntheticSite {
  * `sites` DocSources of `pagesPerSite` pages; each page's text is 300–800 words in sentences,
  * drawn from `words` with Zipf(1.1), plus one of `phrases` (a known 4-word phrase to look for).
  */
-export function syntheticDocs(rnd: Random, sites: number, pagesPerSite: number, namespace: string, entities: Entity[], words: string[], phrases: string[]): SyntheticSite[] {
+export function syntheticDocs(
+  rnd: Random,
+  sites: number,
+  pagesPerSite: number,
+  namespace: string,
+  entities: Entity[],
+  words: string[],
+  phrases: string[],
+): SyntheticSite[] {
   const rank = zipf(rnd, words.length, 1.1);
   const word = (): string => words[rank()]!;
   const sentence = (n: number): string => {
@@ -168,7 +223,11 @@ export function syntheticDocs(rnd: Random, sites: number, pagesPerSite: number, 
       }
       const phrase = phrases[(s * pagesPerSite + p) % phrases.length]!;
       sentences.splice(between(rnd, 0, sentences.length), 0, `${phrase[0]!.toUpperCase()}${phrase.slice(1)} ${entity.name}.`);
-      const headings = Array.from({ length: between(rnd, 2, 6) }, (_, i) => ({ level: 2, id: `h-${i}`, text: titleCase(Array.from({ length: between(rnd, 1, 4) }, word)) }));
+      const headings = Array.from({ length: between(rnd, 2, 6) }, (_, i) => ({
+        level: 2,
+        id: `h-${i}`,
+        text: titleCase(Array.from({ length: between(rnd, 1, 4) }, word)),
+      }));
       const title = p === 0 ? siteName : titleCase(Array.from({ length: between(rnd, 2, 5) }, word));
       const slug = p === 0 ? '' : `guides/page-${p}`;
       pages.push({ path: `${slug || 'index'}.md`, slug, title, html: '', headings, text: sentences.join(' ') });

@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { projectRoot } from '../src/paths.ts';
-import { readSkeletonDir, SkeletonError, type SkeletonFiles } from '../src/templates/skeleton.ts';
+import { projectRoot } from '../src/shared/paths.ts';
+import { readSkeletonDir, SkeletonError, type SkeletonFiles } from '../src/file-tree/skeleton.ts';
 
 /** What a ConfigMap key may hold (the apiserver's rule), once "/" is written as "__". */
 const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -18,9 +18,13 @@ export function skeletonConfigMapText(name: string, files: SkeletonFiles): strin
   const binaryData: Record<string, string> = {};
   for (const path of [...files.keys()].sort()) {
     // "__" already in a path would come back as "/" when the skeleton is read, a different file.
-    if (path.includes('__')) throw new SkeletonError(`templates/${name}/skeleton/${path}: "__" stands for "/" in ConfigMap keys, so a skeleton path cannot contain it`);
+    if (path.includes('__'))
+      throw new SkeletonError(
+        `templates/${name}/skeleton/${path}: "__" stands for "/" in ConfigMap keys, so a skeleton path cannot contain it`,
+      );
     const key = path.replaceAll('/', '__');
-    if (!CONFIG_MAP_KEY.test(key)) throw new SkeletonError(`templates/${name}/skeleton/${path}: a ConfigMap key may only hold letters, digits, "-", "_" and "."`);
+    if (!CONFIG_MAP_KEY.test(key))
+      throw new SkeletonError(`templates/${name}/skeleton/${path}: a ConfigMap key may only hold letters, digits, "-", "_" and "."`);
     const content = files.get(path)!;
     if (typeof content === 'string') data[key] = content;
     else binaryData[key] = content.toString('base64');
@@ -39,7 +43,10 @@ export function skeletonConfigMapText(name: string, files: SkeletonFiles): strin
 /** Template directories (under `templatesDir`) that hold a skeleton/ directory, sorted. */
 export async function skeletonTemplates(templatesDir: string): Promise<string[]> {
   const entries = await readdir(templatesDir, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory() && existsSync(join(templatesDir, e.name, 'skeleton'))).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory() && existsSync(join(templatesDir, e.name, 'skeleton')))
+    .map((e) => e.name)
+    .sort();
 }
 
 /** Reads templates/<name>/skeleton/ and returns the ConfigMap text for it. */

@@ -55,6 +55,20 @@ case "$command" in
     bash tools/sign-in/build.sh oauth2-proxy >/dev/null
     log "type-checking"
     "$node" node_modules/typescript/bin/tsc -p tsconfig.json --noEmit
+    # The layers of src/ (.dependency-cruiser.cjs; `npm run deps` alone): a cycle or an import
+    # of a higher layer fails the test command here, before the minutes of jest.
+    log "checking the layers (dependency-cruiser)"
+    if ! "$node" node_modules/dependency-cruiser/bin/dependency-cruiser.mjs src --config .dependency-cruiser.cjs; then
+      log "an import above breaks the layers of src/: move the shared part down (see .dependency-cruiser.cjs)"
+      exit 1
+    fi
+    # Format and lint before the tests, which take minutes: a finding fails the command at once.
+    log "checking the format (prettier)"
+    "$node" node_modules/prettier/bin/prettier.cjs --check --log-level warn . \
+      || { log "the files listed above are not formatted: run npm run format"; exit 1; }
+    log "linting (eslint)"
+    "$node" node_modules/eslint/bin/eslint.js . \
+      || { log "lint findings above: npm run lint -- --fix fixes what eslint can; fix the rest by hand"; exit 1; }
     mkdir -p test-results
     status=0
     "$node" --experimental-vm-modules --disable-warning=ExperimentalWarning node_modules/jest/bin/jest.js --ci \

@@ -5,7 +5,7 @@
 import type { EntityRef } from '../catalog/refs.ts';
 import type { DocsStore } from '../docs/site.ts';
 import type { ScorecardStore } from '../scorecards/store.ts';
-import type { TemplateStore } from '../templates/objects.ts';
+import type { TemplateStore } from '../api/objects.ts';
 import { DOC_SOURCES, INITIATIVES, SCORECARDS, TEMPLATES, TEMPLATE_RUNS, entityResource } from './resources.ts';
 
 /** resource (greenroom.dev plural) → namespaces holding at least one. */

@@ -17,7 +17,14 @@ export const SCORECARDS = Scorecard.plural;
 export const INITIATIVES = Initiative.plural;
 
 /** Every resource the portal reads, catalog kinds first. */
-export const PORTAL_RESOURCES: readonly string[] = [...CATALOG_KINDS.map((k) => k.plural), TEMPLATES, TEMPLATE_RUNS, DOC_SOURCES, SCORECARDS, INITIATIVES];
+export const PORTAL_RESOURCES: readonly string[] = [
+  ...CATALOG_KINDS.map((k) => k.plural),
+  TEMPLATES,
+  TEMPLATE_RUNS,
+  DOC_SOURCES,
+  SCORECARDS,
+  INITIATIVES,
+];
 
 const pluralByKind = new Map(CATALOG_KINDS.map((k) => [k.kind, k.plural]));
 

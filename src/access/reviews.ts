@@ -48,7 +48,12 @@ export function subjectAccessReviews(client: RawKubeClient): ReviewSender {
           // impersonated one), but not to a review: without it, bindings to all
           // authenticated users would apply to a person's kubectl and writes, not their reads.
           groups: [...new Set([...subject.groups, 'system:authenticated'])],
-          resourceAttributes: { group: GROUP, resource: question.resource, verb: question.verb, ...(question.namespace ? { namespace: question.namespace } : {}) },
+          resourceAttributes: {
+            group: GROUP,
+            resource: question.resource,
+            verb: question.verb,
+            ...(question.namespace ? { namespace: question.namespace } : {}),
+          },
         },
       },
     });
@@ -104,7 +109,9 @@ const DEFAULT_MAX_ENTRIES = 50_000;
  * cache than anyone else.
  */
 export const subjectKey = (subject: Subject): string =>
-  createHash('sha256').update(JSON.stringify([subject.username, [...subject.groups].sort()])).digest('base64url');
+  createHash('sha256')
+    .update(JSON.stringify([subject.username, [...subject.groups].sort()]))
+    .digest('base64url');
 
 /**
  * Keys by subject object, and by the subject's names: one request asks a dozen questions for
@@ -123,7 +130,8 @@ function keyOf(subject: Subject): string {
   return key;
 }
 
-const questionKey = (subject: Subject, question: AccessQuestion): string => `${keyOf(subject)}\u0000${question.verb}\u0000${question.resource}\u0000${question.namespace}`;
+const questionKey = (subject: Subject, question: AccessQuestion): string =>
+  `${keyOf(subject)}\u0000${question.verb}\u0000${question.resource}\u0000${question.namespace}`;
 
 export class AccessReviews {
   private readonly cache: LRUCache<string, Answer>;
@@ -205,7 +213,8 @@ export class AccessReviews {
     } catch (error) {
       // Not cached: the next request asks again. Logged once per outage, not per question.
       this.lookups?.inc({ result: 'error' });
-      if (!this.failing) this.logger.error({ err: error }, 'SubjectAccessReview failed; hiding what it would have decided until reviews answer again');
+      if (!this.failing)
+        this.logger.error({ err: error }, 'SubjectAccessReview failed; hiding what it would have decided until reviews answer again');
       this.failing = true;
       return false;
     }

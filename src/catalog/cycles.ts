@@ -70,5 +70,8 @@ export function findCycles(edges: Iterable<Edge>): Map<EntityRef, Cycle[]> {
 
 /** Stable text of an entity's cycles, to notice when they change. */
 export function cycleSignature(cycles: Cycle[] | undefined): string {
-  return (cycles ?? []).map((c) => `${c.family}:${c.members.join(',')}`).sort().join(';');
+  return (cycles ?? [])
+    .map((c) => `${c.family}:${c.members.join(',')}`)
+    .sort()
+    .join(';');
 }

@@ -3,13 +3,9 @@ import { cycleSignature, findCycles, type Cycle, type Edge } from './cycles.ts';
 import type { Entity } from './entity.ts';
 import { outgoingReferences, type OutgoingReference, type UnparsableReference } from './references.ts';
 import type { EntityRef } from './refs.ts';
-import type { CatalogView } from './view.ts';
+import type { CatalogView, DanglingReference } from './view.ts';
 
-/** A reference whose target does not exist (yet). */
-export interface DanglingReference {
-  path: string;
-  target: EntityRef;
-}
+export type { DanglingReference };
 
 /**
  * The whole catalog in memory: entities, the references between them and an index of who

@@ -47,11 +47,15 @@ function matcher(filter: EntityFilter): (e: Entity) => boolean {
     if (filter.tag && !(Array.isArray(e.spec.tags) && e.spec.tags.includes(filter.tag))) return false;
     if (owner) {
       const wanted = parseRef(owner, { defaultKind: 'Group', namespace: e.namespace });
-      const actual = typeof e.spec.owner === 'string' ? parseRef(e.spec.owner, { defaultKind: 'Group', namespace: e.namespace }) : undefined;
+      const actual =
+        typeof e.spec.owner === 'string' ? parseRef(e.spec.owner, { defaultKind: 'Group', namespace: e.namespace }) : undefined;
       if ('error' in wanted || !actual || 'error' in actual || formatRef(wanted) !== formatRef(actual)) return false;
     }
     if (words.length > 0) {
-      const haystack = [e.name, e.spec.title, e.spec.description].filter((v) => typeof v === 'string').join(' ').toLowerCase();
+      const haystack = [e.name, e.spec.title, e.spec.description]
+        .filter((v) => typeof v === 'string')
+        .join(' ')
+        .toLowerCase();
       if (!words.every((w) => haystack.includes(w))) return false;
     }
     return true;
@@ -91,7 +95,14 @@ export interface EntityDetail {
 
 export function entityDetail(graph: CatalogView, ref: EntityRef): EntityDetail | undefined {
   const entity = graph.get(ref);
-  return entity && { entity, relations: graph.relationsOf(ref), dangling: graph.danglingOf(ref), hidden: hiddenNeighbours(graph, [ref], new Set()) };
+  return (
+    entity && {
+      entity,
+      relations: graph.relationsOf(ref),
+      dangling: graph.danglingOf(ref),
+      hidden: hiddenNeighbours(graph, [ref], new Set()),
+    }
+  );
 }
 
 /**
@@ -162,7 +173,10 @@ export interface Owned {
 }
 
 const targetsOf = (graph: CatalogView, ref: EntityRef, type: string): EntityRef[] =>
-  graph.relationsOf(ref).filter((r) => r.type === type).map((r) => r.target);
+  graph
+    .relationsOf(ref)
+    .filter((r) => r.type === type)
+    .map((r) => r.target);
 
 /**
  * What a Group or User owns: directly; for a Group also through its child groups (all the
@@ -176,7 +190,8 @@ export function ownership(graph: CatalogView, owner: EntityRef): Owned[] {
     for (let i = 0; i < owners.length; i++) {
       for (const child of targetsOf(graph, owners[i]!, 'parentOf')) if (!owners.includes(child)) owners.push(child);
     }
-    for (const group of [...owners]) for (const member of targetsOf(graph, group, 'hasMember')) if (!owners.includes(member)) owners.push(member);
+    for (const group of [...owners])
+      for (const member of targetsOf(graph, group, 'hasMember')) if (!owners.includes(member)) owners.push(member);
   } else if (entity.kind === 'User') {
     for (const group of targetsOf(graph, owner, 'memberOf')) if (!owners.includes(group)) owners.push(group);
   }

@@ -23,13 +23,40 @@ import { RE2JS } from 're2js';
 export const REDACTED = '[redacted]';
 
 /** Annotations always redacted, whatever their value. */
-export const REDACTED_ANNOTATIONS: ReadonlySet<string> = new Set(['kubectl.kubernetes.io/last-applied-configuration', 'greenroom.dev/webhook-url']);
+export const REDACTED_ANNOTATIONS: ReadonlySet<string> = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  'greenroom.dev/webhook-url',
+]);
 
 /** Words (lower case, and adjacent pairs joined: `api-key` is `apikey`) that mark a key as a credential. */
 export const CREDENTIAL_WORDS: ReadonlySet<string> = new Set([
-  'secret', 'secrets', 'token', 'tokens', 'password', 'passwords', 'passwd', 'pwd', 'passphrase',
-  'credential', 'credentials', 'creds', 'apikey', 'privatekey', 'accesskey', 'secretkey', 'signingkey', 'integrationkey',
-  'webhook', 'webhooks', 'auth', 'authorization', 'bearer', 'cookie', 'dsn', 'sas', 'connectionstring',
+  'secret',
+  'secrets',
+  'token',
+  'tokens',
+  'password',
+  'passwords',
+  'passwd',
+  'pwd',
+  'passphrase',
+  'credential',
+  'credentials',
+  'creds',
+  'apikey',
+  'privatekey',
+  'accesskey',
+  'secretkey',
+  'signingkey',
+  'integrationkey',
+  'webhook',
+  'webhooks',
+  'auth',
+  'authorization',
+  'bearer',
+  'cookie',
+  'dsn',
+  'sas',
+  'connectionstring',
 ]);
 
 /**
@@ -38,7 +65,9 @@ export const CREDENTIAL_WORDS: ReadonlySet<string> = new Set([
  * checked on every view, and JavaScript's backtracking engine takes time quadratic in a long
  * run of scheme letters with no `://` (40 KB of them took 4 s).
  */
-const CREDENTIAL_VALUE = RE2JS.compile('(?i)[a-z][a-z0-9+.-]*://[^\\s/@]+@|hooks\\.slack\\.com|discord(?:app)?\\.com/api/webhooks|webhook\\.office\\.com|chat\\.googleapis\\.com');
+const CREDENTIAL_VALUE = RE2JS.compile(
+  '(?i)[a-z][a-z0-9+.-]*://[^\\s/@]+@|hooks\\.slack\\.com|discord(?:app)?\\.com/api/webhooks|webhook\\.office\\.com|chat\\.googleapis\\.com',
+);
 
 /** The words of an annotation key's name: `myapp.io/slackWebhook-URL` gives slack, webhook, url. */
 function keyWords(key: string): string[] {

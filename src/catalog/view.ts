@@ -1,7 +1,12 @@
 import type { Relation } from '../api/v1alpha1/index.ts';
 import type { Entity } from './entity.ts';
-import type { DanglingReference } from './graph.ts';
 import type { EntityRef } from './refs.ts';
+
+/** A reference whose target does not exist (yet). */
+export interface DanglingReference {
+  path: string;
+  target: EntityRef;
+}
 
 /**
  * The catalog as the read API and the dashboard read it: the whole graph under `--auth none`,

@@ -11,7 +11,9 @@ export const DEMO_DEADLINE_DAYS = 60;
  */
 export function withDeadlinesFrom(now: Date, objects: KubernetesObject[]): KubernetesObject[] {
   const deadline = new Date(now.getTime() + DEMO_DEADLINE_DAYS * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return objects.map((o) => (o.kind === 'Initiative' ? ({ ...o, spec: { ...(o as { spec?: object }).spec, deadline } } as KubernetesObject) : o));
+  return objects.map((o) =>
+    o.kind === 'Initiative' ? ({ ...o, spec: { ...(o as { spec?: object }).spec, deadline } } as KubernetesObject) : o,
+  );
 }
 
 /** examples/scorecards as the demo applies it: the sample scorecard, and its initiative due from now. */

@@ -30,8 +30,20 @@ const password = (): string => randomBytes(9).toString('base64url');
 /** Two teams: payments works in the demo namespace, storefront in its own sandbox and may only look at the demo's. */
 export function demoPeople(namespace: string, sandbox: string): DemoPerson[] {
   return [
-    { email: 'ada@example.com', username: 'ada', password: password(), groups: ['team-payments'], may: `sees ${namespace} and starts runs there; cannot see ${sandbox}` },
-    { email: 'ben@example.com', username: 'ben', password: password(), groups: ['team-storefront'], may: `sees ${namespace} and ${sandbox}; starts runs only in ${sandbox} (the apiserver refuses the rest)` },
+    {
+      email: 'ada@example.com',
+      username: 'ada',
+      password: password(),
+      groups: ['team-payments'],
+      may: `sees ${namespace} and starts runs there; cannot see ${sandbox}`,
+    },
+    {
+      email: 'ben@example.com',
+      username: 'ben',
+      password: password(),
+      groups: ['team-storefront'],
+      may: `sees ${namespace} and ${sandbox}; starts runs only in ${sandbox} (the apiserver refuses the rest)`,
+    },
   ];
 }
 
@@ -41,7 +53,12 @@ function sandboxCatalog(namespace: string): KubernetesObject[] {
     apiVersion: 'greenroom.dev/v1alpha1',
     kind: 'Component',
     metadata: { name: 'storefront-prototype' },
-    spec: { type: 'service', lifecycle: 'experimental', owner: `group:${namespace}/team-storefront`, description: 'A prototype only team-storefront can see: it lives in their own namespace.' },
+    spec: {
+      type: 'service',
+      lifecycle: 'experimental',
+      owner: `group:${namespace}/team-storefront`,
+      description: 'A prototype only team-storefront can see: it lives in their own namespace.',
+    },
   };
   return [component];
 }
@@ -61,18 +78,41 @@ function roleBinding(name: string, role: string, groups: string[]): KubernetesOb
  * Starts Dex for the dashboard at `dashboardUrl`, applies the portal's ClusterRoles
  * (examples/access) and each team's RoleBindings, and returns the operator's sign-in settings.
  */
-export async function startDemoSignIn(kubeConfig: KubeConfig, namespace: string, root: string, dashboardUrl: string, log: Logger): Promise<DemoSignIn> {
+export async function startDemoSignIn(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  root: string,
+  dashboardUrl: string,
+  log: Logger,
+): Promise<DemoSignIn> {
   const sandbox = `${namespace}-storefront`;
   const people = demoPeople(namespace, sandbox);
   const clientSecret = randomBytes(24).toString('base64url');
   log.info('starting Dex (built from the Go module proxy on first use; that takes a few minutes)');
-  const dex = await startDex({ people, clients: [{ id: 'greenroom', secret: clientSecret, redirectURIs: [`${dashboardUrl}/auth/callback`], name: 'Greenroom demo' }] });
+  const dex = await startDex({
+    people,
+    clients: [{ id: 'greenroom', secret: clientSecret, redirectURIs: [`${dashboardUrl}/auth/callback`], name: 'Greenroom demo' }],
+  });
   try {
     await applyObjects(kubeConfig, await readManifests(join(root, 'examples', 'access')));
     await applyObjects(kubeConfig, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: sandbox } }]);
     await applyObjects(kubeConfig, sandboxCatalog(namespace), sandbox);
-    await applyObjects(kubeConfig, [roleBinding('teams-read', 'greenroom-reader', ['team-payments', 'team-storefront']), roleBinding('payments-self-service', 'greenroom-self-service', ['team-payments'])], namespace);
-    await applyObjects(kubeConfig, [roleBinding('storefront-reads', 'greenroom-reader', ['team-storefront']), roleBinding('storefront-self-service', 'greenroom-self-service', ['team-storefront'])], sandbox);
+    await applyObjects(
+      kubeConfig,
+      [
+        roleBinding('teams-read', 'greenroom-reader', ['team-payments', 'team-storefront']),
+        roleBinding('payments-self-service', 'greenroom-self-service', ['team-payments']),
+      ],
+      namespace,
+    );
+    await applyObjects(
+      kubeConfig,
+      [
+        roleBinding('storefront-reads', 'greenroom-reader', ['team-storefront']),
+        roleBinding('storefront-self-service', 'greenroom-self-service', ['team-storefront']),
+      ],
+      sandbox,
+    );
   } catch (error) {
     await dex.stop();
     throw error;

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ALLOWED_HOSTS_ANNOTATION, hostOf } from '../templates/git-remote.ts';
-import { publishGit } from '../templates/publish-git.ts';
+import { ALLOWED_HOSTS_ANNOTATION, hostOf } from '../git/git-remote.ts';
+import { publishGit } from '../git/publish-git.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { API_VERSION } from '../api/v1alpha1/index.ts';
 import { applyObjects, readManifests } from '../kube/apply.ts';
@@ -25,9 +25,16 @@ export async function seedTemplates(kubeConfig: KubeConfig, namespace: string, r
   const git = await startGitServer({ credentials });
   try {
     // The Secret names the one host its credentials may go to: the demo's git server.
-    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'greenroom-git', annotations: { [ALLOWED_HOSTS_ANNOTATION]: hostOf(git.url) } }, type: 'kubernetes.io/basic-auth', stringData: credentials };
+    const secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'greenroom-git', annotations: { [ALLOWED_HOSTS_ANNOTATION]: hostOf(git.url) } },
+      type: 'kubernetes.io/basic-auth',
+      stringData: credentials,
+    };
     await applyObjects(kubeConfig, [secret as never], namespace);
-    for (const dir of ['typescript-service', 'docs-site']) await applyObjects(kubeConfig, await readManifests(join(root, 'templates', dir)), namespace);
+    for (const dir of ['typescript-service', 'docs-site'])
+      await applyObjects(kubeConfig, await readManifests(join(root, 'templates', dir)), namespace);
     const repoUrl = await git.createRepository('recommendations');
     const client = new RawKubeClient(kubeConfig);
     const run = {
@@ -36,7 +43,13 @@ export async function seedTemplates(kubeConfig: KubeConfig, namespace: string, r
       metadata: { name: DEMO_RUN, namespace },
       spec: {
         templateRef: { name: 'typescript-service' },
-        values: { name: 'recommendations', owner: 'team-storefront', system: 'storefront', description: 'Suggests the next book to read, from what readers bought together.', repoUrl },
+        values: {
+          name: 'recommendations',
+          owner: 'team-storefront',
+          system: 'storefront',
+          description: 'Suggests the next book to read, from what readers bought together.',
+          repoUrl,
+        },
       },
     };
     try {
@@ -46,7 +59,10 @@ export async function seedTemplates(kubeConfig: KubeConfig, namespace: string, r
       if (!(error instanceof KubeApiError && error.code === 409)) throw error;
     }
     await seedDocs(kubeConfig, namespace, root, git, credentials);
-    log.info({ git: git.url, repository: repoUrl, run: `${namespace}/${DEMO_RUN}` }, `templates applied; the demo run pushes to ${repoUrl} (user ${credentials.username}, password in Secret ${namespace}/greenroom-git)`);
+    log.info(
+      { git: git.url, repository: repoUrl, run: `${namespace}/${DEMO_RUN}` },
+      `templates applied; the demo run pushes to ${repoUrl} (user ${credentials.username}, password in Secret ${namespace}/greenroom-git)`,
+    );
     return git;
   } catch (error) {
     await git.stop();
@@ -58,19 +74,41 @@ export async function seedTemplates(kubeConfig: KubeConfig, namespace: string, r
  * Docs-like-code for the sample catalog: examples/docs/checkout-service pushed to the demo's
  * git server as its own repository, and a DocSource that builds it for checkout-service.
  */
-async function seedDocs(kubeConfig: KubeConfig, namespace: string, root: string, git: GitServer, credentials: { username: string; password: string }): Promise<void> {
+async function seedDocs(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  root: string,
+  git: GitServer,
+  credentials: { username: string; password: string },
+): Promise<void> {
   const url = await git.createRepository('checkout-service-docs');
   const copy = await mkdtemp(join(tmpdir(), 'greenroom-demo-docs-'));
   try {
     await cp(join(root, 'examples', 'docs', 'checkout-service'), copy, { recursive: true });
-    await publishGit({ dir: copy, url, credentials: { ...credentials, allowedHosts: [hostOf(url)] }, allowHttp: true, message: 'Checkout service docs' });
+    await publishGit({
+      dir: copy,
+      url,
+      credentials: { ...credentials, allowedHosts: [hostOf(url)] },
+      allowHttp: true,
+      message: 'Checkout service docs',
+    });
   } finally {
     await rm(copy, { recursive: true, force: true });
   }
-  await applyObjects(kubeConfig, [{
-    apiVersion: API_VERSION,
-    kind: 'DocSource',
-    metadata: { name: 'checkout-service-docs' },
-    spec: { entityRef: 'component:checkout-service', refreshInterval: '1m', source: { git: { url, ref: 'main', secretRef: { name: 'greenroom-git' } } } },
-  } as never], namespace);
+  await applyObjects(
+    kubeConfig,
+    [
+      {
+        apiVersion: API_VERSION,
+        kind: 'DocSource',
+        metadata: { name: 'checkout-service-docs' },
+        spec: {
+          entityRef: 'component:checkout-service',
+          refreshInterval: '1m',
+          source: { git: { url, ref: 'main', secretRef: { name: 'greenroom-git' } } },
+        },
+      } as never,
+    ],
+    namespace,
+  );
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { z } from 'zod';
+import { flagUsage, parseFlags } from '../shared/flag-table.ts';
 import { applyObjects, installCrds, readManifests } from '../kube/apply.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 import { projectRoot } from '../local-cluster/binaries.ts';
@@ -14,7 +15,24 @@ import { seedTemplates } from './demo-templates.ts';
 import { sampleScorecards } from './demo-scorecards.ts';
 import { startDemoSignIn, type DemoSignIn } from './demo-sign-in.ts';
 
-export const DEMO_USAGE = `greenroom demo [--kubeconfig PATH] [--context NAME] [--port 8080] [--metrics-port 9090] [--namespace greenroom-demo] [--auth none|oidc]
+const NOT_A_PORT = 'must be a port number';
+const portFlag = (what: string, fallback: number) =>
+  z.coerce.number(NOT_A_PORT).int(NOT_A_PORT).min(0, NOT_A_PORT).max(65535, NOT_A_PORT).default(fallback).describe(what);
+
+/** The demo's flags, one entry each (see flag-table.ts). */
+export const demoFlags = z.object({
+  kubeconfig: z.string().optional().describe('use the cluster of this kubeconfig, not a local control plane').meta({ placeholder: 'PATH' }),
+  context: z.string().optional().describe('use this kubeconfig context, not a local control plane').meta({ placeholder: 'NAME' }),
+  port: portFlag('port of the dashboard; 0 picks a free one', 8080),
+  metricsPort: portFlag('port of /metrics', 9090),
+  namespace: z.string().min(1).default('greenroom-demo').describe('namespace of the samples and templates').meta({ placeholder: 'NS' }),
+  auth: z.enum(['none', 'oidc']).default('none').describe('none: anonymous and read-only; oidc: sign in at a local Dex'),
+});
+
+/** `greenroom demo --help`. */
+export const DEMO_USAGE = `greenroom demo [flags]
+
+${flagUsage(demoFlags)}
 
 Brings up a local control plane (etcd, kube-apiserver, kube-controller-manager built from
 source on first use), installs the CRDs, applies the sample catalog and serves the
@@ -45,29 +63,12 @@ async function connect(values: { kubeconfig?: string | undefined; context?: stri
   };
 }
 
-function portNumber(flag: string, text: string): number {
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${flag} must be a port number, got "${text}"`);
-  return port;
-}
-
 /** `greenroom demo`: the whole portal on one machine, for a first look. */
 export async function runDemo(argv: string[], log: Logger): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      kubeconfig: { type: 'string' },
-      context: { type: 'string' },
-      port: { type: 'string', default: '8080' },
-      'metrics-port': { type: 'string', default: '9090' },
-      namespace: { type: 'string', default: 'greenroom-demo' },
-      auth: { type: 'string', default: 'none' },
-    },
-  });
-  if (values.auth !== 'none' && values.auth !== 'oidc') throw new Error(`--auth must be none or oidc, got "${values.auth}"`);
+  const values = parseFlags(demoFlags, argv, {});
   // Dex is told the dashboard's address before the dashboard listens: --port 0 picks one now.
-  const port = values.auth === 'oidc' && portNumber('--port', values.port) === 0 ? await freePort() : portNumber('--port', values.port);
-  const metricsPort = portNumber('--metrics-port', values['metrics-port']);
+  const port = values.auth === 'oidc' && values.port === 0 ? await freePort() : values.port;
+  const { metricsPort } = values;
 
   const cluster = await connect(values, log);
   let operator: RunningOperator | undefined;
@@ -125,10 +126,20 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
     });
     const url = operator.url.replace('127.0.0.1', 'localhost');
     if (signIn) {
-      for (const person of signIn.people) log.info({ login: person.email, password: person.password, groups: person.groups }, `sign in as ${person.email} with password ${person.password}: ${person.may}`);
-      log.info({ issuer: signIn.dex.issuer, ca: signIn.dex.caFile }, `Dex signs you in at ${signIn.dex.issuer}; its certificate is from a CA made for this run (${signIn.dex.caFile}), so your browser warns once`);
+      for (const person of signIn.people)
+        log.info(
+          { login: person.email, password: person.password, groups: person.groups },
+          `sign in as ${person.email} with password ${person.password}: ${person.may}`,
+        );
+      log.info(
+        { issuer: signIn.dex.issuer, ca: signIn.dex.caFile },
+        `Dex signs you in at ${signIn.dex.issuer}; its certificate is from a CA made for this run (${signIn.dex.caFile}), so your browser warns once`,
+      );
     }
-    log.info({ cluster: cluster.description, url, metrics: operator.metricsUrl, auth: values.auth }, `Greenroom demo on ${url} — Ctrl-C stops it`);
+    log.info(
+      { cluster: cluster.description, url, metrics: operator.metricsUrl, auth: values.auth },
+      `Greenroom demo on ${url} — Ctrl-C stops it`,
+    );
   } catch (error) {
     await shutdown('error');
     throw error;

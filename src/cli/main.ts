@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createLogger } from '../observability/logger.ts';
+import { createCliLogger } from '../observability/logger.ts';
 import { CONVERT_USAGE, runConvert } from './convert.ts';
 import { DEMO_USAGE, runDemo } from './demo.ts';
 import { OPERATOR_USAGE, runOperator } from './operator.ts';
@@ -24,12 +24,11 @@ ${SCAFFOLD_USAGE}`;
 /** Entry point of the `greenroom` CLI: one subcommand per file under src/cli. */
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
-  const log = createLogger(process.env.LOG_LEVEL ?? 'info');
   switch (command) {
     case 'operator':
       return runOperator(rest);
     case 'demo':
-      return runDemo(rest, log);
+      return runDemo(rest, createCliLogger(process.env.LOG_LEVEL ?? 'info', process.env));
     case 'scaffold':
       process.exitCode = await runScaffold(rest, process.env, (line) => process.stdout.write(`${line}\n`));
       return;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { loadKubeConfig } from '../kube/config.ts';
 import { parseOperatorConfig } from '../config.ts';
-import { createLogger } from '../observability/logger.ts';
+import { createCliLogger } from '../observability/logger.ts';
 import { createMetricsRegistry } from '../observability/metrics.ts';
 import { startOperator } from '../operator/run.ts';
 import { authSettingsFrom } from '../http/auth/settings.ts';
@@ -11,7 +11,7 @@ export { OPERATOR_USAGE } from '../config.ts';
 /** `greenroom operator`: runs until SIGTERM/SIGINT, then drains and hands the Lease back. */
 export async function runOperator(argv: string[]): Promise<void> {
   const config = parseOperatorConfig(argv, process.env);
-  const log = createLogger(config.logLevel);
+  const log = createCliLogger(config.logLevel, process.env);
   const { allowedHosts, trustProxy, rateLimitPerMinute, maxInFlight, ...rest } = config;
   const running = await startOperator({
     ...rest,

@@ -1,10 +1,11 @@
-import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { API_VERSION } from '../api/v1alpha1/index.ts';
+import { flagUsage, parseFlags } from '../shared/flag-table.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 import { RawKubeClient } from '../kube/raw-client.ts';
 import { mergeStatus } from '../kube/status-writer.ts';
-import { redactor } from '../templates/git-cli.ts';
-import type { TemplateRunObject } from '../templates/objects.ts';
+import { redactor } from '../git/git-cli.ts';
+import type { TemplateRunObject } from '../api/objects.ts';
 import { registerEntities } from '../templates/register.ts';
 import { RunReport } from '../templates/report.ts';
 import { runSegment } from '../templates/scaffold.ts';
@@ -13,7 +14,21 @@ import { checkValues, valuesWithDefaults } from '../templates/values.ts';
 import { runFromEnv, secretValues } from '../templates/scaffold-env.ts';
 import { redactable, secretsFromEnv } from '../templates/secret-parameters.ts';
 
-export const SCAFFOLD_USAGE = `greenroom scaffold --workspace DIR --snapshot FILE [--from STEP] [--kubeconfig PATH]
+const NOT_A_STEP = 'must be a step index';
+const stepIndex = z.coerce.number(NOT_A_STEP).int(NOT_A_STEP).min(0, NOT_A_STEP);
+
+/** The scaffolder's flags, one entry each (see flag-table.ts); the operator passes them. */
+export const scaffoldFlags = z.object({
+  workspace: z.string('is required').min(1, 'is required').describe('directory the steps work in').meta({ placeholder: 'DIR' }),
+  snapshot: z.string('is required').min(1, 'is required').describe("file holding the run's snapshot").meta({ placeholder: 'FILE' }),
+  from: stepIndex.default(0).describe('index of the first step to run').meta({ placeholder: 'STEP' }),
+  kubeconfig: z.string().optional().describe('kubeconfig file; in-cluster or $KUBECONFIG when absent').meta({ placeholder: 'PATH' }),
+});
+
+/** `greenroom scaffold --help`. */
+export const SCAFFOLD_USAGE = `greenroom scaffold --workspace DIR --snapshot FILE [flags]
+
+${flagUsage(scaffoldFlags)}
 
 Runs a TemplateRun's built-in steps from step index STEP (default 0) until the end or the
 next container step, reporting each step on the run's status. The operator starts it — in a
@@ -27,18 +42,14 @@ Exit status: 0 when the steps succeeded or a container step is next, 1 when a st
 export const SCAFFOLDER_FIELD_MANAGER = 'greenroom-scaffolder';
 
 export async function runScaffold(argv: string[], env: NodeJS.ProcessEnv, echo: (line: string) => void): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { workspace: { type: 'string' }, snapshot: { type: 'string' }, from: { type: 'string', default: '0' }, kubeconfig: { type: 'string' } } });
-  if (!values.workspace) throw new Error(`--workspace is required\n\n${SCAFFOLD_USAGE}`);
-  if (!values.snapshot) throw new Error(`--snapshot is required\n\n${SCAFFOLD_USAGE}`);
-  const from = Number(values.from);
-  if (!Number.isInteger(from) || from < 0) throw new Error(`--from must be a step index, got "${values.from}"`);
+  const { workspace, snapshot, from, kubeconfig } = parseFlags(scaffoldFlags, argv, {});
   // In-process runs die with the operator: the operator holds our stdin open while it lives.
   const tethered = env.GREENROOM_EXIT_WITH_STDIN === '1';
   // The operator starts in-process scaffolders as process-group leaders: ending the group
   // also ends the git a step is running.
   if (tethered) process.stdin.on('end', () => process.kill(-process.pid, 'SIGTERM')).resume();
   try {
-    return await scaffold({ workspace: values.workspace, snapshot: values.snapshot, from, kubeconfig: values.kubeconfig }, env, echo);
+    return await scaffold({ workspace, snapshot, from, kubeconfig }, env, echo);
   } finally {
     // The open stdin would keep this process alive after its work is done.
     if (tethered) process.stdin.destroy();
@@ -58,7 +69,10 @@ async function scaffold(args: ScaffoldArgs, env: NodeJS.ProcessEnv, echo: (line:
   const client = new RawKubeClient(loadKubeConfig({ kubeconfig: args.kubeconfig }));
   const runPath = `/apis/${API_VERSION}/namespaces/${encodeURIComponent(identity.namespace)}/templateruns/${encodeURIComponent(identity.name)}`;
   const run = await client.request<TemplateRunObject>({ method: 'GET', path: runPath });
-  if (run.metadata.uid !== identity.uid) throw new Error(`TemplateRun ${identity.namespace}/${identity.name} was replaced (uid ${run.metadata.uid}, expected ${identity.uid}); nothing was run`);
+  if (run.metadata.uid !== identity.uid)
+    throw new Error(
+      `TemplateRun ${identity.namespace}/${identity.name} was replaced (uid ${run.metadata.uid}, expected ${identity.uid}); nothing was run`,
+    );
   const { spec } = snapshot.template;
   const secrets = secretsFromEnv(spec.parameters, env);
   const redact = redactor([...secretValues(spec, env), ...redactable(secrets)]);
@@ -68,7 +82,11 @@ async function scaffold(args: ScaffoldArgs, env: NodeJS.ProcessEnv, echo: (line:
     redact,
     echo,
     write: async (status) => {
-      if ((await mergeStatus(client, 'templateruns', identity.namespace, identity.name, status, { fieldManager: SCAFFOLDER_FIELD_MANAGER })) === 'gone') {
+      if (
+        (await mergeStatus(client, 'templateruns', identity.namespace, identity.name, status, {
+          fieldManager: SCAFFOLDER_FIELD_MANAGER,
+        })) === 'gone'
+      ) {
         echo('the TemplateRun was deleted; stopping');
         process.exit(143);
       }
@@ -79,7 +97,11 @@ async function scaffold(args: ScaffoldArgs, env: NodeJS.ProcessEnv, echo: (line:
   // Secret parameters are checked here too: an operator that may not read the run's Secret could not.
   const check = checkValues(spec.parameters, { ...snapshot.values, ...secrets });
   if (!check.ok) {
-    await report.finished(args.from, 'Failed', `the values in the run's snapshot do not fit the parameters of Template ${snapshot.template.namespace}/${snapshot.template.name} generation ${snapshot.template.generation}: ${check.messages.join('; ')}`);
+    await report.finished(
+      args.from,
+      'Failed',
+      `the values in the run's snapshot do not fit the parameters of Template ${snapshot.template.namespace}/${snapshot.template.name} generation ${snapshot.template.generation}: ${check.messages.join('; ')}`,
+    );
     return 1;
   }
   const result = await runSegment(

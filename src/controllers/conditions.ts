@@ -54,7 +54,14 @@ export function mergeConditions(
   return decisions.map((d) => {
     const before = previous?.find((c) => c.type === d.type);
     const lastTransitionTime = before && before.status === d.status ? before.lastTransitionTime : rfc3339(now);
-    return { type: d.type, status: d.status, observedGeneration: generation, lastTransitionTime, reason: d.reason, message: d.message.slice(0, MAX_MESSAGE_LENGTH) };
+    return {
+      type: d.type,
+      status: d.status,
+      observedGeneration: generation,
+      lastTransitionTime,
+      reason: d.reason,
+      message: d.message.slice(0, MAX_MESSAGE_LENGTH),
+    };
   });
 }
 

@@ -1,6 +1,13 @@
 import { backstageRef, convertEntity } from './convert-entity.ts';
 import { isLocation } from './locations.ts';
-import { BACKSTAGE_NAME_ANNOTATION, type ConvertedEntity, type ConvertOptions, type ConvertResult, type Problem, type SourceDocument } from './model.ts';
+import {
+  BACKSTAGE_NAME_ANNOTATION,
+  type ConvertedEntity,
+  type ConvertOptions,
+  type ConvertResult,
+  type Problem,
+  type SourceDocument,
+} from './model.ts';
 
 /**
  * Converts every Backstage entity read from the sources. Each one that cannot be converted

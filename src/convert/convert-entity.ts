@@ -68,12 +68,17 @@ export function convertEntity(value: unknown, options: ConvertOptions): EntityCo
   const parsed = id.kind.spec.safeParse({ ...spec.fields, ...meta.descriptive });
   // A field already refused above is also missing for zod; say it once.
   const issues = parsed.success ? [] : parsed.error.issues.filter((issue) => !spec.errors.has(String(issue.path[0])));
-  const errors = [...spec.errors.values(), ...issues.map(describeIssue), ...(parsed.success ? selfReferences(id.kind, parsed.data, id.name) : [])];
+  const errors = [
+    ...spec.errors.values(),
+    ...issues.map(describeIssue),
+    ...(parsed.success ? selfReferences(id.kind, parsed.data, id.name) : []),
+  ];
   if (!parsed.success || errors.length > 0) return { skipped: errors.join('; ') };
 
   const unmapped = { ...extraTopLevel(entity), ...meta.unmapped, ...spec.unmapped };
   const warnings = [...meta.warnings, ...spec.warnings];
-  if (Object.keys(unmapped).length > 0) warnings.push(`kept in annotation ${BACKSTAGE_UNMAPPED_ANNOTATION}: ${Object.keys(unmapped).join(', ')}`);
+  if (Object.keys(unmapped).length > 0)
+    warnings.push(`kept in annotation ${BACKSTAGE_UNMAPPED_ANNOTATION}: ${Object.keys(unmapped).join(', ')}`);
   const object: GreenroomObject = {
     apiVersion: API_VERSION,
     kind: id.kind.kind,
@@ -91,7 +96,8 @@ export function convertEntity(value: unknown, options: ConvertOptions): EntityCo
 /** The Backstage name always; the namespace when it was mapped to another; and whatever found no place. */
 function identityAnnotations(id: Identity, unmapped: Record<string, unknown>): Record<string, string> {
   const annotations: Record<string, string> = { [BACKSTAGE_NAME_ANNOTATION]: id.backstageName };
-  if (id.namespace !== undefined && id.namespace !== id.backstageNamespace) annotations[BACKSTAGE_NAMESPACE_ANNOTATION] = id.backstageNamespace;
+  if (id.namespace !== undefined && id.namespace !== id.backstageNamespace)
+    annotations[BACKSTAGE_NAMESPACE_ANNOTATION] = id.backstageNamespace;
   if (Object.keys(unmapped).length > 0) annotations[BACKSTAGE_UNMAPPED_ANNOTATION] = JSON.stringify(unmapped);
   return annotations;
 }
@@ -116,5 +122,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   const [first, ...rest] = issue.path.map(String);
   const root = first !== undefined && Object.hasOwn(descriptiveFields, first) ? 'metadata' : 'spec';
   const path = [root, first, ...rest].filter((part) => part !== undefined).join('.');
-  return issue.code === 'invalid_type' && issue.message.endsWith('received undefined') ? `${path} is missing (required)` : `${path}: ${issue.message}`;
+  return issue.code === 'invalid_type' && issue.message.endsWith('received undefined')
+    ? `${path} is missing (required)`
+    : `${path}: ${issue.message}`;
 }

@@ -3,7 +3,9 @@ import { isUrl } from './placeholders.ts';
 
 /** Whether a document is a Backstage Location: not converted itself, but followed to more files. */
 export function isLocation(value: unknown): boolean {
-  return isRecord(value) && typeof value.apiVersion === 'string' && value.apiVersion.startsWith('backstage.io/') && value.kind === 'Location';
+  return (
+    isRecord(value) && typeof value.apiVersion === 'string' && value.apiVersion.startsWith('backstage.io/') && value.kind === 'Location'
+  );
 }
 
 /** The targets of a Location, split into local paths (followed) and URLs (reported as not followed). */

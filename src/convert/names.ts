@@ -23,7 +23,10 @@ function trimLabel(text: string): string {
 
 /** A Backstage entity name as a Kubernetes object name (`My_Service` → `my-service`); '' when nothing is left. */
 export function toKubernetesName(name: string): string {
-  const labels = name.split('.').map((part) => toLabel(part, MAX_SUBDOMAIN)).filter((part) => part !== '');
+  const labels = name
+    .split('.')
+    .map((part) => toLabel(part, MAX_SUBDOMAIN))
+    .filter((part) => part !== '');
   return trimLabel(labels.join('.').slice(0, MAX_SUBDOMAIN));
 }
 

@@ -31,10 +31,7 @@ export function isUrl(target: string): boolean {
  * Replaces every placeholder in a document by what `resolve` gives for it; where it gives
  * undefined, the placeholder stays, so the converter can say what was not resolved.
  */
-export async function replacePlaceholders(
-  value: unknown,
-  resolve: (placeholder: Placeholder) => Promise<unknown>,
-): Promise<unknown> {
+export async function replacePlaceholders(value: unknown, resolve: (placeholder: Placeholder) => Promise<unknown>): Promise<unknown> {
   const placeholder = placeholderOf(value);
   if (placeholder) return (await resolve(placeholder)) ?? value;
   if (Array.isArray(value)) return Promise.all(value.map((item) => replacePlaceholders(item, resolve)));

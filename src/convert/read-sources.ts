@@ -72,7 +72,12 @@ async function parseFile(file: string, text: string, problems: Problem[]): Promi
   for (const [index, doc] of parseAllDocuments(text).entries()) {
     const document = index + 1;
     if (doc.errors.length > 0) {
-      problems.push({ severity: 'skipped', file, document, message: `not valid YAML: ${doc.errors[0]?.message.split('\n')[0]?.replace(/:$/, '')}` });
+      problems.push({
+        severity: 'skipped',
+        file,
+        document,
+        message: `not valid YAML: ${doc.errors[0]?.message.split('\n')[0]?.replace(/:$/, '')}`,
+      });
       continue;
     }
     const value = await replacePlaceholders(doc.toJS(), (placeholder) => readPlaceholder(file, placeholder));
@@ -96,7 +101,11 @@ async function followLocation(location: SourceDocument, problems: Problem[]): Pr
   const { paths, urls } = locationTargets(location.value);
   const at = { file: location.file, document: location.document };
   for (const url of urls) {
-    problems.push({ severity: 'warning', ...at, message: `Location target ${url} is a URL and was not followed; convert a local copy of it` });
+    problems.push({
+      severity: 'warning',
+      ...at,
+      message: `Location target ${url} is a URL and was not followed; convert a local copy of it`,
+    });
   }
   const base = dirname(location.file);
   const pending: Pending[] = [];

@@ -63,7 +63,8 @@ function convertDefinition(value: unknown, out: ConvertedSpec): void {
   const placeholder = placeholderOf(value);
   if (typeof value === 'string') out.fields.definition = value;
   else if (placeholder && isUrl(placeholder.target)) out.fields.definition = placeholder.target;
-  else if (placeholder) out.errors.set('definition', `spec.definition: ${placeholder.key} ${placeholder.target} could not be read or parsed`);
+  else if (placeholder)
+    out.errors.set('definition', `spec.definition: ${placeholder.key} ${placeholder.target} could not be read or parsed`);
   // What `$json`/`$yaml` placeholders parsed goes back to text.
   else out.fields.definition = stringify(value);
 }

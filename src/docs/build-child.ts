@@ -18,7 +18,8 @@ try {
   // Not Linux, or /proc is read-only: the heap cap still holds.
 }
 
-const asFile = (content: string | Uint8Array): string | Buffer => (typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength));
+const asFile = (content: string | Uint8Array): string | Buffer =>
+  typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
 
 async function build(request: BuildRequest): Promise<BuildReply> {
   try {

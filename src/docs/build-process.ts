@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SkeletonFiles } from '../templates/skeleton.ts';
+import type { SkeletonFiles } from '../file-tree/skeleton.ts';
 import type { BuildOptions } from './build.ts';
 import { LIMIT_FLAGS, LimitExceededError, type DocsLimits } from './limits.ts';
 
@@ -41,7 +41,8 @@ export const OOM_SCORE_ADJ = 1000;
 const STDERR_KEPT = 4096;
 
 /** Whether a dead child ran out of heap: V8 aborts, and says so on stderr. */
-const outOfMemory = (signal: NodeJS.Signals | null, stderr: string): boolean => signal === 'SIGABRT' || /heap out of memory|Reached heap limit/i.test(stderr);
+const outOfMemory = (signal: NodeJS.Signals | null, stderr: string): boolean =>
+  signal === 'SIGABRT' || /heap out of memory|Reached heap limit/i.test(stderr);
 
 /**
  * Builds and encodes a site in a child process whose heap is capped at limits.buildMemoryMb.
@@ -49,7 +50,11 @@ const outOfMemory = (signal: NodeJS.Signals | null, stderr: string): boolean => 
  * the flag; the operator's own heap never holds a rendering. Rejects with LimitExceededError
  * for every limit passed, and with an Error for anything else.
  */
-export function buildInChildProcess(files: SkeletonFiles, options: BuildRequest['options'], settings: BuildProcessOptions): Promise<BuiltChunks> {
+export function buildInChildProcess(
+  files: SkeletonFiles,
+  options: BuildRequest['options'],
+  settings: BuildProcessOptions,
+): Promise<BuiltChunks> {
   const { limits } = settings;
   const timeoutMs = settings.timeoutMs ?? 300_000;
   return new Promise((resolve, reject) => {
@@ -73,11 +78,27 @@ export function buildInChildProcess(files: SkeletonFiles, options: BuildRequest[
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      if (reply?.ok) return resolve({ chunks: reply.chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)), siteName: reply.siteName, pageCount: reply.pageCount, warnings: reply.warnings });
+      if (reply?.ok)
+        return resolve({
+          chunks: reply.chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)),
+          siteName: reply.siteName,
+          pageCount: reply.pageCount,
+          warnings: reply.warnings,
+        });
       if (reply) return reject(reply.limit ? new LimitExceededError(reply.limit, reply.message) : new Error(reply.message));
-      if (outOfMemory(signal, stderr)) return reject(new LimitExceededError('buildMemoryMb', `the build ran out of its ${limits.buildMemoryMb} MiB of memory (${LIMIT_FLAGS.buildMemoryMb}); its process was stopped, the operator was not`));
+      if (outOfMemory(signal, stderr))
+        return reject(
+          new LimitExceededError(
+            'buildMemoryMb',
+            `the build ran out of its ${limits.buildMemoryMb} MiB of memory (${LIMIT_FLAGS.buildMemoryMb}); its process was stopped, the operator was not`,
+          ),
+        );
       if (signal === 'SIGKILL') return reject(new Error(`the build took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`));
-      reject(new Error(`the build process ${signal ? `was stopped by ${signal}` : `exited with code ${code}`}${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`));
+      reject(
+        new Error(
+          `the build process ${signal ? `was stopped by ${signal}` : `exited with code ${code}`}${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`,
+        ),
+      );
     });
     child.send({ files: [...files], options, limits, maxChunkBytes: settings.maxChunkBytes } satisfies BuildRequest);
   });

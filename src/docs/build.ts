@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { SkeletonFiles } from '../templates/skeleton.ts';
+import type { SkeletonFiles } from '../file-tree/skeleton.ts';
 import { ASSET_TYPES } from './asset-types.ts';
 import { checkPage, DEFAULT_DOCS_LIMITS, limitExceeded, type DocsLimits } from './limits.ts';
 import type { LinkContext } from './links.ts';
@@ -17,8 +17,6 @@ export interface BuildOptions {
   /** Bounds on pages, page size and assets (default DEFAULT_DOCS_LIMITS). */
   limits?: DocsLimits;
 }
-
-
 
 const extension = (path: string): string => posix.extname(path).slice(1).toLowerCase();
 const asText = (content: string | Buffer): string => (typeof content === 'string' ? content : content.toString('utf8'));
@@ -111,7 +109,8 @@ export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite 
   const pagePaths = [...docs.keys()].filter(isMarkdown).sort((a, b) => a.localeCompare(b));
   if (pagePaths.length === 0) throw new Error(`no Markdown page found in ${config.docsDir ? `${config.docsDir}/` : 'the repository root'}`);
   const limits = options.limits ?? DEFAULT_DOCS_LIMITS;
-  if (pagePaths.length > limits.maxPages) throw limitExceeded('maxPages', `the docs have ${pagePaths.length} pages, which`, limits.maxPages);
+  if (pagePaths.length > limits.maxPages)
+    throw limitExceeded('maxPages', `the docs have ${pagePaths.length} pages, which`, limits.maxPages);
   const slugs = slugsOf(pagePaths, warnings);
 
   const assets: Record<string, DocAsset> = {};
@@ -128,7 +127,8 @@ export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite 
         const content = docs.get(p)!;
         const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
         assetBytes += bytes.length;
-        if (assetBytes > limits.maxAssetBytes) throw limitExceeded('maxAssetBytes', `the assets pages use (${assetBytes} bytes so far)`, limits.maxAssetBytes);
+        if (assetBytes > limits.maxAssetBytes)
+          throw limitExceeded('maxAssetBytes', `the assets pages use (${assetBytes} bytes so far)`, limits.maxAssetBytes);
         assets[p] = { contentType: ASSET_TYPES[extension(p)]!, base64: bytes.toString('base64') };
       },
       warn: (message) => warnings.push(message),

@@ -1,4 +1,4 @@
-import type { ReadBudget, SkeletonFiles } from '../templates/skeleton.ts';
+import type { ReadBudget, SkeletonFiles } from '../file-tree/skeleton.ts';
 
 /**
  * How big a docs build may get. A DocSource's author decides what its repository holds, and
@@ -79,8 +79,14 @@ export function fetchBudget(limits: DocsLimits): ReadBudget {
   return (path, size) => {
     files += 1;
     bytes += size;
-    if (files > limits.maxFiles) throw limitExceeded('maxFiles', `the source holds more than ${limits.maxFiles} files (${path} is one too many), which`, limits.maxFiles);
-    if (bytes > limits.maxFetchBytes) throw limitExceeded('maxFetchBytes', `the source reaches ${bytes} bytes at ${path}, which`, limits.maxFetchBytes);
+    if (files > limits.maxFiles)
+      throw limitExceeded(
+        'maxFiles',
+        `the source holds more than ${limits.maxFiles} files (${path} is one too many), which`,
+        limits.maxFiles,
+      );
+    if (bytes > limits.maxFetchBytes)
+      throw limitExceeded('maxFetchBytes', `the source reaches ${bytes} bytes at ${path}, which`, limits.maxFetchBytes);
   };
 }
 

@@ -42,13 +42,11 @@ function highlight(code: string, language: string): string {
 }
 
 // html: true because MkDocs pages do embed HTML; every byte goes through sanitizePage after.
-const md = new MarkdownIt({ html: true, linkify: false, typographer: false, highlight })
-  .use(admonitions)
-  .use(anchor, {
-    slugify,
-    tabIndex: false,
-    permalink: anchor.permalink.linkInsideHeader({ symbol: '#', placement: 'after', ariaHidden: true }),
-  });
+const md = new MarkdownIt({ html: true, linkify: false, typographer: false, highlight }).use(admonitions).use(anchor, {
+  slugify,
+  tabIndex: false,
+  permalink: anchor.permalink.linkInsideHeader({ symbol: '#', placement: 'after', ariaHidden: true }),
+});
 
 /** Front matter (`---` YAML `---`) is metadata, not content; its `title` names the page. */
 function splitFrontMatter(source: string): { body: string; title?: string } {

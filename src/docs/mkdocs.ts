@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { SkeletonFiles } from '../templates/skeleton.ts';
+import type { SkeletonFiles } from '../file-tree/skeleton.ts';
 
 /** One entry of the nav as written (or derived): a page by path, an external link, or a section. */
 export interface NavEntry {
@@ -35,7 +35,8 @@ function docsDirOf(value: unknown): string {
   if (value === undefined || value === null) return 'docs';
   if (typeof value !== 'string') throw new Error('mkdocs.yml: docs_dir must be a string');
   const dir = posix.normalize(value.trim() || '.').replace(/\/+$/, '');
-  if (dir === '..' || dir.startsWith('../') || posix.isAbsolute(dir)) throw new Error(`mkdocs.yml: docs_dir ${value} must be inside the repository`);
+  if (dir === '..' || dir.startsWith('../') || posix.isAbsolute(dir))
+    throw new Error(`mkdocs.yml: docs_dir ${value} must be inside the repository`);
   return dir === '.' ? '' : dir;
 }
 
@@ -92,7 +93,10 @@ const hasDir = (files: SkeletonFiles, dir: string): boolean => [...files.keys()]
 
 /** `getting-started` → `Getting started`: how MkDocs titles a page or section from its name. */
 export function titleFromName(name: string): string {
-  const words = name.replace(/\.(md|markdown)$/i, '').replace(/[-_]+/g, ' ').trim();
+  const words = name
+    .replace(/\.(md|markdown)$/i, '')
+    .replace(/[-_]+/g, ' ')
+    .trim();
   return words ? words.charAt(0).toUpperCase() + words.slice(1) : name;
 }
 

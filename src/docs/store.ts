@@ -62,7 +62,10 @@ const siteShell = z.object({
   siteName: z.string(),
   nav: z.array(navItem),
   pages: z.array(z.unknown()).min(1),
-  assets: z.record(z.string(), z.object({ contentType: z.string().refine(isAllowedAssetType, 'is not a content type a build gives assets'), base64: z.string() })),
+  assets: z.record(
+    z.string(),
+    z.object({ contentType: z.string().refine(isAllowedAssetType, 'is not a content type a build gives assets'), base64: z.string() }),
+  ),
   warnings: z.array(z.string()),
   entityRef: z.string().optional(),
 });
@@ -76,15 +79,18 @@ function shapeError(error: z.ZodError, prefix: (string | number)[] = []): Error 
 /** Nav entries lead only to the site's own pages or out over http(s), however the stored site was made. */
 function checkNav(items: NavItem[], slugs: ReadonlySet<unknown>, at = 'nav'): void {
   for (const [index, item] of items.entries()) {
-    if (item.url !== undefined && !isNavUrl(item.url)) throw new Error(`stored docs site has a nav link at ${at}.${index} that is not an http(s) URL`);
-    if (item.slug !== undefined && !slugs.has(item.slug)) throw new Error(`stored docs site has a nav entry at ${at}.${index} naming no page`);
+    if (item.url !== undefined && !isNavUrl(item.url))
+      throw new Error(`stored docs site has a nav link at ${at}.${index} that is not an http(s) URL`);
+    if (item.slug !== undefined && !slugs.has(item.slug))
+      throw new Error(`stored docs site has a nav entry at ${at}.${index} naming no page`);
     if (item.children) checkNav(item.children, slugs, `${at}.${index}.children`);
   }
 }
 
 /** A site as gzip'd JSON in chunks of at most `maxChunkBytes`, in order; a LimitExceededError (maxSiteBytes) when its JSON is longer than `maxSiteBytes`. */
 export async function encodeSite(site: DocSite, maxChunkBytes = 900 * 1024, maxSiteBytes = MAX_DECODED_BYTES): Promise<Buffer[]> {
-  if (!Number.isInteger(maxChunkBytes) || maxChunkBytes < 1) throw new Error(`maxChunkBytes must be a positive integer, not ${maxChunkBytes}`);
+  if (!Number.isInteger(maxChunkBytes) || maxChunkBytes < 1)
+    throw new Error(`maxChunkBytes must be a positive integer, not ${maxChunkBytes}`);
   const json = Buffer.from(JSON.stringify(site), 'utf8');
   if (json.length > maxSiteBytes) throw limitExceeded('maxSiteBytes', `the built site has ${json.length} bytes, which`, maxSiteBytes);
   const packed = await gzip(json, { level: 9 });
@@ -103,7 +109,10 @@ export interface DecodeChecks {
 /** The site stored in `chunks` (in order); rejects with an Error saying why they do not hold one. */
 export async function decodeSite(chunks: Buffer[], checks: DecodeChecks = {}): Promise<DocSite> {
   if (chunks.length === 0) throw new Error('stored docs site has no chunks');
-  if (checks.digest !== undefined && siteDigest(chunks) !== checks.digest) throw new Error('stored docs site does not match the digest its DocSource records: its ConfigMaps were not all written by the operator');
+  if (checks.digest !== undefined && siteDigest(chunks) !== checks.digest)
+    throw new Error(
+      'stored docs site does not match the digest its DocSource records: its ConfigMaps were not all written by the operator',
+    );
   let json: string;
   try {
     json = (await gunzip(Buffer.concat(chunks), { maxOutputLength: checks.maxSiteBytes ?? MAX_DECODED_BYTES })).toString('utf8');

@@ -6,7 +6,7 @@ import type { CatalogGraph } from '../catalog/graph.ts';
 import { decodeContinue, entityDetail, listEntities, neighbourhood, ownership } from '../catalog/queries.ts';
 import { formatRef, parseRef, refOf } from '../catalog/refs.ts';
 import { redactAnnotations } from '../catalog/redact.ts';
-import { commaSeparated } from '../comma-separated.ts';
+import { commaSeparated } from '../shared/comma-separated.ts';
 import { visibleCatalog } from '../access/visible-catalog.ts';
 import { visibilityOf } from './access/scope.ts';
 
@@ -25,19 +25,27 @@ const listQuery = z.object({
   tag: optionalText,
   q: optionalText,
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(100),
-  continue: z.string().optional().refine((t) => t === undefined || decodeContinue(t) !== undefined, { message: 'is not a token this API issued' }),
+  continue: z
+    .string()
+    .optional()
+    .refine((t) => t === undefined || decodeContinue(t) !== undefined, { message: 'is not a token this API issued' }),
 });
 const graphQuery = z.object({
-  root: z.string().min(1, 'is required').refine((r) => !('error' in parseRef(r, { defaultKind: undefined, namespace: 'default' })), {
-    message: 'must be kind:namespace/name',
-  }),
+  root: z
+    .string()
+    .min(1, 'is required')
+    .refine((r) => !('error' in parseRef(r, { defaultKind: undefined, namespace: 'default' })), {
+      message: 'must be kind:namespace/name',
+    }),
   depth: z.coerce.number().int().min(1).max(MAX_DEPTH).default(2),
   limit: z.coerce.number().int().min(1).max(MAX_GRAPH_NODES).default(DEFAULT_GRAPH_NODES),
   relations: z
     .string()
     .optional()
     .transform((v) => commaSeparated(v ?? ''))
-    .refine((list) => list.every((t) => (RELATION_TYPES as string[]).includes(t)), { message: `must be a comma-separated list of ${RELATION_TYPES.join(', ')}` }),
+    .refine((list) => list.every((t) => (RELATION_TYPES as string[]).includes(t)), {
+      message: `must be a comma-separated list of ${RELATION_TYPES.join(', ')}`,
+    }),
 });
 
 /** The JSON shape of an entity in list results. */
@@ -86,7 +94,12 @@ export function createApiRouter({ graph: whole }: ApiDependencies): Router {
     if (!parsed.success) return badRequest(res, parsed.error);
     const q = parsed.data;
     const after = q.continue === undefined ? undefined : decodeContinue(q.continue);
-    const page = listEntities(catalog(res), { kind: q.kind, namespace: q.namespace, owner: q.owner, type: q.type, lifecycle: q.lifecycle, tag: q.tag, text: q.q }, q.limit, after);
+    const page = listEntities(
+      catalog(res),
+      { kind: q.kind, namespace: q.namespace, owner: q.owner, type: q.type, lifecycle: q.lifecycle, tag: q.tag, text: q.q },
+      q.limit,
+      after,
+    );
     res.json({ items: page.items.map(summary), total: page.total, ...(page.continue ? { continue: page.continue } : {}) });
   });
 
@@ -127,7 +140,13 @@ export function createApiRouter({ graph: whole }: ApiDependencies): Router {
     const ref = 'error' in root ? '' : formatRef(root);
     const graph = catalog(res);
     if (!graph.has(ref)) return void res.status(404).json({ error: `no entity ${ref}` });
-    const { nodes, edges, truncated, hidden } = neighbourhood(graph, ref, parsed.data.depth, new Set(parsed.data.relations), parsed.data.limit);
+    const { nodes, edges, truncated, hidden } = neighbourhood(
+      graph,
+      ref,
+      parsed.data.depth,
+      new Set(parsed.data.relations),
+      parsed.data.limit,
+    );
     res.json({ root: ref, nodes: nodes.map(summary), edges, truncated, hidden });
   });
 

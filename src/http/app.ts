@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { CatalogGraph } from '../catalog/graph.ts';
 import type { ScorecardStore } from '../scorecards/store.ts';
-import type { TemplateStore } from '../templates/objects.ts';
+import type { TemplateStore } from '../api/objects.ts';
 import { createApiRouter } from './api.ts';
 import { createUiRouter } from './ui/router.ts';
 import { createDocsRouter } from './ui/docs-router.ts';
@@ -107,9 +107,10 @@ export function createApp(deps: AppDependencies): Express {
   // Anything but the allowed methods is refused before it reaches a route.
   app.use((req, res, next) => {
     if (allowed.includes(req.method)) return next();
-    const error = auth.mode === 'none'
-      ? 'Greenroom is read-only over HTTP without sign-in (--auth none); change the catalog with kubectl or GitOps'
-      : `${req.method} is not served; forms POST`;
+    const error =
+      auth.mode === 'none'
+        ? 'Greenroom is read-only over HTTP without sign-in (--auth none); change the catalog with kubectl or GitOps'
+        : `${req.method} is not served; forms POST`;
     res.status(405).set('Allow', allowed.join(', ')).json({ error });
   });
   app.get('/healthz', (_req, res) => {
@@ -117,7 +118,10 @@ export function createApp(deps: AppDependencies): Express {
   });
   app.get('/readyz', (_req, res) => {
     const ready = deps.isReady();
-    res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'ok' : 'caches not synced');
+    res
+      .status(ready ? 200 : 503)
+      .type('text/plain')
+      .send(ready ? 'ok' : 'caches not synced');
   });
   // The probes come before the guards: the kubelet calls them by pod IP, often, and must
   // not be refused by the Host list or a client's busy neighbour.

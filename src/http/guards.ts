@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import ipaddr from 'ipaddr.js';
 import { HttpProblem } from './problems.ts';
-import { commaSeparated } from '../comma-separated.ts';
+import { commaSeparated } from '../shared/comma-separated.ts';
 
 /**
  * Which peers may say who the client is with X-Forwarded-For (express's `trust proxy`): none
@@ -26,7 +26,7 @@ export function parseTrustProxy(text: string): TrustProxy | { error: string } {
     const hops = Number(value);
     return hops <= 10 ? hops : { error: 'must be at most 10 hops' };
   }
-  if (value === 'true') return { error: 'true would let any client choose its own address; give the hop count or the proxies\' addresses' };
+  if (value === 'true') return { error: "true would let any client choose its own address; give the hop count or the proxies' addresses" };
   const entries = commaSeparated(value);
   const bad = entries.filter((e) => !PROXY_NAMES.has(e) && !ipaddr.isValid(e) && !ipaddr.isValidCIDR(e));
   return bad.length > 0 ? { error: `${bad.join(', ')} is not an address, a CIDR or one of ${[...PROXY_NAMES].join(', ')}` } : entries;

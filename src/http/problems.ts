@@ -70,7 +70,15 @@ export function queryGuard(limits: QueryLimits = DEFAULT_QUERY_LIMITS): RequestH
 /** The read API answers JSON; everything else is the dashboard, which answers pages. */
 const wantsJson = (req: Request): boolean => req.originalUrl.startsWith('/api/');
 
-const TITLES: Record<number, string> = { 400: 'Bad request', 401: 'Sign in first', 403: 'Not allowed', 404: 'Not found', 421: 'Wrong host', 429: 'Too many requests', 503: 'Busy' };
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Sign in first',
+  403: 'Not allowed',
+  404: 'Not found',
+  421: 'Wrong host',
+  429: 'Too many requests',
+  503: 'Busy',
+};
 
 /** Sends a problem as JSON (`{ error, problems }`) for the API, as a page for the dashboard. */
 function sendProblem(req: Request, res: Response, views: Environment, status: number, problems: readonly string[]): void {
@@ -88,7 +96,8 @@ function sendProblem(req: Request, res: Response, views: Environment, status: nu
 
 /** An error's own HTTP status when it is a client's fault (express marks bad URL encoding 400). */
 function clientStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
+  const status =
+    (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 

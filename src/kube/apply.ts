@@ -69,6 +69,9 @@ export async function waitForCrdsEstablished(config: KubeConfig, names: string[]
 export async function installCrds(config: KubeConfig, dir: string): Promise<number> {
   const crds = await readManifests(dir);
   await applyObjects(config, crds);
-  await waitForCrdsEstablished(config, crds.map((crd) => crd.metadata?.name ?? ''));
+  await waitForCrdsEstablished(
+    config,
+    crds.map((crd) => crd.metadata?.name ?? ''),
+  );
   return crds.length;
 }

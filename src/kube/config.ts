@@ -14,7 +14,11 @@ export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
   else config.loadFromDefault();
   if (source.context) {
     if (!config.getContextObject(source.context)) {
-      const known = config.getContexts().map((c) => c.name).join(', ') || 'none';
+      const known =
+        config
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ') || 'none';
       throw new Error(`kubeconfig has no context "${source.context}" (contexts: ${known})`);
     }
     config.setCurrentContext(source.context);

@@ -35,7 +35,10 @@ export function eventRecorder(client: RawKubeClient, onError: (error: unknown) =
       kind: 'Event',
       // Named like client-go names events (object name, a dot, a unique hex suffix); a
       // generateName ending in a dot is not a valid prefix.
-      metadata: { name: `${object.name.slice(0, 200)}.${now.getTime().toString(16)}${randomBytes(4).toString('hex')}`, namespace: object.namespace },
+      metadata: {
+        name: `${object.name.slice(0, 200)}.${now.getTime().toString(16)}${randomBytes(4).toString('hex')}`,
+        namespace: object.namespace,
+      },
       eventTime: now.toISOString().replace(/(\.\d{3})Z$/, '$1000Z'),
       reportingController: REPORTING_CONTROLLER,
       reportingInstance: instance.slice(0, 128),
@@ -46,7 +49,11 @@ export function eventRecorder(client: RawKubeClient, onError: (error: unknown) =
       regarding: { apiVersion: object.apiVersion, kind: object.kind, namespace: object.namespace, name: object.name, uid: object.uid },
     };
     try {
-      await client.request({ method: 'POST', path: `/apis/events.k8s.io/v1/namespaces/${encodeURIComponent(object.namespace)}/events`, body });
+      await client.request({
+        method: 'POST',
+        path: `/apis/events.k8s.io/v1/namespaces/${encodeURIComponent(object.namespace)}/events`,
+        body,
+      });
     } catch (error) {
       onError(error);
     }

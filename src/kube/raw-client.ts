@@ -122,7 +122,11 @@ export class RawKubeClient {
     const url = new URL(cluster.server.replace(/\/$/, '') + req.path);
     for (const [key, value] of Object.entries(req.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
     const credentials = await this.credentialOptions();
-    const options: RequestOptions = { ...credentials, method: req.method, headers: { ...credentials.headers, Accept: 'application/json', ...impersonationHeaders(req.impersonate) } };
+    const options: RequestOptions = {
+      ...credentials,
+      method: req.method,
+      headers: { ...credentials.headers, Accept: 'application/json', ...impersonationHeaders(req.impersonate) },
+    };
     // Through a proxy, client-node's proxy agent is needed; otherwise ours keeps connections.
     if (url.protocol === 'https:' && !cluster.proxyUrl) options.agent = this.agent;
     const payload = req.body === undefined ? undefined : JSON.stringify(req.body);

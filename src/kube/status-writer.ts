@@ -54,7 +54,14 @@ export interface MergeOptions {
  * outputs and the log — and a merge patch touches only the fields it names, so neither can
  * remove what the other wrote. Fields set to null are removed.
  */
-export async function mergeStatus(client: RawKubeClient, plural: string, namespace: string, name: string, status: object, options: MergeOptions = {}): Promise<MergeResult> {
+export async function mergeStatus(
+  client: RawKubeClient,
+  plural: string,
+  namespace: string,
+  name: string,
+  status: object,
+  options: MergeOptions = {},
+): Promise<MergeResult> {
   const { fieldManager = OPERATOR_FIELD_MANAGER, resourceVersion } = options;
   const path = `/apis/${API_VERSION}/namespaces/${encodeURIComponent(namespace)}/${plural}/${encodeURIComponent(name)}/status`;
   const body = resourceVersion ? { metadata: { resourceVersion }, status } : { status };

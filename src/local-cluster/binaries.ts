@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../paths.ts';
+import { projectRoot } from '../shared/paths.ts';
 
-export { projectRoot } from '../paths.ts';
+export { projectRoot } from '../shared/paths.ts';
 
 /** The executables a local control plane needs, by absolute path. */
 export interface Binaries {
@@ -62,12 +62,7 @@ export async function ensureOAuth2Proxy(log: (line: string) => void = () => unde
  * progress lines (those starting with `prefix`) go to `log`, and a failure carries the tail
  * of what it wrote to stderr.
  */
-function runBuildScript(
-  scriptPath: string[],
-  args: string[],
-  prefix: string,
-  log: (line: string) => void,
-): Promise<string> {
+function runBuildScript(scriptPath: string[], args: string[], prefix: string, log: (line: string) => void): Promise<string> {
   const script = join(projectRoot(), 'tools', ...scriptPath);
   return new Promise<string>((resolve, reject) => {
     const child = spawn('bash', [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

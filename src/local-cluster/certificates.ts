@@ -30,18 +30,27 @@ async function openssl(dir: string, args: string[]): Promise<void> {
 }
 
 /** Creates an EC P-256 key and a certificate for it signed by the local CA. */
-async function issue(
-  dir: string,
-  name: string,
-  subject: string,
-  extensions: string[],
-): Promise<void> {
+async function issue(dir: string, name: string, subject: string, extensions: string[]): Promise<void> {
   await openssl(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${name}.key`]);
   await openssl(dir, ['req', '-new', '-key', `${name}.key`, '-subj', subject, '-out', `${name}.csr`]);
   await writeFile(join(dir, `${name}.ext`), extensions.join('\n') + '\n');
   await openssl(dir, [
-    'x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
-    '-days', '30', '-sha256', '-extfile', `${name}.ext`, '-out', `${name}.crt`,
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '30',
+    '-sha256',
+    '-extfile',
+    `${name}.ext`,
+    '-out',
+    `${name}.crt`,
   ]);
 }
 
@@ -49,9 +58,22 @@ async function issue(
 async function createCa(dir: string): Promise<void> {
   await openssl(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key']);
   await openssl(dir, [
-    'req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=greenroom-local-ca', '-days', '30',
-    '-sha256', '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature', '-out', 'ca.crt',
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    'ca.key',
+    '-subj',
+    '/CN=greenroom-local-ca',
+    '-days',
+    '30',
+    '-sha256',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
+    '-out',
+    'ca.crt',
   ]);
 }
 

@@ -1,15 +1,15 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { AUDIT_POLICY, readAuditEvents, type AuditEvent } from './audit.ts';
 import { ensureBinaries, type Binaries } from './binaries.ts';
 import { generateCertificates, type Certificates } from './certificates.ts';
+import { componentGroup, type ComponentGroup } from './component-group.ts';
+import { apiServerArgs, controllerManagerArgs, etcdArgs, kubeconfig } from './control-plane-args.ts';
+import { createDataDir, type DataDir } from './control-plane-dir.ts';
 import { get, waitFor, type ClientTls } from './health.ts';
-import { logTail } from './local-server.ts';
 import { freePort } from './ports.ts';
-import { startTethered, type TetheredProcess } from './tethered-process.ts';
+import type { TetheredProcess } from './tethered-process.ts';
 
 /** Controllers kube-controller-manager runs: owner-reference garbage collection, namespace
  * deletion and service accounts (with their tokens) — what an operator's tests rely on.
@@ -103,44 +103,24 @@ export function authenticationConfiguration(oidc: OidcTrust, caPem: string): Rec
   };
 }
 
-function kubeconfig(server: string, certs: Certificates): string {
-  return stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'greenroom-local', cluster: { server, 'certificate-authority': certs.caCert } }],
-    users: [
-      {
-        name: 'admin',
-        user: { 'client-certificate': certs.adminCert, 'client-key': certs.adminKey },
-      },
-    ],
-    contexts: [{ name: 'greenroom-local', context: { cluster: 'greenroom-local', user: 'admin' } }],
-    'current-context': 'greenroom-local',
-  });
+/** What every step of {@link startControlPlane} shares. */
+interface Launch {
+  options: ControlPlaneOptions;
+  log: (line: string) => void;
+  binaries: Binaries;
+  data: DataDir;
+  group: ComponentGroup;
+  certs: Certificates;
 }
 
-const DIR_PREFIX = 'greenroom-cp-';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Removes data directories of control planes whose host process died without cleaning up
- * (SIGKILL, OOM). Their components were already ended by the tether; only files remain.
- */
-async function sweepAbandonedDirs(): Promise<void> {
-  for (const entry of await readdir(tmpdir())) {
-    if (!entry.startsWith(DIR_PREFIX)) continue;
-    const dir = join(tmpdir(), entry);
-    const owner = Number(await readFile(join(dir, 'owner.pid'), 'utf8').catch(() => 'NaN'));
-    if (Number.isInteger(owner) && !isAlive(owner)) await rm(dir, { recursive: true, force: true });
-  }
+/** A running kube-apiserver and what it takes to start it again the same way. */
+interface ApiServer {
+  server: string;
+  args: string[];
+  tls: ClientTls;
+  process: TetheredProcess;
+  /** Resolves once /readyz answers; stops the whole group with the log tail if it never does. */
+  ready(child: TetheredProcess): Promise<void>;
 }
 
 /**
@@ -152,153 +132,113 @@ async function sweepAbandonedDirs(): Promise<void> {
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const log = options.log ?? (() => undefined);
   const binaries = options.binaries ?? (await ensureBinaries(log));
-  await sweepAbandonedDirs();
-  const dir = await mkdtemp(join(tmpdir(), DIR_PREFIX));
-  // A kept directory is for a person to read later, so the sweep must not take it.
-  if (!options.keepDir) await writeFile(join(dir, 'owner.pid'), String(process.pid));
-  const logs = join(dir, 'logs');
-  const pki = join(dir, 'pki');
-  await mkdir(logs);
-  await mkdir(pki);
-  const processes: TetheredProcess[] = [];
-
-  let stopped: Promise<void> | undefined;
-  const removeDir = (): void => {
-    if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
-  };
-  // Last resort when the host process exits without calling stop(): the tether ends the
-  // children; this only removes the temp directory.
-  process.once('exit', removeDir);
-  const stop = (): Promise<void> =>
-    (stopped ??= (async () => {
-      for (const child of [...processes].reverse()) await child.stop();
-      process.removeListener('exit', removeDir);
-      if (!options.keepDir) await rm(dir, { recursive: true, force: true });
-    })());
-
-  // A restarted component appends to the same log, so one file tells its whole story.
-  const launch = (name: string, command: string, args: string[]): TetheredProcess =>
-    startTethered({ name, command, args, logFile: join(logs, `${name}.log`) });
-  const start = (name: string, command: string, args: string[]): TetheredProcess => {
-    const child = launch(name, command, args);
-    processes.push(child);
-    return child;
-  };
-  const failWithLog = async (name: string, error: unknown): Promise<never> => {
-    const tail = await logTail(join(logs, `${name}.log`));
-    await stop();
-    throw new Error(`${(error as Error).message}\n--- ${name} log (last lines) ---\n${tail}`);
-  };
-
+  const data = await createDataDir(options.keepDir ?? false);
+  const group = componentGroup(data, options.keepDir ?? false);
   try {
-    const certs = await generateCertificates(pki);
-    const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
-    const etcdUrl = `http://127.0.0.1:${etcdPort}`;
-    const peerUrl = `http://127.0.0.1:${peerPort}`;
-
-    const etcd = start('etcd', binaries.etcd, [
-      '--name=greenroom',
-      `--data-dir=${join(dir, 'etcd')}`,
-      `--listen-client-urls=${etcdUrl}`,
-      `--advertise-client-urls=${etcdUrl}`,
-      `--listen-peer-urls=${peerUrl}`,
-      `--initial-advertise-peer-urls=${peerUrl}`,
-      `--initial-cluster=greenroom=${peerUrl}`,
-      '--unsafe-no-fsync=true',
-      '--log-level=warn',
-    ]);
-    log(`etcd starting on ${etcdUrl}`);
-    await waitFor(async () => (await get(`${etcdUrl}/health`)).body.includes('"health":"true"'), {
-      what: 'etcd',
-      timeoutMs: 30_000,
-      stillRunning: etcd.running,
-    }).catch((error) => failWithLog('etcd', error));
-
-    const server = `https://127.0.0.1:${apiPort}`;
-    const apiserverArgs = [
-      `--etcd-servers=${etcdUrl}`,
-      `--cert-dir=${pki}`,
-      `--tls-cert-file=${certs.servingCert}`,
-      `--tls-private-key-file=${certs.servingKey}`,
-      `--client-ca-file=${certs.caCert}`,
-      `--secure-port=${apiPort}`,
-      '--bind-address=127.0.0.1',
-      '--authorization-mode=RBAC',
-      `--service-account-issuer=${server}/`,
-      `--service-account-key-file=${certs.serviceAccountPub}`,
-      `--service-account-signing-key-file=${certs.serviceAccountKey}`,
-      '--service-cluster-ip-range=10.0.0.0/24',
-      '--allow-privileged=true',
-      '--disable-admission-plugins=ServiceAccount',
-      // On SIGTERM, end open watches within 2 s: otherwise shutdown waits up to a minute
-      // for them, and every stop or restart with a client watching would take that long.
-      '--shutdown-watch-termination-grace-period=2s',
-      '--v=1',
-    ];
-    if (options.oidc) {
-      const path = join(dir, 'authentication.yaml');
-      const caPem = await readFile(options.oidc.caFile, 'utf8');
-      await writeFile(path, stringify(authenticationConfiguration(options.oidc, caPem)));
-      apiserverArgs.push(`--authentication-config=${path}`);
-    }
-    const auditLog = join(logs, 'audit.log');
-    if (options.audit) {
-      const policy = join(dir, 'audit-policy.yaml');
-      await writeFile(policy, stringify(AUDIT_POLICY));
-      // The log backend's default mode is blocking: an event is on disk before the
-      // response goes out, so a test can read it right after its request.
-      apiserverArgs.push(`--audit-policy-file=${policy}`, `--audit-log-path=${auditLog}`, '--audit-log-format=json');
-    }
-    const tls: ClientTls = { ca: certs.caCert, cert: certs.adminCert, key: certs.adminKey };
-    const apiserverReady = (apiserver: TetheredProcess): Promise<void> =>
-      waitFor(async () => (await get(`${server}/readyz`, tls)).status === 200, {
-        what: 'kube-apiserver',
-        timeoutMs: 90_000,
-        stillRunning: apiserver.running,
-      }).catch((error) => failWithLog('kube-apiserver', error));
-    const apiserver = start('kube-apiserver', binaries.kubeApiserver, apiserverArgs);
-    log(`kube-apiserver starting on ${server}`);
-    await apiserverReady(apiserver);
-
-    const kubeconfigPath = join(dir, 'kubeconfig');
-    await writeFile(kubeconfigPath, kubeconfig(server, certs), { mode: 0o600 });
-
-    const controllerManager = start('kube-controller-manager', binaries.kubeControllerManager, [
-      `--kubeconfig=${kubeconfigPath}`,
-      `--controllers=${(options.controllers ?? DEFAULT_CONTROLLERS).join(',')}`,
-      '--leader-elect=false',
-      '--secure-port=0',
-      `--service-account-private-key-file=${certs.serviceAccountKey}`,
-      `--root-ca-file=${certs.caCert}`,
-      '--v=1',
-    ]);
-    // The namespace controller creates nothing, but `default` appears once the apiserver's
-    // own bootstrap controllers ran; tests expect it, so wait for it here.
-    await waitFor(async () => (await get(`${server}/api/v1/namespaces/default`, tls)).status === 200, {
-      what: 'the default namespace',
-      timeoutMs: 60_000,
-      stillRunning: () => apiserver.running() && controllerManager.running(),
-    }).catch((error) =>
-      failWithLog(controllerManager.running() ? 'kube-apiserver' : 'kube-controller-manager', error),
-    );
+    const launch: Launch = { options, log, binaries, data, group, certs: await generateCertificates(data.pki) };
+    const etcdUrl = await startEtcd(launch);
+    const apiserver = await startApiServer(launch, etcdUrl);
+    const kubeconfigPath = join(data.dir, 'kubeconfig');
+    await writeFile(kubeconfigPath, kubeconfig(apiserver.server, launch.certs), { mode: 0o600 });
+    await startControllerManager(launch, apiserver, kubeconfigPath);
     log(`control plane ready; KUBECONFIG=${kubeconfigPath}`);
-
-    let restarting: Promise<void> | undefined;
-    const restartApiServer = (): Promise<void> =>
-      (restarting ??= (async () => {
-        const index = processes.findIndex((p) => p.name === 'kube-apiserver');
-        await processes[index]?.stop();
-        // stop() may have begun meanwhile; it only stops what it found, so start nothing new.
-        if (stopped) throw new Error('the control plane was stopped while kube-apiserver restarted');
-        log(`kube-apiserver restarting on ${server}`);
-        const restarted = launch('kube-apiserver', binaries.kubeApiserver, apiserverArgs);
-        processes[index] = restarted;
-        await apiserverReady(restarted);
-      })().finally(() => (restarting = undefined)));
-    const auditEvents = (): Promise<AuditEvent[]> => (options.audit ? readAuditEvents(auditLog) : Promise.resolve([]));
-    return { server, kubeconfigPath, dir, binaries, processes, restartApiServer, auditEvents, stop };
+    const auditLog = join(data.logs, 'audit.log');
+    return {
+      server: apiserver.server,
+      kubeconfigPath,
+      dir: data.dir,
+      binaries,
+      processes: group.processes,
+      restartApiServer: apiServerRestarter(launch, apiserver),
+      auditEvents: () => (options.audit ? readAuditEvents(auditLog) : Promise.resolve([])),
+      stop: group.stop,
+    };
   } catch (error) {
-    await stop();
+    await group.stop();
     throw error;
   }
+}
+
+/** Starts etcd on free ports and waits until it reports healthy; resolves to its client URL. */
+async function startEtcd({ binaries, data, group, log }: Launch): Promise<string> {
+  const urls = { client: `http://127.0.0.1:${await freePort()}`, peer: `http://127.0.0.1:${await freePort()}` };
+  const etcd = group.start('etcd', binaries.etcd, etcdArgs(join(data.dir, 'etcd'), urls));
+  log(`etcd starting on ${urls.client}`);
+  await waitFor(async () => (await get(`${urls.client}/health`)).body.includes('"health":"true"'), {
+    what: 'etcd',
+    timeoutMs: 30_000,
+    stillRunning: etcd.running,
+  }).catch((error) => group.failWithLog('etcd', error));
+  return urls.client;
+}
+
+/** Starts kube-apiserver over etcd, with the optional OIDC trust and audit log, and waits for /readyz. */
+async function startApiServer(launch: Launch, etcdUrl: string): Promise<ApiServer> {
+  const { binaries, data, group, certs, log } = launch;
+  const port = await freePort();
+  const server = `https://127.0.0.1:${port}`;
+  const args = [...apiServerArgs(etcdUrl, data.pki, certs, port, server), ...(await apiServerConfigFiles(launch))];
+  const tls: ClientTls = { ca: certs.caCert, cert: certs.adminCert, key: certs.adminKey };
+  const ready = (apiserver: TetheredProcess): Promise<void> =>
+    waitFor(async () => (await get(`${server}/readyz`, tls)).status === 200, {
+      what: 'kube-apiserver',
+      timeoutMs: 90_000,
+      stillRunning: apiserver.running,
+    }).catch((error) => group.failWithLog('kube-apiserver', error));
+  const child = group.start('kube-apiserver', binaries.kubeApiserver, args);
+  log(`kube-apiserver starting on ${server}`);
+  await ready(child);
+  return { server, args, tls, process: child, ready };
+}
+
+/** Writes the OIDC authentication configuration and audit policy asked for; resolves to the flags naming them. */
+async function apiServerConfigFiles({ options, data }: Launch): Promise<string[]> {
+  const args: string[] = [];
+  if (options.oidc) {
+    const path = join(data.dir, 'authentication.yaml');
+    const caPem = await readFile(options.oidc.caFile, 'utf8');
+    await writeFile(path, stringify(authenticationConfiguration(options.oidc, caPem)));
+    args.push(`--authentication-config=${path}`);
+  }
+  if (options.audit) {
+    const policy = join(data.dir, 'audit-policy.yaml');
+    await writeFile(policy, stringify(AUDIT_POLICY));
+    // The log backend's default mode is blocking: an event is on disk before the
+    // response goes out, so a test can read it right after its request.
+    args.push(`--audit-policy-file=${policy}`, `--audit-log-path=${join(data.logs, 'audit.log')}`, '--audit-log-format=json');
+  }
+  return args;
+}
+
+/** Starts kube-controller-manager and waits for the `default` namespace. */
+async function startControllerManager(
+  { options, binaries, group, certs }: Launch,
+  apiserver: ApiServer,
+  kubeconfigPath: string,
+): Promise<void> {
+  const args = controllerManagerArgs(kubeconfigPath, options.controllers ?? DEFAULT_CONTROLLERS, certs);
+  const controllerManager = group.start('kube-controller-manager', binaries.kubeControllerManager, args);
+  // The namespace controller creates nothing, but `default` appears once the apiserver's
+  // own bootstrap controllers ran; tests expect it, so wait for it here.
+  await waitFor(async () => (await get(`${apiserver.server}/api/v1/namespaces/default`, apiserver.tls)).status === 200, {
+    what: 'the default namespace',
+    timeoutMs: 60_000,
+    stillRunning: () => apiserver.process.running() && controllerManager.running(),
+  }).catch((error) => group.failWithLog(controllerManager.running() ? 'kube-apiserver' : 'kube-controller-manager', error));
+}
+
+/** {@link ControlPlane.restartApiServer}: one restart at a time, with the flags of the first start. */
+function apiServerRestarter({ binaries, group, log }: Launch, apiserver: ApiServer): () => Promise<void> {
+  let restarting: Promise<void> | undefined;
+  return () =>
+    (restarting ??= (async () => {
+      const index = group.processes.findIndex((p) => p.name === 'kube-apiserver');
+      await group.processes[index]?.stop();
+      // stop() may have begun meanwhile; it only stops what it found, so start nothing new.
+      if (group.stopping()) throw new Error('the control plane was stopped while kube-apiserver restarted');
+      log(`kube-apiserver restarting on ${apiserver.server}`);
+      const restarted = group.relaunch('kube-apiserver', binaries.kubeApiserver, apiserver.args);
+      group.processes[index] = restarted;
+      await apiserver.ready(restarted);
+    })().finally(() => (restarting = undefined)));
 }

@@ -45,13 +45,7 @@ export function oauth2ProxyCallback(port: number): string {
  * name someone else. No `--reverse-proxy`: nothing sits in front of it here, so
  * X-Forwarded-For and friends from a client are not believed.
  */
-export function oauth2ProxyArgs(input: {
-  issuer: string;
-  caFile: string;
-  upstream: string;
-  clientId: string;
-  port: number;
-}): string[] {
+export function oauth2ProxyArgs(input: { issuer: string; caFile: string; upstream: string; clientId: string; port: number }): string[] {
   return [
     '--provider=oidc',
     `--oidc-issuer-url=${input.issuer}`,

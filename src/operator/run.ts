@@ -5,16 +5,20 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import { createApp, createMetricsApp, type HttpLimits } from '../http/app.ts';
 import type { Logger } from '../observability/logger.ts';
-import { LeaderElector } from '../runtime/leader-election.ts';
-import { CatalogOperator } from './catalog-operator.ts';
-import { TemplateOperator } from './template-operator.ts';
+import { LeaderElector, STOPPED_ON_PURPOSE } from '../runtime/leader-election.ts';
+import { CatalogGraph } from '../catalog/graph.ts';
+import { catalogController } from '../controllers/catalog/controller.ts';
+import { clusterContext } from '../runtime/context.ts';
+import type { Controller } from '../runtime/controller.ts';
+import { templates as templatesPart, type Templates } from './templates.ts';
 import { DEFAULT_DOCS_LIMITS, type DocsLimits } from '../docs/limits.ts';
-import { DocsOperator } from './docs-operator.ts';
+import { docSourceController } from '../controllers/doc-source/controller.ts';
+import type { DocSites } from '../controllers/doc-source/sites.ts';
 import { SearchIndex } from '../search/index.ts';
-import { ScorecardOperator } from './scorecard-operator.ts';
-import { Notifier } from '../scorecards/notify.ts';
-import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from '../scorecards/webhook-policy.ts';
-import { secretKeyReader } from '../scorecards/webhook-secret.ts';
+import { scorecardControllers, type Scorecards } from '../controllers/scorecard/controller.ts';
+import { Notifier } from '../notifications/notify.ts';
+import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from '../notifications/webhook-policy.ts';
+import { secretKeyReader } from '../notifications/webhook-secret.ts';
 import { RawKubeClient } from '../kube/raw-client.ts';
 import type { Executor } from '../controllers/template-run/decide.ts';
 import { VERSION } from '../config.ts';
@@ -87,10 +91,10 @@ export interface OperatorSettings {
 }
 
 export interface RunningOperator {
-  catalog: CatalogOperator;
-  templates: TemplateOperator;
-  docs: DocsOperator;
-  scorecards: ScorecardOperator;
+  catalog: Controller;
+  templates: Templates;
+  docs: { controller: Controller; sites: DocSites };
+  scorecards: Scorecards;
   /** http://host:port the read API and dashboard answer on. */
   url: string;
   /** http://host:port/metrics, where Prometheus scrapes this replica. */
@@ -111,33 +115,27 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
   const isLeader = (): boolean => !settings.leaderElect || (elector?.isLeader() ?? false);
   // One index over entities, templates and doc pages, kept current from their informers.
   const search = new SearchIndex();
-  const catalog = new CatalogOperator({
-    onEntity: {
-      upsert: (entity) => {
-        search.upsertEntity(entity);
-        scorecards.entityChanged(entity.ref);
-      },
-      remove: (ref) => {
-        search.removeEntity(ref);
-        scorecards.entityChanged(ref);
-      },
-    },
+  const context = clusterContext({
     kubeConfig: settings.kubeConfig,
     logger: log,
     registry: settings.registry,
-    concurrency: settings.concurrency,
-    namespace: settings.watchNamespace,
     isLeader,
+    scope: settings.watchNamespace,
+    // Decisions (initiative phases, run and docs timings) at the time tests set; queue delays
+    // stay on the real clock, or a delay set before a jump of days would outlast the test.
+    ...(settings.now ? { decisionTime: settings.now } : {}),
     ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });
+  // The catalog's read model: kept by the catalog controller's watches, read by HTTP (as a
+  // view), search and scorecards.
+  const graph = new CatalogGraph();
 
-  const templates = new TemplateOperator({
-    onTemplate: { upsert: (t) => search.upsertTemplate(t), remove: (namespace, name) => search.removeTemplate(namespace, name) },
+  const templates = templatesPart(context, {
     kubeConfig: settings.kubeConfig,
-    logger: log,
-    registry: settings.registry,
-    namespace: settings.watchNamespace,
-    isLeader,
+    listener: {
+      templateChanged: (t) => search.upsertTemplate(t),
+      templateRemoved: (namespace, name) => search.removeTemplate(namespace, name),
+    },
     executor: settings.templateExecutor ?? 'job',
     sharedTemplateNamespaces: settings.sharedTemplateNamespaces ?? [],
     job: {
@@ -147,18 +145,10 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
       activeDeadlineSeconds: settings.scaffoldJobDeadlineSeconds ?? 900,
       allowHttpGit: settings.allowHttpGit ?? false,
     },
-    ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
   });
 
-  // Created after the catalog (it reads the graph); the catalog's hook above only runs once
-  // the informers start, by when this exists.
-  const scorecards = new ScorecardOperator({
-    kubeConfig: settings.kubeConfig,
-    logger: log,
-    registry: settings.registry,
-    namespace: settings.watchNamespace,
-    isLeader,
-    graph: catalog.graph,
+  const scorecards = scorecardControllers(context, {
+    graph,
     clusterScorecardNamespaces: settings.clusterScorecardNamespaces ?? [],
     concurrency: settings.concurrency,
     notifier: new Notifier({
@@ -168,26 +158,28 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
         allowedHosts: settings.webhookAllowedHosts ?? DEFAULT_WEBHOOK_ALLOWED_HOSTS,
         allowPrivateAddresses: settings.webhookAllowPrivateAddresses ?? false,
       },
-      readSecret: secretKeyReader(new RawKubeClient(settings.kubeConfig)),
+      readSecret: secretKeyReader(context.client),
     }),
-    ...(settings.dashboardUrl ? { dashboardUrl: settings.dashboardUrl } : {}),
-    ...(settings.ruleWorkers === undefined ? {} : { ruleWorkers: settings.ruleWorkers }),
-    ...(settings.ruleTimeoutMs === undefined ? {} : { ruleTimeoutMs: settings.ruleTimeoutMs }),
-    ...(settings.now ? { now: settings.now } : {}),
-    ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
+    dashboardUrl: settings.dashboardUrl,
+    ruleWorkers: settings.ruleWorkers,
+    ruleTimeoutMs: settings.ruleTimeoutMs,
   });
 
-  const docs = new DocsOperator({
+  // The explicit fan-out of entity changes: search keeps its index, scorecards score again.
+  const catalog = catalogController(context, {
+    graph,
+    concurrency: settings.concurrency,
+    listeners: [
+      { entityChanged: (entity) => search.upsertEntity(entity), entityRemoved: (ref) => search.removeEntity(ref) },
+      { entityChanged: (entity) => scorecards.entityChanged(entity.ref), entityRemoved: (ref) => scorecards.entityChanged(ref) },
+    ],
+  });
+
+  const docs = docSourceController(context, {
     onSite: (source, site) => (site ? search.upsertDocs(source, site.pages) : search.removeDocs(source.namespace, source.name)),
-    kubeConfig: settings.kubeConfig,
-    logger: log,
-    registry: settings.registry,
-    namespace: settings.watchNamespace,
-    isLeader,
     allowHttpGit: settings.allowHttpGit ?? false,
     limits: docsLimits(settings),
-    ...(settings.docsWorkers ? { workers: settings.docsWorkers } : {}),
-    ...(settings.informerTimings ? { informerTimings: settings.informerTimings } : {}),
+    workers: settings.docsWorkers ?? 2,
   });
 
   // Asked only for signed-in people; under --auth none no review is ever sent.
@@ -204,17 +196,19 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     ...(settings.auth ? { auth: settings.auth } : {}),
     // Writes as the signed-in person (impersonation): only when someone can sign in.
     ...(settings.auth && settings.auth.mode !== 'none' ? { selfService: clusterWrites(new RawKubeClient(settings.kubeConfig)) } : {}),
-    isReady: () => catalog.hasSynced() && templates.hasSynced() && docs.hasSynced() && scorecards.hasSynced(),
-    graph: catalog.graph,
-    templates,
-    docs,
+    isReady: () =>
+      catalog.hasSynced() && templates.controllers.every((c) => c.hasSynced()) && docs.controller.hasSynced() && scorecards.hasSynced(),
+    graph,
+    templates: templates.store,
+    docs: docs.sites,
     search,
     scorecards: scorecards.store,
   });
   const server: Server = app.listen(settings.port, settings.host);
   const metricsServer: Server = createMetricsApp({ metrics: settings.registry, logger: log }).listen(settings.metricsPort, settings.host);
   await Promise.all([once(server, 'listening'), once(metricsServer, 'listening')]);
-  const urlOf = (s: Server): string => `http://${settings.host === '0.0.0.0' ? 'localhost' : settings.host}:${(s.address() as AddressInfo).port}`;
+  const urlOf = (s: Server): string =>
+    `http://${settings.host === '0.0.0.0' ? 'localhost' : settings.host}:${(s.address() as AddressInfo).port}`;
   const url = urlOf(server);
   const metricsUrl = `${urlOf(metricsServer)}/metrics`;
   const closeServers = async (): Promise<void> => {
@@ -236,12 +230,12 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
       registry: settings.registry,
       onStartedLeading: () => {
         log.info('became leader; reconciling the whole catalog');
-        catalog.resyncAll();
-        templates.enqueueAll();
-        docs.enqueueAll();
-        scorecards.enqueueAll();
+        void catalog.enqueueAll();
+        for (const c of templates.controllers) void c.enqueueAll();
+        void docs.controller.enqueueAll();
+        void scorecards.enqueueAll();
       },
-      onStoppedLeading: () => log.warn('stopped leading; writes paused'),
+      onStoppedLeading: (reason) => log[reason === STOPPED_ON_PURPOSE ? 'info' : 'warn']({ reason }, 'stopped leading; writes paused'),
       ...settings.leaseTimings,
     });
     elector.start();
@@ -249,7 +243,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
   try {
     // Scorecards score the whole catalog before their first write: they wait for its graph.
     const graphBuilt = catalog.start();
-    await Promise.all([graphBuilt, templates.start(), docs.start(), scorecards.start(graphBuilt)]);
+    await Promise.all([graphBuilt, templates.start(), docs.controller.start(), scorecards.start(graphBuilt)]);
   } catch (error) {
     await elector?.stop();
     await closeServers();
@@ -268,7 +262,7 @@ export async function startOperator(settings: OperatorSettings): Promise<Running
     isLeader,
     stop: () =>
       (stopping ??= (async () => {
-        await Promise.all([catalog.stop(), templates.stop(), docs.stop(), scorecards.stop()]);
+        await Promise.all([catalog.stop(), templates.stop(), docs.controller.stop(), scorecards.stop()]);
         await elector?.release();
         await closeServers();
       })()),

@@ -7,7 +7,7 @@ import { systemClock, type Clock, type TimerHandle } from './clock.ts';
 import { createRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
 import { applyWatchEvent, diffSnapshots, objectKey, snapshotOf, type CacheEvent, type Snapshot } from './object-cache.ts';
 import { callSafely } from './safe-call.ts';
-import { SessionWatch } from './session-watch.ts';
+import { BOOKMARK_INTERVAL_MS, SessionWatch } from './session-watch.ts';
 
 /** Why a watch was restarted: the label of `greenroom_informer_restarts_total`. */
 export type RestartReason = 'error' | 'silence' | 'relist' | 'manual';
@@ -32,7 +32,10 @@ export interface InformerOptions<T extends KubernetesObject> {
   labelSelector?: string;
   /** Lists the collection; a plain GET of `path` when absent (objects exactly as the server sends them). */
   list?: () => Promise<KubernetesListObject<T>>;
-  /** Restart a watch that delivered nothing for this long (default 300 s). */
+  /**
+   * Restart a watch that delivered nothing, not even a bookmark, for this long (default 300 s:
+   * five of the apiserver's bookmark intervals, so only a dead watch stays silent that long).
+   */
   silenceTimeoutMs?: number;
   /** Relist everything this long after the last list (default 600 s). */
   relistIntervalMs?: number;
@@ -75,6 +78,8 @@ export class Informer<T extends KubernetesObject> {
   private synced = false;
   private running = false;
   private lastActivity = 0;
+  /** Whether the apiserver has sent this informer a bookmark: then silence means a dead watch, not a quiet resource. */
+  private bookmarksSeen = false;
   private startup: { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } | undefined;
   private readonly timers: { retry?: TimerHandle; watchdog?: TimerHandle; relist?: TimerHandle } = {};
 
@@ -86,7 +91,7 @@ export class Informer<T extends KubernetesObject> {
     this.metrics = options.registry ? createRuntimeMetrics(options.registry) : undefined;
     this.listObjects = options.list ?? listFromPath<T>(options.kubeConfig, options.path, options.labelSelector);
     this.backoff = options.backoff ?? { initialMs: 800, maxMs: 30_000 };
-    this.silenceTimeoutMs = options.silenceTimeoutMs ?? 300_000;
+    this.silenceTimeoutMs = options.silenceTimeoutMs ?? 5 * BOOKMARK_INTERVAL_MS;
     this.relistIntervalMs = options.relistIntervalMs ?? 600_000;
   }
 
@@ -151,7 +156,7 @@ export class Informer<T extends KubernetesObject> {
   private openSession(): void {
     const id = ++this.sessionCount;
     const isCurrent = (): boolean => this.running && this.session?.id === id;
-    const hooks = { isCurrent, onActivity: () => (this.lastActivity = this.clock.now()) };
+    const hooks = { isCurrent, onActivity: (type: string) => this.onWatchActivity(type) };
     const { kubeConfig, path, labelSelector } = this.options;
     const watch = new ListWatch<T>(path, new SessionWatch(kubeConfig, hooks), () => this.listForSession(id), false, labelSelector);
     const observe = (change: 'upsert' | 'delete') => (object: T) => {
@@ -166,6 +171,14 @@ export class Informer<T extends KubernetesObject> {
     this.session = { id, watch };
     this.lastActivity = this.clock.now();
     watch.start().catch((error: unknown) => isCurrent() && this.onSessionError(error));
+  }
+
+  /** Any line of the current watch: an event, an error or a bookmark (which ListWatch records and does not emit). */
+  private onWatchActivity(type: string): void {
+    this.lastActivity = this.clock.now();
+    if (type !== 'BOOKMARK') return;
+    this.bookmarksSeen = true;
+    this.metrics?.informerBookmarks.inc({ informer: this.name });
   }
 
   private async closeSession(): Promise<void> {
@@ -218,7 +231,8 @@ export class Informer<T extends KubernetesObject> {
     if (this.timers.retry !== undefined || silentMs < this.silenceTimeoutMs) {
       return this.armWatchdog(this.timers.retry !== undefined ? this.silenceTimeoutMs : this.silenceTimeoutMs - silentMs);
     }
-    this.logger.warn({ silentMs }, 'watch silent for too long; restarting');
+    const { level, message } = silenceRestartReport(this.bookmarksSeen);
+    this.logger[level]({ silentMs, bookmarksSeen: this.bookmarksSeen }, message);
     this.restartWatch('silence');
     this.armWatchdog(this.silenceTimeoutMs);
   }
@@ -234,7 +248,10 @@ export class Informer<T extends KubernetesObject> {
   private emit(event: CacheEvent<T>): void {
     const onFailure = (error: unknown): void => {
       this.metrics?.informerHandlerErrors.inc({ informer: this.name });
-      this.logger.error({ err: error, event: event.type, key: objectKey(event.object.metadata?.namespace, event.object.metadata?.name ?? '') }, 'informer handler failed');
+      this.logger.error(
+        { err: error, event: event.type, key: objectKey(event.object.metadata?.namespace, event.object.metadata?.name ?? '') },
+        'informer handler failed',
+      );
     };
     if (event.type === 'update') {
       for (const handler of this.handlers.update) callSafely(() => handler(event.object, event.previous), onFailure);
@@ -242,6 +259,19 @@ export class Informer<T extends KubernetesObject> {
       for (const handler of this.handlers[event.type]) callSafely(() => handler(event.object), onFailure);
     }
   }
+}
+
+/**
+ * How to report restarting a silent watch. Once the apiserver has sent bookmarks, a live
+ * watch is never silent for long, so silence means the watch was dead and changes may have
+ * been missed: worth a warning to whoever is on call. Without bookmarks (an apiserver that
+ * sends none) a quiet resource looks the same as a dead watch, so the routine restart is only
+ * info. `greenroom_informer_restarts_total{reason="silence"}` counts both.
+ */
+export function silenceRestartReport(bookmarksSeen: boolean): { level: 'warn' | 'info'; message: string } {
+  return bookmarksSeen
+    ? { level: 'warn', message: 'watch silent for too long; restarting: not even a bookmark came, the watch was dead' }
+    : { level: 'info', message: 'watch silent for too long; restarting: this apiserver sends no bookmarks, so quiet and dead look alike' };
 }
 
 /**
@@ -256,7 +286,11 @@ function withoutManagedFields<T extends KubernetesObject>(object: T): T {
 }
 
 /** Lists by a plain GET of the collection path, so list items and watch objects share one shape. */
-function listFromPath<T extends KubernetesObject>(kubeConfig: KubeConfig, path: string, labelSelector?: string): () => Promise<KubernetesListObject<T>> {
+function listFromPath<T extends KubernetesObject>(
+  kubeConfig: KubeConfig,
+  path: string,
+  labelSelector?: string,
+): () => Promise<KubernetesListObject<T>> {
   const client = new RawKubeClient(kubeConfig);
   return async () => {
     const list = await client.request<KubernetesListObject<T>>({ method: 'GET', path, query: { labelSelector } });

@@ -6,6 +6,9 @@ import { decideLeaseAction, observe, recordOf, releasedRecord, specWith, type Ob
 import { createRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
 import { callSafely } from './safe-call.ts';
 
+/** The reason given when leadership ends because this replica was told to stop (shutdown, hand-over). */
+export const STOPPED_ON_PURPOSE = 'stopped';
+
 export interface LeaderElectorOptions {
   kubeConfig: KubeConfig;
   namespace: string;
@@ -22,8 +25,11 @@ export interface LeaderElectorOptions {
   retryPeriodMs?: number;
   /** Called when this replica becomes leader; a throw or rejection is logged. */
   onStartedLeading?: () => unknown;
-  /** Called when it stops being leader (renewal failed, lost, stop or release). */
-  onStoppedLeading?: () => unknown;
+  /**
+   * Called when it stops being leader, with why: {@link STOPPED_ON_PURPOSE} after stop() or
+   * release(), otherwise how the Lease was lost (renewal failed, another holder).
+   */
+  onStoppedLeading?: (reason: string) => unknown;
   registry?: Registry;
   clock?: Clock;
   random?: () => number;
@@ -94,7 +100,7 @@ export class LeaderElector {
     this.halt?.abort();
     await this.loop;
     this.loop = undefined;
-    if (this.leading) this.stopLeading('stopped');
+    if (this.leading) this.stopLeading(STOPPED_ON_PURPOSE);
   }
 
   /**
@@ -132,7 +138,8 @@ export class LeaderElector {
     const started = this.clock.now();
     // Woken after a stall past the deadline: others may lead by now, so step down before
     // renewing (the renewal below then starts leading afresh if the Lease is still ours).
-    if (this.leading && !this.withinRenewDeadline(started)) this.stopLeading('no renewal within the renew deadline (was the event loop blocked?)');
+    if (this.leading && !this.withinRenewDeadline(started))
+      this.stopLeading('no renewal within the renew deadline (was the event loop blocked?)');
     // A leader may wait only as long as its renew deadline leaves; a hung request must not keep it leading.
     const budget = this.leading ? this.lastRenewal + this.renewDeadlineMs - started : this.renewDeadlineMs;
     let result: Attempt;
@@ -166,7 +173,10 @@ export class LeaderElector {
     // Writing with the resourceVersion just read: if another replica wrote first, this fails with 409.
     const written =
       action.kind === 'create' || !lease
-        ? await this.api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: specWith(undefined, action.record) } })
+        ? await this.api.createNamespacedLease({
+            namespace,
+            body: { metadata: { name, namespace }, spec: specWith(undefined, action.record) },
+          })
         : await this.api.replaceNamespacedLease({ namespace, name, body: { ...lease, spec: specWith(lease.spec, action.record) } });
     this.observation = { record: recordOf(written), observedAt: now };
     return { acquired: true };
@@ -196,7 +206,11 @@ export class LeaderElector {
   private stopLeading(reason: string): void {
     this.leading = false;
     this.metrics?.leaderStatus.set({ name: this.options.name }, 0);
-    this.logger.warn({ reason }, 'stopped leading');
-    callSafely(this.options.onStoppedLeading ?? (() => undefined), (error) => this.logger.error({ err: error }, 'onStoppedLeading failed'));
+    // A shutdown or hand-over is routine; losing the Lease while running is what on-call must hear about.
+    this.logger[reason === STOPPED_ON_PURPOSE ? 'info' : 'warn']({ reason }, 'stopped leading');
+    callSafely(
+      () => this.options.onStoppedLeading?.(reason),
+      (error) => this.logger.error({ err: error }, 'onStoppedLeading failed'),
+    );
   }
 }

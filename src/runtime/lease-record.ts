@@ -16,7 +16,8 @@ export interface Observation {
 }
 
 /** What to do with the Lease this round. */
-export type LeaseAction = { kind: 'create'; record: LeaseRecord } | { kind: 'update'; record: LeaseRecord } | { kind: 'wait'; holder: string };
+export type LeaseAction =
+  { kind: 'create'; record: LeaseRecord } | { kind: 'update'; record: LeaseRecord } | { kind: 'wait'; holder: string };
 
 /**
  * A MicroTime as the apiserver parses it: RFC 3339 in UTC with exactly six fractional
@@ -97,7 +98,10 @@ export function decideLeaseAction(lease: Observation | undefined, identity: stri
   const leaseDurationSeconds = Math.max(1, Math.ceil(leaseDurationMs / 1000));
   const time = formatMicroTime(now);
   if (!lease) {
-    return { kind: 'create', record: { holderIdentity: identity, leaseDurationSeconds, acquireTime: time, renewTime: time, leaseTransitions: 0 } };
+    return {
+      kind: 'create',
+      record: { holderIdentity: identity, leaseDurationSeconds, acquireTime: time, renewTime: time, leaseTransitions: 0 },
+    };
   }
   const current = lease.record;
   if (current.holderIdentity === identity) {
@@ -108,7 +112,13 @@ export function decideLeaseAction(lease: Observation | undefined, identity: stri
   }
   return {
     kind: 'update',
-    record: { holderIdentity: identity, leaseDurationSeconds, acquireTime: time, renewTime: time, leaseTransitions: current.leaseTransitions + 1 },
+    record: {
+      holderIdentity: identity,
+      leaseDurationSeconds,
+      acquireTime: time,
+      renewTime: time,
+      leaseTransitions: current.leaseTransitions + 1,
+    },
   };
 }
 

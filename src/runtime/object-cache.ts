@@ -1,10 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 
 /** A change the informer reports: what its cache gained, changed or lost. */
-export type CacheEvent<T> =
-  | { type: 'add'; object: T }
-  | { type: 'update'; object: T; previous: T }
-  | { type: 'delete'; object: T };
+export type CacheEvent<T> = { type: 'add'; object: T } | { type: 'update'; object: T; previous: T } | { type: 'delete'; object: T };
 
 /** Objects by {@link objectKey}. */
 export type Snapshot<T> = Map<string, T>;
@@ -54,7 +51,11 @@ export function diffSnapshots<T extends KubernetesObject>(before: ReadonlyMap<st
  * object the cache already holds at that resourceVersion (the watch library re-announces
  * every listed object) change nothing.
  */
-export function applyWatchEvent<T extends KubernetesObject>(cache: Snapshot<T>, change: 'upsert' | 'delete', object: T): CacheEvent<T> | undefined {
+export function applyWatchEvent<T extends KubernetesObject>(
+  cache: Snapshot<T>,
+  change: 'upsert' | 'delete',
+  object: T,
+): CacheEvent<T> | undefined {
   const key = keyOf(object);
   const previous = cache.get(key);
   if (change === 'delete') {

@@ -1,18 +1,58 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 
+/**
+ * How often kube-apiserver's watch cache sends a bookmark to a watch that asked for them
+ * (k8s.io/apiserver storage/cacher: defaultBookmarkFrequency, one minute, give or take a
+ * second), even when nothing in the watched collection changes.
+ */
+export const BOOKMARK_INTERVAL_MS = 60_000;
+
+/**
+ * How long a watch connection may deliver nothing before client-node drops it and resumes
+ * from its last resourceVersion: two and a half bookmark intervals, so one late or dropped
+ * bookmark does not cut a live watch. client-node's own 30 s cut every quiet watch before
+ * its first bookmark could arrive. (This also bounds how long a connect may hang.)
+ */
+export const WATCH_INACTIVITY_TIMEOUT_MS = 150_000;
+
 /** What a {@link SessionWatch} asks of the informer session that owns it. */
 export interface SessionHooks {
   /** False once the session was replaced or stopped. */
   isCurrent(): boolean;
-  /** Called for every line the watch delivers (events, bookmarks, errors). */
-  onActivity(): void;
+  /** Called for every line the watch delivers, with its type: ADDED, MODIFIED, DELETED, BOOKMARK or ERROR. */
+  onActivity(type: string): void;
 }
 
 type WatchCallback = Parameters<Watch['watch']>[2];
 type DoneCallback = Parameters<Watch['watch']>[3];
+type WatchQuery = Record<string, string | number | boolean | undefined>;
+
+/**
+ * The query of a watch request, asking for bookmarks too: without them a watch of a quiet
+ * collection carries nothing, and the informer's watchdog cannot tell it from a dead one.
+ */
+export function withBookmarks(query: WatchQuery): WatchQuery {
+  return { ...query, allowWatchBookmarks: true };
+}
+
+/**
+ * The callback the watch is given: lines of a stale session are dropped, every other line
+ * is reported as activity (with its type) and then handed on. Bookmarks are handed on as
+ * well: ListWatch records their resourceVersion, so a restarted watch resumes from there,
+ * and reports no object change for them.
+ */
+export function sessionCallback(hooks: SessionHooks, callback: WatchCallback): WatchCallback {
+  return (type, object, raw) => {
+    if (!hooks.isCurrent()) return;
+    hooks.onActivity(String(type));
+    callback(type, object, raw);
+  };
+}
 
 /**
  * client-node's Watch, hardened for one informer session:
+ * - it asks for bookmarks and waits {@link WATCH_INACTIVITY_TIMEOUT_MS} for a line, so a
+ *   quiet watch stays open and keeps proving it is alive;
  * - a failure before the request starts (credentials, kubeconfig) reaches `done` instead of
  *   rejecting: ListWatch reconnects by calling an async handler nobody awaits, so a
  *   rejection there would be unhandled and end the process;
@@ -27,26 +67,24 @@ export class SessionWatch extends Watch {
   constructor(config: KubeConfig, hooks: SessionHooks) {
     super(config);
     this.hooks = hooks;
+    // client-node keeps its inactivity timeout in a TypeScript-private field with no setter
+    // (kubernetes-client/javascript#3022); if the field ever goes, the idle-watch integration test fails.
+    this['requestTimeoutMs'] = WATCH_INACTIVITY_TIMEOUT_MS;
   }
 
-  override async watch(
-    path: string,
-    queryParams: Record<string, string | number | boolean | undefined>,
-    callback: WatchCallback,
-    done: DoneCallback,
-  ): Promise<AbortController> {
-    const forward: WatchCallback = (phase, object, raw) => {
-      if (!this.hooks.isCurrent()) return;
-      this.hooks.onActivity();
-      callback(phase, object, raw);
-    };
+  override async watch(path: string, queryParams: WatchQuery, callback: WatchCallback, done: DoneCallback): Promise<AbortController> {
     try {
-      const controller = await super.watch(path, queryParams, forward, done);
+      const controller = await this.open(path, withBookmarks(queryParams), sessionCallback(this.hooks, callback), done);
       if (!this.hooks.isCurrent()) controller.abort();
       return controller;
     } catch (error) {
       done(error);
       return new AbortController();
     }
+  }
+
+  /** Opens the watch request: client-node's; a seam so unit tests can feed lines without a server. */
+  protected open(path: string, queryParams: WatchQuery, callback: WatchCallback, done: DoneCallback): Promise<AbortController> {
+    return super.watch(path, queryParams, callback, done);
   }
 }

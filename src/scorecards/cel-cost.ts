@@ -34,7 +34,8 @@ interface CelNode {
   meta?: { alternate?: CelNode; macro?: Record<string, unknown> };
 }
 
-const isNode = (value: unknown): value is CelNode => typeof value === 'object' && value !== null && typeof (value as CelNode).op === 'string';
+const isNode = (value: unknown): value is CelNode =>
+  typeof value === 'object' && value !== null && typeof (value as CelNode).op === 'string';
 
 /** The rule's estimated cost, and a problem when it is over {@link COST_BUDGET}. */
 export function estimateCost(ast: unknown): { cost: number; problem?: CostProblem } {
@@ -67,7 +68,11 @@ function nodeCost(node: CelNode, walk: (n: CelNode) => number): number {
   const macro = node.meta?.macro;
   if (macro && 'pattern' in macro) return matchesCost(macro, walk);
   // A macro's `ast` is this very node (cel.bind keeps it), and `has` keeps a second list of its argument's parts.
-  const children = macro ? Object.entries(macro).filter(([key]) => key !== 'ast' && key !== 'macroHasProps').map(([, v]) => v) : [node.args];
+  const children = macro
+    ? Object.entries(macro)
+        .filter(([key]) => key !== 'ast' && key !== 'macroHasProps')
+        .map(([, v]) => v)
+    : [node.args];
   return 1 + children.reduce<number>((sum, child) => sum + costOf(child, walk), 0);
 }
 

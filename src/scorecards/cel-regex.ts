@@ -17,11 +17,18 @@
  */
 import type { Environment } from '@marcbachmann/cel-js';
 import type { RE2JS } from 're2js';
-import { compiledPattern, describeRe2Error, re2Error } from '../re2.ts';
+import { compiledPattern, describeRe2Error, re2Error } from '../shared/re2.ts';
 
 // The slice of cel-js's macro interface this uses (its type declarations do not describe macros).
-interface CelNode { op: string; args: unknown; start?: number }
-interface CelType { name: string; kind: string }
+interface CelNode {
+  op: string;
+  args: unknown;
+  start?: number;
+}
+interface CelType {
+  name: string;
+  kind: string;
+}
 interface Checker {
   check(node: CelNode, ctx: unknown): CelType;
   getType(name: string): CelType;
@@ -31,7 +38,12 @@ interface Evaluator {
   run(node: CelNode, ctx: unknown): unknown;
   createError(code: string, message: string, node: CelNode): Error;
 }
-interface MatchesMacro { receiver: CelNode; pattern: CelNode; typeCheck: unknown; evaluate: unknown }
+interface MatchesMacro {
+  receiver: CelNode;
+  pattern: CelNode;
+  typeCheck: unknown;
+  evaluate: unknown;
+}
 
 const isStringOrDyn = (t: CelType) => t.name === 'string' || t.kind === 'dyn';
 
@@ -43,7 +55,13 @@ const isStringOrDyn = (t: CelType) => t.name === 'string' || t.kind === 'dyn';
 export function useRe2ForMatches(environment: Environment): Environment {
   return environment
     .registerType({ name: 'greenroom.Re2Matches', schema: {} })
-    .registerFunction('greenroom.Re2Matches.matches(ast): bool', (({ receiver, args }: { receiver: CelNode; args: CelNode[] }): MatchesMacro => ({
+    .registerFunction('greenroom.Re2Matches.matches(ast): bool', (({
+      receiver,
+      args,
+    }: {
+      receiver: CelNode;
+      args: CelNode[];
+    }): MatchesMacro => ({
       receiver,
       pattern: args[0]!,
       typeCheck,
@@ -55,7 +73,11 @@ function typeCheck(chk: Checker, macro: MatchesMacro, ctx: unknown): CelType {
   const receiver = chk.check(macro.receiver, ctx);
   const pattern = chk.check(macro.pattern, ctx);
   if (!isStringOrDyn(receiver) || !isStringOrDyn(pattern)) {
-    throw chk.createError('no_matching_overload', `found no matching overload for '${receiver.name}.matches(${pattern.name})'`, macro.receiver);
+    throw chk.createError(
+      'no_matching_overload',
+      `found no matching overload for '${receiver.name}.matches(${pattern.name})'`,
+      macro.receiver,
+    );
   }
   if (macro.pattern.op === 'value' && typeof macro.pattern.args === 'string') {
     const problem = re2Error(macro.pattern.args);

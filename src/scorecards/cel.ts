@@ -135,7 +135,8 @@ export function compile(expression: string): { program: ParseResult } | { messag
     return { message: `the expression yields ${checked.type}; a rule must yield a bool` };
   }
   const { problem } = estimateCost(program.ast);
-  if (problem) return problem.position === undefined ? { message: problem.message } : { message: problem.message, position: problem.position };
+  if (problem)
+    return problem.position === undefined ? { message: problem.message } : { message: problem.message, position: problem.position };
   return { program };
 }
 

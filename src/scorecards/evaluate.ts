@@ -14,8 +14,14 @@ export interface EntityScore {
  * expression (a program compiled from another version of the rule would judge by the wrong
  * expression), less `excluded` (rules that timed out).
  */
-export function rulesToRun(spec: ScorecardSpec, compiled: ReadonlyMap<string, CompiledRule>, excluded: ReadonlySet<string> = new Set()): { name: string; expression: string }[] {
-  return spec.rules.filter((r) => compiled.get(r.name)?.rule.expression === r.expression && !excluded.has(r.name)).map((r) => ({ name: r.name, expression: r.expression }));
+export function rulesToRun(
+  spec: ScorecardSpec,
+  compiled: ReadonlyMap<string, CompiledRule>,
+  excluded: ReadonlySet<string> = new Set(),
+): { name: string; expression: string }[] {
+  return spec.rules
+    .filter((r) => compiled.get(r.name)?.rule.expression === r.expression && !excluded.has(r.name))
+    .map((r) => ({ name: r.name, expression: r.expression }));
 }
 
 /**
@@ -57,7 +63,10 @@ export function scoreEntity(
   return {
     result: {
       scorecard: scorecardKey,
-      level: levelReached(spec.levels.map((l) => l.name), rules),
+      level: levelReached(
+        spec.levels.map((l) => l.name),
+        rules,
+      ),
       score: totalWeight === 0 ? 100 : Math.round((100 * passingWeight) / totalWeight),
       failing,
       evaluatedAt: rfc3339(now),

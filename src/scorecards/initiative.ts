@@ -57,7 +57,12 @@ export function initiativeProgress(
   };
 }
 
-function atTarget(r: InitiativeEntity, levels: readonly string[], targetLevel: string | undefined, rules: readonly string[] | undefined): boolean {
+function atTarget(
+  r: InitiativeEntity,
+  levels: readonly string[],
+  targetLevel: string | undefined,
+  rules: readonly string[] | undefined,
+): boolean {
   if (targetLevel !== undefined) {
     const target = levels.indexOf(targetLevel);
     if (target < 0 || levels.indexOf(r.result.level) < target) return false;

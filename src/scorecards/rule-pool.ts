@@ -12,7 +12,6 @@ import { Worker } from 'node:worker_threads';
 import type { RuleRunner, RuleTask, TaskOutcomes } from './rule-runner.ts';
 import type { WireTask, WorkerRequest } from './rule-worker.ts';
 
-
 export interface RulePoolOptions {
   /** Worker threads (default 2: the leader's other work keeps the main thread). */
   size?: number;

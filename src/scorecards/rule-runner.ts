@@ -48,7 +48,12 @@ function programFor(expression: string): CompiledRule['program'] | { message: st
  * Evaluates tasks in order (expressions compiled once and kept), skipping the rules in
  * `skip` (`task:rule` indexes, already stopped at their deadline), which get `timedOut`.
  */
-export function evaluateTasks(tasks: readonly RuleTask[], now: Date, skip: ReadonlySet<string> = new Set(), progress?: Progress): TaskOutcomes[] {
+export function evaluateTasks(
+  tasks: readonly RuleTask[],
+  now: Date,
+  skip: ReadonlySet<string> = new Set(),
+  progress?: Progress,
+): TaskOutcomes[] {
   return tasks.map((task, t) => {
     const outcomes: TaskOutcomes = {};
     task.rules.forEach(({ name, expression }, r) => {
@@ -58,9 +63,10 @@ export function evaluateTasks(tasks: readonly RuleTask[], now: Date, skip: Reado
       }
       progress?.(t, r);
       const program = programFor(expression);
-      outcomes[name] = typeof program === 'function'
-        ? evaluate({ rule: { name, expression, level: '' }, program }, { self: task.self, facts: task.facts, now })
-        : { passed: false, error: program.message };
+      outcomes[name] =
+        typeof program === 'function'
+          ? evaluate({ rule: { name, expression, level: '' }, program }, { self: task.self, facts: task.facts, now })
+          : { passed: false, error: program.message };
     });
     return outcomes;
   });

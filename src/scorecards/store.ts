@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { initiativeStatus } from '../api/v1alpha1/initiative.ts';
 import type { scorecardStatus } from '../api/v1alpha1/scorecard.ts';
-import type { ObjectMeta } from '../templates/objects.ts';
+import type { ObjectMeta } from '../api/objects.ts';
 import type { InitiativeSpec, ScorecardSpec } from './types.ts';
 
 export type ScorecardStatus = z.infer<typeof scorecardStatus>;

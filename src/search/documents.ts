@@ -1,7 +1,7 @@
 import type { Entity } from '../catalog/entity.ts';
 import { splitRef } from '../catalog/refs.ts';
 import { siteBase, type DocPage } from '../docs/site.ts';
-import type { TemplateObject } from '../templates/objects.ts';
+import type { TemplateObject } from '../api/objects.ts';
 
 /** The kind doc pages are listed under, beside the catalog kinds. */
 export const DOCS_KIND = 'Docs';
@@ -62,7 +62,23 @@ export const FIELD_BOOSTS = {
 export const SEARCHED_FIELDS = Object.keys(FIELD_BOOSTS);
 
 /** Stored with each document: everything a result shows, nothing else. */
-export const STORED_FIELDS: (keyof SearchDocument)[] = ['result', 'kind', 'namespace', 'title', 'href', 'name', 'tags', 'description', 'type', 'owner', 'ref', 'headings', 'text', 'siteName', 'entityRef'];
+export const STORED_FIELDS: (keyof SearchDocument)[] = [
+  'result',
+  'kind',
+  'namespace',
+  'title',
+  'href',
+  'name',
+  'tags',
+  'description',
+  'type',
+  'owner',
+  'ref',
+  'headings',
+  'text',
+  'siteName',
+  'entityRef',
+];
 
 /** A DocSource: the unit whose pages are replaced or removed together. */
 export interface DocSourceKey {

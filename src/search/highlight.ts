@@ -30,7 +30,8 @@ interface Span {
  */
 export function highlightFragments(text: string, terms: ReadonlySet<string>, options: FragmentOptions): string[] {
   const marks: (Span & { term: string })[] = [];
-  for (const w of wordsWithOffsets(text)) if (w.term !== null && terms.has(w.term)) marks.push({ start: w.start, end: w.end, term: w.term });
+  for (const w of wordsWithOffsets(text))
+    if (w.term !== null && terms.has(w.term)) marks.push({ start: w.start, end: w.end, term: w.term });
   if (marks.length === 0) return [];
   if (text.length <= options.radius * 2 + 20) return [render(text, { start: 0, end: text.length }, marks)];
 

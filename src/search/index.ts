@@ -3,7 +3,7 @@ import MiniSearch, { type SearchOptions as EngineOptions, type SearchResult as E
 import { catalogKind } from '../api/v1alpha1/index.ts';
 import type { Entity } from '../catalog/entity.ts';
 import type { DocPage } from '../docs/site.ts';
-import type { TemplateObject } from '../templates/objects.ts';
+import type { TemplateObject } from '../api/objects.ts';
 import {
   DOCS_KIND,
   TEMPLATE_KIND,
@@ -19,44 +19,13 @@ import {
   type DocSourceKey,
   type SearchDocument,
 } from './documents.ts';
-import { exactFirst, toResult } from './results.ts';
+import { exactFirst, toResult, type SearchResult } from './results.ts';
 import { MAX_FUZZY_TERMS, normalizeTerm, queryTerms, tokenize } from './terms.ts';
 
 export { DOCS_KIND, TEMPLATE_KIND } from './documents.ts';
 export type { DocSourceKey } from './documents.ts';
 export { MAX_FUZZY_TERMS, MAX_QUERY_LENGTH, MAX_QUERY_TERMS } from './terms.ts';
-
-/** Matched words of one field, as HTML excerpts (see highlightFragments: escaped by construction). */
-export interface Highlight {
-  field: string;
-  fragments: string[];
-}
-
-/** One hit: an entity, a template or a doc page, with what a result list shows of it. */
-export interface SearchResult {
-  type: 'entity' | 'template' | 'doc';
-  /** The entity's ref (entities only). */
-  ref?: string;
-  /** The catalog kind (`Component`, `API`, …), `Template`, or `Docs` for a doc page. */
-  kind: string;
-  namespace: string;
-  /** The entity's or template's name. */
-  name?: string;
-  title: string;
-  /** The dashboard page of the entity or template, or the page in the docs reader. */
-  href: string;
-  /** The start of the description or page text, plain text (escape it to show it). */
-  snippet?: string;
-  /** The entity's or template's spec.type and spec.owner as written. */
-  specType?: string;
-  owner?: string;
-  tags?: string[];
-  /** Doc pages: the site's name and the entity it documents, if any. */
-  siteName?: string;
-  entityRef?: string;
-  highlights: Highlight[];
-  score: number;
-}
+export type { Highlight, SearchResult } from './results.ts';
 
 export interface SearchOptions {
   /** A catalog kind (case-insensitive), `template` or `docs`. */
@@ -116,7 +85,6 @@ const QUERY_OPTIONS: EngineOptions = {
   fuzzy: (term, index) => (index < MAX_FUZZY_TERMS && term.length >= 4 ? 1 : false),
   maxFuzzy: 1,
 };
-
 
 /**
  * One full-text index over catalog entities, software templates and doc pages, kept current
@@ -184,7 +152,14 @@ export class SearchIndex {
   }
 
   stats(): SearchStats {
-    return { entities: this.entityCount, templates: this.templateCount, docPages: this.pageCount, docSources: this.sources.size, terms: this.engine.termCount, discarded: this.engine.dirtCount };
+    return {
+      entities: this.entityCount,
+      templates: this.templateCount,
+      docPages: this.pageCount,
+      docSources: this.sources.size,
+      terms: this.engine.termCount,
+      discarded: this.engine.dirtCount,
+    };
   }
 
   /**

@@ -1,9 +1,40 @@
 import type { SearchResult as EngineResult } from 'minisearch';
 import type { SearchDocument } from './documents.ts';
 import { highlightFragments } from './highlight.ts';
-import type { Highlight, SearchResult } from './index.ts';
 
 /** How the engine's hits become results: exact names first, then excerpts and snippets of each. */
+
+/** Matched words of one field, as HTML excerpts (see highlightFragments: escaped by construction). */
+export interface Highlight {
+  field: string;
+  fragments: string[];
+}
+
+/** One hit: an entity, a template or a doc page, with what a result list shows of it. */
+export interface SearchResult {
+  type: 'entity' | 'template' | 'doc';
+  /** The entity's ref (entities only). */
+  ref?: string;
+  /** The catalog kind (`Component`, `API`, …), `Template`, or `Docs` for a doc page. */
+  kind: string;
+  namespace: string;
+  /** The entity's or template's name. */
+  name?: string;
+  title: string;
+  /** The dashboard page of the entity or template, or the page in the docs reader. */
+  href: string;
+  /** The start of the description or page text, plain text (escape it to show it). */
+  snippet?: string;
+  /** The entity's or template's spec.type and spec.owner as written. */
+  specType?: string;
+  owner?: string;
+  tags?: string[];
+  /** Doc pages: the site's name and the entity it documents, if any. */
+  siteName?: string;
+  entityRef?: string;
+  highlights: Highlight[];
+  score: number;
+}
 
 const SNIPPET_LENGTH = 200;
 

@@ -14,7 +14,9 @@ const WORD = /[\p{L}\p{N}\p{M}]+/gu;
  * and stops "how to rotate the keys" from requiring "to" and "the" under AND.
  */
 const STOP_WORDS = new Set(
-  'a an and are as at be but by for from has have how if in into is it its of on or that the their then there these this to was were will with'.split(' '),
+  'a an and are as at be but by for from has have how if in into is it its of on or that the their then there these this to was were will with'.split(
+    ' ',
+  ),
 );
 
 /** Splits text into words, in order, as written. */

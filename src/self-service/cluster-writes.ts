@@ -1,7 +1,7 @@
 import { API_VERSION } from '../api/v1alpha1/group-version.ts';
-import { REBUILD_ANNOTATION } from '../controllers/doc-source/decide.ts';
+import { REBUILD_ANNOTATION } from '../api/v1alpha1/doc-source.ts';
 import { KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
-import type { TemplateRunSpec } from '../templates/objects.ts';
+import type { TemplateRunSpec } from '../api/objects.ts';
 
 /** Whom a write is made as: the signed-in person's Kubernetes username and groups. */
 export interface Actor {
@@ -46,13 +46,23 @@ export function clusterWrites(client: RawKubeClient): SelfService {
         method: 'POST',
         path: path(run.namespace, 'templateruns'),
         query: { fieldManager: PORTAL_FIELD_MANAGER },
-        body: { apiVersion: API_VERSION, kind: 'TemplateRun', metadata: { generateName: run.generateName, ...(run.annotations ? { annotations: run.annotations } : {}) }, spec: run.spec },
+        body: {
+          apiVersion: API_VERSION,
+          kind: 'TemplateRun',
+          metadata: { generateName: run.generateName, ...(run.annotations ? { annotations: run.annotations } : {}) },
+          spec: run.spec,
+        },
         impersonate: impersonate(as),
       });
       return { namespace: created.metadata.namespace, name: created.metadata.name };
     },
     async cancelRun(as, namespace, name) {
-      await client.request({ method: 'DELETE', path: path(namespace, 'templateruns', name), query: { propagationPolicy: 'Background' }, impersonate: impersonate(as) });
+      await client.request({
+        method: 'DELETE',
+        path: path(namespace, 'templateruns', name),
+        query: { propagationPolicy: 'Background' },
+        impersonate: impersonate(as),
+      });
     },
     async rebuildDocs(as, namespace, name, at) {
       await client.request({

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { Execution } from '../controllers/template-run/decide.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { Execution } from './execution.ts';
 import { ALLOW_HTTP_GIT_ENV, runEnv } from './scaffold-env.ts';
 import type { RunSnapshot } from './snapshot.ts';
 
@@ -17,12 +17,39 @@ const CLI = fileURLToPath(new URL(`../cli/main${extname(fileURLToPath(import.met
  * to find programs, certificates and proxies — nothing else. A Template is code (nunjucks
  * can reach JavaScript), so the operator's own settings and tokens stay out of its reach.
  */
-export const INHERITED_ENV = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'NODE_EXTRA_CA_CERTS', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'] as const;
+export const INHERITED_ENV = [
+  'PATH',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'NODE_EXTRA_CA_CERTS',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+] as const;
 
 /** The child's environment: the inherited few, its run, its credentials; HOME is its workspace. */
-export function childEnv(parent: NodeJS.ProcessEnv, snapshot: RunSnapshot, credentials: Record<string, string>, home: string, allowHttpGit = false): Record<string, string> {
+export function childEnv(
+  parent: NodeJS.ProcessEnv,
+  snapshot: RunSnapshot,
+  credentials: Record<string, string>,
+  home: string,
+  allowHttpGit = false,
+): Record<string, string> {
   const inherited = Object.fromEntries(INHERITED_ENV.flatMap((name) => (parent[name] === undefined ? [] : [[name, parent[name]!]])));
-  return { ...inherited, ...runEnv(snapshot.run), ...credentials, ...(allowHttpGit ? { [ALLOW_HTTP_GIT_ENV]: '1' } : {}), GREENROOM_EXIT_WITH_STDIN: '1', HOME: home };
+  return {
+    ...inherited,
+    ...runEnv(snapshot.run),
+    ...credentials,
+    ...(allowHttpGit ? { [ALLOW_HTTP_GIT_ENV]: '1' } : {}),
+    GREENROOM_EXIT_WITH_STDIN: '1',
+    HOME: home,
+  };
 }
 
 /** A kubeconfig with the operator's current context only, not every cluster it knows. */
@@ -30,7 +57,7 @@ export function currentContextOnly(config: KubeConfig): string {
   const context = config.getContextObject(config.getCurrentContext());
   const cluster = config.getCurrentCluster();
   const user = config.getCurrentUser();
-  if (!context || !cluster || !user) throw new Error('the operator\'s kubeconfig names no current context, cluster and user');
+  if (!context || !cluster || !user) throw new Error("the operator's kubeconfig names no current context, cluster and user");
   const narrow = new KubeConfig();
   narrow.loadFromOptions({ clusters: [cluster], users: [user], contexts: [context], currentContext: context.name });
   return narrow.exportConfig();
@@ -101,7 +128,18 @@ export class InProcessExecutor {
       throw error;
     }
     const log = this.options.logger.child({ run: `${snapshot.run.namespace}/${snapshot.run.name}` });
-    const args = [CLI, 'scaffold', '--workspace', join(workspace, 'work'), '--snapshot', join(workspace, 'snapshot.json'), '--from', '0', '--kubeconfig', join(workspace, 'kubeconfig')];
+    const args = [
+      CLI,
+      'scaffold',
+      '--workspace',
+      join(workspace, 'work'),
+      '--snapshot',
+      join(workspace, 'snapshot.json'),
+      '--from',
+      '0',
+      '--kubeconfig',
+      join(workspace, 'kubeconfig'),
+    ];
     const child = (this.options.spawn ?? spawnProcess)(process.execPath, args, {
       env: childEnv(process.env, snapshot, credentials, workspace, this.options.allowHttpGit ?? false),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -119,9 +157,14 @@ export class InProcessExecutor {
     });
     child.on('close', (code, signal) => {
       const at = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-      entry.execution = code === 0
-        ? { state: 'succeeded', at }
-        : { state: 'failed', at, message: `the scaffolder ${signal ? `was stopped by ${signal}` : `exited with code ${code}`}${entry.lastError ? `: ${entry.lastError}` : ''}` };
+      entry.execution =
+        code === 0
+          ? { state: 'succeeded', at }
+          : {
+              state: 'failed',
+              at,
+              message: `the scaffolder ${signal ? `was stopped by ${signal}` : `exited with code ${code}`}${entry.lastError ? `: ${entry.lastError}` : ''}`,
+            };
       void rm(workspace, { recursive: true, force: true });
       this.options.onExit(uid);
     });

@@ -1,4 +1,4 @@
-import type { TemplateRunObject } from './objects.ts';
+import type { TemplateRunObject } from '../api/objects.ts';
 
 /**
  * Job names are labels too, unique per run through its uid. At most 57 characters: the Job's

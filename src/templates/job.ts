@@ -1,4 +1,4 @@
-import type { TemplateRunObject, TemplateStep } from './objects.ts';
+import type { TemplateRunObject, TemplateStep } from '../api/objects.ts';
 import { jobNameFor, snapshotName } from './job-name.ts';
 import { RUN_UID_LABEL } from './scaffold.ts';
 import { ALLOW_HTTP_GIT_ENV, credentialEnvs, runEnv } from './scaffold-env.ts';
@@ -85,7 +85,12 @@ function stepResources(own: NonNullable<TemplateStep['run']>['resources']): obje
  * a retry is a new TemplateRun, never a silent second push. Everything about the template
  * comes from the snapshot; the pod mounts it from the ConfigMap `snapshotName(run)`.
  */
-export function scaffoldJob(run: TemplateRunObject, snapshot: RunSnapshot, settings: JobSettings, credentialHosts: Record<string, string> = {}): object {
+export function scaffoldJob(
+  run: TemplateRunObject,
+  snapshot: RunSnapshot,
+  settings: JobSettings,
+  credentialHosts: Record<string, string> = {},
+): object {
   const spec = snapshot.template.spec;
   const env = [
     ...Object.entries(runEnv(snapshot.run)).map(([name, value]) => ({ name, value })),
@@ -120,7 +125,11 @@ export function scaffoldJob(run: TemplateRunObject, snapshot: RunSnapshot, setti
       command: step.run!.command,
       workingDir: `${WORKSPACE}/out`,
       // Values reach a container step as data (JSON), never spliced into its command.
-      env: [...(step.run!.env ?? []), { name: 'GREENROOM_VALUES', value: JSON.stringify(snapshot.values) }, { name: 'HOME', value: STEP_HOME }],
+      env: [
+        ...(step.run!.env ?? []),
+        { name: 'GREENROOM_VALUES', value: JSON.stringify(snapshot.values) },
+        { name: 'HOME', value: STEP_HOME },
+      ],
       volumeMounts: stepMounts,
       securityContext: containerSecurity,
       resources: stepResources(step.run!.resources),
@@ -139,7 +148,16 @@ export function scaffoldJob(run: TemplateRunObject, snapshot: RunSnapshot, setti
       labels,
       annotations: { 'greenroom.dev/template-run': `${run.metadata.namespace}/${run.metadata.name}` },
       // Deleting the run deletes the Job (and so its pod): that is how a run is cancelled.
-      ownerReferences: [{ apiVersion: API_VERSION, kind: 'TemplateRun', name: run.metadata.name, uid: run.metadata.uid, controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: API_VERSION,
+          kind: 'TemplateRun',
+          name: run.metadata.name,
+          uid: run.metadata.uid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
     spec: {
       backoffLimit: 0,
@@ -159,7 +177,12 @@ export function scaffoldJob(run: TemplateRunObject, snapshot: RunSnapshot, setti
           volumes: [
             { name: 'workspace', emptyDir: { sizeLimit: '1Gi' } },
             { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
-            ...(containers.length > 1 ? [{ name: 'step-home', emptyDir: { sizeLimit: '256Mi' } }, { name: 'step-tmp', emptyDir: { sizeLimit: '256Mi' } }] : []),
+            ...(containers.length > 1
+              ? [
+                  { name: 'step-home', emptyDir: { sizeLimit: '256Mi' } },
+                  { name: 'step-tmp', emptyDir: { sizeLimit: '256Mi' } },
+                ]
+              : []),
             apiAccessVolume,
             { name: 'run-snapshot', configMap: { name: snapshotName(run), defaultMode: 0o444 } },
           ],

@@ -1,8 +1,8 @@
 import { isForbidden, isNotFound, KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
 import { scaffoldJob, type JobSettings } from './job.ts';
 import { jobNameFor, snapshotName } from './job-name.ts';
-import type { TemplateObject, TemplateRunObject } from './objects.ts';
-import { ALLOWED_HOSTS_ANNOTATION } from './git-remote.ts';
+import type { TemplateObject, TemplateRunObject } from '../api/objects.ts';
+import { ALLOWED_HOSTS_ANNOTATION } from '../git/git-remote.ts';
 import { credentialEnvs, type CredentialEnv } from './scaffold-env.ts';
 import { snapshotConfigMap, takeSnapshot, type RunSnapshot } from './snapshot.ts';
 
@@ -19,22 +19,33 @@ export interface PreparedJob {
 }
 
 /** Any 4xx but 429: a request the apiserver will refuse again, so the run fails with it. */
-const isRefusal = (error: unknown): error is KubeApiError => error instanceof KubeApiError && error.code >= 400 && error.code < 500 && error.code !== 429;
+const isRefusal = (error: unknown): error is KubeApiError =>
+  error instanceof KubeApiError && error.code >= 400 && error.code < 500 && error.code !== 429;
 
 /**
  * The snapshot a run starts from: the Template the operator checked the values against, its
  * skeleton ConfigMap read now (from the Template's namespace, with the operator's rights),
  * and the values.
  */
-export async function gatherSnapshot(client: RawKubeClient, run: TemplateRunObject, template: TemplateObject): Promise<{ snapshot: RunSnapshot } | StartFailure> {
+export async function gatherSnapshot(
+  client: RawKubeClient,
+  run: TemplateRunObject,
+  template: TemplateObject,
+): Promise<{ snapshot: RunSnapshot } | StartFailure> {
   const ref = template.spec.skeleton.configMapRef;
   if (!ref) return { snapshot: takeSnapshot(run, template) };
   const where = `${template.metadata.namespace}/${ref.name}`;
   try {
-    const configMap = await client.request<{ data?: Record<string, string>; binaryData?: Record<string, string> }>({ method: 'GET', path: `/api/v1/namespaces/${template.metadata.namespace}/configmaps/${encodeURIComponent(ref.name)}` });
+    const configMap = await client.request<{ data?: Record<string, string>; binaryData?: Record<string, string> }>({
+      method: 'GET',
+      path: `/api/v1/namespaces/${template.metadata.namespace}/configmaps/${encodeURIComponent(ref.name)}`,
+    });
     return { snapshot: takeSnapshot(run, template, configMap) };
   } catch (error) {
-    if (isNotFound(error)) return { failed: `the skeleton ConfigMap ${where} (spec.skeleton.configMapRef of Template ${template.metadata.namespace}/${template.metadata.name}) does not exist` };
+    if (isNotFound(error))
+      return {
+        failed: `the skeleton ConfigMap ${where} (spec.skeleton.configMapRef of Template ${template.metadata.namespace}/${template.metadata.name}) does not exist`,
+      };
     if (isRefusal(error)) return { failed: `the skeleton ConfigMap ${where} could not be read: ${error.message}` };
     throw error;
   }
@@ -47,14 +58,28 @@ export async function gatherSnapshot(client: RawKubeClient, run: TemplateRunObje
  * someone can fix fails the run with the reason; an apiserver that is down or busy throws,
  * and the run is retried.
  */
-export async function prepareJob(client: RawKubeClient, run: TemplateRunObject, snapshot: RunSnapshot, settings: JobSettings): Promise<PreparedJob | StartFailure> {
+export async function prepareJob(
+  client: RawKubeClient,
+  run: TemplateRunObject,
+  snapshot: RunSnapshot,
+  settings: JobSettings,
+): Promise<PreparedJob | StartFailure> {
   const { namespace } = run.metadata;
   try {
-    await client.request({ method: 'GET', path: `/api/v1/namespaces/${namespace}/serviceaccounts/${encodeURIComponent(settings.serviceAccountName)}` });
+    await client.request({
+      method: 'GET',
+      path: `/api/v1/namespaces/${namespace}/serviceaccounts/${encodeURIComponent(settings.serviceAccountName)}`,
+    });
   } catch (error) {
-    if (isNotFound(error)) return { failed: `ServiceAccount ${namespace}/${settings.serviceAccountName}, which scaffolding Jobs run as, does not exist; the Helm chart creates it in the namespaces listed in scaffolder.namespaces` };
+    if (isNotFound(error))
+      return {
+        failed: `ServiceAccount ${namespace}/${settings.serviceAccountName}, which scaffolding Jobs run as, does not exist; the Helm chart creates it in the namespaces listed in scaffolder.namespaces`,
+      };
     // The chart lets the operator start Jobs only in scaffolder.namespaces: this is not one.
-    if (isForbidden(error)) return { failed: `the operator may not start scaffolding Jobs in namespace ${namespace} (${error.message}); with the Helm chart, add ${namespace} to scaffolder.namespaces` };
+    if (isForbidden(error))
+      return {
+        failed: `the operator may not start scaffolding Jobs in namespace ${namespace} (${error.message}); with the Helm chart, add ${namespace} to scaffolder.namespaces`,
+      };
     throw error;
   }
   const credentials = await checkCredentials(client, snapshot);
@@ -66,7 +91,13 @@ export async function prepareJob(client: RawKubeClient, run: TemplateRunObject, 
     jobName,
     start: async () => {
       await createOwned(client, `/api/v1/namespaces/${namespace}/configmaps`, snapshotName(run), run, configMap.configMap, 'data');
-      await createOwned(client, `/apis/batch/v1/namespaces/${namespace}/jobs`, jobName, run, scaffoldJob(run, snapshot, settings, credentials.hosts));
+      await createOwned(
+        client,
+        `/apis/batch/v1/namespaces/${namespace}/jobs`,
+        jobName,
+        run,
+        scaffoldJob(run, snapshot, settings, credentials.hosts),
+      );
     },
   };
 }
@@ -77,7 +108,14 @@ export async function prepareJob(client: RawKubeClient, run: TemplateRunObject, 
  * different one is replaced). Anything the apiserver refuses throws, and the operator fails
  * the run with its message.
  */
-async function createOwned(client: RawKubeClient, collection: string, name: string, run: TemplateRunObject, body: object, compare?: 'data'): Promise<void> {
+async function createOwned(
+  client: RawKubeClient,
+  collection: string,
+  name: string,
+  run: TemplateRunObject,
+  body: object,
+  compare?: 'data',
+): Promise<void> {
   try {
     await client.request({ method: 'POST', path: collection, query: { fieldManager: 'greenroom-operator' }, body });
     return;
@@ -86,7 +124,8 @@ async function createOwned(client: RawKubeClient, collection: string, name: stri
   }
   const path = `${collection}/${encodeURIComponent(name)}`;
   const existing = await client.request<{ metadata?: { ownerReferences?: { uid: string }[] }; data?: unknown }>({ method: 'GET', path });
-  if (!existing.metadata?.ownerReferences?.some((o) => o.uid === run.metadata.uid)) throw new StartError(`${name} already exists and belongs to something else`);
+  if (!existing.metadata?.ownerReferences?.some((o) => o.uid === run.metadata.uid))
+    throw new StartError(`${name} already exists and belongs to something else`);
   if (compare && JSON.stringify(existing.data) !== JSON.stringify((body as { data?: unknown }).data)) {
     await client.request({ method: 'DELETE', path });
     await client.request({ method: 'POST', path: collection, query: { fieldManager: 'greenroom-operator' }, body });
@@ -108,7 +147,9 @@ export const failsTheRun = (error: unknown): boolean => error instanceof StartEr
 function missingSecret(snapshot: RunSnapshot, c: CredentialEnv, what: string): StartFailure {
   const { namespace } = snapshot.run;
   const elsewhere = snapshot.template.namespace !== namespace ? `, not the Template's namespace ${snapshot.template.namespace}` : '';
-  return { failed: `${what} (credentials for ${c.purpose}); the Secrets a Template names are read from the run's namespace ${namespace}${elsewhere}: create it there` };
+  return {
+    failed: `${what} (credentials for ${c.purpose}); the Secrets a Template names are read from the run's namespace ${namespace}${elsewhere}: create it there`,
+  };
 }
 
 /** A Secret's keys (decoded) and the hosts its annotation lets its credentials go to, if any. */
@@ -119,7 +160,10 @@ interface ReadSecret {
 
 async function readSecret(client: RawKubeClient, namespace: string, name: string): Promise<ReadSecret | undefined> {
   try {
-    const secret = await client.request<{ metadata?: { annotations?: Record<string, string> }; data?: Record<string, string> }>({ method: 'GET', path: `/api/v1/namespaces/${namespace}/secrets/${encodeURIComponent(name)}` });
+    const secret = await client.request<{ metadata?: { annotations?: Record<string, string> }; data?: Record<string, string> }>({
+      method: 'GET',
+      path: `/api/v1/namespaces/${namespace}/secrets/${encodeURIComponent(name)}`,
+    });
     return {
       data: Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])),
       allowedHosts: secret.metadata?.annotations?.[ALLOWED_HOSTS_ANNOTATION],
@@ -132,7 +176,9 @@ async function readSecret(client: RawKubeClient, namespace: string, name: string
 
 /** The operator may not read a Secret, so it cannot tell where the Secret's credentials may go. */
 function unreadable(namespace: string, c: CredentialEnv, error: KubeApiError): StartFailure {
-  return { failed: `the operator may not read Secret ${namespace}/${c.secretName} (credentials for ${c.purpose}; ${error.message}), so it cannot learn from its ${ALLOWED_HOSTS_ANNOTATION} annotation which hosts they may go to; with the Helm chart, add ${c.secretName} to rbac.secretNames` };
+  return {
+    failed: `the operator may not read Secret ${namespace}/${c.secretName} (credentials for ${c.purpose}; ${error.message}), so it cannot learn from its ${ALLOWED_HOSTS_ANNOTATION} annotation which hosts they may go to; with the Helm chart, add ${c.secretName} to rbac.secretNames`,
+  };
 }
 
 /**
@@ -153,14 +199,18 @@ async function checkCredentials(client: RawKubeClient, snapshot: RunSnapshot): P
       throw error;
     }
     if (!secret) return missingSecret(snapshot, c, `Secret ${namespace}/${c.secretName} does not exist`);
-    if (secret.data[c.passwordKey] === undefined) return missingSecret(snapshot, c, `Secret ${namespace}/${c.secretName} has no key ${c.passwordKey}`);
+    if (secret.data[c.passwordKey] === undefined)
+      return missingSecret(snapshot, c, `Secret ${namespace}/${c.secretName} has no key ${c.passwordKey}`);
     if (secret.allowedHosts !== undefined) hosts[c.hostsVar] = secret.allowedHosts;
   }
   return { hosts };
 }
 
 /** The credentials an in-process scaffolder gets as environment variables, read from the run's namespace. */
-export async function readCredentials(client: RawKubeClient, snapshot: RunSnapshot): Promise<{ env: Record<string, string> } | StartFailure> {
+export async function readCredentials(
+  client: RawKubeClient,
+  snapshot: RunSnapshot,
+): Promise<{ env: Record<string, string> } | StartFailure> {
   const { namespace } = snapshot.run;
   const env: Record<string, string> = {};
   for (const c of credentialEnvs(snapshot.template.spec)) {
@@ -169,7 +219,10 @@ export async function readCredentials(client: RawKubeClient, snapshot: RunSnapsh
       secret = await readSecret(client, namespace, c.secretName);
     } catch (error) {
       // In-process scaffolders get credentials from the operator, which reads only the Secrets it was given.
-      if (isForbidden(error)) return { failed: `the operator may not read Secret ${namespace}/${c.secretName} (credentials for ${c.purpose}; ${error.message}); with the Helm chart, add ${c.secretName} to rbac.secretNames` };
+      if (isForbidden(error))
+        return {
+          failed: `the operator may not read Secret ${namespace}/${c.secretName} (credentials for ${c.purpose}; ${error.message}); with the Helm chart, add ${c.secretName} to rbac.secretNames`,
+        };
       throw error;
     }
     if (!secret) return missingSecret(snapshot, c, `Secret ${namespace}/${c.secretName} does not exist`);

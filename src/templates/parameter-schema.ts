@@ -12,7 +12,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { RE2JS } from 're2js';
-import { compiledPattern, describeRe2Error } from '../re2.ts';
+import { compiledPattern, describeRe2Error } from '../shared/re2.ts';
 
 /** How many compiled schemas are kept (Templates × generations × the two ajv modes). */
 const CACHE_SIZE = 256;
@@ -69,7 +69,11 @@ function re2Problem(pattern: string, path: string): string[] {
  * are not a usable schema. A cached entry is used only for the very parameters it was
  * compiled from: a key is a promise of the caller's, the text is checked.
  */
-export function compiledParameters(parameters: Record<string, unknown>, mode: 'check' | 'defaults', cacheKey?: string): ValidateFunction | Error {
+export function compiledParameters(
+  parameters: Record<string, unknown>,
+  mode: 'check' | 'defaults',
+  cacheKey?: string,
+): ValidateFunction | Error {
   if (cacheKey === undefined) return compile(parameters, mode);
   const key = `${mode}|${cacheKey}`;
   const text = JSON.stringify(parameters);

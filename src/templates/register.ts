@@ -28,10 +28,15 @@ export function catalogManifests(text: string, file: string, namespace: string):
     const object = doc.toJS() as CatalogManifest | null;
     if (!object) continue;
     const kind = object.kind ? catalogKind(object.kind) : undefined;
-    if (object.apiVersion !== API_VERSION || !kind) throw new RegisterError(`${file} document ${index + 1}: only ${API_VERSION} catalog kinds can be registered, not ${object.apiVersion}/${object.kind}`);
+    if (object.apiVersion !== API_VERSION || !kind)
+      throw new RegisterError(
+        `${file} document ${index + 1}: only ${API_VERSION} catalog kinds can be registered, not ${object.apiVersion}/${object.kind}`,
+      );
     if (!object.metadata?.name) throw new RegisterError(`${file} document ${index + 1}: metadata.name is missing`);
     if (object.metadata.namespace && object.metadata.namespace !== namespace) {
-      throw new RegisterError(`${file} document ${index + 1}: a run registers into its own namespace ${namespace}, not ${object.metadata.namespace}`);
+      throw new RegisterError(
+        `${file} document ${index + 1}: a run registers into its own namespace ${namespace}, not ${object.metadata.namespace}`,
+      );
     }
     out.push({ ...object, kind: kind.kind, metadata: { ...object.metadata, namespace } });
   }
@@ -58,8 +63,15 @@ export async function registerEntities(client: RawKubeClient, manifests: Catalog
     for (const c of created.reverse()) {
       await client.request({ method: 'DELETE', path: c.path }).catch(() => undefined);
     }
-    const reason = error instanceof KubeApiError ? (error.code === 409 ? 'already exists' : `${error.code} ${(error.body as { message?: string } | undefined)?.message ?? ''}`) : String(error);
-    throw new RegisterError(`registering ${manifests[created.length]?.kind} ${manifests[created.length]?.metadata?.name} failed: ${reason}; ${created.length} created before it were removed`);
+    const reason =
+      error instanceof KubeApiError
+        ? error.code === 409
+          ? 'already exists'
+          : `${error.code} ${(error.body as { message?: string } | undefined)?.message ?? ''}`
+        : String(error);
+    throw new RegisterError(
+      `registering ${manifests[created.length]?.kind} ${manifests[created.length]?.metadata?.name} failed: ${reason}; ${created.length} created before it were removed`,
+    );
   }
   return created.map((c) => c.ref);
 }

@@ -1,5 +1,5 @@
 import nunjucks from 'nunjucks';
-import { safeRelativePath } from './paths.ts';
+import { safeRelativePath } from '../file-tree/paths.ts';
 
 /** A template file that could not be rendered, with where and why. */
 export class RenderError extends Error {
@@ -35,7 +35,12 @@ function renderError(file: string, text: string, error: unknown): RenderError {
   // nunjucks gives no line for what it finds missing at the end of the text (an open block,
   // an unclosed ${{): that is the last line.
   const line = /\[Line (\d+), Column \d+\]/.exec(message)?.[1] ?? String(text.replace(/\n$/, '').split('\n').length);
-  const reason = message.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('(unknown path)') && l !== `(${file})`).join(' ').replace(/\[Line \d+, Column \d+\]\s*/, '');
+  const reason = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('(unknown path)') && l !== `(${file})`)
+    .join(' ')
+    .replace(/\[Line \d+, Column \d+\]\s*/, '');
   return new RenderError(file, line ? Number(line) : undefined, reason);
 }
 
@@ -73,14 +78,19 @@ export function syntaxErrors(texts: ReadonlyMap<string, string | Buffer>): Rende
  * Rendered paths must stay inside the output directory; two files rendering to one path
  * is an error rather than a silent overwrite.
  */
-export function renderTree(files: ReadonlyMap<string, string | Buffer>, values: Record<string, unknown>, extra: RenderContext = {}): Map<string, string | Buffer> {
+export function renderTree(
+  files: ReadonlyMap<string, string | Buffer>,
+  values: Record<string, unknown>,
+  extra: RenderContext = {},
+): Map<string, string | Buffer> {
   const env = environment();
   const context = { ...extra, values, parameters: values };
   const out = new Map<string, string | Buffer>();
   for (const [name, text] of files) {
     const rendered = safeRelativePath(renderOne(env, name, name, context));
     if ('error' in rendered) throw new RenderError(name, undefined, rendered.error);
-    if (out.has(rendered.path)) throw new RenderError(name, undefined, `renders to ${rendered.path}, which another file already renders to`);
+    if (out.has(rendered.path))
+      throw new RenderError(name, undefined, `renders to ${rendered.path}, which another file already renders to`);
     // Bytes (images, archives) are copied; only text is a template.
     out.set(rendered.path, typeof text === 'string' ? renderOne(env, name, text, context) : text);
   }

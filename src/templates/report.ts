@@ -1,4 +1,4 @@
-import type { StepStatus, TemplateRunStatus } from './objects.ts';
+import type { StepStatus, TemplateRunStatus } from '../api/objects.ts';
 
 /** The part of a run's status the scaffolder owns; the operator owns phase, times and conditions. */
 export type ScaffoldReport = Pick<TemplateRunStatus, 'steps' | 'outputs' | 'logTail'>;

@@ -1,6 +1,6 @@
 import type { RawKubeClient } from '../kube/raw-client.ts';
 import { mergeStatus, type MergeResult } from '../kube/status-writer.ts';
-import type { TemplateRunObject } from './objects.ts';
+import type { TemplateRunObject } from '../api/objects.ts';
 
 /**
  * Merges fields into a run's status (the scaffolder writes the others). With `ifUnchanged`

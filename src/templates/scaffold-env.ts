@@ -1,6 +1,6 @@
-import type { GitCredentials } from './git-cli.ts';
-import { parseAllowedHosts } from './git-remote.ts';
-import type { TemplateSpec } from './objects.ts';
+import type { GitCredentials } from '../git/git-cli.ts';
+import { parseAllowedHosts } from '../git/git-remote.ts';
+import type { TemplateSpec } from '../api/objects.ts';
 
 /**
  * How the operator tells a scaffolder (a Job's container or an in-process child) which run
@@ -50,7 +50,11 @@ export const ALLOW_HTTP_GIT_ENV = 'GREENROOM_ALLOW_HTTP_GIT';
 /** Every credential a template refers to: its git skeleton's and each publish:git step's. */
 export function credentialEnvs(spec: TemplateSpec): CredentialEnv[] {
   const out: CredentialEnv[] = [];
-  const add = (purpose: string, prefix: string, ref: { name: string; usernameKey?: string | undefined; passwordKey?: string | undefined } | undefined): void => {
+  const add = (
+    purpose: string,
+    prefix: string,
+    ref: { name: string; usernameKey?: string | undefined; passwordKey?: string | undefined } | undefined,
+  ): void => {
     if (!ref) return;
     out.push({
       purpose,
@@ -76,8 +80,14 @@ export function credentialsFor(spec: TemplateSpec, purpose: string, env: NodeJS.
   if (!entry) return undefined;
   const username = env[entry.usernameVar];
   const password = env[entry.passwordVar];
-  if (password === undefined) throw new Error(`credentials for ${purpose} (Secret ${entry.secretName} key ${entry.passwordKey}) are missing from the environment`);
-  return { username: username ?? '', password, allowedHosts: parseAllowedHosts(env[entry.hostsVar]), source: `Secret ${namespace}/${entry.secretName}` };
+  if (password === undefined)
+    throw new Error(`credentials for ${purpose} (Secret ${entry.secretName} key ${entry.passwordKey}) are missing from the environment`);
+  return {
+    username: username ?? '',
+    password,
+    allowedHosts: parseAllowedHosts(env[entry.hostsVar]),
+    source: `Secret ${namespace}/${entry.secretName}`,
+  };
 }
 
 /** Whether the operator allows http:// git remotes, as it told the scaffolder. */
@@ -85,5 +95,7 @@ export const allowHttpGit = (env: NodeJS.ProcessEnv): boolean => env[ALLOW_HTTP_
 
 /** Every credential value present in the environment, for redaction. */
 export function secretValues(spec: TemplateSpec, env: NodeJS.ProcessEnv): string[] {
-  return credentialEnvs(spec).flatMap((c) => [env[c.passwordVar]]).filter((v): v is string => !!v && v.length >= 4);
+  return credentialEnvs(spec)
+    .flatMap((c) => [env[c.passwordVar]])
+    .filter((v): v is string => !!v && v.length >= 4);
 }

@@ -1,16 +1,16 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { fetchGitSkeleton } from './fetch-git.ts';
-import { redactUrl } from './git-cli.ts';
-import type { TemplateSpec, TemplateStep } from './objects.ts';
-import { safeRelativePath } from './paths.ts';
-import { publishGit } from './publish-git.ts';
+import { fetchGitSkeleton } from '../git/fetch-git.ts';
+import { redactUrl } from '../git/git-cli.ts';
+import type { TemplateSpec, TemplateStep } from '../api/objects.ts';
+import { safeRelativePath } from '../file-tree/paths.ts';
+import { publishGit } from '../git/publish-git.ts';
 import { catalogManifests, RegisterError, type CatalogManifest } from './register.ts';
 import { renderText, renderTree, type RenderContext } from './render.ts';
 import type { RunReport } from './report.ts';
 import { allowHttpGit, credentialsFor, type RunIdentity } from './scaffold-env.ts';
 import { jobNameFor } from './job-name.ts';
-import { skeletonFromConfigMap, SkeletonError, writeTree, type SkeletonFiles } from './skeleton.ts';
+import { skeletonFromConfigMap, SkeletonError, writeTree, type SkeletonFiles } from '../file-tree/skeleton.ts';
 
 /** Labels every entity a run registers, so a failed run's entities can be found and removed. */
 export const RUN_UID_LABEL = 'greenroom.dev/template-run-uid';
@@ -99,7 +99,12 @@ function contextOf(deps: ScaffoldDependencies, state: WorkspaceState): RenderCon
   return { run: { name: deps.run.name, namespace: deps.run.namespace }, steps, secrets: deps.secrets ?? {} };
 }
 
-async function perform(deps: ScaffoldDependencies, step: TemplateStep, out: string, context: RenderContext): Promise<{ output: StepOutput; message: string }> {
+async function perform(
+  deps: ScaffoldDependencies,
+  step: TemplateStep,
+  out: string,
+  context: RenderContext,
+): Promise<{ output: StepOutput; message: string }> {
   switch (step.action) {
     case 'render': {
       const { files, from } = await loadSkeleton(deps);
@@ -109,7 +114,8 @@ async function perform(deps: ScaffoldDependencies, step: TemplateStep, out: stri
     }
     case 'publish:git': {
       const settings = step.publishGit!;
-      const text = (field: string, value: string | undefined): string | undefined => (value === undefined ? undefined : renderText(`step ${step.name} ${field}`, value, deps.values, context));
+      const text = (field: string, value: string | undefined): string | undefined =>
+        value === undefined ? undefined : renderText(`step ${step.name} ${field}`, value, deps.values, context);
       const url = text('url', settings.url)!;
       const branch = text('branch', settings.branch) ?? 'main';
       const reviewBranch = text('reviewBranch', settings.reviewBranch);
@@ -126,7 +132,10 @@ async function perform(deps: ScaffoldDependencies, step: TemplateStep, out: stri
       await deps.report.addOutputs({ commit });
       const target = reviewBranch ?? branch;
       // remoteUrl is what output links show (steps.publish.output.remoteUrl): without userinfo.
-      return { output: { remoteUrl: redactUrl(url), commit, branch: target }, message: `pushed ${commit.slice(0, 12)} to ${redactUrl(url)} branch ${target}` };
+      return {
+        output: { remoteUrl: redactUrl(url), commit, branch: target },
+        message: `pushed ${commit.slice(0, 12)} to ${redactUrl(url)} branch ${target}`,
+      };
     }
     case 'register': {
       const file = step.register?.catalogPath ?? 'catalog-info.yaml';
@@ -168,7 +177,10 @@ async function loadSkeleton(deps: ScaffoldDependencies): Promise<{ files: Skelet
   const git = skeleton.git!;
   const credentials = credentialsFor(deps.template.spec, 'skeleton', deps.env, deps.run.namespace);
   const fetched = await fetchGitSkeleton({ url: git.url, ref: git.ref, path: git.path, credentials, allowHttp: allowHttpGit(deps.env) });
-  return { files: fetched.files, from: `${redactUrl(git.url)} at ${git.ref ?? 'main'} (${fetched.commit.slice(0, 12)})${git.path ? ` path ${git.path}` : ''}` };
+  return {
+    files: fetched.files,
+    from: `${redactUrl(git.url)} at ${git.ref ?? 'main'} (${fetched.commit.slice(0, 12)})${git.path ? ` path ${git.path}` : ''}`,
+  };
 }
 
 function outputLinks(deps: ScaffoldDependencies, context: RenderContext): { title: string; url: string }[] {

@@ -55,12 +55,18 @@ export function secretsFromData(parameters: Schema | undefined, data: Record<str
 
 /** The variables that carry `secrets` to an in-process scaffolder. */
 export function secretsToEnv(parameters: Schema | undefined, secrets: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(secretParameterEnvs(parameters).flatMap(({ parameter, variable }) => (secrets[parameter] === undefined ? [] : [[variable, secrets[parameter]]])));
+  return Object.fromEntries(
+    secretParameterEnvs(parameters).flatMap(({ parameter, variable }) =>
+      secrets[parameter] === undefined ? [] : [[variable, secrets[parameter]]],
+    ),
+  );
 }
 
 /** The secret parameters' values, read back by the scaffolder from its environment. */
 export function secretsFromEnv(parameters: Schema | undefined, env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(secretParameterEnvs(parameters).flatMap(({ parameter, variable }) => (env[variable] === undefined ? [] : [[parameter, env[variable]]])));
+  return Object.fromEntries(
+    secretParameterEnvs(parameters).flatMap(({ parameter, variable }) => (env[variable] === undefined ? [] : [[parameter, env[variable]]])),
+  );
 }
 
 /** The values of `secrets` worth redacting from texts. */
@@ -75,7 +81,10 @@ export function redactable(secrets: Record<string, string>): string[] {
  */
 export function secretParameterEnvVars(parameters: Schema | undefined, secretName: string | undefined): object[] {
   if (!secretName) return [];
-  return secretParameterEnvs(parameters).map(({ parameter, variable }) => ({ name: variable, valueFrom: { secretKeyRef: { name: secretName, key: parameter, optional: true } } }));
+  return secretParameterEnvs(parameters).map(({ parameter, variable }) => ({
+    name: variable,
+    valueFrom: { secretKeyRef: { name: secretName, key: parameter, optional: true } },
+  }));
 }
 
 /**

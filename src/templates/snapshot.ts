@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { API_VERSION } from '../api/v1alpha1/index.ts';
 import { templateSpec } from '../api/v1alpha1/template.ts';
 import { snapshotName } from './job-name.ts';
-import type { TemplateObject, TemplateRunObject } from './objects.ts';
+import type { TemplateObject, TemplateRunObject } from '../api/objects.ts';
 import type { RunIdentity } from './scaffold-env.ts';
 
 /** Where a Job's scaffolder containers find the snapshot: its ConfigMap, mounted read-only. */
@@ -16,7 +16,9 @@ const snapshotSchema = z.object({
   run: z.object({ namespace: z.string(), name: z.string(), uid: z.string() }),
   template: z.object({ namespace: z.string(), name: z.string(), uid: z.string(), generation: z.number().int(), spec: templateSpec }),
   /** The Template's skeleton ConfigMap as it was when the run started. */
-  skeleton: z.object({ configMap: z.string(), data: z.record(z.string(), z.string()), binaryData: z.record(z.string(), z.string()) }).optional(),
+  skeleton: z
+    .object({ configMap: z.string(), data: z.record(z.string(), z.string()), binaryData: z.record(z.string(), z.string()) })
+    .optional(),
   /** The run's values exactly as the operator checked them (defaults are applied when rendering). */
   values: z.record(z.string(), z.unknown()),
   /** The Secret holding the run's secret parameters: its name only, never its values. */
@@ -38,8 +40,16 @@ export function takeSnapshot(run: TemplateRunObject, template: TemplateObject, s
   const { configMapRef } = template.spec.skeleton;
   return {
     run: { namespace: run.metadata.namespace, name: run.metadata.name, uid: run.metadata.uid },
-    template: { namespace: template.metadata.namespace, name: template.metadata.name, uid: template.metadata.uid, generation: template.metadata.generation ?? 1, spec: template.spec },
-    ...(configMapRef && skeleton ? { skeleton: { configMap: configMapRef.name, data: skeleton.data ?? {}, binaryData: skeleton.binaryData ?? {} } } : {}),
+    template: {
+      namespace: template.metadata.namespace,
+      name: template.metadata.name,
+      uid: template.metadata.uid,
+      generation: template.metadata.generation ?? 1,
+      spec: template.spec,
+    },
+    ...(configMapRef && skeleton
+      ? { skeleton: { configMap: configMapRef.name, data: skeleton.data ?? {}, binaryData: skeleton.binaryData ?? {} } }
+      : {}),
     values: run.spec.values ?? {},
     ...(run.spec.secretValuesRef ? { secretValuesRef: { name: run.spec.secretValuesRef.name } } : {}),
   };
@@ -54,7 +64,9 @@ export function snapshotConfigMap(run: TemplateRunObject, snapshot: RunSnapshot)
   const size = Buffer.byteLength(text, 'utf8');
   if (size > CONFIGMAP_LIMIT) {
     const skeleton = snapshot.skeleton ? ` (its skeleton ConfigMap ${snapshot.skeleton.configMap} included)` : '';
-    return { failed: `the Template ${snapshot.template.namespace}/${snapshot.template.name}${skeleton} and the values take ${Math.ceil(size / 1024)} KiB, more than the 1024 KiB a ConfigMap holds, so the scaffolding Job cannot be given them; keep a large skeleton in git (spec.skeleton.git)` };
+    return {
+      failed: `the Template ${snapshot.template.namespace}/${snapshot.template.name}${skeleton} and the values take ${Math.ceil(size / 1024)} KiB, more than the 1024 KiB a ConfigMap holds, so the scaffolding Job cannot be given them; keep a large skeleton in git (spec.skeleton.git)`,
+    };
   }
   return {
     configMap: {
@@ -64,7 +76,16 @@ export function snapshotConfigMap(run: TemplateRunObject, snapshot: RunSnapshot)
         name: snapshotName(run),
         namespace: run.metadata.namespace,
         labels: { 'app.kubernetes.io/managed-by': 'greenroom', 'app.kubernetes.io/component': 'scaffolder' },
-        ownerReferences: [{ apiVersion: API_VERSION, kind: 'TemplateRun', name: run.metadata.name, uid: run.metadata.uid, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          {
+            apiVersion: API_VERSION,
+            kind: 'TemplateRun',
+            name: run.metadata.name,
+            uid: run.metadata.uid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       },
       immutable: true,
       data: { [SNAPSHOT_KEY]: text },
@@ -81,7 +102,14 @@ export async function readSnapshot(path: string, run: RunIdentity): Promise<RunS
     throw new Error(`the run's snapshot ${path} could not be read: ${(error as Error).message}`);
   }
   const parsed = snapshotSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`the run's snapshot ${path} is not one the operator wrote: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  if (parsed.data.run.uid !== run.uid) throw new Error(`the snapshot ${path} was taken for run uid ${parsed.data.run.uid}, not this run (${run.uid}); nothing was run`);
+  if (!parsed.success)
+    throw new Error(
+      `the run's snapshot ${path} is not one the operator wrote: ${parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ')}`,
+    );
+  if (parsed.data.run.uid !== run.uid)
+    throw new Error(`the snapshot ${path} was taken for run uid ${parsed.data.run.uid}, not this run (${run.uid}); nothing was run`);
   return parsed.data;
 }

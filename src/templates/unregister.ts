@@ -7,11 +7,17 @@ export async function removeRegistered(client: RawKubeClient, namespace: string,
   const removed: string[] = [];
   for (const kind of CATALOG_KINDS) {
     const collection = `/apis/${API_VERSION}/namespaces/${namespace}/${kind.plural}`;
-    const list = await client.request<{ items: { metadata: { name: string } }[] }>({ method: 'GET', path: collection, query: { labelSelector: `${RUN_UID_LABEL}=${uid}` } });
+    const list = await client.request<{ items: { metadata: { name: string } }[] }>({
+      method: 'GET',
+      path: collection,
+      query: { labelSelector: `${RUN_UID_LABEL}=${uid}` },
+    });
     for (const item of list.items) {
-      await client.request({ method: 'DELETE', path: `${collection}/${encodeURIComponent(item.metadata.name)}` }).catch((error: unknown) => {
-        if (!isNotFound(error)) throw error;
-      });
+      await client
+        .request({ method: 'DELETE', path: `${collection}/${encodeURIComponent(item.metadata.name)}` })
+        .catch((error: unknown) => {
+          if (!isNotFound(error)) throw error;
+        });
       removed.push(`${kind.kind.toLowerCase()}:${namespace}/${item.metadata.name}`);
     }
   }

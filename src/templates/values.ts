@@ -6,7 +6,8 @@ export type ValuesCheck = { ok: true } | { ok: false; messages: string[] };
 function describe(error: ErrorObject): string {
   const at = `values${error.instancePath.replaceAll('/', '.')}`;
   if (error.keyword === 'required') return `${at}.${(error.params as { missingProperty: string }).missingProperty} is required`;
-  if (error.keyword === 'additionalProperties') return `${at}.${(error.params as { additionalProperty: string }).additionalProperty} is not a parameter of this template`;
+  if (error.keyword === 'additionalProperties')
+    return `${at}.${(error.params as { additionalProperty: string }).additionalProperty} is not a parameter of this template`;
   return `${at} ${error.message ?? 'is invalid'}`;
 }
 
@@ -29,7 +30,8 @@ export function parametersError(parameters: Record<string, unknown> | undefined,
 export function checkValues(parameters: Record<string, unknown> | undefined, values: unknown, cacheKey?: string): ValuesCheck {
   if (!parameters) return { ok: true };
   const validate = compiledParameters(parameters, 'check', cacheKey);
-  if (validate instanceof Error) return { ok: false, messages: [`the template's parameters are not a valid JSON Schema: ${validate.message}`] };
+  if (validate instanceof Error)
+    return { ok: false, messages: [`the template's parameters are not a valid JSON Schema: ${validate.message}`] };
   if (validate(values ?? {})) return { ok: true };
   return { ok: false, messages: (validate.errors ?? []).map(describe) };
 }
@@ -39,7 +41,10 @@ export function checkValues(parameters: Record<string, unknown> | undefined, val
  * declare (ajv's useDefaults), so a skeleton can rely on `values.port` when the schema
  * says `default: 8080`. The run's spec stays as the user wrote it.
  */
-export function valuesWithDefaults(parameters: Record<string, unknown> | undefined, values: Record<string, unknown> | undefined): Record<string, unknown> {
+export function valuesWithDefaults(
+  parameters: Record<string, unknown> | undefined,
+  values: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   const copy = structuredClone(values ?? {});
   if (!parameters) return copy;
   const fill = compiledParameters(parameters, 'defaults');

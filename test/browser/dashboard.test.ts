@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
 import { browsers, pageOpener, SCREENSHOTS } from '../support/browser.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { apply, eventually, operators } from '../support/operator.ts';
@@ -25,10 +24,17 @@ beforeAll(async () => {
   }
   const operator = await start();
   base = operator.url;
-  await eventually('the sample catalog to be reconciled', async () => {
-    const body = (await (await fetch(`${base}/api/v1/entities?namespace=${namespace}&limit=500`)).json()) as { total: number; items: { ready: string }[] };
-    return body.total >= 30 && body.items.every((i) => i.ready !== 'Unknown') ? true : undefined;
-  }, 60_000);
+  await eventually(
+    'the sample catalog to be reconciled',
+    async () => {
+      const body = (await (await fetch(`${base}/api/v1/entities?namespace=${namespace}&limit=500`)).json()) as {
+        total: number;
+        items: { ready: string }[];
+      };
+      return body.total >= 30 && body.items.every((i) => i.ready !== 'Unknown') ? true : undefined;
+    },
+    60_000,
+  );
 });
 
 const newPage = pageOpener(browser);
@@ -39,7 +45,13 @@ describe('the dashboard in Chromium', () => {
     await page.goto(`${base}/`);
     await expect(page.locator('h1').textContent()).resolves.toMatch(/software catalog/);
     expect(await page.locator('.counts').textContent()).toMatch(/components/);
-    expect(await page.locator('#attention + *').first().textContent().then(() => page.content())).toMatch(/search-indexer|Search indexer/);
+    expect(
+      await page
+        .locator('#attention + *')
+        .first()
+        .textContent()
+        .then(() => page.content()),
+    ).toMatch(/search-indexer|Search indexer/);
     await page.screenshot({ path: `${SCREENSHOTS}home.png`, fullPage: true });
 
     await page.click('nav >> text=Catalog');
@@ -96,8 +108,14 @@ describe('the dashboard in Chromium', () => {
 
   it('when a description carries <script> and <img onerror>, then they show as text and nothing runs', async () => {
     const payload = `<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">`;
-    await apply(namespace, { kind: 'Component', name: 'xss-probe', spec: { type: 'service', lifecycle: 'experimental', owner: 'team-storefront', description: payload, title: '<b>bold?</b>' } });
-    await eventually('xss-probe in the graph', async () => ((await fetch(`${base}/api/v1/entities/component/${namespace}/xss-probe`)).ok ? true : undefined));
+    await apply(namespace, {
+      kind: 'Component',
+      name: 'xss-probe',
+      spec: { type: 'service', lifecycle: 'experimental', owner: 'team-storefront', description: payload, title: '<b>bold?</b>' },
+    });
+    await eventually('xss-probe in the graph', async () =>
+      (await fetch(`${base}/api/v1/entities/component/${namespace}/xss-probe`)).ok ? true : undefined,
+    );
     const { page, errors } = await newPage();
     for (const path of [`/catalog/component/${namespace}/xss-probe`, '/catalog?q=pwned', '/']) {
       await page.goto(base + path);
@@ -114,7 +132,16 @@ describe('the dashboard in Chromium', () => {
     const { page } = await newPage();
     await page.goto(`${base}/catalog/component/${namespace}/checkout-service`);
     const words = `Changed at ${Date.now()}`;
-    await kubectl(['patch', 'component', 'checkout-service', '-n', namespace, '--type=merge', '-p', JSON.stringify({ spec: { description: words } })]);
+    await kubectl([
+      'patch',
+      'component',
+      'checkout-service',
+      '-n',
+      namespace,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { description: words } }),
+    ]);
     await new Promise((r) => setTimeout(r, 1000));
     await page.reload();
     expect(await page.locator('.description').textContent()).toBe(words);
@@ -132,10 +159,15 @@ describe('the dashboard in Chromium', () => {
 
   it('when the window is half a laptop screen wide, then pages fit without sideways scrolling', async () => {
     const { page } = await newPage(683);
-    for (const [name, path] of [['home', '/'], ['catalog', '/catalog'], ['entity', `/catalog/component/${namespace}/checkout-service`]]) {
+    for (const [name, path] of [
+      ['home', '/'],
+      ['catalog', '/catalog'],
+      ['entity', `/catalog/component/${namespace}/checkout-service`],
+    ]) {
       await page.goto(base + path);
       const overflow = await page.evaluate(() => {
-        const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+        const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document
+          .documentElement;
         return d.scrollWidth - d.clientWidth;
       });
       expect(`${name}: ${overflow}`).toBe(`${name}: 0`);

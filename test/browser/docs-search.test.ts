@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cp } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
-import { publishGit } from '../../src/templates/publish-git.ts';
+import { publishGit } from '../../src/git/publish-git.ts';
 import { browsers, pageOpener, SCREENSHOTS } from '../support/browser.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
@@ -26,17 +24,24 @@ beforeAll(async () => {
   const copy = newDir();
   await cp(fileURLToPath(new URL('../../examples/docs/checkout-service/', import.meta.url)), copy, { recursive: true });
   await publishGit({ dir: copy, url, allowHttp: true });
-  await kubectl(['apply', '-n', namespace, '-f', '-'], [
-    'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-payments}\nspec: {type: team, title: Payments}\n',
-    'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: checkout-service}\nspec: {type: service, lifecycle: production, owner: team-payments, title: Checkout service, description: Turns a basket into an order.}\n',
-    'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: checkout-web}\nspec: {type: website, lifecycle: production, owner: team-payments, title: Checkout pages}\n',
-    `apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: checkout-docs}\nspec: {entityRef: checkout-service, source: {git: {url: "${url}"}}}\n`,
-    // A second DocSource whose path is wrong: the Docs tab shows it failing beside the good one.
-    `apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: checkout-runbooks}\nspec: {entityRef: checkout-service, source: {git: {url: "${url}", path: runbooks}}}\n`,
-    'apiVersion: greenroom.dev/v1alpha1\nkind: Template\nmetadata: {name: checkout-plugin}\nspec:\n  title: Checkout plugin\n  description: A payment method for the checkout, with its tests and docs.\n  type: library\n  owner: team-payments\n  tags: [payments]\n  skeleton: {inline: {"README.md": "# ${{ values.name }}"}}\n  steps: [{name: render, action: render}]\n',
-  ].join('---\n'));
+  await kubectl(
+    ['apply', '-n', namespace, '-f', '-'],
+    [
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-payments}\nspec: {type: team, title: Payments}\n',
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: checkout-service}\nspec: {type: service, lifecycle: production, owner: team-payments, title: Checkout service, description: Turns a basket into an order.}\n',
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: checkout-web}\nspec: {type: website, lifecycle: production, owner: team-payments, title: Checkout pages}\n',
+      `apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: checkout-docs}\nspec: {entityRef: checkout-service, source: {git: {url: "${url}"}}}\n`,
+      // A second DocSource whose path is wrong: the Docs tab shows it failing beside the good one.
+      `apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: checkout-runbooks}\nspec: {entityRef: checkout-service, source: {git: {url: "${url}", path: runbooks}}}\n`,
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Template\nmetadata: {name: checkout-plugin}\nspec:\n  title: Checkout plugin\n  description: A payment method for the checkout, with its tests and docs.\n  type: library\n  owner: team-payments\n  tags: [payments]\n  skeleton: {inline: {"README.md": "# ${{ values.name }}"}}\n  steps: [{name: render, action: render}]\n',
+    ].join('---\n'),
+  );
   base = (await start()).url;
-  await eventually('the docs to be served', async () => ((await fetch(`${base}/docs/${namespace}/checkout-docs`)).status === 200 ? true : undefined), 60_000);
+  await eventually(
+    'the docs to be served',
+    async () => ((await fetch(`${base}/docs/${namespace}/checkout-docs`)).status === 200 ? true : undefined),
+    60_000,
+  );
 });
 afterAll(async () => server?.stop());
 
@@ -85,10 +90,14 @@ describe('the docs reader and search in Chromium', () => {
     expect(await current()).toBe('overview');
     expect(await page.locator('#rel-h').count()).toBe(1);
     // The broken DocSource fails within a build or two; the tab's badge says so.
-    await eventually('the Docs tab to flag the failing DocSource', async () => {
-      await page.reload();
-      return /1 failing/.test((await page.locator('nav.tabs a[data-tab=docs]').textContent()) ?? '') ? true : undefined;
-    }, 30_000);
+    await eventually(
+      'the Docs tab to flag the failing DocSource',
+      async () => {
+        await page.reload();
+        return /1 failing/.test((await page.locator('nav.tabs a[data-tab=docs]').textContent()) ?? '') ? true : undefined;
+      },
+      30_000,
+    );
     await page.screenshot({ path: `${SCREENSHOTS}entity-tabs-overview.png`, fullPage: true });
 
     await page.click('nav.tabs a[data-tab=docs]');
@@ -101,7 +110,9 @@ describe('the docs reader and search in Chromium', () => {
     expect(await ready.locator('.doc-facts').textContent()).toMatch(/^4 pages · built (just now|\d+ min ago) from [0-9a-f]{7}$/);
     const failed = page.locator('.doc-source[data-docsource$="/checkout-runbooks"]');
     expect(await failed.locator('.badge').textContent()).toBe('Failed');
-    expect(await failed.locator('.doc-problem').textContent()).toMatch(/The build failed[\s\S]*FetchFailed[\s\S]*source\.git\.path "runbooks" does not exist/);
+    expect(await failed.locator('.doc-problem').textContent()).toMatch(
+      /The build failed[\s\S]*FetchFailed[\s\S]*source\.git\.path "runbooks" does not exist/,
+    );
     expect(await failed.locator('h3 a').count()).toBe(0);
     await page.screenshot({ path: `${SCREENSHOTS}entity-tabs-docs.png`, fullPage: true });
 

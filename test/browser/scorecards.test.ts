@@ -14,9 +14,14 @@ let base = '';
 
 const DAY_MS = 86_400_000;
 const day = (offset: number): string => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
-const get = async <T>(kind: string, name: string): Promise<T> => JSON.parse(await kubectl(['get', kind, name, '-n', namespace, '-o', 'json'])) as T;
-interface Scored { status?: { scorecards?: { level: string }[] } }
-interface InitiativeJson { status?: { progress?: { total: number }; history?: { date: string; ratio: number }[] } }
+const get = async <T>(kind: string, name: string): Promise<T> =>
+  JSON.parse(await kubectl(['get', kind, name, '-n', namespace, '-o', 'json'])) as T;
+interface Scored {
+  status?: { scorecards?: { level: string }[] };
+}
+interface InitiativeJson {
+  status?: { progress?: { total: number }; history?: { date: string; ratio: number }[] };
+}
 
 const objects = `apiVersion: greenroom.dev/v1alpha1
 kind: Group
@@ -70,32 +75,59 @@ spec: {title: Every service silver, description: Every service in production sha
 `;
 
 const levelOf = (name: string, level: string) =>
-  eventually(`${name} to reach level "${level}"`, async () => ((await get<Scored>('component', name)).status?.scorecards?.[0]?.level === level ? true : undefined));
+  eventually(`${name} to reach level "${level}"`, async () =>
+    (await get<Scored>('component', name)).status?.scorecards?.[0]?.level === level ? true : undefined,
+  );
 
 beforeAll(async () => {
   await kubectl(['create', 'namespace', namespace]);
   await kubectl(['apply', '-n', namespace, '-f', '-'], objects);
   // No kubelet runs here: the harness writes the status a deployment controller would.
-  await kubectl(['patch', 'deployment', 'orders', '-n', namespace, '--subresource=status', '--type=merge', '-p', '{"status":{"replicas":2,"readyReplicas":2,"availableReplicas":2}}']);
+  await kubectl([
+    'patch',
+    'deployment',
+    'orders',
+    '-n',
+    namespace,
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    '{"status":{"replicas":2,"readyReplicas":2,"availableReplicas":2}}',
+  ]);
   base = (await start()).url;
   await levelOf('orders', 'gold');
   await levelOf('payments', 'bronze');
   // The operator records one point a day; a week of earlier points stands in for the days
   // this test cannot wait. It keeps the points it finds, so a patch it races is made again.
   const week = [0, 0, 0.5, 0.5, 0.5, 0.5].map((ratio, i) => ({ date: day(i - 6), ratio }));
-  await eventually('the initiative to have a week of history', async () => {
-    const status = (await get<InitiativeJson>('initiative', 'silver-by-spring')).status;
-    if (status?.progress?.total !== 2) return undefined;
-    if ((status.history?.length ?? 0) >= 7) return true;
-    await kubectl(['patch', 'initiative', 'silver-by-spring', '-n', namespace, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { history: [...week, ...(status.history ?? [])] } })]);
-    return undefined;
-  }, 30_000);
+  await eventually(
+    'the initiative to have a week of history',
+    async () => {
+      const status = (await get<InitiativeJson>('initiative', 'silver-by-spring')).status;
+      if (status?.progress?.total !== 2) return undefined;
+      if ((status.history?.length ?? 0) >= 7) return true;
+      await kubectl([
+        'patch',
+        'initiative',
+        'silver-by-spring',
+        '-n',
+        namespace,
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        JSON.stringify({ status: { history: [...week, ...(status.history ?? [])] } }),
+      ]);
+      return undefined;
+    },
+    30_000,
+  );
 });
 
 const newPage = pageOpener(browser);
 
 /** The text of the first match as rendered (blocks and cells apart), white space collapsed. */
-const text = async (scope: Page | Locator, selector: string): Promise<string> => (await scope.locator(selector).first().innerText()).replace(/\s+/g, ' ').trim();
+const text = async (scope: Page | Locator, selector: string): Promise<string> =>
+  (await scope.locator(selector).first().innerText()).replace(/\s+/g, ' ').trim();
 
 describe('the scorecard pages in Chromium', () => {
   it('when a reader opens Scorecards, then each scorecard shows its levels as a bar, rules worst first and the initiatives', async () => {
@@ -114,7 +146,9 @@ describe('the scorecard pages in Chromium', () => {
     expect(rules[0]).toMatch(/^Documented Silver Does not compile/);
     expect(rules[1]).toMatch(/^In production Silver 50% \(1 of 2\)/);
     expect(rules.at(-1)).toMatch(/100%/);
-    await expect(text(page, 'table.initiatives tbody tr')).resolves.toMatch(/^Every service silver Every service in production shape\. On track 50% \(1 of 2\) \S+ 20 days left Production readiness$/);
+    await expect(text(page, 'table.initiatives tbody tr')).resolves.toMatch(
+      /^Every service silver Every service in production shape\. On track 50% \(1 of 2\) \S+ 20 days left Production readiness$/,
+    );
     await page.screenshot({ path: `${SCREENSHOTS}scorecards.png`, fullPage: true });
     expect(errors).toEqual([]);
   });
@@ -131,7 +165,12 @@ describe('the scorecard pages in Chromium', () => {
     await expect(text(silver, '.how-to-fix')).resolves.toBe('How to fix: Set spec.lifecycle to production once others depend on it');
     await expect(text(page, '.invalid-rules li')).resolves.toMatch(/^documented at position \d+/);
     expect(await page.locator('.invalid-rules mark').count()).toBe(1);
-    expect(await page.locator('table.exemptions tbody tr').allTextContents().then((rows) => rows.map((r) => r.replace(/\s+/g, ' ').trim()))).toEqual([`Payments deployed Scaled to zero outside business hours ${day(60)}`]);
+    expect(
+      await page
+        .locator('table.exemptions tbody tr')
+        .allTextContents()
+        .then((rows) => rows.map((r) => r.replace(/\s+/g, ' ').trim())),
+    ).toEqual([`Payments deployed Scaled to zero outside business hours ${day(60)}`]);
 
     const names = () => page.locator('table.scorecard-entities tbody td:first-child a').allTextContents();
     expect(await names()).toEqual(['Orders', 'Payments']);
@@ -146,14 +185,18 @@ describe('the scorecard pages in Chromium', () => {
     await page.click('table.scorecard-entities >> text=Payments');
     await page.waitForURL(new RegExp(`/catalog/component/${namespace}/payments$`));
     // The results are on the entity's Scorecards tab, whose badge counts the failing rule.
-    await expect(text(page, 'nav.tabs a[data-tab=scorecards]')).resolves.toMatch(/^Scorecards ?1 ?1 failing ?: 1 scorecard, 1 failing rule$/);
+    await expect(text(page, 'nav.tabs a[data-tab=scorecards]')).resolves.toMatch(
+      /^Scorecards ?1 ?1 failing ?: 1 scorecard, 1 failing rule$/,
+    );
     await page.click('nav.tabs a[data-tab=scorecards]');
     await page.waitForURL(new RegExp(`/catalog/component/${namespace}/payments/scorecards$`));
     const section = page.locator('section.entity-scorecards');
     await expect(text(section, 'h3')).resolves.toBe('Production readiness Bronze level 1 of 3');
     await expect(text(section, '.score')).resolves.toMatch(/^score 75 of 100/);
     const failing = (await section.locator('.problems li').allTextContents()).map((r) => r.replace(/\s+/g, ' ').trim());
-    expect(failing).toEqual(['In production Silver Lifecycle is production How to fix: Set spec.lifecycle to production once others depend on it']);
+    expect(failing).toEqual([
+      'In production Silver Lifecycle is production How to fix: Set spec.lifecycle to production once others depend on it',
+    ]);
     await section.screenshot({ path: `${SCREENSHOTS}entity-scorecards.png` });
     expect(errors).toEqual([]);
   });
@@ -164,21 +207,27 @@ describe('the scorecard pages in Chromium', () => {
     await page.click('table.initiatives >> text=Every service silver');
     await page.waitForURL(new RegExp(`/initiatives/${namespace}/silver-by-spring$`));
     await expect(text(page, 'h1')).resolves.toBe('Every service silver On track');
-    await expect(text(page, '.facts')).resolves.toMatch(new RegExp(`Deadline ${day(20)} Time left 20 days left At target 1 of 2 \\(50%\\)`, 'i'));
+    await expect(text(page, '.facts')).resolves.toMatch(
+      new RegExp(`Deadline ${day(20)} Time left 20 days left At target 1 of 2 \\(50%\\)`, 'i'),
+    );
     await expect(text(page, 'table.by-owner tbody tr')).resolves.toMatch(/^Orders team 1 of 2 \(50%\) 1$/);
     expect(await page.locator('table.by-owner a').getAttribute('href')).toBe(`/catalog/group/${namespace}/team-orders`);
     await expect(text(page, '.behind li')).resolves.toMatch(/^Component Payments Bronze score 75 · Orders team failing: production/i);
 
     const chart = page.locator('svg.progress-chart');
     expect(await chart.locator('title').first().textContent()).toBe('Share of entities at target over time');
-    expect(await chart.locator('desc').textContent()).toMatch(new RegExp(`over 7 days, from 0% on ${day(-6)} to 50% on ${day(0)}; deadline ${day(20)}`));
+    expect(await chart.locator('desc').textContent()).toMatch(
+      new RegExp(`over 7 days, from 0% on ${day(-6)} to 50% on ${day(0)}; deadline ${day(20)}`),
+    );
     const points = ((await chart.locator('polyline.line').getAttribute('points')) ?? '').split(' ');
     expect(points).toHaveLength(7);
     // 0% sits on the axis, 50% halfway up; time runs left to right.
     const [first, last] = [points[0]!.split(',').map(Number), points[6]!.split(',').map(Number)];
     expect(first[1]).toBeGreaterThan(last[1]!);
     expect(first[0]).toBeLessThan(last[0]!);
-    expect(await chart.locator('.axis-label').allTextContents()).toEqual(expect.arrayContaining(['0%', '50%', '100%', day(-6), `due ${day(20)}`]));
+    expect(await chart.locator('.axis-label').allTextContents()).toEqual(
+      expect.arrayContaining(['0%', '50%', '100%', day(-6), `due ${day(20)}`]),
+    );
     expect(await chart.locator('line.deadline').count()).toBe(1);
     await page.screenshot({ path: `${SCREENSHOTS}initiative.png`, fullPage: true });
     expect(errors).toEqual([]);
@@ -189,15 +238,25 @@ describe('the scorecard pages in Chromium', () => {
     await page.goto(`${base}/catalog/group/${namespace}/team-orders`);
     const attention = page.locator('section.team-attention');
     await expect(text(attention, 'h2')).resolves.toBe('Needs attention 2');
-    await expect(text(attention, '.initiative-due')).resolves.toMatch(/^Every service silver On track · due \S+ · 20 days left Still behind here: Payments$/);
-    await expect(text(attention, 'article:not(.initiative-due)')).resolves.toMatch(/^Component Payments · 1 failing rule In production Silver on Production readiness Lifecycle is production How to fix:/i);
+    await expect(text(attention, '.initiative-due')).resolves.toMatch(
+      /^Every service silver On track · due \S+ · 20 days left Still behind here: Payments$/,
+    );
+    await expect(text(attention, 'article:not(.initiative-due)')).resolves.toMatch(
+      /^Component Payments · 1 failing rule In production Silver on Production readiness Lifecycle is production How to fix:/i,
+    );
     await attention.screenshot({ path: `${SCREENSHOTS}team-attention.png` });
     expect(errors).toEqual([]);
   });
 
   it('when each page is read on a split screen (683 px), then nothing scrolls sideways', async () => {
     const { page, errors } = await newPage(683);
-    for (const path of ['/scorecards', `/scorecards/${namespace}/production-readiness`, `/initiatives/${namespace}/silver-by-spring`, `/catalog/component/${namespace}/payments`, `/catalog/group/${namespace}/team-orders`]) {
+    for (const path of [
+      '/scorecards',
+      `/scorecards/${namespace}/production-readiness`,
+      `/initiatives/${namespace}/silver-by-spring`,
+      `/catalog/component/${namespace}/payments`,
+      `/catalog/group/${namespace}/team-orders`,
+    ]) {
       await page.goto(`${base}${path}`);
       const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect({ path, overflow }).toEqual({ path, overflow: 0 });

@@ -21,23 +21,53 @@ let base = '';
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  dex = await startDex({ people: [alice, bob], clients: [{ id: 'greenroom', secret: 'greenroom-secret', redirectURIs: [`${base}/auth/callback`] }] });
+  dex = await startDex({
+    people: [alice, bob],
+    clients: [{ id: 'greenroom', secret: 'greenroom-secret', redirectURIs: [`${base}/auth/callback`] }],
+  });
   await kubectl(['create', 'namespace', namespace]);
-  await kubectl(['apply', '-f', '-'], JSON.stringify({
-    apiVersion: 'greenroom.dev/v1alpha1', kind: 'Template', metadata: { name: 'hello-service', namespace },
-    spec: {
-      title: 'Hello service', type: 'service', owner: 'team-platform',
-      parameters: { type: 'object', required: ['name'], properties: { name: { type: 'string', title: 'Name', pattern: '^[a-z][a-z0-9-]*$' } } },
-      skeleton: { inline: { 'README.md': '# ${{ values.name }}\n' } },
-      steps: [{ name: 'render', action: 'render' }],
-    },
-  }));
+  await kubectl(
+    ['apply', '-f', '-'],
+    JSON.stringify({
+      apiVersion: 'greenroom.dev/v1alpha1',
+      kind: 'Template',
+      metadata: { name: 'hello-service', namespace },
+      spec: {
+        title: 'Hello service',
+        type: 'service',
+        owner: 'team-platform',
+        parameters: {
+          type: 'object',
+          required: ['name'],
+          properties: { name: { type: 'string', title: 'Name', pattern: '^[a-z][a-z0-9-]*$' } },
+        },
+        skeleton: { inline: { 'README.md': '# ${{ values.name }}\n' } },
+        steps: [{ name: 'render', action: 'render' }],
+      },
+    }),
+  );
   await kubectl(['create', 'role', 'start-runs', '-n', namespace, '--verb=create,get,list,watch', '--resource=templateruns.greenroom.dev']);
   await kubectl(['create', 'rolebinding', 'team-a-starts-runs', '-n', namespace, '--role=start-runs', '--group=oidc:team-a']);
   // Seeing is RBAC too (src/access): every signed-in person may list the Templates and runs
   // here, so another team's person sees the form and gets the apiserver's denial, not a 404.
-  await kubectl(['create', 'role', 'read-templates', '-n', namespace, '--verb=get,list', '--resource=templates.greenroom.dev,templateruns.greenroom.dev']);
-  await kubectl(['create', 'rolebinding', 'everyone-reads-templates', '-n', namespace, '--role=read-templates', '--group=system:authenticated']);
+  await kubectl([
+    'create',
+    'role',
+    'read-templates',
+    '-n',
+    namespace,
+    '--verb=get,list',
+    '--resource=templates.greenroom.dev,templateruns.greenroom.dev',
+  ]);
+  await kubectl([
+    'create',
+    'rolebinding',
+    'everyone-reads-templates',
+    '-n',
+    namespace,
+    '--role=read-templates',
+    '--group=system:authenticated',
+  ]);
   await start({
     port,
     templateExecutor: 'in-process',
@@ -46,9 +76,16 @@ beforeAll(async () => {
       mode: 'oidc',
       cookies: { secret: 'b'.repeat(40), secure: false, sessionMaxAgeSeconds: 3600 },
       oidc: {
-        issuerUrl: dex.issuer, clientId: 'greenroom', clientSecret: 'greenroom-secret', ca: readFileSync(dex.caFile, 'utf8'),
-        scopes: ['openid', 'email', 'profile', 'groups'], externalUrl: base,
-        usernameClaim: 'email', usernamePrefix: 'oidc:', groupsClaim: 'groups', groupsPrefix: 'oidc:',
+        issuerUrl: dex.issuer,
+        clientId: 'greenroom',
+        clientSecret: 'greenroom-secret',
+        ca: readFileSync(dex.caFile, 'utf8'),
+        scopes: ['openid', 'email', 'profile', 'groups'],
+        externalUrl: base,
+        usernameClaim: 'email',
+        usernamePrefix: 'oidc:',
+        groupsClaim: 'groups',
+        groupsPrefix: 'oidc:',
       },
     },
   });
@@ -75,7 +112,7 @@ async function signedIn(b: Browser, person: { email: string; password: string },
 }
 
 describe('signing in and starting a run in Chromium (--auth oidc)', () => {
-  it('when alice signs in on Dex\'s page and starts a run, then the header names her and the run page follows the run to Succeeded without inline script', async () => {
+  it("when alice signs in on Dex's page and starts a run, then the header names her and the run page follows the run to Succeeded without inline script", async () => {
     const { context, page, errors } = await signedIn(await browser(), alice, `/templates/${namespace}/hello-service`);
     await expect(page.locator('.viewer .person').textContent()).resolves.toBe('alice');
     await expect(page.locator('.viewer .person').getAttribute('title')).resolves.toBe('oidc:alice@example.com · groups: oidc:team-a');
@@ -94,13 +131,15 @@ describe('signing in and starting a run in Chromium (--auth oidc)', () => {
     await context.close();
   });
 
-  it('when bob of another team starts a run here, then the page shows the apiserver\'s denial in its own words', async () => {
+  it("when bob of another team starts a run here, then the page shows the apiserver's denial in its own words", async () => {
     const { context, page } = await signedIn(await browser(), bob, `/templates/${namespace}/hello-service`);
     await page.fill('input[name="name"]', 'intruder');
     await page.click('button[value="start"]');
     await page.waitForSelector('.problems-box.denied');
     await expect(page.locator('.problems-box.denied').textContent()).resolves.toMatch(
-      new RegExp(`User "oidc:bob@example.com" cannot create resource "templateruns" in API group "greenroom.dev" in the namespace "${namespace}"`),
+      new RegExp(
+        `User "oidc:bob@example.com" cannot create resource "templateruns" in API group "greenroom.dev" in the namespace "${namespace}"`,
+      ),
     );
     // From the top: a full-page shot taken scrolled down draws the sticky header mid-page.
     await page.evaluate(() => window.scrollTo(0, 0));

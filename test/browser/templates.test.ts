@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import type { Page } from 'playwright-core';
 import type { GitServer } from '../../src/local-cluster/git-server.ts';
 import { browsers, pageOpener, SCREENSHOTS } from '../support/browser.ts';
 import { kubectl } from '../support/kubectl.ts';
@@ -37,7 +36,9 @@ describe('the templates pages in Chromium', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('TypeScript HTTP service');
 
     // Fields in the author's order (ui:order), not the apiserver's sorted keys.
-    expect((await page.locator('form.parameters label').allTextContents()).map((l) => l.replace(/required/, '').trim()).slice(0, 3)).toEqual(['Name', 'Description', 'Owner']);
+    expect(
+      (await page.locator('form.parameters label').allTextContents()).map((l) => l.replace(/required/, '').trim()).slice(0, 3),
+    ).toEqual(['Name', 'Description', 'Owner']);
     // First with a name that is not a name and no owner: the page says what to fix, at the field.
     await page.fill('input[name=name]', 'Shop Search');
     await page.click('button[type=submit]');

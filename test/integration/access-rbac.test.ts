@@ -24,7 +24,12 @@ const CACHE_SECONDS = 2;
 const proxy: AuthSettings = {
   mode: 'proxy',
   cookies: { secret: 'x'.repeat(32), secure: false, sessionMaxAgeSeconds: 3600 },
-  proxy: { trustedPeers: parseTrustedPeers('loopback') as TrustedPeers, ...DEFAULT_PROXY_HEADERS, usernamePrefix: 'proxy:', groupsPrefix: 'proxy:' },
+  proxy: {
+    trustedPeers: parseTrustedPeers('loopback') as TrustedPeers,
+    ...DEFAULT_PROXY_HEADERS,
+    usernamePrefix: 'proxy:',
+    groupsPrefix: 'proxy:',
+  },
 };
 const as = (user: string, groups = '') => ({ 'X-Forwarded-User': user, 'X-Forwarded-Groups': groups });
 const alice = as('alice', A);
@@ -36,59 +41,174 @@ const start = operators(PLATFORM);
 let operator: RunningOperator;
 
 const yaml = (...docs: object[]): string => docs.map((d) => JSON.stringify(d)).join('\n---\n');
-const roleBinding = (namespace: string, name: string, subject: { kind: 'Group' | 'User'; name: string }, role = { kind: 'ClusterRole', name: READER }) => ({
+const roleBinding = (
+  namespace: string,
+  name: string,
+  subject: { kind: 'Group' | 'User'; name: string },
+  role = { kind: 'ClusterRole', name: READER },
+) => ({
   apiVersion: 'rbac.authorization.k8s.io/v1',
   kind: 'RoleBinding',
   metadata: { name, namespace },
   subjects: [{ apiGroup: 'rbac.authorization.k8s.io', ...subject }],
   roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...role },
 });
-const scored = (level: string) => ({ scorecards: [{ scorecard: `${PLATFORM}/readiness`, level, score: level === 'gold' ? 100 : 50, failing: [], evaluatedAt: '2026-03-01T00:00:00Z' }] });
+const scored = (level: string) => ({
+  scorecards: [
+    { scorecard: `${PLATFORM}/readiness`, level, score: level === 'gold' ? 100 : 50, failing: [], evaluatedAt: '2026-03-01T00:00:00Z' },
+  ],
+});
 const template = (namespace: string, name: string) => ({
   apiVersion: 'greenroom.dev/v1alpha1',
   kind: 'Template',
   metadata: { name, namespace },
-  spec: { type: 'service', owner: 'team', title: `Shared ${name}`, parameters: { type: 'object', properties: {} }, skeleton: { inline: { 'README.md': 'hello' } }, steps: [{ name: 'render', action: 'render' }] },
+  spec: {
+    type: 'service',
+    owner: 'team',
+    title: `Shared ${name}`,
+    parameters: { type: 'object', properties: {} },
+    skeleton: { inline: { 'README.md': 'hello' } },
+    steps: [{ name: 'render', action: 'render' }],
+  },
 });
 
 beforeAll(async () => {
   for (const ns of [A, B, PLATFORM, PUBLIC]) await kubectl(['create', 'namespace', ns]);
   // Someone else leads for an hour: this replica serves reads and writes nothing.
-  await kubectl(['apply', '-f', '-'], yaml({
-    apiVersion: 'coordination.k8s.io/v1',
-    kind: 'Lease',
-    metadata: { name: 'greenroom-access-test', namespace: PLATFORM },
-    spec: { holderIdentity: 'another-replica', leaseDurationSeconds: 3600, renewTime: new Date().toISOString().replace('Z', '000Z') },
-  }));
-  await kubectl(['apply', '-f', '-'], yaml(
+  await kubectl(
+    ['apply', '-f', '-'],
+    yaml({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'greenroom-access-test', namespace: PLATFORM },
+      spec: { holderIdentity: 'another-replica', leaseDurationSeconds: 3600, renewTime: new Date().toISOString().replace('Z', '000Z') },
+    }),
+  );
+  await kubectl(
+    ['apply', '-f', '-'],
+    yaml(
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: READER },
+        rules: [
+          {
+            apiGroups: ['greenroom.dev'],
+            resources: [
+              'components',
+              'apis',
+              'resources',
+              'systems',
+              'domains',
+              'groups',
+              'users',
+              'templates',
+              'templateruns',
+              'docsources',
+              'scorecards',
+              'initiatives',
+            ],
+            verbs: ['get', 'list'],
+          },
+        ],
+      },
+      roleBinding(A, 'team-a-reads', { kind: 'Group', name: `proxy:${A}` }),
+      roleBinding(B, 'team-b-reads', { kind: 'Group', name: `proxy:${B}` }),
+      // Both teams read the platform's scorecards.
+      roleBinding(PLATFORM, 'teams-read-scorecards', { kind: 'Group', name: `proxy:${A}` }),
+      roleBinding(PLATFORM, 'team-b-reads-scorecards', { kind: 'Group', name: `proxy:${B}` }),
+      roleBinding(PUBLIC, 'everyone-reads', { kind: 'Group', name: 'system:authenticated' }),
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'access-test-root-reads' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'proxy:root' }],
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: READER },
+      },
+    ),
+  );
+  await apply(
+    A,
+    { kind: 'Group', name: 'team-a', spec: { type: 'team' } },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name: READER },
-      rules: [{ apiGroups: ['greenroom.dev'], resources: ['components', 'apis', 'resources', 'systems', 'domains', 'groups', 'users', 'templates', 'templateruns', 'docsources', 'scorecards', 'initiatives'], verbs: ['get', 'list'] }],
+      kind: 'Component',
+      name: 'payments',
+      spec: {
+        type: 'service',
+        lifecycle: 'production',
+        owner: 'team-a',
+        description: 'Moves shared money',
+        dependsOn: [`component:${B}/ledger`],
+      },
     },
-    roleBinding(A, 'team-a-reads', { kind: 'Group', name: `proxy:${A}` }),
-    roleBinding(B, 'team-b-reads', { kind: 'Group', name: `proxy:${B}` }),
-    // Both teams read the platform's scorecards.
-    roleBinding(PLATFORM, 'teams-read-scorecards', { kind: 'Group', name: `proxy:${A}` }),
-    roleBinding(PLATFORM, 'team-b-reads-scorecards', { kind: 'Group', name: `proxy:${B}` }),
-    roleBinding(PUBLIC, 'everyone-reads', { kind: 'Group', name: 'system:authenticated' }),
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'access-test-root-reads' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'proxy:root' }], roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: READER } },
-  ));
-  await apply(A, { kind: 'Group', name: 'team-a', spec: { type: 'team' } }, { kind: 'Component', name: 'payments', spec: { type: 'service', lifecycle: 'production', owner: 'team-a', description: 'Moves shared money', dependsOn: [`component:${B}/ledger`] } });
-  await apply(B, { kind: 'Group', name: 'team-b', spec: { type: 'team' } }, { kind: 'Component', name: 'ledger', spec: { type: 'database-service', lifecycle: 'production', owner: 'team-b', description: 'Keeps shared money', tags: ['team-b-only'] } });
+  );
+  await apply(
+    B,
+    { kind: 'Group', name: 'team-b', spec: { type: 'team' } },
+    {
+      kind: 'Component',
+      name: 'ledger',
+      spec: {
+        type: 'database-service',
+        lifecycle: 'production',
+        owner: 'team-b',
+        description: 'Keeps shared money',
+        tags: ['team-b-only'],
+      },
+    },
+  );
   await apply(PUBLIC, { kind: 'Group', name: 'guild', spec: { type: 'team' } });
-  await apply(PLATFORM, { kind: 'Scorecard', name: 'readiness', spec: { title: 'Readiness', levels: [{ name: 'bronze' }, { name: 'gold' }], rules: [{ name: 'owned', level: 'bronze', expression: 'true' }] } });
+  await apply(PLATFORM, {
+    kind: 'Scorecard',
+    name: 'readiness',
+    spec: {
+      title: 'Readiness',
+      levels: [{ name: 'bronze' }, { name: 'gold' }],
+      rules: [{ name: 'owned', level: 'bronze', expression: 'true' }],
+    },
+  });
   await kubectl(['apply', '-f', '-'], yaml(template(A, 'a-service'), template(B, 'b-service')));
   // What the leader would have written: each component's result under the platform's scorecard.
-  await kubectl(['patch', 'component', 'payments', '-n', A, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: scored('gold') })]);
-  await kubectl(['patch', 'component', 'ledger', '-n', B, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: scored('bronze') })]);
+  await kubectl([
+    'patch',
+    'component',
+    'payments',
+    '-n',
+    A,
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    JSON.stringify({ status: scored('gold') }),
+  ]);
+  await kubectl([
+    'patch',
+    'component',
+    'ledger',
+    '-n',
+    B,
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    JSON.stringify({ status: scored('bronze') }),
+  ]);
 
-  operator = await start({ watchNamespace: undefined, leaderElect: true, leaseName: 'greenroom-access-test', auth: proxy, accessCacheSeconds: CACHE_SECONDS, clusterScorecardNamespaces: [PLATFORM] });
+  operator = await start({
+    watchNamespace: undefined,
+    leaderElect: true,
+    leaseName: 'greenroom-access-test',
+    auth: proxy,
+    accessCacheSeconds: CACHE_SECONDS,
+    clusterScorecardNamespaces: [PLATFORM],
+  });
   await eventually('both teams and the templates in the graph', async () => {
     const refs = await listed(root);
     const guild = (await get(`/api/v1/entities/group/${PUBLIC}/guild`, root)).status === 200;
-    return guild && refs.includes(`component:${A}/payments`) && refs.includes(`component:${B}/ledger`) && (await get('/templates', root)).text.includes('b-service') ? true : undefined;
+    return guild &&
+      refs.includes(`component:${A}/payments`) &&
+      refs.includes(`component:${B}/ledger`) &&
+      (await get('/templates', root)).text.includes('b-service')
+      ? true
+      : undefined;
   });
 });
 
@@ -120,7 +240,10 @@ describe('reads filtered by Kubernetes RBAC (real apiserver, real operator)', ()
   });
 
   it('when a namespace is readable by every authenticated user, then every signed-in person sees it, as kubectl would let them', async () => {
-    for (const who of [alice, dave]) expect((await json(`/api/v1/entities?namespace=${PUBLIC}`, who)).body.items.map((i: { ref: string }) => i.ref)).toEqual([`group:${PUBLIC}/guild`]);
+    for (const who of [alice, dave])
+      expect((await json(`/api/v1/entities?namespace=${PUBLIC}`, who)).body.items.map((i: { ref: string }) => i.ref)).toEqual([
+        `group:${PUBLIC}/guild`,
+      ]);
   });
 
   it("when a person asks for the other team's entity, then it is 404 with the body of a missing one, in the API and on the dashboard", async () => {

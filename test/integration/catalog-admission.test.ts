@@ -48,7 +48,12 @@ describe('admission of catalog entities (generated CRDs on the real apiserver)',
   });
 
   it('when a Group names itself as parent, then the error says it cannot be its own parent', async () => {
-    const group = { apiVersion: 'greenroom.dev/v1alpha1', kind: 'Group', metadata: { name: 'loop', namespace }, spec: { type: 'team', parent: 'Loop' } };
+    const group = {
+      apiVersion: 'greenroom.dev/v1alpha1',
+      kind: 'Group',
+      metadata: { name: 'loop', namespace },
+      spec: { type: 'team', parent: 'Loop' },
+    };
     await expect(kubectl(['apply', '-f', '-'], JSON.stringify(group))).rejects.toThrow(/spec\.parent.*cannot be its own parent/);
   });
 

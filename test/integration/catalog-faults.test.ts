@@ -80,7 +80,8 @@ function differencesFromSpecs(objects: CatalogObject[]): string[] {
     // Compared in order, as type→target pairs (the apiserver returns object keys sorted).
     const stored = (status.relations ?? []).map((r) => `${r.type}→${r.target}`);
     const expected = graph.relationsOf(e.ref).map((r) => `${r.type}→${r.target}`);
-    if (stored.join(' ') !== expected.join(' ')) problems.push(`${e.ref}: relations [${stored.join(', ')}], expected [${expected.join(', ')}]`);
+    if (stored.join(' ') !== expected.join(' '))
+      problems.push(`${e.ref}: relations [${stored.join(', ')}], expected [${expected.join(', ')}]`);
     const dangling = graph.danglingOf(e.ref).length > 0;
     const cycle = graph.cyclesOf(e.ref)[0];
     const want = {
@@ -92,10 +93,13 @@ function differencesFromSpecs(objects: CatalogObject[]): string[] {
       const c = condition(status, type);
       const actual = `${c?.status}/${c?.reason}`;
       if (actual !== expectedCondition || c?.observedGeneration !== e.generation) {
-        problems.push(`${e.ref}: ${type} ${actual} for generation ${c?.observedGeneration}, expected ${expectedCondition} for ${e.generation}`);
+        problems.push(
+          `${e.ref}: ${type} ${actual} for generation ${c?.observedGeneration}, expected ${expectedCondition} for ${e.generation}`,
+        );
       }
     }
-    if (status.observedGeneration !== e.generation) problems.push(`${e.ref}: observedGeneration ${status.observedGeneration}, expected ${e.generation}`);
+    if (status.observedGeneration !== e.generation)
+      problems.push(`${e.ref}: observedGeneration ${status.observedGeneration}, expected ${e.generation}`);
   }
   return problems;
 }
@@ -164,11 +168,14 @@ describe('the catalog operator when kube-apiserver restarts', () => {
   // A control plane of its own: restarting the shared one would disturb the other test files.
   const dedicated = (args: string[], input?: string) => kubectl(['--kubeconfig', controlPlane.kubeconfigPath, ...args], input);
   const applyHere = (...items: CatalogItem[]) => {
-    const docs = items.map((i) => JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: i.kind, metadata: { name: i.name }, spec: i.spec }));
+    const docs = items.map((i) =>
+      JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: i.kind, metadata: { name: i.name }, spec: i.spec }),
+    );
     return dedicated(['apply', '-n', namespace, '-f', '-'], docs.join('\n'));
   };
   const checkoutStatus = async (): Promise<EntityStatus> =>
-    (JSON.parse(await dedicated(['get', 'component', 'checkout', '-n', namespace, '-o', 'json'])) as { status?: EntityStatus }).status ?? {};
+    (JSON.parse(await dedicated(['get', 'component', 'checkout', '-n', namespace, '-o', 'json'])) as { status?: EntityStatus }).status ??
+    {};
 
   beforeAll(async () => {
     controlPlane = await startControlPlane({ binaries: binariesIn(dirname(process.env.GREENROOM_TEST_BIN_KUBECTL ?? '')) });
@@ -198,7 +205,9 @@ describe('the catalog operator when kube-apiserver restarts', () => {
     const changed = Date.now();
     // Right after /readyz the apiserver may still answer 429 while custom resource storage initialises.
     const database = { kind: 'Resource', name: 'orders-db', spec: { type: 'database', owner: 'platform' } };
-    await eventually('applying the change', () => applyHere(database, service('checkout', { dependsOn: ['resource:orders-db'] })).then(() => true));
+    await eventually('applying the change', () =>
+      applyHere(database, service('checkout', { dependsOn: ['resource:orders-db'] })).then(() => true),
+    );
     const status = await eventually(
       'the new dependsOn in status',
       async () => {
@@ -232,9 +241,15 @@ describe('the catalog operator given semantically broken objects', () => {
     await apply(namespace, team('platform'), team('own-parent', { parent: `group:${namespace}/own-parent` }));
     await apply(namespace, service('self-dependent', { dependsOn: [`component:${namespace}/self-dependent`] }));
     const group = await ready('own-parent', 'groups', 'False');
-    expect(condition(group, 'Acyclic')).toMatchObject({ reason: 'ParentCycle', message: `parent/children loop among group:${namespace}/own-parent` });
+    expect(condition(group, 'Acyclic')).toMatchObject({
+      reason: 'ParentCycle',
+      message: `parent/children loop among group:${namespace}/own-parent`,
+    });
     const component = await ready('self-dependent', 'components', 'False');
-    expect(condition(component, 'Acyclic')).toMatchObject({ reason: 'DependencyCycle', message: `dependsOn loop among component:${namespace}/self-dependent` });
+    expect(condition(component, 'Acyclic')).toMatchObject({
+      reason: 'DependencyCycle',
+      message: `dependsOn loop among component:${namespace}/self-dependent`,
+    });
   });
 
   it('when a Component depends on 1000 missing entities, then its status says so in a message the apiserver accepts', async () => {
@@ -242,17 +257,27 @@ describe('the catalog operator given semantically broken objects', () => {
     await apply(namespace, service('many-missing', { dependsOn: missing }));
     const message = condition(await ready('many-missing', 'components', 'False'), 'ReferencesResolved')?.message ?? '';
     expect(message.length).toBeLessThanOrEqual(32768);
-    expect(message).toMatch(new RegExp(`^spec\\.dependsOn\\[0\\]: component:${namespace}/missing-0000 does not exist; .*; … and \\d+ more$`));
+    expect(message).toMatch(
+      new RegExp(`^spec\\.dependsOn\\[0\\]: component:${namespace}/missing-0000 does not exist; .*; … and \\d+ more$`),
+    );
   });
 
   it('when one target is named twice in different spellings, then each end lists the relation once', async () => {
-    await apply(namespace, service('target'), service('twice', { dependsOn: ['component:target', `Component:${namespace.toUpperCase()}/Target`] }));
-    expect((await ready('twice')).relations?.filter((r) => r.type === 'dependsOn')).toEqual([{ type: 'dependsOn', target: `component:${namespace}/target` }]);
+    await apply(
+      namespace,
+      service('target'),
+      service('twice', { dependsOn: ['component:target', `Component:${namespace.toUpperCase()}/Target`] }),
+    );
+    expect((await ready('twice')).relations?.filter((r) => r.type === 'dependsOn')).toEqual([
+      { type: 'dependsOn', target: `component:${namespace}/target` },
+    ]);
     const target = await eventually('target to list twice once', async () => {
       const status = await statusOf(namespace, 'components', 'target');
       return status.relations?.some((r) => r.type === 'dependencyOf') ? status : undefined;
     });
-    expect(target.relations?.filter((r) => r.type === 'dependencyOf')).toEqual([{ type: 'dependencyOf', target: `component:${namespace}/twice` }]);
+    expect(target.relations?.filter((r) => r.type === 'dependencyOf')).toEqual([
+      { type: 'dependencyOf', target: `component:${namespace}/twice` },
+    ]);
   });
 
   it('when a healthy entity is applied after all of them, then it becomes Ready and no reconcile has failed', async () => {

@@ -59,7 +59,12 @@ describe('the catalog operator on a real control plane', () => {
   });
 
   it('when components depend on each other in a loop, then each reports DependencyCycle and others still reconcile', async () => {
-    await apply(namespace, team('payments'), service('ping', { dependsOn: ['component:pong'] }), service('pong', { dependsOn: ['component:ping'] }));
+    await apply(
+      namespace,
+      team('payments'),
+      service('ping', { dependsOn: ['component:pong'] }),
+      service('pong', { dependsOn: ['component:ping'] }),
+    );
     const status = await ready('components', 'ping', 'False', 'DependencyCycle');
     expect(condition(status, 'Acyclic')?.message).toBe(`dependsOn loop among component:${namespace}/ping, component:${namespace}/pong`);
     await apply(namespace, service('bystander'));

@@ -15,7 +15,6 @@ async function pinnedVersions(): Promise<Record<string, string>> {
   return Object.fromEntries([...pairs].map(([, key, value]) => [key, value]));
 }
 
-
 const widgetCrd = `
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -63,25 +62,46 @@ describe('the local control plane', () => {
     // Discovery can lag the Established condition by a moment; kubectl needs it to map the kind.
     await eventually(
       'applying a Widget',
-      () => kubectl(['apply', '-n', 'widgets', '-f', '-'], 'apiVersion: harness.greenroom.dev/v1\nkind: Widget\nmetadata: {name: gear}\nspec: {size: 3}\n')
-        .then(() => true, () => undefined),
+      () =>
+        kubectl(
+          ['apply', '-n', 'widgets', '-f', '-'],
+          'apiVersion: harness.greenroom.dev/v1\nkind: Widget\nmetadata: {name: gear}\nspec: {size: 3}\n',
+        ).then(
+          () => true,
+          () => undefined,
+        ),
       30_000,
     );
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);
     const widget = (await custom.getNamespacedCustomObject({
-      group: 'harness.greenroom.dev', version: 'v1', namespace: 'widgets', plural: 'widgets', name: 'gear',
+      group: 'harness.greenroom.dev',
+      version: 'v1',
+      namespace: 'widgets',
+      plural: 'widgets',
+      name: 'gear',
     })) as { spec: { size: number } };
     expect(widget.spec.size).toBe(3);
   });
 
   it('when a custom resource breaks the CRD schema, then admission rejects it naming the field', async () => {
-    await kubectl(['wait', '--for=condition=Established', 'crd/widgets.harness.greenroom.dev', '--timeout=60s']).catch(
-      () => kubectl(['apply', '-f', '-'], widgetCrd),
+    await kubectl(['wait', '--for=condition=Established', 'crd/widgets.harness.greenroom.dev', '--timeout=60s']).catch(() =>
+      kubectl(['apply', '-f', '-'], widgetCrd),
     );
     await kubectl(['create', 'namespace', 'bad-widgets']);
-    await eventually('Widget discovery', () => kubectl(['get', 'widgets', '-n', 'bad-widgets']).then(() => true, () => undefined), 30_000);
+    await eventually(
+      'Widget discovery',
+      () =>
+        kubectl(['get', 'widgets', '-n', 'bad-widgets']).then(
+          () => true,
+          () => undefined,
+        ),
+      30_000,
+    );
     await expect(
-      kubectl(['apply', '-n', 'bad-widgets', '-f', '-'], 'apiVersion: harness.greenroom.dev/v1\nkind: Widget\nmetadata: {name: cog}\nspec: {size: 0}\n'),
+      kubectl(
+        ['apply', '-n', 'bad-widgets', '-f', '-'],
+        'apiVersion: harness.greenroom.dev/v1\nkind: Widget\nmetadata: {name: cog}\nspec: {size: 0}\n',
+      ),
     ).rejects.toThrow(/spec\.size/);
   });
 
@@ -91,7 +111,11 @@ describe('the local control plane', () => {
     await core.deleteNamespace({ name: 'doomed' });
     await eventually(
       'namespace deletion',
-      () => core.readNamespace({ name: 'doomed' }).then(() => undefined, (error: { code?: number }) => (error.code === 404 ? true : undefined)),
+      () =>
+        core.readNamespace({ name: 'doomed' }).then(
+          () => undefined,
+          (error: { code?: number }) => (error.code === 404 ? true : undefined),
+        ),
       60_000,
     );
   });
@@ -111,10 +135,11 @@ describe('the local control plane', () => {
     await core.deleteNamespacedConfigMap({ namespace, name: 'gc-owner' });
     await eventually(
       'garbage collection of gc-dependent',
-      () => core.readNamespacedConfigMap({ namespace, name: 'gc-dependent' }).then(
-        () => undefined,
-        (error: { code?: number }) => (error.code === 404 ? true : undefined),
-      ),
+      () =>
+        core.readNamespacedConfigMap({ namespace, name: 'gc-dependent' }).then(
+          () => undefined,
+          (error: { code?: number }) => (error.code === 404 ? true : undefined),
+        ),
       60_000,
     );
   });

@@ -47,7 +47,9 @@ describe('greenroom convert against the real apiserver with the generated CRDs',
 
   it('when the applied objects are listed, then every reference they make names one of them', () => {
     const present = new Set(listed.map((o) => `${o.kind}:${o.metadata.namespace}/${o.metadata.name}`.toLowerCase()));
-    const refs = listed.flatMap((o) => resolvedRefs(o, namespace).map((ref) => `${o.kind}/${o.metadata.name} ${ref.field} → ${ref.target}`));
+    const refs = listed.flatMap((o) =>
+      resolvedRefs(o, namespace).map((ref) => `${o.kind}/${o.metadata.name} ${ref.field} → ${ref.target}`),
+    );
     expect(refs.length).toBeGreaterThan(20);
     expect(refs.filter((line) => !present.has(line.split(' → ')[1] ?? ''))).toEqual([]);
   });

@@ -14,11 +14,12 @@ async function signIn(jar: CookieJar, url: string, caFile: string, person: { ema
 }
 
 describe('greenroom demo --auth oidc', () => {
-  it('when started, then it prints two people\'s passwords, each signs in at Dex and sees their team\'s view, and Ctrl-C leaves no process', async () => {
+  it("when started, then it prints two people's passwords, each signs in at Dex and sees their team's view, and Ctrl-C leaves no process", async () => {
     const { demo, url, output } = await startDemo(['--auth', 'oidc', '--port', '0', '--metrics-port', '0', '--namespace', 'demo-oidc']);
     const processes = descendants(demo.pid!);
     expect(processes.map(commandLine).join('\n')).toMatch(/dex serve/);
-    const passwordOf = (email: string): string => new RegExp(`sign in as ${email.replace('.', '\\.')} with password (\\S+):`).exec(output())![1]!;
+    const passwordOf = (email: string): string =>
+      new RegExp(`sign in as ${email.replace('.', '\\.')} with password (\\S+):`).exec(output())![1]!;
     const caFile = /"ca":"([^"]+)"/.exec(output())![1]!;
     const ada = { email: 'ada@example.com', password: passwordOf('ada@example.com') };
     const ben = { email: 'ben@example.com', password: passwordOf('ben@example.com') };
@@ -31,12 +32,20 @@ describe('greenroom demo --auth oidc', () => {
     const benJar = new CookieJar();
     await signIn(benJar, url, caFile, ben);
     const names = async (jar: CookieJar, namespace: string): Promise<string[]> => {
-      const body = (await (await jar.fetch(`${url}/api/v1/entities?namespace=${namespace}&limit=500`)).json()) as { items: { name: string }[] };
+      const body = (await (await jar.fetch(`${url}/api/v1/entities?namespace=${namespace}&limit=500`)).json()) as {
+        items: { name: string }[];
+      };
       return body.items.map((i) => i.name);
     };
     // Both teams read the shared demo catalog; only team-storefront sees its own namespace.
-    expect(await eventually('the sample catalog for ada', async () => ((await names(adaJar, 'demo-oidc')).length > 25 ? true : undefined))).toBe(true);
-    expect(await eventually('the sandbox for ben', async () => ((await names(benJar, 'demo-oidc-storefront')).includes('storefront-prototype') ? true : undefined))).toBe(true);
+    expect(
+      await eventually('the sample catalog for ada', async () => ((await names(adaJar, 'demo-oidc')).length > 25 ? true : undefined)),
+    ).toBe(true);
+    expect(
+      await eventually('the sandbox for ben', async () =>
+        (await names(benJar, 'demo-oidc-storefront')).includes('storefront-prototype') ? true : undefined,
+      ),
+    ).toBe(true);
     expect(await names(adaJar, 'demo-oidc-storefront')).toEqual([]);
     expect((await adaJar.fetch(`${url}/api/v1/entities/component/demo-oidc-storefront/storefront-prototype`)).status).toBe(404);
     // The header names who is signed in.

@@ -26,43 +26,67 @@ describe('greenroom demo', () => {
     // and registered its Component, owned by a team of the sample catalog.
     expect(await (await fetch(`${url}/templates`)).text()).toMatch(/TypeScript HTTP service[\s\S]*docs|Docs/);
     let runPage = '';
-    await eventually('the demo template run to succeed', async () => {
-      runPage = await (await fetch(`${url}/runs/greenroom-demo/recommendations-service`)).text();
-      return /<h1>recommendations-service <span class="badge ok">Succeeded<\/span><\/h1>/.test(runPage) ? runPage : undefined;
-    }, 120_000).catch((error: Error) => {
+    await eventually(
+      'the demo template run to succeed',
+      async () => {
+        runPage = await (await fetch(`${url}/runs/greenroom-demo/recommendations-service`)).text();
+        return /<h1>recommendations-service <span class="badge ok">Succeeded<\/span><\/h1>/.test(runPage) ? runPage : undefined;
+      },
+      120_000,
+    ).catch((error: Error) => {
       // Say what the run page and the demo's log showed, not only that time ran out.
-      const seen = runPage.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 1500);
+      const seen = runPage
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .slice(0, 1500);
       throw new Error(`${error.message}\n--- run page ---\n${seen}\n--- demo log ---\n${output().split('\n').slice(-40).join('\n')}`);
     });
-    const component = (await (await fetch(`${url}/api/v1/entities/component/greenroom-demo/recommendations`)).json()) as { owner?: string; ready?: string };
+    const component = (await (await fetch(`${url}/api/v1/entities/component/greenroom-demo/recommendations`)).json()) as {
+      owner?: string;
+      ready?: string;
+    };
     expect(component).toMatchObject({ ready: 'True' });
 
     // The sample docs are built and served, and search finds a phrase only they contain.
-    await eventually('the checkout service docs to be served', async () => {
-      const res = await fetch(`${url}/docs/greenroom-demo/checkout-service-docs/operations/runbook`);
-      return res.status === 200 && /Orders stuck in pending/.test(await res.text()) ? true : undefined;
-    }, 60_000);
+    await eventually(
+      'the checkout service docs to be served',
+      async () => {
+        const res = await fetch(`${url}/docs/greenroom-demo/checkout-service-docs/operations/runbook`);
+        return res.status === 200 && /Orders stuck in pending/.test(await res.text()) ? true : undefined;
+      },
+      60_000,
+    );
     const found = (await (await fetch(`${url}/api/v1/search?q=idempotency`)).json()) as { results: { type: string; href: string }[] };
     expect(found.results[0]).toMatchObject({ type: 'doc', href: '/docs/greenroom-demo/checkout-service-docs/architecture' });
 
     // The sample scorecard rates the services; the checkout service (in production, in a
     // system, resolved, no workload here) reaches silver and fails only the gold rules, by
     // their descriptions rather than by an evaluation error.
-    interface Rated { status: { scorecards?: { scorecard: string; level: string; failing?: { rule: string; level: string; message: string }[] }[] } }
-    const rating = await eventually('the sample scorecard to rate checkout-service silver', async () => {
-      const entity = (await (await fetch(`${url}/api/v1/entities/component/greenroom-demo/checkout-service`)).json()) as Rated;
-      const result = entity.status.scorecards?.find((s) => s.scorecard === 'greenroom-demo/production-readiness');
-      return result?.level === 'silver' ? result : undefined;
-    }, 60_000);
+    interface Rated {
+      status: { scorecards?: { scorecard: string; level: string; failing?: { rule: string; level: string; message: string }[] }[] };
+    }
+    const rating = await eventually(
+      'the sample scorecard to rate checkout-service silver',
+      async () => {
+        const entity = (await (await fetch(`${url}/api/v1/entities/component/greenroom-demo/checkout-service`)).json()) as Rated;
+        const result = entity.status.scorecards?.find((s) => s.scorecard === 'greenroom-demo/production-readiness');
+        return result?.level === 'silver' ? result : undefined;
+      },
+      60_000,
+    );
     expect(rating.failing?.map((f) => f.level)).toEqual(['gold', 'gold']);
     expect(rating.failing?.map((f) => f.message).join('\n')).not.toMatch(/No such key|error/i);
     // The sample initiative is due 60 days after the demo started, so it is not Missed.
     expect(await (await fetch(`${url}/scorecards`)).text()).toMatch(/Every service at silver/);
-    const phase = await eventually('the sample initiative to be evaluated', async () => {
-      const page = await (await fetch(`${url}/initiatives/greenroom-demo/services-silver`)).text();
-      const badge = /<h1>[^<]*<span class="badge [a-z]+">([^<]+)<\/span><\/h1>/.exec(page)?.[1];
-      return badge && badge !== 'Not evaluated yet' ? badge : undefined;
-    }, 60_000);
+    const phase = await eventually(
+      'the sample initiative to be evaluated',
+      async () => {
+        const page = await (await fetch(`${url}/initiatives/greenroom-demo/services-silver`)).text();
+        const badge = /<h1>[^<]*<span class="badge [a-z]+">([^<]+)<\/span><\/h1>/.exec(page)?.[1];
+        return badge && badge !== 'Not evaluated yet' ? badge : undefined;
+      },
+      60_000,
+    );
     expect(phase).toBe('On track');
 
     const exitCode = new Promise((resolve) => demo.once('exit', resolve));

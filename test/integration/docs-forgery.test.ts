@@ -3,7 +3,7 @@ import { formatRef, parseRef, type ParsedRef } from '../../src/catalog/refs.ts';
 import { buildSite } from '../../src/docs/build.ts';
 import { siteBase, type DocSite } from '../../src/docs/site.ts';
 import { encodeSite, siteDigest } from '../../src/docs/store.ts';
-import { chunkName, SITE_ID, SOURCE_UID } from '../../src/operator/doc-site-configmaps.ts';
+import { chunkName, SITE_ID, SOURCE_UID } from '../../src/controllers/doc-source/site-configmaps.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
 
@@ -19,14 +19,30 @@ const PAGE = '# Real docs\n\nThe genuine text about walruses.\n';
 const FORGED: DocSite = {
   siteName: 'Forged',
   nav: [{ title: 'Home', slug: '' }],
-  pages: [{ path: 'index.md', slug: '', title: 'Forged', html: `<p>FORGED-PAGE</p><script src="/docs/${namespace}/x/_assets/app.js"></script>`, headings: [], text: 'FORGED-PAGE' }],
+  pages: [
+    {
+      path: 'index.md',
+      slug: '',
+      title: 'Forged',
+      html: `<p>FORGED-PAGE</p><script src="/docs/${namespace}/x/_assets/app.js"></script>`,
+      headings: [],
+      text: 'FORGED-PAGE',
+    },
+  ],
   assets: { 'app.js': { contentType: 'text/javascript', base64: Buffer.from('alert(document.cookie)').toString('base64') } },
   warnings: [],
 };
 
-const uidOf = async (name: string): Promise<string> => (await kubectl(['get', 'docsource', name, '-n', namespace, '-o', 'jsonpath={.metadata.uid}'])).trim();
+const uidOf = async (name: string): Promise<string> =>
+  (await kubectl(['get', 'docsource', name, '-n', namespace, '-o', 'jsonpath={.metadata.uid}'])).trim();
 const conditionOf = async (name: string, type: string) =>
-  ((JSON.parse(await kubectl(['get', 'docsource', name, '-n', namespace, '-o', 'json'])) as { status?: { conditions?: { type: string; status: string; reason: string; message: string }[] } }).status?.conditions ?? []).find((c) => c.type === type);
+  (
+    (
+      JSON.parse(await kubectl(['get', 'docsource', name, '-n', namespace, '-o', 'json'])) as {
+        status?: { conditions?: { type: string; status: string; reason: string; message: string }[] };
+      }
+    ).status?.conditions ?? []
+  ).find((c) => c.type === type);
 const text = async (base: string, path: string): Promise<{ status: number; body: string }> => {
   const res = await fetch(`${base}${path}`);
   return { status: res.status, body: await res.text() };
@@ -52,7 +68,10 @@ async function forgeChunk(docSource: string, uid: string, id: string, name: stri
 
 /** What the operator will store for `docSource` built from PAGE: the same build, so the same id. */
 async function expectedId(docSource: string): Promise<string> {
-  const site = buildSite(new Map([['index.md', PAGE]]), { base: siteBase(namespace, docSource), entityRef: formatRef(parseRef('orders', { defaultKind: 'Component', namespace }) as ParsedRef) });
+  const site = buildSite(new Map([['index.md', PAGE]]), {
+    base: siteBase(namespace, docSource),
+    entityRef: formatRef(parseRef('orders', { defaultKind: 'Component', namespace }) as ParsedRef),
+  });
   return siteDigest(await encodeSite(site)).slice(0, 10);
 }
 
@@ -74,11 +93,17 @@ describe('stored docs that a tenant forges', () => {
     // Only now does the source exist, so no build can have been stored before the squat.
     await kubectl(['create', 'configmap', 'squatted-src', '-n', namespace, `--from-literal=index.md=${PAGE}`]);
 
-    const failed = await eventually('the build to fail', async () => {
-      const c = await conditionOf('squatted', 'BuildSucceeded');
-      return c?.status === 'False' && c.reason === 'StoreFailed' ? c : undefined;
-    }, 60_000);
-    expect(failed.message).toContain(`ConfigMap ${chunkName('squatted', id, 0)} in namespace ${namespace} has the name of a chunk of this build but was not written by the operator`);
+    const failed = await eventually(
+      'the build to fail',
+      async () => {
+        const c = await conditionOf('squatted', 'BuildSucceeded');
+        return c?.status === 'False' && c.reason === 'StoreFailed' ? c : undefined;
+      },
+      60_000,
+    );
+    expect(failed.message).toContain(
+      `ConfigMap ${chunkName('squatted', id, 0)} in namespace ${namespace} has the name of a chunk of this build but was not written by the operator`,
+    );
     const served = await text(base, `/docs/${namespace}/squatted`);
     expect(served.status).toBe(404);
     expect(served.body).not.toContain('FORGED-PAGE');
@@ -88,7 +113,11 @@ describe('stored docs that a tenant forges', () => {
   it('when a tenant swaps a stored chunk for a lookalike with its labels and owner, then no replica serves the lookalike, and the operator stores its own build again', async () => {
     await kubectl(['create', 'configmap', 'swapped-src', '-n', namespace, `--from-literal=index.md=${PAGE}`]);
     await kubectl(['apply', '-n', namespace, '-f', '-'], docSource('swapped', 'swapped-src'));
-    await eventually('the genuine docs to be served', async () => ((await text(base, `/docs/${namespace}/swapped`)).body.includes('walruses') ? true : undefined), 60_000);
+    await eventually(
+      'the genuine docs to be served',
+      async () => ((await text(base, `/docs/${namespace}/swapped`)).body.includes('walruses') ? true : undefined),
+      60_000,
+    );
     const uid = await uidOf('swapped');
     const id = (await kubectl(['get', 'docsource', 'swapped', '-n', namespace, '-o', 'jsonpath={.status.site.id}'])).trim();
 
@@ -97,8 +126,17 @@ describe('stored docs that a tenant forges', () => {
     // A replica starting now finds only the lookalike in its cache at first.
     const second = (await start({ identity: 'second-replica' })).url;
 
-    await eventually('the second replica to serve the genuine docs', async () => ((await text(second, `/docs/${namespace}/swapped`)).body.includes('walruses') ? true : undefined), 60_000);
-    await eventually('the operator to store its chunk again', async () => ((await kubectl(['get', 'configmap', chunkName('swapped', id, 0), '-n', namespace, '-o', 'name'])).trim() ? true : undefined), 30_000);
+    await eventually(
+      'the second replica to serve the genuine docs',
+      async () => ((await text(second, `/docs/${namespace}/swapped`)).body.includes('walruses') ? true : undefined),
+      60_000,
+    );
+    await eventually(
+      'the operator to store its chunk again',
+      async () =>
+        (await kubectl(['get', 'configmap', chunkName('swapped', id, 0), '-n', namespace, '-o', 'name'])).trim() ? true : undefined,
+      30_000,
+    );
     for (const replica of [base, second]) {
       expect((await text(replica, `/docs/${namespace}/swapped`)).body).not.toContain('FORGED-PAGE');
       expect((await text(replica, `/docs/${namespace}/swapped/_assets/app.js`)).status).toBe(404);
@@ -108,7 +146,11 @@ describe('stored docs that a tenant forges', () => {
   it('when a tenant replaces a stored chunk under its very name, labels and owner, then a replica starting later serves nothing of it, and the DocSource says the name is taken', async () => {
     await kubectl(['create', 'configmap', 'replaced-src', '-n', namespace, `--from-literal=index.md=${PAGE}`]);
     await kubectl(['apply', '-n', namespace, '-f', '-'], docSource('replaced', 'replaced-src'));
-    await eventually('the genuine docs to be served', async () => ((await text(base, `/docs/${namespace}/replaced`)).body.includes('walruses') ? true : undefined), 60_000);
+    await eventually(
+      'the genuine docs to be served',
+      async () => ((await text(base, `/docs/${namespace}/replaced`)).body.includes('walruses') ? true : undefined),
+      60_000,
+    );
     const uid = await uidOf('replaced');
     const id = (await kubectl(['get', 'docsource', 'replaced', '-n', namespace, '-o', 'jsonpath={.status.site.id}'])).trim();
 
@@ -116,10 +158,14 @@ describe('stored docs that a tenant forges', () => {
     await forgeChunk('replaced', uid, id, chunkName('replaced', id, 0));
     const third = (await start({ identity: 'third-replica' })).url;
 
-    const failed = await eventually('the operator to find the chunk is not its own', async () => {
-      const c = await conditionOf('replaced', 'BuildSucceeded');
-      return c?.status === 'False' && c.reason === 'StoreFailed' ? c : undefined;
-    }, 60_000);
+    const failed = await eventually(
+      'the operator to find the chunk is not its own',
+      async () => {
+        const c = await conditionOf('replaced', 'BuildSucceeded');
+        return c?.status === 'False' && c.reason === 'StoreFailed' ? c : undefined;
+      },
+      60_000,
+    );
     expect(failed.message).toContain(`ConfigMap ${chunkName('replaced', id, 0)}`);
     const served = await text(third, `/docs/${namespace}/replaced`);
     expect(served.status).toBe(404);

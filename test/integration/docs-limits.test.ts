@@ -13,22 +13,65 @@ const replica = operatorProcesses({
   namespace,
   commandLine: (identity, port, metricsPort) => ({
     // The stalled source is a local http server, so http remotes are allowed here.
-    args: ['operator', '--kubeconfig', kubeconfig, '--watch-namespace', namespace, '--lease-namespace', namespace, '--identity', identity, '--port', String(port), '--metrics-port', String(metricsPort), '--host', '127.0.0.1', '--log-level', 'info', '--allow-http-git', 'true',
-      '--docs-max-pages', '3', '--docs-max-page-bytes', '4000000', '--docs-build-memory-mb', '32', '--docs-workers', '2'],
+    args: [
+      'operator',
+      '--kubeconfig',
+      kubeconfig,
+      '--watch-namespace',
+      namespace,
+      '--lease-namespace',
+      namespace,
+      '--identity',
+      identity,
+      '--port',
+      String(port),
+      '--metrics-port',
+      String(metricsPort),
+      '--host',
+      '127.0.0.1',
+      '--log-level',
+      'info',
+      '--allow-http-git',
+      'true',
+      '--docs-max-pages',
+      '3',
+      '--docs-max-page-bytes',
+      '4000000',
+      '--docs-build-memory-mb',
+      '32',
+      '--docs-workers',
+      '2',
+    ],
     env: process.env,
   }),
 });
 
-interface Condition { type: string; status: string; reason: string; message: string }
-interface DocSourceStatus { phase?: string; consecutiveFailures?: number; conditions?: Condition[] }
-const statusOf = async (name: string): Promise<DocSourceStatus> => (JSON.parse(await kubectl(['get', 'docsource', name, '-n', namespace, '-o', 'json'])) as { status?: DocSourceStatus }).status ?? {};
+interface Condition {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+}
+interface DocSourceStatus {
+  phase?: string;
+  consecutiveFailures?: number;
+  conditions?: Condition[];
+}
+const statusOf = async (name: string): Promise<DocSourceStatus> =>
+  (JSON.parse(await kubectl(['get', 'docsource', name, '-n', namespace, '-o', 'json'])) as { status?: DocSourceStatus }).status ?? {};
 const failedWith = (name: string, reason: string, timeoutMs = 60_000) =>
-  eventually(`${name} to fail with ${reason}`, async () => {
-    const s = await statusOf(name);
-    return s.conditions?.find((c) => c.type === 'BuildSucceeded' && c.status === 'False' && c.reason === reason) ? s : undefined;
-  }, timeoutMs);
-const ready = (name: string, timeoutMs = 60_000) => eventually(`${name} to be Ready`, async () => ((await statusOf(name)).phase === 'Ready' ? true : undefined), timeoutMs);
-const docSource = (name: string, source: string) => `apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: ${name}}\nspec:\n  entityRef: orders\n  refreshInterval: 5s\n  source: ${source}\n`;
+  eventually(
+    `${name} to fail with ${reason}`,
+    async () => {
+      const s = await statusOf(name);
+      return s.conditions?.find((c) => c.type === 'BuildSucceeded' && c.status === 'False' && c.reason === reason) ? s : undefined;
+    },
+    timeoutMs,
+  );
+const ready = (name: string, timeoutMs = 60_000) =>
+  eventually(`${name} to be Ready`, async () => ((await statusOf(name)).phase === 'Ready' ? true : undefined), timeoutMs);
+const docSource = (name: string, source: string) =>
+  `apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: ${name}}\nspec:\n  entityRef: orders\n  refreshInterval: 5s\n  source: ${source}\n`;
 /** A ConfigMap of docs pages, as a tenant would create it (keys are paths). */
 const pagesConfigMap = async (name: string, pages: Record<string, string>): Promise<void> => {
   await kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: pages }));
@@ -59,7 +102,9 @@ describe('docs builds within limits, on a real operator process', () => {
     await pagesConfigMap('many-pages-src', { 'index.md': '# Home', 'a.md': '# A', 'b.md': '# B', 'c.md': '# C' });
     await kubectl(['apply', '-n', namespace, '-f', '-'], docSource('many-pages', '{configMapRef: {name: many-pages-src}}'));
     const status = await failedWith('many-pages', 'LimitExceeded');
-    expect(status.conditions?.find((c) => c.type === 'BuildSucceeded')?.message).toBe('the docs have 4 pages, which exceeds the limit of 3 (--docs-max-pages)');
+    expect(status.conditions?.find((c) => c.type === 'BuildSucceeded')?.message).toBe(
+      'the docs have 4 pages, which exceeds the limit of 3 (--docs-max-pages)',
+    );
     expect(status.phase).toBe('Failed');
     expect(status.consecutiveFailures).toBeGreaterThanOrEqual(1);
     expect((await fetch(`${operator.url}/docs/${namespace}/many-pages`)).status).toBe(404);
@@ -79,7 +124,9 @@ describe('docs builds within limits, on a real operator process', () => {
     await pagesConfigMap('huge-src', { 'index.md': huge });
     await kubectl(['apply', '-n', namespace, '-f', '-'], docSource('huge', '{configMapRef: {name: huge-src}}'));
     const status = await failedWith('huge', 'LimitExceeded');
-    expect(status.conditions?.find((c) => c.type === 'BuildSucceeded')?.message).toMatch(/^the build ran out of its 32 MiB of memory \(--docs-build-memory-mb\)/);
+    expect(status.conditions?.find((c) => c.type === 'BuildSucceeded')?.message).toMatch(
+      /^the build ran out of its 32 MiB of memory \(--docs-build-memory-mb\)/,
+    );
     expect(operator.process.running()).toBe(true);
     expect(operator.process.pid).toBe(pid);
     expect((await fetch(`${operator.url}/healthz`)).status).toBe(200);
@@ -87,9 +134,12 @@ describe('docs builds within limits, on a real operator process', () => {
     await kubectl(['delete', 'docsource', 'huge', '-n', namespace]);
   });
 
-  it('when one DocSource\'s git server never answers, then another DocSource is built meanwhile', async () => {
+  it("when one DocSource's git server never answers, then another DocSource is built meanwhile", async () => {
     const { port } = stalled.address() as { port: number };
-    await kubectl(['apply', '-n', namespace, '-f', '-'], docSource('stalled', `{git: {url: "http://127.0.0.1:${port}/docs.git", ref: main}}`));
+    await kubectl(
+      ['apply', '-n', namespace, '-f', '-'],
+      docSource('stalled', `{git: {url: "http://127.0.0.1:${port}/docs.git", ref: main}}`),
+    );
     await eventually('the stalled source to be asked', async () => (stalledSockets.size > 0 ? true : undefined), 30_000);
 
     await pagesConfigMap('quick-src', { 'index.md': '# Quick\n\nNot held up by anyone.' });

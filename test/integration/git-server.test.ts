@@ -40,7 +40,9 @@ describe('the harness git server (git http-backend over HTTP)', () => {
     await git(work, 'add', '.');
     await git(work, 'commit', '--quiet', '-m', 'a');
     const env = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
-    await expect(run('git', ['push', remote, 'HEAD:main'], { cwd: work, env })).rejects.toThrow(/Authentication failed|could not read Username|401/);
+    await expect(run('git', ['push', remote, 'HEAD:main'], { cwd: work, env })).rejects.toThrow(
+      /Authentication failed|could not read Username|401/,
+    );
     const withAuth = remote.replace('http://', 'http://bot:s3cret@');
     await run('git', ['push', '--quiet', withAuth, 'HEAD:main'], { cwd: work, env });
     const { stdout } = await run('git', ['ls-remote', withAuth], { env });

@@ -36,7 +36,12 @@ describe('the Helm chart', () => {
   const variants: [string, string[]][] = [['default values', []], ...CI_VALUES.map((f): [string, string[]] => [basename(f), ['-f', f]])];
 
   it('when the ci/ values files are listed, then every option and alternative has one', () => {
-    expect(variants.map(([what]) => what)).toEqual(['default values', 'all-on-values.yaml', 'cluster-wide-values.yaml', 'in-process-values.yaml']);
+    expect(variants.map(([what]) => what)).toEqual([
+      'default values',
+      'all-on-values.yaml',
+      'cluster-wide-values.yaml',
+      'in-process-values.yaml',
+    ]);
   });
 
   it.each(variants)('when linted strictly with %s, then helm finds nothing', async (_what, args) => {
@@ -50,16 +55,32 @@ describe('the Helm chart', () => {
     expect(out.trim().split('\n').length).toBe(objects.length);
   });
 
-  it.each(variants)('when rendered with %s, then no ClusterRole grants a write on ConfigMaps (they configure other software, CoreDNS\'s in kube-system)', async (_what, args) => {
-    const { objects } = await renderChart(release, namespace, ...(args as string[]));
-    const clusterRules = objects.filter((o) => o.kind === 'ClusterRole').flatMap((o) => (o as unknown as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] }).rules);
-    const configMapVerbs = clusterRules.filter((r) => r.apiGroups.includes('') && (r.resources.includes('configmaps') || r.resources.includes('*'))).flatMap((r) => r.verbs);
-    expect(configMapVerbs.filter((v) => !['get', 'list', 'watch'].includes(v))).toEqual([]);
-  });
+  it.each(variants)(
+    "when rendered with %s, then no ClusterRole grants a write on ConfigMaps (they configure other software, CoreDNS's in kube-system)",
+    async (_what, args) => {
+      const { objects } = await renderChart(release, namespace, ...(args as string[]));
+      const clusterRules = objects
+        .filter((o) => o.kind === 'ClusterRole')
+        .flatMap((o) => (o as unknown as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] }).rules);
+      const configMapVerbs = clusterRules
+        .filter((r) => r.apiGroups.includes('') && (r.resources.includes('configmaps') || r.resources.includes('*')))
+        .flatMap((r) => r.verbs);
+      expect(configMapVerbs.filter((v) => !['get', 'list', 'watch'].includes(v))).toEqual([]);
+    },
+  );
 
   it('when the in-process executor is asked for without watchNamespace, then the chart refuses to render, saying why', async () => {
-    await expect(renderChart(release, namespace, '--set', 'templates.executor=in-process')).rejects.toThrow(/templates\.executor=in-process needs watchNamespace: in-process scaffolders run Templates' code with the operator's own credentials/);
-    const confined = await renderChart(release, namespace, '--set', 'templates.executor=in-process', '--set', `watchNamespace=${namespace}`);
+    await expect(renderChart(release, namespace, '--set', 'templates.executor=in-process')).rejects.toThrow(
+      /templates\.executor=in-process needs watchNamespace: in-process scaffolders run Templates' code with the operator's own credentials/,
+    );
+    const confined = await renderChart(
+      release,
+      namespace,
+      '--set',
+      'templates.executor=in-process',
+      '--set',
+      `watchNamespace=${namespace}`,
+    );
     expect(confined.objects.some((o) => o.kind === 'ClusterRole')).toBe(false);
   });
 
@@ -73,8 +94,15 @@ describe('the Helm chart', () => {
     expect(container.livenessProbe.httpGet.path).toBe('/healthz');
     expect(container.readinessProbe.httpGet.path).toBe('/readyz');
     expect(container.resources.limits.memory).toBeDefined();
-    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
-    expect({ ...pod.securityContext, ...container.securityContext }).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(container.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect({ ...pod.securityContext, ...container.securityContext }).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(pod.topologySpreadConstraints?.length).toBeGreaterThan(0);
     expect(objects.some((o) => o.kind === 'PodDisruptionBudget')).toBe(true);
     const single = await renderChart(release, namespace, '--set', 'replicaCount=1');
@@ -82,12 +110,37 @@ describe('the Helm chart', () => {
   });
 
   it('when rendered with the Ingress and a ServiceMonitor, then /metrics is on its own Service port that the Ingress does not route to, and one proxy hop is trusted', async () => {
-    const { objects } = await renderChart(release, namespace, '--set', 'ingress.enabled=true', '--set', 'serviceMonitor.enabled=true', '--set', 'networkPolicy.enabled=true');
+    const { objects } = await renderChart(
+      release,
+      namespace,
+      '--set',
+      'ingress.enabled=true',
+      '--set',
+      'serviceMonitor.enabled=true',
+      '--set',
+      'networkPolicy.enabled=true',
+    );
     const of = (kind: string): Manifest => objects.find((o) => o.kind === kind)!;
     const container = of('Deployment').spec!.template.spec.containers[0];
-    expect(container.args).toEqual(expect.arrayContaining(['--port=8080', '--metrics-port=9090', '--trust-proxy=1', '--rate-limit-per-minute=1200', '--max-in-flight=64']));
-    expect(container.ports).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'http', containerPort: 8080 }), expect.objectContaining({ name: 'metrics', containerPort: 9090 })]));
-    expect((of('Service').spec as { ports: { name: string; port: number }[] }).ports.map((p) => [p.name, p.port])).toEqual([['http', 80], ['metrics', 9090]]);
+    expect(container.args).toEqual(
+      expect.arrayContaining([
+        '--port=8080',
+        '--metrics-port=9090',
+        '--trust-proxy=1',
+        '--rate-limit-per-minute=1200',
+        '--max-in-flight=64',
+      ]),
+    );
+    expect(container.ports).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'http', containerPort: 8080 }),
+        expect.objectContaining({ name: 'metrics', containerPort: 9090 }),
+      ]),
+    );
+    expect((of('Service').spec as { ports: { name: string; port: number }[] }).ports.map((p) => [p.name, p.port])).toEqual([
+      ['http', 80],
+      ['metrics', 9090],
+    ]);
     expect((of('ServiceMonitor').spec as { endpoints: { port: string }[] }).endpoints.map((e) => e.port)).toEqual(['metrics']);
     const ingress = JSON.stringify(of('Ingress').spec);
     expect(ingress).toContain('"name":"http"');
@@ -110,9 +163,14 @@ describe('the Helm chart', () => {
     await helm(['install', release, CHART, '-n', namespace, '--take-ownership']);
     const { objects } = await renderChart(release, namespace);
     for (const o of objects.filter((x: Manifest) => x.kind !== 'CustomResourceDefinition')) {
-      await expect(kubectl(['get', o.kind, o.metadata.name, '-n', o.metadata.namespace ?? namespace, '-o', 'name'])).resolves.toMatch(new RegExp(o.metadata.name));
+      await expect(kubectl(['get', o.kind, o.metadata.name, '-n', o.metadata.namespace ?? namespace, '-o', 'name'])).resolves.toMatch(
+        new RegExp(o.metadata.name),
+      );
     }
-    await kubectl(['apply', '-n', namespace, '-f', '-'], 'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: survivors}\nspec: {type: team}\n');
+    await kubectl(
+      ['apply', '-n', namespace, '-f', '-'],
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: survivors}\nspec: {type: team}\n',
+    );
 
     const before = await releaseObjects();
     await helm(['upgrade', release, CHART, '-n', namespace]);

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GitServer } from '../../src/local-cluster/git-server.ts';
-import { hostOf } from '../../src/templates/git-remote.ts';
-import { publishGit } from '../../src/templates/publish-git.ts';
+import { hostOf } from '../../src/git/git-remote.ts';
+import { publishGit } from '../../src/git/publish-git.ts';
 import { CHART, renderChart, type Manifest } from '../support/helm-chart.ts';
 import { playNode } from '../support/job-node.ts';
 import { helm, kubectl } from '../support/kubectl.ts';
@@ -33,7 +33,18 @@ let operatorKubeconfig = '';
 let deployment: Manifest;
 let replicas: OperatorProcess[] = [];
 
-const values = ['--set', `watchNamespace=${work}`, '--set', 'crds.install=false', '--set', 'rbac.secretNames={greenroom-git}', '--set', 'git.allowHttp=true', '--set', `scaffolder.image=${IMAGE}`];
+const values = [
+  '--set',
+  `watchNamespace=${work}`,
+  '--set',
+  'crds.install=false',
+  '--set',
+  'rbac.secretNames={greenroom-git}',
+  '--set',
+  'git.allowHttp=true',
+  '--set',
+  `scaffolder.image=${IMAGE}`,
+];
 
 beforeAll(async () => {
   await kubectl(['create', 'namespace', namespace]);
@@ -43,11 +54,24 @@ beforeAll(async () => {
   operatorKubeconfig = await serviceAccountKubeconfig(namespace, deployment.spec!.template.spec.serviceAccountName, newDir());
 
   git = await newGitServer();
-  for (const file of ['template.yaml', 'skeleton.configmap.yaml']) await kubectl(['apply', '-n', work, '-f', '-'], readFileSync(join(golden, file), 'utf8'));
-  await kubectl(['create', 'secret', 'generic', 'greenroom-git', '-n', work, `--from-literal=username=${GIT_USER.username}`, `--from-literal=password=${GIT_USER.password}`]);
+  for (const file of ['template.yaml', 'skeleton.configmap.yaml'])
+    await kubectl(['apply', '-n', work, '-f', '-'], readFileSync(join(golden, file), 'utf8'));
+  await kubectl([
+    'create',
+    'secret',
+    'generic',
+    'greenroom-git',
+    '-n',
+    work,
+    `--from-literal=username=${GIT_USER.username}`,
+    `--from-literal=password=${GIT_USER.password}`,
+  ]);
   await allowGitHost(work, git.url);
   await kubectl(['create', 'secret', 'generic', 'not-for-greenroom', '-n', work, '--from-literal=password=keep-out']);
-  await kubectl(['apply', '-n', work, '-f', '-'], 'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-storefront}\nspec: {type: team}\n');
+  await kubectl(
+    ['apply', '-n', work, '-f', '-'],
+    'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-storefront}\nspec: {type: team}\n',
+  );
 });
 
 /** The Deployment's container arguments and env, with this machine's port and credentials. */
@@ -61,45 +85,102 @@ const start = operatorProcesses({
       const flag = a.split('=')[0]!;
       return flag in ports ? `${flag}=${ports[flag]}` : a;
     });
-    return { args: [...args, '--host=127.0.0.1', `--kubeconfig=${operatorKubeconfig}`], env: { ...process.env, POD_NAMESPACE: namespace, POD_NAME: identity, KUBECONFIG: operatorKubeconfig } };
+    return {
+      args: [...args, '--host=127.0.0.1', `--kubeconfig=${operatorKubeconfig}`],
+      env: { ...process.env, POD_NAMESPACE: namespace, POD_NAME: identity, KUBECONFIG: operatorKubeconfig },
+    };
   },
 });
 
-describe('the operator with the chart\'s ServiceAccount and settings', () => {
-  it('when two replicas run with the chart\'s arguments, then one leads and does the whole job — catalog, Events, scorecards, a template run through a Job, docs — within the chart\'s rules, and both serve the dashboard', async () => {
+describe("the operator with the chart's ServiceAccount and settings", () => {
+  it("when two replicas run with the chart's arguments, then one leads and does the whole job — catalog, Events, scorecards, a template run through a Job, docs — within the chart's rules, and both serve the dashboard", async () => {
     replicas = [await start('replica-a'), await start('replica-b')];
     const [a, b] = replicas as [OperatorProcess, OperatorProcess];
-    const leader = await eventually('one replica to lead', async () => {
-      const leading = [await a.leading(), await b.leading()];
-      return leading.filter(Boolean).length === 1 ? (leading[0] ? a : b) : undefined;
-    }, 30_000);
+    const leader = await eventually(
+      'one replica to lead',
+      async () => {
+        const leading = [await a.leading(), await b.leading()];
+        return leading.filter(Boolean).length === 1 ? (leading[0] ? a : b) : undefined;
+      },
+      30_000,
+    );
 
     // Catalog: a Component's status is written (patch on components/status).
-    await kubectl(['apply', '-n', work, '-f', '-'], 'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: storefront-web}\nspec: {type: website, lifecycle: production, owner: team-storefront}\n');
-    await eventually('the Component to be Ready', async () => ((await kubectl(['get', 'component', 'storefront-web', '-n', work, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])) === 'True' ? true : undefined));
+    await kubectl(
+      ['apply', '-n', work, '-f', '-'],
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: storefront-web}\nspec: {type: website, lifecycle: production, owner: team-storefront}\n',
+    );
+    await eventually('the Component to be Ready', async () =>
+      (await kubectl([
+        'get',
+        'component',
+        'storefront-web',
+        '-n',
+        work,
+        '-o',
+        'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+      ])) === 'True'
+        ? true
+        : undefined,
+    );
 
     // Events: a Component naming a missing owner gets a Warning Event (events create).
-    await kubectl(['apply', '-n', work, '-f', '-'], 'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: orphan-web}\nspec: {type: website, lifecycle: production, owner: team-gone}\n');
+    await kubectl(
+      ['apply', '-n', work, '-f', '-'],
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: orphan-web}\nspec: {type: website, lifecycle: production, owner: team-gone}\n',
+    );
     await eventually('a DanglingReference Event on orphan-web', async () => {
-      const events = JSON.parse(await kubectl(['get', 'events.events.k8s.io', '-n', work, '--field-selector', 'regarding.name=orphan-web', '-o', 'json'])) as { items: { reason: string; reportingController: string }[] };
-      return events.items.some((e) => e.reason === 'DanglingReference' && e.reportingController === 'greenroom.dev/operator') ? true : undefined;
+      const events = JSON.parse(
+        await kubectl(['get', 'events.events.k8s.io', '-n', work, '--field-selector', 'regarding.name=orphan-web', '-o', 'json']),
+      ) as { items: { reason: string; reportingController: string }[] };
+      return events.items.some((e) => e.reason === 'DanglingReference' && e.reportingController === 'greenroom.dev/operator')
+        ? true
+        : undefined;
     });
 
     // Scorecards: entity results (components/status under their own field manager), the
     // Scorecard's summary and the Initiative's progress (scorecards/status, initiatives/status).
-    await kubectl(['apply', '-n', work, '-f', '-'], [
-      'apiVersion: greenroom.dev/v1alpha1\nkind: Scorecard\nmetadata: {name: basics}\nspec:\n  selector: {kinds: [Component]}\n  levels: [{name: bronze}]\n  rules:\n    - {name: in-production, level: bronze, expression: "self.spec.lifecycle == \'production\'"}\n',
-      'apiVersion: greenroom.dev/v1alpha1\nkind: Initiative\nmetadata: {name: all-bronze}\nspec: {scorecard: basics, targetLevel: bronze, deadline: "2099-01-01T00:00:00Z"}\n',
-    ].join('---\n'));
-    await eventually('storefront-web to reach bronze', async () => ((await kubectl(['get', 'component', 'storefront-web', '-n', work, '-o', 'jsonpath={.status.scorecards[0].level}'])) === 'bronze' ? true : undefined), 30_000);
-    await eventually('the Scorecard\'s summary', async () => ((await kubectl(['get', 'scorecard', 'basics', '-n', work, '-o', 'jsonpath={.status.entities}'])) === '2' ? true : undefined), 30_000);
-    await eventually('the Initiative\'s progress', async () => ((await kubectl(['get', 'initiative', 'all-bronze', '-n', work, '-o', 'jsonpath={.status.phase}'])) === 'Achieved' ? true : undefined), 30_000);
+    await kubectl(
+      ['apply', '-n', work, '-f', '-'],
+      [
+        'apiVersion: greenroom.dev/v1alpha1\nkind: Scorecard\nmetadata: {name: basics}\nspec:\n  selector: {kinds: [Component]}\n  levels: [{name: bronze}]\n  rules:\n    - {name: in-production, level: bronze, expression: "self.spec.lifecycle == \'production\'"}\n',
+        'apiVersion: greenroom.dev/v1alpha1\nkind: Initiative\nmetadata: {name: all-bronze}\nspec: {scorecard: basics, targetLevel: bronze, deadline: "2099-01-01T00:00:00Z"}\n',
+      ].join('---\n'),
+    );
+    await eventually(
+      'storefront-web to reach bronze',
+      async () =>
+        (await kubectl(['get', 'component', 'storefront-web', '-n', work, '-o', 'jsonpath={.status.scorecards[0].level}'])) === 'bronze'
+          ? true
+          : undefined,
+      30_000,
+    );
+    await eventually(
+      "the Scorecard's summary",
+      async () =>
+        (await kubectl(['get', 'scorecard', 'basics', '-n', work, '-o', 'jsonpath={.status.entities}'])) === '2' ? true : undefined,
+      30_000,
+    );
+    await eventually(
+      "the Initiative's progress",
+      async () =>
+        (await kubectl(['get', 'initiative', 'all-bronze', '-n', work, '-o', 'jsonpath={.status.phase}'])) === 'Achieved'
+          ? true
+          : undefined,
+      30_000,
+    );
 
     // The chart's alerts read the series this operator really exports: every metric they
     // select is on the leader's /metrics, with every label they group or match by (beside
     // the labels Prometheus adds to a scraped target).
     const rules = alertQueries((await renderChart(release, namespace, ...values, '--set', 'prometheusRule.enabled=true')).text);
-    expect(rules.map((r) => r.alert)).toEqual(['GreenroomOperatorDown', 'GreenroomReconcileErrorsRising', 'GreenroomDanglingReferencesGrowing', 'GreenroomScorecardLevelDropped', 'GreenroomInitiativeMissed']);
+    expect(rules.map((r) => r.alert)).toEqual([
+      'GreenroomOperatorDown',
+      'GreenroomReconcileErrorsRising',
+      'GreenroomDanglingReferencesGrowing',
+      'GreenroomScorecardLevelDropped',
+      'GreenroomInitiativeMissed',
+    ]);
     const exposed = exposedLabels(await (await fetch(leader.metricsUrl)).text());
     const targetLabels = new Set(['job', 'namespace', 'instance', 'pod', 'service', 'container', 'endpoint']);
     for (const { alert, expr } of rules) {
@@ -117,7 +198,10 @@ describe('the operator with the chart\'s ServiceAccount and settings', () => {
     // Templates: a Job is created (jobs create, serviceaccounts get); the node is played with the scaffolder's own token.
     const remote = await git.createRepository('basket');
     await createRun(work, 'basket', 'typescript-service', { name: 'basket', owner: 'team-storefront', repoUrl: remote });
-    const jobName = await eventually('the run to start its Job', async () => (await kubectl(['get', 'templaterun', 'basket', '-n', work, '-o', 'jsonpath={.status.jobName}'])) || undefined);
+    const jobName = await eventually(
+      'the run to start its Job',
+      async () => (await kubectl(['get', 'templaterun', 'basket', '-n', work, '-o', 'jsonpath={.status.jobName}'])) || undefined,
+    );
     const node = await playNode(work, jobName, IMAGE);
     expect(node.containers.map((c) => [c.name, c.code, c.code === 0 ? '' : c.output])).toEqual([['greenroom-scaffold-0', 0, '']]);
     expect((await finished(work, 'basket')).status?.phase).toBe('Succeeded');
@@ -127,11 +211,18 @@ describe('the operator with the chart\'s ServiceAccount and settings', () => {
     const docs = newDir();
     await writeFile(join(docs, 'index.md'), '# Basket\n\nHolds what a reader is about to buy.\n');
     await publishGit({ dir: docs, url: docsRepo, credentials: { ...GIT_USER, allowedHosts: [hostOf(docsRepo)] }, allowHttp: true });
-    await kubectl(['apply', '-n', work, '-f', '-'], `apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: basket-docs}\nspec:\n  entityRef: basket\n  source: {git: {url: "${docsRepo}", secretRef: {name: greenroom-git}}}\n`);
-    await eventually('the docs to be served by both replicas', async () => {
-      const pages = await Promise.all([a, b].map(async (r) => (await fetch(`${r.url}/docs/${work}/basket-docs`)).text()));
-      return pages.every((p) => /about to buy/.test(p)) ? true : undefined;
-    }, 60_000);
+    await kubectl(
+      ['apply', '-n', work, '-f', '-'],
+      `apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: basket-docs}\nspec:\n  entityRef: basket\n  source: {git: {url: "${docsRepo}", secretRef: {name: greenroom-git}}}\n`,
+    );
+    await eventually(
+      'the docs to be served by both replicas',
+      async () => {
+        const pages = await Promise.all([a, b].map(async (r) => (await fetch(`${r.url}/docs/${work}/basket-docs`)).text()));
+        return pages.every((p) => /about to buy/.test(p)) ? true : undefined;
+      },
+      60_000,
+    );
     for (const r of [a, b]) expect((await fetch(`${r.url}/catalog/component/${work}/basket`)).status).toBe(200);
     expect(await leader.leading()).toBe(true);
     // Only the leader wrote.
@@ -140,7 +231,7 @@ describe('the operator with the chart\'s ServiceAccount and settings', () => {
     expect(await standby.metric('greenroom_catalog_status_writes_total')).toBe(0);
   });
 
-  it('when the chart\'s ServiceAccount reaches outside its rules, then the apiserver refuses', async () => {
+  it("when the chart's ServiceAccount reaches outside its rules, then the apiserver refuses", async () => {
     const as = ['--kubeconfig', operatorKubeconfig];
     const refused = async (...args: string[]) => expect(kubectl([...args, ...as])).rejects.toThrow(/forbidden/i);
     await refused('get', 'secret', 'not-for-greenroom', '-n', work);
@@ -155,10 +246,25 @@ describe('the operator with the chart\'s ServiceAccount and settings', () => {
     const runs = 'portal-wide-runs';
     await kubectl(['create', 'namespace', wide]);
     await kubectl(['create', 'namespace', runs]);
-    await helm(['install', 'wide', CHART, '-n', wide, '--set', 'crds.install=false', '--set', `scaffolder.namespaces={${runs}}`, '--set', 'leaderElection.leaseName=wide-operator']);
-    const account = (await renderChart('wide', wide, '--set', 'crds.install=false')).objects.find((o) => o.kind === 'Deployment')!.spec!.template.spec.serviceAccountName as string;
+    await helm([
+      'install',
+      'wide',
+      CHART,
+      '-n',
+      wide,
+      '--set',
+      'crds.install=false',
+      '--set',
+      `scaffolder.namespaces={${runs}}`,
+      '--set',
+      'leaderElection.leaseName=wide-operator',
+    ]);
+    const account = (await renderChart('wide', wide, '--set', 'crds.install=false')).objects.find((o) => o.kind === 'Deployment')!.spec!
+      .template.spec.serviceAccountName as string;
     const can = async (...args: string[]): Promise<boolean> => {
-      const out = await kubectl(['auth', 'can-i', ...args, `--as=system:serviceaccount:${wide}:${account}`]).catch((error: Error) => error.message);
+      const out = await kubectl(['auth', 'can-i', ...args, `--as=system:serviceaccount:${wide}:${account}`]).catch(
+        (error: Error) => error.message,
+      );
       return /^yes/m.test(out);
     };
     const answers = {
@@ -188,11 +294,28 @@ describe('the operator with the chart\'s ServiceAccount and settings', () => {
       deleteComponentsInRunsNamespace: await can('delete', 'components.greenroom.dev', '-n', runs),
     };
     expect(answers).toEqual({
-      listComponentsEverywhere: true, writeStatusElsewhere: true, writeScorecardResults: true, watchJobsEverywhere: true,
-      listDeploymentsForFacts: true, recordEvents: true, createJobInRunsNamespace: true, getScaffolderAccount: true,
-      createJobInDefault: false, createJobInKubeSystem: false, getOtherAccount: false, readSecrets: false, createDeployments: false, createPods: false,
-      createConfigMapInKubeSystem: false, deleteConfigMapInKubeSystem: false, createConfigMapInDefault: false, createConfigMapInRunsNamespace: true,
-      createConfigMapForDocs: true, readConfigMapsEverywhere: true, deleteComponentsInDefault: false, deleteComponentsInRunsNamespace: true,
+      listComponentsEverywhere: true,
+      writeStatusElsewhere: true,
+      writeScorecardResults: true,
+      watchJobsEverywhere: true,
+      listDeploymentsForFacts: true,
+      recordEvents: true,
+      createJobInRunsNamespace: true,
+      getScaffolderAccount: true,
+      createJobInDefault: false,
+      createJobInKubeSystem: false,
+      getOtherAccount: false,
+      readSecrets: false,
+      createDeployments: false,
+      createPods: false,
+      createConfigMapInKubeSystem: false,
+      deleteConfigMapInKubeSystem: false,
+      createConfigMapInDefault: false,
+      createConfigMapInRunsNamespace: true,
+      createConfigMapForDocs: true,
+      readConfigMapsEverywhere: true,
+      deleteComponentsInDefault: false,
+      deleteComponentsInRunsNamespace: true,
     });
     await helm(['uninstall', 'wide', '-n', wide, '--wait']);
   });
@@ -206,8 +329,23 @@ describe('the operator with the chart\'s ServiceAccount and settings', () => {
     await leader.process.stop();
     await eventually('the standby to lead', async () => ((await standby.leading()) ? true : undefined), 20_000);
     const handover = Date.now() - stoppedAt;
-    await kubectl(['apply', '-n', work, '-f', '-'], 'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: after-handover}\nspec: {type: service, lifecycle: production, owner: team-storefront}\n');
-    await eventually('the new leader to write a status', async () => ((await kubectl(['get', 'component', 'after-handover', '-n', work, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])) === 'True' ? true : undefined));
+    await kubectl(
+      ['apply', '-n', work, '-f', '-'],
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: after-handover}\nspec: {type: service, lifecycle: production, owner: team-storefront}\n',
+    );
+    await eventually('the new leader to write a status', async () =>
+      (await kubectl([
+        'get',
+        'component',
+        'after-handover',
+        '-n',
+        work,
+        '-o',
+        'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+      ])) === 'True'
+        ? true
+        : undefined,
+    );
     expect(handover).toBeLessThan(20_000);
   });
 });

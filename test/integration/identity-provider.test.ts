@@ -58,9 +58,7 @@ function api(
     headers['impersonate-user'] = options.impersonate.user;
     headers['impersonate-group'] = options.impersonate.groups;
   }
-  const client = options.token
-    ? {}
-    : { cert: readFileSync(join(pki, 'admin.crt')), key: readFileSync(join(pki, 'admin.key')) };
+  const client = options.token ? {} : { cert: readFileSync(join(pki, 'admin.crt')), key: readFileSync(join(pki, 'admin.key')) };
   return new Promise((resolve, reject) => {
     const req = request(
       new URL(path, controlPlane.server),
@@ -112,7 +110,9 @@ describe('signing in to Dex and using the ID token with kube-apiserver', () => {
 
     // The audit log names the person for that create, not a service account or the admin.
     const events = await controlPlane.auditEvents();
-    const recorded = events.find((e) => e.verb === 'create' && e.objectRef?.resource === 'selfsubjectreviews' && e.stage === 'ResponseComplete');
+    const recorded = events.find(
+      (e) => e.verb === 'create' && e.objectRef?.resource === 'selfsubjectreviews' && e.stage === 'ResponseComplete',
+    );
     expect(recorded?.user.username).toBe('oidc:ada@example.com');
     expect(recorded?.user.groups).toContain('oidc:team-a');
     expect(recorded?.impersonatedUser).toBeUndefined();
@@ -144,7 +144,9 @@ describe('signing in to Dex and using the ID token with kube-apiserver', () => {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'configmap-writer' },
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'oidc:team-a' }],
     };
-    expect((await api('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, { body: binding })).status).toBe(201);
+    expect((await api('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, { body: binding })).status).toBe(
+      201,
+    );
 
     const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'made-as-ada' }, data: { by: 'ada' } };
     const asAda = { user: 'oidc:ada@example.com', groups: ['oidc:team-a'] };
@@ -160,11 +162,19 @@ describe('signing in to Dex and using the ID token with kube-apiserver', () => {
     expect(denied.body.message).toContain(`cannot create resource "configmaps" in API group "" in the namespace "${namespace}"`);
 
     const events = await controlPlane.auditEvents();
-    const write = events.find((e) => e.verb === 'create' && e.objectRef?.resource === 'configmaps' && e.objectRef.namespace === namespace && e.objectRef.name === 'made-as-ada');
+    const write = events.find(
+      (e) =>
+        e.verb === 'create' &&
+        e.objectRef?.resource === 'configmaps' &&
+        e.objectRef.namespace === namespace &&
+        e.objectRef.name === 'made-as-ada',
+    );
     expect(write?.user.username).toBe('admin');
     expect(write?.impersonatedUser?.username).toBe('oidc:ada@example.com');
     expect(write?.responseStatus?.code).toBe(201);
-    const refused = events.find((e) => e.verb === 'create' && e.objectRef?.namespace === namespace && e.impersonatedUser?.username === 'oidc:bob@example.com');
+    const refused = events.find(
+      (e) => e.verb === 'create' && e.objectRef?.namespace === namespace && e.impersonatedUser?.username === 'oidc:bob@example.com',
+    );
     expect(refused?.responseStatus?.code).toBe(403);
   });
 });

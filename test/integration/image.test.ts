@@ -58,7 +58,11 @@ beforeAll(async () => {
     for (const source of copy.sources) await cp(join(root, source), join(context, source), { recursive: true });
   }
   await symlink(join(root, 'node_modules'), join(context, 'node_modules'));
-  await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(context, 'tsconfig.build.json'), '--outDir', join(build, 'dist')], { cwd: context });
+  await run(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(context, 'tsconfig.build.json'), '--outDir', join(build, 'dist')],
+    { cwd: context },
+  );
   // The production-deps stage.
   await cp(join(root, 'package.json'), join(app, 'package.json'));
   await cp(join(root, 'package-lock.json'), join(app, 'package-lock.json'));
@@ -89,11 +93,13 @@ describe('the image, assembled without Docker', () => {
     const { copies } = await stage();
     expect(copies.length).toBeGreaterThan(4);
     for (const copy of copies) {
-      for (const source of copy.sources) expect({ copy, source, exists: existsSync(sourceOf(copy.from, source)) }).toEqual({ copy, source, exists: true });
+      for (const source of copy.sources)
+        expect({ copy, source, exists: existsSync(sourceOf(copy.from, source)) }).toEqual({ copy, source, exists: true });
     }
     expect(existsSync(join(app, 'dist/src/cli/main.js'))).toBe(true);
     // Production dependencies only: the compiler and the test tools are not there.
-    for (const devOnly of ['typescript', 'jest', 'ts-jest', 'playwright-core']) expect(existsSync(join(app, 'node_modules', devOnly))).toBe(false);
+    for (const devOnly of ['typescript', 'jest', 'ts-jest', 'playwright-core'])
+      expect(existsSync(join(app, 'node_modules', devOnly))).toBe(false);
   });
 
   it('when the entrypoint runs the operator from /app, then it serves the dashboard and stops cleanly on SIGTERM', async () => {
@@ -107,17 +113,36 @@ describe('the image, assembled without Docker', () => {
     // A read-only root filesystem: the operator must write nothing under /app.
     const filesBefore = await listFiles(app);
     const port = await freePort();
-    const child = spawn(process.execPath, [main, 'operator', '--kubeconfig', process.env.KUBECONFIG!, '--port', String(port), '--host', '127.0.0.1', '--leader-elect=false', '--watch-namespace', 'image-test'], {
-      cwd: '/',
-      env: { PATH: process.env.PATH, NODE_ENV: 'production', HOME: newDir() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        main,
+        'operator',
+        '--kubeconfig',
+        process.env.KUBECONFIG!,
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+        '--leader-elect=false',
+        '--watch-namespace',
+        'image-test',
+      ],
+      {
+        cwd: '/',
+        env: { PATH: process.env.PATH, NODE_ENV: 'production', HOME: newDir() },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let log = '';
     child.stdout.on('data', (c: Buffer) => (log += c.toString()));
     child.stderr.on('data', (c: Buffer) => (log += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, { what: 'the operator from /app', timeoutMs: 30_000 }).catch((error: Error) => {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, {
+        what: 'the operator from /app',
+        timeoutMs: 30_000,
+      }).catch((error: Error) => {
         throw new Error(`${error.message}\n${log}`);
       });
       const home = await fetch(`http://127.0.0.1:${port}/`);
@@ -131,4 +156,3 @@ describe('the image, assembled without Docker', () => {
     expect(await listFiles(app)).toEqual(filesBefore);
   });
 });
-

@@ -14,9 +14,14 @@ const day = 86_400_000;
 const deadline = new Date(Date.now() + 60 * day);
 let now = new Date();
 
-interface InitiativeStatus { phase?: string; lastMilestone?: string; conditions?: { type: string; status: string }[] }
+interface InitiativeStatus {
+  phase?: string;
+  lastMilestone?: string;
+  conditions?: { type: string; status: string }[];
+}
 const statusOf = async (): Promise<InitiativeStatus> =>
-  (JSON.parse(await kubectl(['get', 'initiative', 'ship-it', '-n', namespace, '-o', 'json'])) as { status?: InitiativeStatus }).status ?? {};
+  (JSON.parse(await kubectl(['get', 'initiative', 'ship-it', '-n', namespace, '-o', 'json'])) as { status?: InitiativeStatus }).status ??
+  {};
 /** Moves the operator's clock, then nudges the Initiative so it is looked at again. */
 async function at(time: Date, phase: string): Promise<InitiativeStatus> {
   now = time;
@@ -27,17 +32,23 @@ async function at(time: Date, phase: string): Promise<InitiativeStatus> {
   });
 }
 const reminders = async (): Promise<number> =>
-  (await kubectl(['get', 'events', '-n', namespace, '--field-selector', 'reason=InitiativeBehind', '-o', 'name'])).trim().split('\n').filter(Boolean).length;
+  (await kubectl(['get', 'events', '-n', namespace, '--field-selector', 'reason=InitiativeBehind', '-o', 'name']))
+    .trim()
+    .split('\n')
+    .filter(Boolean).length;
 
 beforeAll(async () => {
   await kubectl(['create', 'namespace', namespace]);
-  await kubectl(['apply', '-n', namespace, '-f', '-'], [
-    'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-a}\nspec: {type: team}\n',
-    'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: ready-one}\nspec: {type: service, lifecycle: production, owner: team-a}\n',
-    'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: late-one}\nspec: {type: service, lifecycle: experimental, owner: team-a}\n',
-    'apiVersion: greenroom.dev/v1alpha1\nkind: Scorecard\nmetadata: {name: basics}\nspec:\n  levels: [{name: bronze}]\n  selector: {kinds: [Component]}\n  rules: [{name: production, level: bronze, expression: "self.spec.lifecycle == \'production\'"}]\n',
-    `apiVersion: greenroom.dev/v1alpha1\nkind: Initiative\nmetadata: {name: ship-it}\nspec: {scorecard: basics, targetLevel: bronze, deadline: "${deadline.toISOString()}"}\n`,
-  ].join('---\n'));
+  await kubectl(
+    ['apply', '-n', namespace, '-f', '-'],
+    [
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-a}\nspec: {type: team}\n',
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: ready-one}\nspec: {type: service, lifecycle: production, owner: team-a}\n',
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: late-one}\nspec: {type: service, lifecycle: experimental, owner: team-a}\n',
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Scorecard\nmetadata: {name: basics}\nspec:\n  levels: [{name: bronze}]\n  selector: {kinds: [Component]}\n  rules: [{name: production, level: bronze, expression: "self.spec.lifecycle == \'production\'"}]\n',
+      `apiVersion: greenroom.dev/v1alpha1\nkind: Initiative\nmetadata: {name: ship-it}\nspec: {scorecard: basics, targetLevel: bronze, deadline: "${deadline.toISOString()}"}\n`,
+    ].join('---\n'),
+  );
   await start({ now: () => now });
 });
 
@@ -57,7 +68,9 @@ describe('an initiative as its deadline comes and goes (injected clock)', () => 
     await at(new Date(deadline.getTime() - 10 * day + 1000), 'AtRisk');
     await new Promise((r) => setTimeout(r, 1000));
     expect(await reminders()).toBe(1);
-    const event = JSON.parse(await kubectl(['get', 'events', '-n', namespace, '--field-selector', 'reason=InitiativeBehind', '-o', 'json'])) as { items: { involvedObject: { name: string }; message: string }[] };
+    const event = JSON.parse(
+      await kubectl(['get', 'events', '-n', namespace, '--field-selector', 'reason=InitiativeBehind', '-o', 'json']),
+    ) as { items: { involvedObject: { name: string }; message: string }[] };
     expect(event.items[0]?.involvedObject.name).toBe('late-one');
     expect(event.items[0]?.message).toMatch(/due in 10 days \(milestone 14d\)/);
   });
@@ -74,17 +87,31 @@ const other = 'initiatives-restart';
 const startOther = operators(other);
 const soon = new Date(Date.now() + 10 * day);
 
-interface Condition { type: string; status: string; reason: string; lastTransitionTime: string }
-interface Watched { metadata: { name: string; resourceVersion: string }; status?: Record<string, unknown> }
-const getJson = async <T>(kind: string, name: string, namespace = other): Promise<T> => JSON.parse(await kubectl(['get', kind, name, '-n', namespace, '-o', 'json'])) as T;
+interface Condition {
+  type: string;
+  status: string;
+  reason: string;
+  lastTransitionTime: string;
+}
+interface Watched {
+  metadata: { name: string; resourceVersion: string };
+  status?: Record<string, unknown>;
+}
+const getJson = async <T>(kind: string, name: string, namespace = other): Promise<T> =>
+  JSON.parse(await kubectl(['get', kind, name, '-n', namespace, '-o', 'json'])) as T;
 const conditionsOf = (o: Watched) => (o.status?.conditions as Condition[] | undefined) ?? [];
 
 /** Every version of the namespace's components, initiatives and scorecards a watch delivers. */
 async function watchAll(): Promise<{ seen: Map<string, Watched[]>; stop: () => Promise<void> }> {
   const seen = new Map<string, Watched[]>();
   const informers = ['components', 'initiatives', 'scorecards'].map((plural) => {
-    const informer = new Informer<KubernetesObject>({ kubeConfig: loadKubeConfig(), path: `/apis/greenroom.dev/v1alpha1/namespaces/${other}/${plural}`, logger: testLogger() });
-    const record = (o: KubernetesObject) => seen.set(`${plural}/${o.metadata!.name}`, [...(seen.get(`${plural}/${o.metadata!.name}`) ?? []), o as unknown as Watched]);
+    const informer = new Informer<KubernetesObject>({
+      kubeConfig: loadKubeConfig(),
+      path: `/apis/greenroom.dev/v1alpha1/namespaces/${other}/${plural}`,
+      logger: testLogger(),
+    });
+    const record = (o: KubernetesObject) =>
+      seen.set(`${plural}/${o.metadata!.name}`, [...(seen.get(`${plural}/${o.metadata!.name}`) ?? []), o as unknown as Watched]);
     informer.on('add', record);
     informer.on('update', record);
     return informer;
@@ -96,12 +123,18 @@ async function watchAll(): Promise<{ seen: Map<string, Watched[]>; stop: () => P
 describe('an operator restart with results and an initiative already stored', () => {
   beforeAll(async () => {
     await kubectl(['create', 'namespace', other]);
-    await kubectl(['apply', '-n', other, '-f', '-'], [
-      'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-a}\nspec: {type: team}\n',
-      ...['one', 'two', 'three'].map((name, i) => `apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: ${name}}\nspec: {type: service, lifecycle: ${i === 0 ? 'production' : 'experimental'}, owner: team-a}\n`),
-      'apiVersion: greenroom.dev/v1alpha1\nkind: Scorecard\nmetadata: {name: basics}\nspec:\n  levels: [{name: bronze}]\n  selector: {kinds: [Component]}\n  rules: [{name: production, level: bronze, expression: "self.spec.lifecycle == \'production\'"}]\n',
-      `apiVersion: greenroom.dev/v1alpha1\nkind: Initiative\nmetadata: {name: ship-it}\nspec: {scorecard: basics, targetLevel: bronze, deadline: "${soon.toISOString()}"}\n`,
-    ].join('---\n'));
+    await kubectl(
+      ['apply', '-n', other, '-f', '-'],
+      [
+        'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-a}\nspec: {type: team}\n',
+        ...['one', 'two', 'three'].map(
+          (name, i) =>
+            `apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: ${name}}\nspec: {type: service, lifecycle: ${i === 0 ? 'production' : 'experimental'}, owner: team-a}\n`,
+        ),
+        'apiVersion: greenroom.dev/v1alpha1\nkind: Scorecard\nmetadata: {name: basics}\nspec:\n  levels: [{name: bronze}]\n  selector: {kinds: [Component]}\n  rules: [{name: production, level: bronze, expression: "self.spec.lifecycle == \'production\'"}]\n',
+        `apiVersion: greenroom.dev/v1alpha1\nkind: Initiative\nmetadata: {name: ship-it}\nspec: {scorecard: basics, targetLevel: bronze, deadline: "${soon.toISOString()}"}\n`,
+      ].join('---\n'),
+    );
   });
 
   it('when the operator restarts, then no entity loses its results, the Initiative neither flaps nor reminds again, and the summary never counts 0', async () => {
@@ -109,9 +142,15 @@ describe('an operator restart with results and an initiative already stored', ()
     const before = await eventually('the first operator to score, summarise and follow everything', async () => {
       const i = await getJson<Watched>('initiative', 'ship-it');
       const sc = await getJson<Watched>('scorecard', 'basics');
-      return i.status?.phase === 'AtRisk' && (i.status.progress as { total: number }).total === 3 && sc.status?.entities === 3 ? i : undefined;
+      return i.status?.phase === 'AtRisk' && (i.status.progress as { total: number }).total === 3 && sc.status?.entities === 3
+        ? i
+        : undefined;
     });
-    const reminders = async () => (await kubectl(['get', 'events', '-n', other, '--field-selector', 'reason=InitiativeBehind', '-o', 'name'])).trim().split('\n').filter(Boolean).length;
+    const reminders = async () =>
+      (await kubectl(['get', 'events', '-n', other, '--field-selector', 'reason=InitiativeBehind', '-o', 'name']))
+        .trim()
+        .split('\n')
+        .filter(Boolean).length;
     await eventually('a reminder Event on each entity behind', async () => ((await reminders()) === 2 ? true : undefined));
 
     const watch = await watchAll();
@@ -133,7 +172,10 @@ describe('an operator restart with results and an initiative already stored', ()
       expect({ name, scored: scored.filter((s) => !s.includes(`${other}/basics`)) }).toEqual({ name, scored: [] });
     }
     const initiative = watch.seen.get('initiatives/ship-it') ?? [];
-    const transitions = (o: Watched) => conditionsOf(o).map((c) => `${c.type}=${c.status}@${c.lastTransitionTime}`).sort();
+    const transitions = (o: Watched) =>
+      conditionsOf(o)
+        .map((c) => `${c.type}=${c.status}@${c.lastTransitionTime}`)
+        .sort();
     expect(new Set(initiative.map((v) => v.status?.phase))).toEqual(new Set(['AtRisk']));
     expect(new Set(initiative.map((v) => transitions(v).join(' ')))).toEqual(new Set([transitions(before).join(' ')]));
     expect(initiative.flatMap((v) => (v.status?.history as { ratio: number }[]).map((h) => h.ratio)).filter((r) => r >= 1)).toEqual([]);
@@ -143,7 +185,8 @@ describe('an operator restart with results and an initiative already stored', ()
   });
 
   it('when an Initiative names a Scorecard that does not exist, then Ready is False with ScorecardNotFound and no phase; once it exists, kubectl wait sees Ready', async () => {
-    const initiative = (spec: string) => `apiVersion: greenroom.dev/v1alpha1\nkind: Initiative\nmetadata: {name: orphan}\nspec: {scorecard: not-yet, deadline: "${new Date(Date.now() + 90 * day).toISOString()}", ${spec}}\n`;
+    const initiative = (spec: string) =>
+      `apiVersion: greenroom.dev/v1alpha1\nkind: Initiative\nmetadata: {name: orphan}\nspec: {scorecard: not-yet, deadline: "${new Date(Date.now() + 90 * day).toISOString()}", ${spec}}\n`;
     await kubectl(['apply', '-n', other, '-f', '-'], initiative('targetLevel: bronze'));
     const ready = (reason: string) =>
       eventually(`the orphan Initiative's Ready to say ${reason}`, async () => {
@@ -156,9 +199,15 @@ describe('an operator restart with results and an initiative already stored', ()
     expect(missing.status?.phase).toBeUndefined();
     expect(missing.status?.progress).toBeUndefined();
 
-    await kubectl(['apply', '-n', other, '-f', '-'], 'apiVersion: greenroom.dev/v1alpha1\nkind: Scorecard\nmetadata: {name: not-yet}\nspec:\n  levels: [{name: bronze}]\n  selector: {kinds: [Component]}\n  rules: [{name: owned, level: bronze, expression: "has(self.spec.owner)"}]\n');
+    await kubectl(
+      ['apply', '-n', other, '-f', '-'],
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Scorecard\nmetadata: {name: not-yet}\nspec:\n  levels: [{name: bronze}]\n  selector: {kinds: [Component]}\n  rules: [{name: owned, level: bronze, expression: "has(self.spec.owner)"}]\n',
+    );
     await kubectl(['wait', '--for=condition=Ready', 'initiative/orphan', '-n', other, '--timeout=30s']);
-    expect((await getJson<Watched>('initiative', 'orphan')).status).toMatchObject({ phase: 'Achieved', progress: { atTarget: 3, total: 3 } });
+    expect((await getJson<Watched>('initiative', 'orphan')).status).toMatchObject({
+      phase: 'Achieved',
+      progress: { atTarget: 3, total: 3 },
+    });
 
     await kubectl(['apply', '-n', other, '-f', '-'], initiative('targetLevel: platinum'));
     expect(conditionsOf(await ready('UnknownLevel')).find((c) => c.type === 'Ready')?.status).toBe('False');

@@ -20,10 +20,12 @@ beforeAll(async () => {
   await kubectl(['create', 'namespace', namespace]);
   await apply(namespace, { kind: 'Group', name: 'payments', spec: { type: 'team' } });
   operator = await replica('http');
-  await eventually('the group in the read API', async () => ((await rawGet(operator.url, '/api/v1/entities', PORTAL)).body.includes('payments') ? true : undefined));
+  await eventually('the group in the read API', async () =>
+    (await rawGet(operator.url, '/api/v1/entities', PORTAL)).body.includes('payments') ? true : undefined,
+  );
 });
 
-describe('the operator\'s HTTP servers', () => {
+describe("the operator's HTTP servers", () => {
   it('when Prometheus scrapes, then /metrics answers on the metrics port and not on the dashboard port', async () => {
     const metrics = await fetch(operator.metricsUrl);
     expect(metrics.status).toBe(200);

@@ -34,7 +34,8 @@ function configMaps(test: string) {
   return {
     labelSelector: `test=${test}`,
     create: (name: string, v: string) => core.createNamespacedConfigMap({ namespace, body: { metadata: { name, labels }, data: { v } } }),
-    update: (name: string, v: string) => core.replaceNamespacedConfigMap({ name, namespace, body: { metadata: { name, labels }, data: { v } } }),
+    update: (name: string, v: string) =>
+      core.replaceNamespacedConfigMap({ name, namespace, body: { metadata: { name, labels }, data: { v } } }),
     remove: (name: string) => core.deleteNamespacedConfigMap({ name, namespace }),
   };
 }
@@ -47,7 +48,10 @@ interface Started {
   logs: string[];
 }
 
-async function startInformer({ config, ...options }: Partial<InformerOptions<V1ConfigMap>> & { config?: KubeConfig; labelSelector: string }): Promise<Started> {
+async function startInformer({
+  config,
+  ...options
+}: Partial<InformerOptions<V1ConfigMap>> & { config?: KubeConfig; labelSelector: string }): Promise<Started> {
   const logs: string[] = [];
   const sink = new Writable({ write: (chunk, _encoding, done) => (logs.push(String(chunk)), done()) });
   const registry = new Registry();
@@ -75,6 +79,16 @@ async function until(what: string, check: () => boolean, timeoutMs = 5000): Prom
 async function restarts(registry: Registry, reason: string): Promise<number> {
   const metric = await registry.getSingleMetric('greenroom_informer_restarts_total')?.get();
   return metric?.values.filter((v) => v.labels.reason === reason).reduce((sum, v) => sum + v.value, 0) ?? 0;
+}
+
+async function bookmarks(registry: Registry): Promise<number> {
+  const metric = await registry.getSingleMetric('greenroom_informer_watch_bookmarks_total')?.get();
+  return metric?.values.reduce((sum, v) => sum + v.value, 0) ?? 0;
+}
+
+/** Log lines at warn (40) or above. */
+function warnings(logs: string[]): string[] {
+  return logs.filter((line) => (JSON.parse(line) as { level: number }).level >= 40);
 }
 
 describe('Informer against the real apiserver', () => {
@@ -118,7 +132,11 @@ describe('Informer against the real apiserver', () => {
     await cm.update('updated', '2');
     await cm.remove('deleted');
     await cm.create('created', '1');
-    await waitFor(async () => (await restarts(registry, 'error')) >= 1, { what: 'a restart after the cut', timeoutMs: 5000, intervalMs: 25 });
+    await waitFor(async () => (await restarts(registry, 'error')) >= 1, {
+      what: 'a restart after the cut',
+      timeoutMs: 5000,
+      intervalMs: 25,
+    });
     proxy.restore();
 
     await until('the missed changes', () => events.length === 5);
@@ -130,7 +148,11 @@ describe('Informer against the real apiserver', () => {
     const cm = configMaps('stall');
     const proxy = await startFaultyProxy(kubeConfig);
     proxies.push(proxy);
-    const { events, registry, logs } = await startInformer({ labelSelector: cm.labelSelector, config: proxy.kubeConfig, silenceTimeoutMs: 1000 });
+    const { events, registry, logs } = await startInformer({
+      labelSelector: cm.labelSelector,
+      config: proxy.kubeConfig,
+      silenceTimeoutMs: 1000,
+    });
     await cm.create('probe', '1');
     await until('the watch to be live', () => events.includes('add probe=1'));
     proxy.stall();
@@ -140,6 +162,23 @@ describe('Informer against the real apiserver', () => {
     expect(await restarts(registry, 'silence')).toBeGreaterThanOrEqual(1);
     expect(logs.join('')).toMatch(/watch silent for too long; restarting/);
   });
+
+  // About 95 s: kube-apiserver sends a watch its first bookmark about a minute after it opens;
+  // the silence timeout leaves half a minute more, since on a loaded machine (CI with helpers)
+  // the first one arrived later than 70 s.
+  it('when the watched ConfigMaps stay idle past the silence timeout, then bookmarks keep the watch alive and quiet', async () => {
+    const cm = configMaps('idle');
+    await cm.create('resting', '1');
+    // Longer than one bookmark interval, shorter than the wait below: only a bookmark can keep the watchdog quiet.
+    const silenceTimeoutMs = 90_000;
+    const watchedSince = Date.now();
+    const { events, registry, logs } = await startInformer({ labelSelector: cm.labelSelector, silenceTimeoutMs });
+    await waitFor(async () => (await bookmarks(registry)) >= 1, { what: 'a bookmark', timeoutMs: silenceTimeoutMs, intervalMs: 250 });
+    await new Promise((resolve) => setTimeout(resolve, watchedSince + silenceTimeoutMs + 3000 - Date.now()));
+    expect(await restarts(registry, 'silence')).toBe(0);
+    expect(warnings(logs)).toEqual([]);
+    expect(events).toEqual(['add resting=1']);
+  }, 120_000);
 
   it('when the relist interval passes, then it relists and reports only what changed', async () => {
     const cm = configMaps('relist');
@@ -159,7 +198,11 @@ describe('Informer against the real apiserver', () => {
     await cm.create('first', '1');
     await cm.create('second', '1');
     await until('both adds', () => events.length === 2);
-    await waitFor(async () => logs.join('').includes('handler rejected'), { what: 'the rejection logged', timeoutMs: 2000, intervalMs: 25 });
+    await waitFor(async () => logs.join('').includes('handler rejected'), {
+      what: 'the rejection logged',
+      timeoutMs: 2000,
+      intervalMs: 25,
+    });
     expect(logs.join('')).toMatch(/handler exploded/);
     const failures = await registry.getSingleMetric('greenroom_informer_handler_errors_total')?.get();
     expect(failures?.values[0]?.value).toBe(4);

@@ -66,7 +66,10 @@ function candidate(identity: string, lease: string, extra: Partial<LeaderElector
 
 /** The Lease's spec exactly as the apiserver stores it. */
 async function leaseSpec(name: string): Promise<Record<string, unknown>> {
-  const lease = await raw.request<{ spec: Record<string, unknown> }>({ method: 'GET', path: `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/${name}` });
+  const lease = await raw.request<{ spec: Record<string, unknown> }>({
+    method: 'GET',
+    path: `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/${name}`,
+  });
   return lease.spec;
 }
 
@@ -149,12 +152,20 @@ describe('LeaderElector against the real apiserver', () => {
     const leader = candidate('replica-a', 'usurped');
     await leaderAmong([leader]);
     const lease = await leases.readNamespacedLease({ namespace, name: 'usurped' });
-    await leases.replaceNamespacedLease({ namespace, name: 'usurped', body: { ...lease, spec: { ...lease.spec, holderIdentity: 'intruder' } } });
-    await waitFor(async () => !leader.elector.isLeader(), { what: 'stepping down', timeoutMs: 2 * timing.retryPeriodMs + 500, intervalMs: 20 });
+    await leases.replaceNamespacedLease({
+      namespace,
+      name: 'usurped',
+      body: { ...lease, spec: { ...lease.spec, holderIdentity: 'intruder' } },
+    });
+    await waitFor(async () => !leader.elector.isLeader(), {
+      what: 'stepping down',
+      timeoutMs: 2 * timing.retryPeriodMs + 500,
+      intervalMs: 20,
+    });
     expect(leader.logs.join('')).toMatch(/the lease is held by intruder/);
   });
 
-  it('when the leader\'s event loop stalls past the renew deadline, then it no longer claims to lead while another replica takes over', async () => {
+  it("when the leader's event loop stalls past the renew deadline, then it no longer claims to lead while another replica takes over", async () => {
     // The leader's clock only moves when told: stall() jumps it without firing the renewal timer.
     const clock = manualClock(Date.now());
     const stalled = candidate('replica-a', 'stall', { clock });
@@ -193,5 +204,23 @@ describe('LeaderElector against the real apiserver', () => {
     });
     await leaderAmong([leader]);
     expect(leader.logs.join('')).toMatch(/onStartedLeading failed.*callback exploded|callback exploded.*onStartedLeading failed/);
+  });
+
+  it('when a leader is stopped on purpose, then it says so as info; when one loses its Lease, then it warns why', async () => {
+    const reasons: Record<string, string[]> = { stopping: [], losing: [] };
+    const stopping = candidate('replica-a', 'quiet-stop', { onStoppedLeading: (reason) => void reasons.stopping?.push(reason) });
+    const losing = candidate('replica-b', 'lost', { onStoppedLeading: (reason) => void reasons.losing?.push(reason) });
+    await leaderAmong([stopping]);
+    await leaderAmong([losing]);
+    await stopping.elector.release();
+    const lease = await leases.readNamespacedLease({ namespace, name: 'lost' });
+    const taken = { ...lease, spec: { ...lease.spec, holderIdentity: 'intruder' } };
+    await leases.replaceNamespacedLease({ namespace, name: 'lost', body: taken });
+    await waitFor(async () => !losing.elector.isLeader(), { what: 'losing the Lease', timeoutMs: 2000, intervalMs: 20 });
+    expect(reasons).toEqual({ stopping: ['stopped'], losing: ['the lease is held by intruder'] });
+    const stoppedLeading = (logs: string[]): { level: number; msg: string; reason?: string }[] =>
+      logs.map((line) => JSON.parse(line) as { level: number; msg: string; reason?: string }).filter((l) => l.msg === 'stopped leading');
+    expect(stoppedLeading(stopping.logs)).toEqual([expect.objectContaining({ level: 30, reason: 'stopped' })]);
+    expect(stoppedLeading(losing.logs)).toEqual([expect.objectContaining({ level: 40, reason: 'the lease is held by intruder' })]);
   });
 });

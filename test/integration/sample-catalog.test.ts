@@ -9,7 +9,9 @@ import { kubectl } from '../support/kubectl.ts';
 
 const namespace = 'sample-catalog';
 const dir = fileURLToPath(new URL('../../examples/catalog/', import.meta.url));
-const files = readdirSync(dir).filter((file) => file.endsWith('.yaml')).sort();
+const files = readdirSync(dir)
+  .filter((file) => file.endsWith('.yaml'))
+  .sort();
 
 interface Entity {
   kind: string;

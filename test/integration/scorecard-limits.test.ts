@@ -18,7 +18,12 @@ const ANNOTATIONS = Object.fromEntries(Array.from({ length: 3_000 }, (_, i) => [
 
 const objects = [
   { apiVersion: 'greenroom.dev/v1alpha1', kind: 'Group', metadata: { name: 'team-a', namespace }, spec: { type: 'team' } },
-  { apiVersion: 'greenroom.dev/v1alpha1', kind: 'Component', metadata: { name: 'big', namespace, annotations: ANNOTATIONS }, spec: { type: 'service', lifecycle: 'production', owner: 'team-a', description: BACKTRACKING_TEXT } },
+  {
+    apiVersion: 'greenroom.dev/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'big', namespace, annotations: ANNOTATIONS },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team-a', description: BACKTRACKING_TEXT },
+  },
   {
     apiVersion: 'greenroom.dev/v1alpha1',
     kind: 'Scorecard',
@@ -28,7 +33,11 @@ const objects = [
       rules: [
         { name: 'owned', level: 'bronze', expression: 'has(self.spec.owner)' },
         { name: 'backtracking', level: 'bronze', expression: "self.spec.description.matches('^(a+)+$')" },
-        { name: 'quadratic', level: 'bronze', expression: 'self.metadata.annotations.all(a, self.metadata.annotations.all(b, a != b || a == b))' },
+        {
+          name: 'quadratic',
+          level: 'bronze',
+          expression: 'self.metadata.annotations.all(a, self.metadata.annotations.all(b, a != b || a == b))',
+        },
       ],
     },
   },
@@ -44,12 +53,24 @@ const objects = [
       steps: [{ name: 'render', action: 'render' }],
     },
   },
-  { apiVersion: 'greenroom.dev/v1alpha1', kind: 'TemplateRun', metadata: { name: 'hostile-run', namespace }, spec: { templateRef: { name: 'hostile' }, values: { name: BACKTRACKING_TEXT } } },
+  {
+    apiVersion: 'greenroom.dev/v1alpha1',
+    kind: 'TemplateRun',
+    metadata: { name: 'hostile-run', namespace },
+    spec: { templateRef: { name: 'hostile' }, values: { name: BACKTRACKING_TEXT } },
+  },
 ];
 
-interface Condition { type: string; status: string; reason: string; message: string }
-const getJson = async <T>(kind: string, name: string): Promise<T> => JSON.parse(await kubectl(['get', kind, name, '-n', namespace, '-o', 'json'])) as T;
-const lease = async () => (await getJson<{ spec: { holderIdentity: string; renewTime: string; leaseTransitions?: number } }>('lease', 'greenroom-operator')).spec;
+interface Condition {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+}
+const getJson = async <T>(kind: string, name: string): Promise<T> =>
+  JSON.parse(await kubectl(['get', kind, name, '-n', namespace, '-o', 'json'])) as T;
+const lease = async () =>
+  (await getJson<{ spec: { holderIdentity: string; renewTime: string; leaseTransitions?: number } }>('lease', 'greenroom-operator')).spec;
 
 let leader: OperatorProcess;
 
@@ -66,21 +87,33 @@ describe('hostile rules and parameter patterns against a real operator', () => {
 
     // While the rules are evaluated and the run checked, the process answers every request.
     const dashboard = `${leader.url}/templates/${namespace}/hostile?${new URLSearchParams({ name: BACKTRACKING_TEXT, _check: '' })}`;
-    const ready = await eventually('the Scorecard to report the slow rule as timed out', async () => {
-      expect((await fetch(`${leader.url}/healthz`)).status).toBe(200);
-      const page = await fetch(dashboard);
-      expect(page.status).toBe(200);
-      expect(await page.text()).toContain('must match pattern');
-      const sc = await getJson<{ status?: { conditions?: Condition[]; invalidRules?: { rule: string; message: string }[] } }>('scorecard', 'hostile');
-      const condition = sc.status?.conditions?.find((c) => c.type === 'Ready');
-      return condition?.reason === 'RuleTimedOut' ? { condition, invalidRules: sc.status?.invalidRules } : undefined;
-    }, 60_000);
-    expect(ready.invalidRules).toEqual([{ rule: 'quadratic', message: expect.stringContaining(`timed out evaluating component:${namespace}/big`) }]);
+    const ready = await eventually(
+      'the Scorecard to report the slow rule as timed out',
+      async () => {
+        expect((await fetch(`${leader.url}/healthz`)).status).toBe(200);
+        const page = await fetch(dashboard);
+        expect(page.status).toBe(200);
+        expect(await page.text()).toContain('must match pattern');
+        const sc = await getJson<{ status?: { conditions?: Condition[]; invalidRules?: { rule: string; message: string }[] } }>(
+          'scorecard',
+          'hostile',
+        );
+        const condition = sc.status?.conditions?.find((c) => c.type === 'Ready');
+        return condition?.reason === 'RuleTimedOut' ? { condition, invalidRules: sc.status?.invalidRules } : undefined;
+      },
+      60_000,
+    );
+    expect(ready.invalidRules).toEqual([
+      { rule: 'quadratic', message: expect.stringContaining(`timed out evaluating component:${namespace}/big`) },
+    ]);
     expect(ready.condition).toMatchObject({ status: 'False', message: expect.stringContaining('rule quadratic: timed out') });
 
     // The other rules still judge the entity: the backtracking one answered (no match), the timed-out one counts for nothing.
     const result = await eventually('big to be scored without the timed-out rule', async () => {
-      const big = await getJson<{ status?: { scorecards?: { scorecard: string; score: number; failing: { rule: string }[] }[] } }>('component', 'big');
+      const big = await getJson<{ status?: { scorecards?: { scorecard: string; score: number; failing: { rule: string }[] }[] } }>(
+        'component',
+        'big',
+      );
       const r = big.status?.scorecards?.find((s) => s.scorecard === `${namespace}/hostile`);
       return r && r.score === 50 ? r : undefined;
     });

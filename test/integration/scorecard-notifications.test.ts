@@ -37,23 +37,40 @@ beforeAll(async () => {
   await once(receiver, 'listening');
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/services/T000/B000/secret-token`;
   await kubectl(['create', 'namespace', namespace]);
-  await kubectl(['apply', '-n', namespace, '-f', '-'], [
-    `apiVersion: v1\nkind: Secret\nmetadata: {name: team-orders-webhook}\nstringData: {url: "${url}"}\n`,
-    'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-orders, annotations: {greenroom.dev/webhook-secret: team-orders-webhook}}\nspec: {type: team}\n',
-    'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: orders}\nspec: {type: service, lifecycle: production, owner: team-orders, title: Orders}\n',
-    ...['billing', 'ledger'].map((name) => `apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: ${name}}\nspec: {type: service, lifecycle: experimental, owner: team-orders}\n`),
-    `apiVersion: greenroom.dev/v1alpha1\nkind: Initiative\nmetadata: {name: all-silver}\nspec: {title: All at silver, scorecard: readiness, targetLevel: silver, deadline: "${deadline.toISOString()}"}\n`,
-    'apiVersion: greenroom.dev/v1alpha1\nkind: Scorecard\nmetadata: {name: readiness}\nspec:\n  title: Production readiness\n  levels: [{name: bronze}, {name: silver}]\n  rules:\n    - {name: owned, level: bronze, expression: "has(self.spec.owner)"}\n    - {name: production, level: silver, expression: "self.spec.lifecycle == \'production\'", description: Lifecycle is production}\n',
-  ].join('---\n'));
-  metricsUrl = (await start({ dashboardUrl: 'https://portal.example.com', now: () => now, webhookAllowedHosts: ['127.0.0.1'], webhookAllowPrivateAddresses: true })).metricsUrl;
-  await eventually('orders to be at silver', async () => ((await kubectl(['get', 'component', 'orders', '-n', namespace, '-o', 'jsonpath={.status.scorecards[0].level}'])) === 'silver' ? true : undefined));
+  await kubectl(
+    ['apply', '-n', namespace, '-f', '-'],
+    [
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: team-orders-webhook}\nstringData: {url: "${url}"}\n`,
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-orders, annotations: {greenroom.dev/webhook-secret: team-orders-webhook}}\nspec: {type: team}\n',
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: orders}\nspec: {type: service, lifecycle: production, owner: team-orders, title: Orders}\n',
+      ...['billing', 'ledger'].map(
+        (name) =>
+          `apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: ${name}}\nspec: {type: service, lifecycle: experimental, owner: team-orders}\n`,
+      ),
+      `apiVersion: greenroom.dev/v1alpha1\nkind: Initiative\nmetadata: {name: all-silver}\nspec: {title: All at silver, scorecard: readiness, targetLevel: silver, deadline: "${deadline.toISOString()}"}\n`,
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Scorecard\nmetadata: {name: readiness}\nspec:\n  title: Production readiness\n  levels: [{name: bronze}, {name: silver}]\n  rules:\n    - {name: owned, level: bronze, expression: "has(self.spec.owner)"}\n    - {name: production, level: silver, expression: "self.spec.lifecycle == \'production\'", description: Lifecycle is production}\n',
+    ].join('---\n'),
+  );
+  metricsUrl = (
+    await start({
+      dashboardUrl: 'https://portal.example.com',
+      now: () => now,
+      webhookAllowedHosts: ['127.0.0.1'],
+      webhookAllowPrivateAddresses: true,
+    })
+  ).metricsUrl;
+  await eventually('orders to be at silver', async () =>
+    (await kubectl(['get', 'component', 'orders', '-n', namespace, '-o', 'jsonpath={.status.scorecards[0].level}'])) === 'silver'
+      ? true
+      : undefined,
+  );
 });
 afterAll(() => {
   receiver.close();
 });
 
 describe('notifications when a level drops', () => {
-  it('when an entity drops from silver to bronze, then its team\'s webhook gets exactly one message, after a retry of a 500', async () => {
+  it("when an entity drops from silver to bronze, then its team's webhook gets exactly one message, after a retry of a 500", async () => {
     await kubectl(['patch', 'component', 'orders', '-n', namespace, '--type=merge', '-p', '{"spec":{"lifecycle":"experimental"}}']);
     await eventually('the drop to be delivered', async () => (received.length === 1 ? true : undefined), 15_000);
     expect(answers).toBe(2);
@@ -74,10 +91,13 @@ async function at(time: Date): Promise<void> {
   now = time;
   await kubectl(['annotate', 'initiative', 'all-silver', '-n', namespace, `test.greenroom.dev/clock=${time.getTime()}`, '--overwrite']);
 }
-const progress = async () => JSON.parse(await kubectl(['get', 'initiative', 'all-silver', '-n', namespace, '-o', 'jsonpath={.status.progress}']) || '{}') as { atTarget?: number };
+const progress = async () =>
+  JSON.parse((await kubectl(['get', 'initiative', 'all-silver', '-n', namespace, '-o', 'jsonpath={.status.progress}'])) || '{}') as {
+    atTarget?: number;
+  };
 
 describe('initiative reminders by webhook (injected clock)', () => {
-  it('when a milestone is reached with the team\'s entities behind, then its webhook gets exactly one reminder for it, however often the initiative is looked at again', async () => {
+  it("when a milestone is reached with the team's entities behind, then its webhook gets exactly one reminder for it, however often the initiative is looked at again", async () => {
     await at(new Date(deadline.getTime() - 10 * day));
     const first = await eventually('the 14-day reminder', async () => reminders(/due in 14 days/)[0]);
     expect(first.text).toBe('Reminder: 3 of your entities are not at silver for All at silver, due in 14 days');

@@ -22,25 +22,72 @@ let controlPlane: ControlPlane;
 let operator: RunningOperator;
 
 beforeAll(async () => {
-  controlPlane = await startControlPlane({ binaries: binariesIn(dirname(process.env.GREENROOM_TEST_BIN_KUBECTL ?? '')), controllers: [], audit: true });
+  controlPlane = await startControlPlane({
+    binaries: binariesIn(dirname(process.env.GREENROOM_TEST_BIN_KUBECTL ?? '')),
+    controllers: [],
+    audit: true,
+  });
   const kubeConfig = loadKubeConfig({ kubeconfig: controlPlane.kubeconfigPath });
   await installCrds(kubeConfig, fileURLToPath(new URL('../../crds/', import.meta.url)));
   const raw = new RawKubeClient(kubeConfig);
-  await raw.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } } });
-  await raw.request({ method: 'POST', path: `/apis/${API_VERSION}/namespaces/${namespace}/templates`, body: {
-    apiVersion: API_VERSION, kind: 'Template', metadata: { name: 'hello' },
-    spec: { type: 'service', owner: 'team-platform', skeleton: { inline: { 'README.md': '# hi\n' } }, steps: [{ name: 'render', action: 'render' }] },
-  } });
-  await raw.request({ method: 'POST', path: `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/roles`, body: {
-    metadata: { name: 'runs' }, rules: [{ apiGroups: ['greenroom.dev'], resources: ['templateruns'], verbs: ['create', 'get'] }, { apiGroups: ['greenroom.dev'], resources: ['templates'], verbs: ['get', 'list'] }],
-  } });
-  await raw.request({ method: 'POST', path: `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, body: {
-    metadata: { name: 'team-a-runs' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'runs' }, subjects: [{ kind: 'Group', name: 'team-a', apiGroup: 'rbac.authorization.k8s.io' }],
-  } });
+  await raw.request({
+    method: 'POST',
+    path: '/api/v1/namespaces',
+    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+  });
+  await raw.request({
+    method: 'POST',
+    path: `/apis/${API_VERSION}/namespaces/${namespace}/templates`,
+    body: {
+      apiVersion: API_VERSION,
+      kind: 'Template',
+      metadata: { name: 'hello' },
+      spec: {
+        type: 'service',
+        owner: 'team-platform',
+        skeleton: { inline: { 'README.md': '# hi\n' } },
+        steps: [{ name: 'render', action: 'render' }],
+      },
+    },
+  });
+  await raw.request({
+    method: 'POST',
+    path: `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/roles`,
+    body: {
+      metadata: { name: 'runs' },
+      rules: [
+        { apiGroups: ['greenroom.dev'], resources: ['templateruns'], verbs: ['create', 'get'] },
+        { apiGroups: ['greenroom.dev'], resources: ['templates'], verbs: ['get', 'list'] },
+      ],
+    },
+  });
+  await raw.request({
+    method: 'POST',
+    path: `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`,
+    body: {
+      metadata: { name: 'team-a-runs' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'runs' },
+      subjects: [{ kind: 'Group', name: 'team-a', apiGroup: 'rbac.authorization.k8s.io' }],
+    },
+  });
   operator = await startOperator({
-    kubeConfig, logger: testLogger(), registry: createMetricsRegistry(), port: 0, metricsPort: 0, host: '127.0.0.1',
-    leaderElect: false, leaseNamespace: namespace, leaseName: 'audited', identity: 'audited', concurrency: 2, watchNamespace: namespace,
-    auth: { mode: 'proxy', cookies: { secret: 'k'.repeat(32), secure: false, sessionMaxAgeSeconds: 600 }, proxy: { trustedPeers: parseTrustedPeers('loopback') as never, ...DEFAULT_PROXY_HEADERS, usernamePrefix: '', groupsPrefix: '' } },
+    kubeConfig,
+    logger: testLogger(),
+    registry: createMetricsRegistry(),
+    port: 0,
+    metricsPort: 0,
+    host: '127.0.0.1',
+    leaderElect: false,
+    leaseNamespace: namespace,
+    leaseName: 'audited',
+    identity: 'audited',
+    concurrency: 2,
+    watchNamespace: namespace,
+    auth: {
+      mode: 'proxy',
+      cookies: { secret: 'k'.repeat(32), secure: false, sessionMaxAgeSeconds: 600 },
+      proxy: { trustedPeers: parseTrustedPeers('loopback') as never, ...DEFAULT_PROXY_HEADERS, usernamePrefix: '', groupsPrefix: '' },
+    },
   });
 }, 120_000);
 
@@ -58,13 +105,21 @@ describe('the audit log of a run started from the portal', () => {
       return res.ok ? res.text() : undefined;
     });
     const res = await jar.fetch(`${operator.url}/templates/${namespace}/hello`, {
-      method: 'POST', headers: { ...alice, 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      headers: { ...alice, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ _check: '1', _intent: 'start', _csrf: csrfTokenIn(page)! }).toString(),
     });
     expect(res.status).toBe(303);
     // generateName: the request named no object, so the event is found by what and where (the only create here).
     const event = await eventually('the audit event of the create', async () =>
-      (await controlPlane.auditEvents()).find((e) => e.verb === 'create' && e.objectRef?.resource === 'templateruns' && e.objectRef.namespace === namespace && e.stage === 'ResponseComplete'));
+      (await controlPlane.auditEvents()).find(
+        (e) =>
+          e.verb === 'create' &&
+          e.objectRef?.resource === 'templateruns' &&
+          e.objectRef.namespace === namespace &&
+          e.stage === 'ResponseComplete',
+      ),
+    );
     expect(event.impersonatedUser).toMatchObject({ username: 'alice', groups: expect.arrayContaining(['team-a']) });
     expect(event.user.username).toBe('admin');
     expect(event.responseStatus?.code).toBe(201);

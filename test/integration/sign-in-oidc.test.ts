@@ -17,7 +17,12 @@ import { CookieJar, csrfTokenIn } from '../support/cookie-jar.ts';
 const alice = { email: 'alice@example.com', username: 'alice', password: 'alice-password-1', groups: ['team-a'] };
 const bob = { email: 'bob@example.com', username: 'bob', password: 'bob-password-2', groups: ['team-b'] };
 // Within the portal's 100 groups, but their names together are over a cookie's 4 KB.
-const dave = { email: 'dave@example.com', username: 'dave', password: 'dave-password-4', groups: Array.from({ length: 60 }, (_, i) => `a-rather-long-group-name-for-team-number-${i}-of-the-organisation`) };
+const dave = {
+  email: 'dave@example.com',
+  username: 'dave',
+  password: 'dave-password-4',
+  groups: Array.from({ length: 60 }, (_, i) => `a-rather-long-group-name-for-team-number-${i}-of-the-organisation`),
+};
 const client = { id: 'greenroom', secret: 'greenroom-client-secret' };
 
 let dex: Dex;
@@ -36,7 +41,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  for (const s of servers) s.closeAllConnections(), s.close();
+  for (const s of servers) (s.closeAllConnections(), s.close());
   await dex?.stop();
 });
 
@@ -46,9 +51,16 @@ async function portalOn(port: number, external: (port: number) => string): Promi
     mode: 'oidc',
     cookies: { secret: 'x'.repeat(40), secure: external(port).startsWith('https:'), sessionMaxAgeSeconds: 3600 },
     oidc: {
-      issuerUrl: dex.issuer, clientId: client.id, clientSecret: client.secret, ca: readFileSync(dex.caFile, 'utf8'),
-      scopes: ['openid', 'email', 'profile', 'groups'], externalUrl: external(port),
-      usernameClaim: 'email', usernamePrefix: 'oidc:', groupsClaim: 'groups', groupsPrefix: 'oidc:',
+      issuerUrl: dex.issuer,
+      clientId: client.id,
+      clientSecret: client.secret,
+      ca: readFileSync(dex.caFile, 'utf8'),
+      scopes: ['openid', 'email', 'profile', 'groups'],
+      externalUrl: external(port),
+      usernameClaim: 'email',
+      usernamePrefix: 'oidc:',
+      groupsClaim: 'groups',
+      groupsPrefix: 'oidc:',
     },
   };
   const server = createApp({ isReady: () => true, graph: new CatalogGraph(), auth }).listen(port, '127.0.0.1');
@@ -61,7 +73,13 @@ async function portalOn(port: number, external: (port: number) => string): Promi
  * Opens `path` on the portal signed out, follows it to Dex, signs in there as `person` on
  * Dex's own page, and comes back to the portal's callback. Returns the callback's answer.
  */
-async function signIn(jar: CookieJar, base: string, path: string, person: { email: string; password: string }, external = base): Promise<Response> {
+async function signIn(
+  jar: CookieJar,
+  base: string,
+  path: string,
+  person: { email: string; password: string },
+  external = base,
+): Promise<Response> {
   const page = await jar.fetch(`${base}${path}`);
   expect(page.status).toBe(303);
   const login = await jar.fetch(new URL(page.headers.get('location')!, base).toString());
@@ -79,7 +97,9 @@ describe('signing in with OpenID Connect (--auth oidc) at a real Dex', () => {
     expect(back.headers.get('location')).toBe('/catalog?kind=Component');
     const html = await (await jar.fetch(`${plain}/catalog?kind=Component`)).text();
     expect(html).toContain('title="oidc:alice@example.com · groups: oidc:team-a">alice</span>');
-    expect(html).toMatch(/<form class="sign-out" action="\/auth\/logout" method="post">\s*<input type="hidden" name="_csrf" value="[^"]+">/);
+    expect(html).toMatch(
+      /<form class="sign-out" action="\/auth\/logout" method="post">\s*<input type="hidden" name="_csrf" value="[^"]+">/,
+    );
     // The login state was used once and is gone.
     expect(jar.get('greenroom-login')).toBeUndefined();
   });
@@ -95,7 +115,7 @@ describe('signing in with OpenID Connect (--auth oidc) at a real Dex', () => {
     expect(line).not.toMatch(/; Secure/i);
   });
 
-  it('when the portal\'s external URL is https, then its cookies are __Host-, Secure, HttpOnly and SameSite=Lax', async () => {
+  it("when the portal's external URL is https, then its cookies are __Host-, Secure, HttpOnly and SameSite=Lax", async () => {
     const jar = new CookieJar();
     const page = await jar.fetch(`${behindTls.base}/`);
     const login = await jar.fetch(new URL(page.headers.get('location')!, behindTls.base).toString());
@@ -127,7 +147,7 @@ describe('signing in with OpenID Connect (--auth oidc) at a real Dex', () => {
     expect(replay.headers.get('location')).toMatch(/^\/auth\/login/);
   });
 
-  it('when the return path points off-site, then sign-in ends on the portal\'s home page instead', async () => {
+  it("when the return path points off-site, then sign-in ends on the portal's home page instead", async () => {
     for (const returnTo of ['//evil.example/steal', 'https://evil.example/', '/\\evil.example', '/%5Cevil.example']) {
       const jar = new CookieJar();
       const login = await jar.fetch(`${plain}/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
@@ -144,7 +164,11 @@ describe('signing in with OpenID Connect (--auth oidc) at a real Dex', () => {
     await signIn(jar, plain, '/', alice);
     const session = jar.get('greenroom-session')!;
     const page = await (await jar.fetch(`${plain}/`)).text();
-    const form = (body: Record<string, string>): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
+    const form = (body: Record<string, string>): RequestInit => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(body).toString(),
+    });
     const forged = await jar.fetch(`${plain}/auth/logout`, form({}));
     expect(forged.status).toBe(403);
     expect((await jar.fetch(`${plain}/`)).status).toBe(200);
@@ -177,7 +201,7 @@ describe('signing in with OpenID Connect (--auth oidc) at a real Dex', () => {
     expect((await jar.fetch(callback)).status).toBe(400);
   });
 
-  it('when someone\'s groups do not fit in a session cookie, then sign-in is refused saying so, and no session is set', async () => {
+  it("when someone's groups do not fit in a session cookie, then sign-in is refused saying so, and no session is set", async () => {
     const jar = new CookieJar();
     const back = await signIn(jar, plain, '/', dave);
     expect(back.status).toBe(403);

@@ -27,12 +27,26 @@ beforeAll(async () => {
     auth: {
       mode: 'proxy',
       cookies: { secret: 'p'.repeat(32), secure: false, sessionMaxAgeSeconds: 600 },
-      proxy: { trustedPeers: parseTrustedPeers('loopback') as never, userHeader: 'X-Forwarded-Email', groupsHeader: 'X-Forwarded-Groups', emailHeader: 'X-Forwarded-Email', usernamePrefix: 'oidc:', groupsPrefix: 'oidc:' },
+      proxy: {
+        trustedPeers: parseTrustedPeers('loopback') as never,
+        userHeader: 'X-Forwarded-Email',
+        groupsHeader: 'X-Forwarded-Groups',
+        emailHeader: 'X-Forwarded-Email',
+        usernamePrefix: 'oidc:',
+        groupsPrefix: 'oidc:',
+      },
     },
   }).listen(0, '127.0.0.1');
   await new Promise((resolve) => portal.once('listening', resolve));
   const upstream = `http://127.0.0.1:${(portal.address() as { port: number }).port}`;
-  proxy = await startOAuth2Proxy({ issuer: dex.issuer, caFile: dex.caFile, upstream, clientId: client.id, clientSecret: client.secret, port: proxyPort });
+  proxy = await startOAuth2Proxy({
+    issuer: dex.issuer,
+    caFile: dex.caFile,
+    upstream,
+    clientId: client.id,
+    clientSecret: client.secret,
+    port: proxyPort,
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -67,7 +81,9 @@ async function signedInBrowser(path: string, person: { email: string; password: 
   const web = new WebClient(dex.caFile);
   const start = await web.request('GET', `${proxy.url}${path}`);
   // oauth2-proxy sends the browser to sign in first (its start page, then Dex).
-  const toDex = start.location?.startsWith(dex.issuer) ? start.location : (await web.request('GET', start.location ?? `${proxy.url}/oauth2/start`)).location!;
+  const toDex = start.location?.startsWith(dex.issuer)
+    ? start.location
+    : (await web.request('GET', start.location ?? `${proxy.url}/oauth2/start`)).location!;
   const back = await web.request('GET', await signInApproving(web, toDex, person));
   return { web, page: await web.followFrom(back.location ?? `${proxy.url}/`) };
 }
@@ -81,14 +97,19 @@ describe('signing in through oauth2-proxy (--auth proxy)', () => {
 
   it('when a signed-in person sends identity headers of their own, then oauth2-proxy replaces them: the portal still sees them, not whom they named', async () => {
     const { web } = await signedInBrowser('/', carol);
-    const page = await web.request('GET', `${proxy.url}/`, { headers: { 'X-Forwarded-Email': 'admin@example.com', 'X-Forwarded-Groups': 'team-a,admins' } });
+    const page = await web.request('GET', `${proxy.url}/`, {
+      headers: { 'X-Forwarded-Email': 'admin@example.com', 'X-Forwarded-Groups': 'team-a,admins' },
+    });
     expect(page.status).toBe(200);
     expect(page.body).toContain('title="oidc:carol@example.com · groups: oidc:team-c">');
     expect(page.body).not.toContain('admin@example.com');
   });
 
   it('when a client that has not signed in sends identity headers, then it never reaches the portal', async () => {
-    const res = await fetch(`${proxy.url}/api/v1/entities`, { headers: { 'X-Forwarded-Email': 'admin@example.com', 'X-Forwarded-Groups': 'team-a' }, redirect: 'manual' });
+    const res = await fetch(`${proxy.url}/api/v1/entities`, {
+      headers: { 'X-Forwarded-Email': 'admin@example.com', 'X-Forwarded-Groups': 'team-a' },
+      redirect: 'manual',
+    });
     expect([302, 401, 403]).toContain(res.status);
   });
 });

@@ -31,7 +31,9 @@ describe('admission of Templates and TemplateRuns (generated CRDs on the real ap
 
   it('when a skeleton names two sources, then the error says exactly one is needed', async () => {
     const spec = { ...valid, skeleton: { inline: {}, configMapRef: { name: 'x' } } };
-    await expect(kubectl(['apply', '-f', '-'], template(spec, 'two-sources'))).rejects.toThrow(/exactly one of inline, configMapRef or git/);
+    await expect(kubectl(['apply', '-f', '-'], template(spec, 'two-sources'))).rejects.toThrow(
+      /exactly one of inline, configMapRef or git/,
+    );
   });
 
   it('when a publish:git step has no settings, then the error names what is missing', async () => {
@@ -40,15 +42,37 @@ describe('admission of Templates and TemplateRuns (generated CRDs on the real ap
   });
 
   it('when step names repeat, then the error says they must be unique', async () => {
-    const spec = { ...valid, steps: [{ name: 'a', action: 'render' }, { name: 'a', action: 'register' }] };
+    const spec = {
+      ...valid,
+      steps: [
+        { name: 'a', action: 'render' },
+        { name: 'a', action: 'register' },
+      ],
+    };
     await expect(kubectl(['apply', '-f', '-'], template(spec, 'dupe-steps'))).rejects.toThrow(/step names must be unique/);
   });
 
   it('when a started TemplateRun is changed, then the change is refused; before it starts, it is allowed', async () => {
-    const run = (name: string) => JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: 'TemplateRun', metadata: { name: 'run-1', namespace }, spec: { templateRef: { name: 'ts-service' }, values: { name } } });
+    const run = (name: string) =>
+      JSON.stringify({
+        apiVersion: 'greenroom.dev/v1alpha1',
+        kind: 'TemplateRun',
+        metadata: { name: 'run-1', namespace },
+        spec: { templateRef: { name: 'ts-service' }, values: { name } },
+      });
     await kubectl(['apply', '-f', '-'], run('orders'));
     await kubectl(['apply', '-f', '-'], run('orders-v2'));
-    await kubectl(['patch', 'templaterun', 'run-1', '-n', namespace, '--subresource=status', '--type=merge', '-p', '{"status":{"phase":"Running"}}']);
+    await kubectl([
+      'patch',
+      'templaterun',
+      'run-1',
+      '-n',
+      namespace,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      '{"status":{"phase":"Running"}}',
+    ]);
     await expect(kubectl(['apply', '-f', '-'], run('orders-v3'))).rejects.toThrow(/spec is immutable once the run has started/);
   });
 });

@@ -4,8 +4,8 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
-import { hostOf } from '../../src/templates/git-remote.ts';
-import { PublishError, publishGit } from '../../src/templates/publish-git.ts';
+import { hostOf } from '../../src/git/git-remote.ts';
+import { PublishError, publishGit } from '../../src/git/publish-git.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 const run = promisify(execFile);
@@ -26,7 +26,13 @@ describe('publish:git against a real git server', () => {
     const server = await startGitServer({ credentials: { username: 'bot', password: 'pa55word' } });
     servers.push(server);
     const remote = await server.createRepository('orders');
-    const sha = await publishGit({ allowHttp: true, dir: await rendered(), url: remote, credentials: { username: 'bot', password: 'pa55word', allowedHosts: [hostOf(remote)] }, message: 'Create orders' });
+    const sha = await publishGit({
+      allowHttp: true,
+      dir: await rendered(),
+      url: remote,
+      credentials: { username: 'bot', password: 'pa55word', allowedHosts: [hostOf(remote)] },
+      message: 'Create orders',
+    });
     const clone = join(newDir(), 'clone');
     await run('git', ['clone', '--quiet', remote.replace('http://', 'http://bot:pa55word@'), clone]);
     expect(await readFile(join(clone, 'src', 'index.ts'), 'utf8')).toBe('export {};\n');
@@ -44,7 +50,7 @@ describe('publish:git against a real git server', () => {
     expect((await run('git', ['rev-list', '--count', 'HEAD'], { cwd: clone })).stdout.trim()).toBe('1');
   });
 
-  it('when a review branch is pushed to a repository whose main exists, then it branches from main\'s head and changes only the rendered files', async () => {
+  it("when a review branch is pushed to a repository whose main exists, then it branches from main's head and changes only the rendered files", async () => {
     const server = await startGitServer();
     servers.push(server);
     const remote = await server.createRepository('existing');
@@ -53,14 +59,23 @@ describe('publish:git against a real git server', () => {
     await writeFile(join(base, 'catalog-info.yaml'), 'kind: Component # old\n');
     const baseHead = await publishGit({ allowHttp: true, dir: base, url: remote, message: 'The existing repository' });
 
-    const review = await publishGit({ allowHttp: true, dir: await rendered(), url: remote, reviewBranch: 'greenroom/add-catalog', message: 'Add the catalog entry' });
+    const review = await publishGit({
+      allowHttp: true,
+      dir: await rendered(),
+      url: remote,
+      reviewBranch: 'greenroom/add-catalog',
+      message: 'Add the catalog entry',
+    });
     const clone = join(newDir(), 'clone');
     await run('git', ['clone', '--quiet', remote, clone]);
     const git = async (...args: string[]) => (await run('git', args, { cwd: clone })).stdout.trim();
     expect(await git('rev-parse', 'origin/greenroom/add-catalog')).toBe(review);
     expect(await git('merge-base', 'origin/main', 'origin/greenroom/add-catalog')).toBe(baseHead);
     expect(await git('rev-parse', 'origin/greenroom/add-catalog^')).toBe(baseHead);
-    expect((await git('diff', '--name-status', 'origin/main', 'origin/greenroom/add-catalog')).split('\n')).toEqual(['M\tcatalog-info.yaml', 'A\tsrc/index.ts']);
+    expect((await git('diff', '--name-status', 'origin/main', 'origin/greenroom/add-catalog')).split('\n')).toEqual([
+      'M\tcatalog-info.yaml',
+      'A\tsrc/index.ts',
+    ]);
     // The base's other files are still there on the review branch: nothing was deleted.
     expect(await git('show', 'origin/greenroom/add-catalog:LICENSE')).toBe('MIT');
   });
@@ -70,20 +85,29 @@ describe('publish:git against a real git server', () => {
     servers.push(server);
     const remote = await server.createRepository('unchanged');
     await publishGit({ allowHttp: true, dir: await rendered(), url: remote });
-    await expect(publishGit({ allowHttp: true, dir: await rendered(), url: remote, reviewBranch: 'greenroom/again' })).rejects.toThrow(/already on main: there is nothing to push for review/);
+    await expect(publishGit({ allowHttp: true, dir: await rendered(), url: remote, reviewBranch: 'greenroom/again' })).rejects.toThrow(
+      /already on main: there is nothing to push for review/,
+    );
   });
 
   it('when the password is wrong, then the run fails with git’s error and the password is not in it', async () => {
     const server = await startGitServer({ credentials: { username: 'bot', password: 'right' } });
     servers.push(server);
     const remote = await server.createRepository('locked');
-    const attempt = publishGit({ allowHttp: true, dir: await rendered(), url: remote, credentials: { username: 'bot', password: 'wrong-secret', allowedHosts: [hostOf(remote)] } });
+    const attempt = publishGit({
+      allowHttp: true,
+      dir: await rendered(),
+      url: remote,
+      credentials: { username: 'bot', password: 'wrong-secret', allowedHosts: [hostOf(remote)] },
+    });
     await expect(attempt).rejects.toThrow(PublishError);
     await expect(attempt).rejects.toThrow(/git push failed: .*(401|Authentication failed|could not read)/s);
     await attempt.catch((error: Error) => expect(error.message).not.toMatch(/wrong-secret|Ym90Ondyb25nLXNlY3JldA/));
   });
 
   it('when the remote is unreachable, then the run fails with git’s error', async () => {
-    await expect(publishGit({ allowHttp: true, dir: await rendered(), url: 'http://127.0.0.1:9/nowhere.git', timeoutMs: 20_000 })).rejects.toThrow(/git push failed: .*(Failed to connect|Connection refused|unable to access)/s);
+    await expect(
+      publishGit({ allowHttp: true, dir: await rendered(), url: 'http://127.0.0.1:9/nowhere.git', timeoutMs: 20_000 }),
+    ).rejects.toThrow(/git push failed: .*(Failed to connect|Connection refused|unable to access)/s);
   });
 });

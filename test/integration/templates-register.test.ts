@@ -32,13 +32,31 @@ describe('the register step on the real apiserver', () => {
   });
 
   it('when a later entity fails, then the ones created before it are removed: nothing half-registered', async () => {
-    await kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: 'API', metadata: { name: 'taken-api', namespace }, spec: { type: 'openapi', lifecycle: 'production', owner: 'someone' } }));
-    await expect(registerEntities(client, catalogManifests(catalogFile('taken'), 'catalog-info.yaml', namespace))).rejects.toThrow(/registering API taken-api failed: already exists; 1 created before it were removed/);
+    await kubectl(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'greenroom.dev/v1alpha1',
+        kind: 'API',
+        metadata: { name: 'taken-api', namespace },
+        spec: { type: 'openapi', lifecycle: 'production', owner: 'someone' },
+      }),
+    );
+    await expect(registerEntities(client, catalogManifests(catalogFile('taken'), 'catalog-info.yaml', namespace))).rejects.toThrow(
+      /registering API taken-api failed: already exists; 1 created before it were removed/,
+    );
     await expect(kubectl(['get', 'component', 'taken', '-n', namespace])).rejects.toThrow(/NotFound|not found/);
   });
 
   it('when the file names another namespace or a non-catalog kind, then it is refused before anything is created', () => {
-    expect(() => catalogManifests('apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: x, namespace: kube-system}\n', 'catalog-info.yaml', namespace)).toThrow(RegisterError);
-    expect(() => catalogManifests('apiVersion: v1\nkind: Secret\nmetadata: {name: x}\n', 'catalog-info.yaml', namespace)).toThrow(/only greenroom.dev\/v1alpha1 catalog kinds/);
+    expect(() =>
+      catalogManifests(
+        'apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: x, namespace: kube-system}\n',
+        'catalog-info.yaml',
+        namespace,
+      ),
+    ).toThrow(RegisterError);
+    expect(() => catalogManifests('apiVersion: v1\nkind: Secret\nmetadata: {name: x}\n', 'catalog-info.yaml', namespace)).toThrow(
+      /only greenroom.dev\/v1alpha1 catalog kinds/,
+    );
   });
 });

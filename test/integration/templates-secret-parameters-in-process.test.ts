@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import type { GitServer } from '../../src/local-cluster/git-server.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { operators } from '../support/operator.ts';
-import { allowGitHost, applyTemplate, capturedLogs, cloneOf, eventsAbout, finished, gitServers, templateNamespace } from '../support/template-runs.ts';
+import {
+  allowGitHost,
+  applyTemplate,
+  capturedLogs,
+  cloneOf,
+  eventsAbout,
+  finished,
+  gitServers,
+  templateNamespace,
+} from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // The in-process executor hands a run's secret parameters to its scaffolder child as
@@ -21,7 +30,11 @@ beforeAll(async () => {
   await templateNamespace(namespace);
   await applyTemplate(namespace, 'service-with-key', {
     type: 'service',
-    parameters: { type: 'object', required: ['name', 'repoUrl', 'apiKey'], properties: { name: { type: 'string' }, repoUrl: { type: 'string' }, apiKey: { type: 'string', 'ui:field': 'Secret' } } },
+    parameters: {
+      type: 'object',
+      required: ['name', 'repoUrl', 'apiKey'],
+      properties: { name: { type: 'string' }, repoUrl: { type: 'string' }, apiKey: { type: 'string', 'ui:field': 'Secret' } },
+    },
     skeleton: { inline: { 'config/api-key': '${{ secrets.apiKey }}' } },
     steps: [
       { name: 'render', action: 'render' },
@@ -38,8 +51,15 @@ describe('a secret template parameter with the in-process executor', () => {
   it('when a run names the Secret holding it, then the child uses it and the status, Events and operator log never hold it', async () => {
     await kubectl(['create', 'secret', 'generic', 'orders-secrets', '-n', namespace, `--from-literal=apiKey=${API_KEY}`]);
     const remote = await git.createRepository('orders-in-process');
-    const spec = { templateRef: { name: 'service-with-key' }, values: { name: 'orders', repoUrl: remote }, secretValuesRef: { name: 'orders-secrets' } };
-    await kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: 'TemplateRun', metadata: { name: 'orders', namespace }, spec }));
+    const spec = {
+      templateRef: { name: 'service-with-key' },
+      values: { name: 'orders', repoUrl: remote },
+      secretValuesRef: { name: 'orders-secrets' },
+    };
+    await kubectl(
+      ['create', '-f', '-'],
+      JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: 'TemplateRun', metadata: { name: 'orders', namespace }, spec }),
+    );
     const done = await finished(namespace, 'orders');
     expect(done.status?.phase).toBe('Succeeded');
     expect(done.status?.outputs?.links).toEqual([{ title: 'Key ***', url: remote }]);

@@ -8,7 +8,17 @@ import { snapshotName } from '../../src/templates/job-name.ts';
 import { playNode, type JobObject } from '../support/job-node.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
-import { allowGitHost, applyTemplate, capturedLogs, cloneOf, eventsAbout, finished, getRun, gitServers, templateNamespace } from '../support/template-runs.ts';
+import {
+  allowGitHost,
+  applyTemplate,
+  capturedLogs,
+  cloneOf,
+  eventsAbout,
+  finished,
+  getRun,
+  gitServers,
+  templateNamespace,
+} from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // A Template parameter marked secret (ui:field: Secret) travels only through the Secret the
@@ -50,8 +60,15 @@ beforeAll(async () => {
 });
 
 async function createRun(name: string, values: Record<string, unknown>, secretValuesRef?: string): Promise<void> {
-  const spec = { templateRef: { name: 'service-with-key' }, values, ...(secretValuesRef ? { secretValuesRef: { name: secretValuesRef } } : {}) };
-  await kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: 'TemplateRun', metadata: { name, namespace }, spec }));
+  const spec = {
+    templateRef: { name: 'service-with-key' },
+    values,
+    ...(secretValuesRef ? { secretValuesRef: { name: secretValuesRef } } : {}),
+  };
+  await kubectl(
+    ['create', '-f', '-'],
+    JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: 'TemplateRun', metadata: { name, namespace }, spec }),
+  );
 }
 
 const jobOf = async (run: string): Promise<JobObject> => {
@@ -78,7 +95,11 @@ describe('a secret template parameter', () => {
     expect(snapshot).toContain('orders-secrets');
     expect(snapshot).not.toContain(API_KEY);
     expect(JSON.stringify(job)).not.toContain(API_KEY);
-    expect(job.spec.template.spec.containers[0]!.env).toEqual(expect.arrayContaining([{ name: 'GREENROOM_SECRET_PARAMETER_0', valueFrom: { secretKeyRef: { name: 'orders-secrets', key: 'apiKey', optional: true } } }]));
+    expect(job.spec.template.spec.containers[0]!.env).toEqual(
+      expect.arrayContaining([
+        { name: 'GREENROOM_SECRET_PARAMETER_0', valueFrom: { secretKeyRef: { name: 'orders-secrets', key: 'apiKey', optional: true } } },
+      ]),
+    );
 
     const node = await playNode(namespace, job.metadata.name, IMAGE);
     expect(node.succeeded).toBe(true);
@@ -102,7 +123,10 @@ describe('a secret template parameter', () => {
     const done = await finished(namespace, 'leaky');
     expect(done.status?.phase).toBe('Failed');
     expect(done.status?.jobName).toBeUndefined();
-    expect(done.status?.conditions?.find((c) => c.type === 'Succeeded')).toMatchObject({ reason: 'SecretInValues', message: expect.stringContaining('secret parameters apiKey') });
+    expect(done.status?.conditions?.find((c) => c.type === 'Succeeded')).toMatchObject({
+      reason: 'SecretInValues',
+      message: expect.stringContaining('secret parameters apiKey'),
+    });
     expect(JSON.stringify(done.status)).not.toContain(leaked);
     expect(await eventsAbout(namespace, 'leaky')).not.toContain(leaked);
     expect(await runPageHtml('leaky', 'Failed')).not.toContain(leaked);
@@ -112,6 +136,9 @@ describe('a secret template parameter', () => {
   it('when the Secret it names does not exist, then the run fails with SecretValuesNotFound naming it', async () => {
     await createRun('no-secret', { name: 'no-secret', repoUrl: `${git.url}/no-secret.git` }, 'never-created');
     const done = await finished(namespace, 'no-secret');
-    expect(done.status?.conditions?.find((c) => c.type === 'Succeeded')).toMatchObject({ reason: 'SecretValuesNotFound', message: expect.stringContaining(`Secret ${namespace}/never-created`) });
+    expect(done.status?.conditions?.find((c) => c.type === 'Succeeded')).toMatchObject({
+      reason: 'SecretValuesNotFound',
+      message: expect.stringContaining(`Secret ${namespace}/never-created`),
+    });
   });
 });

@@ -20,10 +20,17 @@ let metricsUrl = '';
 
 /** A Group with a webhook (a Secret, or the retired annotation) and one Component at silver. */
 function team(name: string, hook: { secretUrl: string } | { legacyUrl: string }): string[] {
-  const docs = [`apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}-webhook}\nstringData: {url: "${'secretUrl' in hook ? hook.secretUrl : 'unused'}"}\n`];
-  const annotation = 'secretUrl' in hook ? `greenroom.dev/webhook-secret: ${name}-webhook` : `greenroom.dev/webhook-url: "${hook.legacyUrl}"`;
-  docs.push(`apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: ${name}, annotations: {${annotation}}}\nspec: {type: team}\n`);
-  docs.push(`apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: ${name}-svc}\nspec: {type: service, lifecycle: production, owner: ${name}}\n`);
+  const docs = [
+    `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}-webhook}\nstringData: {url: "${'secretUrl' in hook ? hook.secretUrl : 'unused'}"}\n`,
+  ];
+  const annotation =
+    'secretUrl' in hook ? `greenroom.dev/webhook-secret: ${name}-webhook` : `greenroom.dev/webhook-url: "${hook.legacyUrl}"`;
+  docs.push(
+    `apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: ${name}, annotations: {${annotation}}}\nspec: {type: team}\n`,
+  );
+  docs.push(
+    `apiVersion: greenroom.dev/v1alpha1\nkind: Component\nmetadata: {name: ${name}-svc}\nspec: {type: service, lifecycle: production, owner: ${name}}\n`,
+  );
   return docs;
 }
 
@@ -31,7 +38,9 @@ const teams = ['team-loopback', 'team-metadata', 'team-unlisted', 'team-legacy']
 
 /** Reasons of the Warning Events on one Group. */
 async function eventReasons(group: string): Promise<string[]> {
-  const list = JSON.parse(await kubectl(['get', 'events', '-n', namespace, '--field-selector', `involvedObject.name=${group}`, '-o', 'json'])) as { items: { reason: string; message: string }[] };
+  const list = JSON.parse(
+    await kubectl(['get', 'events', '-n', namespace, '--field-selector', `involvedObject.name=${group}`, '-o', 'json']),
+  ) as { items: { reason: string; message: string }[] };
   return list.items.map((e) => e.reason);
 }
 
@@ -44,16 +53,23 @@ beforeAll(async () => {
   await once(receiver, 'listening');
   const port = (receiver.address() as AddressInfo).port;
   await kubectl(['create', 'namespace', namespace]);
-  await kubectl(['apply', '-n', namespace, '-f', '-'], [
-    ...team('team-loopback', { secretUrl: `http://127.0.0.1:${port}/services/T/B/loopback` }),
-    ...team('team-metadata', { secretUrl: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/' }),
-    ...team('team-unlisted', { secretUrl: `http://localhost:${port}/services/T/B/unlisted` }),
-    ...team('team-legacy', { legacyUrl: `http://127.0.0.1:${port}/services/T/B/legacy` }),
-    'apiVersion: greenroom.dev/v1alpha1\nkind: Scorecard\nmetadata: {name: readiness}\nspec:\n  levels: [{name: bronze}, {name: silver}]\n  rules:\n    - {name: owned, level: bronze, expression: "has(self.spec.owner)"}\n    - {name: production, level: silver, expression: "self.spec.lifecycle == \'production\'"}\n',
-  ].join('---\n'));
+  await kubectl(
+    ['apply', '-n', namespace, '-f', '-'],
+    [
+      ...team('team-loopback', { secretUrl: `http://127.0.0.1:${port}/services/T/B/loopback` }),
+      ...team('team-metadata', { secretUrl: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/' }),
+      ...team('team-unlisted', { secretUrl: `http://localhost:${port}/services/T/B/unlisted` }),
+      ...team('team-legacy', { legacyUrl: `http://127.0.0.1:${port}/services/T/B/legacy` }),
+      'apiVersion: greenroom.dev/v1alpha1\nkind: Scorecard\nmetadata: {name: readiness}\nspec:\n  levels: [{name: bronze}, {name: silver}]\n  rules:\n    - {name: owned, level: bronze, expression: "has(self.spec.owner)"}\n    - {name: production, level: silver, expression: "self.spec.lifecycle == \'production\'"}\n',
+    ].join('---\n'),
+  );
   metricsUrl = (await start({ webhookAllowedHosts: ['127.0.0.1', '169.254.169.254'], webhookAllowPrivateAddresses: false })).metricsUrl;
   for (const name of teams) {
-    await eventually(`${name}-svc to be at silver`, async () => ((await kubectl(['get', 'component', `${name}-svc`, '-n', namespace, '-o', 'jsonpath={.status.scorecards[0].level}'])) === 'silver' ? true : undefined));
+    await eventually(`${name}-svc to be at silver`, async () =>
+      (await kubectl(['get', 'component', `${name}-svc`, '-n', namespace, '-o', 'jsonpath={.status.scorecards[0].level}'])) === 'silver'
+        ? true
+        : undefined,
+    );
   }
 });
 afterAll(() => {
@@ -62,12 +78,19 @@ afterAll(() => {
 
 describe('webhooks cannot reach what the tenant cannot', () => {
   it('when the entities of teams whose webhooks point at loopback, the metadata address, an unlisted host or the retired annotation drop a level, then nothing is sent and each team gets a Warning Event', async () => {
-    for (const name of teams) await kubectl(['patch', 'component', `${name}-svc`, '-n', namespace, '--type=merge', '-p', '{"spec":{"lifecycle":"experimental"}}']);
-    await eventually('three refusals', async () => ((await scrapeSeries(metricsUrl)).get('greenroom_notifications_total{result="refused"}') === 3 ? true : undefined));
+    for (const name of teams)
+      await kubectl(['patch', 'component', `${name}-svc`, '-n', namespace, '--type=merge', '-p', '{"spec":{"lifecycle":"experimental"}}']);
+    await eventually('three refusals', async () =>
+      (await scrapeSeries(metricsUrl)).get('greenroom_notifications_total{result="refused"}') === 3 ? true : undefined,
+    );
     for (const name of ['team-loopback', 'team-metadata', 'team-unlisted']) {
-      await eventually(`a WebhookRefused Event on ${name}`, async () => ((await eventReasons(name)).includes('WebhookRefused') ? true : undefined));
+      await eventually(`a WebhookRefused Event on ${name}`, async () =>
+        (await eventReasons(name)).includes('WebhookRefused') ? true : undefined,
+      );
     }
-    await eventually('a WebhookUrlAnnotationIgnored Event on team-legacy', async () => ((await eventReasons('team-legacy')).includes('WebhookUrlAnnotationIgnored') ? true : undefined));
+    await eventually('a WebhookUrlAnnotationIgnored Event on team-legacy', async () =>
+      (await eventReasons('team-legacy')).includes('WebhookUrlAnnotationIgnored') ? true : undefined,
+    );
     const series = await scrapeSeries(metricsUrl);
     expect(series.get('greenroom_notifications_total{result="delivered"}')).toBe(0);
     expect(series.get('greenroom_notification_attempts_total')).toBe(0);

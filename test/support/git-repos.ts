@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { GitCredentials } from '../../src/templates/git-cli.ts';
+import type { GitCredentials } from '../../src/git/git-cli.ts';
 
 const run = promisify(execFile);
 
@@ -27,10 +27,20 @@ export async function pushFiles(dir: string, url: string, credentials: GitCreden
     await writeFile(join(dir, path), text);
   }
   if (content.link) await symlink(content.link[1], join(dir, content.link[0]));
-  const git = (...args: string[]) => run('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+  const git = (...args: string[]) =>
+    run('git', args, {
+      cwd: dir,
+      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+    });
   await git('init', '--quiet', '--initial-branch=main');
   await git('add', '--all');
   await git('commit', '--quiet', '-m', content.message ?? 'content');
   if (content.tag) await git('tag', content.tag);
-  await git('push', '--quiet', url.replace('http://', `http://${credentials.username}:${credentials.password}@`), 'main', ...(content.tag ? [content.tag] : []));
+  await git(
+    'push',
+    '--quiet',
+    url.replace('http://', `http://${credentials.username}:${credentials.password}@`),
+    'main',
+    ...(content.tag ? [content.tag] : []),
+  );
 }

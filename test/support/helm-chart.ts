@@ -9,7 +9,10 @@ import { helm } from './kubectl.ts';
 const run = promisify(execFile);
 export const CHART = fileURLToPath(new URL('../../helm/greenroom/', import.meta.url));
 /** Every values file under ci/ (chart-testing's convention): each option, and each alternative, on in one of them. */
-export const CI_VALUES = readdirSync(join(CHART, 'ci')).filter((f) => f.endsWith('-values.yaml')).sort().map((f) => join(CHART, 'ci', f));
+export const CI_VALUES = readdirSync(join(CHART, 'ci'))
+  .filter((f) => f.endsWith('-values.yaml'))
+  .sort()
+  .map((f) => join(CHART, 'ci', f));
 export const KUBE_VERSION = '1.35.4';
 
 export interface Manifest {
@@ -26,7 +29,9 @@ export interface Manifest {
  */
 export async function renderChart(release: string, namespace: string, ...args: string[]): Promise<{ text: string; objects: Manifest[] }> {
   const text = await helm(['template', release, CHART, '-n', namespace, '--kube-version', KUBE_VERSION, ...args]);
-  const objects = parseAllDocuments(text).map((d) => d.toJS() as Manifest | null).filter((o): o is Manifest => Boolean(o));
+  const objects = parseAllDocuments(text)
+    .map((d) => d.toJS() as Manifest | null)
+    .filter((o): o is Manifest => Boolean(o));
   return { text, objects };
 }
 
@@ -37,7 +42,13 @@ export async function renderChart(release: string, namespace: string, ...args: s
  */
 export const PROMETHEUS_OPERATOR = 'github.com/prometheus-operator/prometheus-operator@v0.85.0';
 export async function monitoringCrdFiles(): Promise<string[]> {
-  const { stdout } = await run('go', ['mod', 'download', '-json', PROMETHEUS_OPERATOR], { env: { ...process.env, GOFLAGS: '-mod=mod' }, cwd: '/', maxBuffer: 1 << 20 });
+  const { stdout } = await run('go', ['mod', 'download', '-json', PROMETHEUS_OPERATOR], {
+    env: { ...process.env, GOFLAGS: '-mod=mod' },
+    cwd: '/',
+    maxBuffer: 1 << 20,
+  });
   const dir = (JSON.parse(stdout) as { Dir: string }).Dir;
-  return ['servicemonitors', 'prometheusrules'].map((k) => join(dir, 'example', 'prometheus-operator-crd', `monitoring.coreos.com_${k}.yaml`));
+  return ['servicemonitors', 'prometheusrules'].map((k) =>
+    join(dir, 'example', 'prometheus-operator-crd', `monitoring.coreos.com_${k}.yaml`),
+  );
 }

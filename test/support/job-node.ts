@@ -39,13 +39,28 @@ interface Volume {
   name: string;
   emptyDir?: object;
   configMap?: { name: string };
-  projected?: { sources: { serviceAccountToken?: { path: string }; configMap?: { name: string; items?: { key: string; path: string }[] }; downwardAPI?: { items: { path: string; fieldRef: { fieldPath: string } }[] } }[] };
+  projected?: {
+    sources: {
+      serviceAccountToken?: { path: string };
+      configMap?: { name: string; items?: { key: string; path: string }[] };
+      downwardAPI?: { items: { path: string; fieldRef: { fieldPath: string } }[] };
+    }[];
+  };
 }
 export interface JobObject {
   metadata: { name: string; namespace: string; ownerReferences?: object[] };
   spec: {
     backoffLimit?: number;
-    template: { spec: { serviceAccountName: string; automountServiceAccountToken?: boolean; securityContext?: object; initContainers?: Container[]; containers: Container[]; volumes?: Volume[] } };
+    template: {
+      spec: {
+        serviceAccountName: string;
+        automountServiceAccountToken?: boolean;
+        securityContext?: object;
+        initContainers?: Container[];
+        containers: Container[];
+        volumes?: Volume[];
+      };
+    };
   };
 }
 
@@ -65,7 +80,8 @@ async function resolveEnv(namespace: string, vars: EnvVar[] = []): Promise<Recor
     if (!ref) continue;
     const secret = await getJson<{ data?: Record<string, string> }>('secret', ref.name, '-n', namespace);
     const encoded = secret.data?.[ref.key];
-    if (encoded === undefined && !ref.optional) throw new Error(`Secret ${ref.name} has no key ${ref.key}: the kubelet would not start container`);
+    if (encoded === undefined && !ref.optional)
+      throw new Error(`Secret ${ref.name} has no key ${ref.key}: the kubelet would not start container`);
     if (encoded !== undefined) out[v.name] = Buffer.from(encoded, 'base64').toString('utf8');
   }
   return out;
@@ -81,21 +97,37 @@ async function clusterCa(): Promise<string> {
 async function fillVolume(dir: string, volume: Volume, namespace: string, serviceAccount: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   if (volume.configMap) {
-    const configMap = await getJson<{ data?: Record<string, string>; binaryData?: Record<string, string> }>('configmap', volume.configMap.name, '-n', namespace);
+    const configMap = await getJson<{ data?: Record<string, string>; binaryData?: Record<string, string> }>(
+      'configmap',
+      volume.configMap.name,
+      '-n',
+      namespace,
+    );
     for (const [key, text] of Object.entries(configMap.data ?? {})) await writeFile(join(dir, key), text, { mode: 0o444 });
-    for (const [key, base64] of Object.entries(configMap.binaryData ?? {})) await writeFile(join(dir, key), Buffer.from(base64, 'base64'), { mode: 0o444 });
+    for (const [key, base64] of Object.entries(configMap.binaryData ?? {}))
+      await writeFile(join(dir, key), Buffer.from(base64, 'base64'), { mode: 0o444 });
   }
   for (const source of volume.projected?.sources ?? []) {
-    if (source.serviceAccountToken) await writeFile(join(dir, source.serviceAccountToken.path), (await kubectl(['create', 'token', serviceAccount, '-n', namespace, '--duration=1h'])).trim(), { mode: 0o600 });
-    for (const item of source.configMap?.items ?? []) if (source.configMap?.name === 'kube-root-ca.crt' && item.key === 'ca.crt') await writeFile(join(dir, item.path), await clusterCa());
-    for (const item of source.downwardAPI?.items ?? []) if (item.fieldRef.fieldPath === 'metadata.namespace') await writeFile(join(dir, item.path), namespace);
+    if (source.serviceAccountToken)
+      await writeFile(
+        join(dir, source.serviceAccountToken.path),
+        (await kubectl(['create', 'token', serviceAccount, '-n', namespace, '--duration=1h'])).trim(),
+        { mode: 0o600 },
+      );
+    for (const item of source.configMap?.items ?? [])
+      if (source.configMap?.name === 'kube-root-ca.crt' && item.key === 'ca.crt') await writeFile(join(dir, item.path), await clusterCa());
+    for (const item of source.downwardAPI?.items ?? [])
+      if (item.fieldRef.fieldPath === 'metadata.namespace') await writeFile(join(dir, item.path), namespace);
   }
 }
 
 /** What an in-cluster client builds from the mounted token: here as a kubeconfig file. */
 async function inClusterKubeconfig(accountDir: string, path: string): Promise<string> {
   const server = loadKubeConfig().getCurrentCluster()!.server;
-  const [token, namespace] = await Promise.all([readFile(join(accountDir, 'token'), 'utf8'), readFile(join(accountDir, 'namespace'), 'utf8')]);
+  const [token, namespace] = await Promise.all([
+    readFile(join(accountDir, 'token'), 'utf8'),
+    readFile(join(accountDir, 'namespace'), 'utf8'),
+  ]);
   return writeTokenKubeconfig(path, { server, ca: { file: join(accountDir, 'ca.crt') }, token, namespace });
 }
 
@@ -119,8 +151,18 @@ export async function playNode(namespace: string, jobName: string, greenroomImag
   const containers = [...(pod.initContainers ?? []), ...pod.containers];
   // What the ServiceAccount admission plugin does unless the pod opts out: the token in every container.
   if (pod.automountServiceAccountToken !== false) {
-    volumes.push({ name: 'implicit-api-access', projected: { sources: [{ serviceAccountToken: { path: 'token' } }, { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }, { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } }] } });
-    for (const c of containers) c.volumeMounts = [...(c.volumeMounts ?? []), { name: 'implicit-api-access', mountPath: SERVICE_ACCOUNT_DIR, readOnly: true }];
+    volumes.push({
+      name: 'implicit-api-access',
+      projected: {
+        sources: [
+          { serviceAccountToken: { path: 'token' } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
+        ],
+      },
+    });
+    for (const c of containers)
+      c.volumeMounts = [...(c.volumeMounts ?? []), { name: 'implicit-api-access', mountPath: SERVICE_ACCOUNT_DIR, readOnly: true }];
   }
   for (const volume of volumes) await fillVolume(join(root, 'volumes', volume.name), volume, namespace, pod.serviceAccountName);
   const startTime = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -128,7 +170,8 @@ export async function playNode(namespace: string, jobName: string, greenroomImag
   for (const container of containers) {
     const mounts = new Map((container.volumeMounts ?? []).map((m) => [m.mountPath, join(root, 'volumes', m.name)]));
     const local = (path: string): string => {
-      for (const [mountPath, dir] of mounts) if (path === mountPath || path.startsWith(`${mountPath}/`)) return dir + path.slice(mountPath.length);
+      for (const [mountPath, dir] of mounts)
+        if (path === mountPath || path.startsWith(`${mountPath}/`)) return dir + path.slice(mountPath.length);
       return path;
     };
     const env = Object.fromEntries(Object.entries(await resolveEnv(namespace, container.env)).map(([k, v]) => [k, local(v)]));
@@ -152,9 +195,31 @@ export async function playNode(namespace: string, jobName: string, greenroomImag
 /** What the job controller writes when the pod ends (backoffLimit 0: one failure fails the Job). */
 export async function writeJobStatus(namespace: string, jobName: string, succeeded: boolean, startTime: string): Promise<void> {
   const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const condition = (type: string, reason: string, message: string) => ({ type, status: 'True', reason, message, lastProbeTime: now, lastTransitionTime: now });
+  const condition = (type: string, reason: string, message: string) => ({
+    type,
+    status: 'True',
+    reason,
+    message,
+    lastProbeTime: now,
+    lastTransitionTime: now,
+  });
   const status = succeeded
-    ? { startTime, completionTime: now, succeeded: 1, conditions: [condition('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods'), condition('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods')] }
-    : { startTime, failed: 1, conditions: [condition('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'), condition('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit')] };
+    ? {
+        startTime,
+        completionTime: now,
+        succeeded: 1,
+        conditions: [
+          condition('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods'),
+          condition('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods'),
+        ],
+      }
+    : {
+        startTime,
+        failed: 1,
+        conditions: [
+          condition('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
+          condition('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
+        ],
+      };
   await kubectl(['patch', 'job', jobName, '-n', namespace, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
 }

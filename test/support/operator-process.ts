@@ -60,11 +60,36 @@ export function operatorProcesses(settings: ReplicaSettings): (identity: string)
     const metricsPort = await freePort();
     const logFile = join(newDir(), `${identity}.log`);
     // Default lease timings (15 s / 10 s / 2 s): the replicas run exactly as deployed.
-    const args = ['operator', '--kubeconfig', settings.kubeconfig, '--watch-namespace', settings.namespace, '--lease-namespace', settings.namespace];
-    args.push('--identity', identity, '--port', String(port), '--metrics-port', String(metricsPort), '--host', '127.0.0.1', '--log-level', 'info');
+    const args = [
+      'operator',
+      '--kubeconfig',
+      settings.kubeconfig,
+      '--watch-namespace',
+      settings.namespace,
+      '--lease-namespace',
+      settings.namespace,
+    ];
+    args.push(
+      '--identity',
+      identity,
+      '--port',
+      String(port),
+      '--metrics-port',
+      String(metricsPort),
+      '--host',
+      '127.0.0.1',
+      '--log-level',
+      'info',
+    );
     args.push(...(settings.extraArgs ?? []));
     const own = settings.commandLine?.(identity, port, metricsPort);
-    const child = startTethered({ name: `operator-${identity}`, command: process.execPath, args: [main, ...(own?.args ?? args)], logFile, ...(own ? { env: own.env } : {}) });
+    const child = startTethered({
+      name: `operator-${identity}`,
+      command: process.execPath,
+      args: [main, ...(own?.args ?? args)],
+      logFile,
+      ...(own ? { env: own.env } : {}),
+    });
     started.push(child);
     const url = `http://127.0.0.1:${port}`;
     const logTail = (lines = 30): string => readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
@@ -77,6 +102,14 @@ export function operatorProcesses(settings: ReplicaSettings): (identity: string)
     });
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     const metric = (name: string): Promise<number> => scrapeMetric(metricsUrl, name);
-    return { identity, url, metricsUrl, process: child, metric, leading: async () => (await metric('leader_election_master_status')) === 1, logTail };
+    return {
+      identity,
+      url,
+      metricsUrl,
+      process: child,
+      metric,
+      leading: async () => (await metric('leader_election_master_status')) === 1,
+      logTail,
+    };
   };
 }

@@ -10,7 +10,10 @@ import { kubectl } from './kubectl.ts';
 
 /** Logs of in-test operators go nowhere unless GREENROOM_TEST_LOGS=1. */
 export const testLogger = () =>
-  createLogger(process.env.GREENROOM_TEST_LOGS === '1' ? 'debug' : 'silent', process.env.GREENROOM_TEST_LOGS === '1' ? process.stderr : new Writable({ write: (_c, _e, done) => done() }));
+  createLogger(
+    process.env.GREENROOM_TEST_LOGS === '1' ? 'debug' : 'silent',
+    process.env.GREENROOM_TEST_LOGS === '1' ? process.stderr : new Writable({ write: (_c, _e, done) => done() }),
+  );
 
 /** Starts an operator scoped to one namespace; stopped after the file's tests. */
 export function operators(namespace: string): (overrides?: Partial<OperatorSettings>) => Promise<RunningOperator> {
@@ -63,14 +66,17 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not happen within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
 /** Applies catalog objects (JSON) into a namespace with kubectl. */
 export async function apply(namespace: string, ...objects: { kind: string; name: string; spec: Record<string, unknown> }[]): Promise<void> {
-  const docs = objects.map((o) => JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: o.kind, metadata: { name: o.name, namespace }, spec: o.spec }));
+  const docs = objects.map((o) =>
+    JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: o.kind, metadata: { name: o.name, namespace }, spec: o.spec }),
+  );
   await kubectl(['apply', '-f', '-'], docs.join('\n---\n'));
 }
 

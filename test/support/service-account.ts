@@ -26,11 +26,22 @@ export interface TokenCredentials {
 
 /** Writes a kubeconfig that authenticates with a bearer token, as an in-cluster client does; returns its path. */
 export async function writeTokenKubeconfig(path: string, { server, ca, token, namespace }: TokenCredentials): Promise<string> {
-  await writeFile(path, JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'pod',
-    clusters: [{ name: 'c', cluster: { server, ...('data' in ca ? { 'certificate-authority-data': ca.data } : { 'certificate-authority': ca.file }) } }],
-    users: [{ name: 'sa', user: { token } }],
-    contexts: [{ name: 'pod', context: { cluster: 'c', user: 'sa', namespace } }],
-  }), { mode: 0o600 });
+  await writeFile(
+    path,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'pod',
+      clusters: [
+        {
+          name: 'c',
+          cluster: { server, ...('data' in ca ? { 'certificate-authority-data': ca.data } : { 'certificate-authority': ca.file }) },
+        },
+      ],
+      users: [{ name: 'sa', user: { token } }],
+      contexts: [{ name: 'pod', context: { cluster: 'c', user: 'sa', namespace } }],
+    }),
+    { mode: 0o600 },
+  );
   return path;
 }

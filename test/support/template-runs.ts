@@ -9,8 +9,8 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { createLogger, type Logger } from '../../src/observability/logger.ts';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
-import { ALLOWED_HOSTS_ANNOTATION, hostOf } from '../../src/templates/git-remote.ts';
-import type { TemplateRunObject } from '../../src/templates/objects.ts';
+import { ALLOWED_HOSTS_ANNOTATION, hostOf } from '../../src/git/git-remote.ts';
+import type { TemplateRunObject } from '../../src/api/objects.ts';
 import { kubectl } from './kubectl.ts';
 import { eventually } from './operator.ts';
 
@@ -33,15 +33,32 @@ export function gitServers(): () => Promise<GitServer> {
 export async function templateNamespace(namespace: string): Promise<void> {
   await kubectl(['create', 'namespace', namespace]);
   for (const dir of ['typescript-service', 'docs-site']) {
-    for (const file of ['template.yaml', 'skeleton.configmap.yaml']) await kubectl(['apply', '-n', namespace, '-f', '-'], readFileSync(join(golden, dir, file), 'utf8'));
+    for (const file of ['template.yaml', 'skeleton.configmap.yaml'])
+      await kubectl(['apply', '-n', namespace, '-f', '-'], readFileSync(join(golden, dir, file), 'utf8'));
   }
-  await kubectl(['create', 'secret', 'generic', 'greenroom-git', '-n', namespace, `--from-literal=username=${GIT_USER.username}`, `--from-literal=password=${GIT_USER.password}`]);
-  await kubectl(['apply', '-n', namespace, '-f', '-'], ['Group/team-storefront/{type: team, title: Storefront}', 'System/storefront/{owner: team-storefront}', 'Group/team-platform/{type: team}']
-    .map((line) => {
-      const [kind, name, spec] = line.split('/');
-      return `apiVersion: greenroom.dev/v1alpha1\nkind: ${kind}\nmetadata: {name: ${name}}\nspec: ${spec}\n`;
-    })
-    .join('---\n'));
+  await kubectl([
+    'create',
+    'secret',
+    'generic',
+    'greenroom-git',
+    '-n',
+    namespace,
+    `--from-literal=username=${GIT_USER.username}`,
+    `--from-literal=password=${GIT_USER.password}`,
+  ]);
+  await kubectl(
+    ['apply', '-n', namespace, '-f', '-'],
+    [
+      'Group/team-storefront/{type: team, title: Storefront}',
+      'System/storefront/{owner: team-storefront}',
+      'Group/team-platform/{type: team}',
+    ]
+      .map((line) => {
+        const [kind, name, spec] = line.split('/');
+        return `apiVersion: greenroom.dev/v1alpha1\nkind: ${kind}\nmetadata: {name: ${name}}\nspec: ${spec}\n`;
+      })
+      .join('---\n'),
+  );
 }
 
 /**
@@ -55,19 +72,46 @@ export async function allowGitHost(namespace: string, urls: string | string[], s
 
 /** Applies a Template (owned by team-platform unless the spec says otherwise) into the namespace. */
 export async function applyTemplate(namespace: string, name: string, spec: Record<string, unknown>): Promise<void> {
-  await kubectl(['apply', '-n', namespace, '-f', '-'], JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: 'Template', metadata: { name }, spec: { owner: 'team-platform', ...spec } }));
+  await kubectl(
+    ['apply', '-n', namespace, '-f', '-'],
+    JSON.stringify({
+      apiVersion: 'greenroom.dev/v1alpha1',
+      kind: 'Template',
+      metadata: { name },
+      spec: { owner: 'team-platform', ...spec },
+    }),
+  );
 }
 
 /** Creates a TemplateRun; `templateNamespace` when the Template lives in another namespace. */
-export async function createRun(namespace: string, name: string, template: string, values: Record<string, unknown>, templateNamespace?: string): Promise<void> {
+export async function createRun(
+  namespace: string,
+  name: string,
+  template: string,
+  values: Record<string, unknown>,
+  templateNamespace?: string,
+): Promise<void> {
   const templateRef = templateNamespace ? { name: template, namespace: templateNamespace } : { name: template };
-  await kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: 'TemplateRun', metadata: { name, namespace }, spec: { templateRef, values } }));
+  await kubectl(
+    ['create', '-f', '-'],
+    JSON.stringify({
+      apiVersion: 'greenroom.dev/v1alpha1',
+      kind: 'TemplateRun',
+      metadata: { name, namespace },
+      spec: { templateRef, values },
+    }),
+  );
 }
 
 /** A debug logger whose every line is kept, to check what an operator wrote to its log. */
 export function capturedLogs(): { logger: Logger; text: () => string } {
   let text = '';
-  const stream = new Writable({ write: (chunk: Buffer, _encoding, done) => { text += chunk.toString(); done(); } });
+  const stream = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      text += chunk.toString();
+      done();
+    },
+  });
   return { logger: createLogger('debug', stream), text: () => text };
 }
 
@@ -82,10 +126,14 @@ export async function getRun(namespace: string, name: string): Promise<TemplateR
 
 /** Waits for the run to finish (Succeeded or Failed) and returns it. */
 export async function finished(namespace: string, name: string, timeoutMs = 60_000): Promise<TemplateRunObject> {
-  return eventually(`TemplateRun ${name} to finish`, async () => {
-    const object = await getRun(namespace, name);
-    return object.status?.phase === 'Succeeded' || object.status?.phase === 'Failed' ? object : undefined;
-  }, timeoutMs);
+  return eventually(
+    `TemplateRun ${name} to finish`,
+    async () => {
+      const object = await getRun(namespace, name);
+      return object.status?.phase === 'Succeeded' || object.status?.phase === 'Failed' ? object : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** Clones what a run pushed, with the server's credentials. */

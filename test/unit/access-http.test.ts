@@ -11,7 +11,7 @@ import { parseTrustedPeers } from '../../src/http/auth/trusted-peers.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import type { InitiativeObject, ScorecardObject } from '../../src/scorecards/store.ts';
 import { SearchIndex } from '../../src/search/index.ts';
-import type { TemplateObject, TemplateRunObject } from '../../src/templates/objects.ts';
+import type { TemplateObject, TemplateRunObject } from '../../src/api/objects.ts';
 import { component, group } from '../fixtures/entities.ts';
 import { serving } from '../support/serve.ts';
 import { CookieJar, csrfTokenIn } from '../support/cookie-jar.ts';
@@ -22,40 +22,102 @@ import type { SelfService } from '../../src/self-service/cluster-writes.ts';
 const serve = serving();
 const silent = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
 
-const scoredAs = (e: Entity, level: string): Entity => ({ ...e, status: { scorecards: [{ scorecard: 'platform/readiness', level, score: level === 'gold' ? 100 : 40, failing: [], evaluatedAt: '2026-03-01T00:00:00Z' }] } });
+const scoredAs = (e: Entity, level: string): Entity => ({
+  ...e,
+  status: {
+    scorecards: [
+      { scorecard: 'platform/readiness', level, score: level === 'gold' ? 100 : 40, failing: [], evaluatedAt: '2026-03-01T00:00:00Z' },
+    ],
+  },
+});
 
 function world() {
   const graph = new CatalogGraph();
   for (const e of [
     group('team-a', {}, 'team-a'),
-    scoredAs(component('payments', { owner: 'team-a', dependsOn: ['component:team-b/ledger'], description: 'Takes shared money' }, 'team-a'), 'gold'),
+    scoredAs(
+      component('payments', { owner: 'team-a', dependsOn: ['component:team-b/ledger'], description: 'Takes shared money' }, 'team-a'),
+      'gold',
+    ),
     group('team-b', {}, 'team-b'),
-    scoredAs(component('ledger', { owner: 'team-b', type: 'database-service', description: 'Keeps shared money', tags: ['secret-tag'] }, 'team-b'), 'bronze'),
-  ]) graph.upsert(e);
-  const template = (name: string, namespace: string): TemplateObject => ({
-    metadata: { name, namespace, uid: `t-${name}` },
-    spec: { type: 'service', owner: namespace, title: `Shared ${name}`, parameters: { type: 'object', properties: {} }, skeleton: { inline: { 'a.md': 'a' } }, steps: [{ name: 'render', action: 'render' }] },
-  } as TemplateObject);
-  const run = (name: string, namespace: string, t: string): TemplateRunObject => ({ metadata: { name, namespace, uid: `r-${name}`, creationTimestamp: '2026-03-01T00:00:00Z' }, spec: { templateRef: { name: t }, values: {} } } as TemplateRunObject);
+    scoredAs(
+      component('ledger', { owner: 'team-b', type: 'database-service', description: 'Keeps shared money', tags: ['secret-tag'] }, 'team-b'),
+      'bronze',
+    ),
+  ])
+    graph.upsert(e);
+  const template = (name: string, namespace: string): TemplateObject =>
+    ({
+      metadata: { name, namespace, uid: `t-${name}` },
+      spec: {
+        type: 'service',
+        owner: namespace,
+        title: `Shared ${name}`,
+        parameters: { type: 'object', properties: {} },
+        skeleton: { inline: { 'a.md': 'a' } },
+        steps: [{ name: 'render', action: 'render' }],
+      },
+    }) as TemplateObject;
+  const run = (name: string, namespace: string, t: string): TemplateRunObject =>
+    ({
+      metadata: { name, namespace, uid: `r-${name}`, creationTimestamp: '2026-03-01T00:00:00Z' },
+      spec: { templateRef: { name: t }, values: {} },
+    }) as TemplateRunObject;
   const templates = [template('a-service', 'team-a'), template('b-service', 'team-b')];
   const runs = [run('a-run', 'team-a', 'a-service'), run('b-run', 'team-b', 'b-service')];
   const scorecard: ScorecardObject = {
     metadata: { name: 'readiness', namespace: 'platform', uid: 'sc' },
-    spec: { title: 'Readiness', levels: [{ name: 'bronze' }, { name: 'gold' }], rules: [{ name: 'owned', level: 'bronze', expression: 'true' }] },
-    status: { entities: 2, levels: [{ name: '', count: 0 }, { name: 'bronze', count: 1 }, { name: 'gold', count: 1 }], rules: [{ name: 'owned', passing: 2, failing: 0, passRate: 1 }] },
+    spec: {
+      title: 'Readiness',
+      levels: [{ name: 'bronze' }, { name: 'gold' }],
+      rules: [{ name: 'owned', level: 'bronze', expression: 'true' }],
+    },
+    status: {
+      entities: 2,
+      levels: [
+        { name: '', count: 0 },
+        { name: 'bronze', count: 1 },
+        { name: 'gold', count: 1 },
+      ],
+      rules: [{ name: 'owned', passing: 2, failing: 0, passRate: 1 }],
+    },
   };
   const initiative: InitiativeObject = {
     metadata: { name: 'all-gold', namespace: 'platform', uid: 'i', creationTimestamp: '2026-02-01T00:00:00Z' },
     spec: { title: 'All gold', scorecard: 'readiness', targetLevel: 'gold', deadline: '2026-12-01T00:00:00Z' },
-    status: { phase: 'OnTrack', progress: { atTarget: 1, total: 2, ratio: 0.5 }, byOwner: [{ owner: 'group:team-a/team-a', atTarget: 1, total: 1 }, { owner: 'group:team-b/team-b', atTarget: 0, total: 1 }], history: [{ date: '2026-02-02', ratio: 0.5 }] },
+    status: {
+      phase: 'OnTrack',
+      progress: { atTarget: 1, total: 2, ratio: 0.5 },
+      byOwner: [
+        { owner: 'group:team-a/team-a', atTarget: 1, total: 1 },
+        { owner: 'group:team-b/team-b', atTarget: 0, total: 1 },
+      ],
+      history: [{ date: '2026-02-02', ratio: 0.5 }],
+    },
   };
-  const site = (name: string): DocSite => ({ siteName: `${name} site`, nav: [], pages: [{ path: 'index.md', slug: '', title: `${name} home`, html: `<p>${name}</p>`, headings: [], text: name }], assets: {}, warnings: [] });
+  const site = (name: string): DocSite => ({
+    siteName: `${name} site`,
+    nav: [],
+    pages: [{ path: 'index.md', slug: '', title: `${name} home`, html: `<p>${name}</p>`, headings: [], text: name }],
+    assets: {},
+    warnings: [],
+  });
   const sites: Record<string, DocSite> = { 'team-a/handbook': site('handbook'), 'team-b/runbook': site('runbook') };
-  const docs: DocsStore = { site: (ns, name) => sites[`${ns}/${name}`], sourcesFor: () => [], sourceNamespaces: () => ['team-a', 'team-b'] };
+  const docs: DocsStore = {
+    site: (ns, name) => sites[`${ns}/${name}`],
+    sourcesFor: () => [],
+    sourceNamespaces: () => ['team-a', 'team-b'],
+  };
   const search = new SearchIndex();
   for (const e of graph.all()) search.upsertEntity(e);
   for (const t of templates) search.upsertTemplate(t);
-  return { graph, templates: { templates: () => templates, runs: () => runs }, scorecards: { scorecards: () => [scorecard], initiatives: () => [initiative] }, docs, search };
+  return {
+    graph,
+    templates: { templates: () => templates, runs: () => runs },
+    scorecards: { scorecards: () => [scorecard], initiatives: () => [initiative] },
+    docs,
+    search,
+  };
 }
 
 /** RBAC as the RoleBindings would have it: each team lists everything in its namespace and the platform's scorecards; root lists everything. */
@@ -64,7 +126,8 @@ function rbac() {
   const send = async (subject: Subject, q: AccessQuestion): Promise<boolean> => {
     sent.push(q);
     if (subject.username === 'root') return true;
-    if (q.namespace === 'platform') return (q.resource === 'scorecards' || q.resource === 'initiatives') && subject.groups.some((g) => g.startsWith('team-'));
+    if (q.namespace === 'platform')
+      return (q.resource === 'scorecards' || q.resource === 'initiatives') && subject.groups.some((g) => g.startsWith('team-'));
     return q.namespace !== '' && subject.groups.includes(q.namespace);
   };
   return { sent, send };
@@ -81,7 +144,12 @@ const alice = as('alice', 'team-a');
 const bob = as('bob', 'team-b');
 const nobody = as('nobody', 'strangers');
 
-async function start(options: { auth?: boolean; send?: AccessReviews['allowed'] extends unknown ? (s: Subject, q: AccessQuestion) => Promise<boolean> : never } = {}) {
+async function start(
+  options: {
+    auth?: boolean;
+    send?: AccessReviews['allowed'] extends unknown ? (s: Subject, q: AccessQuestion) => Promise<boolean> : never;
+  } = {},
+) {
   const api = rbac();
   const access = new AccessReviews({ send: options.send ?? api.send, logger: silent });
   const writes: string[] = [];
@@ -90,7 +158,9 @@ async function start(options: { auth?: boolean; send?: AccessReviews['allowed'] 
     cancelRun: async (_as, ns, name) => void writes.push(`cancel ${ns}/${name}`),
     rebuildDocs: async (_as, ns, name) => void writes.push(`rebuild ${ns}/${name}`),
   };
-  const base = await serve(createApp({ isReady: () => true, ...world(), access, selfService, ...(options.auth === false ? {} : { auth: proxy }) }));
+  const base = await serve(
+    createApp({ isReady: () => true, ...world(), access, selfService, ...(options.auth === false ? {} : { auth: proxy }) }),
+  );
   const get = async (path: string, headers: Record<string, string> = {}) => {
     const res = await fetch(base + path, { headers });
     return { status: res.status, text: await res.text() };
@@ -103,7 +173,11 @@ async function start(options: { auth?: boolean; send?: AccessReviews['allowed'] 
   const post = async (path: string, who: Record<string, string>, form: Record<string, string> = {}) => {
     const jar = new CookieJar();
     const token = csrfTokenIn(await (await jar.fetch(`${base}/templates/team-a/a-service`, { headers: who })).text());
-    const res = await jar.fetch(base + path, { method: 'POST', headers: { ...who, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...form, _csrf: token! }).toString() });
+    const res = await jar.fetch(base + path, {
+      method: 'POST',
+      headers: { ...who, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...form, _csrf: token! }).toString(),
+    });
     return { status: res.status, text: await res.text() };
   };
   return { get, json, post, writes, sent: api.sent };
@@ -132,7 +206,13 @@ describe('reads filtered by what the signed-in person may list', () => {
     const missing = await get('/api/v1/entities/component/team-b/ledgex', alice);
     expect(hidden.status).toBe(404);
     expect(hidden.text).toBe(missing.text.replace('ledgex', 'ledger'));
-    for (const path of ['/catalog/component/team-b/ledger', '/catalog/group/team-b/team-b/ownership', '/templates/team-b/b-service', '/runs/team-b/b-run', '/docs/team-b/runbook']) {
+    for (const path of [
+      '/catalog/component/team-b/ledger',
+      '/catalog/group/team-b/team-b/ownership',
+      '/templates/team-b/b-service',
+      '/runs/team-b/b-run',
+      '/docs/team-b/runbook',
+    ]) {
       const page = await get(path, alice);
       const name = path.split('/').pop()!;
       const absent = await get(`${path}x`, alice);
@@ -228,8 +308,15 @@ describe('reads filtered by what the signed-in person may list', () => {
     expect(new Set(asked).size).toBe(first);
     const namespaced = asked.filter((a) => !a.endsWith('@'));
     expect(namespaced).toHaveLength(12);
-    const spread = [...new Set(namespaced.map((a) => a.split('@')[0]!))].filter((r) => namespaced.filter((a) => a.startsWith(`${r}@`)).length > 1);
-    expect(asked.filter((a) => a.endsWith('@')).map((a) => a.slice(0, -1)).sort()).toEqual(spread.sort());
+    const spread = [...new Set(namespaced.map((a) => a.split('@')[0]!))].filter(
+      (r) => namespaced.filter((a) => a.startsWith(`${r}@`)).length > 1,
+    );
+    expect(
+      asked
+        .filter((a) => a.endsWith('@'))
+        .map((a) => a.slice(0, -1))
+        .sort(),
+    ).toEqual(spread.sort());
     await json('/api/v1/entities', alice);
     await json('/api/v1/search?q=shared', alice);
     expect(sent.length).toBe(first);

@@ -51,7 +51,12 @@ describe('AccessReviews', () => {
   it('when an answer is past its renewal point, then it is still given at once and reviewed again behind it, and a revoked grant stops within the TTL', async () => {
     let granted = true;
     let sent = 0;
-    const reviews = new AccessReviews({ send: async () => (sent++, await new Promise((r) => setTimeout(r, 5)), granted), logger: captured().logger, ttlMs: 200, random: () => 0 });
+    const reviews = new AccessReviews({
+      send: async () => (sent++, await new Promise((r) => setTimeout(r, 5)), granted),
+      logger: captured().logger,
+      ttlMs: 200,
+      random: () => 0,
+    });
     expect(await reviews.allowed(alice, list('components', 'team-a'))).toBe(true);
     await new Promise((r) => setTimeout(r, 120));
     granted = false;
@@ -94,7 +99,13 @@ describe('AccessReviews', () => {
     // Renewal points drawn in turn at 0, 0.5 and 1 of the window: half, seven tenths and nine tenths of the TTL.
     const draws = [0, 0.5, 1];
     let draw = 0;
-    const reviews = new AccessReviews({ send: async () => (sent++, true), logger: captured().logger, ttlMs: 1000, maxRenewals: 10, random: () => draws[draw++ % 3]! });
+    const reviews = new AccessReviews({
+      send: async () => (sent++, true),
+      logger: captured().logger,
+      ttlMs: 1000,
+      maxRenewals: 10,
+      random: () => draws[draw++ % 3]!,
+    });
     const namespaces = Array.from({ length: 9 }, (_, i) => `ns-${i}`);
     const askAll = () => Promise.all(namespaces.map((ns) => reviews.allowed(alice, list('components', ns))));
     await askAll();
@@ -149,7 +160,7 @@ describe('AccessReviews', () => {
     expect(subjectKey({ username: 'u', groups: ['b', 'a'] })).toBe(subjectKey({ username: 'u', groups: ['a', 'b'] }));
   });
 
-  it('when a person has a hundred long group names, then their answers take no more of the bounded cache than anyone else\'s', () => {
+  it("when a person has a hundred long group names, then their answers take no more of the bounded cache than anyone else's", () => {
     const many = { username: 'u', groups: Array.from({ length: 100 }, (_, i) => `${'g'.repeat(250)}${i}`) };
     expect(subjectKey(many).length).toBe(subjectKey(alice).length);
   });

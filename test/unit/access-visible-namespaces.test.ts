@@ -35,7 +35,12 @@ describe('visibilityFor', () => {
     const again = await visibilityFor(reviews, { username: 'alice', groups: ['team-a'] }, present);
     expect(api.sent).toHaveLength(4);
     for (const v of [first, again]) {
-      expect([v.sees('components', 'team-a'), v.sees('components', 'team-b'), v.sees('templates', 'team-a'), v.everything]).toEqual([true, false, true, false]);
+      expect([v.sees('components', 'team-a'), v.sees('components', 'team-b'), v.sees('templates', 'team-a'), v.everything]).toEqual([
+        true,
+        false,
+        true,
+        false,
+      ]);
     }
     expect(again.signature).toBe(first.signature);
   });

@@ -33,12 +33,24 @@ describe('the return path after sign-in', () => {
 });
 
 const DEX = 'https://dex.example.com';
-const mapping = (overrides: Partial<ClaimMapping> = {}): ClaimMapping => ({ issuerUrl: DEX, usernameClaim: 'email', usernamePrefix: undefined, groupsClaim: 'groups', groupsPrefix: '', ...overrides });
+const mapping = (overrides: Partial<ClaimMapping> = {}): ClaimMapping => ({
+  issuerUrl: DEX,
+  usernameClaim: 'email',
+  usernamePrefix: undefined,
+  groupsClaim: 'groups',
+  groupsPrefix: '',
+  ...overrides,
+});
 
-describe('an ID token\'s claims as a Kubernetes person (kube-apiserver\'s --oidc-* mapping)', () => {
+describe("an ID token's claims as a Kubernetes person (kube-apiserver's --oidc-* mapping)", () => {
   it('when the username claim is email and no prefix is set, then the email is the username, as the apiserver does', () => {
-    expect(personFromClaims({ sub: 'Cg1', email: 'alice@example.com', email_verified: true, name: 'Alice', groups: ['team-a'] }, mapping())).toEqual({
-      username: 'alice@example.com', groups: ['team-a'], displayName: 'Alice', email: 'alice@example.com',
+    expect(
+      personFromClaims({ sub: 'Cg1', email: 'alice@example.com', email_verified: true, name: 'Alice', groups: ['team-a'] }, mapping()),
+    ).toEqual({
+      username: 'alice@example.com',
+      groups: ['team-a'],
+      displayName: 'Alice',
+      email: 'alice@example.com',
     });
   });
 
@@ -48,7 +60,9 @@ describe('an ID token\'s claims as a Kubernetes person (kube-apiserver\'s --oidc
 
   it('when the prefix is -, then there is none; when given, it and the groups prefix are prepended', () => {
     expect(personFromClaims({ sub: 'Cg1' }, mapping({ usernameClaim: 'sub', usernamePrefix: '-' }))).toMatchObject({ username: 'Cg1' });
-    expect(personFromClaims({ email: 'a@x.io', groups: 'team-a' }, mapping({ usernamePrefix: 'oidc:', groupsPrefix: 'oidc:' }))).toMatchObject({ username: 'oidc:a@x.io', groups: ['oidc:team-a'] });
+    expect(
+      personFromClaims({ email: 'a@x.io', groups: 'team-a' }, mapping({ usernamePrefix: 'oidc:', groupsPrefix: 'oidc:' })),
+    ).toMatchObject({ username: 'oidc:a@x.io', groups: ['oidc:team-a'] });
   });
 
   it('when email is the username but the provider says it is not verified, then there is no person', () => {
@@ -66,7 +80,9 @@ describe('an ID token\'s claims as a Kubernetes person (kube-apiserver\'s --oidc
     expect(personFromClaims({ email: 'a@x.io', groups: ['team-a', 'system:masters'] }, mapping())).toBeInstanceOf(HttpProblem);
     expect(personFromClaims({ sub: 'system:admin' }, mapping({ usernameClaim: 'sub', usernamePrefix: '-' }))).toBeInstanceOf(HttpProblem);
     // A prefix keeps provider names out of system: (the apiserver's advice), and then they are fine.
-    expect(personFromClaims({ email: 'a@x.io', groups: ['system:masters'] }, mapping({ groupsPrefix: 'oidc:' }))).toMatchObject({ groups: ['oidc:system:masters'] });
+    expect(personFromClaims({ email: 'a@x.io', groups: ['system:masters'] }, mapping({ groupsPrefix: 'oidc:' }))).toMatchObject({
+      groups: ['oidc:system:masters'],
+    });
   });
 
   it('when the token carries more than 100 groups, then sign-in is refused rather than silently dropping some', () => {
@@ -80,14 +96,25 @@ describe('the session and login cookies', () => {
 
   it('when the portal is served over https, then the session cookie is __Host-, Secure, HttpOnly, SameSite=Lax and lives as long as the sign-in', () => {
     const options = sessionCookieOptions(cookies(true));
-    expect(options).toMatchObject({ cookieName: '__Host-greenroom-session', ttl: 28800, cookieOptions: { httpOnly: true, sameSite: 'lax', secure: true, path: '/' } });
+    expect(options).toMatchObject({
+      cookieName: '__Host-greenroom-session',
+      ttl: 28800,
+      cookieOptions: { httpOnly: true, sameSite: 'lax', secure: true, path: '/' },
+    });
   });
 
   it('when it is served over plain http, then the cookies are not Secure (browsers would drop them) and not __Host-', () => {
-    expect(sessionCookieOptions(cookies(false))).toMatchObject({ cookieName: 'greenroom-session', cookieOptions: { secure: false, httpOnly: true } });
+    expect(sessionCookieOptions(cookies(false))).toMatchObject({
+      cookieName: 'greenroom-session',
+      cookieOptions: { secure: false, httpOnly: true },
+    });
   });
 
   it('when a sign-in starts, then its state lives in its own cookie for ten minutes', () => {
-    expect(loginCookieOptions(cookies(true))).toMatchObject({ cookieName: '__Host-greenroom-login', ttl: 600, cookieOptions: { httpOnly: true, sameSite: 'lax', secure: true } });
+    expect(loginCookieOptions(cookies(true))).toMatchObject({
+      cookieName: '__Host-greenroom-login',
+      ttl: 600,
+      cookieOptions: { httpOnly: true, sameSite: 'lax', secure: true },
+    });
   });
 });

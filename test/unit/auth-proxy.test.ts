@@ -53,7 +53,7 @@ describe('sign-in through an authenticating proxy (--auth proxy)', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 
-  it('when an untrusted peer claims a trusted address in X-Forwarded-For, then it is still refused: the socket\'s address decides', async () => {
+  it("when an untrusted peer claims a trusted address in X-Forwarded-For, then it is still refused: the socket's address decides", async () => {
     // express believes loopback's X-Forwarded-For (req.ip = 10.1.2.3), the identity check must not.
     const base = await serve(proxyMode({ trustedPeers: peers('10.0.0.0/8') }), { trustProxy: ['loopback'] });
     const res = await fetch(`${base}/api/v1/entities`, { headers: { ...alice, 'X-Forwarded-For': '10.1.2.3' } });
@@ -68,7 +68,15 @@ describe('sign-in through an authenticating proxy (--auth proxy)', () => {
   });
 
   it('when the header names and prefixes are configured, then those headers are read and the names prefixed as the apiserver would', async () => {
-    const base = await serve(proxyMode({ userHeader: 'X-Auth-Request-User', groupsHeader: 'X-Auth-Request-Groups', emailHeader: 'X-Auth-Request-Email', usernamePrefix: 'sso:', groupsPrefix: 'sso:' }));
+    const base = await serve(
+      proxyMode({
+        userHeader: 'X-Auth-Request-User',
+        groupsHeader: 'X-Auth-Request-Groups',
+        emailHeader: 'X-Auth-Request-Email',
+        usernamePrefix: 'sso:',
+        groupsPrefix: 'sso:',
+      }),
+    );
     const html = await (await fetch(`${base}/`, { headers: { 'X-Auth-Request-User': 'bob', 'X-Auth-Request-Groups': 'team-b' } })).text();
     expect(html).toContain('title="sso:bob · groups: sso:team-b">bob</span>');
     // oauth2-proxy's default names are no longer read.
@@ -77,7 +85,9 @@ describe('sign-in through an authenticating proxy (--auth proxy)', () => {
 
   it('when the proxy names a group or user reserved for Kubernetes, then the request is refused 403 rather than acted on as system:masters', async () => {
     const base = await serve(proxyMode());
-    expect((await fetch(`${base}/api/v1/entities`, { headers: { ...alice, 'X-Forwarded-Groups': 'team-a,system:masters' } })).status).toBe(403);
+    expect((await fetch(`${base}/api/v1/entities`, { headers: { ...alice, 'X-Forwarded-Groups': 'team-a,system:masters' } })).status).toBe(
+      403,
+    );
     expect((await fetch(`${base}/api/v1/entities`, { headers: { 'X-Forwarded-User': 'system:admin' } })).status).toBe(403);
   });
 
@@ -99,7 +109,10 @@ describe('sign-in through an authenticating proxy (--auth proxy)', () => {
     // Passes the guard; no route answers it yet.
     expect((await jar.fetch(`${base}/templates/team-a/x/runs`, form(token))).status).toBe(404);
     // Another person's request with alice's token and cookie: the token is bound to alice.
-    const mallory = await jar.fetch(`${base}/templates/team-a/x/runs`, { ...form(token), headers: { 'X-Forwarded-User': 'mallory', 'content-type': 'application/x-www-form-urlencoded' } });
+    const mallory = await jar.fetch(`${base}/templates/team-a/x/runs`, {
+      ...form(token),
+      headers: { 'X-Forwarded-User': 'mallory', 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(mallory.status).toBe(403);
   });
 });

@@ -45,7 +45,10 @@ describe('deciding an entity status', () => {
   });
 
   it('when an entity has more relations of one type than the cap, then status keeps the cap and the full count', () => {
-    const many = Array.from({ length: MAX_RELATIONS_PER_TYPE + 5 }, (_, i) => ({ type: 'ownerOf', target: `component:default/c${String(i).padStart(4, '0')}` }));
+    const many = Array.from({ length: MAX_RELATIONS_PER_TYPE + 5 }, (_, i) => ({
+      type: 'ownerOf',
+      target: `component:default/c${String(i).padStart(4, '0')}`,
+    }));
     const status = decideStatus(component('g'), { ...clean, relations: many }, now);
     expect(status.relations).toHaveLength(MAX_RELATIONS_PER_TYPE);
     expect(status.truncatedRelations).toEqual([{ type: 'ownerOf', total: MAX_RELATIONS_PER_TYPE + 5 }]);
@@ -61,7 +64,10 @@ describe('deciding an entity status', () => {
   });
 
   it('when a Component names a thousand missing targets, then the message names the first ones and ends with "… and N more" within the limit', () => {
-    const dangling = Array.from({ length: 1000 }, (_, i) => ({ path: `spec.dependsOn[${i}]`, target: `component:default/missing-${String(i).padStart(4, '0')}` }));
+    const dangling = Array.from({ length: 1000 }, (_, i) => ({
+      path: `spec.dependsOn[${i}]`,
+      target: `component:default/missing-${String(i).padStart(4, '0')}`,
+    }));
     const status = decideStatus(component('c'), { ...clean, relations: [], dangling }, now);
     const message = condition(status, 'ReferencesResolved')?.message ?? '';
     expect(message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);

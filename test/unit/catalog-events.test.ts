@@ -12,7 +12,9 @@ describe('readiness events', () => {
   });
 
   it('when an entity stops being Ready, then a Warning carries the reason and message', () => {
-    expect(readinessEvent(status('True', 'Resolved'), status('False', 'DanglingReference', 'spec.owner: group:x/y does not exist'))).toEqual({
+    expect(
+      readinessEvent(status('True', 'Resolved'), status('False', 'DanglingReference', 'spec.owner: group:x/y does not exist')),
+    ).toEqual({
       type: 'Warning',
       reason: 'DanglingReference',
       message: 'spec.owner: group:x/y does not exist',
@@ -24,7 +26,11 @@ describe('readiness events', () => {
   });
 
   it('when it recovers, then a Normal event says it is Ready again', () => {
-    expect(readinessEvent(status('False', 'DanglingReference'), status('True', 'Resolved', 'fine'))).toEqual({ type: 'Normal', reason: 'Resolved', message: 'Ready again: fine' });
+    expect(readinessEvent(status('False', 'DanglingReference'), status('True', 'Resolved', 'fine'))).toEqual({
+      type: 'Normal',
+      reason: 'Resolved',
+      message: 'Ready again: fine',
+    });
   });
 
   it('when nothing about readiness changed, then no event is recorded', () => {

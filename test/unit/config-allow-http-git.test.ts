@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseOperatorConfig } from '../../src/config.ts';
 
-describe('the operator\'s --allow-http-git setting', () => {
+describe("the operator's --allow-http-git setting", () => {
   it('when nothing sets it, then git is https only', () => {
     expect(parseOperatorConfig([], {}).allowHttpGit).toBe(false);
   });

@@ -17,7 +17,11 @@ describe('docs build flags of the operator', () => {
   });
 
   it('when docs flags are given, then they are read as numbers; a heap too small to start a build is refused naming its flag', () => {
-    expect(parseOperatorConfig(['--docs-workers', '4', '--docs-max-pages', '3', '--docs-build-memory-mb', '128'], {})).toMatchObject({ docsWorkers: 4, docsMaxPages: 3, docsBuildMemoryMb: 128 });
+    expect(parseOperatorConfig(['--docs-workers', '4', '--docs-max-pages', '3', '--docs-build-memory-mb', '128'], {})).toMatchObject({
+      docsWorkers: 4,
+      docsMaxPages: 3,
+      docsBuildMemoryMb: 128,
+    });
     expect(() => parseOperatorConfig(['--docs-build-memory-mb', '8'], {})).toThrow(/--docs-build-memory-mb /);
     expect(() => parseOperatorConfig(['--docs-workers', '0'], {})).toThrow(/--docs-workers /);
   });

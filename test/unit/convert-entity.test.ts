@@ -25,12 +25,16 @@ describe('converting a Backstage entity into a Greenroom object', () => {
 
   it('when metadata has title, description, tags and links, then they move into spec and a link keeps url, title and icon', () => {
     const object = convertOne(
-      backstageComponent('checkout', {}, {
-        title: 'Checkout',
-        description: 'Takes the money.',
-        tags: ['typescript', 'Payments'],
-        links: [{ url: 'https://grafana.example/d/1', title: 'Dashboard', icon: 'dashboard', type: 'grafana' }],
-      }),
+      backstageComponent(
+        'checkout',
+        {},
+        {
+          title: 'Checkout',
+          description: 'Takes the money.',
+          tags: ['typescript', 'Payments'],
+          links: [{ url: 'https://grafana.example/d/1', title: 'Dashboard', icon: 'dashboard', type: 'grafana' }],
+        },
+      ),
     );
     expect(object.spec).toMatchObject({
       title: 'Checkout',
@@ -38,7 +42,9 @@ describe('converting a Backstage entity into a Greenroom object', () => {
       tags: ['typescript', 'payments'],
       links: [{ url: 'https://grafana.example/d/1', title: 'Dashboard', icon: 'dashboard' }],
     });
-    expect(JSON.parse(object.metadata.annotations['greenroom.dev/backstage-unmapped'] ?? '{}')).toEqual({ 'metadata.links[0].type': 'grafana' });
+    expect(JSON.parse(object.metadata.annotations['greenroom.dev/backstage-unmapped'] ?? '{}')).toEqual({
+      'metadata.links[0].type': 'grafana',
+    });
   });
 
   it('when labels and annotations are valid for Kubernetes, then they are kept as they are', () => {
@@ -50,11 +56,17 @@ describe('converting a Backstage entity into a Greenroom object', () => {
   });
 
   it('when a label value is not valid for Kubernetes, then it moves into the unmapped annotation and the report says so', () => {
-    const { entities, problems } = convertCatalog(inOneFile(backstageComponent('checkout', {}, { labels: { 'cost-center': 'Finance & Ops' } })));
+    const { entities, problems } = convertCatalog(
+      inOneFile(backstageComponent('checkout', {}, { labels: { 'cost-center': 'Finance & Ops' } })),
+    );
     const object = entities[0]?.object;
     expect(object?.metadata.labels).toBeUndefined();
-    expect(JSON.parse(object?.metadata.annotations['greenroom.dev/backstage-unmapped'] ?? '{}')).toEqual({ 'metadata.labels.cost-center': 'Finance & Ops' });
-    expect(problems).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringContaining('metadata.labels.cost-center') })]);
+    expect(JSON.parse(object?.metadata.annotations['greenroom.dev/backstage-unmapped'] ?? '{}')).toEqual({
+      'metadata.labels.cost-center': 'Finance & Ops',
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({ severity: 'warning', message: expect.stringContaining('metadata.labels.cost-center') }),
+    ]);
   });
 
   it('when the spec has a field Greenroom does not know, then it is kept in the unmapped annotation rather than dropped', () => {
@@ -64,7 +76,9 @@ describe('converting a Backstage entity into a Greenroom object', () => {
   });
 
   it('when an API has an inline definition, then it is carried across as text', () => {
-    const object = convertOne(backstage('API', 'orders', { type: 'grpc', lifecycle: 'production', owner: 'team-a', definition: 'syntax = "proto3";\n' }));
+    const object = convertOne(
+      backstage('API', 'orders', { type: 'grpc', lifecycle: 'production', owner: 'team-a', definition: 'syntax = "proto3";\n' }),
+    );
     expect(object.spec.definition).toBe('syntax = "proto3";\n');
   });
 
@@ -154,7 +168,9 @@ describe('rewriting references to the mapped names', () => {
   });
 
   it('when an entity outside default references into default without a target namespace, then the reference says default and the report says to pass --namespace', () => {
-    const { entities, problems } = convertCatalog(inOneFile(backstageComponent('gateway', { owner: 'default/team-a' }, { namespace: 'payments' })));
+    const { entities, problems } = convertCatalog(
+      inOneFile(backstageComponent('gateway', { owner: 'default/team-a' }, { namespace: 'payments' })),
+    );
     expect(entities[0]?.object.spec.owner).toBe('default/team-a');
     expect(problems).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringContaining('pass --namespace') })]);
   });

@@ -12,13 +12,17 @@ function skippedBecause(...values: unknown[]): string[] {
 describe('entities that cannot be converted are reported with file and reason', () => {
   it('when the kind has no Greenroom counterpart, then the entity is skipped and the reason lists the kinds there are', () => {
     expect(skippedBecause(backstage('Pipeline', 'nightly'))).toEqual([
-      expect.stringMatching(/^catalog-info\.yaml#1 pipeline:default\/nightly: kind "Pipeline" has no Greenroom counterpart \(Component, API, .*User\)$/),
+      expect.stringMatching(
+        /^catalog-info\.yaml#1 pipeline:default\/nightly: kind "Pipeline" has no Greenroom counterpart \(Component, API, .*User\)$/,
+      ),
     ]);
   });
 
-  it('when the apiVersion is not Backstage\'s, then the entity is skipped and the reason names the apiVersion', () => {
+  it("when the apiVersion is not Backstage's, then the entity is skipped and the reason names the apiVersion", () => {
     const template = { apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name: 'new-service' }, spec: {} };
-    expect(skippedBecause(template)).toEqual([expect.stringContaining('apiVersion "scaffolder.backstage.io/v1beta3" is not a Backstage one')]);
+    expect(skippedBecause(template)).toEqual([
+      expect.stringContaining('apiVersion "scaffolder.backstage.io/v1beta3" is not a Backstage one'),
+    ]);
   });
 
   it('when a Component has no owner, then it is skipped because spec.owner is missing', () => {
@@ -58,7 +62,12 @@ describe('entities that cannot be converted are reported with file and reason', 
   });
 
   it('when a definition placeholder could not be read, then the API is skipped and the file is named', () => {
-    const api = backstage('API', 'orders', { type: 'openapi', lifecycle: 'production', owner: 'team-a', definition: { $text: './missing.yaml' } });
+    const api = backstage('API', 'orders', {
+      type: 'openapi',
+      lifecycle: 'production',
+      owner: 'team-a',
+      definition: { $text: './missing.yaml' },
+    });
     expect(skippedBecause(api)).toEqual([expect.stringContaining('spec.definition: $text ./missing.yaml could not be read')]);
   });
 
@@ -75,7 +84,9 @@ describe('entities that cannot be converted are reported with file and reason', 
   });
 
   it('when entities of different kinds share a name, then both are converted', () => {
-    const { entities } = convertCatalog(inOneFile(backstageComponent('orders'), backstage('API', 'orders', { type: 'grpc', lifecycle: 'production', owner: 'a' })));
+    const { entities } = convertCatalog(
+      inOneFile(backstageComponent('orders'), backstage('API', 'orders', { type: 'grpc', lifecycle: 'production', owner: 'a' })),
+    );
     expect(entities).toHaveLength(2);
   });
 

@@ -27,21 +27,26 @@ describe('reading Backstage sources', () => {
     expect(documents[0]?.file).toBe(`${fixtures}/catalog-info.yaml`);
   });
 
-  it('when an API definition is a $text placeholder for a local file, then the file\'s text replaces it', async () => {
+  it("when an API definition is a $text placeholder for a local file, then the file's text replaces it", async () => {
     const { documents } = await readSources([`${fixtures}/catalog-info.yaml`]);
     const api = documents.find((d) => (d.value as { metadata: { name: string } }).metadata.name === 'Checkout_API');
-    expect((api?.value as { spec: { definition: string } }).spec.definition).toBe(readFileSync(`${fixtures}/openapi/checkout.yaml`, 'utf8'));
+    expect((api?.value as { spec: { definition: string } }).spec.definition).toBe(
+      readFileSync(`${fixtures}/openapi/checkout.yaml`, 'utf8'),
+    );
   });
 
   it('when a Location is read, then its local targets are followed (globs too) from its own directory and its URL target is reported', async () => {
     const { documents, problems } = await readSources([`${fixtures}/org/location.yaml`]);
     expect(names(documents)).toEqual(['acme-org', 'Engineering', 'Team_Payments', 'Team_Storefront', 'Jane.Doe', 'sam_okafor']);
     expect(problems).toEqual([
-      expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/^Location target https:\/\/github\.com\/.* was not followed/) }),
+      expect.objectContaining({
+        severity: 'warning',
+        message: expect.stringMatching(/^Location target https:\/\/github\.com\/.* was not followed/),
+      }),
     ]);
   });
 
-  it('when a directory is walked, then each file is read once even if a Location also names it, and YAML that is not Backstage\'s is left alone', async () => {
+  it("when a directory is walked, then each file is read once even if a Location also names it, and YAML that is not Backstage's is left alone", async () => {
     const { documents } = await readSources([fixtures]);
     const files = documents.map((d) => d.file);
     expect(files.filter((f) => f.endsWith('teams.yaml'))).toHaveLength(3);
@@ -52,25 +57,40 @@ describe('reading Backstage sources', () => {
     const { problems } = await readSources([`${fixtures}/nope.yaml`, `${fixtures}/broken/not-yaml.yaml`]);
     expect(problems).toEqual([
       expect.objectContaining({ severity: 'skipped', file: `${fixtures}/nope.yaml`, message: expect.stringContaining('cannot be read') }),
-      expect.objectContaining({ severity: 'skipped', file: `${fixtures}/broken/not-yaml.yaml`, document: 1, message: expect.stringContaining('not valid YAML') }),
+      expect.objectContaining({
+        severity: 'skipped',
+        file: `${fixtures}/broken/not-yaml.yaml`,
+        document: 1,
+        message: expect.stringContaining('not valid YAML'),
+      }),
     ]);
   });
 
   it('when a Location has a single target and an API a $yaml placeholder, then the target is read and the definition kept as YAML text', async () => {
     const dir = newDir();
-    writeFileSync(join(dir, 'location.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: x}\nspec: {target: ./api.yaml}\n');
+    writeFileSync(
+      join(dir, 'location.yaml'),
+      'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: x}\nspec: {target: ./api.yaml}\n',
+    );
     writeFileSync(
       join(dir, 'api.yaml'),
       'apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata: {name: orders}\nspec: {type: openapi, lifecycle: beta, owner: a, definition: {$yaml: ./orders.yaml}}\n',
     );
     writeFileSync(join(dir, 'orders.yaml'), 'openapi: 3.0.3\ninfo: {title: Orders, version: 1.0.0}\n');
     const { objects } = await convert(join(dir, 'location.yaml'));
-    expect(objects).toEqual([expect.objectContaining({ spec: expect.objectContaining({ definition: 'openapi: 3.0.3\ninfo:\n  title: Orders\n  version: 1.0.0\n' }) })]);
+    expect(objects).toEqual([
+      expect.objectContaining({
+        spec: expect.objectContaining({ definition: 'openapi: 3.0.3\ninfo:\n  title: Orders\n  version: 1.0.0\n' }),
+      }),
+    ]);
   });
 
   it('when a Location target matches no file, then that is reported', async () => {
     const dir = newDir();
-    writeFileSync(join(dir, 'location.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: x}\nspec: {targets: [./teams/*.yaml]}\n');
+    writeFileSync(
+      join(dir, 'location.yaml'),
+      'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: x}\nspec: {targets: [./teams/*.yaml]}\n',
+    );
     const { problems } = await readSources([join(dir, 'location.yaml')]);
     expect(problems).toEqual([expect.objectContaining({ message: 'Location target ./teams/*.yaml matches no file' })]);
   });
@@ -89,11 +109,13 @@ describe('greenroom convert', () => {
     const { code, objects, stderr } = await convert(`${fixtures}/broken`);
     expect(code).toBe(1);
     expect(objects.map((o) => o.metadata.name)).toEqual(['search-index']);
-    expect(stderr).toMatch(/^skipped {2}test\/fixtures\/backstage\/broken\/broken\.yaml \(document 2\) component:default\/no-owner: spec\.owner is missing/m);
+    expect(stderr).toMatch(
+      /^skipped {2}test\/fixtures\/backstage\/broken\/broken\.yaml \(document 2\) component:default\/no-owner: spec\.owner is missing/m,
+    );
     expect(stderr).toMatch(/converted 1 entity, 6 skipped, 0 warnings\n$/);
   });
 
-  it('when --namespace is given, then objects from Backstage\'s default namespace carry it', async () => {
+  it("when --namespace is given, then objects from Backstage's default namespace carry it", async () => {
     const { objects } = await convert(`${fixtures}/catalog-info.yaml`, '--namespace', 'shop');
     expect(objects.every((o) => (o.metadata as { namespace?: string }).namespace === 'shop')).toBe(true);
   });
@@ -103,7 +125,11 @@ describe('greenroom convert', () => {
     const { code, stdout } = await convert(`${fixtures}/org/teams.yaml`, '--out', out, '--namespace', 'org');
     expect(code).toBe(0);
     expect(stdout).toBe('');
-    expect(readdirSync(join(out, 'org')).sort()).toEqual(['group-engineering.yaml', 'group-team-payments.yaml', 'group-team-storefront.yaml']);
+    expect(readdirSync(join(out, 'org')).sort()).toEqual([
+      'group-engineering.yaml',
+      'group-team-payments.yaml',
+      'group-team-storefront.yaml',
+    ]);
     expect(parse(readFileSync(join(out, 'org', 'group-team-payments.yaml'), 'utf8'))).toMatchObject({ spec: { parent: 'engineering' } });
   });
 

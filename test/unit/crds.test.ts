@@ -7,14 +7,19 @@ import { CRD_DIRECTORIES, GENERATED_HEADER, renderCrds } from '../../src/api/ren
 describe('the generated CRDs', () => {
   const generated = renderCrds();
 
-  it.each(CRD_DIRECTORIES)('when regenerated from the zod schemas, then they equal what is committed in %s/ (run npm run gen:crds)', (relative) => {
-    const crdDir = fileURLToPath(new URL(`../../${relative}/`, import.meta.url));
-    const committed = readdirSync(crdDir).filter((f) => f.endsWith('.yaml')).sort();
-    expect(committed).toEqual([...generated.keys()].sort());
-    for (const [file, text] of generated) {
-      expect(`${file}:\n${readFileSync(crdDir + file, 'utf8')}`).toBe(`${file}:\n${text}`);
-    }
-  });
+  it.each(CRD_DIRECTORIES)(
+    'when regenerated from the zod schemas, then they equal what is committed in %s/ (run npm run gen:crds)',
+    (relative) => {
+      const crdDir = fileURLToPath(new URL(`../../${relative}/`, import.meta.url));
+      const committed = readdirSync(crdDir)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort();
+      expect(committed).toEqual([...generated.keys()].sort());
+      for (const [file, text] of generated) {
+        expect(`${file}:\n${readFileSync(crdDir + file, 'utf8')}`).toBe(`${file}:\n${text}`);
+      }
+    },
+  );
 
   it('when opened, then the first line says they are generated', () => {
     for (const text of generated.values()) expect(text.startsWith(GENERATED_HEADER)).toBe(true);

@@ -9,7 +9,7 @@ import { catalogPage, entityHeader, entityHref, entityPage, homePage } from '../
 import { createUiRouter } from '../../src/http/ui/router.ts';
 import { entityScorecards } from '../../src/http/ui/scorecard-sections.ts';
 import type { ScorecardStore } from '../../src/scorecards/store.ts';
-import type { TemplateObject, TemplateStore } from '../../src/templates/objects.ts';
+import type { TemplateObject, TemplateStore } from '../../src/api/objects.ts';
 import { component, group, user } from '../fixtures/entities.ts';
 import { serving } from '../support/serve.ts';
 
@@ -21,7 +21,17 @@ function graphOf(...entities: ReturnType<typeof component>[]): CatalogGraph {
 
 const notReady = (e: ReturnType<typeof component>, reason: string) => ({
   ...e,
-  status: { conditions: [{ type: 'Ready', status: 'False' as const, reason, message: 'spec.owner: group:default/ghosts does not exist', lastTransitionTime: '2026-11-24T10:00:00Z' }] },
+  status: {
+    conditions: [
+      {
+        type: 'Ready',
+        status: 'False' as const,
+        reason,
+        message: 'spec.owner: group:default/ghosts does not exist',
+        lastTransitionTime: '2026-11-24T10:00:00Z',
+      },
+    ],
+  },
 });
 
 describe('dashboard pages (pure view models)', () => {
@@ -31,7 +41,9 @@ describe('dashboard pages (pure view models)', () => {
     expect(home.counts.find((c) => c.kind === 'Component')?.count).toBe(2);
     expect(home.attention).toHaveLength(1);
     expect(home.attention[0]?.owner?.name).toBe('Team A');
-    expect(home.attention[0]?.items.map((i) => [i.name, i.words])).toEqual([['broken', 'It refers to something that is not in the catalog (yet).']]);
+    expect(home.attention[0]?.items.map((i) => [i.name, i.words])).toEqual([
+      ['broken', 'It refers to something that is not in the catalog (yet).'],
+    ]);
   });
 
   it('when sorting by owner descending and paging by 2, then rows follow that order a page at a time', () => {
@@ -53,7 +65,14 @@ describe('dashboard pages (pure view models)', () => {
   });
 
   it('when a link is not http(s), then it is shown as text, never as a link', () => {
-    const graph = graphOf(component('c', { links: [{ url: 'javascript:alert(1)', title: 'bad' }, { url: 'https://example.com', title: 'good' }] }));
+    const graph = graphOf(
+      component('c', {
+        links: [
+          { url: 'javascript:alert(1)', title: 'bad' },
+          { url: 'https://example.com', title: 'good' },
+        ],
+      }),
+    );
     expect(entityHeader(graph, graph.get('component:default/c'))?.links).toEqual([
       { url: undefined, text: 'bad' },
       { url: 'https://example.com', text: 'good' },
@@ -69,16 +88,54 @@ const scored = (e: Entity, failing: number): Entity => ({
   ...e,
   status: {
     ...e.status,
-    scorecards: [{ scorecard: 'default/readiness', level: 'bronze', score: 50, evaluatedAt: '2026-11-24T10:00:00Z', failing: Array.from({ length: failing }, (_, i) => ({ rule: `rule-${i}`, level: 'silver', message: `rule ${i} fails` })) }],
+    scorecards: [
+      {
+        scorecard: 'default/readiness',
+        level: 'bronze',
+        score: 50,
+        evaluatedAt: '2026-11-24T10:00:00Z',
+        failing: Array.from({ length: failing }, (_, i) => ({ rule: `rule-${i}`, level: 'silver', message: `rule ${i} fails` })),
+      },
+    ],
   },
 });
 const NO_SCORECARDS: ScorecardStore = { scorecards: () => [], initiatives: () => [] };
-const docSource = (name: string, extra: Partial<DocSourceSummary> = {}): DocSourceSummary => ({ namespace: 'default', name, siteName: '', served: false, generation: 1, source: { configMapRef: { name } }, ...extra });
-const docsOf = (sources: Record<string, DocSourceSummary[]>): DocsStore => ({ site: () => undefined, sourcesFor: (ref) => sources[ref] ?? [] });
-const failedBuild = { observedGeneration: 1, phase: 'Failed' as const, conditions: [{ type: 'BuildSucceeded', status: 'False' as const, reason: 'BuildFailed', message: 'no Markdown page found', observedGeneration: 1, lastTransitionTime: '2026-11-24T10:00:00Z' }] };
+const docSource = (name: string, extra: Partial<DocSourceSummary> = {}): DocSourceSummary => ({
+  namespace: 'default',
+  name,
+  siteName: '',
+  served: false,
+  generation: 1,
+  source: { configMapRef: { name } },
+  ...extra,
+});
+const docsOf = (sources: Record<string, DocSourceSummary[]>): DocsStore => ({
+  site: () => undefined,
+  sourcesFor: (ref) => sources[ref] ?? [],
+});
+const failedBuild = {
+  observedGeneration: 1,
+  phase: 'Failed' as const,
+  conditions: [
+    {
+      type: 'BuildSucceeded',
+      status: 'False' as const,
+      reason: 'BuildFailed',
+      message: 'no Markdown page found',
+      observedGeneration: 1,
+      lastTransitionTime: '2026-11-24T10:00:00Z',
+    },
+  ],
+};
 const template = (name: string, owner: string, title?: string): TemplateObject => ({
   metadata: { name, namespace: 'default', uid: `t-${name}` },
-  spec: { type: 'service', owner, ...(title ? { title } : {}), skeleton: { inline: { 'README.md': 'x' } }, steps: [{ name: 'render', action: 'render' }] },
+  spec: {
+    type: 'service',
+    owner,
+    ...(title ? { title } : {}),
+    skeleton: { inline: { 'README.md': 'x' } },
+    steps: [{ name: 'render', action: 'render' }],
+  },
 });
 const templatesOf = (...templates: TemplateObject[]): TemplateStore => ({ templates: () => templates, runs: () => [] });
 
@@ -90,27 +147,59 @@ describe('the tabs of an entity page (pure view models)', () => {
     const tabs = entityTabs(ref, 'docs', { docs, scorecards: entityScorecards(NO_SCORECARDS, orders) });
     expect(tabs).toEqual([
       { id: 'overview', title: 'Overview', href: '/catalog/component/default/orders', current: false },
-      { id: 'docs', title: 'Docs', href: '/catalog/component/default/orders/docs', current: true, count: 2, alert: '1 failing', label: '2 doc sites, 1 failing' },
-      { id: 'scorecards', title: 'Scorecards', href: '/catalog/component/default/orders/scorecards', current: false, count: 1, alert: '2 failing', label: '1 scorecard, 2 failing rules' },
+      {
+        id: 'docs',
+        title: 'Docs',
+        href: '/catalog/component/default/orders/docs',
+        current: true,
+        count: 2,
+        alert: '1 failing',
+        label: '2 doc sites, 1 failing',
+      },
+      {
+        id: 'scorecards',
+        title: 'Scorecards',
+        href: '/catalog/component/default/orders/scorecards',
+        current: false,
+        count: 1,
+        alert: '2 failing',
+        label: '1 scorecard, 2 failing rules',
+      },
     ]);
   });
 
   it('when nothing is documented or scored, then the tabs show no counts or alerts', () => {
     const tabs = entityTabs('component:default/quiet', 'overview', { docs: [], scorecards: [] });
-    expect(tabs.map((t) => [t.id, t.current, t.count || undefined, t.alert])).toEqual([['overview', true, undefined, undefined], ['docs', false, undefined, undefined], ['scorecards', false, undefined, undefined]]);
+    expect(tabs.map((t) => [t.id, t.current, t.count || undefined, t.alert])).toEqual([
+      ['overview', true, undefined, undefined],
+      ['docs', false, undefined, undefined],
+      ['scorecards', false, undefined, undefined],
+    ]);
     expect(entityTabHref('api:shop/a.b', 'scorecards')).toBe('/catalog/api/shop/a.b/scorecards');
   });
 
   it('when a group or user owns templates, then its page lists exactly those, by title, with their pages', () => {
     const graph = graphOf(group('team-a'), user('jane'));
-    const store = templatesOf(template('svc', 'team-a', 'Service'), template('lib', 'group:default/team-a', 'Library'), template('site', 'user:jane'), template('other', 'team-b'));
-    expect(ownedTemplates(store, graph, 'group:default/team-a').map((t) => [t.title, t.href])).toEqual([['Library', '/templates/default/lib'], ['Service', '/templates/default/svc']]);
+    const store = templatesOf(
+      template('svc', 'team-a', 'Service'),
+      template('lib', 'group:default/team-a', 'Library'),
+      template('site', 'user:jane'),
+      template('other', 'team-b'),
+    );
+    expect(ownedTemplates(store, graph, 'group:default/team-a').map((t) => [t.title, t.href])).toEqual([
+      ['Library', '/templates/default/lib'],
+      ['Service', '/templates/default/svc'],
+    ]);
     expect(ownedTemplates(store, graph, 'user:default/jane').map((t) => t.name)).toEqual(['site']);
   });
 
   it('when an entity is asked for, then the header every tab shows is its card, links and profile; an unknown one has none', () => {
     const graph = graphOf(user('jane', { profile: { displayName: 'Jane Doe', email: 'jane@example.com' } }));
-    expect(entityHeader(graph, graph.get('user:default/jane'))).toMatchObject({ entity: { title: 'Jane Doe' }, profile: { email: 'jane@example.com' }, links: [] });
+    expect(entityHeader(graph, graph.get('user:default/jane'))).toMatchObject({
+      entity: { title: 'Jane Doe' },
+      profile: { email: 'jane@example.com' },
+      links: [],
+    });
     expect(entityHeader(graph, graph.get('user:default/nobody'))).toBeUndefined();
   });
 });
@@ -119,9 +208,27 @@ describe('the tabs of an entity page over HTTP (server-rendered, no script neede
   const serve = serving();
   const start = () => {
     const graph = graphOf(group('team-a', { title: 'Team A' }), scored(component('orders', { title: 'Orders' }), 1), component('quiet'));
-    const docs = docsOf({ 'component:default/orders': [docSource('orders-docs', { served: true, siteName: 'Orders handbook', status: { observedGeneration: 1, phase: 'Ready', pageCount: 3, lastBuildTime: '2026-11-24T09:00:00Z', commit: 'abc', site: { id: 's', chunks: 1, bytes: 1, generation: 1 } } }), docSource('broken-docs', { status: failedBuild })] });
+    const docs = docsOf({
+      'component:default/orders': [
+        docSource('orders-docs', {
+          served: true,
+          siteName: 'Orders handbook',
+          status: {
+            observedGeneration: 1,
+            phase: 'Ready',
+            pageCount: 3,
+            lastBuildTime: '2026-11-24T09:00:00Z',
+            commit: 'abc',
+            site: { id: 's', chunks: 1, bytes: 1, generation: 1 },
+          },
+        }),
+        docSource('broken-docs', { status: failedBuild }),
+      ],
+    });
     const app = express();
-    app.use(createUiRouter({ graph, docs, templates: templatesOf(template('svc', 'team-a', 'Service starter')), scorecards: NO_SCORECARDS }));
+    app.use(
+      createUiRouter({ graph, docs, templates: templatesOf(template('svc', 'team-a', 'Service starter')), scorecards: NO_SCORECARDS }),
+    );
     return serve(app);
   };
   const get = async (base: string, path: string) => {
@@ -140,7 +247,9 @@ describe('the tabs of an entity page over HTTP (server-rendered, no script neede
     const docs = await get(base, '/catalog/component/default/orders/docs');
     expect(docs.status).toBe(200);
     expect(docs.html).toMatch(/<title>Orders · Docs · Greenroom<\/title>/);
-    expect(docs.html).toMatch(/data-tab="docs" aria-current="page">Docs <span class="count" aria-hidden="true">2<\/span> <span class="badge bad" aria-hidden="true">1 failing<\/span><span class="visually-hidden">: 2 doc sites, 1 failing<\/span>/);
+    expect(docs.html).toMatch(
+      /data-tab="docs" aria-current="page">Docs <span class="count" aria-hidden="true">2<\/span> <span class="badge bad" aria-hidden="true">1 failing<\/span><span class="visually-hidden">: 2 doc sites, 1 failing<\/span>/,
+    );
     expect(docs.html).not.toContain('id="rel-h"');
     expect(docs.html).toContain('<a href="/docs/default/orders-docs">Orders handbook</a> <span class="badge ok">Ready</span>');
     expect(docs.html).toMatch(/3 pages · built <time datetime="2026-11-24T09:00:00Z">/);

@@ -91,7 +91,9 @@ describe('building a docs site from mkdocs.yml', () => {
   });
 
   it('when docs_dir climbs out of the repository, then the build fails saying so', () => {
-    expect(() => build({ 'mkdocs.yml': 'docs_dir: ../elsewhere\n', 'a.md': '# A' })).toThrow(/docs_dir \.\.\/elsewhere must be inside the repository/);
+    expect(() => build({ 'mkdocs.yml': 'docs_dir: ../elsewhere\n', 'a.md': '# A' })).toThrow(
+      /docs_dir \.\.\/elsewhere must be inside the repository/,
+    );
   });
 
   it('when mkdocs.yml is not YAML, then the build fails saying so', () => {
@@ -100,7 +102,10 @@ describe('building a docs site from mkdocs.yml', () => {
 
   it('when mkdocs.yml has no nav, then the nav follows the directories', () => {
     const site = build({ 'mkdocs.yml': 'site_name: X\n', 'docs/b.md': '# B', 'docs/index.md': '# Home page' });
-    expect(site.nav).toEqual([{ title: 'Home page', slug: '' }, { title: 'B', slug: 'b' }]);
+    expect(site.nav).toEqual([
+      { title: 'Home page', slug: '' },
+      { title: 'B', slug: 'b' },
+    ]);
     expect(site.warnings).toEqual([]);
   });
 });
@@ -120,10 +125,22 @@ describe('building a docs site from a plain directory', () => {
       { title: 'Overview', slug: '' },
       { title: 'Alpha', slug: 'alpha' },
       { title: 'Zeta', slug: 'zeta' },
-      { title: 'Getting started', children: [{ title: 'Start here', slug: 'getting-started' }, { title: 'Install', slug: 'getting-started/install' }] },
+      {
+        title: 'Getting started',
+        children: [
+          { title: 'Start here', slug: 'getting-started' },
+          { title: 'Install', slug: 'getting-started/install' },
+        ],
+      },
     ]);
     expect(site.siteName).toBe('Overview');
-    expect(site.pages.map((p) => p.path)).toEqual(['index.md', 'alpha.md', 'zeta.md', 'getting-started/README.md', 'getting-started/install.md']);
+    expect(site.pages.map((p) => p.path)).toEqual([
+      'index.md',
+      'alpha.md',
+      'zeta.md',
+      'getting-started/README.md',
+      'getting-started/install.md',
+    ]);
     expect(site.warnings).toEqual([]);
   });
 
@@ -145,7 +162,9 @@ describe('building a docs site from a plain directory', () => {
   });
 
   it('when an entity is named, then the site keeps it for the reader', () => {
-    expect(buildSite(tree({ 'a.md': '# A' }), { base: BASE, entityRef: 'component:team/handbook' }).entityRef).toBe('component:team/handbook');
+    expect(buildSite(tree({ 'a.md': '# A' }), { base: BASE, entityRef: 'component:team/handbook' }).entityRef).toBe(
+      'component:team/handbook',
+    );
   });
 });
 
@@ -166,7 +185,10 @@ describe('storing a built site', () => {
   it('when a site is large, then it is split into chunks no bigger than the limit that decode in order', async () => {
     // Random bytes do not compress: the stored size stays about the asset's size.
     const noise = randomBytes(300_000);
-    const big: DocSite = { ...site, assets: { ...site.assets, 'img/big.png': { contentType: 'image/png', base64: noise.toString('base64') } } };
+    const big: DocSite = {
+      ...site,
+      assets: { ...site.assets, 'img/big.png': { contentType: 'image/png', base64: noise.toString('base64') } },
+    };
     const chunks = await encodeSite(big, 64 * 1024);
     expect(chunks.length).toBeGreaterThan(2);
     for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(64 * 1024);
@@ -178,9 +200,13 @@ describe('storing a built site', () => {
     await expect(decodeSite([])).rejects.toThrow('stored docs site has no chunks');
     await expect(decodeSite([Buffer.from('not gzip')])).rejects.toThrow(/not gzip data/);
     await expect(decodeSite([gzipSync('{"siteName": ')])).rejects.toThrow(/not JSON/);
-    await expect(decodeSite([gzipSync(JSON.stringify({ siteName: 'x', nav: [], pages: [], assets: {}, warnings: [] }))])).rejects.toThrow(/wrong shape at pages/);
+    await expect(decodeSite([gzipSync(JSON.stringify({ siteName: 'x', nav: [], pages: [], assets: {}, warnings: [] }))])).rejects.toThrow(
+      /wrong shape at pages/,
+    );
     await expect(decodeSite([gzipSync(JSON.stringify({ ...site, nav: [{ title: 3 }] }))])).rejects.toThrow(/wrong shape at nav\.0\.title/);
-    await expect(decodeSite([gzipSync(JSON.stringify({ ...site, pages: [site.pages[0], { ...site.pages[1], title: 7 }] }))])).rejects.toThrow(/wrong shape at pages\.1\.title/);
+    await expect(
+      decodeSite([gzipSync(JSON.stringify({ ...site, pages: [site.pages[0], { ...site.pages[1], title: 7 }] }))]),
+    ).rejects.toThrow(/wrong shape at pages\.1\.title/);
   });
 
   it('when the chunk limit is not a positive integer, then encoding refuses it', async () => {

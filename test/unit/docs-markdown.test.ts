@@ -34,7 +34,9 @@ const render = (source: string, from?: string) => {
 describe('rendering a Markdown page', () => {
   it('when a page has headings, then each gets a stable id, a self-link and a place in the outline', () => {
     const page = render('# Getting started\n\n## Step 2: install\n\n## Step 2: install\n\n### Ça marche\n');
-    expect(page.html).toContain('<h2 id="step-2-install">Step 2: install <a href="#step-2-install" class="header-anchor" aria-hidden="true">#</a></h2>');
+    expect(page.html).toContain(
+      '<h2 id="step-2-install">Step 2: install <a href="#step-2-install" class="header-anchor" aria-hidden="true">#</a></h2>',
+    );
     expect(page.headings).toEqual([
       { level: 1, id: 'getting-started', text: 'Getting started' },
       { level: 2, id: 'step-2-install', text: 'Step 2: install' },
@@ -68,7 +70,9 @@ describe('rendering a Markdown page', () => {
 
   it('when a fence names a language, then the code is highlighted with class names only', () => {
     const page = render('```python\ndef main():\n    return "hi"\n```\n\n```\nplain <b>\n```\n');
-    expect(page.html).toContain('<code class="language-python"><span class="hljs-keyword">def</span> <span class="hljs-title function_">main</span>');
+    expect(page.html).toContain(
+      '<code class="language-python"><span class="hljs-keyword">def</span> <span class="hljs-title function_">main</span>',
+    );
     expect(page.html).toContain('<span class="hljs-string">"hi"</span>');
     expect(page.html).toContain('<pre><code>plain &lt;b&gt;\n</code></pre>');
     expect(page.html).not.toContain('style=');
@@ -83,7 +87,9 @@ describe('rendering a Markdown page', () => {
   });
 
   it('when an admonition has no title, then its type titles it; an empty title leaves none', () => {
-    expect(render('!!! warning\n    Careful.\n').html).toBe('<div class="admonition warning">\n<p class="admonition-title">Warning</p>\n<p>Careful.</p>\n</div>\n');
+    expect(render('!!! warning\n    Careful.\n').html).toBe(
+      '<div class="admonition warning">\n<p class="admonition-title">Warning</p>\n<p>Careful.</p>\n</div>\n',
+    );
     expect(render('!!! tip ""\n    Bare.\n').html).toBe('<div class="admonition tip">\n<p>Bare.</p>\n</div>\n');
   });
 
@@ -94,7 +100,9 @@ describe('rendering a Markdown page', () => {
   });
 
   it('when an admonition uses ???, then it is collapsible, and ???+ starts open', () => {
-    expect(render('??? question "Why?"\n    Because.\n').html).toBe('<details class="admonition question">\n<summary>Why?</summary>\n<p>Because.</p>\n</details>\n');
+    expect(render('??? question "Why?"\n    Because.\n').html).toBe(
+      '<details class="admonition question">\n<summary>Why?</summary>\n<p>Because.</p>\n</details>\n',
+    );
     expect(render('???+ danger\n    Open.\n').html).toContain('<details class="admonition danger" open>\n<summary>Danger</summary>');
   });
 
@@ -175,7 +183,10 @@ describe('sanitising what a repository writes', () => {
     ['an svg with onload', '<svg onload=alert(1)><circle r="1"/></svg>'],
     ['a style tag', '<style>body { display: none }</style>'],
     ['a style attribute', '<p style="background:url(https://evil.example)">x</p>'],
-    ['a data:text/html link', '[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) <a href="data:text/html,<script>alert(1)</script>">y</a>'],
+    [
+      'a data:text/html link',
+      '[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) <a href="data:text/html,<script>alert(1)</script>">y</a>',
+    ],
     ['a form', '<form action="https://evil.example"><input name="p"></form>'],
     ['an object and an embed', '<object data="x.swf"></object><embed src="x.swf">'],
     ['an event handler on an allowed tag', '<div onclick="alert(1)" class="admonition note">x</div>'],
@@ -194,7 +205,10 @@ describe('sanitising what a repository writes', () => {
   });
 
   it('when raw HTML uses allowed tags, then they stay without their dangerous attributes', () => {
-    const { html } = render('<details><summary>More</summary>\n\n**bold**\n\n</details>\n\n<kbd>Ctrl</kbd> <abbr title="Kubernetes">k8s</abbr>', 'index.md');
+    const { html } = render(
+      '<details><summary>More</summary>\n\n**bold**\n\n</details>\n\n<kbd>Ctrl</kbd> <abbr title="Kubernetes">k8s</abbr>',
+      'index.md',
+    );
     expect(html).toContain('<details><summary>More</summary>');
     expect(html).toContain('<strong>bold</strong>');
     expect(html).toContain('<kbd>Ctrl</kbd> <abbr title="Kubernetes">k8s</abbr>');

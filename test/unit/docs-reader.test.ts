@@ -12,7 +12,10 @@ const SVG = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>a
 /** A small handbook: a home page, a section of two guides, and an external link. */
 function handbook(): DocSite {
   const files = new Map<string, string | Buffer>([
-    ['mkdocs.yml', 'site_name: Team <handbook>\nnav:\n  - Home: index.md\n  - Guides:\n    - guides/setup.md\n    - guides/deploy.md\n  - Chat: https://chat.example.com\n'],
+    [
+      'mkdocs.yml',
+      'site_name: Team <handbook>\nnav:\n  - Home: index.md\n  - Guides:\n    - guides/setup.md\n    - guides/deploy.md\n  - Chat: https://chat.example.com\n',
+    ],
     ['docs/index.md', '# Welcome\n\n![logo](img/logo.png) ![diagram](img/flow.svg)\n\n<script>alert("pwned")</script>\n'],
     ['docs/guides/setup.md', '# Setting up\n\n## Install\n\n### On Linux\n\n#### Details\n\n## Configure\n'],
     ['docs/guides/deploy.md', '# Deploying\n\nSee [setup](setup.md#install).\n'],
@@ -24,7 +27,19 @@ function handbook(): DocSite {
 
 const store = (sites: Record<string, DocSite>): DocsStore => ({
   site: (namespace, name) => sites[`${namespace}/${name}`],
-  sourcesFor: (ref) => (ref === 'component:team/handbook' ? [{ namespace: 'team', name: 'handbook', siteName: 'Team handbook', served: true, generation: 1, source: { configMapRef: { name: 'handbook' } } }] : []),
+  sourcesFor: (ref) =>
+    ref === 'component:team/handbook'
+      ? [
+          {
+            namespace: 'team',
+            name: 'handbook',
+            siteName: 'Team handbook',
+            served: true,
+            generation: 1,
+            source: { configMapRef: { name: 'handbook' } },
+          },
+        ]
+      : [],
 });
 
 describe('the docs page model', () => {
@@ -69,7 +84,11 @@ describe('the docs page model', () => {
   });
 
   it('when the site names its entity, then the page links back to it', () => {
-    expect(docsPage(site, 'team', 'handbook', '')?.entity).toEqual({ ref: 'component:team/handbook', name: 'handbook', href: '/catalog/component/team/handbook' });
+    expect(docsPage(site, 'team', 'handbook', '')?.entity).toEqual({
+      ref: 'component:team/handbook',
+      name: 'handbook',
+      href: '/catalog/component/team/handbook',
+    });
   });
 
   it('when a slug is unknown, then there is no page; with no home page, the empty slug is the first page', () => {
@@ -77,25 +96,65 @@ describe('the docs page model', () => {
     const noHome = { ...site, pages: site.pages.slice(1) };
     expect(docsPage(noHome, 'team', 'handbook', '')?.doc.title).toBe('Setting up');
   });
-
 });
 
 describe('the Docs tab of an entity', () => {
   const git = { url: 'https://reader:t0ken@git.example/orders.git', path: 'docs', ref: 'main' };
-  const built = { observedGeneration: 2, phase: 'Ready' as const, siteName: 'Orders handbook', commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', pageCount: 12, lastBuildTime: '2026-11-24T09:00:00Z', site: { id: 's1', chunks: 1, bytes: 100, generation: 2 }, warnings: ['x'] };
-  const failedCondition = { type: 'BuildSucceeded', status: 'False' as const, reason: 'FetchFailed', message: 'source.git.path "docs" does not exist at main', observedGeneration: 2, lastTransitionTime: '2026-11-24T10:00:00Z' };
-  const summary = (name: string, extra: Partial<DocSourceSummary>): DocSourceSummary => ({ namespace: 'team', name, siteName: '', served: false, generation: 2, source: { git }, ...extra });
-  const of = (...sources: DocSourceSummary[]) => entityDocSources({ site: () => undefined, sourcesFor: () => sources }, 'component:team/orders');
+  const built = {
+    observedGeneration: 2,
+    phase: 'Ready' as const,
+    siteName: 'Orders handbook',
+    commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    pageCount: 12,
+    lastBuildTime: '2026-11-24T09:00:00Z',
+    site: { id: 's1', chunks: 1, bytes: 100, generation: 2 },
+    warnings: ['x'],
+  };
+  const failedCondition = {
+    type: 'BuildSucceeded',
+    status: 'False' as const,
+    reason: 'FetchFailed',
+    message: 'source.git.path "docs" does not exist at main',
+    observedGeneration: 2,
+    lastTransitionTime: '2026-11-24T10:00:00Z',
+  };
+  const summary = (name: string, extra: Partial<DocSourceSummary>): DocSourceSummary => ({
+    namespace: 'team',
+    name,
+    siteName: '',
+    served: false,
+    generation: 2,
+    source: { git },
+    ...extra,
+  });
+  const of = (...sources: DocSourceSummary[]) =>
+    entityDocSources({ site: () => undefined, sourcesFor: () => sources }, 'component:team/orders');
 
   it('when a DocSource was never built, then it is Pending, not linked, and says where its Markdown comes from without the token', () => {
     const [pending] = of(summary('new-docs', {}));
-    expect(pending).toMatchObject({ title: 'new-docs', state: 'Pending', className: 'wait', href: undefined, origin: 'git https://***@git.example/orders.git · docs @ main' });
+    expect(pending).toMatchObject({
+      title: 'new-docs',
+      state: 'Pending',
+      className: 'wait',
+      href: undefined,
+      origin: 'git https://***@git.example/orders.git · docs @ main',
+    });
     expect(pending!.origin).not.toContain('t0ken');
   });
 
   it('when a build is served, then it is Ready with its page count, build time and short commit, linked into the reader', () => {
     const [ready] = of(summary('orders-docs', { served: true, siteName: 'Orders handbook', status: built }));
-    expect(ready).toMatchObject({ title: 'Orders handbook', state: 'Ready', className: 'ok', href: '/docs/team/orders-docs', pageCount: 12, builtAt: '2026-11-24T09:00:00Z', commit: 'a1b2c3d', warnings: 1, problem: undefined });
+    expect(ready).toMatchObject({
+      title: 'Orders handbook',
+      state: 'Ready',
+      className: 'ok',
+      href: '/docs/team/orders-docs',
+      pageCount: 12,
+      builtAt: '2026-11-24T09:00:00Z',
+      commit: 'a1b2c3d',
+      warnings: 1,
+      problem: undefined,
+    });
   });
 
   it('when the spec changed and the new build is not in yet, then it is Building and the last build stays linked', () => {
@@ -105,9 +164,31 @@ describe('the Docs tab of an entity', () => {
 
   it('when the latest build failed with a build served, then it is Ready and says why; with none, it is Failed and says why', () => {
     const [serving] = of(summary('orders-docs', { served: true, status: { ...built, conditions: [failedCondition] } }));
-    expect(serving).toMatchObject({ state: 'Ready', href: '/docs/team/orders-docs', problem: { reason: 'FetchFailed', words: 'The source could not be fetched.', message: 'source.git.path "docs" does not exist at main', since: '2026-11-24T10:00:00Z' } });
-    const [failed] = of(summary('broken-docs', { source: { configMapRef: { name: 'runbook' } }, status: { observedGeneration: 2, phase: 'Failed', conditions: [failedCondition] } }));
-    expect(failed).toMatchObject({ state: 'Failed', className: 'bad', href: undefined, origin: 'ConfigMap runbook', pageCount: undefined, builtAt: undefined, problem: { reason: 'FetchFailed' } });
+    expect(serving).toMatchObject({
+      state: 'Ready',
+      href: '/docs/team/orders-docs',
+      problem: {
+        reason: 'FetchFailed',
+        words: 'The source could not be fetched.',
+        message: 'source.git.path "docs" does not exist at main',
+        since: '2026-11-24T10:00:00Z',
+      },
+    });
+    const [failed] = of(
+      summary('broken-docs', {
+        source: { configMapRef: { name: 'runbook' } },
+        status: { observedGeneration: 2, phase: 'Failed', conditions: [failedCondition] },
+      }),
+    );
+    expect(failed).toMatchObject({
+      state: 'Failed',
+      className: 'bad',
+      href: undefined,
+      origin: 'ConfigMap runbook',
+      pageCount: undefined,
+      builtAt: undefined,
+      problem: { reason: 'FetchFailed' },
+    });
   });
 
   it('when there is no docs store, then there are no DocSources', () => {
@@ -189,7 +270,11 @@ describe('the docs reader over HTTP', () => {
 
   it('when a site holds a javascript asset or a javascript: nav link, then the asset is a 404 and the link has no href', async () => {
     const site = handbook();
-    const forged: DocSite = { ...site, nav: [...site.nav, { title: 'Run me', url: 'javascript:alert(1)' }], assets: { ...site.assets, 'app.js': { contentType: 'text/javascript', base64: Buffer.from('alert(1)').toString('base64') } } };
+    const forged: DocSite = {
+      ...site,
+      nav: [...site.nav, { title: 'Run me', url: 'javascript:alert(1)' }],
+      assets: { ...site.assets, 'app.js': { contentType: 'text/javascript', base64: Buffer.from('alert(1)').toString('base64') } },
+    };
     const app = express();
     app.use(createDocsRouter({ docs: store({ 'team/handbook': forged }) }));
     const base = await serve(app);

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { templateSpec } from '../../src/api/v1alpha1/template.ts';
 import { catalogManifests } from '../../src/templates/register.ts';
 import { renderText, renderTree } from '../../src/templates/render.ts';
-import { readSkeletonDir, skeletonFromConfigMap, writeTree, type SkeletonFiles } from '../../src/templates/skeleton.ts';
+import { readSkeletonDir, skeletonFromConfigMap, writeTree, type SkeletonFiles } from '../../src/file-tree/skeleton.ts';
 import { checkValues } from '../../src/templates/values.ts';
 import { skeletonConfigMapText, skeletonTemplates } from '../../tools/gen-skeletons.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
@@ -25,14 +25,34 @@ const goldenPaths = [
   {
     name: 'typescript-service',
     type: 'service',
-    values: { name: 'orders-api', description: 'Takes orders: "quoted", with colons.', owner: 'team-storefront', system: 'storefront', lifecycle: 'production', port: 8081, repoUrl: 'https://git.example.com/storefront/orders-api.git' },
+    values: {
+      name: 'orders-api',
+      description: 'Takes orders: "quoted", with colons.',
+      owner: 'team-storefront',
+      system: 'storefront',
+      lifecycle: 'production',
+      port: 8081,
+      repoUrl: 'https://git.example.com/storefront/orders-api.git',
+    },
     required: { name: 'orders-api', owner: 'team-storefront', repoUrl: 'https://git.example.com/storefront/orders-api.git' },
   },
   {
     name: 'docs-site',
     type: 'documentation',
-    values: { name: 'checkout-handbook', title: 'Checkout handbook: the "how"', description: 'How checkout works: flows, runbooks.', owner: 'team-payments', system: 'payments', repoUrl: 'https://git.example.com/payments/checkout-handbook.git' },
-    required: { name: 'checkout-handbook', title: 'Checkout handbook', owner: 'team-payments', repoUrl: 'https://git.example.com/payments/checkout-handbook.git' },
+    values: {
+      name: 'checkout-handbook',
+      title: 'Checkout handbook: the "how"',
+      description: 'How checkout works: flows, runbooks.',
+      owner: 'team-payments',
+      system: 'payments',
+      repoUrl: 'https://git.example.com/payments/checkout-handbook.git',
+    },
+    required: {
+      name: 'checkout-handbook',
+      title: 'Checkout handbook',
+      owner: 'team-payments',
+      repoUrl: 'https://git.example.com/payments/checkout-handbook.git',
+    },
   },
 ];
 
@@ -43,7 +63,10 @@ function templateOf(name: string) {
 }
 
 function renderCommitted(name: string, values: Record<string, unknown>): SkeletonFiles {
-  const configMap = parse(readText(`${name}/skeleton.configmap.yaml`)) as { data?: Record<string, string>; binaryData?: Record<string, string> };
+  const configMap = parse(readText(`${name}/skeleton.configmap.yaml`)) as {
+    data?: Record<string, string>;
+    binaryData?: Record<string, string>;
+  };
   return renderTree(skeletonFromConfigMap(configMap.data ?? {}, configMap.binaryData ?? {}), values);
 }
 
@@ -65,8 +88,15 @@ it('when templates/ is listed, then both golden paths have a skeleton', async ()
 
 describe('generating a skeleton ConfigMap', () => {
   it('when a skeleton has bytes and nested files, then bytes go to binaryData and "/" becomes "__", round-tripping', () => {
-    const files: SkeletonFiles = new Map<string, string | Buffer>([['src/main.ts', 'x'], ['logo.png', Buffer.from([0x89, 0, 1])]]);
-    const configMap = parse(skeletonConfigMapText('demo', files)) as { metadata: object; data: Record<string, string>; binaryData: Record<string, string> };
+    const files: SkeletonFiles = new Map<string, string | Buffer>([
+      ['src/main.ts', 'x'],
+      ['logo.png', Buffer.from([0x89, 0, 1])],
+    ]);
+    const configMap = parse(skeletonConfigMapText('demo', files)) as {
+      metadata: object;
+      data: Record<string, string>;
+      binaryData: Record<string, string>;
+    };
     expect(configMap.metadata).toEqual({ name: 'demo-skeleton', labels: { 'app.kubernetes.io/part-of': 'greenroom' } });
     expect(skeletonFromConfigMap(configMap.data, configMap.binaryData)).toEqual(files);
   });
@@ -121,7 +151,11 @@ describe('the typescript-service skeleton, rendered', () => {
   const files = renderCommitted('typescript-service', service!.values);
 
   it('when its manifests are read, then package.json names the service and the CI workflow parses', () => {
-    expect(JSON.parse(text(files, 'package.json'))).toMatchObject({ name: 'orders-api', type: 'module', scripts: { start: 'node src/server.ts' } });
+    expect(JSON.parse(text(files, 'package.json'))).toMatchObject({
+      name: 'orders-api',
+      type: 'module',
+      scripts: { start: 'node src/server.ts' },
+    });
     const ci = parse(text(files, '.github/workflows/ci.yaml')) as { jobs: { test: { steps: { run?: string }[] } } };
     expect(ci.jobs.test.steps.map((s) => s.run).filter(Boolean)).toContain('npm test');
     expect(componentSpec(files)).toMatchObject({ lifecycle: 'production' });
@@ -143,7 +177,11 @@ describe('the typescript-service skeleton, rendered', () => {
     expect({ status: tests.status, output: tests.status === 0 ? '' : tests.stdout + tests.stderr }).toEqual({ status: 0, output: '' });
 
     const port = await freePort();
-    const server = spawn(process.execPath, ['src/server.ts'], { cwd: dir, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn(process.execPath, ['src/server.ts'], {
+      cwd: dir,
+      env: { ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(server);
     const exited = once(server, 'exit');
     await lineMatching(server, /"msg":"listening"/, 15_000);

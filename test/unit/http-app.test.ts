@@ -5,8 +5,7 @@ import { CatalogGraph } from '../../src/catalog/graph.ts';
 import { serving } from '../support/serve.ts';
 
 const serveApp = serving();
-const serve = (ready: boolean): Promise<string> =>
-  serveApp(createApp({ isReady: () => ready, graph: new CatalogGraph() }));
+const serve = (ready: boolean): Promise<string> => serveApp(createApp({ isReady: () => ready, graph: new CatalogGraph() }));
 
 describe('the HTTP app', () => {
   it('when asked for /healthz, then it answers 200', async () => {
@@ -77,6 +76,10 @@ describe('reading a metric off the exposition page', () => {
   it('when every series is asked for, then each is found by its name and labels as exposed, comments left out', async () => {
     const { seriesOf } = await import('../../src/observability/scrape.ts');
     const page = ['# HELP x_total help', 'x_total{kind="a b"} 2', 'x_total{kind="c"} 3', 'y 1.5', ''].join('\n');
-    expect([...seriesOf(page)]).toEqual([['x_total{kind="a b"}', 2], ['x_total{kind="c"}', 3], ['y', 1.5]]);
+    expect([...seriesOf(page)]).toEqual([
+      ['x_total{kind="a b"}', 2],
+      ['x_total{kind="c"}', 3],
+      ['y', 1.5],
+    ]);
   });
 });

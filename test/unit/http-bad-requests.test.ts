@@ -21,7 +21,11 @@ class FailingGraph extends CatalogGraph {
 function start(): { base: Promise<string>; logs: string[] } {
   const graph = new FailingGraph();
   const search = new SearchIndex();
-  for (const e of [group('payments', {}, 'shop'), component('checkout', { owner: 'payments' }, 'shop'), component('broken', { owner: 'payments' }, 'shop')]) {
+  for (const e of [
+    group('payments', {}, 'shop'),
+    component('checkout', { owner: 'payments' }, 'shop'),
+    component('broken', { owner: 'payments' }, 'shop'),
+  ]) {
     graph.upsert(e);
     search.upsertEntity(e);
   }
@@ -71,8 +75,16 @@ describe('bad parameters', () => {
       const res = await fetch(base + query);
       const body = await res.text();
       const api = query.startsWith('/api/');
-      expect({ path: query.slice(0, 80), status: res.status, json: /json/.test(res.headers.get('content-type') ?? '') }).toEqual({ path: query.slice(0, 80), status: 400, json: api });
-      expect({ path: query.slice(0, 80), names: body.includes(field), inside: INSIDE.test(body) }).toEqual({ path: query.slice(0, 80), names: true, inside: false });
+      expect({ path: query.slice(0, 80), status: res.status, json: /json/.test(res.headers.get('content-type') ?? '') }).toEqual({
+        path: query.slice(0, 80),
+        status: 400,
+        json: api,
+      });
+      expect({ path: query.slice(0, 80), names: body.includes(field), inside: INSIDE.test(body) }).toEqual({
+        path: query.slice(0, 80),
+        names: true,
+        inside: false,
+      });
     }
   });
 
@@ -84,7 +96,7 @@ describe('bad parameters', () => {
     expect(((await res.json()) as { error: string }).error).toMatch(/100 parameters/);
   });
 
-  it('when a path is not valid percent-encoding, then it answers 400 without the decoder\'s error', async () => {
+  it("when a path is not valid percent-encoding, then it answers 400 without the decoder's error", async () => {
     const base = await start().base;
     const res = await fetch(`${base}/catalog/component/shop/%E0%A4%A`);
     const body = await res.text();
@@ -103,7 +115,9 @@ describe('failures inside a route', () => {
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     expect(body).toMatch(/Something went wrong/);
     expect(body).not.toMatch(INSIDE);
-    const logged = logs.map((line) => JSON.parse(line) as { msg: string; path?: string; err?: { message: string; stack: string } }).find((l) => l.msg === 'request failed');
+    const logged = logs
+      .map((line) => JSON.parse(line) as { msg: string; path?: string; err?: { message: string; stack: string } })
+      .find((l) => l.msg === 'request failed');
     expect(logged?.path).toBe('/catalog/component/shop/broken');
     expect(logged?.err?.message).toBe('internal detail: graph index corrupt');
     expect(logged?.err?.stack).toMatch(/\n\s+at /);

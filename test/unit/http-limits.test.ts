@@ -65,7 +65,9 @@ describe('the per-client rate limit', () => {
     const base = await start({ rateLimitPerMinute: 2, trustProxy: 1 });
     // What ingress-nginx sends: the client's own header, then the address it saw.
     const from = (client: string) => rawGet(base, '/api/v1/entities', { 'X-Forwarded-For': `198.51.100.99, ${client}` });
-    expect([(await from('203.0.113.1')).status, (await from('203.0.113.1')).status, (await from('203.0.113.1')).status]).toEqual([200, 200, 429]);
+    expect([(await from('203.0.113.1')).status, (await from('203.0.113.1')).status, (await from('203.0.113.1')).status]).toEqual([
+      200, 200, 429,
+    ]);
     expect((await from('203.0.113.2')).status).toBe(200);
   });
 
@@ -107,7 +109,8 @@ describe('search query limits', () => {
 
   it('when more words than the fuzzy cap could match with a typo, then only the first ones forgive it', async () => {
     const base = await start({});
-    const total = async (q: string) => (JSON.parse((await rawGet(base, `/api/v1/search?q=${encodeURIComponent(q)}`)).body) as { total: number }).total;
+    const total = async (q: string) =>
+      (JSON.parse((await rawGet(base, `/api/v1/search?q=${encodeURIComponent(q)}`)).body) as { total: number }).total;
     expect(await total('chekout')).toBe(1);
     expect(await total('aaaa bbbb cccc chekout')).toBe(0);
   });

@@ -52,8 +52,6 @@ describe('loadKubeConfig', () => {
   });
 
   it('when the named context does not exist, then the error lists the contexts there are', () => {
-    expect(() => loadKubeConfig({ kubeconfig: file, context: 'three' })).toThrow(
-      'kubeconfig has no context "three" (contexts: one, two)',
-    );
+    expect(() => loadKubeConfig({ kubeconfig: file, context: 'three' })).toThrow('kubeconfig has no context "three" (contexts: one, two)');
   });
 });

@@ -19,7 +19,9 @@ beforeAll(async () => {
     headersSeen.push({ authorization: req.headers.authorization, impersonate: req.headers['impersonate-user'] as string | undefined });
     if (throttled > 0) {
       throttled--;
-      res.writeHead(429, { 'Content-Type': 'application/json' }).end(JSON.stringify({ kind: 'Status', code: 429, message: 'storage is (re)initializing', details: { retryAfterSeconds: 0 } }));
+      res
+        .writeHead(429, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ kind: 'Status', code: 429, message: 'storage is (re)initializing', details: { retryAfterSeconds: 0 } }));
       return;
     }
     res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');

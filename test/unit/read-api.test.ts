@@ -15,7 +15,14 @@ function shop(): CatalogGraph {
     user('jane', { memberOf: ['team-b'] }),
     system('storefront'),
     api('orders-api', { system: 'storefront' }),
-    component('checkout', { system: 'storefront', providesApis: ['orders-api'], dependsOn: ['resource:orders-db'], tags: ['typescript'], title: 'Checkout Service', description: 'Takes the money' }),
+    component('checkout', {
+      system: 'storefront',
+      providesApis: ['orders-api'],
+      dependsOn: ['resource:orders-db'],
+      tags: ['typescript'],
+      title: 'Checkout Service',
+      description: 'Takes the money',
+    }),
     component('web', { owner: 'team-b', lifecycle: 'experimental', consumesApis: ['orders-api'], dependsOn: ['component:checkout'] }),
     component('scratch', { owner: 'user:jane', type: 'library' }),
     resource('orders-db'),
@@ -80,7 +87,10 @@ describe('the read API', () => {
 
   it('when an entity does not exist, then the API answers 404 naming it', async () => {
     const base = await start();
-    expect(await get(base, '/api/v1/entities/component/default/nope')).toEqual({ status: 404, body: { error: 'no entity component:default/nope' } });
+    expect(await get(base, '/api/v1/entities/component/default/nope')).toEqual({
+      status: 404,
+      body: { error: 'no entity component:default/nope' },
+    });
   });
 
   it('when a query is malformed, then the API answers 400 naming the parameter', async () => {
@@ -96,7 +106,11 @@ describe('the read API', () => {
   it('when asking for the graph around an entity, then nodes and edges within the depth come back', async () => {
     const base = await start();
     const { body } = await get(base, '/api/v1/graph?root=component:default/web&depth=1&relations=dependsOn,consumesApi');
-    expect(body.nodes.map((n: { ref: string }) => n.ref).sort()).toEqual(['api:default/orders-api', 'component:default/checkout', 'component:default/web']);
+    expect(body.nodes.map((n: { ref: string }) => n.ref).sort()).toEqual([
+      'api:default/orders-api',
+      'component:default/checkout',
+      'component:default/web',
+    ]);
     expect(body.edges).toHaveLength(2);
     const deeper = await get(base, '/api/v1/graph?root=component:default/web&depth=2&relations=dependsOn');
     expect(deeper.body.nodes.map((n: { ref: string }) => n.ref)).toContain('resource:default/orders-db');
@@ -141,9 +155,16 @@ describe('the OpenAPI document', () => {
   it('when read, then it describes every read API route', async () => {
     const { readFile } = await import('node:fs/promises');
     const { parse } = await import('yaml');
-    const doc = parse(await readFile(new URL('../../docs/api/openapi.yaml', import.meta.url), 'utf8')) as { paths: Record<string, unknown> };
+    const doc = parse(await readFile(new URL('../../docs/api/openapi.yaml', import.meta.url), 'utf8')) as {
+      paths: Record<string, unknown>;
+    };
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/entities', '/api/v1/entities/{kind}/{namespace}/{name}', '/api/v1/entities/{kind}/{namespace}/{name}/ownership', '/api/v1/graph']),
+      expect.arrayContaining([
+        '/api/v1/entities',
+        '/api/v1/entities/{kind}/{namespace}/{name}',
+        '/api/v1/entities/{kind}/{namespace}/{name}/ownership',
+        '/api/v1/graph',
+      ]),
     );
   });
 });

@@ -11,7 +11,8 @@ import { serving } from '../support/serve.ts';
 const serve = serving();
 
 const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/webhooksecret111';
-const LAST_APPLIED = '{"metadata":{"annotations":{"greenroom.dev/webhook-url":"https://hooks.slack.com/services/T000/B000/lastappliedsecret222"}}}';
+const LAST_APPLIED =
+  '{"metadata":{"annotations":{"greenroom.dev/webhook-url":"https://hooks.slack.com/services/T000/B000/lastappliedsecret222"}}}';
 const SECRETS = ['webhooksecret111', 'lastappliedsecret222', 'tokensecret333', 'userinfosecret444', 'camelsecret555'];
 
 /** A team and its service whose annotations carry every kind of secret the rule knows. */
@@ -66,7 +67,9 @@ describe('secrets in annotations', () => {
   it('when an entity is read through the API or its YAML view, then secret annotations keep their keys with a redacted value and the others are shown', async () => {
     const { graph } = catalog();
     const base = await serve(createApp({ isReady: () => true, graph }));
-    const detail = (await (await fetch(`${base}/api/v1/entities/component/shop/checkout`)).json()) as { annotations: Record<string, string> };
+    const detail = (await (await fetch(`${base}/api/v1/entities/component/shop/checkout`)).json()) as {
+      annotations: Record<string, string>;
+    };
     expect(detail.annotations['greenroom.dev/webhook-url']).toBe(REDACTED);
     expect(detail.annotations['kubectl.kubernetes.io/last-applied-configuration']).toBe(REDACTED);
     expect(detail.annotations['backstage.io/techdocs-ref']).toBe('dir:.');
@@ -78,12 +81,27 @@ describe('secrets in annotations', () => {
 
 describe('the redaction rule', () => {
   it('when a key names a credential in any spelling, then its value is redacted', () => {
-    for (const key of ['example.com/api-key', 'example.com/API_KEY', 'example.com/slackWebhook', 'example.com/db.password', 'auth', 'x/github-token', 'pagerduty.com/integration-key', 'x/client-secret'])
+    for (const key of [
+      'example.com/api-key',
+      'example.com/API_KEY',
+      'example.com/slackWebhook',
+      'example.com/db.password',
+      'auth',
+      'x/github-token',
+      'pagerduty.com/integration-key',
+      'x/client-secret',
+    ])
       expect({ key, secret: isSecretAnnotation(key, 'v') }).toEqual({ key, secret: true });
   });
 
   it('when a key only resembles a credential word, then its value is shown', () => {
-    for (const key of ['example.com/author', 'backstage.io/techdocs-ref', 'sonarqube.org/project-key', 'example.com/keyboard', 'github.com/project-slug'])
+    for (const key of [
+      'example.com/author',
+      'backstage.io/techdocs-ref',
+      'sonarqube.org/project-key',
+      'example.com/keyboard',
+      'github.com/project-slug',
+    ])
       expect({ key, secret: isSecretAnnotation(key, 'plain') }).toEqual({ key, secret: false });
   });
 
@@ -112,7 +130,11 @@ describe('secrets in annotations and scorecard rules', () => {
     const checkout = catalog().graph.get('component:shop/checkout');
     if (!checkout) throw new Error('no checkout');
     const { compiled } = compileRules([
-      { name: 'probe', level: 'bronze', expression: "self.metadata.annotations['greenroom.dev/webhook-url'].startsWith('https://hooks.slack.com/')" },
+      {
+        name: 'probe',
+        level: 'bronze',
+        expression: "self.metadata.annotations['greenroom.dev/webhook-url'].startsWith('https://hooks.slack.com/')",
+      },
       { name: 'present', level: 'bronze', expression: "'greenroom.dev/webhook-url' in self.metadata.annotations" },
     ]);
     const input = { self: selfOf(checkout), facts: factsFor(checkout, [], []), now: new Date() };

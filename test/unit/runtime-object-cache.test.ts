@@ -46,7 +46,11 @@ describe('applyWatchEvent', () => {
 
   it('when a new version arrives, then it is an update carrying the previous object', () => {
     const cache = snapshotOf([configMap('a', '1')]);
-    expect(applyWatchEvent(cache, 'upsert', configMap('a', '2'))).toEqual({ type: 'update', object: configMap('a', '2'), previous: configMap('a', '1') });
+    expect(applyWatchEvent(cache, 'upsert', configMap('a', '2'))).toEqual({
+      type: 'update',
+      object: configMap('a', '2'),
+      previous: configMap('a', '1'),
+    });
     expect(cache.get('team-a/a')).toEqual(configMap('a', '2'));
   });
 

@@ -174,7 +174,8 @@ describe('WorkQueue', () => {
     newQueue(manualClock(), registry, 'docs');
     const text = await registry.metrics();
     expect(text).toMatch(/controller_runtime_reconcile_errors_total\{controller="docs"\} 0/);
-    for (const result of ['success', 'error', 'requeue', 'requeue_after']) expect(text).toMatch(new RegExp(`controller_runtime_reconcile_total\\{controller="docs",result="${result}"\\} 0`));
+    for (const result of ['success', 'error', 'requeue', 'requeue_after'])
+      expect(text).toMatch(new RegExp(`controller_runtime_reconcile_total\\{controller="docs",result="${result}"\\} 0`));
   });
 
   it('when two queues share a registry, then each reports its own series', async () => {

@@ -21,7 +21,7 @@ describe('matches() on RE2', () => {
     ["self.spec.description.matches('der')", 'orders', true],
     ["self.spec.description.matches('(?i)ORDERS')", 'orders', true],
     ["self.spec.description.matches('^\\\\d{3}-[a-z]+$')", '123-abc', true],
-    ["self.spec.description.matches(self.spec.owner)", 'owned by team-a', true],
+    ['self.spec.description.matches(self.spec.owner)', 'owned by team-a', true],
   ])('when %s runs on "%s", then it yields %s', (expression, description, expected) => {
     expect(run(expression, { description })).toEqual({ passed: expected });
   });
@@ -57,7 +57,9 @@ describe('matches() on RE2', () => {
   it('when matches() is called on something that is not a string, then the rule is invalid when applied', () => {
     const expression = "facts.replicas.matches('1')";
     const { invalid } = compileRules([{ name: 'r', level: 'bronze', expression }]);
-    expect(invalid).toEqual([{ rule: 'r', message: expect.stringContaining('no matching overload'), position: expression.indexOf('replicas') }]);
+    expect(invalid).toEqual([
+      { rule: 'r', message: expect.stringContaining('no matching overload'), position: expression.indexOf('replicas') },
+    ]);
   });
 });
 
@@ -69,7 +71,13 @@ describe('the static cost estimate', () => {
       { name: 'twice', level: 'bronze', expression: 'self.spec.tags.all(a, self.spec.tags.exists(b, a == b))' },
     ]);
     expect([...compiled.keys()]).toEqual(['twice']);
-    expect(invalid).toEqual([{ rule: 'nested', message: expect.stringContaining(`over the budget of ${COST_BUDGET}`), position: nested.indexOf('self.spec.tags.all(a') }]);
+    expect(invalid).toEqual([
+      {
+        rule: 'nested',
+        message: expect.stringContaining(`over the budget of ${COST_BUDGET}`),
+        position: nested.indexOf('self.spec.tags.all(a'),
+      },
+    ]);
   });
 
   it('when a regex runs inside two nested comprehensions, then the rule is rejected; a regex in one is fine', () => {
@@ -84,12 +92,16 @@ describe('the static cost estimate', () => {
   });
 
   it('when a comprehension runs over a list literal, then its real length is counted rather than the assumed one', () => {
-    const { compiled } = compileRules([{ name: 'r', level: 'bronze', expression: "[1, 2].all(a, self.spec.tags.all(b, self.spec.tags.exists(c, b == c)))" }]);
+    const { compiled } = compileRules([
+      { name: 'r', level: 'bronze', expression: '[1, 2].all(a, self.spec.tags.all(b, self.spec.tags.exists(c, b == c)))' },
+    ]);
     expect(estimateCost(compiled.get('r')!.program.ast).problem).toBeUndefined();
   });
 
   it('when cel.bind and has() appear, then the estimate terminates and stays small', () => {
-    const { compiled, invalid } = compileRules([{ name: 'r', level: 'bronze', expression: 'cel.bind(o, self.spec.owner, has(self.spec.owner) && o != "")' }]);
+    const { compiled, invalid } = compileRules([
+      { name: 'r', level: 'bronze', expression: 'cel.bind(o, self.spec.owner, has(self.spec.owner) && o != "")' },
+    ]);
     expect(invalid).toEqual([]);
     expect(estimateCost(compiled.get('r')!.program.ast).cost).toBeLessThan(100);
   });

@@ -16,7 +16,12 @@ function orders(): Entity {
     ...component('orders', { tags: ['java', 'payments'], replicas: 3 }, 'team-a'),
     labels: { tier: 'critical' },
     annotations: { 'backstage.io/techdocs-ref': 'dir:.', 'greenroom.dev/reviewed-at': '2026-11-01T00:00:00Z' },
-    status: { relations: [{ type: 'providesApi', target: 'api:team-a/orders' }, { type: 'ownedBy', target: 'group:team-a/team-a' }] },
+    status: {
+      relations: [
+        { type: 'providesApi', target: 'api:team-a/orders' },
+        { type: 'ownedBy', target: 'group:team-a/team-a' },
+      ],
+    },
   };
 }
 
@@ -93,7 +98,11 @@ describe('compiling and evaluating CEL rules', () => {
   });
 
   it('when an expression names an unknown fact or yields no boolean, then it is invalid when the scorecard is applied', () => {
-    const { invalid } = compileRules([rule('typo', 'facts.replica >= 2'), rule('count', 'facts.replicas + 1'), rule('undeclared', 'entity.spec.owner != ""')]);
+    const { invalid } = compileRules([
+      rule('typo', 'facts.replica >= 2'),
+      rule('count', 'facts.replicas + 1'),
+      rule('undeclared', 'entity.spec.owner != ""'),
+    ]);
     expect(invalid).toEqual([
       { rule: 'typo', message: 'No such key: replica', position: 6 },
       { rule: 'count', message: 'the expression yields int; a rule must yield a bool' },
@@ -102,7 +111,10 @@ describe('compiling and evaluating CEL rules', () => {
   });
 
   it('when two rules share a name or a rule names an unknown level, then those are invalid', () => {
-    const { compiled, invalid } = compileRules([rule('a', 'true'), rule('a', 'false'), rule('b', 'true', 'platinum')], ['bronze', 'silver']);
+    const { compiled, invalid } = compileRules(
+      [rule('a', 'true'), rule('a', 'false'), rule('b', 'true', 'platinum')],
+      ['bronze', 'silver'],
+    );
     expect([...compiled.keys()]).toEqual(['a']);
     expect(invalid.map((i) => i.rule)).toEqual(['a', 'b']);
     expect(invalid[1]?.message).toBe("level platinum is not one of the scorecard's levels (bronze, silver)");
@@ -114,7 +126,7 @@ describe('compiling and evaluating CEL rules', () => {
       passed: false,
       error: 'No such key: backstage.io/techdocs-ref',
     });
-    expect(run("timestamp(self.spec.owner) > now").error).toMatch(/timestamp/);
+    expect(run('timestamp(self.spec.owner) > now').error).toMatch(/timestamp/);
     expect(run('self.spec.owner.startsWith(1)').error).toMatch(/no matching overload/);
   });
 

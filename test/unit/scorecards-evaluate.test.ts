@@ -21,10 +21,20 @@ const rules: ScorecardRule[] = [
     description: 'No TechDocs',
     howToFix: 'add the backstage.io/techdocs-ref annotation',
   },
-  { name: 'provides-api', level: 'silver', expression: "self.status.relations.exists(r, r.type == 'providesApi')", description: 'Provides no API' },
+  {
+    name: 'provides-api',
+    level: 'silver',
+    expression: "self.status.relations.exists(r, r.type == 'providesApi')",
+    description: 'Provides no API',
+  },
   { name: 'replicated', level: 'gold', expression: 'facts.hasWorkload && facts.replicas >= 2', description: 'Runs fewer than 2 replicas' },
   { name: 'pinned-images', level: 'gold', expression: '!facts.latestTag', description: 'Runs a floating image tag' },
-  { name: 'limits-and-probes', level: 'gold', expression: 'facts.limitsSet && facts.probesSet', description: 'Containers lack limits or probes' },
+  {
+    name: 'limits-and-probes',
+    level: 'gold',
+    expression: 'facts.limitsSet && facts.probesSet',
+    description: 'Containers lack limits or probes',
+  },
   { name: 'disruption-budget', level: 'gold', expression: 'facts.pdbCovered', description: 'No PodDisruptionBudget' },
 ];
 
@@ -33,7 +43,10 @@ function scorecard(extra: Partial<ScorecardSpec> = {}): ScorecardSpec {
 }
 
 /** A Component that meets every rule of the scorecard above. */
-function orders(spec: Record<string, unknown> = {}, annotations: Record<string, string> = { 'backstage.io/techdocs-ref': 'dir:.' }): Entity {
+function orders(
+  spec: Record<string, unknown> = {},
+  annotations: Record<string, string> = { 'backstage.io/techdocs-ref': 'dir:.' },
+): Entity {
   return {
     ...component('orders', spec, 'shop'),
     annotations,
@@ -60,7 +73,10 @@ const budget = { metadata: { name: 'orders', namespace: 'shop' }, spec: { select
 const healthy = (entity: Entity): RuntimeFacts => factsFor(entity, [deployment('orders:1.4.2', 3)], [budget]);
 
 function score(entity: Entity, facts: RuntimeFacts = healthy(entity), spec: ScorecardSpec = scorecard(), at: Date = now) {
-  const { compiled } = compileRules(spec.rules, spec.levels.map((l) => l.name));
+  const { compiled } = compileRules(
+    spec.rules,
+    spec.levels.map((l) => l.name),
+  );
   const [outcomes] = evaluateTasks([{ rules: rulesToRun(spec, compiled), self: selfOf(entity), facts }], at);
   return scoreEntity(spec, outcomes!, entity, at, 'platform/production-readiness');
 }
@@ -68,7 +84,13 @@ function score(entity: Entity, facts: RuntimeFacts = healthy(entity), spec: Scor
 describe('scoring an entity against a scorecard', () => {
   it('when every rule passes, then the entity is gold with a score of 100 and nothing failing', () => {
     const { result, rules: details } = score(orders());
-    expect(result).toEqual({ scorecard: 'platform/production-readiness', level: 'gold', score: 100, failing: [], evaluatedAt: '2026-11-24T10:00:00Z' });
+    expect(result).toEqual({
+      scorecard: 'platform/production-readiness',
+      level: 'gold',
+      score: 100,
+      failing: [],
+      evaluatedAt: '2026-11-24T10:00:00Z',
+    });
     expect(details.every((r) => r.passed)).toBe(true);
   });
 
@@ -94,7 +116,11 @@ describe('scoring an entity against a scorecard', () => {
     const { result } = score(bare, facts);
     expect(result.failing).toEqual([
       { rule: 'has-owner', level: 'bronze', message: 'Nobody owns it' },
-      { rule: 'has-docs', level: 'silver', message: 'No such key: backstage.io/techdocs-ref — how to fix: add the backstage.io/techdocs-ref annotation' },
+      {
+        rule: 'has-docs',
+        level: 'silver',
+        message: 'No such key: backstage.io/techdocs-ref — how to fix: add the backstage.io/techdocs-ref annotation',
+      },
       { rule: 'replicated', level: 'gold', message: 'Runs fewer than 2 replicas' },
       { rule: 'pinned-images', level: 'gold', message: 'Runs a floating image tag' },
       { rule: 'disruption-budget', level: 'gold', message: 'No PodDisruptionBudget' },
@@ -110,10 +136,18 @@ describe('scoring an entity against a scorecard', () => {
   });
 
   it('when an active exemption covers a failing rule, then it passes as exempted with the reason', () => {
-    const exemptions: Exemption[] = [{ entity: 'orders', rule: 'has-docs', reason: 'Docs live in Confluence until Q1', expires: '2027-01-01T00:00:00Z' }];
+    const exemptions: Exemption[] = [
+      { entity: 'orders', rule: 'has-docs', reason: 'Docs live in Confluence until Q1', expires: '2027-01-01T00:00:00Z' },
+    ];
     const { result, rules: details } = score(orders({}, {}), undefined, scorecard({ exemptions }));
     expect(result).toMatchObject({ level: 'gold', score: 100, failing: [] });
-    expect(details.find((r) => r.rule === 'has-docs')).toEqual({ rule: 'has-docs', level: 'silver', passed: true, exempted: true, message: 'Docs live in Confluence until Q1' });
+    expect(details.find((r) => r.rule === 'has-docs')).toEqual({
+      rule: 'has-docs',
+      level: 'silver',
+      passed: true,
+      exempted: true,
+      message: 'Docs live in Confluence until Q1',
+    });
   });
 
   it('when an exemption names the entity by a full ref in any case, then it still applies', () => {
@@ -122,7 +156,9 @@ describe('scoring an entity against a scorecard', () => {
   });
 
   it('when the injected clock passes an exemption expiry, then the rule counts as failing again', () => {
-    const exemptions: Exemption[] = [{ entity: 'component:shop/orders', rule: 'has-docs', reason: 'migrating', expires: '2026-12-01T00:00:00Z' }];
+    const exemptions: Exemption[] = [
+      { entity: 'component:shop/orders', rule: 'has-docs', reason: 'migrating', expires: '2026-12-01T00:00:00Z' },
+    ];
     const spec = scorecard({ exemptions });
     expect(score(orders({}, {}), undefined, spec, new Date('2026-11-30T23:59:59Z')).result.level).toBe('gold');
     expect(score(orders({}, {}), undefined, spec, new Date('2026-12-01T00:00:00Z')).result.level).toBe('bronze');
@@ -152,7 +188,11 @@ describe('scoring an entity against a scorecard', () => {
   });
 
   it('when rules walk the workloads one by one, then each workload is visible to CEL', () => {
-    const spec = scorecard({ rules: [{ name: 'each-replicated', level: 'bronze', expression: "facts.workloads.all(w, w.replicas >= 2 && w.kind == 'Deployment')" }] });
+    const spec = scorecard({
+      rules: [
+        { name: 'each-replicated', level: 'bronze', expression: "facts.workloads.all(w, w.replicas >= 2 && w.kind == 'Deployment')" },
+      ],
+    });
     expect(score(orders(), undefined, spec).result.level).toBe('gold');
     const entity = orders();
     expect(score(entity, factsFor(entity, [deployment('orders:1', 1)], []), spec).result.level).toBe('');

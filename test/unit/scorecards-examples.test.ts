@@ -29,7 +29,10 @@ function dropped(input: unknown, parsed: unknown, path = 'spec'): string[] {
 function valid<S extends z.ZodType>(schema: S, object: Spec): z.infer<S> {
   const result = schema.safeParse(object.spec);
   if (!result.success) throw new Error(`${object.kind} ${object.metadata.name}: ${result.error.message}`);
-  expect({ name: object.metadata.name, unknownFields: dropped(object.spec, result.data) }).toEqual({ name: object.metadata.name, unknownFields: [] });
+  expect({ name: object.metadata.name, unknownFields: dropped(object.spec, result.data) }).toEqual({
+    name: object.metadata.name,
+    unknownFields: [],
+  });
   return result.data;
 }
 
@@ -44,7 +47,10 @@ describe('the sample scorecards in examples/scorecards', () => {
     const objects = (await readManifests(dir)) as unknown as Spec[];
     for (const object of objects.filter((o) => o.kind === 'Scorecard')) {
       const spec = valid(scorecardSpec, object) as ScorecardSpec;
-      const { compiled, invalid } = compileRules(spec.rules, spec.levels.map((l) => l.name));
+      const { compiled, invalid } = compileRules(
+        spec.rules,
+        spec.levels.map((l) => l.name),
+      );
       expect({ name: object.metadata.name, invalid }).toEqual({ name: object.metadata.name, invalid: [] });
       expect(compiled.size).toBe(spec.rules.length);
     }
@@ -66,7 +72,9 @@ describe('the sample scorecards in examples/scorecards', () => {
 
   it('when each Initiative is parsed, then it is valid and names a sample Scorecard and a level or rules it has', async () => {
     const objects = (await readManifests(dir)) as unknown as Spec[];
-    const scorecards = new Map(objects.filter((o) => o.kind === 'Scorecard').map((o) => [o.metadata.name, scorecardSpec.parse(o.spec) as ScorecardSpec]));
+    const scorecards = new Map(
+      objects.filter((o) => o.kind === 'Scorecard').map((o) => [o.metadata.name, scorecardSpec.parse(o.spec) as ScorecardSpec]),
+    );
     const initiatives = objects.filter((o) => o.kind === 'Initiative');
     expect(initiatives.length).toBeGreaterThan(0);
     for (const object of initiatives) {
@@ -79,7 +87,9 @@ describe('the sample scorecards in examples/scorecards', () => {
     const objects = await readManifests(dir);
     const now = new Date('2031-05-01T12:00:00.250Z');
     const applied = withDeadlinesFrom(now, objects);
-    const deadlines = applied.filter((o) => o.kind === 'Initiative').map((o) => (o as KubernetesObject & { spec: { deadline: string } }).spec.deadline);
+    const deadlines = applied
+      .filter((o) => o.kind === 'Initiative')
+      .map((o) => (o as KubernetesObject & { spec: { deadline: string } }).spec.deadline);
     expect(deadlines.length).toBeGreaterThan(0);
     expect(new Set(deadlines)).toEqual(new Set(['2031-06-30T12:00:00Z']));
     expect(applied.filter((o) => o.kind === 'Scorecard')).toEqual(objects.filter((o) => o.kind === 'Scorecard'));

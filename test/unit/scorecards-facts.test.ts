@@ -32,7 +32,10 @@ function workload(name: string, options: WorkloadOptions = {}): WorkloadObject {
     spec: {
       ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
       selector: { matchLabels: podLabels },
-      template: { metadata: { labels: podLabels }, spec: { containers: options.containers ?? [goodContainer('registry.example.com/orders:1.4.2')] } },
+      template: {
+        metadata: { labels: podLabels },
+        spec: { containers: options.containers ?? [goodContainer('registry.example.com/orders:1.4.2')] },
+      },
     },
     status: { readyReplicas: options.readyReplicas ?? options.replicas ?? 1 },
   };
@@ -63,7 +66,15 @@ describe('runtime facts from Deployments, StatefulSets and PodDisruptionBudgets'
     const db = workload('orders-db', { kind: 'StatefulSet', replicas: 2, labels: { 'backstage.io/kubernetes-id': 'orders' } });
     const facts = factsFor(orders, [db, api], [pdb('all', {})]);
     expect(facts.workloads.map((w) => `${w.kind}/${w.name}`)).toEqual(['Deployment/orders-api', 'StatefulSet/orders-db']);
-    expect(facts).toMatchObject({ hasWorkload: true, replicas: 5, readyReplicas: 4, limitsSet: true, probesSet: true, pdbCovered: true, latestTag: false });
+    expect(facts).toMatchObject({
+      hasWorkload: true,
+      replicas: 5,
+      readyReplicas: 4,
+      limitsSet: true,
+      probesSet: true,
+      pdbCovered: true,
+      latestTag: false,
+    });
     expect(bindsTo(db)).toBe('orders');
   });
 
@@ -99,12 +110,22 @@ describe('runtime facts from Deployments, StatefulSets and PodDisruptionBudgets'
   it('when only one of two bound workloads is covered by a PDB, then pdbCovered is false for the entity but true for that workload', () => {
     const budgets = [pdb('api', { matchLabels: { app: 'orders-api' } })];
     const facts = factsFor(orders, [workload('orders-api'), workload('orders-worker')], budgets);
-    expect(facts.workloads.map((w) => [w.name, w.pdbCovered])).toEqual([['orders-api', true], ['orders-worker', false]]);
+    expect(facts.workloads.map((w) => [w.name, w.pdbCovered])).toEqual([
+      ['orders-api', true],
+      ['orders-worker', false],
+    ]);
     expect(facts.pdbCovered).toBe(false);
   });
 
   it('when a PDB selects pods by matchExpressions, then it covers the workloads whose pod template matches', () => {
-    const budgets = [pdb('tier', { matchExpressions: [{ key: 'tier', operator: 'In', values: ['backend'] }, { key: 'canary', operator: 'DoesNotExist' }] })];
+    const budgets = [
+      pdb('tier', {
+        matchExpressions: [
+          { key: 'tier', operator: 'In', values: ['backend'] },
+          { key: 'canary', operator: 'DoesNotExist' },
+        ],
+      }),
+    ];
     const backend = workload('orders-api', { podLabels: { app: 'orders-api', tier: 'backend' } });
     const canary = workload('orders-api-canary', { podLabels: { app: 'orders-api', tier: 'backend', canary: 'true' } });
     expect(factsFor(orders, [backend], budgets).pdbCovered).toBe(true);
@@ -116,8 +137,10 @@ describe('runtime facts from Deployments, StatefulSets and PodDisruptionBudgets'
     expect(factsFor(orders, [workload('orders-api')], budgets).pdbCovered).toBe(false);
   });
 
-  it('when a workload names no entity, then bindsTo says so; when it has both labels, then Greenroom\'s wins', () => {
+  it("when a workload names no entity, then bindsTo says so; when it has both labels, then Greenroom's wins", () => {
     expect(bindsTo(workload('x', { labels: { app: 'x' } }))).toBeUndefined();
-    expect(bindsTo(workload('x', { labels: { 'greenroom.dev/component': 'orders', 'backstage.io/kubernetes-id': 'legacy' } }))).toBe('orders');
+    expect(bindsTo(workload('x', { labels: { 'greenroom.dev/component': 'orders', 'backstage.io/kubernetes-id': 'legacy' } }))).toBe(
+      'orders',
+    );
   });
 });

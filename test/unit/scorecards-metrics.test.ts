@@ -6,13 +6,25 @@ import type { ScorecardObject } from '../../src/scorecards/store.ts';
 import type { RuntimeFacts } from '../../src/scorecards/types.ts';
 import { component } from '../fixtures/entities.ts';
 
-const NO_FACTS: RuntimeFacts = { workloads: [], hasWorkload: false, replicas: 0, readyReplicas: 0, images: [], latestTag: false, limitsSet: false, probesSet: false, pdbCovered: false };
+const NO_FACTS: RuntimeFacts = {
+  workloads: [],
+  hasWorkload: false,
+  replicas: 0,
+  readyReplicas: 0,
+  images: [],
+  latestTag: false,
+  limitsSet: false,
+  probesSet: false,
+  pdbCovered: false,
+};
 const now = new Date('2026-11-24T10:00:00Z');
 
-const readiness = (rules = [
-  { name: 'owned', level: 'bronze', expression: 'has(self.spec.owner)' },
-  { name: 'production', level: 'silver', expression: "self.spec.lifecycle == 'production'" },
-]): ScorecardObject => ({
+const readiness = (
+  rules = [
+    { name: 'owned', level: 'bronze', expression: 'has(self.spec.owner)' },
+    { name: 'production', level: 'silver', expression: "self.spec.lifecycle == 'production'" },
+  ],
+): ScorecardObject => ({
   metadata: { name: 'readiness', namespace: 'platform', uid: 'uid-sc', generation: rules.length },
   spec: { levels: [{ name: 'bronze' }, { name: 'silver' }], rules },
 });
@@ -54,7 +66,9 @@ describe('scorecard metrics', () => {
       'greenroom_scorecard_rule_failing_entities{scorecard="platform/readiness",entity_namespace="shop",rule="production",owner="group:shop/team-a"} 1',
       'greenroom_scorecard_rule_failing_entities{scorecard="platform/readiness",entity_namespace="web",rule="production",owner="group:web/team-b"} 1',
     ]);
-    expect(await lines('greenroom_scorecard_level')).toContain('greenroom_scorecard_level{scorecard="platform/readiness",entity="component:shop/orders",owner="group:shop/team-a"} 2');
+    expect(await lines('greenroom_scorecard_level')).toContain(
+      'greenroom_scorecard_level{scorecard="platform/readiness",entity="component:shop/orders",owner="group:shop/team-a"} 2',
+    );
   });
 
   it('when an entity is deleted or a rule removed, then their series go', async () => {
@@ -62,8 +76,15 @@ describe('scorecard metrics', () => {
     book.removeEntity('component:web/search');
     expect((await lines('greenroom_scorecard_rule_pass_ratio')).some((l) => l.includes('entity_namespace="web"'))).toBe(false);
     expect((await lines('greenroom_scorecard_level')).some((l) => l.includes('component:web/search'))).toBe(false);
-    await book.rescoreScorecard(readiness([{ name: 'owned', level: 'bronze', expression: 'has(self.spec.owner)' }]), entities.slice(0, 2), () => NO_FACTS, now);
-    expect(await lines('greenroom_scorecard_rule_pass_ratio')).toEqual(['greenroom_scorecard_rule_pass_ratio{scorecard="platform/readiness",entity_namespace="shop",rule="owned"} 1']);
+    await book.rescoreScorecard(
+      readiness([{ name: 'owned', level: 'bronze', expression: 'has(self.spec.owner)' }]),
+      entities.slice(0, 2),
+      () => NO_FACTS,
+      now,
+    );
+    expect(await lines('greenroom_scorecard_rule_pass_ratio')).toEqual([
+      'greenroom_scorecard_rule_pass_ratio{scorecard="platform/readiness",entity_namespace="shop",rule="owned"} 1',
+    ]);
     expect(await lines('greenroom_scorecard_rule_failing_entities')).toEqual([]);
   });
 

@@ -6,7 +6,7 @@ import { OwnerNotifications, WEBHOOK_SECRET_ANNOTATION } from '../../src/control
 import { ScoresReconciler, type ScorecardWorld } from '../../src/controllers/scorecard/reconcile.ts';
 import { ScoreBook } from '../../src/controllers/scorecard/scores.ts';
 import { keyOf } from '../../src/runtime/object-cache.ts';
-import type { Notification } from '../../src/scorecards/notify.ts';
+import type { Notification } from '../../src/notifications/notify.ts';
 import type { InitiativeObject, ScorecardObject } from '../../src/scorecards/store.ts';
 import type { RuntimeFacts, ScorecardResult } from '../../src/scorecards/types.ts';
 import { component, group } from '../fixtures/entities.ts';
@@ -14,7 +14,17 @@ import { component, group } from '../fixtures/entities.ts';
 // The scorecard reconcilers over an in-memory world: a real catalog graph and score book,
 // informer copies that the test controls (and can leave stale), writes and sends recorded.
 const day = 86_400_000;
-const NO_FACTS: RuntimeFacts = { workloads: [], hasWorkload: false, replicas: 0, readyReplicas: 0, images: [], latestTag: false, limitsSet: false, probesSet: false, pdbCovered: false };
+const NO_FACTS: RuntimeFacts = {
+  workloads: [],
+  hasWorkload: false,
+  replicas: 0,
+  readyReplicas: 0,
+  images: [],
+  latestTag: false,
+  limitsSet: false,
+  probesSet: false,
+  pdbCovered: false,
+};
 
 const readiness: ScorecardObject = {
   metadata: { name: 'readiness', namespace: 'shop', uid: 'uid-sc', generation: 1 },
@@ -39,14 +49,31 @@ const result = (level: string, evaluatedAt = '2026-11-01T00:00:00Z'): ScorecardR
 
 /** Keys sorted by name, as server-side apply stores (and the apiserver returns) them. */
 const sortedKeys = <T>(value: T): T =>
-  Array.isArray(value) ? (value.map(sortedKeys) as T)
-  : value && typeof value === 'object' ? (Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sortedKeys(v)])) as T)
-  : value;
+  Array.isArray(value)
+    ? (value.map(sortedKeys) as T)
+    : value && typeof value === 'object'
+      ? (Object.fromEntries(
+          Object.entries(value)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, v]) => [k, sortedKeys(v)]),
+        ) as T)
+      : value;
 
 /** An entity as the informer holds it, with status.scorecards as stored. */
-const stored = (entity: Entity, scorecards?: ScorecardResult[]): Entity => ({ ...entity, status: { observedGeneration: entity.generation, ...(scorecards ? { scorecards: sortedKeys(scorecards) } : {}) } as Entity['status'] });
+const stored = (entity: Entity, scorecards?: ScorecardResult[]): Entity => ({
+  ...entity,
+  status: { observedGeneration: entity.generation, ...(scorecards ? { scorecards: sortedKeys(scorecards) } : {}) } as Entity['status'],
+});
 
-function world(options: { entities?: Entity[]; scorecards?: ScorecardObject[]; initiatives?: InitiativeObject[]; now?: () => Date; clusterNamespaces?: string[] } = {}) {
+function world(
+  options: {
+    entities?: Entity[];
+    scorecards?: ScorecardObject[];
+    initiatives?: InitiativeObject[];
+    now?: () => Date;
+    clusterNamespaces?: string[];
+  } = {},
+) {
   const graph = new CatalogGraph();
   for (const e of options.entities ?? []) graph.upsert(e);
   const scorecards = [...(options.scorecards ?? [readiness])];
@@ -79,7 +106,11 @@ function world(options: { entities?: Entity[]; scorecards?: ScorecardObject[]; i
       return 'written';
     },
     recordBehind: async (entity, message) => void events.push({ ref: entity.ref, message }),
-    notifications: new OwnerNotifications({ notifier: { send: (n) => void sent.push(n) }, entity: (ref) => graph.get(ref), scorecardTitle: (k) => scorecards.find((s) => keyOf(s) === k)?.spec.title }),
+    notifications: new OwnerNotifications({
+      notifier: { send: (n) => void sent.push(n) },
+      entity: (ref) => graph.get(ref),
+      scorecardTitle: (k) => scorecards.find((s) => keyOf(s) === k)?.spec.title,
+    }),
     enqueue: (k) => void queued.push(k),
     now: options.now ?? (() => new Date('2026-11-24T10:00:00Z')),
   };
@@ -90,13 +121,23 @@ const team = { ...group('team-a', {}, 'shop'), annotations: { [WEBHOOK_SECRET_AN
 
 describe('scoring after a restart', () => {
   it('when the operator primes with results already stored, then it queues no entity write and the first summary counts every entity', async () => {
-    const entities = [stored(component('orders', {}, 'shop'), [result('silver')]), stored(component('carts', { lifecycle: 'experimental' }, 'shop'), [result('bronze')])];
+    const entities = [
+      stored(component('orders', {}, 'shop'), [result('silver')]),
+      stored(component('carts', { lifecycle: 'experimental' }, 'shop'), [result('bronze')]),
+    ];
     const { w, queued, scorecardWrites, entityWrites } = world({ entities });
     const scores = new ScoresReconciler(w);
     await scores.prime();
     expect(queued).toEqual(['s|shop/readiness']);
     await scores.reconcileScorecard('shop/readiness');
-    expect(scorecardWrites[0]).toMatchObject({ entities: 2, levels: [{ name: '', count: 0 }, { name: 'bronze', count: 1 }, { name: 'silver', count: 1 }] });
+    expect(scorecardWrites[0]).toMatchObject({
+      entities: 2,
+      levels: [
+        { name: '', count: 0 },
+        { name: 'bronze', count: 1 },
+        { name: 'silver', count: 1 },
+      ],
+    });
     for (const ref of ['component:shop/orders', 'component:shop/carts']) await scores.evaluateEntity(ref);
     expect(entityWrites).toEqual([]);
   });
@@ -125,19 +166,36 @@ describe('scoring after a restart', () => {
     const scores = new ScoresReconciler(w);
     await scores.prime();
     await scores.evaluateEntity('component:shop/carts');
-    expect(entityWrites).toEqual([{ ref: 'component:shop/carts', results: [expect.objectContaining({ level: 'bronze', failing: [{ rule: 'production', level: 'silver', message: 'Lifecycle is production' }] })] }]);
+    expect(entityWrites).toEqual([
+      {
+        ref: 'component:shop/carts',
+        results: [
+          expect.objectContaining({
+            level: 'bronze',
+            failing: [{ rule: 'production', level: 'silver', message: 'Lifecycle is production' }],
+          }),
+        ],
+      },
+    ]);
   });
 
   it('when an entity is evaluated before its Scorecard was ever reconciled, then it is scored by that scorecard, not emptied', async () => {
-    const { w, entityWrites } = world({ entities: [stored(component('orders', {}, 'shop'), [result('silver')]), stored(component('carts', { lifecycle: 'experimental' }, 'shop'), [result('silver')])] });
+    const { w, entityWrites } = world({
+      entities: [
+        stored(component('orders', {}, 'shop'), [result('silver')]),
+        stored(component('carts', { lifecycle: 'experimental' }, 'shop'), [result('silver')]),
+      ],
+    });
     const scores = new ScoresReconciler(w);
     await scores.evaluateEntity('component:shop/orders');
     await scores.evaluateEntity('component:shop/carts');
     // orders is unchanged (nothing written); carts really dropped, and its result says so.
-    expect(entityWrites).toEqual([{ ref: 'component:shop/carts', results: [expect.objectContaining({ scorecard: 'shop/readiness', level: 'bronze' })] }]);
+    expect(entityWrites).toEqual([
+      { ref: 'component:shop/carts', results: [expect.objectContaining({ scorecard: 'shop/readiness', level: 'bronze' })] },
+    ]);
   });
 
-  it('when the catalog has not written a new entity\'s status yet, then its results wait for that write', async () => {
+  it("when the catalog has not written a new entity's status yet, then its results wait for that write", async () => {
     const { w, graph, entityWrites } = world({ entities: [component('new', {}, 'shop')] });
     const scores = new ScoresReconciler(w);
     await scores.evaluateEntity('component:shop/new');
@@ -148,7 +206,9 @@ describe('scoring after a restart', () => {
   });
 
   it('when an entity selected by a scorecard is stored without results, then priming queues exactly it', async () => {
-    const { w, queued } = world({ entities: [stored(component('orders', {}, 'shop'), [result('silver')]), stored(component('new', {}, 'shop'))] });
+    const { w, queued } = world({
+      entities: [stored(component('orders', {}, 'shop'), [result('silver')]), stored(component('new', {}, 'shop'))],
+    });
     await new ScoresReconciler(w).prime();
     expect(queued.filter((q) => q.startsWith('e|'))).toEqual(['e|component:shop/new']);
   });
@@ -231,28 +291,52 @@ describe('initiatives', () => {
     const status = initiativeWrites[0]!;
     expect(status.phase).toBeUndefined();
     expect(status.progress).toBeUndefined();
-    expect(status.conditions).toEqual(expect.arrayContaining([
-      expect.objectContaining({ type: 'Ready', status: 'False', reason: 'ScorecardNotFound', message: 'Scorecard shop/readiness does not exist' }),
-      expect.objectContaining({ type: 'Missed', status: 'Unknown' }),
-    ]));
+    expect(status.conditions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'Ready',
+          status: 'False',
+          reason: 'ScorecardNotFound',
+          message: 'Scorecard shop/readiness does not exist',
+        }),
+        expect.objectContaining({ type: 'Missed', status: 'Unknown' }),
+      ]),
+    );
     expect(events).toEqual([]);
   });
 
   it('when the target level or a rule is not in the scorecard, then Ready is False with UnknownLevel or UnknownRule', async () => {
     const level = world({ entities, initiatives: [initiative({ targetLevel: 'platinum' })] });
     await new InitiativeReconciler(level.w).reconcile('shop/ship-it');
-    expect(level.initiativeWrites[0]?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False', reason: 'UnknownLevel' }));
+    expect(level.initiativeWrites[0]?.conditions).toContainEqual(
+      expect.objectContaining({ type: 'Ready', status: 'False', reason: 'UnknownLevel' }),
+    );
     const rule = world({ entities, initiatives: [initiative({ targetLevel: undefined, rules: ['production', 'documented'] })] });
     await new InitiativeReconciler(rule.w).reconcile('shop/ship-it');
-    expect(rule.initiativeWrites[0]?.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False', reason: 'UnknownRule', message: 'Scorecard shop/readiness has no rule documented' }));
+    expect(rule.initiativeWrites[0]?.conditions).toContainEqual(
+      expect.objectContaining({
+        type: 'Ready',
+        status: 'False',
+        reason: 'UnknownRule',
+        message: 'Scorecard shop/readiness has no rule documented',
+      }),
+    );
   });
 
-  it('when a tenant\'s Initiative follows a platform Scorecard that scores every namespace, then it counts, reminds and notifies only its own namespace\'s entities', async () => {
+  it("when a tenant's Initiative follows a platform Scorecard that scores every namespace, then it counts, reminds and notifies only its own namespace's entities", async () => {
     const platformCard = { ...readiness, metadata: { ...readiness.metadata, namespace: 'platform' } };
-    const tenantInitiative = { ...initiative({ scorecard: 'platform/readiness' }), metadata: { ...initiative().metadata, namespace: 'tenant' } };
+    const tenantInitiative = {
+      ...initiative({ scorecard: 'platform/readiness' }),
+      metadata: { ...initiative().metadata, namespace: 'tenant' },
+    };
     const tenantTeam = { ...group('team-a', {}, 'tenant'), annotations: team.annotations };
     const all = [...entities, tenantTeam, stored(component('ledger', { lifecycle: 'experimental' }, 'tenant'))];
-    const { w, initiativeWrites, events, sent } = world({ entities: all, scorecards: [platformCard], initiatives: [tenantInitiative], clusterNamespaces: ['platform'] });
+    const { w, initiativeWrites, events, sent } = world({
+      entities: all,
+      scorecards: [platformCard],
+      initiatives: [tenantInitiative],
+      clusterNamespaces: ['platform'],
+    });
     await new ScoresReconciler(w).prime();
     await new InitiativeReconciler(w).reconcile('tenant/ship-it');
     expect(initiativeWrites[0]).toMatchObject({ progress: { atTarget: 0, total: 1 } });
@@ -265,8 +349,14 @@ describe('initiatives', () => {
     await new ScoresReconciler(first.w).prime();
     await new InitiativeReconciler(first.w).reconcile('shop/ship-it');
     const status = first.initiativeWrites[0]!;
-    expect(status.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'True', reason: 'Evaluated', message: '1 of 2 entities at target' }));
-    const again = world({ entities, initiatives: [initiative({}, status as InitiativeObject['status'])], now: () => new Date(deadline.getTime() - 40 * day) });
+    expect(status.conditions).toContainEqual(
+      expect.objectContaining({ type: 'Ready', status: 'True', reason: 'Evaluated', message: '1 of 2 entities at target' }),
+    );
+    const again = world({
+      entities,
+      initiatives: [initiative({}, status as InitiativeObject['status'])],
+      now: () => new Date(deadline.getTime() - 40 * day),
+    });
     await new ScoresReconciler(again.w).prime();
     await new InitiativeReconciler(again.w).reconcile('shop/ship-it');
     expect(again.initiativeWrites).toEqual([]);

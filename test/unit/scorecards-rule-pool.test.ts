@@ -32,20 +32,45 @@ afterEach(async () => {
 describe('evaluating rules in worker threads', () => {
   it('when a batch of tasks is run, then every rule of every task gets its outcome in order', async () => {
     pool = new RulePool({ size: 2 });
-    const outcomes = await pool.run([
-      task([['owned', 'has(self.spec.owner)'], ['prod', "self.spec.lifecycle == 'production'"]]),
-      task([['owned', 'has(self.spec.owner)'], ['prod', "self.spec.lifecycle == 'production'"]], { owner: undefined, lifecycle: 'experimental' }),
-    ], now);
-    expect(outcomes).toEqual([{ owned: { passed: true }, prod: { passed: true } }, { owned: { passed: false }, prod: { passed: false } }]);
+    const outcomes = await pool.run(
+      [
+        task([
+          ['owned', 'has(self.spec.owner)'],
+          ['prod', "self.spec.lifecycle == 'production'"],
+        ]),
+        task(
+          [
+            ['owned', 'has(self.spec.owner)'],
+            ['prod', "self.spec.lifecycle == 'production'"],
+          ],
+          { owner: undefined, lifecycle: 'experimental' },
+        ),
+      ],
+      now,
+    );
+    expect(outcomes).toEqual([
+      { owned: { passed: true }, prod: { passed: true } },
+      { owned: { passed: false }, prod: { passed: false } },
+    ]);
   });
 
   it('when one rule overruns its deadline, then it alone is reported as timed out and the other rules and tasks keep their outcomes', async () => {
     pool = new RulePool({ size: 1, ruleTimeoutMs: 200 });
     const items = Array.from({ length: 4_000 }, (_, i) => i);
-    const outcomes = await pool.run([
-      task([['owned', 'has(self.spec.owner)'], ['slow', QUADRATIC], ['prod', "self.spec.lifecycle == 'production'"]], { items }),
-      task([['owned', 'has(self.spec.owner)']]),
-    ], now);
+    const outcomes = await pool.run(
+      [
+        task(
+          [
+            ['owned', 'has(self.spec.owner)'],
+            ['slow', QUADRATIC],
+            ['prod', "self.spec.lifecycle == 'production'"],
+          ],
+          { items },
+        ),
+        task([['owned', 'has(self.spec.owner)']]),
+      ],
+      now,
+    );
     expect(outcomes).toEqual([
       { owned: { passed: true }, slow: { passed: false, timedOut: true, error: 'the rule timed out' }, prod: { passed: true } },
       { owned: { passed: true } },
@@ -61,9 +86,15 @@ describe('evaluating rules in worker threads', () => {
       const entity = { ...component(name, { lifecycle }, 'shop'), resourceVersion: version };
       return { ...task(rules, { lifecycle }), self: selfOf(entity), entity: { ref: entity.ref, version } };
     };
-    expect(await pool.run([at('a', '1', 'production'), at('b', '1', 'production')], now)).toEqual([{ prod: { passed: true } }, { prod: { passed: true } }]);
+    expect(await pool.run([at('a', '1', 'production'), at('b', '1', 'production')], now)).toEqual([
+      { prod: { passed: true } },
+      { prod: { passed: true } },
+    ]);
     // Unchanged: held by the worker. Changed: sent again and held at its new version.
-    expect(await pool.run([at('a', '1', 'production'), at('b', '2', 'experimental')], now)).toEqual([{ prod: { passed: true } }, { prod: { passed: false } }]);
+    expect(await pool.run([at('a', '1', 'production'), at('b', '2', 'experimental')], now)).toEqual([
+      { prod: { passed: true } },
+      { prod: { passed: false } },
+    ]);
     // A third entity pushes the oldest (a) out; a is then sent again, not looked up.
     expect(await pool.run([at('c', '1', 'experimental'), at('a', '1', 'production'), at('b', '2', 'experimental')], now)).toEqual([
       { prod: { passed: false } },
@@ -79,7 +110,13 @@ describe('a rule that times out in the operator', () => {
     const book = new ScoreBook(pool);
     const sc: ScorecardObject = {
       metadata: { name: 'readiness', namespace: 'shop', uid: 'uid-sc', generation: 1 },
-      spec: { levels: [{ name: 'bronze' }], rules: [{ name: 'owned', level: 'bronze', expression: 'has(self.spec.owner)' }, { name: 'slow', level: 'bronze', expression: QUADRATIC }] },
+      spec: {
+        levels: [{ name: 'bronze' }],
+        rules: [
+          { name: 'owned', level: 'bronze', expression: 'has(self.spec.owner)' },
+          { name: 'slow', level: 'bronze', expression: QUADRATIC },
+        ],
+      },
     };
     const big = component('big', { items: Array.from({ length: 4_000 }, (_, i) => i) }, 'shop');
     const small = component('small', { items: [1, 2] }, 'shop');
@@ -92,8 +129,23 @@ describe('a rule that times out in the operator', () => {
     const scores = book.scoresOf('shop/readiness');
     expect(scores.map((s) => s.score.rules.map((r) => r.rule))).toEqual([['owned'], ['owned']]);
     const { rules } = book.compiled(sc);
-    const status = scorecardStatus(undefined, 1, summarise(sc.spec.levels, scores.map((s) => s.score)), rules.invalid, now, rules.timedOut);
+    const status = scorecardStatus(
+      undefined,
+      1,
+      summarise(
+        sc.spec.levels,
+        scores.map((s) => s.score),
+      ),
+      rules.invalid,
+      now,
+      rules.timedOut,
+    );
     expect(status.invalidRules).toEqual([{ rule: 'slow', message: expect.stringContaining('timed out evaluating component:shop/big') }]);
-    expect(status.conditions[0]).toMatchObject({ type: 'Ready', status: 'False', reason: REASON.RuleTimedOut, message: expect.stringContaining('rule slow: timed out') });
+    expect(status.conditions[0]).toMatchObject({
+      type: 'Ready',
+      status: 'False',
+      reason: REASON.RuleTimedOut,
+      message: expect.stringContaining('rule slow: timed out'),
+    });
   });
 });

@@ -2,7 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { BACKSTAGE_ID_LABEL, COMPONENT_LABEL, type WorkloadObject } from '../../src/scorecards/facts.ts';
 import { WorkloadIndex } from '../../src/scorecards/workload-index.ts';
 
-const workload = (kind: string, name: string, labels: Record<string, string>, readyReplicas = 0, namespace = 'shop'): WorkloadObject => ({ kind, metadata: { name, namespace, labels }, status: { readyReplicas } });
+const workload = (kind: string, name: string, labels: Record<string, string>, readyReplicas = 0, namespace = 'shop'): WorkloadObject => ({
+  kind,
+  metadata: { name, namespace, labels },
+  status: { readyReplicas },
+});
 const names = (list: WorkloadObject[]) => list.map((w) => `${w.kind}/${w.metadata?.name}@${w.status?.readyReplicas}`).sort();
 
 describe('workloads by the entity they bind to', () => {

@@ -20,11 +20,24 @@ function shop(): SearchIndex {
     index.upsertEntity(e);
   }
   index.upsertDocs({ namespace: 'shop', name: 'handbook', siteName: 'Shop handbook', entityRef: 'component:shop/checkout' }, [
-    { path: 'runbook.md', slug: 'runbook', title: 'Checkout runbook', html: '', headings: [{ level: 2, id: 'refunds', text: 'Refunds' }], text: 'How checkout refunds a card payment.' },
+    {
+      path: 'runbook.md',
+      slug: 'runbook',
+      title: 'Checkout runbook',
+      html: '',
+      headings: [{ level: 2, id: 'refunds', text: 'Refunds' }],
+      text: 'How checkout refunds a card payment.',
+    },
   ]);
   index.upsertTemplate({
     metadata: { name: 'checkout-extension', namespace: 'shop', uid: 't1' },
-    spec: { title: 'Checkout extension', type: 'library', owner: 'payments', skeleton: { inline: { 'README.md': 'x' } }, steps: [{ name: 'render', action: 'render' }] },
+    spec: {
+      title: 'Checkout extension',
+      type: 'library',
+      owner: 'payments',
+      skeleton: { inline: { 'README.md': 'x' } },
+      steps: [{ name: 'render', action: 'render' }],
+    },
   });
   return index;
 }
@@ -49,8 +62,17 @@ describe('the search API', () => {
     const { status, body } = await getJson(base, '/api/v1/search?q=checkout');
     expect(status).toBe(200);
     expect(body).toMatchObject({ query: 'checkout', total: 5, counts: { Component: 2, API: 1, Docs: 1, Template: 1 } });
-    expect(body.results[0]).toMatchObject({ type: 'entity', ref: 'component:shop/checkout', kind: 'Component', href: '/catalog/component/shop/checkout', owner: 'payments' });
-    expect(body.results.find((r: { type: string }) => r.type === 'doc')).toMatchObject({ kind: 'Docs', href: '/docs/shop/handbook/runbook' });
+    expect(body.results[0]).toMatchObject({
+      type: 'entity',
+      ref: 'component:shop/checkout',
+      kind: 'Component',
+      href: '/catalog/component/shop/checkout',
+      owner: 'payments',
+    });
+    expect(body.results.find((r: { type: string }) => r.type === 'doc')).toMatchObject({
+      kind: 'Docs',
+      href: '/docs/shop/handbook/runbook',
+    });
   });
 
   it('when a kind and a limit are given, then results are filtered and capped', async () => {

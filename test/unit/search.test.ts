@@ -2,16 +2,29 @@ import { describe, expect, it } from '@jest/globals';
 import type { DocPage } from '../../src/docs/site.ts';
 import { highlightFragments } from '../../src/search/highlight.ts';
 import { SearchIndex, isSearchKind } from '../../src/search/index.ts';
-import type { TemplateObject } from '../../src/templates/objects.ts';
+import type { TemplateObject } from '../../src/api/objects.ts';
 import { api, component, group, resource } from '../fixtures/entities.ts';
 
 const template = (name: string, spec: Partial<TemplateObject['spec']>, namespace = 'shop'): TemplateObject => ({
   metadata: { name, namespace, uid: `uid-${name}` },
-  spec: { type: 'service', owner: 'payments-team', skeleton: { inline: { 'README.md': '# ${{ values.name }}' } }, steps: [{ name: 'render', action: 'render' }], ...spec },
+  spec: {
+    type: 'service',
+    owner: 'payments-team',
+    skeleton: { inline: { 'README.md': '# ${{ values.name }}' } },
+    steps: [{ name: 'render', action: 'render' }],
+    ...spec,
+  },
 });
 
 function page(slug: string, title: string, text: string, headings: string[] = []): DocPage {
-  return { path: `${slug || 'index'}.md`, slug, title, html: '', headings: headings.map((h, i) => ({ level: 2, id: `h${i}`, text: h })), text };
+  return {
+    path: `${slug || 'index'}.md`,
+    slug,
+    title,
+    html: '',
+    headings: headings.map((h, i) => ({ level: 2, id: `h${i}`, text: h })),
+    text,
+  };
 }
 
 const shopDocs = { namespace: 'shop', name: 'checkout-docs', siteName: 'Checkout handbook', entityRef: 'component:shop/checkout' };
@@ -19,7 +32,11 @@ const shopDocs = { namespace: 'shop', name: 'checkout-docs', siteName: 'Checkout
 function shop(): SearchIndex {
   const index = new SearchIndex();
   for (const e of [
-    component('checkout-service', { title: 'Checkout Service', description: 'Takes the money for every order', tags: ['payments', 'typescript'] }, 'shop'),
+    component(
+      'checkout-service',
+      { title: 'Checkout Service', description: 'Takes the money for every order', tags: ['payments', 'typescript'] },
+      'shop',
+    ),
     component('checkout', { description: 'The checkout page and its backend' }, 'shop'),
     component('checkout-worker', { description: 'Retries failed checkout payments' }, 'shop'),
     api('checkout-api', { description: 'Orders and payments over REST' }, 'shop'),
@@ -31,7 +48,12 @@ function shop(): SearchIndex {
   }
   index.upsertDocs(shopDocs, [
     page('', 'Checkout handbook', 'Start here to learn how checkout takes orders.', ['Overview']),
-    page('runbooks/keys', 'Rotating keys', 'When a signing key leaks, rotate the signing keys and then replay the dead letter queue from the console.', ['Before you start', 'Rotation']),
+    page(
+      'runbooks/keys',
+      'Rotating keys',
+      'When a signing key leaks, rotate the signing keys and then replay the dead letter queue from the console.',
+      ['Before you start', 'Rotation'],
+    ),
   ]);
   return index;
 }
@@ -57,8 +79,17 @@ describe('searching entities and doc pages', () => {
     const index = shop();
     const { results } = index.search('replay the dead letter queue', {});
     expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ type: 'doc', kind: 'Docs', title: 'Rotating keys', href: '/docs/shop/checkout-docs/runbooks/keys', siteName: 'Checkout handbook', entityRef: 'component:shop/checkout' });
-    expect(results[0]!.highlights.find((h) => h.field === 'text')?.fragments[0]).toMatch(/<mark>replay<\/mark> the <mark>dead<\/mark> <mark>letter<\/mark> <mark>queue<\/mark>/);
+    expect(results[0]).toMatchObject({
+      type: 'doc',
+      kind: 'Docs',
+      title: 'Rotating keys',
+      href: '/docs/shop/checkout-docs/runbooks/keys',
+      siteName: 'Checkout handbook',
+      entityRef: 'component:shop/checkout',
+    });
+    expect(results[0]!.highlights.find((h) => h.field === 'text')?.fragments[0]).toMatch(
+      /<mark>replay<\/mark> the <mark>dead<\/mark> <mark>letter<\/mark> <mark>queue<\/mark>/,
+    );
   });
 
   it('when the query is the start of a word, then entities with words starting so are found', () => {
@@ -136,11 +167,18 @@ describe('searching entities and doc pages', () => {
 
   it('when a description holds markup, then highlights escape it and only the marks are HTML', () => {
     const index = new SearchIndex();
-    index.upsertEntity(component('probe', { description: 'Payments <script>alert("pwned")</script> & <img src=x onerror=alert(1)> helper' }));
+    index.upsertEntity(
+      component('probe', { description: 'Payments <script>alert("pwned")</script> & <img src=x onerror=alert(1)> helper' }),
+    );
     const { results } = index.search('payments', {});
     const fragments = results[0]!.highlights.flatMap((h) => h.fragments);
-    expect(fragments).toEqual(['<mark>Payments</mark> &lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt; helper']);
-    const searchedForMarkup = index.search('script', {}).results[0]!.highlights.flatMap((h) => h.fragments).join('');
+    expect(fragments).toEqual([
+      '<mark>Payments</mark> &lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt; helper',
+    ]);
+    const searchedForMarkup = index
+      .search('script', {})
+      .results[0]!.highlights.flatMap((h) => h.fragments)
+      .join('');
     expect(searchedForMarkup.replace(/<\/?mark>/g, '')).not.toMatch(/[<>"]/);
   });
 
@@ -155,13 +193,29 @@ describe('searching entities and doc pages', () => {
 });
 
 describe('searching software templates', () => {
-  const nodeService = template('node-service', { title: 'Node.js service', description: 'A TypeScript HTTP service with CI and a catalog entry', tags: ['starter', 'typescript'], owner: 'group:shop/platform', type: 'service' });
+  const nodeService = template('node-service', {
+    title: 'Node.js service',
+    description: 'A TypeScript HTTP service with CI and a catalog entry',
+    tags: ['starter', 'typescript'],
+    owner: 'group:shop/platform',
+    type: 'service',
+  });
 
   it('when a template is indexed, then its name ranks it first, listed as a Template that links to its page', () => {
     const index = shop();
     index.upsertTemplate(nodeService);
     const { results, counts } = index.search('node-service', {});
-    expect(results[0]).toMatchObject({ type: 'template', kind: 'Template', namespace: 'shop', name: 'node-service', title: 'Node.js service', href: '/templates/shop/node-service', specType: 'service', owner: 'group:shop/platform', tags: ['starter', 'typescript'] });
+    expect(results[0]).toMatchObject({
+      type: 'template',
+      kind: 'Template',
+      namespace: 'shop',
+      name: 'node-service',
+      title: 'Node.js service',
+      href: '/templates/shop/node-service',
+      specType: 'service',
+      owner: 'group:shop/platform',
+      tags: ['starter', 'typescript'],
+    });
     expect(counts.Template).toBe(1);
     expect(index.stats()).toMatchObject({ templates: 1, entities: 7 });
   });
@@ -170,7 +224,13 @@ describe('searching software templates', () => {
     const index = shop();
     index.upsertTemplate(nodeService);
     index.upsertTemplate(template('static-site', { description: 'A website from Markdown', type: 'website' }));
-    for (const q of ['Node.js', 'catalog entry', 'starter', 'platform']) expect(`${q}: ${index.search(q, {}).results.map((r) => r.href).join(' ')}`).toMatch(new RegExp(`^${q}: .*/templates/shop/node-service`));
+    for (const q of ['Node.js', 'catalog entry', 'starter', 'platform'])
+      expect(
+        `${q}: ${index
+          .search(q, {})
+          .results.map((r) => r.href)
+          .join(' ')}`,
+      ).toMatch(new RegExp(`^${q}: .*/templates/shop/node-service`));
     expect(index.search('website', { kind: 'template' }).results.map((r) => r.name)).toEqual(['static-site']);
     expect(index.search('checkout', { kind: 'Template' }).results).toEqual([]);
     expect(index.search('checkout', { kind: 'Template' }).total).toBe(0);
@@ -207,7 +267,13 @@ describe('keeping the index small under status churn', () => {
     const index = new SearchIndex();
     const orders = component('orders', { description: 'Takes orders' });
     index.upsertEntity(orders);
-    index.upsertEntity({ ...orders, resourceVersion: '999', status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Resolved', message: '', lastTransitionTime: '2026-11-24T10:00:00Z' }] } });
+    index.upsertEntity({
+      ...orders,
+      resourceVersion: '999',
+      status: {
+        conditions: [{ type: 'Ready', status: 'True', reason: 'Resolved', message: '', lastTransitionTime: '2026-11-24T10:00:00Z' }],
+      },
+    });
     expect(index.stats()).toMatchObject({ entities: 1, discarded: 0 });
     index.upsertEntity(component('orders', { description: 'Takes and tracks orders' }));
     expect(index.stats()).toMatchObject({ entities: 1, discarded: 1 });

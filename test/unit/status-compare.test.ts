@@ -2,9 +2,19 @@ import { describe, expect, it } from '@jest/globals';
 import { sameStatus } from '../../src/controllers/status-compare.ts';
 
 describe('comparing a status about to be written with the stored one', () => {
-  const written = { observedGeneration: 2, conditions: [{ type: 'Ready', status: 'True', observedGeneration: 2, lastTransitionTime: '2026-11-24T10:00:00Z', reason: 'Valid', message: 'ok' }] };
+  const written = {
+    observedGeneration: 2,
+    conditions: [
+      { type: 'Ready', status: 'True', observedGeneration: 2, lastTransitionTime: '2026-11-24T10:00:00Z', reason: 'Valid', message: 'ok' },
+    ],
+  };
   // What server-side apply returns: every object's keys sorted by name.
-  const stored = { conditions: [{ lastTransitionTime: '2026-11-24T10:00:00Z', message: 'ok', observedGeneration: 2, reason: 'Valid', status: 'True', type: 'Ready' }], observedGeneration: 2 };
+  const stored = {
+    conditions: [
+      { lastTransitionTime: '2026-11-24T10:00:00Z', message: 'ok', observedGeneration: 2, reason: 'Valid', status: 'True', type: 'Ready' },
+    ],
+    observedGeneration: 2,
+  };
 
   it('when the stored status has its keys in another order, then it is the same', () => {
     expect(sameStatus(stored, written)).toBe(true);

@@ -4,7 +4,7 @@ import { CatalogGraph } from '../../src/catalog/graph.ts';
 import { createApp } from '../../src/http/app.ts';
 import { SUBMITTED } from '../../src/http/ui/parameter-form.ts';
 import { duration, runPage, safeHref, templatePage, templatesPage } from '../../src/http/ui/template-pages.ts';
-import type { TemplateObject, TemplateRunObject, TemplateRunStatus, TemplateSpec, TemplateStore } from '../../src/templates/objects.ts';
+import type { TemplateObject, TemplateRunObject, TemplateRunStatus, TemplateSpec, TemplateStore } from '../../src/api/objects.ts';
 import { serving } from '../support/serve.ts';
 
 /** A schema as a template author writes one: required, defaults, an enum, a boolean, numbers, a list. */
@@ -44,7 +44,13 @@ function template(name: string, spec: Partial<TemplateSpec> = {}, namespace = 'd
   };
 }
 
-function run(name: string, templateName: string, status?: TemplateRunStatus, created = '2026-11-24T10:00:00Z', namespace = 'default'): TemplateRunObject {
+function run(
+  name: string,
+  templateName: string,
+  status?: TemplateRunStatus,
+  created = '2026-11-24T10:00:00Z',
+  namespace = 'default',
+): TemplateRunObject {
   return {
     apiVersion: 'greenroom.dev/v1alpha1',
     kind: 'TemplateRun',
@@ -54,23 +60,56 @@ function run(name: string, templateName: string, status?: TemplateRunStatus, cre
   };
 }
 
-const storeOf = (templates: TemplateObject[], runs: TemplateRunObject[] = []): TemplateStore => ({ templates: () => templates, runs: () => runs });
+const storeOf = (templates: TemplateObject[], runs: TemplateRunObject[] = []): TemplateStore => ({
+  templates: () => templates,
+  runs: () => runs,
+});
 
-const valid = { [SUBMITTED]: '1', name: 'orders', owner: 'team-a', language: 'go', port: '9090', ratio: '0.5', topics: 'payments, eu ,', extra: '' };
+const valid = {
+  [SUBMITTED]: '1',
+  name: 'orders',
+  owner: 'team-a',
+  language: 'go',
+  port: '9090',
+  ratio: '0.5',
+  topics: 'payments, eu ,',
+  extra: '',
+};
 
 describe('the templates list', () => {
   it('when templates have titles or not, then they are sorted by title, falling back to the name', () => {
-    const page = templatesPage(storeOf([template('zeta', { title: 'Alpha service' }), template('beta'), template('gamma', { title: 'Zebra' })]));
+    const page = templatesPage(
+      storeOf([template('zeta', { title: 'Alpha service' }), template('beta'), template('gamma', { title: 'Zebra' })]),
+    );
     expect(page.rows.map((r) => r.title)).toEqual(['Alpha service', 'beta', 'Zebra']);
   });
 
   it('when owners are written as name, group:name or group:ns/name, then each links to that Group page', () => {
-    const page = templatesPage(storeOf([template('a', { owner: 'team-x' }), template('b', { owner: 'group:team-y' }), template('c', { owner: 'group:other/team-z' }, 'apps')]));
-    expect(page.rows.map((r) => r.owner.href)).toEqual(['/catalog/group/default/team-x', '/catalog/group/default/team-y', '/catalog/group/other/team-z']);
+    const page = templatesPage(
+      storeOf([
+        template('a', { owner: 'team-x' }),
+        template('b', { owner: 'group:team-y' }),
+        template('c', { owner: 'group:other/team-z' }, 'apps'),
+      ]),
+    );
+    expect(page.rows.map((r) => r.owner.href)).toEqual([
+      '/catalog/group/default/team-x',
+      '/catalog/group/default/team-y',
+      '/catalog/group/other/team-z',
+    ]);
   });
 
   it('when a template has runs, then the row counts them and shows the latest phase', () => {
-    const page = templatesPage(storeOf([template('service')], [run('old', 'service', { phase: 'Failed' }, '2026-11-24T09:00:00Z'), run('new', 'service', { phase: 'Succeeded' }, '2026-11-24T11:00:00Z'), run('other', 'library')]));
+    const page = templatesPage(
+      storeOf(
+        [template('service')],
+        [
+          run('old', 'service', { phase: 'Failed' }, '2026-11-24T09:00:00Z'),
+          run('new', 'service', { phase: 'Succeeded' }, '2026-11-24T11:00:00Z'),
+          run('other', 'library'),
+        ],
+      ),
+    );
     expect(page.rows[0]).toMatchObject({ runs: 2, latest: { name: 'new', phase: 'Succeeded', href: '/runs/default/new' } });
   });
 });
@@ -80,7 +119,14 @@ describe('a template page', () => {
     const page = templatePage(storeOf([template('service')]), 'default', 'service', {})!;
     const field = (name: string) => page.form.fields.find((f) => f.name === name)!;
     expect(page.form.fields.map((f) => [f.name, f.control])).toEqual([
-      ['name', 'text'], ['owner', 'text'], ['language', 'select'], ['port', 'integer'], ['ratio', 'number'], ['http', 'checkbox'], ['topics', 'list'], ['extra', 'json'],
+      ['name', 'text'],
+      ['owner', 'text'],
+      ['language', 'select'],
+      ['port', 'integer'],
+      ['ratio', 'number'],
+      ['http', 'checkbox'],
+      ['topics', 'list'],
+      ['extra', 'json'],
     ]);
     expect(field('name')).toMatchObject({ label: 'Name', hint: 'Lower case; also the repository name.', required: true, value: '' });
     expect(field('port')).toMatchObject({ label: 'Port', required: false, value: '8080', min: 1024 });
@@ -96,7 +142,12 @@ describe('a template page', () => {
 
   it('when the steps are listed, then publish:git shows its URL as written', () => {
     const page = templatePage(storeOf([template('service')]), 'default', 'service', {})!;
-    expect(page.steps).toContainEqual({ name: 'publish', action: 'publish:git', url: 'https://git.example.com/${{ values.name }}.git', image: undefined });
+    expect(page.steps).toContainEqual({
+      name: 'publish',
+      action: 'publish:git',
+      url: 'https://git.example.com/${{ values.name }}.git',
+      image: undefined,
+    });
   });
 
   it('when valid values are submitted, then they are coerced per the schema and the TemplateRun YAML parses back', () => {
@@ -106,20 +157,36 @@ describe('a template page', () => {
       apiVersion: 'greenroom.dev/v1alpha1',
       kind: 'TemplateRun',
       metadata: { name: 'service-orders', namespace: 'default' },
-      spec: { templateRef: { name: 'service' }, values: { name: 'orders', owner: 'team-a', language: 'go', port: 9090, ratio: 0.5, http: false, topics: ['payments', 'eu'] } },
+      spec: {
+        templateRef: { name: 'service' },
+        values: { name: 'orders', owner: 'team-a', language: 'go', port: 9090, ratio: 0.5, http: false, topics: ['payments', 'eu'] },
+      },
     });
     expect(page.command).toBe('kubectl create -f -');
   });
 
   it('when a template has a secret parameter, then the run names a Secret for it and a Secret manifest to fill in comes with it, neither holding a value', () => {
-    const secretParameters = { ...parameters, required: ['name', 'owner', 'token'], properties: { ...parameters.properties, token: { type: 'string', 'ui:field': 'Secret' } } };
-    const page = templatePage(storeOf([template('service', { parameters: secretParameters })]), 'default', 'service', { ...valid, token: 'typed-into-the-url' })!;
+    const secretParameters = {
+      ...parameters,
+      required: ['name', 'owner', 'token'],
+      properties: { ...parameters.properties, token: { type: 'string', 'ui:field': 'Secret' } },
+    };
+    const page = templatePage(storeOf([template('service', { parameters: secretParameters })]), 'default', 'service', {
+      ...valid,
+      token: 'typed-into-the-url',
+    })!;
     expect(page.form.problems).toBe(0);
     expect(page.form.fields.find((f) => f.name === 'token')).toMatchObject({ control: 'secret', value: '' });
     const run = parse(page.yaml!);
     expect(run.spec.values).not.toHaveProperty('token');
     expect(run.spec.secretValuesRef).toEqual({ name: 'service-orders-secrets' });
-    expect(parse(page.secretYaml!)).toEqual({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'service-orders-secrets', namespace: 'default' }, type: 'Opaque', stringData: { token: '' } });
+    expect(parse(page.secretYaml!)).toEqual({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'service-orders-secrets', namespace: 'default' },
+      type: 'Opaque',
+      stringData: { token: '' },
+    });
     expect(JSON.stringify(page)).not.toContain('typed-into-the-url');
   });
 
@@ -132,7 +199,13 @@ describe('a template page', () => {
   });
 
   it('when values break the schema, then every ajv message sits next to its field and there is no YAML', () => {
-    const page = templatePage(storeOf([template('service')]), 'default', 'service', { ...valid, name: 'Orders!', owner: '', port: '80', language: 'cobol' })!;
+    const page = templatePage(storeOf([template('service')]), 'default', 'service', {
+      ...valid,
+      name: 'Orders!',
+      owner: '',
+      port: '80',
+      language: 'cobol',
+    })!;
     const messages = Object.fromEntries(page.form.fields.map((f) => [f.name, f.messages]));
     expect(messages.name).toEqual([expect.stringMatching(/^values\.name must match pattern/)]);
     expect(messages.owner).toEqual(['values.owner is required']);
@@ -150,8 +223,16 @@ describe('a template page', () => {
   });
 
   it('when a problem is about the values as a whole, then its message goes above the form', () => {
-    const contradictory = { ...parameters, properties: { name: parameters.properties.name }, required: ['name'], not: { required: ['name'] } };
-    const page = templatePage(storeOf([template('service', { parameters: contradictory })]), 'default', 'service', { [SUBMITTED]: '1', name: 'orders' })!;
+    const contradictory = {
+      ...parameters,
+      properties: { name: parameters.properties.name },
+      required: ['name'],
+      not: { required: ['name'] },
+    };
+    const page = templatePage(storeOf([template('service', { parameters: contradictory })]), 'default', 'service', {
+      [SUBMITTED]: '1',
+      name: 'orders',
+    })!;
     expect(page.form.messages).toEqual(['values must NOT be valid']);
     expect(page.form.problems).toBe(1);
   });
@@ -168,7 +249,9 @@ describe('a template page', () => {
   });
 
   it('when a template has many runs, then the newest 20 are listed first', () => {
-    const runs = Array.from({ length: 25 }, (_, i) => run(`r${i}`, 'service', undefined, `2026-11-24T10:${String(i).padStart(2, '0')}:00Z`));
+    const runs = Array.from({ length: 25 }, (_, i) =>
+      run(`r${i}`, 'service', undefined, `2026-11-24T10:${String(i).padStart(2, '0')}:00Z`),
+    );
     const page = templatePage(storeOf([template('service')], runs), 'default', 'service', {})!;
     expect(page.runs).toHaveLength(20);
     expect(page.runs[0]).toMatchObject({ name: 'r24', phase: 'Pending' });
@@ -185,14 +268,29 @@ describe('a run page', () => {
     phase: 'Succeeded',
     startedAt: '2026-11-24T10:00:00Z',
     finishedAt: '2026-11-24T10:03:05Z',
-    steps: [{ name: 'render', phase: 'Succeeded', startedAt: '2026-11-24T10:00:00Z', finishedAt: '2026-11-24T10:00:02Z', message: 'rendered 3 files' }],
+    steps: [
+      {
+        name: 'render',
+        phase: 'Succeeded',
+        startedAt: '2026-11-24T10:00:00Z',
+        finishedAt: '2026-11-24T10:00:02Z',
+        message: 'rendered 3 files',
+      },
+    ],
     outputs: {
-      links: [{ title: 'bad', url: 'javascript:alert(1)' }, { title: 'Repository', url: 'https://git.example.com/orders' }, { title: 'Entity', url: '/catalog/component/default/orders' }, { title: 'elsewhere', url: '//evil.example' }],
+      links: [
+        { title: 'bad', url: 'javascript:alert(1)' },
+        { title: 'Repository', url: 'https://git.example.com/orders' },
+        { title: 'Entity', url: '/catalog/component/default/orders' },
+        { title: 'elsewhere', url: '//evil.example' },
+      ],
       entityRefs: ['component:default/orders'],
       commit: '0123456789abcdef0123456789abcdef01234567',
     },
     logTail: 'pushed main',
-    conditions: [{ type: 'Succeeded', status: 'True', reason: 'AllStepsSucceeded', message: 'done', lastTransitionTime: '2026-11-24T10:03:05Z' }],
+    conditions: [
+      { type: 'Succeeded', status: 'True', reason: 'AllStepsSucceeded', message: 'done', lastTransitionTime: '2026-11-24T10:03:05Z' },
+    ],
   });
 
   it('when outputs hold an unsafe URL, then only http(s) URLs and same-site paths become links', () => {
@@ -213,7 +311,9 @@ describe('a run page', () => {
     expect(page.duration).toBe('3 min 5 s');
     expect(page.startedAt?.text).toBe('2026-11-24 10:00:00 UTC');
     expect(page.steps[0]).toMatchObject({ name: 'render', phase: 'Succeeded', duration: '2 s', message: 'rendered 3 files' });
-    expect(page.outputs.entities).toEqual([{ ref: 'component:default/orders', kind: 'component', name: 'orders', href: '/catalog/component/default/orders' }]);
+    expect(page.outputs.entities).toEqual([
+      { ref: 'component:default/orders', kind: 'component', name: 'orders', href: '/catalog/component/default/orders' },
+    ]);
     expect(page.outputs.commit).toBe('0123456789abcdef0123456789abcdef01234567');
     expect(page.conditions[0]).toMatchObject({ state: 'yes', words: 'All Steps Succeeded', message: 'done' });
     expect(parse(page.valuesYaml)).toEqual({ name: 'orders', owner: 'team-a' });
@@ -236,7 +336,10 @@ describe('the templates pages over HTTP', () => {
   const serveApp = serving();
   const serve = (templates?: TemplateStore): Promise<string> =>
     serveApp(createApp({ isReady: () => true, graph: new CatalogGraph(), templates }));
-  const store = storeOf([template('service', { title: 'Service', description: 'Makes <script>alert(1)</script> services' })], [run('service-orders', 'service', { phase: 'Running' })]);
+  const store = storeOf(
+    [template('service', { title: 'Service', description: 'Makes <script>alert(1)</script> services' })],
+    [run('service-orders', 'service', { phase: 'Running' })],
+  );
 
   it('when no template store is wired, then /templates answers 200 with an empty state', async () => {
     const base = await serve();
@@ -276,7 +379,11 @@ describe('the templates pages over HTTP', () => {
   });
 
   it('when a template has a secret parameter, then the page renders a password input without a name, and a value put in the URL is neither echoed nor in the YAML', async () => {
-    const secretParameters = { ...parameters, required: ['name', 'owner', 'token'], properties: { ...parameters.properties, token: { type: 'string', title: 'Token', 'ui:field': 'Secret' } } };
+    const secretParameters = {
+      ...parameters,
+      required: ['name', 'owner', 'token'],
+      properties: { ...parameters.properties, token: { type: 'string', title: 'Token', 'ui:field': 'Secret' } },
+    };
     const base = await serve(storeOf([template('service', { parameters: secretParameters })]));
     const leaked = 'ghp_leaked-into-the-url';
     const html = await (await fetch(`${base}/templates/default/service?${new URLSearchParams({ ...valid, token: leaked })}`)).text();
@@ -298,7 +405,9 @@ describe('the templates pages over HTTP', () => {
     const token = 'ghp_t0kenInAUrl';
     const secretive = template('secretive', {
       skeleton: { git: { url: `https://bot:${token}@git.example.com/skeletons.git`, path: 'service' } },
-      steps: [{ name: 'publish', action: 'publish:git', publishGit: { url: `https://bot:${token}@git.example.com/\${{ values.name }}.git` } }],
+      steps: [
+        { name: 'publish', action: 'publish:git', publishGit: { url: `https://bot:${token}@git.example.com/\${{ values.name }}.git` } },
+      ],
     });
     const leaky: TemplateRunObject = {
       ...run('secretive-orders', 'secretive', {
@@ -306,7 +415,15 @@ describe('the templates pages over HTTP', () => {
         steps: [{ name: 'publish', phase: 'Failed', message: `git push to https://bot:${token}@git.example.com/orders.git failed` }],
         outputs: { links: [{ title: 'Repository', url: `https://bot:${token}@git.example.com/orders.git` }] },
         logTail: `pushing to https://bot:${token}@git.example.com/orders.git\n`,
-        conditions: [{ type: 'Succeeded', status: 'False', reason: 'StepFailed', message: `step publish failed: https://bot:${token}@git.example.com`, lastTransitionTime: '2026-11-24T10:03:05Z' }],
+        conditions: [
+          {
+            type: 'Succeeded',
+            status: 'False',
+            reason: 'StepFailed',
+            message: `step publish failed: https://bot:${token}@git.example.com`,
+            lastTransitionTime: '2026-11-24T10:03:05Z',
+          },
+        ],
       }),
       spec: { templateRef: { name: 'secretive' }, values: { name: 'orders', repoUrl: `https://bot:${token}@git.example.com/orders.git` } },
     };
@@ -331,10 +448,19 @@ describe('the templates pages over HTTP', () => {
 
 describe('the order of the parameters form', () => {
   // The apiserver hands schemas back with their keys sorted; the author's order has to be said.
-  const sorted = { type: 'object', required: ['owner', 'name'], properties: { a: { type: 'string' }, name: { type: 'string' }, owner: { type: 'string' }, z: { type: 'string' } } };
+  const sorted = {
+    type: 'object',
+    required: ['owner', 'name'],
+    properties: { a: { type: 'string' }, name: { type: 'string' }, owner: { type: 'string' }, z: { type: 'string' } },
+  };
 
   it('when ui:order is given, then fields follow it, "*" standing for the rest', () => {
-    const page = templatePage(storeOf([template('service', { parameters: { ...sorted, 'ui:order': ['name', '*', 'a'] } })]), 'default', 'service', {})!;
+    const page = templatePage(
+      storeOf([template('service', { parameters: { ...sorted, 'ui:order': ['name', '*', 'a'] } })]),
+      'default',
+      'service',
+      {},
+    )!;
     expect(page.form.fields.map((f) => f.name)).toEqual(['name', 'owner', 'z', 'a']);
   });
 

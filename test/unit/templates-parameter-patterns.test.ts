@@ -31,14 +31,21 @@ describe('Template parameter patterns on RE2', () => {
       patternProperties: { '(?<!x)y': {} },
     };
     const error = parametersError(parameters);
-    expect(error).toContain('parameters.properties.repeated.pattern: RE2 cannot compile pattern "^(a)\\\\1$": invalid escape sequence "\\\\1" at pattern offset 4');
+    expect(error).toContain(
+      'parameters.properties.repeated.pattern: RE2 cannot compile pattern "^(a)\\\\1$": invalid escape sequence "\\\\1" at pattern offset 4',
+    );
     expect(error).toContain('parameters.properties.ahead.pattern: RE2 cannot compile');
     expect(error).toContain('parameters.patternProperties["(?<!x)y"]: RE2 cannot compile');
-    expect(checkValues(parameters, {})).toEqual({ ok: false, messages: [expect.stringContaining("the template's parameters are not a valid JSON Schema: parameters.properties.repeated.pattern")] });
+    expect(checkValues(parameters, {})).toEqual({
+      ok: false,
+      messages: [expect.stringContaining("the template's parameters are not a valid JSON Schema: parameters.properties.repeated.pattern")],
+    });
   });
 
   it('when a default or enum holds a "pattern" key, then it is data and not checked as a regex', () => {
-    expect(parametersError({ type: 'object', default: { pattern: '(a)\\1' }, properties: { p: { enum: [{ pattern: '(?=a)' }] } } })).toBeUndefined();
+    expect(
+      parametersError({ type: 'object', default: { pattern: '(a)\\1' }, properties: { p: { enum: [{ pattern: '(?=a)' }] } } }),
+    ).toBeUndefined();
   });
 
   it('when the same Template generation is checked twice, then its compiled schema is reused; new parameters compile afresh', () => {
@@ -48,13 +55,21 @@ describe('Template parameter patterns on RE2', () => {
     const changed = { type: 'object', properties: { name: { type: 'string', maxLength: 1 } } };
     const next = compiledParameters(changed, 'check', parametersCacheKey({ metadata: { uid: 'u-1', generation: 2 } }));
     expect(next).not.toBe(compiled);
-    expect(checkValues(changed, { name: 'ab' }, parametersCacheKey({ metadata: { uid: 'u-1', generation: 2 } }))).toEqual({ ok: false, messages: ['values.name must NOT have more than 1 characters'] });
+    expect(checkValues(changed, { name: 'ab' }, parametersCacheKey({ metadata: { uid: 'u-1', generation: 2 } }))).toEqual({
+      ok: false,
+      messages: ['values.name must NOT have more than 1 characters'],
+    });
     // Other parameters under a key already used (a test fixture, a recreated object) are compiled, not mistaken.
-    expect(checkValues(changed, { name: 'ab' }, parametersCacheKey(first))).toEqual({ ok: false, messages: ['values.name must NOT have more than 1 characters'] });
+    expect(checkValues(changed, { name: 'ab' }, parametersCacheKey(first))).toEqual({
+      ok: false,
+      messages: ['values.name must NOT have more than 1 characters'],
+    });
     expect(parametersCacheKey({ metadata: {} })).toBeUndefined();
   });
 
   it('when defaults are filled in, then a schema with patterns still gives the declared defaults', () => {
-    expect(valuesWithDefaults({ type: 'object', properties: { name: { type: 'string', pattern: '^[a-z]+$', default: 'svc' } } }, {})).toEqual({ name: 'svc' });
+    expect(
+      valuesWithDefaults({ type: 'object', properties: { name: { type: 'string', pattern: '^[a-z]+$', default: 'svc' } } }, {}),
+    ).toEqual({ name: 'svc' });
   });
 });

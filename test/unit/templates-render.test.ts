@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { safeRelativePath } from '../../src/templates/paths.ts';
+import { safeRelativePath } from '../../src/file-tree/paths.ts';
 import { RenderError, renderText, renderTree } from '../../src/templates/render.ts';
 import { checkValues } from '../../src/templates/values.ts';
 
@@ -15,7 +15,10 @@ function thrownBy(fn: () => unknown): Error {
 
 describe('rendering a skeleton', () => {
   it('when names and contents use ${{ values.x }}, then both are rendered', () => {
-    const out = renderTree(new Map([['src/${{ values.name }}.ts', 'export const name = "${{ values.name }}";\n{% if values.http %}// http{% endif %}']]), { name: 'orders', http: true });
+    const out = renderTree(
+      new Map([['src/${{ values.name }}.ts', 'export const name = "${{ values.name }}";\n{% if values.http %}// http{% endif %}']]),
+      { name: 'orders', http: true },
+    );
     expect([...out]).toEqual([['src/orders.ts', 'export const name = "orders";\n// http']]);
   });
 
@@ -54,7 +57,15 @@ describe('rendering a skeleton', () => {
   });
 
   it('when two files render to the same path, then that is an error, not an overwrite', () => {
-    expect(() => renderTree(new Map([['a/${{ values.x }}', '1'], ['a/b', '2']]), { x: 'b' })).toThrow(/another file already renders to/);
+    expect(() =>
+      renderTree(
+        new Map([
+          ['a/${{ values.x }}', '1'],
+          ['a/b', '2'],
+        ]),
+        { x: 'b' },
+      ),
+    ).toThrow(/another file already renders to/);
   });
 
   it('when a single string is rendered, then values are in scope', () => {
@@ -80,7 +91,11 @@ describe('checking run values against the parameters', () => {
     type: 'object',
     required: ['name', 'owner'],
     additionalProperties: false,
-    properties: { name: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' }, owner: { type: 'string' }, port: { type: 'integer', minimum: 1024 } },
+    properties: {
+      name: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
+      owner: { type: 'string' },
+      port: { type: 'integer', minimum: 1024 },
+    },
   };
 
   it('when values satisfy the schema, then they pass', () => {
@@ -98,6 +113,9 @@ describe('checking run values against the parameters', () => {
   });
 
   it('when the parameters are not a valid JSON Schema, then the message says so', () => {
-    expect(checkValues({ type: 'no-such-type' }, {})).toMatchObject({ ok: false, messages: [expect.stringMatching(/not a valid JSON Schema/)] });
+    expect(checkValues({ type: 'no-such-type' }, {})).toMatchObject({
+      ok: false,
+      messages: [expect.stringMatching(/not a valid JSON Schema/)],
+    });
   });
 });

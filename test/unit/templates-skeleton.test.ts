@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderTree } from '../../src/templates/render.ts';
-import { SkeletonError, readSkeletonDir, skeletonFromConfigMap, writeTree } from '../../src/templates/skeleton.ts';
+import { SkeletonError, readSkeletonDir, skeletonFromConfigMap, writeTree } from '../../src/file-tree/skeleton.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // Real files in temporary directories; nothing is mocked.
@@ -27,7 +27,9 @@ describe('skeletons', () => {
       const dir = newDir();
       mkdirSync(join(dir, path), { recursive: true });
       writeFileSync(join(dir, path, 'config'), '[core]\n\tfsmonitor = id\n');
-      await expect(readSkeletonDir(dir)).rejects.toThrow(new SkeletonError(`skeleton path ${path} is a .git directory; files inside .git are git's configuration, not skeleton`));
+      await expect(readSkeletonDir(dir)).rejects.toThrow(
+        new SkeletonError(`skeleton path ${path} is a .git directory; files inside .git are git's configuration, not skeleton`),
+      );
     }
   });
 
@@ -40,18 +42,23 @@ describe('skeletons', () => {
   it('when a skeleton holds a symlink, then it is refused naming the file', async () => {
     const dir = newDir();
     symlinkSync('/etc/passwd', join(dir, 'passwd'));
-    await expect(readSkeletonDir(dir)).rejects.toThrow(new SkeletonError('skeleton file passwd is a symlink; symlinks are not allowed in a skeleton'));
+    await expect(readSkeletonDir(dir)).rejects.toThrow(
+      new SkeletonError('skeleton file passwd is a symlink; symlinks are not allowed in a skeleton'),
+    );
   });
 
   it('when a skeleton comes from a ConfigMap, then "__" in keys stands for "/"', () => {
-    const files = skeletonFromConfigMap({ 'src__main.ts': 'x', 'README.md': 'y' }, { 'img__a.bin': Buffer.from([1, 2]).toString('base64') });
+    const files = skeletonFromConfigMap(
+      { 'src__main.ts': 'x', 'README.md': 'y' },
+      { 'img__a.bin': Buffer.from([1, 2]).toString('base64') },
+    );
     expect([...files.keys()].sort()).toEqual(['README.md', 'img/a.bin', 'src/main.ts']);
   });
 
   it('when a ConfigMap key does not name a file inside the skeleton, then it is refused naming the key, before anything is rendered', () => {
     for (const [data, binaryData, key] of [
       [{ '..__etc__passwd': 'x' }, {}, '..__etc__passwd'],
-      [{ '__etc__passwd': 'x' }, {}, '__etc__passwd'],
+      [{ __etc__passwd: 'x' }, {}, '__etc__passwd'],
       [{ 'ok.md': 'x' }, { 'img__..__..__a.bin': 'AQI=' }, 'img__..__..__a.bin'],
     ] as [Record<string, string>, Record<string, string>, string][]) {
       let thrown: unknown;
@@ -61,7 +68,11 @@ describe('skeletons', () => {
         thrown = error;
       }
       expect(thrown).toBeInstanceOf(SkeletonError);
-      expect((thrown as SkeletonError).problem).toMatchObject({ kind: 'unsafe-path', path: key, why: expect.stringMatching(/leaves the output directory|is absolute/) });
+      expect((thrown as SkeletonError).problem).toMatchObject({
+        kind: 'unsafe-path',
+        path: key,
+        why: expect.stringMatching(/leaves the output directory|is absolute/),
+      });
       expect((thrown as SkeletonError).message).toContain(JSON.stringify(key));
     }
   });

@@ -10,15 +10,20 @@ describe('waitFor', () => {
 
   it('when the check never passes, then the error names what and the last problem', async () => {
     await expect(
-      waitFor(async () => { throw new Error('connection refused'); }, { what: 'etcd', timeoutMs: 50, intervalMs: 5 }),
+      waitFor(
+        async () => {
+          throw new Error('connection refused');
+        },
+        { what: 'etcd', timeoutMs: 50, intervalMs: 5 },
+      ),
     ).rejects.toThrow(/etcd not ready after 50 ms \(last check: connection refused\)/);
   });
 
   it('when the process has exited, then it fails at once instead of waiting out the timeout', async () => {
     const started = Date.now();
-    await expect(
-      waitFor(async () => false, { what: 'kube-apiserver', timeoutMs: 60_000, stillRunning: () => false }),
-    ).rejects.toThrow(/kube-apiserver: the process exited/);
+    await expect(waitFor(async () => false, { what: 'kube-apiserver', timeoutMs: 60_000, stillRunning: () => false })).rejects.toThrow(
+      /kube-apiserver: the process exited/,
+    );
     expect(Date.now() - started).toBeLessThan(1000);
   });
 });

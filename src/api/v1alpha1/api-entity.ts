@@ -3,15 +3,16 @@ import { AGE_COLUMN, READY_COLUMN, column, type CatalogKind } from './catalog-ki
 import { descriptiveFields, entityType, lifecycle } from './common.ts';
 import { ownerReference, systemReference, referenceSchemas, type ReferenceField } from './reference-fields.ts';
 
-const references = [
-  ownerReference('API'),
-  systemReference('API'),
-] satisfies readonly ReferenceField[];
+const references = [ownerReference('API'), systemReference('API')] satisfies readonly ReferenceField[];
 
 export const apiSpec = z.object({
   type: entityType('openapi, asyncapi, graphql, grpc'),
   lifecycle,
-  definition: z.string().max(262144).optional().describe('The API definition itself (OpenAPI, AsyncAPI, GraphQL SDL, protobuf), or a URL to it.'),
+  definition: z
+    .string()
+    .max(262144)
+    .optional()
+    .describe('The API definition itself (OpenAPI, AsyncAPI, GraphQL SDL, protobuf), or a URL to it.'),
   ...referenceSchemas(references),
   ...descriptiveFields,
 });

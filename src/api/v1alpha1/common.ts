@@ -5,7 +5,12 @@ export const descriptiveFields = {
   title: z.string().max(256).optional().describe('Human-friendly name shown in the portal instead of metadata.name.'),
   description: z.string().max(4096).optional().describe('What this entity is, in a sentence or two (plain text).'),
   tags: z
-    .array(z.string().regex(/^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$/).max(63))
+    .array(
+      z
+        .string()
+        .regex(/^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$/)
+        .max(63),
+    )
     .max(64)
     .optional()
     .meta({ 'x-kubernetes-list-type': 'set' })
@@ -13,7 +18,11 @@ export const descriptiveFields = {
   links: z
     .array(
       z.object({
-        url: z.string().regex(/^[a-zA-Z][a-zA-Z0-9+.-]*:/).max(2048).describe('Absolute URL (with scheme).'),
+        url: z
+          .string()
+          .regex(/^[a-zA-Z][a-zA-Z0-9+.-]*:/)
+          .max(2048)
+          .describe('Absolute URL (with scheme).'),
         title: z.string().max(256).optional().describe('Link text.'),
         icon: z.string().max(64).optional().describe('Icon name, e.g. "dashboard", "docs", "chat".'),
       }),
@@ -29,8 +38,7 @@ export const lifecycle = z
   .max(63)
   .describe('Lifecycle stage: experimental, production, deprecated (any value is accepted).');
 
-export const entityType = (examples: string) =>
-  z.string().min(1).max(63).describe(`Type of the entity, e.g. ${examples}.`);
+export const entityType = (examples: string) => z.string().min(1).max(63).describe(`Type of the entity, e.g. ${examples}.`);
 
 export const profile = z
   .object({
@@ -65,10 +73,7 @@ export const entityStatus = z
       .optional()
       .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })
       .describe('Ready and ReferencesResolved, in the metav1.Condition shape.'),
-    relations: z
-      .array(relation)
-      .optional()
-      .describe('Both directions of every relation, sorted by type then target.'),
+    relations: z.array(relation).optional().describe('Both directions of every relation, sorted by type then target.'),
     truncatedRelations: z
       .array(z.object({ type: z.string(), total: z.number().int().min(0) }))
       .optional()
@@ -101,4 +106,8 @@ export type Relation = z.infer<typeof relation>;
 export type EntityStatus = z.infer<typeof entityStatus>;
 
 /** Conditions as Kubernetes lists them: a map keyed by type, so server-side apply merges by type. */
-export const conditionsField = () => z.array(condition).optional().meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] });
+export const conditionsField = () =>
+  z
+    .array(condition)
+    .optional()
+    .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] });

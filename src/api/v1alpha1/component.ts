@@ -6,9 +6,30 @@ import { ownerReference, systemReference, referenceSchemas, type ReferenceField 
 const references = [
   ownerReference('component'),
   systemReference('component'),
-  { field: 'subcomponentOf', many: false, defaultKind: 'Component', allowedKinds: ['Component'], relation: 'partOf', description: 'Larger component this one is part of.' },
-  { field: 'providesApis', many: true, defaultKind: 'API', allowedKinds: ['API'], relation: 'providesApi', description: 'APIs this component serves.' },
-  { field: 'consumesApis', many: true, defaultKind: 'API', allowedKinds: ['API'], relation: 'consumesApi', description: 'APIs this component calls.' },
+  {
+    field: 'subcomponentOf',
+    many: false,
+    defaultKind: 'Component',
+    allowedKinds: ['Component'],
+    relation: 'partOf',
+    description: 'Larger component this one is part of.',
+  },
+  {
+    field: 'providesApis',
+    many: true,
+    defaultKind: 'API',
+    allowedKinds: ['API'],
+    relation: 'providesApi',
+    description: 'APIs this component serves.',
+  },
+  {
+    field: 'consumesApis',
+    many: true,
+    defaultKind: 'API',
+    allowedKinds: ['API'],
+    relation: 'consumesApi',
+    description: 'APIs this component calls.',
+  },
   { field: 'dependsOn', many: true, relation: 'dependsOn', description: 'Components or Resources this component needs to run.' },
   { field: 'dependencyOf', many: true, relation: 'dependencyOf', description: 'Entities that need this component to run.' },
 ] satisfies readonly ReferenceField[];

@@ -5,7 +5,14 @@ import { ownerReference, referenceSchemas, type ReferenceField } from './referen
 
 const references = [
   ownerReference('domain'),
-  { field: 'subdomainOf', many: false, defaultKind: 'Domain', allowedKinds: ['Domain'], relation: 'partOf', description: 'Larger domain this one is part of.' },
+  {
+    field: 'subdomainOf',
+    many: false,
+    defaultKind: 'Domain',
+    allowedKinds: ['Domain'],
+    relation: 'partOf',
+    description: 'Larger domain this one is part of.',
+  },
 ] satisfies readonly ReferenceField[];
 
 export const domainSpec = z.object({
@@ -31,6 +38,10 @@ export const Domain: CatalogKind = {
   validations: [
     // CRD rules see metadata.name but not the namespace, so only same-namespace spellings are caught here;
     // the operator reports longer cycles as a condition.
-    { rule: "!has(self.spec.subdomainOf) || !(self.spec.subdomainOf.lowerAscii() in [self.metadata.name, 'domain:' + self.metadata.name])", message: 'a Domain cannot be a subdomain of itself', fieldPath: '.spec.subdomainOf' },
+    {
+      rule: "!has(self.spec.subdomainOf) || !(self.spec.subdomainOf.lowerAscii() in [self.metadata.name, 'domain:' + self.metadata.name])",
+      message: 'a Domain cannot be a subdomain of itself',
+      fieldPath: '.spec.subdomainOf',
+    },
   ],
 };

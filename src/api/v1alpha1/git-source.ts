@@ -2,7 +2,11 @@ import { z } from 'zod';
 
 export const secretKeyRef = z
   .object({
-    name: z.string().min(1).max(253).describe("Secret in the namespace of the object using it (a scaffolding Job can only reference its own namespace's Secrets)."),
+    name: z
+      .string()
+      .min(1)
+      .max(253)
+      .describe("Secret in the namespace of the object using it (a scaffolding Job can only reference its own namespace's Secrets)."),
     usernameKey: z.string().max(253).default('username').optional().describe('Key holding the user name (default username).'),
     passwordKey: z.string().max(253).default('password').optional().describe('Key holding the password or token (default password).'),
   })
@@ -14,7 +18,12 @@ export const gitDirectory = (description: string) =>
     .object({
       // Checked at admission, so a file://, ssh, git:// or ext:: (a command) URL is refused
       // before the operator sees it; plain http needs the operator's --allow-http-git too.
-      url: z.string().min(1).max(2048).regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s\/@]+/).describe('Repository URL: https:// (http:// only where the operator allows it, --allow-http-git).'),
+      url: z
+        .string()
+        .min(1)
+        .max(2048)
+        .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s\/@]+/)
+        .describe('Repository URL: https:// (http:// only where the operator allows it, --allow-http-git).'),
       ref: z.string().max(255).default('main').optional().describe('Branch, tag or commit.'),
       path: z.string().max(1024).optional().describe('Directory inside the repository.'),
       secretRef: secretKeyRef.optional(),

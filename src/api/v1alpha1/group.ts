@@ -4,9 +4,23 @@ import { descriptiveFields, entityType, profile } from './common.ts';
 import { referenceSchemas, type ReferenceField } from './reference-fields.ts';
 
 const references = [
-  { field: 'parent', many: false, defaultKind: 'Group', allowedKinds: ['Group'], relation: 'childOf', description: 'Parent group in the organisation.' },
+  {
+    field: 'parent',
+    many: false,
+    defaultKind: 'Group',
+    allowedKinds: ['Group'],
+    relation: 'childOf',
+    description: 'Parent group in the organisation.',
+  },
   { field: 'children', many: true, defaultKind: 'Group', allowedKinds: ['Group'], relation: 'parentOf', description: 'Child groups.' },
-  { field: 'members', many: true, defaultKind: 'User', allowedKinds: ['User'], relation: 'hasMember', description: 'Users who are members of this group.' },
+  {
+    field: 'members',
+    many: true,
+    defaultKind: 'User',
+    allowedKinds: ['User'],
+    relation: 'hasMember',
+    description: 'Users who are members of this group.',
+  },
 ] as const satisfies readonly ReferenceField[];
 
 export const groupSpec = z.object({
@@ -34,6 +48,10 @@ export const Group: CatalogKind = {
   validations: [
     // CRD rules see metadata.name but not the namespace, so only same-namespace spellings are caught here;
     // the operator reports longer cycles as a condition.
-    { rule: "!has(self.spec.parent) || !(self.spec.parent.lowerAscii() in [self.metadata.name, 'group:' + self.metadata.name])", message: 'a Group cannot be its own parent', fieldPath: '.spec.parent' },
+    {
+      rule: "!has(self.spec.parent) || !(self.spec.parent.lowerAscii() in [self.metadata.name, 'group:' + self.metadata.name])",
+      message: 'a Group cannot be its own parent',
+      fieldPath: '.spec.parent',
+    },
   ],
 };

@@ -9,6 +9,7 @@ import { User } from './user.ts';
 
 export * from './group-version.ts';
 export * from './relations.ts';
+export * from './resources.ts';
 export type { CatalogKind } from './catalog-kind.ts';
 export type { ReferenceField } from './reference-fields.ts';
 export type { Condition, EntityStatus, Relation } from './common.ts';

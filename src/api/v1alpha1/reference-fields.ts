@@ -31,19 +31,28 @@ export function referenceSchemas(fields: readonly ReferenceField[]): Record<stri
     if (f.allowedKinds) {
       const rule = allowedKindsRule(f.field, f.allowedKinds);
       if (f.many) {
-        schema = z.array(one).max(1000).meta({
-          'x-kubernetes-validations': [{ rule: `self.all(ref, ${rule.rule.replaceAll('self', 'ref')})`, message: rule.message }],
-        });
+        schema = z
+          .array(one)
+          .max(1000)
+          .meta({
+            'x-kubernetes-validations': [{ rule: `self.all(ref, ${rule.rule.replaceAll('self', 'ref')})`, message: rule.message }],
+          });
       } else {
         schema = one.meta({ 'x-kubernetes-validations': [rule] });
       }
     } else if (f.many) {
       // The pattern already refuses a bare name; this says why in words a person can act on.
-      schema = z.array(one).max(1000).meta({
-        'x-kubernetes-validations': [
-          { rule: "self.all(ref, ref.contains(':'))", message: `${f.field} entries must name their kind, e.g. resource:orders-db or component:payments` },
-        ],
-      });
+      schema = z
+        .array(one)
+        .max(1000)
+        .meta({
+          'x-kubernetes-validations': [
+            {
+              rule: "self.all(ref, ref.contains(':'))",
+              message: `${f.field} entries must name their kind, e.g. resource:orders-db or component:payments`,
+            },
+          ],
+        });
     }
     if (f.many) schema = schema.describe(f.description);
     shape[f.field] = f.required ? schema : schema.optional();
@@ -53,10 +62,25 @@ export function referenceSchemas(fields: readonly ReferenceField[]): Record<stri
 
 /** The owner reference every owned kind has: a Group by default, or a User. */
 export function ownerReference(what: string): ReferenceField {
-  return { field: 'owner', many: false, required: true, defaultKind: 'Group', allowedKinds: ['Group', 'User'], relation: 'ownedBy', description: `Team (Group) or person (User) that owns this ${what}.` };
+  return {
+    field: 'owner',
+    many: false,
+    required: true,
+    defaultKind: 'Group',
+    allowedKinds: ['Group', 'User'],
+    relation: 'ownedBy',
+    description: `Team (Group) or person (User) that owns this ${what}.`,
+  };
 }
 
 /** The system reference of components, APIs and resources. */
 export function systemReference(what: string): ReferenceField {
-  return { field: 'system', many: false, defaultKind: 'System', allowedKinds: ['System'], relation: 'partOf', description: `System this ${what} belongs to.` };
+  return {
+    field: 'system',
+    many: false,
+    defaultKind: 'System',
+    allowedKinds: ['System'],
+    relation: 'partOf',
+    description: `System this ${what} belongs to.`,
+  };
 }

@@ -5,7 +5,14 @@ import { ownerReference, referenceSchemas, type ReferenceField } from './referen
 
 const references = [
   ownerReference('system'),
-  { field: 'domain', many: false, defaultKind: 'Domain', allowedKinds: ['Domain'], relation: 'partOf', description: 'Business domain this system belongs to.' },
+  {
+    field: 'domain',
+    many: false,
+    defaultKind: 'Domain',
+    allowedKinds: ['Domain'],
+    relation: 'partOf',
+    description: 'Business domain this system belongs to.',
+  },
 ] satisfies readonly ReferenceField[];
 
 export const systemSpec = z.object({

@@ -8,14 +8,24 @@ export const templateRunSpec = z.object({
   templateRef: z
     .object({
       name: z.string().min(1).max(253).describe('Template name.'),
-      namespace: z.string().max(63).optional().describe("Template namespace (default: the run's). Another namespace only if it is in the operator's --shared-template-namespaces."),
+      namespace: z
+        .string()
+        .max(63)
+        .optional()
+        .describe(
+          "Template namespace (default: the run's). Another namespace only if it is in the operator's --shared-template-namespaces.",
+        ),
     })
     .describe('The Template to run.'),
-  values: freeForm('Values for the template parameters; validated against its JSON Schema before anything runs. Never secret parameters (ui:field: Secret): those go in the Secret named by secretValuesRef.').optional(),
+  values: freeForm(
+    'Values for the template parameters; validated against its JSON Schema before anything runs. Never secret parameters (ui:field: Secret): those go in the Secret named by secretValuesRef.',
+  ).optional(),
   secretValuesRef: z
     .object({ name: z.string().min(1).max(253).describe('Secret name.') })
     .optional()
-    .describe("A Secret in the run's namespace whose keys are the template's secret parameters (ui:field: Secret) and whose values are theirs. They reach the scaffolder as secretKeyRef variables and templates as ${{ secrets.name }}; they never appear in the run's status, snapshot, Job spec or logs."),
+    .describe(
+      "A Secret in the run's namespace whose keys are the template's secret parameters (ui:field: Secret) and whose values are theirs. They reach the scaffolder as secretKeyRef variables and templates as ${{ secrets.name }}; they never appear in the run's status, snapshot, Job spec or logs.",
+    ),
 });
 
 const stepStatus = z.object({
@@ -60,6 +70,9 @@ export const TemplateRun: KindDefinition = {
   ],
   validations: [
     // Once the operator has started a run, what it runs cannot change under it.
-    { rule: "!has(oldSelf.status) || !has(oldSelf.status.phase) || oldSelf.status.phase == 'Pending' || self.spec == oldSelf.spec", message: 'spec is immutable once the run has started; create a new TemplateRun to run again' },
+    {
+      rule: "!has(oldSelf.status) || !has(oldSelf.status.phase) || oldSelf.status.phase == 'Pending' || self.spec == oldSelf.spec",
+      message: 'spec is immutable once the run has started; create a new TemplateRun to run again',
+    },
   ],
 };

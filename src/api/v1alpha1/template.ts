@@ -10,25 +10,39 @@ export const freeForm = (description: string) =>
   z.record(z.string(), z.unknown()).meta({ 'x-kubernetes-preserve-unknown-fields': true }).describe(description);
 
 /** A Kubernetes quantity as a container step's resources take it: 500m, 1, 256Mi, 2Gi. */
-const quantity = z.string().max(32).regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/);
+const quantity = z
+  .string()
+  .max(32)
+  .regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/);
 const stepResourceList = z.object({ cpu: quantity.optional(), memory: quantity.optional(), 'ephemeral-storage': quantity.optional() });
 
 const skeleton = z
   .object({
     inline: z.record(z.string(), z.string()).optional().describe('Files by relative path, their contents as text.'),
-    configMapRef: z.object({ name: z.string().min(1).max(253) }).optional().describe('A ConfigMap whose keys are file paths (use "__" for "/").'),
+    configMapRef: z
+      .object({ name: z.string().min(1).max(253) })
+      .optional()
+      .describe('A ConfigMap whose keys are file paths (use "__" for "/").'),
     git: gitDirectory('A directory of a git repository.').optional(),
   })
   .meta({
     'x-kubernetes-validations': [
-      { rule: "[has(self.inline), has(self.configMapRef), has(self.git)].filter(x, x).size() == 1", message: 'skeleton needs exactly one of inline, configMapRef or git' },
+      {
+        rule: '[has(self.inline), has(self.configMapRef), has(self.git)].filter(x, x).size() == 1',
+        message: 'skeleton needs exactly one of inline, configMapRef or git',
+      },
     ],
   })
   .describe('The files a run starts from; names and contents are rendered with nunjucks (${{ values.x }}).');
 
 const step = z
   .object({
-    name: z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).describe('Step name, unique in the template.'),
+    name: z
+      .string()
+      .min(1)
+      .max(63)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+      .describe('Step name, unique in the template.'),
     action: z.enum(['render', 'publish:git', 'register', 'run']).describe('Built-in action.'),
     publishGit: z
       .object({
@@ -41,16 +55,23 @@ const step = z
       })
       .optional()
       .describe('Settings of publish:git.'),
-    register: z.object({ catalogPath: z.string().max(1024).optional().describe('Rendered catalog file (default catalog-info.yaml).') }).optional(),
+    register: z
+      .object({ catalogPath: z.string().max(1024).optional().describe('Rendered catalog file (default catalog-info.yaml).') })
+      .optional(),
     run: z
       .object({
         image: z.string().min(1).max(1024),
         command: z.array(z.string()).min(1).max(64),
-        env: z.array(z.object({ name: z.string().min(1).max(253), value: z.string().max(32768) })).max(64).optional(),
+        env: z
+          .array(z.object({ name: z.string().min(1).max(253), value: z.string().max(32768) }))
+          .max(64)
+          .optional(),
         resources: z
           .object({ requests: stepResourceList.optional(), limits: stepResourceList.optional() })
           .optional()
-          .describe('cpu, memory and ephemeral-storage of the container; each one unset keeps its default (requests 100m, 128Mi, 256Mi; limits 1, 1Gi, 2Gi). A request above its limit is refused when the Job is created.'),
+          .describe(
+            'cpu, memory and ephemeral-storage of the container; each one unset keeps its default (requests 100m, 128Mi, 256Mi; limits 1, 1Gi, 2Gi). A request above its limit is refused when the Job is created.',
+          ),
       })
       .optional()
       .describe('Settings of run: a container step.'),
@@ -76,10 +97,17 @@ export const templateSpec = z.object({
     .array(step)
     .min(1)
     .max(32)
-    .meta({ 'x-kubernetes-validations': [{ rule: 'self.all(s, self.exists_one(t, t.name == s.name))', message: 'step names must be unique' }] })
+    .meta({
+      'x-kubernetes-validations': [{ rule: 'self.all(s, self.exists_one(t, t.name == s.name))', message: 'step names must be unique' }],
+    })
     .describe('What a run does, in order.'),
   output: z
-    .object({ links: z.array(z.object({ title: z.string().max(256), url: z.string().max(2048) })).max(16).optional() })
+    .object({
+      links: z
+        .array(z.object({ title: z.string().max(256), url: z.string().max(2048) }))
+        .max(16)
+        .optional(),
+    })
     .optional()
     .describe('Links shown when a run succeeds (templated).'),
 });

@@ -4,7 +4,14 @@ import { descriptiveFields, profile } from './common.ts';
 import { referenceSchemas, type ReferenceField } from './reference-fields.ts';
 
 const references = [
-  { field: 'memberOf', many: true, defaultKind: 'Group', allowedKinds: ['Group'], relation: 'memberOf', description: 'Groups this user belongs to.' },
+  {
+    field: 'memberOf',
+    many: true,
+    defaultKind: 'Group',
+    allowedKinds: ['Group'],
+    relation: 'memberOf',
+    description: 'Groups this user belongs to.',
+  },
 ] as const satisfies readonly ReferenceField[];
 
 export const userSpec = z.object({

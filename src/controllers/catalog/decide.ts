@@ -20,7 +20,6 @@ export interface ResolvedView {
 const CYCLE_REASON = { dependsOn: REASON.DependencyCycle, parent: REASON.ParentCycle, partOf: REASON.PartOfCycle } as const;
 const CYCLE_WORDS = { dependsOn: 'dependsOn loop', parent: 'parent/children loop', partOf: 'partOf loop' } as const;
 
-
 function referencesCondition(view: ResolvedView): ConditionDecision {
   if (view.unparsable.length > 0) {
     const message = listProblems(view.unparsable.map((u) => `${u.path}: ${u.error}`));
@@ -30,7 +29,12 @@ function referencesCondition(view: ResolvedView): ConditionDecision {
     const message = listProblems(view.dangling.map((d) => `${d.path}: ${d.target} does not exist`));
     return { type: CONDITION.ReferencesResolved, status: 'False', reason: REASON.DanglingReference, message };
   }
-  return { type: CONDITION.ReferencesResolved, status: 'True', reason: REASON.AllReferencesResolved, message: 'Every reference names an existing entity.' };
+  return {
+    type: CONDITION.ReferencesResolved,
+    status: 'True',
+    reason: REASON.AllReferencesResolved,
+    message: 'Every reference names an existing entity.',
+  };
 }
 
 function cyclesCondition(cycles: Cycle[]): ConditionDecision {

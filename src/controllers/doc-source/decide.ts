@@ -1,7 +1,8 @@
 import type { z } from 'zod';
-import type { docSourceSpec, docSourceStatus } from '../../api/v1alpha1/doc-source.ts';
+import { REBUILD_ANNOTATION, type docSourceSpec, type docSourceStatus } from '../../api/v1alpha1/doc-source.ts';
 import { exponentialDelay } from '../../runtime/backoff.ts';
-import type { ObjectMeta } from '../../templates/objects.ts';
+import { refreshIntervalMs } from '../../shared/duration.ts';
+import type { ObjectMeta } from '../../api/objects.ts';
 import { mergeConditions, rfc3339 } from '../conditions.ts';
 import { DOCS_REASON, type BuildFailure } from './failures.ts';
 
@@ -12,15 +13,6 @@ export interface DocSourceObject {
   spec: DocSourceSpec;
   status?: DocSourceStatus;
 }
-
-export const MIN_REFRESH_MS = 5_000;
-
-/**
- * "Rebuild docs now": the portal (as the person, by impersonation) or `kubectl annotate` sets
- * this to the time it was asked. A value the status has not recorded as honoured asks for one
- * look and build at once, whatever the source's commit and backoff say.
- */
-export const REBUILD_ANNOTATION = 'greenroom.dev/rebuild-requested-at';
 
 /** The rebuild request not yet honoured, if any (compared by value, so clocks need not agree). */
 export function pendingRebuild(source: DocSourceObject): string | undefined {
@@ -34,13 +26,6 @@ const honoured = (source: DocSourceObject): { rebuildRequest?: string } => {
   return asked ? { rebuildRequest: asked } : {};
 };
 
-/** `1h30m` → 5,400,000; at least 5 s (a look is one git ls-remote), so a typo cannot make the operator hammer a git server. */
-export function refreshIntervalMs(text: string | undefined): number {
-  let total = 0;
-  for (const [, amount, unit] of (text ?? '10m').matchAll(/(\d+)([smh])/g)) total += Number(amount) * { s: 1_000, m: 60_000, h: 3_600_000 }[unit as 's' | 'm' | 'h'];
-  return Math.max(MIN_REFRESH_MS, total || 600_000);
-}
-
 /**
  * How long until a DocSource's source should be looked at (0 = now): at once when its spec
  * changed since the last attempt, else when the operator planned to (a refresh interval after
@@ -52,7 +37,8 @@ export function nextCheckIn(source: DocSourceObject, plannedAt: number | undefin
   if (source.status?.observedGeneration !== (source.metadata.generation ?? 1) || pendingRebuild(source)) return 0;
   const failures = source.status.consecutiveFailures ?? 0;
   const lastCheck = Date.parse(source.status.lastCheckTime ?? '');
-  if (plannedAt === undefined && failures > 0 && Number.isFinite(lastCheck)) plannedAt = nextCheckAt(source, { transient: false, inARow: failures }, lastCheck);
+  if (plannedAt === undefined && failures > 0 && Number.isFinite(lastCheck))
+    plannedAt = nextCheckAt(source, { transient: false, inARow: failures }, lastCheck);
   if (plannedAt === undefined) return 0;
   return Math.max(0, plannedAt - now);
 }
@@ -80,7 +66,9 @@ export function nextCheckAt(source: DocSourceObject, failure: LookFailure | unde
   const interval = refreshIntervalMs(source.spec.refreshInterval);
   if (!failure) return now + interval;
   const first = Math.min(interval, 60_000);
-  const policy = failure.transient ? { initialMs: TRANSIENT_RETRY_MS, maxMs: first } : { initialMs: first, maxMs: Math.max(interval, FAILED_RETRY_MAX_MS) };
+  const policy = failure.transient
+    ? { initialMs: TRANSIENT_RETRY_MS, maxMs: first }
+    : { initialMs: first, maxMs: Math.max(interval, FAILED_RETRY_MAX_MS) };
   return now + exponentialDelay(failure.inARow - 1, policy);
 }
 
@@ -94,7 +82,13 @@ const generationOf = (source: DocSourceObject): number => source.metadata.genera
  */
 export function needsBuild(source: DocSourceObject, revision: string): boolean {
   const site = source.status?.site;
-  return !site || !site.digest || site.generation !== generationOf(source) || source.status?.commit !== revision || pendingRebuild(source) !== undefined;
+  return (
+    !site ||
+    !site.digest ||
+    site.generation !== generationOf(source) ||
+    source.status?.commit !== revision ||
+    pendingRebuild(source) !== undefined
+  );
 }
 
 export interface BuiltSite {
@@ -123,14 +117,29 @@ export function builtStatus(source: DocSourceObject, revision: string, site: Bui
     warnings: site.warnings.slice(0, 20),
     ...(source.status?.rebuildRequest ? { rebuildRequest: source.status.rebuildRequest } : {}),
     ...honoured(source),
-    conditions: mergeConditions(source.status?.conditions, builtConditions(site.pageCount, revision, site.warnings.length), generation, now),
+    conditions: mergeConditions(
+      source.status?.conditions,
+      builtConditions(site.pageCount, revision, site.warnings.length),
+      generation,
+      now,
+    ),
   };
 }
 
 function builtConditions(pageCount: number | undefined, revision: string | undefined, warnings: number) {
   return [
-    { type: 'Ready', status: 'True' as const, reason: DOCS_REASON.Built, message: `${pageCount ?? 0} pages built from ${revision ?? 'the source'}` },
-    { type: 'BuildSucceeded', status: 'True' as const, reason: DOCS_REASON.Built, message: warnings ? `${warnings} warnings; see status.warnings` : 'built without warnings' },
+    {
+      type: 'Ready',
+      status: 'True' as const,
+      reason: DOCS_REASON.Built,
+      message: `${pageCount ?? 0} pages built from ${revision ?? 'the source'}`,
+    },
+    {
+      type: 'BuildSucceeded',
+      status: 'True' as const,
+      reason: DOCS_REASON.Built,
+      message: warnings ? `${warnings} warnings; see status.warnings` : 'built without warnings',
+    },
   ];
 }
 
@@ -139,7 +148,11 @@ function builtConditions(pageCount: number | undefined, revision: string | undef
  * served. A failure the author must fix counts in consecutiveFailures, which the backoff (in
  * this process and the next leader) follows; passing trouble does not.
  */
-export function failedStatus(source: DocSourceObject, failure: Pick<BuildFailure, 'reason' | 'message'> & { transient?: boolean }, now: Date): DocSourceStatus {
+export function failedStatus(
+  source: DocSourceObject,
+  failure: Pick<BuildFailure, 'reason' | 'message'> & { transient?: boolean },
+  now: Date,
+): DocSourceStatus {
   const generation = generationOf(source);
   const previous = source.status ?? {};
   const consecutiveFailures = (previous.consecutiveFailures ?? 0) + (failure.transient ? 0 : 1);
@@ -153,12 +166,22 @@ export function failedStatus(source: DocSourceObject, failure: Pick<BuildFailure
     lastCheckTime: rfc3339(now),
     ...honoured(source),
     ...(consecutiveFailures ? { consecutiveFailures } : {}),
-    conditions: mergeConditions(previous.conditions, [
-      serving
-        ? { type: 'Ready', status: 'True', reason: DOCS_REASON.ServingLastGoodBuild, message: `serving the build of ${previous.commit}${olderSpec}; the latest build failed` }
-        : { type: 'Ready', status: 'False', reason: failure.reason, message: failure.message },
-      { type: 'BuildSucceeded', status: 'False', reason: failure.reason, message: failure.message },
-    ], generation, now),
+    conditions: mergeConditions(
+      previous.conditions,
+      [
+        serving
+          ? {
+              type: 'Ready',
+              status: 'True',
+              reason: DOCS_REASON.ServingLastGoodBuild,
+              message: `serving the build of ${previous.commit}${olderSpec}; the latest build failed`,
+            }
+          : { type: 'Ready', status: 'False', reason: failure.reason, message: failure.message },
+        { type: 'BuildSucceeded', status: 'False', reason: failure.reason, message: failure.message },
+      ],
+      generation,
+      now,
+    ),
   };
 }
 
@@ -177,6 +200,11 @@ export function recoveredStatus(source: DocSourceObject, now: Date): DocSourceSt
     observedGeneration: generation,
     phase: 'Ready',
     lastCheckTime: rfc3339(now),
-    conditions: mergeConditions(previous.conditions, builtConditions(previous.pageCount, previous.commit, previous.warnings?.length ?? 0), generation, now),
+    conditions: mergeConditions(
+      previous.conditions,
+      builtConditions(previous.pageCount, previous.commit, previous.warnings?.length ?? 0),
+      generation,
+      now,
+    ),
   };
 }

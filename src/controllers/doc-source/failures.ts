@@ -1,6 +1,6 @@
 import { isTransientApiError, KubeApiError } from '../../kube/raw-client.ts';
 import { LimitExceededError } from '../../docs/limits.ts';
-import { GitError } from '../../templates/git-cli.ts';
+import { GitError } from '../../git/git-cli.ts';
 
 /** Condition reasons of a DocSource, kept in one place. */
 export const DOCS_REASON = {
@@ -13,7 +13,8 @@ export const DOCS_REASON = {
   LimitExceeded: 'LimitExceeded',
 } as const;
 
-export type FailureReason = typeof DOCS_REASON.FetchFailed | typeof DOCS_REASON.BuildFailed | typeof DOCS_REASON.StoreFailed | typeof DOCS_REASON.LimitExceeded;
+export type FailureReason =
+  typeof DOCS_REASON.FetchFailed | typeof DOCS_REASON.BuildFailed | typeof DOCS_REASON.StoreFailed | typeof DOCS_REASON.LimitExceeded;
 
 /** Where a look at a source went wrong: getting the files, building them, storing the site. */
 export type BuildStage = 'fetch' | 'build' | 'store';
@@ -50,7 +51,11 @@ export interface BuildFailure {
   transient: boolean;
 }
 
-const REASON_OF: Record<BuildStage, FailureReason> = { fetch: DOCS_REASON.FetchFailed, build: DOCS_REASON.BuildFailed, store: DOCS_REASON.StoreFailed };
+const REASON_OF: Record<BuildStage, FailureReason> = {
+  fetch: DOCS_REASON.FetchFailed,
+  build: DOCS_REASON.BuildFailed,
+  store: DOCS_REASON.StoreFailed,
+};
 
 /**
  * What a failure at `stage` means for the person reading the DocSource: every error becomes
@@ -67,7 +72,10 @@ export function describeFailure(stage: BuildStage, error: unknown): BuildFailure
   if (error instanceof SourceUnavailableError) return { reason, message: `${text}; retrying`, transient: true };
   if (stage === 'build') return { reason, message: text, transient: false };
   if (stage === 'store' && error instanceof KubeApiError && !isTransientApiError(error)) {
-    const hint = error.code === 403 ? ' (the operator may write ConfigMaps only in the namespaces where Greenroom stores docs: with the Helm chart, add this namespace to rbac.docsNamespaces; it needs create and delete on configmaps there, within its quota)' : '';
+    const hint =
+      error.code === 403
+        ? ' (the operator may write ConfigMaps only in the namespaces where Greenroom stores docs: with the Helm chart, add this namespace to rbac.docsNamespaces; it needs create and delete on configmaps there, within its quota)'
+        : '';
     return { reason, message: `the built site could not be stored in ConfigMaps: ${text}${hint}`, transient: false };
   }
   const what = stage === 'store' ? 'the built site could not be stored in ConfigMaps' : 'the source could not be read';

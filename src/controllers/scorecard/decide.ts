@@ -1,5 +1,12 @@
 import type { Condition } from '../../api/v1alpha1/index.ts';
-import type { InitiativeProgress, InitiativeSpec, InvalidRule, ScorecardResult, ScorecardSpec, ScorecardSummary } from '../../scorecards/types.ts';
+import type {
+  InitiativeProgress,
+  InitiativeSpec,
+  InvalidRule,
+  ScorecardResult,
+  ScorecardSpec,
+  ScorecardSummary,
+} from '../../scorecards/types.ts';
 import { mergeConditions, rfc3339, type ConditionDecision } from '../conditions.ts';
 import { CONDITION, REASON } from './reasons.ts';
 
@@ -42,31 +49,51 @@ export function scorecardStatus(
   timedOut: ReadonlyMap<string, string> = new Map(),
   scope?: { namespace: string; ignored: readonly string[] },
 ) {
-  const timeouts = [...timedOut].map(([rule, entity]): InvalidRule => ({ rule, message: `timed out evaluating ${entity}; not evaluated for any entity until the Scorecard changes` }));
+  const timeouts = [...timedOut].map(([rule, entity]): InvalidRule => ({
+    rule,
+    message: `timed out evaluating ${entity}; not evaluated for any entity until the Scorecard changes`,
+  }));
   // The CRD bounds each message; a tenant's expression can make one longer.
-  const invalid = [...compileErrors, ...timeouts].map((r) => (r.message.length > 4096 ? { ...r, message: `${r.message.slice(0, 4095)}…` } : r));
-  const message = invalid.map((r) => `rule ${r.rule}${r.position === undefined ? '' : ` at position ${r.position}`}: ${r.message}`).join('; ');
+  const invalid = [...compileErrors, ...timeouts].map((r) =>
+    r.message.length > 4096 ? { ...r, message: `${r.message.slice(0, 4095)}…` } : r,
+  );
+  const message = invalid
+    .map((r) => `rule ${r.rule}${r.position === undefined ? '' : ` at position ${r.position}`}: ${r.message}`)
+    .join('; ');
   const reason = compileErrors.length > 0 ? REASON.InvalidRule : REASON.RuleTimedOut;
-  const crossNamespace: ConditionDecision[] = scope && scope.ignored.length > 0
-    ? [{
-        type: CONDITION.CrossNamespace,
-        status: 'False',
-        reason: REASON.OwnNamespaceOnly,
-        message: `spec.selector.namespaces ${scope.ignored.join(', ')} ignored: this Scorecard selects entities of its own namespace ${scope.namespace} only; only Scorecards in the namespaces of the operator's --cluster-scorecard-namespaces (Helm chart value scorecards.clusterNamespaces) select across namespaces`,
-      }]
-    : [];
+  const crossNamespace: ConditionDecision[] =
+    scope && scope.ignored.length > 0
+      ? [
+          {
+            type: CONDITION.CrossNamespace,
+            status: 'False',
+            reason: REASON.OwnNamespaceOnly,
+            message: `spec.selector.namespaces ${scope.ignored.join(', ')} ignored: this Scorecard selects entities of its own namespace ${scope.namespace} only; only Scorecards in the namespaces of the operator's --cluster-scorecard-namespaces (Helm chart value scorecards.clusterNamespaces) select across namespaces`,
+          },
+        ]
+      : [];
   return {
     observedGeneration: generation,
     entities: summary.entities,
     levels: summary.levels,
     rules: summary.rules.map((r) => ({ ...r, passRate: Math.round(r.passRate * 1000) / 1000 })),
     invalidRules: invalid,
-    conditions: mergeConditions(previous, [
-      invalid.length === 0
-        ? { type: CONDITION.Ready, status: 'True', reason: REASON.RulesValid, message: `${summary.rules.length} rules evaluated over ${summary.entities} entities` }
-        : { type: CONDITION.Ready, status: 'False', reason, message: `${message.slice(0, 4000)} (the other rules are evaluated)` },
-      ...crossNamespace,
-    ], generation, now),
+    conditions: mergeConditions(
+      previous,
+      [
+        invalid.length === 0
+          ? {
+              type: CONDITION.Ready,
+              status: 'True',
+              reason: REASON.RulesValid,
+              message: `${summary.rules.length} rules evaluated over ${summary.entities} entities`,
+            }
+          : { type: CONDITION.Ready, status: 'False', reason, message: `${message.slice(0, 4000)} (the other rules are evaluated)` },
+        ...crossNamespace,
+      ],
+      generation,
+      now,
+    ),
   };
 }
 
@@ -82,24 +109,39 @@ export interface InitiativeProblem {
  * target could never be reached, so a phase computed from it would only mislead). Undefined
  * when it can be evaluated.
  */
-export function initiativeProblem(spec: InitiativeSpec, scorecardKey: string, scorecard: ScorecardSpec | undefined): InitiativeProblem | undefined {
-  if (Number.isNaN(Date.parse(spec.deadline))) return { reason: REASON.InvalidDeadline, message: `deadline "${spec.deadline}" is not an RFC 3339 time, e.g. 2027-03-31T00:00:00Z` };
+export function initiativeProblem(
+  spec: InitiativeSpec,
+  scorecardKey: string,
+  scorecard: ScorecardSpec | undefined,
+): InitiativeProblem | undefined {
+  if (Number.isNaN(Date.parse(spec.deadline)))
+    return { reason: REASON.InvalidDeadline, message: `deadline "${spec.deadline}" is not an RFC 3339 time, e.g. 2027-03-31T00:00:00Z` };
   if (!scorecard) return scorecardNotFound(scorecardKey);
   const levels = scorecard.levels.map((l) => l.name);
   if (spec.targetLevel !== undefined && !levels.includes(spec.targetLevel)) {
-    return { reason: REASON.UnknownLevel, message: `level ${spec.targetLevel} is not one of Scorecard ${scorecardKey}'s levels (${levels.join(', ')})` };
+    return {
+      reason: REASON.UnknownLevel,
+      message: `level ${spec.targetLevel} is not one of Scorecard ${scorecardKey}'s levels (${levels.join(', ')})`,
+    };
   }
   const rules = new Set(scorecard.rules.map((r) => r.name));
   const unknown = (spec.rules ?? []).filter((r) => !rules.has(r));
   if (unknown.length > 0) {
-    return { reason: REASON.UnknownRule, message: `Scorecard ${scorecardKey} has no rule${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}` };
+    return {
+      reason: REASON.UnknownRule,
+      message: `Scorecard ${scorecardKey} has no rule${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}`,
+    };
   }
   return undefined;
 }
 
-const scorecardNotFound = (scorecardKey: string): InitiativeProblem => ({ reason: REASON.ScorecardNotFound, message: `Scorecard ${scorecardKey} does not exist` });
+const scorecardNotFound = (scorecardKey: string): InitiativeProblem => ({
+  reason: REASON.ScorecardNotFound,
+  message: `Scorecard ${scorecardKey} does not exist`,
+});
 
-type InitiativePrevious = { conditions?: Condition[]; history?: { date: string; ratio: number }[]; startedAt?: string; lastMilestone?: string } | undefined;
+type InitiativePrevious =
+  { conditions?: Condition[]; history?: { date: string; ratio: number }[]; startedAt?: string; lastMilestone?: string } | undefined;
 
 /**
  * An Initiative's status from its progress: phase, per owner, a daily history point, and the
@@ -116,7 +158,10 @@ export function initiativeStatus(
   now: Date,
 ) {
   const today = rfc3339(now).slice(0, 10);
-  const history = [...(previous?.history ?? []).filter((h) => h.date !== today), { date: today, ratio: Math.round(progress.ratio * 1000) / 1000 }].slice(-400);
+  const history = [
+    ...(previous?.history ?? []).filter((h) => h.date !== today),
+    { date: today, ratio: Math.round(progress.ratio * 1000) / 1000 },
+  ].slice(-400);
   const daysLeft = Math.ceil((deadline.getTime() - now.getTime()) / 86_400_000);
   const done = progress.phase === 'Achieved';
   const behind = progress.total - progress.atTarget;
@@ -128,15 +173,45 @@ export function initiativeStatus(
     history,
     startedAt: previous?.startedAt ?? rfc3339(startedAt),
     ...(lastMilestone ? { lastMilestone } : {}),
-    conditions: mergeConditions(previous?.conditions, [
-      { type: CONDITION.Ready, status: 'True', reason: REASON.Evaluated, message: `${progress.atTarget} of ${progress.total} entities at target` },
-      !done && daysLeft >= 0 && daysLeft <= 14
-        ? { type: CONDITION.DeadlineApproaching, status: 'True', reason: REASON.DueSoon, message: `due in ${daysLeft} days; ${behind} of ${progress.total} entities still behind` }
-        : { type: CONDITION.DeadlineApproaching, status: 'False', reason: done ? REASON.Achieved : REASON.NotDueSoon, message: done ? 'every entity is at target' : `due in ${daysLeft} days` },
-      progress.phase === 'Missed'
-        ? { type: CONDITION.Missed, status: 'True', reason: REASON.DeadlinePassed, message: `the deadline passed with ${behind} of ${progress.total} entities behind` }
-        : { type: CONDITION.Missed, status: 'False', reason: progress.phase, message: `${progress.atTarget} of ${progress.total} entities at target` },
-    ] satisfies ConditionDecision[], generation, now),
+    conditions: mergeConditions(
+      previous?.conditions,
+      [
+        {
+          type: CONDITION.Ready,
+          status: 'True',
+          reason: REASON.Evaluated,
+          message: `${progress.atTarget} of ${progress.total} entities at target`,
+        },
+        !done && daysLeft >= 0 && daysLeft <= 14
+          ? {
+              type: CONDITION.DeadlineApproaching,
+              status: 'True',
+              reason: REASON.DueSoon,
+              message: `due in ${daysLeft} days; ${behind} of ${progress.total} entities still behind`,
+            }
+          : {
+              type: CONDITION.DeadlineApproaching,
+              status: 'False',
+              reason: done ? REASON.Achieved : REASON.NotDueSoon,
+              message: done ? 'every entity is at target' : `due in ${daysLeft} days`,
+            },
+        progress.phase === 'Missed'
+          ? {
+              type: CONDITION.Missed,
+              status: 'True',
+              reason: REASON.DeadlinePassed,
+              message: `the deadline passed with ${behind} of ${progress.total} entities behind`,
+            }
+          : {
+              type: CONDITION.Missed,
+              status: 'False',
+              reason: progress.phase,
+              message: `${progress.atTarget} of ${progress.total} entities at target`,
+            },
+      ] satisfies ConditionDecision[],
+      generation,
+      now,
+    ),
   };
 }
 
@@ -147,17 +222,27 @@ export function initiativeStatus(
  * scorecard would claim Achieved or Missed for nothing. History and the start stay.
  */
 export function unevaluatedInitiativeStatus(previous: InitiativePrevious, generation: number, problem: InitiativeProblem, now: Date) {
-  const unknown = (type: string): ConditionDecision => ({ type, status: 'Unknown', reason: REASON.NotEvaluated, message: `not evaluated: ${problem.message}` });
+  const unknown = (type: string): ConditionDecision => ({
+    type,
+    status: 'Unknown',
+    reason: REASON.NotEvaluated,
+    message: `not evaluated: ${problem.message}`,
+  });
   return {
     observedGeneration: generation,
     ...(previous?.history?.length ? { history: previous.history } : {}),
     ...(previous?.startedAt ? { startedAt: previous.startedAt } : {}),
     ...(previous?.lastMilestone ? { lastMilestone: previous.lastMilestone } : {}),
-    conditions: mergeConditions(previous?.conditions, [
-      { type: CONDITION.Ready, status: 'False', reason: problem.reason, message: problem.message },
-      unknown(CONDITION.DeadlineApproaching),
-      unknown(CONDITION.Missed),
-    ], generation, now),
+    conditions: mergeConditions(
+      previous?.conditions,
+      [
+        { type: CONDITION.Ready, status: 'False', reason: problem.reason, message: problem.message },
+        unknown(CONDITION.DeadlineApproaching),
+        unknown(CONDITION.Missed),
+      ],
+      generation,
+      now,
+    ),
   };
 }
 
@@ -173,7 +258,11 @@ export interface LevelDrop {
  * that may not show that write yet: compared with a stale "before", a second evaluation
  * would find the same drop again. `levelIndex` is -1 for no level.
  */
-export function levelDrops(before: readonly ScorecardResult[] | undefined, after: readonly ScorecardResult[], levelIndex: (scorecard: string, level: string) => number): LevelDrop[] {
+export function levelDrops(
+  before: readonly ScorecardResult[] | undefined,
+  after: readonly ScorecardResult[],
+  levelIndex: (scorecard: string, level: string) => number,
+): LevelDrop[] {
   const drops: LevelDrop[] = [];
   for (const to of after) {
     const from = before?.find((b) => b.scorecard === to.scorecard);

@@ -8,7 +8,16 @@ import { initiativeProblem, initiativeStatus, unevaluatedInitiativeStatus } from
 import { fieldsOf, type ScorecardWorld } from './reconcile.ts';
 
 /** The fields of an Initiative's status this operator writes (and so compares before writing). */
-const INITIATIVE_STATUS_FIELDS = ['observedGeneration', 'phase', 'progress', 'byOwner', 'history', 'startedAt', 'lastMilestone', 'conditions'] as const;
+const INITIATIVE_STATUS_FIELDS = [
+  'observedGeneration',
+  'phase',
+  'progress',
+  'byOwner',
+  'history',
+  'startedAt',
+  'lastMilestone',
+  'conditions',
+] as const;
 /** Phases move with the clock too: look again at least this often. */
 const RECHECK_MS = 3_600_000;
 /** Reminder Events per milestone, at most: the rest are in status and on the initiative page. */
@@ -57,13 +66,24 @@ export class InitiativeReconciler {
     // namespaces follows (and reminds, and notifies the owners of) its own namespace's entities only.
     const entries = this.world.book.scoresOf(scorecardKey).flatMap(({ ref, score }): InitiativeEntity[] => {
       const entity = this.world.graph.get(ref);
-      return entity && inScope(metadata.namespace, entity.namespace, this.world.clusterScorecardNamespaces) ? [{ entity, owner: String(entity.spec.owner ?? ''), ...score }] : [];
+      return entity && inScope(metadata.namespace, entity.namespace, this.world.clusterScorecardNamespaces)
+        ? [{ entity, owner: String(entity.spec.owner ?? ''), ...score }]
+        : [];
     });
-    const progress = initiativeProgress(spec, scorecard.levels.map((l) => l.name), entries, now, startedAt);
+    const progress = initiativeProgress(
+      spec,
+      scorecard.levels.map((l) => l.name),
+      entries,
+      now,
+      startedAt,
+    );
     const memory = `${metadata.uid}|${spec.deadline}`;
     const last = this.announced.get(memory) ?? initiative.status?.lastMilestone;
     const milestone = progress.phase === 'Achieved' ? undefined : milestoneDue(deadline, now, last);
-    await this.writeIfChanged(initiative, initiativeStatus(initiative.status, generation, progress, deadline, startedAt, milestone ?? last, now));
+    await this.writeIfChanged(
+      initiative,
+      initiativeStatus(initiative.status, generation, progress, deadline, startedAt, milestone ?? last, now),
+    );
     if (milestone) {
       // Remembered once stored and before anything is announced: a reconcile that still sees
       // the old status (or a retry after a failed Event) announces nothing twice.
@@ -75,15 +95,26 @@ export class InitiativeReconciler {
   }
 
   private async writeIfChanged(initiative: InitiativeObject, status: object): Promise<void> {
-    if (!sameStatus(fieldsOf(initiative.status, INITIATIVE_STATUS_FIELDS), status)) await this.world.writeInitiativeStatus(initiative, status);
+    if (!sameStatus(fieldsOf(initiative.status, INITIATIVE_STATUS_FIELDS), status))
+      await this.world.writeInitiativeStatus(initiative, status);
   }
 
-  private async remindBehind(initiative: InitiativeObject, milestone: string, progress: InitiativeProgress, deadline: Date, now: Date): Promise<void> {
+  private async remindBehind(
+    initiative: InitiativeObject,
+    milestone: string,
+    progress: InitiativeProgress,
+    deadline: Date,
+    now: Date,
+  ): Promise<void> {
     const days = Math.max(0, Math.ceil((deadline.getTime() - now.getTime()) / 86_400_000));
     const title = initiative.spec.title ?? initiative.metadata.name;
     for (const ref of progress.behind.slice(0, MAX_EVENTS)) {
       const entity = this.world.graph.get(ref);
-      if (entity) await this.world.recordBehind(entity, `${title}: not at target yet, ${days === 0 ? 'due now' : `due in ${days} days`} (milestone ${milestone})`);
+      if (entity)
+        await this.world.recordBehind(
+          entity,
+          `${title}: not at target yet, ${days === 0 ? 'due now' : `due in ${days} days`} (milestone ${milestone})`,
+        );
     }
   }
 }

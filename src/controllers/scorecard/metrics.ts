@@ -44,18 +44,30 @@ export function registerScorecardMetrics(registry: Registry, source: ScorecardMe
   for (const name of SCORECARD_METRICS) if (registry.getSingleMetric(name)) registry.removeSingleMetric(name);
   const { book, isLeader } = source;
   // Owners and level indexes are worked out once per entity (and level) in a scrape, not once per score.
-  const perEntity = (name: string, help: string, value: (scorecard: string, score: EntityScore, levelIndex: (scorecard: string, level: string) => number) => number) =>
+  const perEntity = (
+    name: string,
+    help: string,
+    value: (scorecard: string, score: EntityScore, levelIndex: (scorecard: string, level: string) => number) => number,
+  ) =>
     new Gauge({
-      name, help, labelNames: ['scorecard', 'entity', 'owner'], registers: [registry],
+      name,
+      help,
+      labelNames: ['scorecard', 'entity', 'owner'],
+      registers: [registry],
       collect() {
         this.reset();
         if (!isLeader()) return;
         const ownerOf = memo(source.ownerOf);
         const levelIndex = memo(source.levelIndex);
-        for (const { ref, scorecard, score } of book.all()) this.set({ scorecard, entity: ref, owner: ownerOf(ref) }, value(scorecard, score, levelIndex));
+        for (const { ref, scorecard, score } of book.all())
+          this.set({ scorecard, entity: ref, owner: ownerOf(ref) }, value(scorecard, score, levelIndex));
       },
     });
-  perEntity('greenroom_scorecard_level', 'Level reached per scorecard and entity: 0 none, 1 the first level, …', (scorecard, s, levelIndex) => levelIndex(scorecard, s.result.level) + 1);
+  perEntity(
+    'greenroom_scorecard_level',
+    'Level reached per scorecard and entity: 0 none, 1 the first level, …',
+    (scorecard, s, levelIndex) => levelIndex(scorecard, s.result.level) + 1,
+  );
   perEntity('greenroom_scorecard_score', 'Weighted share of passing rules (0-100) per scorecard and entity.', (_, s) => s.result.score);
   perEntity('greenroom_scorecard_failing_rules', 'Failing rules per scorecard and entity.', (_, s) => s.result.failing.length);
 
@@ -118,7 +130,10 @@ type RuleLabels = { scorecard: string; entity_namespace: string; rule: string };
  * One walk over every score: passing and failing entities per scorecard, entity namespace and
  * rule, and each failure (rule and entity) in the order met, for the per-owner counts.
  */
-function ruleTallies(book: ScoreBook): { tallies: { labels: RuleLabels; passing: number; failing: number }[]; failures: { labels: RuleLabels; ref: EntityRef }[] } {
+function ruleTallies(book: ScoreBook): {
+  tallies: { labels: RuleLabels; passing: number; failing: number }[];
+  failures: { labels: RuleLabels; ref: EntityRef }[];
+} {
   const tallies = new Map<string, { labels: RuleLabels; passing: number; failing: number }>();
   const failures: { labels: RuleLabels; ref: EntityRef }[] = [];
   for (const { ref, scorecard, score } of book.all()) {

@@ -1,15 +1,15 @@
 import type { Entity } from '../../catalog/entity.ts';
 import { formatRef, parseRef, type EntityRef } from '../../catalog/refs.ts';
 import { keyOf } from '../../runtime/object-cache.ts';
-import type { Notification, Notifier } from '../../scorecards/notify.ts';
-import { initiativeReminderMessage, levelDropMessage } from '../../scorecards/slack.ts';
+import type { Notification, Notifier } from '../../notifications/notify.ts';
+import { initiativeReminderMessage, levelDropMessage } from '../../notifications/slack.ts';
 import type { InitiativeObject } from '../../scorecards/store.ts';
 import type { InitiativeProgress } from '../../scorecards/types.ts';
-import { parseWebhookSecretRef, WEBHOOK_SECRET_ANNOTATION, type SecretKeyRef } from '../../scorecards/webhook-secret.ts';
+import { parseWebhookSecretRef, WEBHOOK_SECRET_ANNOTATION, type SecretKeyRef } from '../../notifications/webhook-secret.ts';
 import { dropKey, type LevelDrop } from './decide.ts';
 import { REASON } from './reasons.ts';
 
-export { WEBHOOK_SECRET_ANNOTATION } from '../../scorecards/webhook-secret.ts';
+export { WEBHOOK_SECRET_ANNOTATION } from '../../notifications/webhook-secret.ts';
 
 /**
  * Where a Group's webhook URL used to be written. No longer read: the read API and every
@@ -76,7 +76,12 @@ export class OwnerNotifications {
   }
 
   /** One reminder per owner with entities behind, to the owner's webhook. */
-  initiativeMilestone(initiative: InitiativeObject, milestone: string, progress: Pick<InitiativeProgress, 'atTarget' | 'total' | 'behind'>, scorecardTitle: string | undefined): void {
+  initiativeMilestone(
+    initiative: InitiativeObject,
+    milestone: string,
+    progress: Pick<InitiativeProgress, 'atTarget' | 'total' | 'behind'>,
+    scorecardTitle: string | undefined,
+  ): void {
     const { notifier } = this.options;
     if (!notifier) return;
     const byOwner = new Map<string, { hook: OwnerWebhook; behind: { ref: string; title?: string }[] }>();
@@ -128,8 +133,11 @@ export class OwnerNotifications {
     if (value === undefined) {
       if (entity.annotations[LEGACY_WEBHOOK_URL_ANNOTATION] !== undefined && !this.toldLegacy.has(entity.uid)) {
         this.toldLegacy.add(entity.uid);
-        this.options.warnOwner?.(entity, REASON.WebhookUrlAnnotationIgnored,
-          `${LEGACY_WEBHOOK_URL_ANNOTATION} is no longer honoured: put the URL in a Secret in namespace ${entity.namespace} (key url) and name it in ${WEBHOOK_SECRET_ANNOTATION}, then remove ${LEGACY_WEBHOOK_URL_ANNOTATION}`);
+        this.options.warnOwner?.(
+          entity,
+          REASON.WebhookUrlAnnotationIgnored,
+          `${LEGACY_WEBHOOK_URL_ANNOTATION} is no longer honoured: put the URL in a Secret in namespace ${entity.namespace} (key url) and name it in ${WEBHOOK_SECRET_ANNOTATION}, then remove ${LEGACY_WEBHOOK_URL_ANNOTATION}`,
+        );
       }
       return undefined;
     }
@@ -146,7 +154,9 @@ export class OwnerNotifications {
     const { warnOwner } = this.options;
     return {
       secret: hook.secret,
-      ...(warnOwner ? { onUndelivered: (result, reason) => warnOwner(hook.owner, UNDELIVERED_REASON[result], `notification not delivered: ${reason}`) } : {}),
+      ...(warnOwner
+        ? { onUndelivered: (result, reason) => warnOwner(hook.owner, UNDELIVERED_REASON[result], `notification not delivered: ${reason}`) }
+        : {}),
     };
   }
 

@@ -8,7 +8,7 @@ import { summarise } from '../../scorecards/evaluate.ts';
 import { ignoredNamespaces } from '../../scorecards/select.ts';
 import { initiativeScorecardKey, type InitiativeObject, type ScorecardObject } from '../../scorecards/store.ts';
 import type { RuntimeFacts, ScorecardResult } from '../../scorecards/types.ts';
-import { refreshIntervalMs } from '../doc-source/decide.ts';
+import { refreshIntervalMs } from '../../shared/duration.ts';
 import { sameStatus } from '../status-compare.ts';
 import { levelDrops, sameResults, scorecardStatus } from './decide.ts';
 import type { OwnerNotifications } from './notifications.ts';
@@ -54,7 +54,8 @@ export function fieldsOf(status: object | undefined, fields: readonly string[]):
   return Object.fromEntries(fields.map((f) => [f, source[f]]));
 }
 
-const storedResults = (entity: Entity): ScorecardResult[] => (entity.status as { scorecards?: ScorecardResult[] } | undefined)?.scorecards ?? [];
+const storedResults = (entity: Entity): ScorecardResult[] =>
+  (entity.status as { scorecards?: ScorecardResult[] } | undefined)?.scorecards ?? [];
 
 /**
  * Scores entities and summarises Scorecards. Nothing is written before {@link prime} has
@@ -126,7 +127,8 @@ export class ScoresReconciler {
     if ((await this.world.writeEntityScores(entity, results)) === 'gone') return 'done';
     this.written.set(ref, results);
     // Announced only once the new level is stored: a restart then never announces it again.
-    for (const drop of levelDrops(before, results, (k, level) => this.levelIndex(k, level))) this.world.notifications.levelDropped(entity, drop);
+    for (const drop of levelDrops(before, results, (k, level) => this.levelIndex(k, level)))
+      this.world.notifications.levelDropped(entity, drop);
     return 'done';
   }
 
@@ -152,8 +154,14 @@ export class ScoresReconciler {
       this.nextFullEvaluation.set(key, now.getTime() + intervalOf(sc));
       for (const ref of await book.rescoreScorecard(sc, this.world.graph.all(), this.world.factsOf, now)) enqueue(item.entity(ref));
     }
-    const summary = summarise(sc.spec.levels, book.scoresOf(key).map((s) => s.score));
-    const scope = { namespace: sc.metadata.namespace, ignored: ignoredNamespaces(sc.metadata.namespace, sc.spec.selector, this.world.clusterScorecardNamespaces) };
+    const summary = summarise(
+      sc.spec.levels,
+      book.scoresOf(key).map((s) => s.score),
+    );
+    const scope = {
+      namespace: sc.metadata.namespace,
+      ignored: ignoredNamespaces(sc.metadata.namespace, sc.spec.selector, this.world.clusterScorecardNamespaces),
+    };
     const status = scorecardStatus(sc.status?.conditions, sc.metadata.generation ?? 1, summary, rules.invalid, now, rules.timedOut, scope);
     if (!sameStatus(fieldsOf(sc.status, SCORECARD_STATUS_FIELDS), status)) await this.world.writeScorecardStatus(sc, status);
     this.enqueueInitiativesOf(key);
@@ -161,7 +169,8 @@ export class ScoresReconciler {
   }
 
   private enqueueInitiativesOf(key: string): void {
-    for (const i of this.world.initiatives()) if (initiativeScorecardKey(i) === key) this.world.enqueue(item.initiative(keyOf(i)), SUMMARY_DELAY_MS);
+    for (const i of this.world.initiatives())
+      if (initiativeScorecardKey(i) === key) this.world.enqueue(item.initiative(keyOf(i)), SUMMARY_DELAY_MS);
   }
 
   private levelIndex(key: string, level: string): number {

@@ -61,7 +61,14 @@ export class ScoreBook {
     const generation = sc.metadata.generation ?? 1;
     const known = this.compiledScorecards.get(key);
     if (known?.generation === generation) return { rules: known, changed: false };
-    const rules = { generation, ...compileRules(sc.spec.rules, sc.spec.levels.map((l) => l.name)), timedOut: new Map<string, EntityRef>() };
+    const rules = {
+      generation,
+      ...compileRules(
+        sc.spec.rules,
+        sc.spec.levels.map((l) => l.name),
+      ),
+      timedOut: new Map<string, EntityRef>(),
+    };
     this.compiledScorecards.set(key, rules);
     return { rules, changed: true };
   }
@@ -72,7 +79,12 @@ export class ScoreBook {
   }
 
   /** Scores one entity against every scorecard that selects it, and keeps the scores. */
-  async scoreEntity(entity: Entity, scorecards: readonly ScorecardObject[], facts: RuntimeFacts, now: Date): Promise<Map<string, EntityScore>> {
+  async scoreEntity(
+    entity: Entity,
+    scorecards: readonly ScorecardObject[],
+    facts: RuntimeFacts,
+    now: Date,
+  ): Promise<Map<string, EntityScore>> {
     return (await this.scoreEntities([entity], scorecards, () => facts, now)).get(entity.ref)!;
   }
 
@@ -82,7 +94,13 @@ export class ScoreBook {
    * `replaceAll` forgets every other score too, at the moment the new ones are stored: the
    * reconcilers run while the batches are evaluated, and must never see an emptied book.
    */
-  async scoreEntities(entities: Iterable<Entity>, scorecards: readonly ScorecardObject[], factsOf: (entity: Entity) => RuntimeFacts, now: Date, replaceAll = false): Promise<Map<EntityRef, Map<string, EntityScore>>> {
+  async scoreEntities(
+    entities: Iterable<Entity>,
+    scorecards: readonly ScorecardObject[],
+    factsOf: (entity: Entity) => RuntimeFacts,
+    now: Date,
+    replaceAll = false,
+  ): Promise<Map<EntityRef, Map<string, EntityScore>>> {
     const list = [...entities];
     const pairs = list.flatMap((entity) => scorecards.filter((sc) => this.selects(sc, entity)).map((sc) => ({ entity, sc })));
     const scored = await this.score(pairs, factsOf, now);
@@ -101,7 +119,12 @@ export class ScoreBook {
    * Scores every given entity against one scorecard (those it no longer selects, or that are
    * gone, lose their score for it); returns the refs whose result for it changed.
    */
-  async rescoreScorecard(sc: ScorecardObject, entities: Iterable<Entity>, factsOf: (entity: Entity) => RuntimeFacts, now: Date): Promise<EntityRef[]> {
+  async rescoreScorecard(
+    sc: ScorecardObject,
+    entities: Iterable<Entity>,
+    factsOf: (entity: Entity) => RuntimeFacts,
+    now: Date,
+  ): Promise<EntityRef[]> {
     const key = keyOf(sc);
     const pairs = [...entities].filter((entity) => this.selects(sc, entity)).map((entity) => ({ entity, sc }));
     const scored = await this.score(pairs, factsOf, now);
@@ -126,14 +149,22 @@ export class ScoreBook {
   }
 
   /** Evaluates each (entity, scorecard) pair with the runner, in parallel batches, noting timeouts. */
-  private async score(pairs: readonly { entity: Entity; sc: ScorecardObject }[], factsOf: (entity: Entity) => RuntimeFacts, now: Date): Promise<EntityScore[]> {
+  private async score(
+    pairs: readonly { entity: Entity; sc: ScorecardObject }[],
+    factsOf: (entity: Entity) => RuntimeFacts,
+    now: Date,
+  ): Promise<EntityScore[]> {
     // One self and facts per entity, shared by its tasks (a worker receives them once per batch).
     const inputs = new Map<EntityRef, Omit<RuleTask, 'rules'>>();
     // And one rule list per scorecard, shared by its thousands of tasks.
     const rulesOf = new Map<ScorecardObject, RuleTask['rules']>();
     const tasks = pairs.map(({ entity, sc }): RuleTask => {
       let input = inputs.get(entity.ref);
-      if (!input) inputs.set(entity.ref, (input = { self: selfOf(entity), facts: factsOf(entity), entity: { ref: entity.ref, version: entity.resourceVersion } }));
+      if (!input)
+        inputs.set(
+          entity.ref,
+          (input = { self: selfOf(entity), facts: factsOf(entity), entity: { ref: entity.ref, version: entity.resourceVersion } }),
+        );
       let rules = rulesOf.get(sc);
       if (!rules) {
         const { compiled, timedOut } = this.compiled(sc).rules;

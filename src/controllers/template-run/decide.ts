@@ -1,19 +1,13 @@
-import type { StepStatus, TemplateObject, TemplateRunObject, TemplateRunStatus } from '../../templates/objects.ts';
+import type { StepStatus, TemplateObject, TemplateRunObject, TemplateRunStatus } from '../../api/objects.ts';
 import { secretParameterNames, secretsInValues, withoutSecretRequirements } from '../../templates/secret-parameters.ts';
 import type { SecretValues } from '../../templates/secret-values.ts';
 import { parametersCacheKey } from '../../templates/parameter-schema.ts';
+import type { Execution } from '../../templates/execution.ts';
 import { checkValues } from '../../templates/values.ts';
 import { listProblems, MAX_MESSAGE_LENGTH, mergeConditions, rfc3339, type ConditionDecision } from '../conditions.ts';
 
 export type Executor = 'job' | 'in-process';
-
-/** How far the run's execution got, as seen on its Job or its child process. */
-export type Execution =
-  | { state: 'running' }
-  | { state: 'succeeded'; at?: string | undefined }
-  | { state: 'failed'; message: string; at?: string | undefined }
-  /** Nothing runs it any more: the Job was deleted, or the operator restarted under an in-process run. */
-  | { state: 'lost'; message: string };
+export type { Execution };
 
 export interface RunObservation {
   run: TemplateRunObject;
@@ -53,7 +47,10 @@ export function mayUseTemplate(run: Pick<TemplateRunObject, 'metadata' | 'spec'>
 }
 
 /** The fields of a run's status the operator owns (the scaffolder owns steps while it runs). */
-export type OperatorRunStatus = Pick<TemplateRunStatus, 'phase' | 'startedAt' | 'finishedAt' | 'jobName' | 'conditions' | 'observedGeneration' | 'steps'>;
+export type OperatorRunStatus = Pick<
+  TemplateRunStatus,
+  'phase' | 'startedAt' | 'finishedAt' | 'jobName' | 'conditions' | 'observedGeneration' | 'steps'
+>;
 
 export type RunDecision =
   /** Nothing to do: finished, or running and not done yet. */
@@ -75,7 +72,8 @@ export function decideRun(observation: RunObservation): RunDecision {
   const { run, template, execution, now } = observation;
   if (run.metadata.deletionTimestamp || isFinished(run)) return { action: 'none' };
   const generation = run.metadata.generation ?? 1;
-  const conditions = (decisions: ConditionDecision[]) => mergeConditions(run.status?.conditions, decisions.map(clippedCondition), generation, now);
+  const conditions = (decisions: ConditionDecision[]) =>
+    mergeConditions(run.status?.conditions, decisions.map(clippedCondition), generation, now);
   const templateName = `${run.spec.templateRef.namespace ?? run.metadata.namespace}/${run.spec.templateRef.name}`;
 
   if (run.status?.phase === 'Running') {
@@ -87,7 +85,13 @@ export function decideRun(observation: RunObservation): RunDecision {
   const failed = (decisions: ConditionDecision[], steps?: StepStatus[]): RunDecision => ({
     action: 'finish',
     removeRegistered: false,
-    status: { phase: 'Failed', observedGeneration: generation, finishedAt: rfc3339(now), ...(steps ? { steps } : {}), conditions: conditions(decisions) },
+    status: {
+      phase: 'Failed',
+      observedGeneration: generation,
+      finishedAt: rfc3339(now),
+      ...(steps ? { steps } : {}),
+      conditions: conditions(decisions),
+    },
   });
   if (!mayUseTemplate(run, observation.sharedTemplateNamespaces)) {
     const message = `Template ${templateName} is in another namespace, which is not shared: a run in ${run.metadata.namespace} may use Templates of its own namespace or of the namespaces in the operator's --shared-template-namespaces (Helm chart value templates.sharedNamespaces)`;
@@ -103,16 +107,29 @@ export function decideRun(observation: RunObservation): RunDecision {
         phase: 'Pending',
         observedGeneration: generation,
         conditions: conditions([
-          { type: 'TemplateResolved', status: 'False', reason: 'TemplateNotFound', message: `Template ${templateName} does not exist; the run starts when it does` },
+          {
+            type: 'TemplateResolved',
+            status: 'False',
+            reason: 'TemplateNotFound',
+            message: `Template ${templateName} does not exist; the run starts when it does`,
+          },
           { type: 'Succeeded', status: 'Unknown', reason: 'Pending', message: 'waiting for the Template' },
         ]),
       },
     };
   }
-  const resolved: ConditionDecision = { type: 'TemplateResolved', status: 'True', reason: 'Found', message: `Template ${templateName} generation ${template.metadata.generation ?? 1}` };
+  const resolved: ConditionDecision = {
+    type: 'TemplateResolved',
+    status: 'True',
+    reason: 'Found',
+    message: `Template ${templateName} generation ${template.metadata.generation ?? 1}`,
+  };
   const stepNames = template.spec.steps.map((s) => s.name);
   const failBeforeStart = (reason: string, message: string): RunDecision =>
-    failed([resolved, { type: 'Succeeded', status: 'False', reason, message }], stepNames.map((name) => ({ name, phase: 'Skipped' })));
+    failed(
+      [resolved, { type: 'Succeeded', status: 'False', reason, message }],
+      stepNames.map((name) => ({ name, phase: 'Skipped' })),
+    );
   const check = checkAllValues(observation, template);
   if ('failed' in check) return failBeforeStart(check.failed.reason, check.failed.message);
   // Hundreds of bad keys make hundreds of messages: listed up to a length the status takes.
@@ -122,7 +139,10 @@ export function decideRun(observation: RunObservation): RunDecision {
   }
   const containerSteps = template.spec.steps.filter((s) => s.action === 'run').map((s) => s.name);
   if (observation.executor === 'in-process' && containerSteps.length > 0) {
-    return failBeforeStart('ContainerStepsNeedJobs', `steps ${containerSteps.join(', ')} run containers, which the in-process executor cannot start; run the operator with --template-executor=job`);
+    return failBeforeStart(
+      'ContainerStepsNeedJobs',
+      `steps ${containerSteps.join(', ')} run containers, which the in-process executor cannot start; run the operator with --template-executor=job`,
+    );
   }
   return {
     action: 'start',
@@ -131,7 +151,10 @@ export function decideRun(observation: RunObservation): RunDecision {
       observedGeneration: generation,
       startedAt: rfc3339(now),
       steps: stepNames.map((name) => ({ name, phase: 'Pending' })),
-      conditions: conditions([resolved, { type: 'Succeeded', status: 'Unknown', reason: 'Running', message: `running ${stepNames.length} steps` }]),
+      conditions: conditions([
+        resolved,
+        { type: 'Succeeded', status: 'Unknown', reason: 'Running', message: `running ${stepNames.length} steps` },
+      ]),
     },
   };
 }
@@ -141,20 +164,33 @@ export function decideRun(observation: RunObservation): RunDecision {
  * parameter in spec.values fails the run naming it (never its value); the check then goes
  * on as if it were not there, so nothing of it is carried further.
  */
-function checkAllValues(observation: RunObservation, template: TemplateObject): ReturnType<typeof checkValues> | { failed: { reason: string; message: string } } {
+function checkAllValues(
+  observation: RunObservation,
+  template: TemplateObject,
+): ReturnType<typeof checkValues> | { failed: { reason: string; message: string } } {
   const { run, secrets, executor } = observation;
   const parameters = template.spec.parameters;
   const inValues = secretsInValues(parameters, run.spec.values);
   if (inValues.length > 0) {
-    return { failed: { reason: SECRET_REASON.inValues, message: `spec.values carries the secret parameters ${inValues.join(', ')}; a secret parameter's value goes only in the Secret named by spec.secretValuesRef, so that it never reaches the run's status, snapshot or Job: create a new run without it in spec.values` } };
+    return {
+      failed: {
+        reason: SECRET_REASON.inValues,
+        message: `spec.values carries the secret parameters ${inValues.join(', ')}; a secret parameter's value goes only in the Secret named by spec.secretValuesRef, so that it never reaches the run's status, snapshot or Job: create a new run without it in spec.values`,
+      },
+    };
   }
   if (secrets?.state === 'missing') return { failed: { reason: SECRET_REASON.notFound, message: secrets.message } };
-  if (secrets?.state === 'unreadable' && executor === 'in-process') return { failed: { reason: SECRET_REASON.unreadable, message: secrets.message } };
+  if (secrets?.state === 'unreadable' && executor === 'in-process')
+    return { failed: { reason: SECRET_REASON.unreadable, message: secrets.message } };
   // A Job's scaffolder gets the Secret from the kubelet and checks the secret parameters itself.
   const schema = secrets?.state === 'unreadable' ? withoutSecretRequirements(parameters) : parameters;
   // Validators are cached per Template uid and generation; the schema without secret requirements under its own key.
   const key = parametersCacheKey(template);
-  const check = checkValues(schema, { ...run.spec.values, ...(secrets?.state === 'read' ? secrets.values : {}) }, key && (schema === parameters ? key : `${key}/without-secrets`));
+  const check = checkValues(
+    schema,
+    { ...run.spec.values, ...(secrets?.state === 'read' ? secrets.values : {}) },
+    key && (schema === parameters ? key : `${key}/without-secrets`),
+  );
   if (check.ok) return check;
   const secret = new Set(secretParameterNames(parameters));
   const hint = (m: string): string => {
@@ -164,7 +200,11 @@ function checkAllValues(observation: RunObservation, template: TemplateObject): 
   return { ok: false, messages: check.messages.map(hint) };
 }
 
-function finish(observation: RunObservation, execution: Exclude<Execution, { state: 'running' }>, conditions: (d: ConditionDecision[]) => OperatorRunStatus['conditions']): RunDecision {
+function finish(
+  observation: RunObservation,
+  execution: Exclude<Execution, { state: 'running' }>,
+  conditions: (d: ConditionDecision[]) => OperatorRunStatus['conditions'],
+): RunDecision {
   const { run, now } = observation;
   const succeeded = execution.state === 'succeeded';
   const at = ('at' in execution && execution.at) || rfc3339(now);
@@ -172,21 +212,38 @@ function finish(observation: RunObservation, execution: Exclude<Execution, { sta
   // The scaffolder reported the steps it ran; what it could not report (it was killed, or
   // a container step ended the pod) follows from how the execution ended.
   const steps: StepStatus[] = (run.status?.steps ?? []).map((step) => {
-    if (step.phase === 'Running') return { ...step, phase: succeeded ? 'Succeeded' : 'Failed', finishedAt: at, ...(succeeded ? {} : { message: step.message ?? why }) };
+    if (step.phase === 'Running')
+      return { ...step, phase: succeeded ? 'Succeeded' : 'Failed', finishedAt: at, ...(succeeded ? {} : { message: step.message ?? why }) };
     if (step.phase === 'Pending') return { ...step, phase: succeeded ? 'Succeeded' : 'Skipped' };
     return step;
   });
   const failedStep = steps.find((s) => s.phase === 'Failed');
-  const resolved: ConditionDecision = { type: 'TemplateResolved', status: 'True', reason: 'Found', message: run.status?.conditions?.find((c) => c.type === 'TemplateResolved')?.message ?? 'found' };
+  const resolved: ConditionDecision = {
+    type: 'TemplateResolved',
+    status: 'True',
+    reason: 'Found',
+    message: run.status?.conditions?.find((c) => c.type === 'TemplateResolved')?.message ?? 'found',
+  };
   const outcome: ConditionDecision = succeeded
     ? { type: 'Succeeded', status: 'True', reason: 'Succeeded', message: `all ${steps.length} steps succeeded` }
     : failedStep
-      ? { type: 'Succeeded', status: 'False', reason: 'StepFailed', message: `step ${failedStep.name} failed: ${failedStep.message ?? why}` }
+      ? {
+          type: 'Succeeded',
+          status: 'False',
+          reason: 'StepFailed',
+          message: `step ${failedStep.name} failed: ${failedStep.message ?? why}`,
+        }
       : { type: 'Succeeded', status: 'False', reason: execution.state === 'lost' ? 'ExecutionLost' : 'Failed', message: why };
   return {
     action: 'finish',
     removeRegistered: !succeeded,
-    status: { phase: succeeded ? 'Succeeded' : 'Failed', finishedAt: at, steps, conditions: conditions([resolved, outcome]), observedGeneration: run.metadata.generation ?? 1 },
+    status: {
+      phase: succeeded ? 'Succeeded' : 'Failed',
+      finishedAt: at,
+      steps,
+      conditions: conditions([resolved, outcome]),
+      observedGeneration: run.metadata.generation ?? 1,
+    },
   };
 }
 
@@ -197,7 +254,9 @@ export function startFailed(status: OperatorRunStatus, message: string): Operato
     phase: 'Failed',
     finishedAt: status.startedAt,
     steps: status.steps?.map((s) => ({ ...s, phase: 'Skipped' })),
-    conditions: status.conditions?.map((c) => (c.type === 'Succeeded' ? { ...c, status: 'False', reason: 'StartFailed', message: clippedCondition({ message }).message } : c)),
+    conditions: status.conditions?.map((c) =>
+      c.type === 'Succeeded' ? { ...c, status: 'False', reason: 'StartFailed', message: clippedCondition({ message }).message } : c,
+    ),
   };
 }
 
@@ -212,7 +271,13 @@ export function pendingAgain(run: TemplateRunObject, why: string, now: Date) {
     ...previous.filter((c) => c.type !== 'Succeeded'),
     { type: 'Succeeded', status: 'Unknown', reason: 'Pending', message: `starting again: ${why}`.slice(0, 1024) },
   ];
-  return { phase: 'Pending', startedAt: null, jobName: null, steps: null, conditions: mergeConditions(previous, decisions, run.metadata.generation ?? 1, now) };
+  return {
+    phase: 'Pending',
+    startedAt: null,
+    jobName: null,
+    steps: null,
+    conditions: mergeConditions(previous, decisions, run.metadata.generation ?? 1, now),
+  };
 }
 
 /** A failed run's outcome, saying which entities it had registered were removed again. */
@@ -221,7 +286,11 @@ export function withRemoved(status: OperatorRunStatus, removed: readonly string[
   const list = listProblems(removed, 1024).replaceAll('; ', ', ');
   return {
     ...status,
-    conditions: status.conditions?.map((c) => (c.type === 'Succeeded' ? clippedCondition({ ...c, message: `${c.message}; removed the ${removed.length} entities it had registered (${list})` }) : c)),
+    conditions: status.conditions?.map((c) =>
+      c.type === 'Succeeded'
+        ? clippedCondition({ ...c, message: `${c.message}; removed the ${removed.length} entities it had registered (${list})` })
+        : c,
+    ),
   };
 }
 
@@ -232,5 +301,7 @@ export function withRemoved(status: OperatorRunStatus, removed: readonly string[
  * also serves the conditions edited after the merge (startFailed, withRemoved).
  */
 function clippedCondition<C extends { message: string }>(condition: C): C {
-  return condition.message.length <= MAX_MESSAGE_LENGTH ? condition : { ...condition, message: `${condition.message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` };
+  return condition.message.length <= MAX_MESSAGE_LENGTH
+    ? condition
+    : { ...condition, message: `${condition.message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` };
 }

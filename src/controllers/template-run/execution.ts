@@ -9,12 +9,12 @@ interface JobCondition {
 }
 
 export interface JobLike {
-  metadata?: { ownerReferences?: { uid: string }[] };
+  metadata: { name: string; namespace: string; ownerReferences?: { uid: string; kind: string; name: string }[] };
   status?: { conditions?: JobCondition[]; completionTime?: string; failed?: number };
 }
 
 /** A Job's state as a run sees it: Complete and Failed are the Job's final conditions. */
-export function jobExecution(job: JobLike): Execution {
+export function jobExecution(job: Pick<JobLike, 'status'>): Execution {
   const conditions = job.status?.conditions ?? [];
   const isTrue = (type: string) => conditions.find((c) => c.type === type && c.status === 'True');
   if (isTrue('Complete')) return { state: 'succeeded', at: job.status?.completionTime };

@@ -1,5 +1,5 @@
 import type { Condition } from '../../api/v1alpha1/index.ts';
-import type { TemplateObject } from '../../templates/objects.ts';
+import type { TemplateObject } from '../../api/objects.ts';
 import { syntaxErrors } from '../../templates/render.ts';
 import { parametersCacheKey } from '../../templates/parameter-schema.ts';
 import { parametersError } from '../../templates/values.ts';
@@ -12,7 +12,12 @@ function templatedFields(t: TemplateObject): Map<string, string> {
   for (const step of t.spec.steps) {
     const git = step.publishGit;
     if (!git) continue;
-    for (const [name, text] of Object.entries({ url: git.url, branch: git.branch, reviewBranch: git.reviewBranch, commitMessage: git.commitMessage })) {
+    for (const [name, text] of Object.entries({
+      url: git.url,
+      branch: git.branch,
+      reviewBranch: git.reviewBranch,
+      commitMessage: git.commitMessage,
+    })) {
       if (text !== undefined) fields.set(`steps[${step.name}].publishGit.${name}`, text);
     }
   }
@@ -34,9 +39,10 @@ export function decideTemplateConditions(t: TemplateObject, now: Date): Conditio
   if (schema) problems.push({ reason: 'InvalidParameters', message: `parameters are not a valid JSON Schema: ${schema}` });
   const texts = new Map([...Object.entries(t.spec.skeleton.inline ?? {}), ...templatedFields(t)]);
   for (const error of syntaxErrors(texts)) problems.push({ reason: 'TemplateSyntaxError', message: error.message });
-  const ready: ConditionDecision = problems.length === 0
-    ? { type: 'Ready', status: 'True', reason: 'Valid', message: `${t.spec.steps.length} steps; parameters and templated text parse` }
-    : { type: 'Ready', status: 'False', reason: problems[0]!.reason, message: listProblems(problems.map((p) => p.message)) };
+  const ready: ConditionDecision =
+    problems.length === 0
+      ? { type: 'Ready', status: 'True', reason: 'Valid', message: `${t.spec.steps.length} steps; parameters and templated text parse` }
+      : { type: 'Ready', status: 'False', reason: problems[0]!.reason, message: listProblems(problems.map((p) => p.message)) };
   return mergeConditions(t.status?.conditions, [ready], t.metadata.generation ?? 1, now);
 }
 

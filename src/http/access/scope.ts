@@ -17,7 +17,7 @@ import type { CatalogView } from '../../catalog/view.ts';
 import type { DocsStore } from '../../docs/site.ts';
 import type { ScorecardStore } from '../../scorecards/store.ts';
 import type { SearchedObject } from '../../search/index.ts';
-import type { TemplateStore } from '../../templates/objects.ts';
+import type { TemplateStore } from '../../api/objects.ts';
 import { personOf } from '../auth/person.ts';
 import { visibleDocs, visibleScorecards, visibleTemplates } from './visible-stores.ts';
 
@@ -75,5 +75,6 @@ export function scopeOf(res: Response, stores: ScopeStores, now: Date = new Date
 export function searchVisibility(res: Response): ((document: SearchedObject) => boolean) | undefined {
   const visibility = visibilityOf(res);
   if (visibility.everything) return undefined;
-  return (d) => visibility.sees(d.result === 'entity' ? entityResource(d.kind) : d.result === 'template' ? TEMPLATES : DOC_SOURCES, d.namespace);
+  return (d) =>
+    visibility.sees(d.result === 'entity' ? entityResource(d.kind) : d.result === 'template' ? TEMPLATES : DOC_SOURCES, d.namespace);
 }

@@ -10,14 +10,20 @@ import type { DocsStore } from '../../docs/site.ts';
 import { keyOf } from '../../runtime/object-cache.ts';
 import { summarise } from '../../scorecards/evaluate.ts';
 import type { InitiativeObject, ScorecardObject, ScorecardStore } from '../../scorecards/store.ts';
-import type { TemplateStore } from '../../templates/objects.ts';
+import type { TemplateStore } from '../../api/objects.ts';
 import { resultsOf, standing } from '../ui/scorecard-model.ts';
 
-const inView = (visibility: Visibility, resource: string) => (o: { metadata: { namespace: string } }): boolean => visibility.sees(resource, o.metadata.namespace);
+const inView =
+  (visibility: Visibility, resource: string) =>
+  (o: { metadata: { namespace: string } }): boolean =>
+    visibility.sees(resource, o.metadata.namespace);
 
 export function visibleTemplates(store: TemplateStore, visibility: Visibility): TemplateStore {
   if (visibility.everything) return store;
-  return { templates: () => store.templates().filter(inView(visibility, TEMPLATES)), runs: () => store.runs().filter(inView(visibility, TEMPLATE_RUNS)) };
+  return {
+    templates: () => store.templates().filter(inView(visibility, TEMPLATES)),
+    runs: () => store.runs().filter(inView(visibility, TEMPLATE_RUNS)),
+  };
 }
 
 /** A site or a DocSource the person may not list is absent, as a missing one is. */
@@ -54,7 +60,12 @@ export function initiativeOverView(i: InitiativeObject, all: ScorecardStore, cat
   const { progress } = standing(all, catalog, i, now);
   return {
     ...i,
-    status: { ...i.status, progress: { atTarget: progress.atTarget, total: progress.total, ratio: progress.ratio }, byOwner: progress.byOwner, history: [] },
+    status: {
+      ...i.status,
+      progress: { atTarget: progress.atTarget, total: progress.total, ratio: progress.ratio },
+      byOwner: progress.byOwner,
+      history: [],
+    },
   };
 }
 
@@ -64,7 +75,15 @@ export function visibleScorecards(store: ScorecardStore, visibility: Visibility,
   let scorecards: ScorecardObject[] | undefined;
   let initiatives: InitiativeObject[] | undefined;
   return {
-    scorecards: () => (scorecards ??= store.scorecards().filter(inView(visibility, SCORECARDS)).map((sc) => scorecardOverView(sc, catalog))),
-    initiatives: () => (initiatives ??= store.initiatives().filter(inView(visibility, INITIATIVES)).map((i) => initiativeOverView(i, store, catalog, now))),
+    scorecards: () =>
+      (scorecards ??= store
+        .scorecards()
+        .filter(inView(visibility, SCORECARDS))
+        .map((sc) => scorecardOverView(sc, catalog))),
+    initiatives: () =>
+      (initiatives ??= store
+        .initiatives()
+        .filter(inView(visibility, INITIATIVES))
+        .map((i) => initiativeOverView(i, store, catalog, now))),
   };
 }

@@ -14,7 +14,8 @@ import { viewsEnvironment } from '../ui/views.ts';
 const FORM_LIMITS = { extended: false, limit: '64kb', parameterLimit: 200 } as const;
 
 /** Pages get a CSRF token for their forms; the API and static files need none. */
-const isPage = (req: Request): boolean => (req.method === 'GET' || req.method === 'POST') && !req.path.startsWith('/api/') && !req.path.startsWith('/static/');
+const isPage = (req: Request): boolean =>
+  (req.method === 'GET' || req.method === 'POST') && !req.path.startsWith('/api/') && !req.path.startsWith('/static/');
 
 /** The key a CSRF token is bound to: set by each mode when it has found the person. */
 export const sessionKeyOf = (res: Response): string => (res.locals.sessionKey as string | undefined) ?? '';
@@ -66,7 +67,12 @@ export function authentication({ settings, logger }: AuthenticationDependencies)
     // What a signed-in person sees is theirs: no shared cache (a CDN, a corporate proxy) may keep it.
     if (person && !req.path.startsWith('/static/')) res.set('Cache-Control', 'private, no-store');
     const page = isPage(req);
-    setViewer(res, { mode: settings.mode, ...(person ? { person } : {}), ...(person && page ? { csrfToken: csrf.token(req, res) } : {}), ...(page ? { returnTo: safeReturnPath(req.originalUrl) } : {}) });
+    setViewer(res, {
+      mode: settings.mode,
+      ...(person ? { person } : {}),
+      ...(person && page ? { csrfToken: csrf.token(req, res) } : {}),
+      ...(page ? { returnTo: safeReturnPath(req.originalUrl) } : {}),
+    });
     next();
   });
   return router;

@@ -8,7 +8,12 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
  * provider behind a private CA, without trusting it process-wide (NODE_EXTRA_CA_CERTS would
  * also let it vouch for git remotes and webhooks).
  */
-export function fetchTrusting(ca: string): (url: string, options: { method: string; headers: Headers | Record<string, string>; body?: unknown; signal?: AbortSignal }) => Promise<Response> {
+export function fetchTrusting(
+  ca: string,
+): (
+  url: string,
+  options: { method: string; headers: Headers | Record<string, string>; body?: unknown; signal?: AbortSignal },
+) => Promise<Response> {
   return (url, options) =>
     new Promise((resolve, reject) => {
       const headers: Record<string, string> = {};

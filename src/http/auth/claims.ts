@@ -14,7 +14,9 @@ export function boundedGroups(groups: readonly string[], prefix: string): string
   if (groups.some((g) => g.length > MAX_NAME)) return new HttpProblem(403, [`a group name is longer than ${MAX_NAME} characters`]);
   const prefixed = [...new Set(groups)].map((g) => `${prefix}${g}`);
   const reserved = prefixed.find(isReserved);
-  return reserved ? new HttpProblem(403, [`the group ${reserved} is reserved for Kubernetes itself; the portal does not act as it`]) : prefixed;
+  return reserved
+    ? new HttpProblem(403, [`the group ${reserved} is reserved for Kubernetes itself; the portal does not act as it`])
+    : prefixed;
 }
 
 /**
@@ -29,7 +31,9 @@ export function isReserved(name: string): boolean {
 
 /** The username, or why the portal will not act as it (see {@link isReserved}). */
 export function checkedUsername(username: string): string | HttpProblem {
-  return isReserved(username) ? new HttpProblem(403, [`the user name ${username} is reserved for Kubernetes itself; the portal does not act as it`]) : username;
+  return isReserved(username)
+    ? new HttpProblem(403, [`the user name ${username} is reserved for Kubernetes itself; the portal does not act as it`])
+    : username;
 }
 
 /**
@@ -65,13 +69,21 @@ export function usernamePrefix(mapping: Pick<ClaimMapping, 'issuerUrl' | 'userna
  */
 export function personFromClaims(claims: Readonly<Record<string, unknown>>, mapping: ClaimMapping): Person | HttpProblem {
   const user = claims[mapping.usernameClaim];
-  if (typeof user !== 'string' || user === '') return new HttpProblem(403, [`the ID token has no ${mapping.usernameClaim} claim to name you by`]);
+  if (typeof user !== 'string' || user === '')
+    return new HttpProblem(403, [`the ID token has no ${mapping.usernameClaim} claim to name you by`]);
   if (user.length > MAX_NAME) return new HttpProblem(403, [`the ${mapping.usernameClaim} claim is longer than ${MAX_NAME} characters`]);
   if (mapping.usernameClaim === 'email' && 'email_verified' in claims && claims.email_verified !== true) {
     return new HttpProblem(403, [`the identity provider has not verified the email ${user}`]);
   }
   const raw = mapping.groupsClaim ? claims[mapping.groupsClaim] : undefined;
-  const list = raw === undefined ? [] : typeof raw === 'string' ? [raw] : Array.isArray(raw) && raw.every((g) => typeof g === 'string') ? (raw as string[]) : undefined;
+  const list =
+    raw === undefined
+      ? []
+      : typeof raw === 'string'
+        ? [raw]
+        : Array.isArray(raw) && raw.every((g) => typeof g === 'string')
+          ? (raw as string[])
+          : undefined;
   if (!list) return new HttpProblem(403, [`the ${mapping.groupsClaim} claim is neither a string nor a list of strings`]);
   const groups = boundedGroups(list, mapping.groupsPrefix);
   if (groups instanceof HttpProblem) return groups;

@@ -24,7 +24,15 @@ export const CSRF_FIELD = '_csrf';
  * username under proxy); `secret` is the session secret, from which a CSRF-only key is
  * derived so one key never serves two purposes.
  */
-export function createCsrf({ secret, secure, sessionKeyOf }: { secret: string; secure: boolean; sessionKeyOf: (res: Response) => string }): Csrf {
+export function createCsrf({
+  secret,
+  secure,
+  sessionKeyOf,
+}: {
+  secret: string;
+  secure: boolean;
+  sessionKeyOf: (res: Response) => string;
+}): Csrf {
   const key = createHmac('sha256', secret).update('greenroom csrf').digest('hex');
   const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
     getSecret: () => key,
@@ -41,7 +49,10 @@ export function createCsrf({ secret, secure, sessionKeyOf }: { secret: string; s
   return {
     protect: (req, res, next) =>
       doubleCsrfProtection(req, res, (error?: unknown) =>
-        next(error ? new HttpProblem(403, ['the form\'s CSRF token is missing or does not match; reload the page and try again']) : undefined)),
+        next(
+          error ? new HttpProblem(403, ["the form's CSRF token is missing or does not match; reload the page and try again"]) : undefined,
+        ),
+      ),
     token: (req, res) => generateCsrfToken(req, res),
   };
 }

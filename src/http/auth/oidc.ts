@@ -62,9 +62,16 @@ const reason = (error: unknown): string => (error instanceof Error ? error.messa
  * cookie or turns the request away (pages to sign-in, the API and posts 401); `signOut` is
  * the POST /auth/logout route, mounted after the CSRF check.
  */
-export function oidcAuthentication({ oidc, cookies, views, logger }: OidcDependencies): { open: Router; session: RequestHandler; signOut: Router } {
+export function oidcAuthentication({ oidc, cookies, views, logger }: OidcDependencies): {
+  open: Router;
+  session: RequestHandler;
+  signOut: Router;
+} {
   const provider = providerOf(oidc);
-  const sessionOptions = { ...sessionCookieOptions(cookies), onUnsealError: (why: string) => void (why !== 'expired' && logger.warn({ why }, 'session cookie refused')) };
+  const sessionOptions = {
+    ...sessionCookieOptions(cookies),
+    onUnsealError: (why: string) => void (why !== 'expired' && logger.warn({ why }, 'session cookie refused')),
+  };
   const loginOptions = loginCookieOptions(cookies);
   const redirectUri = `${oidc.externalUrl}/auth/callback`;
   // A sealed cookie stays valid until its seal expires; a signed-out id is refused until then.
@@ -86,7 +93,12 @@ export function oidcAuthentication({ oidc, cookies, views, logger }: OidcDepende
     }
     const codeVerifier = client.randomPKCECodeVerifier();
     const login = await getIronSession<LoginState>(req, res, loginOptions);
-    Object.assign(login, { state: client.randomState(), nonce: client.randomNonce(), codeVerifier, returnTo: safeReturnPath(req.query.returnTo) });
+    Object.assign(login, {
+      state: client.randomState(),
+      nonce: client.randomNonce(),
+      codeVerifier,
+      returnTo: safeReturnPath(req.query.returnTo),
+    });
     await login.save();
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,
@@ -104,7 +116,8 @@ export function oidcAuthentication({ oidc, cookies, views, logger }: OidcDepende
     const { state, nonce, codeVerifier, returnTo } = login;
     // One attempt per login cookie: a replayed callback finds none.
     login.destroy();
-    if (!state || !nonce || !codeVerifier) return next(new HttpProblem(400, ['this sign-in was not started here, or took longer than ten minutes; sign in again']));
+    if (!state || !nonce || !codeVerifier)
+      return next(new HttpProblem(400, ['this sign-in was not started here, or took longer than ten minutes; sign in again']));
     let claims: Record<string, unknown>;
     try {
       const config = await provider();
@@ -135,7 +148,11 @@ export function oidcAuthentication({ oidc, cookies, views, logger }: OidcDepende
     } catch (error) {
       // iron-session refuses a seal over a browser's 4 KB cookie limit: too many or too long groups.
       logger.warn({ err: error, username: person.username, groups: person.groups.length }, 'session too large for its cookie');
-      return next(new HttpProblem(403, [`your identity (${person.groups.length} groups) is too large to keep in a session cookie; ask for fewer groups in the token`]));
+      return next(
+        new HttpProblem(403, [
+          `your identity (${person.groups.length} groups) is too large to keep in a session cookie; ask for fewer groups in the token`,
+        ]),
+      );
     }
     logger.info({ username: person.username }, 'signed in');
     res.redirect(303, returnTo ?? '/');
@@ -154,7 +171,8 @@ export function oidcAuthentication({ oidc, cookies, views, logger }: OidcDepende
     }
     // Stylesheets and icons carry nothing of the catalog; the sign-in pages need them.
     if (req.path.startsWith('/static/') || req.path === '/favicon.ico') return next();
-    if (req.method !== 'GET' || req.path.startsWith('/api/')) return next(new HttpProblem(401, ['sign in first: open the portal in a browser, or send its session cookie']));
+    if (req.method !== 'GET' || req.path.startsWith('/api/'))
+      return next(new HttpProblem(401, ['sign in first: open the portal in a browser, or send its session cookie']));
     res.redirect(303, `/auth/login?returnTo=${encodeURIComponent(safeReturnPath(req.originalUrl))}`);
   };
 

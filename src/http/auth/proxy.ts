@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestHandler } from 'express';
-import { commaSeparated } from '../../comma-separated.ts';
+import { commaSeparated } from '../../shared/comma-separated.ts';
 import { HttpProblem } from '../problems.ts';
 import { setPerson, type Person } from './person.ts';
 import { isTrustedPeer, type TrustedPeers } from './trusted-peers.ts';
@@ -22,7 +22,11 @@ export interface ProxyAuthSettings {
   groupsPrefix: string;
 }
 
-export const DEFAULT_PROXY_HEADERS = { userHeader: 'X-Forwarded-User', groupsHeader: 'X-Forwarded-Groups', emailHeader: 'X-Forwarded-Email' } as const;
+export const DEFAULT_PROXY_HEADERS = {
+  userHeader: 'X-Forwarded-User',
+  groupsHeader: 'X-Forwarded-Groups',
+  emailHeader: 'X-Forwarded-Email',
+} as const;
 
 /** Longest user, email or group name read from a header; longer is refused rather than cut. */
 const MAX_NAME = 256;
@@ -38,11 +42,15 @@ function single(headers: IncomingHttpHeaders, name: string): string | undefined 
  * missing (the proxy let an unauthenticated request through), 400 when a value is too long.
  * Groups are comma-separated, as oauth2-proxy sends them.
  */
-export function personFromProxyHeaders(headers: IncomingHttpHeaders, settings: Omit<ProxyAuthSettings, 'trustedPeers'>): Person | HttpProblem {
+export function personFromProxyHeaders(
+  headers: IncomingHttpHeaders,
+  settings: Omit<ProxyAuthSettings, 'trustedPeers'>,
+): Person | HttpProblem {
   const user = single(headers, settings.userHeader);
   if (!user) return new HttpProblem(401, [`no ${settings.userHeader} header: sign in through the authenticating proxy`]);
   const email = single(headers, settings.emailHeader);
-  if (user.length > MAX_NAME || (email?.length ?? 0) > MAX_NAME) return new HttpProblem(400, [`${settings.userHeader} or ${settings.emailHeader} is longer than ${MAX_NAME} characters`]);
+  if (user.length > MAX_NAME || (email?.length ?? 0) > MAX_NAME)
+    return new HttpProblem(400, [`${settings.userHeader} or ${settings.emailHeader} is longer than ${MAX_NAME} characters`]);
   const groups = boundedGroups(commaSeparated(single(headers, settings.groupsHeader) ?? ''), settings.groupsPrefix);
   if (groups instanceof HttpProblem) return groups;
   const username = checkedUsername(`${settings.usernamePrefix}${user}`);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { OperatorConfig } from '../../config.ts';
 import type { ClaimMapping } from './claims.ts';
+import type { AuthMode } from './person.ts';
 import type { ProxyAuthSettings } from './proxy.ts';
+import type { TrustedPeers } from './trusted-peers.ts';
 
 /** Built-in sign-in at an OpenID Connect provider (`--auth oidc`). */
 export interface OidcSettings extends ClaimMapping {
@@ -31,6 +32,33 @@ export type AuthSettings =
 
 export const NO_AUTH: AuthSettings = { mode: 'none' };
 
+/**
+ * The sign-in flags `authSettingsFrom` reads, as parsed by src/config.ts (OperatorConfig fits
+ * it). Named here rather than imported so that http/ does not depend on the flag parser, which
+ * sits above it (the parser takes its defaults from http/auth).
+ */
+export interface AuthFlags {
+  auth: AuthMode;
+  dashboardUrl?: string | undefined;
+  sessionSecretFile?: string | undefined;
+  sessionMaxAgeSeconds: number;
+  authProxyTrustedAddresses: TrustedPeers;
+  authProxyUserHeader: string;
+  authProxyGroupsHeader: string;
+  authProxyEmailHeader: string;
+  authProxyUsernamePrefix: string;
+  authProxyGroupsPrefix: string;
+  oidcIssuerUrl?: string | undefined;
+  oidcClientId?: string | undefined;
+  oidcClientSecretFile?: string | undefined;
+  oidcCaFile?: string | undefined;
+  oidcScopes: readonly string[];
+  oidcUsernameClaim: string;
+  oidcUsernamePrefix?: string | undefined;
+  oidcGroupsClaim: string;
+  oidcGroupsPrefix: string;
+}
+
 /** iron-session's minimum, and what a 256-bit key needs. */
 export const MIN_SECRET_BYTES = 32;
 
@@ -50,7 +78,7 @@ function secretFrom(readFile: (path: string) => string, path: string, what: stri
  * The authentication settings from the operator's flags, reading the secret files once at
  * start-up so a missing or short secret fails the process instead of the first sign-in.
  */
-export function authSettingsFrom(config: OperatorConfig, readFile: (path: string) => string): AuthSettings {
+export function authSettingsFrom(config: AuthFlags, readFile: (path: string) => string): AuthSettings {
   if (config.auth === 'none') return NO_AUTH;
   const cookies: CookieSettings = {
     // Under proxy a per-process secret is enough for one replica; several need a shared one.

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { commaSeparated } from '../../comma-separated.ts';
+import { commaSeparated } from '../../shared/comma-separated.ts';
 
 /** An address range as ipaddr.js parses a CIDR: the network and its prefix length. */
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];

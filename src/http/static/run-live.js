@@ -26,17 +26,19 @@
     const body = document.querySelector('[data-run-steps]');
     // The first step needs the table the server renders: reload rather than build it here.
     if (!body && progress.steps.length > 0) return location.reload();
-    body?.replaceChildren(...progress.steps.map((s) => {
-      const row = document.createElement('tr');
-      const took = document.createElement('span');
-      took.className = 'muted';
-      took.textContent = s.duration ? ` ${s.duration}` : '';
-      const message = document.createElement('span');
-      message.className = 'detail';
-      message.textContent = s.message;
-      row.append(cell(s.name), cell(badge(s.phase), took), cell(), cell(), cell(message));
-      return row;
-    }));
+    body?.replaceChildren(
+      ...progress.steps.map((s) => {
+        const row = document.createElement('tr');
+        const took = document.createElement('span');
+        took.className = 'muted';
+        took.textContent = s.duration ? ` ${s.duration}` : '';
+        const message = document.createElement('span');
+        message.className = 'detail';
+        message.textContent = s.message;
+        row.append(cell(s.name), cell(badge(s.phase), took), cell(), cell(), cell(message));
+        return row;
+      }),
+    );
   };
   const poll = async () => {
     try {

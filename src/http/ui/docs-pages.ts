@@ -2,7 +2,7 @@ import { formatRef, parseRef, splitRef } from '../../catalog/refs.ts';
 import { pageHref } from '../../docs/links.ts';
 import { siteBase, type DocPage, type DocSite, type DocSourceSummary, type DocsStore, type NavItem } from '../../docs/site.ts';
 import { isNavUrl } from '../../docs/store.ts';
-import { redactUrl } from '../../templates/git-cli.ts';
+import { redactUrl } from '../../git/git-cli.ts';
 import { entityHref } from './pages.ts';
 
 /** One entry of the reader's nav: a page, an external link, or a section of them. */
@@ -27,10 +27,19 @@ function navNodes(items: NavItem[], base: string, slug: string): DocsNavNode[] {
   return items.map((item) => {
     if (item.children) {
       const children = navNodes(item.children, base, slug);
-      return { title: item.title, external: false, current: false, holdsCurrent: children.some((c) => c.current || c.holdsCurrent), children };
+      return {
+        title: item.title,
+        external: false,
+        current: false,
+        holdsCurrent: children.some((c) => c.current || c.holdsCurrent),
+        children,
+      };
     }
     // Checked when the stored site was read too; here again so no other DocsStore can put javascript: in a link.
-    if (item.url) return isNavUrl(item.url) ? { title: item.title, href: item.url, external: true, current: false, holdsCurrent: false } : { title: item.title, external: true, current: false, holdsCurrent: false };
+    if (item.url)
+      return isNavUrl(item.url)
+        ? { title: item.title, href: item.url, external: true, current: false, holdsCurrent: false }
+        : { title: item.title, external: true, current: false, holdsCurrent: false };
     const current = item.slug === slug;
     return { title: item.title, href: pageHref(base, item.slug ?? ''), external: false, current, holdsCurrent: false };
   });
@@ -101,7 +110,8 @@ function originOf(source: DocSourceSummary['source']): string {
  */
 function stateOf(s: DocSourceSummary): { state: 'Pending' | 'Building' | 'Ready' | 'Failed'; className: 'wait' | 'ok' | 'bad' } {
   const status = s.status;
-  if (!status?.phase || status.phase === 'Pending' || status.observedGeneration === undefined) return { state: 'Pending', className: 'wait' };
+  if (!status?.phase || status.phase === 'Pending' || status.observedGeneration === undefined)
+    return { state: 'Pending', className: 'wait' };
   if (status.observedGeneration < s.generation) return { state: 'Building', className: 'wait' };
   return status.phase === 'Ready' ? { state: 'Ready', className: 'ok' } : { state: 'Failed', className: 'bad' };
 }
@@ -127,7 +137,14 @@ export function entityDocSources(docs: DocsStore | undefined, ref: string) {
       builtAt: s.status?.site ? s.status.lastBuildTime : undefined,
       commit: s.status?.site && s.status.commit ? shortRevision(s.status.commit) : undefined,
       warnings: s.status?.warnings?.length ?? 0,
-      problem: failed ? { reason: failed.reason, words: DOCS_REASON_WORDS[failed.reason] ?? '', message: failed.message, since: failed.lastTransitionTime } : undefined,
+      problem: failed
+        ? {
+            reason: failed.reason,
+            words: DOCS_REASON_WORDS[failed.reason] ?? '',
+            message: failed.message,
+            since: failed.lastTransitionTime,
+          }
+        : undefined,
     };
   });
 }

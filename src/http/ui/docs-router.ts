@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { viewsEnvironment } from './views.ts';
 import { Router, type Response } from 'express';
 import type { DocsStore } from '../../docs/site.ts';
@@ -22,7 +21,8 @@ export interface DocsDependencies {
 }
 
 /** Express 5 gives a wildcard as its decoded segments; empty ones come from a trailing slash. */
-const joinSegments = (value: unknown): string => (Array.isArray(value) ? value.filter((s) => typeof s === 'string' && s !== '').join('/') : '');
+const joinSegments = (value: unknown): string =>
+  Array.isArray(value) ? value.filter((s) => typeof s === 'string' && s !== '').join('/') : '';
 
 /**
  * The docs reader: built sites served from memory, read-only. Mounted before the dashboard's
@@ -33,7 +33,10 @@ export function createDocsRouter({ docs: all }: DocsDependencies): Router {
   const env = viewsEnvironment();
   const router = Router();
   const notFound = (res: Response, missing: string, q?: string): void => {
-    res.status(404).type('html').send(env.render('not-found.njk', { viewer: viewerOf(res), page: 'docs', missing, q }));
+    res
+      .status(404)
+      .type('html')
+      .send(env.render('not-found.njk', { viewer: viewerOf(res), page: 'docs', missing, q }));
   };
 
   router.get('/docs/:namespace/:name/_assets/*path', (req, res) => {

@@ -1,6 +1,6 @@
 import type { CatalogView } from '../../catalog/view.ts';
 import { formatRef, parseRef, type EntityRef } from '../../catalog/refs.ts';
-import type { TemplateStore } from '../../templates/objects.ts';
+import type { TemplateStore } from '../../api/objects.ts';
 import type { EntityDocSource } from './docs-pages.ts';
 import { entityHref } from './pages.ts';
 import type { entityScorecards } from './scorecard-sections.ts';
@@ -19,7 +19,8 @@ const TAB_LABELS: Record<EntityTab, string> = { overview: 'Overview', docs: 'Doc
 export const isEntityTab = (tab: string): tab is EntityTab => (ENTITY_TABS as readonly string[]).includes(tab);
 
 /** The URL of one tab of an entity's page. */
-export const entityTabHref = (ref: EntityRef, tab: EntityTab): string => (tab === 'overview' ? entityHref(ref) : `${entityHref(ref)}/${tab}`);
+export const entityTabHref = (ref: EntityRef, tab: EntityTab): string =>
+  tab === 'overview' ? entityHref(ref) : `${entityHref(ref)}/${tab}`;
 
 export interface TabInputs {
   docs: EntityDocSource[];

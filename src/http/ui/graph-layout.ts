@@ -53,7 +53,10 @@ export function layoutGraph(root: EntityRef, nodes: Entity[], edges: GraphEdge[]
   for (const raw of edges) {
     // Read every relation in its forward direction, so that "team ownerOf checkout" and
     // "checkout ownedBy team" become the same single arrow.
-    const e = FORWARD.has(raw.type) || !isRelationType(raw.type) ? raw : { source: raw.target, type: RELATION_INVERSES[raw.type], target: raw.source };
+    const e =
+      FORWARD.has(raw.type) || !isRelationType(raw.type)
+        ? raw
+        : { source: raw.target, type: RELATION_INVERSES[raw.type], target: raw.source };
     if (!FORWARD.has(e.type) || !byRef.has(e.source) || !byRef.has(e.target)) continue;
     const key = `${e.source} ${e.type} ${e.target}`;
     if (drawn.has(key)) continue;
@@ -67,12 +70,24 @@ export function layoutGraph(root: EntityRef, nodes: Entity[], edges: GraphEdge[]
     height: Math.ceil(graph.height ?? 0),
     nodes: nodes.map((n) => {
       const box = g.node(n.ref) as { x: number; y: number; width: number; height: number; label: string };
-      return { ref: n.ref, kind: n.kind, label: box.label, href: href(n), root: n.ref === root, x: box.x - box.width / 2, y: box.y - box.height / 2, width: box.width, height: box.height };
+      return {
+        ref: n.ref,
+        kind: n.kind,
+        label: box.label,
+        href: href(n),
+        root: n.ref === root,
+        x: box.x - box.width / 2,
+        y: box.y - box.height / 2,
+        width: box.width,
+        height: box.height,
+      };
     }),
     edges: g.edges().map((id: Edge) => {
       const edge = g.edge(id) as { type: string; points: { x: number; y: number }[]; x: number; y: number };
       const [first, ...rest] = edge.points;
-      const path = first ? `M${first.x.toFixed(1)},${first.y.toFixed(1)} ${rest.map((p) => `L${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ')}` : '';
+      const path = first
+        ? `M${first.x.toFixed(1)},${first.y.toFixed(1)} ${rest.map((p) => `L${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ')}`
+        : '';
       return { type: edge.type, path, labelX: edge.x, labelY: edge.y };
     }),
   };

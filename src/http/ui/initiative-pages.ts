@@ -45,9 +45,15 @@ export function initiativePage(store: ScorecardStore, graph: CatalogView, namesp
       const entity = graph.get(ref);
       const result = entity?.status?.scorecards?.find((s) => s.scorecard === key);
       if (!entity || !result) return [];
-      return [{ ...card(entity, graph), level: levelBadge(levels, result.level), score: result.score, failing: (result.failing ?? []).map((f) => f.rule) }];
+      return [
+        {
+          ...card(entity, graph),
+          level: levelBadge(levels, result.level),
+          score: result.score,
+          failing: (result.failing ?? []).map((f) => f.rule),
+        },
+      ];
     }),
     chart: progressChart(status?.history ?? [], initiative.spec.deadline),
   };
 }
-

@@ -53,7 +53,9 @@ export function homePage(graph: CatalogView) {
     counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
     cards.push(card(e, graph));
   }
-  const recent = [...cards].sort((a, b) => (a.changedAt < b.changedAt ? 1 : a.changedAt > b.changedAt ? -1 : a.ref < b.ref ? -1 : 1)).slice(0, 8);
+  const recent = [...cards]
+    .sort((a, b) => (a.changedAt < b.changedAt ? 1 : a.changedAt > b.changedAt ? -1 : a.ref < b.ref ? -1 : 1))
+    .slice(0, 8);
   const attention = new Map<string, { owner: Card['owner'] | undefined; items: (Card & { words: string; message: string })[] }>();
   for (const c of cards) {
     if (c.ready !== 'False') continue;
@@ -66,7 +68,12 @@ export function homePage(graph: CatalogView) {
   }
   return {
     total: cards.length,
-    counts: CATALOG_KINDS.map((k) => ({ kind: k.kind, plural: k.plural, count: counts.get(k.kind) ?? 0, href: `/catalog?kind=${k.kind.toLowerCase()}` })),
+    counts: CATALOG_KINDS.map((k) => ({
+      kind: k.kind,
+      plural: k.plural,
+      count: counts.get(k.kind) ?? 0,
+      href: `/catalog?kind=${k.kind.toLowerCase()}`,
+    })),
     recent,
     attention: [...attention.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => g),
   };
@@ -94,7 +101,8 @@ export function catalogPage(graph: CatalogView, query: CatalogQuery, matches: (e
     if (c.owner) facets.owners.add(splitRef(c.owner.ref).name);
     if (matches(e)) rows.push(c);
   }
-  const value = (c: Card): string => (query.sort === 'owner' ? (c.owner?.name ?? '') : query.sort === 'name' ? c.title.toLowerCase() : String(c[query.sort]));
+  const value = (c: Card): string =>
+    query.sort === 'owner' ? (c.owner?.name ?? '') : query.sort === 'name' ? c.title.toLowerCase() : String(c[query.sort]);
   rows.sort((a, b) => {
     const order = value(a).localeCompare(value(b)) || a.ref.localeCompare(b.ref);
     return query.dir === 'asc' ? order : -order;
@@ -107,7 +115,13 @@ export function catalogPage(graph: CatalogView, query: CatalogQuery, matches: (e
     page,
     pages,
     rows: rows.slice((page - 1) * query.pageSize, page * query.pageSize),
-    facets: { kinds: CATALOG_KINDS.map((k) => k.kind.toLowerCase()), types: sorted(facets.types), lifecycles: sorted(facets.lifecycles), tags: sorted(facets.tags), owners: sorted(facets.owners) },
+    facets: {
+      kinds: CATALOG_KINDS.map((k) => k.kind.toLowerCase()),
+      types: sorted(facets.types),
+      lifecycles: sorted(facets.lifecycles),
+      tags: sorted(facets.tags),
+      owners: sorted(facets.owners),
+    },
   };
 }
 
@@ -146,7 +160,12 @@ export function entityPage(graph: CatalogView, entity: Entity, depth: number) {
     groups.set(r.type, [...(groups.get(r.type) ?? []), card(target, graph)]);
   }
   const around = neighbourhood(graph, ref, depth, new Set(), 60);
-  const owned = ownsSection ? ownership(graph, ref).map((o) => ({ ...card(o.entity, graph), via: o.via === 'direct' ? undefined : { ref: o.via, name: ownerName(o.via, graph), href: entityHref(o.via) } })) : undefined;
+  const owned = ownsSection
+    ? ownership(graph, ref).map((o) => ({
+        ...card(o.entity, graph),
+        via: o.via === 'direct' ? undefined : { ref: o.via, name: ownerName(o.via, graph), href: entityHref(o.via) },
+      }))
+    : undefined;
   return {
     relations: [...groups.entries()].map(([type, items]) => ({ type, heading: RELATION_WORDS[type] ?? type, items })),
     dangling: graph.danglingOf(ref),
@@ -161,7 +180,12 @@ export function entityPage(graph: CatalogView, entity: Entity, depth: number) {
     yaml: stringify({
       apiVersion: 'greenroom.dev/v1alpha1',
       kind: entity.kind,
-      metadata: { name: entity.name, namespace: entity.namespace, labels: entity.labels, annotations: redactAnnotations(entity.annotations) },
+      metadata: {
+        name: entity.name,
+        namespace: entity.namespace,
+        labels: entity.labels,
+        annotations: redactAnnotations(entity.annotations),
+      },
       spec: entity.spec,
       status: entity.status ?? {},
     }),

@@ -5,7 +5,7 @@
  */
 
 import { SECRET_FIELD } from '../../templates/secret-parameters.ts';
-import { commaSeparated } from '../../comma-separated.ts';
+import { commaSeparated } from '../../shared/comma-separated.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -122,7 +122,8 @@ function properties(parameters: Schema | undefined): [string, unknown][] {
   const props = parameters?.properties;
   if (!isSchema(props)) return [];
   const names = Object.keys(props).filter((name) => name !== SUBMITTED);
-  const listed = (key: string): string[] => (Array.isArray(parameters?.[key]) ? (parameters[key] as unknown[]).filter((n): n is string => typeof n === 'string') : []);
+  const listed = (key: string): string[] =>
+    Array.isArray(parameters?.[key]) ? (parameters[key] as unknown[]).filter((n): n is string => typeof n === 'string') : [];
   const order = listed('ui:order').length > 0 ? listed('ui:order') : [...listed('required'), '*'];
   const known = (list: string[]) => list.filter((n) => names.includes(n));
   const star = order.indexOf('*');

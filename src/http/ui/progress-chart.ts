@@ -42,7 +42,11 @@ const dayOf = (iso: string): string => new Date(iso).toISOString().slice(0, 10);
  * first point to the later of the last point and the deadline, the share from 0% at the bottom
  * to 100% at the top. Unreadable dates are dropped; ratios are clamped to 0–1.
  */
-export function progressChart(history: readonly { date: string; ratio: number }[], deadline?: string, size: ChartSize = { width: 640, height: 220 }): ProgressChart {
+export function progressChart(
+  history: readonly { date: string; ratio: number }[],
+  deadline?: string,
+  size: ChartSize = { width: 640, height: 220 },
+): ProgressChart {
   const plot = { left: MARGIN.left, top: MARGIN.top, right: size.width - MARGIN.right, bottom: size.height - MARGIN.bottom };
   const points = history
     .map((h) => ({ date: h.date, time: Date.parse(h.date), ratio: Math.min(1, Math.max(0, h.ratio)) }))
@@ -54,12 +58,24 @@ export function progressChart(history: readonly { date: string; ratio: number }[
   const first = points[0];
   const last = points.at(-1);
   if (!first || !last) {
-    return { ...size, plot, points: '', dots: [], yTicks, xLabels: [], deadline: undefined, title, desc: 'No progress recorded yet.', empty: true };
+    return {
+      ...size,
+      plot,
+      points: '',
+      dots: [],
+      yTicks,
+      xLabels: [],
+      deadline: undefined,
+      title,
+      desc: 'No progress recorded yet.',
+      empty: true,
+    };
   }
   const start = first.time;
   const end = Number.isFinite(due) && due > last.time ? due : last.time;
   // A single day (and no later deadline) has no time axis to spread over: it sits in the middle.
-  const x = (time: number): number => round(end === start ? (plot.left + plot.right) / 2 : plot.left + ((time - start) / (end - start)) * (plot.right - plot.left));
+  const x = (time: number): number =>
+    round(end === start ? (plot.left + plot.right) / 2 : plot.left + ((time - start) / (end - start)) * (plot.right - plot.left));
   const y = (ratio: number): number => round(plot.bottom - ratio * (plot.bottom - plot.top));
   const dots = points.map((p) => ({ x: x(p.time), y: y(p.ratio), date: dayOf(p.date), label: percent(p.ratio) }));
   const deadlineMark = Number.isFinite(due) && due >= start ? { x: x(due), label: `due ${dayOf(new Date(due).toISOString())}` } : undefined;
@@ -75,7 +91,21 @@ export function progressChart(history: readonly { date: string; ratio: number }[
   xLabels.sort((a, b) => a.x - b.x);
 
   const days = Math.round((last.time - start) / DAY_MS) + 1;
-  const span = first === last ? `on ${dayOf(first.date)}: ${percent(first.ratio)}` : `over ${days} days, from ${percent(first.ratio)} on ${dayOf(first.date)} to ${percent(last.ratio)} on ${dayOf(last.date)}`;
+  const span =
+    first === last
+      ? `on ${dayOf(first.date)}: ${percent(first.ratio)}`
+      : `over ${days} days, from ${percent(first.ratio)} on ${dayOf(first.date)} to ${percent(last.ratio)} on ${dayOf(last.date)}`;
   const desc = `Share of entities at target ${span}${Number.isFinite(due) ? `; deadline ${dayOf(new Date(due).toISOString())}` : ''}.`;
-  return { ...size, plot, points: dots.map((d) => `${d.x},${d.y}`).join(' '), dots, yTicks, xLabels, deadline: deadlineMark, title, desc, empty: false };
+  return {
+    ...size,
+    plot,
+    points: dots.map((d) => `${d.x},${d.y}`).join(' '),
+    dots,
+    yTicks,
+    xLabels,
+    deadline: deadlineMark,
+    title,
+    desc,
+    empty: false,
+  };
 }

@@ -1,6 +1,6 @@
 import type { NewRun } from '../../self-service/cluster-writes.ts';
 import { secretParameterNames } from '../../templates/secret-parameters.ts';
-import type { TemplateObject, TemplateRunObject, TemplateStore } from '../../templates/objects.ts';
+import type { TemplateObject, TemplateRunObject, TemplateStore } from '../../api/objects.ts';
 
 /** Where a run started from the portal came from, for `kubectl get -o yaml` readers. */
 export const STARTED_FROM_ANNOTATION = 'greenroom.dev/started-from';
@@ -12,7 +12,10 @@ export const RETRY_OF_ANNOTATION = 'greenroom.dev/retry-of';
  * fits a label value (63), which the run's Job carries.
  */
 export function runPrefix(base: string): string {
-  const cleaned = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '');
+  const cleaned = base
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+/, '');
   return `${cleaned.slice(0, 52).replace(/-+$/, '') || 'run'}-`;
 }
 

@@ -56,12 +56,19 @@ export function levelBadge(levels: readonly ScorecardLevel[], level: string) {
   return { name: level, title: found ? found.title || found.name : level || 'no level', tierClass: `tier-${levelTier(levels, level)}` };
 }
 
-export const PHASE_WORDS: Record<InitiativePhase, string> = { OnTrack: 'On track', AtRisk: 'At risk', Missed: 'Missed', Achieved: 'Achieved' };
+export const PHASE_WORDS: Record<InitiativePhase, string> = {
+  OnTrack: 'On track',
+  AtRisk: 'At risk',
+  Missed: 'Missed',
+  Achieved: 'Achieved',
+};
 const PHASE_CLASSES: Record<InitiativePhase, string> = { OnTrack: 'ok', AtRisk: 'wait', Missed: 'bad', Achieved: 'done' };
 
 /** An initiative's phase as a badge: words and the badge's class. */
 export function phaseBadge(phase: InitiativePhase | undefined) {
-  return phase ? { phase, words: PHASE_WORDS[phase], className: PHASE_CLASSES[phase] } : { phase: '', words: 'Not evaluated yet', className: 'wait' };
+  return phase
+    ? { phase, words: PHASE_WORDS[phase], className: PHASE_CLASSES[phase] }
+    : { phase: '', words: 'Not evaluated yet', className: 'wait' };
 }
 
 /** A date as pages show it (the day, UTC) with the machine-readable original. */
@@ -108,7 +115,12 @@ export function findScorecard(store: ScorecardStore, key: string): ScorecardObje
  * the entities' status: a rule counts as passing when it is not among the failing ones
  * (exempted rules are not), except rules that do not compile, which have no result.
  */
-export function standing(store: ScorecardStore, graph: CatalogView, initiative: InitiativeObject, now: Date): { scorecard: ScorecardObject | undefined; progress: InitiativeProgress } {
+export function standing(
+  store: ScorecardStore,
+  graph: CatalogView,
+  initiative: InitiativeObject,
+  now: Date,
+): { scorecard: ScorecardObject | undefined; progress: InitiativeProgress } {
   const key = initiativeScorecardKey(initiative);
   const scorecard = findScorecard(store, key);
   const invalid = new Set((scorecard?.status?.invalidRules ?? []).map((r) => r.rule));
@@ -120,7 +132,10 @@ export function standing(store: ScorecardStore, graph: CatalogView, initiative: 
     rules: rules.map((r) => ({ rule: r.name, level: r.level, passed: !result.failing.some((f) => f.rule === r.name) })),
   }));
   const startedAt = new Date(initiative.status?.startedAt ?? initiative.metadata.creationTimestamp ?? now.toISOString());
-  return { scorecard, progress: initiativeProgress(initiative.spec, scorecard?.spec.levels.map((l) => l.name) ?? [], entries, now, startedAt) };
+  return {
+    scorecard,
+    progress: initiativeProgress(initiative.spec, scorecard?.spec.levels.map((l) => l.name) ?? [], entries, now, startedAt),
+  };
 }
 
 /** What an initiative asks for, in words. */

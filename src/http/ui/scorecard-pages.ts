@@ -4,14 +4,27 @@ import { keyOf } from '../../runtime/object-cache.ts';
 import { initiativeScorecardKey, type InitiativeObject, type ScorecardObject, type ScorecardStore } from '../../scorecards/store.ts';
 import { card, entityHref } from './pages.ts';
 import {
-  day, daysLeft, daysLeftWords, findScorecard, initiativeHref, levelBadge, phaseBadge, progressOf, resultsOf, scorecardHref, shareSteps, widthClass,
+  day,
+  daysLeft,
+  daysLeftWords,
+  findScorecard,
+  initiativeHref,
+  levelBadge,
+  phaseBadge,
+  progressOf,
+  resultsOf,
+  scorecardHref,
+  shareSteps,
+  widthClass,
 } from './scorecard-model.ts';
 
 export const ENTITY_SORTS = ['name', 'level', 'score'] as const;
 export type EntitySort = (typeof ENTITY_SORTS)[number];
 
 const byTitle = <T extends { title: string; namespace: string; name: string }>(a: T, b: T): number =>
-  a.title.localeCompare(b.title, undefined, { sensitivity: 'base' }) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
+  a.title.localeCompare(b.title, undefined, { sensitivity: 'base' }) ||
+  a.namespace.localeCompare(b.namespace) ||
+  a.name.localeCompare(b.name);
 
 /**
  * Entities per level as a stacked bar, lowest level first and "no level" last. The status
@@ -25,7 +38,12 @@ export function levelBar(sc: ScorecardObject) {
   const none = counted.get('') ?? Math.max(0, entities - named.reduce((a, b) => a + b, 0));
   const counts = [...named, none];
   const widths = shareSteps(counts);
-  const segments = [...levels.map((l) => l.name), ''].map((name, i) => ({ ...levelBadge(levels, name), count: counts[i]!, percent: widths[i]!, widthClass: `w-${widths[i]!}` }));
+  const segments = [...levels.map((l) => l.name), ''].map((name, i) => ({
+    ...levelBadge(levels, name),
+    count: counts[i]!,
+    percent: widths[i]!,
+    widthClass: `w-${widths[i]!}`,
+  }));
   return { entities, segments, label: segments.map((s) => `${s.title}: ${s.count}`).join(', ') };
 }
 
@@ -85,7 +103,11 @@ export function initiativeRow(store: ScorecardStore, i: InitiativeObject, now: D
     href: initiativeHref(i.metadata.namespace, i.metadata.name),
     title: i.spec.title || i.metadata.name,
     description: i.spec.description ?? '',
-    scorecard: { key, title: sc ? sc.spec.title || sc.metadata.name : key, href: sc ? scorecardHref(sc.metadata.namespace, sc.metadata.name) : undefined },
+    scorecard: {
+      key,
+      title: sc ? sc.spec.title || sc.metadata.name : key,
+      href: sc ? scorecardHref(sc.metadata.namespace, sc.metadata.name) : undefined,
+    },
     phase: phaseBadge(i.status?.phase),
     progress: progress ? progressOf(progress.atTarget, progress.total) : undefined,
     deadline: day(i.spec.deadline),
@@ -96,7 +118,10 @@ export function initiativeRow(store: ScorecardStore, i: InitiativeObject, now: D
 
 /** /scorecards: every scorecard with its levels and rules at a glance, and every initiative by deadline. */
 export function scorecardsPage(store: ScorecardStore, now: Date) {
-  const scorecards = store.scorecards().map((sc) => ({ ...scorecardSummary(sc), rules: ruleRates(sc) })).sort(byTitle);
+  const scorecards = store
+    .scorecards()
+    .map((sc) => ({ ...scorecardSummary(sc), rules: ruleRates(sc) }))
+    .sort(byTitle);
   const initiatives = store
     .initiatives()
     .map((i) => initiativeRow(store, i, now))
@@ -141,7 +166,9 @@ export function scorecardPage(store: ScorecardStore, graph: CatalogView, namespa
     const order = value(a) - value(b) || a.title.localeCompare(b.title, undefined, { sensitivity: 'base' }) || a.ref.localeCompare(b.ref);
     return query.dir === 'asc' ? order : -order;
   });
-  const sortLinks = Object.fromEntries(ENTITY_SORTS.map((s) => [s, `?sort=${s}&dir=${query.sort === s && query.dir === 'asc' ? 'desc' : 'asc'}#entities-h`]));
+  const sortLinks = Object.fromEntries(
+    ENTITY_SORTS.map((s) => [s, `?sort=${s}&dir=${query.sort === s && query.dir === 'asc' ? 'desc' : 'asc'}#entities-h`]),
+  );
   return {
     scorecard: scorecardSummary(sc),
     levels: levels.map((l, i) => ({
@@ -182,6 +209,9 @@ export function scorecardPage(store: ScorecardStore, graph: CatalogView, namespa
         expired: e.expires !== undefined && !(Date.parse(e.expires) > now.getTime()),
       };
     }),
-    initiatives: store.initiatives().filter((i) => initiativeScorecardKey(i) === key).map((i) => initiativeRow(store, i, now)),
+    initiatives: store
+      .initiatives()
+      .filter((i) => initiativeScorecardKey(i) === key)
+      .map((i) => initiativeRow(store, i, now)),
   };
 }

@@ -5,7 +5,19 @@ import type { EntityRef } from '../../catalog/refs.ts';
 import type { ScorecardStore } from '../../scorecards/store.ts';
 import type { ScorecardResult } from '../../scorecards/types.ts';
 import { card } from './pages.ts';
-import { day, daysLeft, daysLeftWords, findScorecard, initiativeHref, levelBadge, phaseBadge, progressOf, scorecardHref, standing, widthClass } from './scorecard-model.ts';
+import {
+  day,
+  daysLeft,
+  daysLeftWords,
+  findScorecard,
+  initiativeHref,
+  levelBadge,
+  phaseBadge,
+  progressOf,
+  scorecardHref,
+  standing,
+  widthClass,
+} from './scorecard-model.ts';
 
 /** Initiatives due within this many days show on the pages of the teams with entities behind. */
 export const ATTENTION_DAYS = 30;
@@ -62,14 +74,19 @@ export function entityScorecards(store: ScorecardStore, entity: Entity) {
  */
 export function teamAttention(store: ScorecardStore, graph: CatalogView, groupRef: EntityRef, now: Date) {
   if (graph.get(groupRef)?.kind !== 'Group') return undefined;
-  const owned = ownership(graph, groupRef).filter((o) => o.via === 'direct').map((o) => o.entity);
+  const owned = ownership(graph, groupRef)
+    .filter((o) => o.via === 'direct')
+    .map((o) => o.entity);
   const mine = new Set(owned.map((e) => e.ref));
   const failing = owned
     .map((entity) => ({
       entity: card(entity, graph),
       items: (entity.status?.scorecards ?? []).flatMap((result) => {
         const link = scorecardLink(store, result.scorecard);
-        return (result.failing ?? []).map((f) => ({ scorecard: { title: link.title, href: link.href }, ...failingRule(store, result.scorecard, f) }));
+        return (result.failing ?? []).map((f) => ({
+          scorecard: { title: link.title, href: link.href },
+          ...failingRule(store, result.scorecard, f),
+        }));
       }),
     }))
     .filter((e) => e.items.length > 0);
@@ -79,16 +96,18 @@ export function teamAttention(store: ScorecardStore, graph: CatalogView, groupRe
     const behind = standing(store, graph, initiative, now).progress.behind.filter((ref) => mine.has(ref));
     if (behind.length === 0) return [];
     const progress = initiative.status?.progress;
-    return [{
-      title: initiative.spec.title || initiative.metadata.name,
-      href: initiativeHref(initiative.metadata.namespace, initiative.metadata.name),
-      phase: phaseBadge(initiative.status?.phase),
-      progress: progress ? progressOf(progress.atTarget, progress.total) : undefined,
-      deadline: day(initiative.spec.deadline),
-      daysLeft: left,
-      daysLeftWords: daysLeftWords(left),
-      behind: behind.map((ref) => card(graph.get(ref)!, graph)),
-    }];
+    return [
+      {
+        title: initiative.spec.title || initiative.metadata.name,
+        href: initiativeHref(initiative.metadata.namespace, initiative.metadata.name),
+        phase: phaseBadge(initiative.status?.phase),
+        progress: progress ? progressOf(progress.atTarget, progress.total) : undefined,
+        deadline: day(initiative.spec.deadline),
+        daysLeft: left,
+        daysLeftWords: daysLeftWords(left),
+        behind: behind.map((ref) => card(graph.get(ref)!, graph)),
+      },
+    ];
   });
   initiatives.sort((a, b) => a.daysLeft - b.daysLeft || a.title.localeCompare(b.title));
   return { failing, initiatives, total: failing.reduce((n, e) => n + e.items.length, 0) + initiatives.length };

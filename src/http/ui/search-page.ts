@@ -13,7 +13,10 @@ export interface SearchPageQuery {
 
 /** Group headings, in the order filters list them: the catalog's kinds, then templates, then docs. */
 const HEADINGS: [kind: string, heading: string][] = [
-  ...CATALOG_KINDS.map((k): [string, string] => [k.kind, k.kind === k.kind.toUpperCase() ? `${k.kind}s` : k.plural[0]!.toUpperCase() + k.plural.slice(1)]),
+  ...CATALOG_KINDS.map((k): [string, string] => [
+    k.kind,
+    k.kind === k.kind.toUpperCase() ? `${k.kind}s` : k.plural[0]!.toUpperCase() + k.plural.slice(1),
+  ]),
   [TEMPLATE_KIND, 'Templates'],
   [DOCS_KIND, 'Docs'],
 ];
@@ -98,7 +101,13 @@ export function searchPage(index: SearchIndex, query: SearchPageQuery, limit = S
     all,
     groups: [...groups.entries()].map(([k, items]) => {
       const count = answer.counts[k] ?? items.length;
-      return { kind: k, heading: HEADING.get(k) ?? k, count, items, more: count > items.length ? searchHref(q, kindParameter(k)) : undefined };
+      return {
+        kind: k,
+        heading: HEADING.get(k) ?? k,
+        count,
+        items,
+        more: count > items.length ? searchHref(q, kindParameter(k)) : undefined,
+      };
     }),
     filters,
   };

@@ -28,7 +28,13 @@ export function createSearchUiRouter({ search }: SearchUiDependencies): Router {
   const router = Router();
   router.get('/search', (req, res) => {
     const { q, kind } = parseQuery(searchQuery, req.query);
-    res.type('html').send(env.render('search.njk', { viewer: viewerOf(res), page: 'search', ...searchPage(search, { q, kind }, SEARCH_PAGE_LIMIT, searchVisibility(res)) }));
+    res.type('html').send(
+      env.render('search.njk', {
+        viewer: viewerOf(res),
+        page: 'search',
+        ...searchPage(search, { q, kind }, SEARCH_PAGE_LIMIT, searchVisibility(res)),
+      }),
+    );
   });
   return router;
 }

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { CatalogGraph } from '../../catalog/graph.ts';
-import type { TemplateStore } from '../../templates/objects.ts';
+import type { TemplateStore } from '../../api/objects.ts';
 import { refusal, type NewRun, type SelfService } from '../../self-service/cluster-writes.ts';
 import { personOf, type Person } from '../auth/person.ts';
 import { safeReturnPath } from '../auth/return-url.ts';
@@ -51,7 +51,7 @@ async function refusedAsProblem<T>(write: () => Promise<T>): Promise<T> {
 
 /** Resolves once `seen()` is true or `withinMs` passed, checking every 50 ms. */
 async function appeared(seen: () => boolean, withinMs: number): Promise<void> {
-  for (const deadline = Date.now() + withinMs; !seen() && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (const deadline = Date.now() + withinMs; !seen() && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 /**
@@ -60,14 +60,25 @@ async function appeared(seen: () => boolean, withinMs: number): Promise<void> {
  * authentication middleware runs on every POST. A refusal shows the apiserver's own message.
  * Mounted only under `--auth proxy|oidc`; under `none` app.ts refuses every POST.
  */
-export function createSelfServiceRouter({ templates: allTemplates, graph: whole, writes, appearWithinMs = 3000 }: SelfServiceDependencies): Router {
+export function createSelfServiceRouter({
+  templates: allTemplates,
+  graph: whole,
+  writes,
+  appearWithinMs = 3000,
+}: SelfServiceDependencies): Router {
   const env = viewsEnvironment();
   // A posted form reads what a GET would (src/http/access): a Template or run the person may
   // not list answers 404 as a missing one does, and its page is not rendered for them.
-  const seen = (res: Response) => ({ templates: visibleTemplates(allTemplates, visibilityOf(res)), graph: visibleCatalog(whole, visibilityOf(res)) });
+  const seen = (res: Response) => ({
+    templates: visibleTemplates(allTemplates, visibilityOf(res)),
+    graph: visibleCatalog(whole, visibilityOf(res)),
+  });
   const router = Router();
   const render = (res: Response, view: string, context: object, status = 200): void => {
-    res.status(status).type('html').send(env.render(view, { viewer: viewerOf(res), ...context }));
+    res
+      .status(status)
+      .type('html')
+      .send(env.render(view, { viewer: viewerOf(res), ...context }));
   };
 
   /** Starts `run` as the person and opens its page once this replica has seen it. */
@@ -87,7 +98,8 @@ export function createSelfServiceRouter({ templates: allTemplates, graph: whole,
     const model = templatePage(templates, namespace, name, body, graph);
     if (!model) return render(res, 'not-found.njk', { page: 'templates', missing: `Template ${namespace}/${name}`, q: name }, 404);
     const t = templates.templates().find((x) => x.metadata.namespace === namespace && x.metadata.name === name)!;
-    if (body._intent !== 'start' || !model.values || !startableFromPortal(t)) return render(res, 'template.njk', { page: 'templates', ...model });
+    if (body._intent !== 'start' || !model.values || !startableFromPortal(t))
+      return render(res, 'template.njk', { page: 'templates', ...model });
     try {
       await refusedAsProblem(() => start(res, person, portalRun(t, model.values!)));
     } catch (error) {

@@ -2,8 +2,8 @@ import { stringify } from 'yaml';
 import type { Condition } from '../../api/v1alpha1/index.ts';
 import type { CatalogView } from '../../catalog/view.ts';
 import { formatRef, parseRef, splitRef } from '../../catalog/refs.ts';
-import type { TemplateObject, TemplateRunObject, TemplateStore } from '../../templates/objects.ts';
-import { redactUrl } from '../../templates/git-cli.ts';
+import type { TemplateObject, TemplateRunObject, TemplateStore } from '../../api/objects.ts';
+import { redactUrl } from '../../git/git-cli.ts';
 import { secretParameterNames, withoutSecretRequirements } from '../../templates/secret-parameters.ts';
 import { parametersCacheKey } from '../../templates/parameter-schema.ts';
 import { checkValues } from '../../templates/values.ts';
@@ -16,7 +16,8 @@ import { isCancellable, isRetryable, startableFromPortal } from './run-actions.t
 /** How many runs a template's page lists. */
 const RECENT_RUNS = 20;
 
-export const templateHref = (namespace: string, name: string): string => `/templates/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+export const templateHref = (namespace: string, name: string): string =>
+  `/templates/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
 export const runHref = (namespace: string, name: string): string => `/runs/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
 
 /** A link only for http(s) URLs and same-site paths; `//host` and `/\host` leave the site. */
@@ -37,12 +38,15 @@ function owner(t: TemplateObject, graph: CatalogView | undefined) {
 }
 
 const runsOf = (t: TemplateObject, runs: TemplateRunObject[]): TemplateRunObject[] =>
-  runs.filter((r) => r.spec.templateRef.name === t.metadata.name && (r.spec.templateRef.namespace ?? r.metadata.namespace) === t.metadata.namespace);
+  runs.filter(
+    (r) => r.spec.templateRef.name === t.metadata.name && (r.spec.templateRef.namespace ?? r.metadata.namespace) === t.metadata.namespace,
+  );
 
 const createdAt = (r: TemplateRunObject): string => r.metadata.creationTimestamp ?? r.status?.startedAt ?? '';
 
 /** Newest first; runs created in the same second by name, last first. */
-const newestFirst = (a: TemplateRunObject, b: TemplateRunObject): number => createdAt(b).localeCompare(createdAt(a)) || b.metadata.name.localeCompare(a.metadata.name);
+const newestFirst = (a: TemplateRunObject, b: TemplateRunObject): number =>
+  createdAt(b).localeCompare(createdAt(a)) || b.metadata.name.localeCompare(a.metadata.name);
 
 /** A run that has no status yet has not been picked up: it is Pending. */
 const phaseOf = (r: TemplateRunObject): string => r.status?.phase ?? 'Pending';
@@ -62,7 +66,13 @@ export function summary(t: TemplateObject, graph: CatalogView | undefined) {
 }
 
 function runRow(r: TemplateRunObject) {
-  return { name: r.metadata.name, namespace: r.metadata.namespace, href: runHref(r.metadata.namespace, r.metadata.name), phase: phaseOf(r), createdAt: createdAt(r) };
+  return {
+    name: r.metadata.name,
+    namespace: r.metadata.namespace,
+    href: runHref(r.metadata.namespace, r.metadata.name),
+    phase: phaseOf(r),
+    createdAt: createdAt(r),
+  };
 }
 
 /** Every template, by title, with how often it ran and how its latest run went. */
@@ -72,7 +82,12 @@ export function templatesPage(store: TemplateStore, graph?: CatalogView) {
     const mine = runsOf(t, runs).sort(newestFirst);
     return { ...summary(t, graph), runs: mine.length, latest: mine[0] ? runRow(mine[0]) : undefined };
   });
-  rows.sort((a, b) => a.title.localeCompare(b.title, undefined, { sensitivity: 'base' }) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  rows.sort(
+    (a, b) =>
+      a.title.localeCompare(b.title, undefined, { sensitivity: 'base' }) ||
+      a.namespace.localeCompare(b.namespace) ||
+      a.name.localeCompare(b.name),
+  );
   return { total: rows.length, rows };
 }
 
@@ -92,7 +107,8 @@ function runName(template: string, values: Record<string, unknown>): string {
 }
 
 /** The Secret a run of `t` with these values names for its secret parameters. */
-const secretName = (t: TemplateObject, values: Record<string, unknown>): string => `${runName(t.metadata.name, values).slice(0, 245)}-secrets`;
+const secretName = (t: TemplateObject, values: Record<string, unknown>): string =>
+  `${runName(t.metadata.name, values).slice(0, 245)}-secrets`;
 
 /**
  * The TemplateRun to create for these values, as YAML to paste into `kubectl create -f -`.
@@ -160,20 +176,39 @@ export function templatePage(store: TemplateStore, namespace: string, name: stri
   // Secret fields are never submitted, so they are not required here; the operator checks them.
   // The form's schema differs from the Template's, so it is cached under its own key.
   const formKey = parametersCacheKey(t);
-  const check = checked ? checkValues(withoutSecretRequirements(t.spec.parameters), form.values, formKey && `${formKey}/form`) : { ok: true as const };
+  const check = checked
+    ? checkValues(withoutSecretRequirements(t.spec.parameters), form.values, formKey && `${formKey}/form`)
+    : { ok: true as const };
   // The rest is checked even when a field could not be read, so one submit shows every
   // problem; the unreadable field keeps its own message instead of "is required".
   const about = (m: string) => [...unreadable].some((n) => m.startsWith(`values.${n} `));
-  const messages = check.ok ? [] : placeMessages(form.fields, check.messages.filter((m) => !about(m)));
+  const messages = check.ok
+    ? []
+    : placeMessages(
+        form.fields,
+        check.messages.filter((m) => !about(m)),
+      );
   const valid = checked && unreadable.size === 0 && check.ok;
   const runs = runsOf(t, store.runs()).sort(newestFirst);
   const template = summary(t, graph);
   return {
     template,
     skeleton: skeletonSource(t),
-    steps: t.spec.steps.map((s) => ({ name: s.name, action: s.action, url: s.action === 'publish:git' && s.publishGit ? redactUrl(s.publishGit.url) : undefined, image: s.action === 'run' ? s.run?.image : undefined })),
+    steps: t.spec.steps.map((s) => ({
+      name: s.name,
+      action: s.action,
+      url: s.action === 'publish:git' && s.publishGit ? redactUrl(s.publishGit.url) : undefined,
+      image: s.action === 'run' ? s.run?.image : undefined,
+    })),
     conditions: conditionsInWords(t.status?.conditions),
-    form: { action: template.href, marker: SUBMITTED, fields: form.fields, submitted: form.submitted, messages, problems: messages.length + form.fields.reduce((n, f) => n + f.messages.length, 0) },
+    form: {
+      action: template.href,
+      marker: SUBMITTED,
+      fields: form.fields,
+      submitted: form.submitted,
+      messages,
+      problems: messages.length + form.fields.reduce((n, f) => n + f.messages.length, 0),
+    },
     yaml: valid ? templateRunYaml(t, form.values) : undefined,
     // The checked values, for the portal to start the run with (never rendered).
     values: valid ? form.values : undefined,
@@ -218,14 +253,37 @@ export function runPage(store: TemplateStore, namespace: string, name: string) {
   const t = store.templates().find((x) => x.metadata.namespace === templateNamespace && x.metadata.name === r.spec.templateRef.name);
   const outputs = status.outputs ?? {};
   return {
-    run: { ...runRow(r), created: when(r.metadata.creationTimestamp), cancellable: isCancellable(r), retryable: isRetryable(r), retryOf: r.metadata.annotations?.['greenroom.dev/retry-of'] },
-    template: { name: r.spec.templateRef.name, namespace: templateNamespace, title: t ? t.spec.title || t.metadata.name : r.spec.templateRef.name, href: templateHref(templateNamespace, r.spec.templateRef.name), exists: Boolean(t) },
+    run: {
+      ...runRow(r),
+      created: when(r.metadata.creationTimestamp),
+      cancellable: isCancellable(r),
+      retryable: isRetryable(r),
+      retryOf: r.metadata.annotations?.['greenroom.dev/retry-of'],
+    },
+    template: {
+      name: r.spec.templateRef.name,
+      namespace: templateNamespace,
+      title: t ? t.spec.title || t.metadata.name : r.spec.templateRef.name,
+      href: templateHref(templateNamespace, r.spec.templateRef.name),
+      exists: Boolean(t),
+    },
     startedAt: when(status.startedAt),
     finishedAt: when(status.finishedAt),
     duration: duration(status.startedAt, status.finishedAt),
-    steps: (status.steps ?? []).map((s) => ({ name: s.name, phase: s.phase, startedAt: when(s.startedAt), finishedAt: when(s.finishedAt), duration: duration(s.startedAt, s.finishedAt), message: redactUrl(s.message ?? '') })),
+    steps: (status.steps ?? []).map((s) => ({
+      name: s.name,
+      phase: s.phase,
+      startedAt: when(s.startedAt),
+      finishedAt: when(s.finishedAt),
+      duration: duration(s.startedAt, s.finishedAt),
+      message: redactUrl(s.message ?? ''),
+    })),
     outputs: {
-      links: (outputs.links ?? []).map((l) => ({ text: redactUrl(l.title || l.url), url: safeHref(withoutUserinfo(l.url)), raw: redactUrl(l.url) })),
+      links: (outputs.links ?? []).map((l) => ({
+        text: redactUrl(l.title || l.url),
+        url: safeHref(withoutUserinfo(l.url)),
+        raw: redactUrl(l.url),
+      })),
       entities: (outputs.entityRefs ?? []).map((ref) => entityLink(ref, r.metadata.namespace)),
       commit: outputs.commit ?? '',
     },
@@ -246,6 +304,11 @@ export function runProgress(r: TemplateRunObject) {
   return {
     phase,
     finished: phase === 'Succeeded' || phase === 'Failed',
-    steps: (r.status?.steps ?? []).map((s) => ({ name: s.name, phase: s.phase, duration: duration(s.startedAt, s.finishedAt), message: redactUrl(s.message ?? '') })),
+    steps: (r.status?.steps ?? []).map((s) => ({
+      name: s.name,
+      phase: s.phase,
+      duration: duration(s.startedAt, s.finishedAt),
+      message: redactUrl(s.message ?? ''),
+    })),
   };
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
-import { projectRoot } from '../../paths.ts';
+import { projectRoot } from '../../shared/paths.ts';
 
 /**
  * The dashboard's views (src/http/views, shipped beside the code in the repo and the image),
@@ -8,7 +8,10 @@ import { projectRoot } from '../../paths.ts';
  * unless a view marks it safe — only already-sanitised docs HTML and search excerpts are.
  */
 export function viewsEnvironment(): nunjucks.Environment {
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(join(projectRoot(), 'src', 'http', 'views')), { autoescape: true, throwOnUndefined: false });
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(join(projectRoot(), 'src', 'http', 'views')), {
+    autoescape: true,
+    throwOnUndefined: false,
+  });
   env.addFilter('ago', (iso: string) => {
     const ms = Date.now() - Date.parse(iso);
     if (!Number.isFinite(ms)) return '';

@@ -1,0 +1,36 @@
+import { DocSource } from './doc-source.ts';
+import { GROUP, VERSION } from './group-version.ts';
+import { Initiative } from './initiative.ts';
+import { Scorecard } from './scorecard.ts';
+import { TemplateRun } from './template-run.ts';
+import { Template } from './template.ts';
+
+/** A resource type the operator reads or writes: where the apiserver serves it, and its kind. */
+export interface ResourceKind {
+  group: string;
+  version: string;
+  plural: string;
+  kind: string;
+}
+
+const greenroom = ({ kind, plural }: { kind: string; plural: string }): ResourceKind => ({ group: GROUP, version: VERSION, plural, kind });
+
+/**
+ * Greenroom's own kinds besides the catalog ones (those are CATALOG_KINDS), and the built-in
+ * kinds its controllers watch: one place for every plural, instead of a path literal per use.
+ */
+export const RESOURCES = {
+  templates: greenroom(Template),
+  templateRuns: greenroom(TemplateRun),
+  docSources: greenroom(DocSource),
+  scorecards: greenroom(Scorecard),
+  initiatives: greenroom(Initiative),
+  configMaps: { group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap' },
+  jobs: { group: 'batch', version: 'v1', plural: 'jobs', kind: 'Job' },
+  deployments: { group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment' },
+  statefulSets: { group: 'apps', version: 'v1', plural: 'statefulsets', kind: 'StatefulSet' },
+  podDisruptionBudgets: { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', kind: 'PodDisruptionBudget' },
+} as const satisfies Record<string, ResourceKind>;
+
+/** A catalog kind as a resource type. */
+export const catalogResource = (kind: { kind: string; plural: string }): ResourceKind => greenroom(kind);

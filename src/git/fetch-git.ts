@@ -1,0 +1,91 @@
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
+import { GitError, withGit, type GitCredentials } from './git-cli.ts';
+import { safeRelativePath } from '../file-tree/paths.ts';
+import { readSkeletonDir, SkeletonError, type ReadBudget, type SkeletonFiles } from '../file-tree/skeleton.ts';
+
+export interface GitSkeletonSource {
+  /** Checked before each file is read (see ReadBudget); none for template skeletons. */
+  beforeRead?: ReadBudget | undefined;
+  url: string;
+  /** Branch, tag or commit SHA (default main). */
+  ref?: string | undefined;
+  /** Directory inside the repository (default its root). */
+  path?: string | undefined;
+  credentials?: GitCredentials | undefined;
+  /** Whether an http:// URL is allowed (https always is). */
+  allowHttp?: boolean | undefined;
+  timeoutMs?: number;
+}
+
+/**
+ * Reads a skeleton from a directory of a git repository at a ref. Fetches just that ref,
+ * one commit deep (a SHA works when the server allows fetching it), into a scratch
+ * directory that is removed afterwards. Returns the files and the commit they came from.
+ */
+export async function fetchGitSkeleton(source: GitSkeletonSource, scratch = tmpdir()): Promise<{ files: SkeletonFiles; commit: string }> {
+  const wanted = (source.path ?? '').replace(/^\.\/?|\/+$/g, '');
+  const subPath = wanted ? safeRelativePath(wanted) : { path: '' };
+  if ('error' in subPath) throw new SkeletonError(`skeleton.git.path: ${subPath.error}`, { kind: 'unsafe-path', path: wanted });
+  const dir = await mkdtemp(join(scratch, 'greenroom-skeleton-'));
+  try {
+    return await withGit(
+      dir,
+      {
+        remote: source.url,
+        credentials: source.credentials,
+        allowHttp: source.allowHttp,
+        ...(source.timeoutMs ? { timeoutMs: source.timeoutMs } : {}),
+      },
+      async (git) => {
+        await git('init', '--quiet');
+        // --end-of-options: a URL or ref starting with '-' is data, never a git option.
+        await git('fetch', '--quiet', '--depth=1', '--end-of-options', source.url, source.ref ?? 'main');
+        await git('checkout', '--quiet', 'FETCH_HEAD');
+        const commit = await git('rev-parse', 'HEAD');
+        return { files: await readPath(dir, subPath.path, source), commit };
+      },
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The files under `path` of a checkout. A path that is (or passes through) a symlink
+ * resolving outside the checkout is refused: it would read the scaffolder's or operator's
+ * own files (`docs -> /`) as the skeleton.
+ */
+async function readPath(checkout: string, path: string, source: GitSkeletonSource): Promise<SkeletonFiles> {
+  const at = source.ref ?? 'main';
+  let root: string;
+  try {
+    root = await realpath(path ? join(checkout, path) : checkout);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new SkeletonError(`skeleton.git.path ${source.path} does not exist at ${at}`, { kind: 'missing-path', path });
+    throw error;
+  }
+  const top = await realpath(checkout);
+  if (root !== top && !root.startsWith(`${top}${sep}`)) {
+    throw new SkeletonError(`skeleton.git.path ${source.path} is a symlink that leads outside the repository at ${at}`, {
+      kind: 'unsafe-path',
+      path,
+      why: 'it is a symlink that leads outside the repository',
+    });
+  }
+  let files: SkeletonFiles;
+  try {
+    files = await readSkeletonDir(root, source.beforeRead);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
+      throw new SkeletonError(`skeleton.git.path ${source.path} does not exist at ${at}`, { kind: 'missing-path', path });
+    throw error;
+  }
+  if (files.size === 0)
+    throw new SkeletonError(`skeleton.git.path ${source.path ?? '/'} holds no files at ${at}`, { kind: 'empty-path', path });
+  return files;
+}
+
+export { GitError };

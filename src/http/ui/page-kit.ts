@@ -1,0 +1,45 @@
+import type { Response } from 'express';
+import type { CatalogGraph } from '../../catalog/graph.ts';
+import type { DocsStore } from '../../docs/site.ts';
+import type { ScorecardStore } from '../../scorecards/store.ts';
+import type { TemplateStore } from '../../api/objects.ts';
+import { scopeOf, type ReadScope } from '../access/scope.ts';
+import { viewerOf } from '../auth/viewer.ts';
+import { viewsEnvironment } from './views.ts';
+
+/** What the dashboard reads: the catalog graph and, when the replica has them, the other stores. */
+export interface UiDependencies {
+  graph: CatalogGraph;
+  /** Templates and their runs; without it the templates pages are empty. */
+  templates?: TemplateStore;
+  /** DocSources and their built sites, listed on the Docs tab of the entities they document. */
+  docs?: DocsStore | undefined;
+  /** Scorecards and initiatives; without it their pages are empty and entities show only their results. */
+  scorecards?: ScorecardStore | undefined;
+}
+
+const NO_TEMPLATES: TemplateStore = { templates: () => [], runs: () => [] };
+const NO_SCORECARDS: ScorecardStore = { scorecards: () => [], initiatives: () => [] };
+
+/** What every dashboard route needs: what the request's person may read, and a page renderer. */
+export interface PageKit {
+  /** The stores as the request's person may see them (access/scope.ts); without a person, everything. */
+  scope: (res: Response) => ReadScope;
+  /** Renders a view with the signed-in viewer (or none) for the header. */
+  render: (res: Response, view: string, context: object, status?: number) => void;
+}
+
+/** One page kit per dashboard: the stores (empty ones for those absent) and one views environment. */
+export function createPageKit({ graph, templates, docs, scorecards }: UiDependencies): PageKit {
+  const stores = { graph, templates: templates ?? NO_TEMPLATES, docs, scorecards: scorecards ?? NO_SCORECARDS };
+  const env = viewsEnvironment();
+  return {
+    scope: (res) => scopeOf(res, stores),
+    render: (res, view, context, status = 200) => {
+      res
+        .status(status)
+        .type('html')
+        .send(env.render(view, { viewer: viewerOf(res), ...context }));
+    },
+  };
+}

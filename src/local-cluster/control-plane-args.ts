@@ -1,0 +1,77 @@
+import { stringify } from 'yaml';
+import type { Certificates } from './certificates.ts';
+
+/** Where etcd listens for clients and its (single) peer. */
+export interface EtcdUrls {
+  client: string;
+  peer: string;
+}
+
+/** etcd's flags: one member, data in `dataDir`, no fsync (a test cluster trades durability for speed). */
+export function etcdArgs(dataDir: string, urls: EtcdUrls): string[] {
+  return [
+    '--name=greenroom',
+    `--data-dir=${dataDir}`,
+    `--listen-client-urls=${urls.client}`,
+    `--advertise-client-urls=${urls.client}`,
+    `--listen-peer-urls=${urls.peer}`,
+    `--initial-advertise-peer-urls=${urls.peer}`,
+    `--initial-cluster=greenroom=${urls.peer}`,
+    '--unsafe-no-fsync=true',
+    '--log-level=warn',
+  ];
+}
+
+/** kube-apiserver's flags on loopback `port`, serving `server`, before the optional OIDC and audit files. */
+export function apiServerArgs(etcdUrl: string, pki: string, certs: Certificates, port: number, server: string): string[] {
+  return [
+    `--etcd-servers=${etcdUrl}`,
+    `--cert-dir=${pki}`,
+    `--tls-cert-file=${certs.servingCert}`,
+    `--tls-private-key-file=${certs.servingKey}`,
+    `--client-ca-file=${certs.caCert}`,
+    `--secure-port=${port}`,
+    '--bind-address=127.0.0.1',
+    '--authorization-mode=RBAC',
+    `--service-account-issuer=${server}/`,
+    `--service-account-key-file=${certs.serviceAccountPub}`,
+    `--service-account-signing-key-file=${certs.serviceAccountKey}`,
+    '--service-cluster-ip-range=10.0.0.0/24',
+    '--allow-privileged=true',
+    '--disable-admission-plugins=ServiceAccount',
+    // On SIGTERM, end open watches within 2 s: otherwise shutdown waits up to a minute
+    // for them, and every stop or restart with a client watching would take that long.
+    '--shutdown-watch-termination-grace-period=2s',
+    '--v=1',
+  ];
+}
+
+/** kube-controller-manager's flags: `controllers` only, no leader election, no serving port. */
+export function controllerManagerArgs(kubeconfigPath: string, controllers: readonly string[], certs: Certificates): string[] {
+  return [
+    `--kubeconfig=${kubeconfigPath}`,
+    `--controllers=${controllers.join(',')}`,
+    '--leader-elect=false',
+    '--secure-port=0',
+    `--service-account-private-key-file=${certs.serviceAccountKey}`,
+    `--root-ca-file=${certs.caCert}`,
+    '--v=1',
+  ];
+}
+
+/** A kubeconfig for the admin client certificate, context `greenroom-local`. */
+export function kubeconfig(server: string, certs: Certificates): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'greenroom-local', cluster: { server, 'certificate-authority': certs.caCert } }],
+    users: [
+      {
+        name: 'admin',
+        user: { 'client-certificate': certs.adminCert, 'client-key': certs.adminKey },
+      },
+    ],
+    contexts: [{ name: 'greenroom-local', context: { cluster: 'greenroom-local', user: 'admin' } }],
+    'current-context': 'greenroom-local',
+  });
+}
