@@ -53,6 +53,8 @@ export class Controller {
   private readonly context: ControllerContext;
   private readonly spec: ControllerSpec;
   private readonly queue: WorkQueue;
+  /** Each watched source once: two watches of one controller may share a source. */
+  private readonly sources: readonly Source<WatchedObject>[];
   private synced = false;
   private running: Promise<void> | undefined;
 
@@ -60,6 +62,7 @@ export class Controller {
     this.name = spec.name;
     this.context = context;
     this.spec = spec;
+    this.sources = [...new Set(spec.watches.map((w) => w.source))];
     this.queue = new WorkQueue({ name: spec.name, logger: context.logger, registry: context.registry, clock: context.clock });
     for (const { source, trigger } of spec.watches) {
       const enqueueAll = (keys: Iterable<string> | void) => {
@@ -97,11 +100,7 @@ export class Controller {
   }
 
   private async run(): Promise<void> {
-    await Promise.all(
-      [...new Set(this.spec.watches.map((w) => w.source))]
-        .map((s) => s.start())
-        .concat(this.spec.waitFor ? [this.spec.waitFor().then(() => undefined)] : []),
-    );
+    await Promise.all(this.sources.map((s) => s.start()).concat(this.spec.waitFor ? [this.spec.waitFor().then(() => undefined)] : []));
     this.synced = true;
     if (this.spec.prime && this.context.isLeader()) await this.spec.prime();
     this.queue.run((key) => this.work(key), this.spec.concurrency);
@@ -117,12 +116,9 @@ export class Controller {
 
   /** Stops the watches and drains the queue: workers finish what they hold, nothing new starts. */
   async stop(): Promise<void> {
-    await Promise.all([...new Set(this.spec.watches.map((w) => w.source))].map((s) => s.stop()).concat([this.queue.shutdown()]));
+    await Promise.all(this.sources.map((s) => s.stop()).concat([this.queue.shutdown()]));
   }
 }
-
-/** `namespace/name`, the key most kinds use. */
-export const objectKeyOf = (object: WatchedObject): string => `${object.metadata!.namespace}/${object.metadata!.name}`;
 
 /** The namespace and name of a `namespace/name` key. */
 export function splitKey(key: string): { namespace: string; name: string } {

@@ -12,7 +12,8 @@ import type { ControllerContext, StatusKind } from '../../src/runtime/context.ts
 import type { InformerHandlers } from '../../src/runtime/informer.ts';
 import { keyOf } from '../../src/runtime/object-cache.ts';
 import type { ResourceType, Source, WatchedObject } from '../../src/runtime/source.ts';
-import { manualClock, type ManualClock } from './manual-clock.ts';
+import { waitFor } from '../../src/local-cluster/health.ts';
+import { manualClock, settle as settleOnce, type ManualClock } from './manual-clock.ts';
 
 /** A Source whose objects the test sets; events go to handlers as an informer's would. */
 export class FakeSource<T extends WatchedObject> implements Source<T> {
@@ -82,7 +83,7 @@ export interface FakeContext extends ControllerContext {
 
 /** Resolves once every queued promise callback has run (a reconcile that awaits fakes only). */
 export const settle = async (rounds = 20): Promise<void> => {
-  for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < rounds; i++) await settleOnce();
 };
 
 export function fakeContext(options: { client?: Partial<RawKubeClient>; leader?: boolean } = {}): FakeContext {
@@ -130,10 +131,5 @@ export function fakeContext(options: { client?: Partial<RawKubeClient>; leader?:
  * after `timeoutMs`. For reconciles whose work is real CPU (schema compiles, renders): a
  * fixed number of settle rounds is not enough on a busy machine.
  */
-export async function until(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+export const until = (what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> =>
+  waitFor(async () => check(), { what, timeoutMs, intervalMs: 5 });

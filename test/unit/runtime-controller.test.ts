@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { Controller, objectKeyOf, watch } from '../../src/runtime/controller.ts';
+import { Controller, watch } from '../../src/runtime/controller.ts';
+import { keyOf } from '../../src/runtime/object-cache.ts';
 import type { WorkResult } from '../../src/runtime/work-queue.ts';
 import { fakeContext, settle } from '../support/fake-context.ts';
 
@@ -24,10 +25,10 @@ function harness(options: { leader?: boolean; result?: (key: string) => WorkResu
   const primed: number[] = [];
   const controller = new Controller(context, {
     name: 'test',
-    watches: [watch(source, ({ object: o }) => [objectKeyOf(o)])],
+    watches: [watch(source, ({ object: o }) => [keyOf(o)])],
     reconcile: async (key) => (reconciled.push(key), options.result?.(key) ?? 'done'),
     concurrency: 2,
-    keys: () => source.list().map(objectKeyOf),
+    keys: () => source.list().map(keyOf),
     prime: async () => void primed.push(source.list().length),
   });
   return { context, source: context.source<ReturnType<typeof object>>('configmap'), controller, reconciled, primed };

@@ -1,6 +1,7 @@
 import type { DocsLimits } from '../../docs/limits.ts';
 import type { ControllerContext } from '../../runtime/context.ts';
-import { Controller, objectKeyOf } from '../../runtime/controller.ts';
+import { Controller } from '../../runtime/controller.ts';
+import { keyOf } from '../../runtime/object-cache.ts';
 import type { SiteBuilder } from './build.ts';
 import { DocSourceReconciler } from './reconcile.ts';
 import { DocSites, type SiteListener } from './sites.ts';
@@ -43,7 +44,7 @@ export function docSourceController(
     name: 'docsource',
     watches: docSourceWatches(watched, sites),
     concurrency: options.workers,
-    keys: () => watched.sources.list().map(objectKeyOf),
+    keys: () => watched.sources.list().map(keyOf),
     reconcile: (key) => reconciler.reconcile(key),
   });
   return { controller, sites };

@@ -4,7 +4,8 @@ import type { DocsLimits } from '../../docs/limits.ts';
 import type { DocSite, DocSourceSummary, DocsStore } from '../../docs/site.ts';
 import { decodeSite } from '../../docs/store.ts';
 import type { Logger } from '../../observability/logger.ts';
-import { objectKeyOf, splitKey } from '../../runtime/controller.ts';
+import { splitKey } from '../../runtime/controller.ts';
+import { keyOf } from '../../runtime/object-cache.ts';
 import type { Source } from '../../runtime/source.ts';
 import type { DocSourceObject } from './decide.ts';
 import { chunkBytes, servedChunks } from './site-configmaps.ts';
@@ -87,7 +88,7 @@ export class DocSites implements DocsStore {
 
   /** A DocSource was added or changed: index it, and serve its recorded build once its chunks are in. */
   sourceChanged(source: DocSourceObject, previous?: DocSourceObject): void {
-    const k = objectKeyOf(source);
+    const k = keyOf(source);
     if (previous) this.unindex(k, previous);
     const ref = documentedEntity(source);
     this.byEntity.set(ref, (this.byEntity.get(ref) ?? new Set()).add(k));
@@ -102,7 +103,7 @@ export class DocSites implements DocsStore {
 
   /** A DocSource was deleted: its site is no longer served. */
   sourceRemoved(source: DocSourceObject): void {
-    const k = objectKeyOf(source);
+    const k = keyOf(source);
     this.unindex(k, source);
     this.unreadable.delete(k);
     if (!this.served.delete(k)) return;

@@ -1,7 +1,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { RESOURCES } from '../../api/v1alpha1/index.ts';
 import type { ControllerContext } from '../../runtime/context.ts';
-import { objectKeyOf, watch, type Watch } from '../../runtime/controller.ts';
+import { watch, type Watch } from '../../runtime/controller.ts';
+import { keyOf } from '../../runtime/object-cache.ts';
 import type { Source } from '../../runtime/source.ts';
 import type { DocSourceObject } from './decide.ts';
 import { CHUNK_SELECTOR } from './site-configmaps.ts';
@@ -28,7 +29,7 @@ export function docSourceWatches({ sources, chunks }: DocSources, sites: DocSite
     watch(sources, ({ type, object, previous }) => {
       if (type === 'delete') sites.sourceRemoved(object);
       else sites.sourceChanged(object, previous);
-      return [objectKeyOf(object)];
+      return [keyOf(object)];
     }),
     watch(chunks, ({ type, object }) => {
       if (type !== 'delete') sites.chunkChanged(object);

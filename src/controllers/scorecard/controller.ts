@@ -4,7 +4,8 @@ import type { CatalogGraph } from '../../catalog/graph.ts';
 import { canonicalOwner, type EntityRef } from '../../catalog/refs.ts';
 import type { Notifier } from '../../notifications/notify.ts';
 import { nowOf, type ControllerContext } from '../../runtime/context.ts';
-import { Controller, objectKeyOf, splitKey } from '../../runtime/controller.ts';
+import { Controller, splitKey } from '../../runtime/controller.ts';
+import { keyOf } from '../../runtime/object-cache.ts';
 import { factsFor } from '../../scorecards/facts.ts';
 import { RulePool } from '../../scorecards/rule-pool.ts';
 import type { ScorecardStore } from '../../scorecards/store.ts';
@@ -152,7 +153,7 @@ export function scorecardControllers(context: ControllerContext, options: Scorec
     name: 'scorecard-summaries',
     watches: scorecardWatches(sources),
     concurrency: 1,
-    keys: () => sources.scorecards.list().map(objectKeyOf),
+    keys: () => sources.scorecards.list().map(keyOf),
     waitFor: primed,
     reconcile: (key) => scores.reconcileScorecard(key),
   });
@@ -160,7 +161,7 @@ export function scorecardControllers(context: ControllerContext, options: Scorec
     name: 'initiatives',
     watches: initiativeWatches(sources),
     concurrency: 1,
-    keys: () => sources.initiatives.list().map(objectKeyOf),
+    keys: () => sources.initiatives.list().map(keyOf),
     waitFor: primed,
     reconcile: (key) => initiativeReconciler.reconcile(key),
   });

@@ -2,7 +2,8 @@ import { CATALOG_KINDS, RESOURCES } from '../../api/v1alpha1/index.ts';
 import type { CatalogGraph } from '../../catalog/graph.ts';
 import { refOf, type EntityRef } from '../../catalog/refs.ts';
 import type { ControllerContext } from '../../runtime/context.ts';
-import { objectKeyOf, watch, type Watch } from '../../runtime/controller.ts';
+import { watch, type Watch } from '../../runtime/controller.ts';
+import { keyOf } from '../../runtime/object-cache.ts';
 import type { Source } from '../../runtime/source.ts';
 import { BACKSTAGE_ID_LABEL, bindsTo, COMPONENT_LABEL, type PdbObject, type WorkloadObject } from '../../scorecards/facts.ts';
 import type { InitiativeObject, ScorecardObject } from '../../scorecards/store.ts';
@@ -86,7 +87,7 @@ export function entityScoreWatches(sources: ScorecardSources, graph: CatalogGrap
 }
 
 /** A Scorecard's change (or deletion) is summarised again; an Initiative's is followed again. */
-export const scorecardWatches = (sources: ScorecardSources): Watch[] => [watch(sources.scorecards, ({ object }) => [objectKeyOf(object)])];
+export const scorecardWatches = (sources: ScorecardSources): Watch[] => [watch(sources.scorecards, ({ object }) => [keyOf(object)])];
 export const initiativeWatches = (sources: ScorecardSources): Watch[] => [
-  watch(sources.initiatives, ({ type, object }) => (type === 'delete' ? [] : [objectKeyOf(object)])),
+  watch(sources.initiatives, ({ type, object }) => (type === 'delete' ? [] : [keyOf(object)])),
 ];

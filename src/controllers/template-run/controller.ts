@@ -2,7 +2,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Counter } from 'prom-client';
 import { metricOn } from '../../observability/metrics.ts';
 import { nowOf, type ControllerContext } from '../../runtime/context.ts';
-import { Controller, objectKeyOf, splitKey } from '../../runtime/controller.ts';
+import { Controller, splitKey } from '../../runtime/controller.ts';
+import { keyOf } from '../../runtime/object-cache.ts';
 import { InProcessExecutor } from '../../templates/in-process-executor.ts';
 import type { JobSettings } from '../../templates/job.ts';
 import type { Executor } from './decide.ts';
@@ -37,7 +38,7 @@ export function templateRunController(context: ControllerContext, options: RunCo
   const { sources } = options;
   const log = context.logger.child({ component: 'templates' });
   const enqueueEveryRun = () => {
-    for (const run of sources.runs.list()) controller.enqueue(objectKeyOf(run));
+    for (const run of sources.runs.list()) controller.enqueue(keyOf(run));
   };
   // A child that exits changes no watched object until it has written its status: look at every run again.
   const inProcess = new InProcessExecutor({
@@ -73,13 +74,13 @@ export function templateRunController(context: ControllerContext, options: RunCo
     now: () => nowOf(context),
   });
   const cancel = (run: { metadata: { uid: string; namespace: string; name: string } }) => {
-    if (inProcess.cancel(run.metadata.uid)) log.info({ run: objectKeyOf(run) }, 'run deleted; its scaffolder was stopped');
+    if (inProcess.cancel(run.metadata.uid)) log.info({ run: keyOf(run) }, 'run deleted; its scaffolder was stopped');
   };
   const controller = new Controller(context, {
     name: 'templaterun',
     watches: runWatches(sources, cancel),
     concurrency: options.concurrency,
-    keys: () => sources.runs.list().map(objectKeyOf),
+    keys: () => sources.runs.list().map(keyOf),
     reconcile: (key) => {
       const { namespace, name } = splitKey(key);
       return reconciler.reconcile(namespace, name);

@@ -1,6 +1,7 @@
 import { RESOURCES } from '../../api/v1alpha1/index.ts';
 import type { ControllerContext } from '../../runtime/context.ts';
-import { objectKeyOf, watch, type Watch } from '../../runtime/controller.ts';
+import { watch, type Watch } from '../../runtime/controller.ts';
+import { keyOf } from '../../runtime/object-cache.ts';
 import type { Source } from '../../runtime/source.ts';
 import { MANAGED_BY } from '../../templates/job.ts';
 import type { TemplateObject, TemplateRunObject } from '../../api/objects.ts';
@@ -40,10 +41,10 @@ export function runWatches(sources: RunSources, cancel: (run: TemplateRunObject)
           run.spec.templateRef.name === template.metadata.name &&
           (run.spec.templateRef.namespace ?? run.metadata.namespace) === template.metadata.namespace,
       )
-      .map(objectKeyOf);
+      .map(keyOf);
   const watches = [
     watch(sources.runs, ({ type, object }) => {
-      if (type !== 'delete') return [objectKeyOf(object)];
+      if (type !== 'delete') return [keyOf(object)];
       cancel(object);
       return [];
     }),

@@ -1,5 +1,6 @@
 import type { ControllerContext } from '../../runtime/context.ts';
-import { Controller, objectKeyOf } from '../../runtime/controller.ts';
+import { Controller } from '../../runtime/controller.ts';
+import { keyOf } from '../../runtime/object-cache.ts';
 import type { Source } from '../../runtime/source.ts';
 import type { TemplateObject } from '../../api/objects.ts';
 import { reconcileTemplate } from './reconcile.ts';
@@ -15,7 +16,7 @@ export function templateController(context: ControllerContext, templates: Source
     name: 'template',
     watches: templateWatches(templates, listener),
     concurrency: 1,
-    keys: () => templates.list().map(objectKeyOf),
+    keys: () => templates.list().map(keyOf),
     reconcile: (key) => reconcileTemplate(context, templates, key),
   });
 }

@@ -1,6 +1,7 @@
 import { RESOURCES } from '../../api/v1alpha1/index.ts';
 import type { ControllerContext } from '../../runtime/context.ts';
-import { objectKeyOf, watch, type Watch } from '../../runtime/controller.ts';
+import { watch, type Watch } from '../../runtime/controller.ts';
+import { keyOf } from '../../runtime/object-cache.ts';
 import type { Source } from '../../runtime/source.ts';
 import type { TemplateObject } from '../../api/objects.ts';
 
@@ -23,7 +24,7 @@ export function templateWatches(templates: Source<TemplateObject>, listener?: Te
         return [];
       }
       listener?.templateChanged(object);
-      return [objectKeyOf(object)];
+      return [keyOf(object)];
     }),
   ];
 }
