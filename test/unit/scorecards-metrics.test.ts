@@ -3,20 +3,9 @@ import { Registry } from 'prom-client';
 import { registerScorecardMetrics } from '../../src/controllers/scorecard/metrics.ts';
 import { ScoreBook } from '../../src/controllers/scorecard/scores.ts';
 import type { ScorecardObject } from '../../src/scorecards/store.ts';
-import type { RuntimeFacts } from '../../src/scorecards/types.ts';
+import { NO_FACTS } from '../fixtures/scorecards.ts';
 import { component } from '../fixtures/entities.ts';
 
-const NO_FACTS: RuntimeFacts = {
-  workloads: [],
-  hasWorkload: false,
-  replicas: 0,
-  readyReplicas: 0,
-  images: [],
-  latestTag: false,
-  limitsSet: false,
-  probesSet: false,
-  pdbCovered: false,
-};
 const now = new Date('2026-11-24T10:00:00Z');
 
 const readiness = (

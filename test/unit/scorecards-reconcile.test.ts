@@ -8,23 +8,13 @@ import { ScoreBook } from '../../src/controllers/scorecard/scores.ts';
 import { keyOf } from '../../src/runtime/object-cache.ts';
 import type { Notification } from '../../src/notifications/notify.ts';
 import type { InitiativeObject, ScorecardObject } from '../../src/scorecards/store.ts';
-import type { RuntimeFacts, ScorecardResult } from '../../src/scorecards/types.ts';
+import type { ScorecardResult } from '../../src/scorecards/types.ts';
+import { NO_FACTS } from '../fixtures/scorecards.ts';
 import { component, group } from '../fixtures/entities.ts';
 
 // The scorecard reconcilers over an in-memory world: a real catalog graph and score book,
 // informer copies that the test controls (and can leave stale), writes and sends recorded.
 const day = 86_400_000;
-const NO_FACTS: RuntimeFacts = {
-  workloads: [],
-  hasWorkload: false,
-  replicas: 0,
-  readyReplicas: 0,
-  images: [],
-  latestTag: false,
-  limitsSet: false,
-  probesSet: false,
-  pdbCovered: false,
-};
 
 const readiness: ScorecardObject = {
   metadata: { name: 'readiness', namespace: 'shop', uid: 'uid-sc', generation: 1 },

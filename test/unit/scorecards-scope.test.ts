@@ -4,22 +4,11 @@ import { CONDITION, REASON } from '../../src/controllers/scorecard/reasons.ts';
 import { ScoreBook } from '../../src/controllers/scorecard/scores.ts';
 import { ignoredNamespaces, inScope } from '../../src/scorecards/select.ts';
 import type { ScorecardObject } from '../../src/scorecards/store.ts';
-import type { RuntimeFacts } from '../../src/scorecards/types.ts';
+import { NO_FACTS } from '../fixtures/scorecards.ts';
 import { component } from '../fixtures/entities.ts';
 
 // Namespace objects stay in their namespace: a Scorecard selects across namespaces only
 // from a namespace the platform team listed (--cluster-scorecard-namespaces).
-const NO_FACTS: RuntimeFacts = {
-  workloads: [],
-  hasWorkload: false,
-  replicas: 0,
-  readyReplicas: 0,
-  images: [],
-  latestTag: false,
-  limitsSet: false,
-  probesSet: false,
-  pdbCovered: false,
-};
 const now = new Date('2026-11-24T10:00:00Z');
 
 const scorecardIn = (namespace: string, namespaces?: string[]): ScorecardObject => ({
