@@ -39,6 +39,7 @@ export class VisibleCatalog implements CatalogView {
   /** The person's grant per entity kind: one lookup per entity instead of two. */
   private readonly byKind: Map<string, Grant | undefined>;
   private sorted: readonly EntityRef[] | undefined;
+  private entities: readonly Entity[] | undefined;
   private readonly relations = new Map<EntityRef, readonly Relation[]>();
 
   constructor(graph: CatalogGraph, visibility: Visibility) {
@@ -77,12 +78,10 @@ export class VisibleCatalog implements CatalogView {
     return this.sorted;
   }
 
-  /** The shared filtered list holds only entities in view: each is fetched, not checked again. */
-  *sortedEntities(): Iterable<Entity> {
-    for (const ref of this.sortedRefs()) {
-      const e = this.graph.get(ref);
-      if (e) yield e;
-    }
+  /** The shared filtered list holds only entities in view: each is fetched, not checked again. An array, as the graph's is. */
+  sortedEntities(): readonly Entity[] {
+    this.entities ??= this.sortedRefs().map((ref) => this.graph.get(ref)!);
+    return this.entities;
   }
 
   relationsOf(ref: EntityRef): readonly Relation[] {

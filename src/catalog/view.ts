@@ -19,8 +19,8 @@ export interface CatalogView {
   all(): Iterable<Entity>;
   /** Every ref in the view, in code-point order; shared, not to be modified. */
   sortedRefs(): readonly EntityRef[];
-  /** Every entity in the view in ref order: what a list walks, without asking again whether each is in view. */
-  sortedEntities(): Iterable<Entity>;
+  /** Every entity in the view in ref order: what a list walks, without asking again whether each is in view. Shared, not to be modified. */
+  sortedEntities(): readonly Entity[];
   /** Relations whose other end is in the view; shared, not to be modified. */
   relationsOf(ref: EntityRef): readonly Relation[];
   /** References of an entity whose targets do not exist at all (hidden ones exist, see hiddenRelationsOf). */

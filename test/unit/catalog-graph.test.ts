@@ -110,4 +110,14 @@ describe('the catalog graph', () => {
     graph.upsert(component('two', { owner: 'team-b' }));
     expect(graph.relationsOf('group:default/team-a')).toEqual([]);
   });
+
+  it('when entities were listed before a change, then listing again shows the changed, added and removed ones in ref order', () => {
+    const graph = graphOf(component('b'), component('a'));
+    expect(graph.sortedEntities().map((e) => e.ref)).toEqual(['component:default/a', 'component:default/b']);
+    graph.upsert(component('a', { lifecycle: 'deprecated' }));
+    expect(graph.sortedEntities()[0]?.spec.lifecycle).toBe('deprecated');
+    graph.upsert(component('c'));
+    graph.remove('component:default/b');
+    expect(graph.sortedEntities().map((e) => e.ref)).toEqual(['component:default/a', 'component:default/c']);
+  });
 });
