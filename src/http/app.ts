@@ -10,7 +10,7 @@ import type { DocsStore } from '../docs/site.ts';
 import type { SearchIndex } from '../search/index.ts';
 import { createSearchApiRouter } from './search-api.ts';
 import { createSearchUiRouter } from './ui/search-router.ts';
-import { viewsEnvironment } from './ui/views.ts';
+import { viewsEnvironment } from './views.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { clientRateLimit, hostAllowList, inFlightLimit, InFlightGate, type TrustProxy } from './guards.ts';
 import { problemHandler, queryGuard } from './problems.ts';

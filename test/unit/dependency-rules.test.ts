@@ -57,7 +57,7 @@ function cruise(tree: string): { exitCode: number | null; violations: Violation[
 
 describe('the layer rules of .dependency-cruiser.cjs', () => {
   it(
-    'when every import points to a lower layer, then the check passes',
+    'when every import points to a lower layer, or within a folder to its parent or one way between its sub-folders, then the check passes',
     () => {
       expect(cruise('clean')).toEqual({ exitCode: 0, violations: [] });
     },
@@ -77,7 +77,8 @@ describe('the layer rules of .dependency-cruiser.cjs', () => {
       // A cycle of type-only imports, as the templates → controllers → scorecards one of issue 14 was.
       expect(byRule('no-circular')).toEqual(['src/catalog/graph.ts -> src/catalog/view.ts']);
       expect(violations.find((v) => v.rule === 'no-circular')?.typeOnly).toBe(true);
-      // Folders that import each other while no file cycle exists.
+      // Sub-folders of one layer folder that import each other while no file cycle exists, as
+      // http/ui, http/auth and http/access did until views.ts and the scorecard standing moved down.
       expect(byRule('no-circular-folders')).toEqual(['src/http/forms -> src/http/pages', 'src/http/pages -> src/http/forms']);
       // Upward, and type-only: the domain names a controller.
       expect(byRule('layer-domain-core')).toEqual(['src/catalog/graph.ts -> src/controllers/reconcile.ts']);

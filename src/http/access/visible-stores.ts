@@ -9,9 +9,9 @@ import type { CatalogView } from '../../catalog/view.ts';
 import type { DocsStore } from '../../docs/site.ts';
 import { keyOf } from '../../runtime/object-cache.ts';
 import { summarise } from '../../scorecards/evaluate.ts';
+import { resultsOf, standing } from '../../scorecards/standing.ts';
 import type { InitiativeObject, ScorecardObject, ScorecardStore } from '../../scorecards/store.ts';
 import type { TemplateStore } from '../../api/objects.ts';
-import { resultsOf, standing } from '../ui/scorecard-model.ts';
 
 const inView =
   (visibility: Visibility, resource: string) =>

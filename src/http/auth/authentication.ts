@@ -8,7 +8,7 @@ import { safeReturnPath } from './return-url.ts';
 import type { AuthSettings } from './settings.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { oidcAuthentication } from './oidc.ts';
-import { viewsEnvironment } from '../ui/views.ts';
+import { viewsEnvironment } from '../views.ts';
 
 /** Form posts are small (a template's values); more is refused before it is parsed. */
 const FORM_LIMITS = { extended: false, limit: '64kb', parameterLimit: 200 } as const;

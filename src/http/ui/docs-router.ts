@@ -1,4 +1,4 @@
-import { viewsEnvironment } from './views.ts';
+import { viewsEnvironment } from '../views.ts';
 import { Router, type Response } from 'express';
 import type { DocsStore } from '../../docs/site.ts';
 import { isAllowedAssetType } from '../../docs/asset-types.ts';

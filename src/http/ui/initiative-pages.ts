@@ -1,10 +1,11 @@
 import type { CatalogView } from '../../catalog/view.ts';
 import { canonicalOwner, splitRef } from '../../catalog/refs.ts';
+import { standing } from '../../scorecards/standing.ts';
 import { initiativeScorecardKey, type ScorecardStore } from '../../scorecards/store.ts';
 import { displayName } from './names.ts';
 import { card, entityHref } from './pages.ts';
 import { progressChart } from './progress-chart.ts';
-import { levelBadge, progressOf, standing, targetWords } from './scorecard-model.ts';
+import { levelBadge, progressOf, targetWords } from './scorecard-model.ts';
 import { initiativeRow } from './scorecard-pages.ts';
 
 /** An owner as byOwner names it (a canonical ref, or the raw text when it is none) with its page. */

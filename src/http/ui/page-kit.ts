@@ -5,7 +5,7 @@ import type { ScorecardStore } from '../../scorecards/store.ts';
 import type { TemplateStore } from '../../api/objects.ts';
 import { scopeOf, type ReadScope } from '../access/scope.ts';
 import { viewerOf } from '../auth/viewer.ts';
-import { viewsEnvironment } from './views.ts';
+import { viewsEnvironment } from '../views.ts';
 
 /** What the dashboard reads: the catalog graph and, when the replica has them, the other stores. */
 export interface UiDependencies {

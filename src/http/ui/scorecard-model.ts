@@ -1,14 +1,10 @@
 /**
- * What the scorecard pages share: links, level and phase words, bar widths in steps of 5%
- * (the CSP allows no inline style, so widths are classes), and where an initiative stands
- * as the entities' status.scorecards tell it.
+ * What the scorecard pages share: links, level and phase words, and bar widths in steps of 5%
+ * (the CSP allows no inline style, so widths are classes). Where an initiative stands is
+ * src/scorecards/standing.ts: the access layer reads it too.
  */
-import type { Entity } from '../../catalog/entity.ts';
-import type { CatalogView } from '../../catalog/view.ts';
-import { initiativeProgress, type InitiativeEntity } from '../../scorecards/initiative.ts';
-import { keyOf } from '../../runtime/object-cache.ts';
-import { initiativeScorecardKey, type InitiativeObject, type ScorecardObject, type ScorecardStore } from '../../scorecards/store.ts';
-import type { InitiativePhase, InitiativeProgress, ScorecardLevel, ScorecardResult } from '../../scorecards/types.ts';
+import type { InitiativeObject, ScorecardObject } from '../../scorecards/store.ts';
+import type { InitiativePhase, ScorecardLevel } from '../../scorecards/types.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -95,48 +91,6 @@ export const progressOf = (atTarget: number, total: number) => {
   const ratio = total === 0 ? 1 : atTarget / total;
   return { atTarget, total, percent: Math.round(ratio * 100), widthClass: widthClass(ratio) };
 };
-
-/** Each entity with a result from this scorecard (namespace/name), as its status says. */
-export function resultsOf(graph: CatalogView, key: string): { entity: Entity; result: ScorecardResult }[] {
-  const out: { entity: Entity; result: ScorecardResult }[] = [];
-  for (const entity of graph.all()) {
-    const result = entity.status?.scorecards?.find((s) => s.scorecard === key);
-    if (result) out.push({ entity, result: { ...result, failing: result.failing ?? [] } });
-  }
-  return out;
-}
-
-export function findScorecard(store: ScorecardStore, key: string): ScorecardObject | undefined {
-  return store.scorecards().find((s) => keyOf(s) === key);
-}
-
-/**
- * Where an initiative stands, worked out the way the operator does it, from the results in
- * the entities' status: a rule counts as passing when it is not among the failing ones
- * (exempted rules are not), except rules that do not compile, which have no result.
- */
-export function standing(
-  store: ScorecardStore,
-  graph: CatalogView,
-  initiative: InitiativeObject,
-  now: Date,
-): { scorecard: ScorecardObject | undefined; progress: InitiativeProgress } {
-  const key = initiativeScorecardKey(initiative);
-  const scorecard = findScorecard(store, key);
-  const invalid = new Set((scorecard?.status?.invalidRules ?? []).map((r) => r.rule));
-  const rules = (scorecard?.spec.rules ?? []).filter((r) => !invalid.has(r.name));
-  const entries: InitiativeEntity[] = resultsOf(graph, key).map(({ entity, result }) => ({
-    entity,
-    owner: typeof entity.spec.owner === 'string' ? entity.spec.owner : '',
-    result,
-    rules: rules.map((r) => ({ rule: r.name, level: r.level, passed: !result.failing.some((f) => f.rule === r.name) })),
-  }));
-  const startedAt = new Date(initiative.status?.startedAt ?? initiative.metadata.creationTimestamp ?? now.toISOString());
-  return {
-    scorecard,
-    progress: initiativeProgress(initiative.spec, scorecard?.spec.levels.map((l) => l.name) ?? [], entries, now, startedAt),
-  };
-}
 
 /** What an initiative asks for, in words. */
 export function targetWords(initiative: InitiativeObject, scorecard: ScorecardObject | undefined): string {

@@ -1,18 +1,17 @@
 import type { CatalogView } from '../../catalog/view.ts';
 import { formatRef, parseRef } from '../../catalog/refs.ts';
 import { keyOf } from '../../runtime/object-cache.ts';
+import { findScorecard, resultsOf } from '../../scorecards/standing.ts';
 import { initiativeScorecardKey, type InitiativeObject, type ScorecardObject, type ScorecardStore } from '../../scorecards/store.ts';
 import { card, entityHref } from './pages.ts';
 import {
   day,
   daysLeft,
   daysLeftWords,
-  findScorecard,
   initiativeHref,
   levelBadge,
   phaseBadge,
   progressOf,
-  resultsOf,
   scorecardHref,
   shareSteps,
   widthClass,

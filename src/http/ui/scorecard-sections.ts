@@ -2,6 +2,7 @@ import type { Entity } from '../../catalog/entity.ts';
 import type { CatalogView } from '../../catalog/view.ts';
 import { ownership } from '../../catalog/queries.ts';
 import type { EntityRef } from '../../catalog/refs.ts';
+import { findScorecard, standing } from '../../scorecards/standing.ts';
 import type { ScorecardStore } from '../../scorecards/store.ts';
 import type { ScorecardResult } from '../../scorecards/types.ts';
 import { card } from './pages.ts';
@@ -9,13 +10,11 @@ import {
   day,
   daysLeft,
   daysLeftWords,
-  findScorecard,
   initiativeHref,
   levelBadge,
   phaseBadge,
   progressOf,
   scorecardHref,
-  standing,
   widthClass,
 } from './scorecard-model.ts';
 

@@ -1,4 +1,4 @@
-import { viewsEnvironment } from './views.ts';
+import { viewsEnvironment } from '../views.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import { MAX_QUERY_LENGTH, type SearchIndex } from '../../search/index.ts';

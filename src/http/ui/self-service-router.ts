@@ -9,7 +9,7 @@ import { HttpProblem } from '../problems.ts';
 import { findRun, isCancellable, isRetryable, portalRun, retryRun, startableFromPortal } from './run-actions.ts';
 import type { FormQuery } from './parameter-form.ts';
 import { runHref, templateHref, templatePage } from './template-pages.ts';
-import { viewsEnvironment } from './views.ts';
+import { viewsEnvironment } from '../views.ts';
 import { visibleCatalog } from '../../access/visible-catalog.ts';
 import { visibilityOf } from '../access/scope.ts';
 import { visibleTemplates } from '../access/visible-stores.ts';

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
-import { projectRoot } from '../../shared/paths.ts';
+import { projectRoot } from '../shared/paths.ts';
 
 /**
- * The dashboard's views (src/http/views, shipped beside the code in the repo and the image),
- * one environment per router. autoescape: every value from a custom resource is escaped
+ * The dashboard's views (src/http/views, beside this file; read from the project root, so
+ * dist/ and the image find them too), one environment per router: the pages, the error pages
+ * and the signed-out page, which is why this sits in src/http and not in src/http/ui. autoescape: every value from a custom resource is escaped
  * unless a view marks it safe — only already-sanitised docs HTML and search excerpts are.
  */
 export function viewsEnvironment(): nunjucks.Environment {
