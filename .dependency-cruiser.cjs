@@ -113,6 +113,15 @@ module.exports = {
       to: { path: '^src/', pathNot: placed },
     },
     {
+      name: 'http-reads-views',
+      comment:
+        'HTTP and the access layer read the catalog through CatalogView (src/catalog/view.ts), never the mutable graph: ' +
+        'a route cannot change what the controllers keep.',
+      severity: 'error',
+      from: { path: '^src/(http|access)/' },
+      to: { path: '^src/catalog/graph\\.ts$' },
+    },
+    {
       name: 'scorecards-are-pure',
       comment: 'scorecards/ evaluates rules; sending (webhooks, Slack) belongs in notifications/.',
       severity: 'error',

@@ -1,8 +1,7 @@
 import type { Relation } from '../api/v1alpha1/index.ts';
 import type { Entity } from '../catalog/entity.ts';
-import type { CatalogGraph, DanglingReference } from '../catalog/graph.ts';
 import type { EntityRef } from '../catalog/refs.ts';
-import type { CatalogView } from '../catalog/view.ts';
+import type { CatalogView, DanglingReference } from '../catalog/view.ts';
 import { CATALOG_KINDS } from '../api/v1alpha1/index.ts';
 import type { Visibility, Grant } from './visibility.ts';
 
@@ -34,7 +33,7 @@ function sharedList(all: readonly EntityRef[], signature: string, filter: () => 
  * live graph; derived lists are computed on first use and kept for the request.
  */
 export class VisibleCatalog implements CatalogView {
-  private readonly graph: CatalogGraph;
+  private readonly graph: CatalogView;
   private readonly visibility: Visibility;
   /** The person's grant per entity kind: one lookup per entity instead of two. */
   private readonly byKind: Map<string, Grant | undefined>;
@@ -42,7 +41,7 @@ export class VisibleCatalog implements CatalogView {
   private entities: readonly Entity[] | undefined;
   private readonly relations = new Map<EntityRef, readonly Relation[]>();
 
-  constructor(graph: CatalogGraph, visibility: Visibility) {
+  constructor(graph: CatalogView, visibility: Visibility) {
     this.graph = graph;
     this.visibility = visibility;
     this.byKind = new Map(CATALOG_KINDS.map((k) => [k.kind, visibility.grantOf(k.plural)]));
@@ -103,6 +102,6 @@ export class VisibleCatalog implements CatalogView {
 }
 
 /** The whole graph when nothing is hidden (exactly as under `--auth none`), else the person's view of it. */
-export function visibleCatalog(graph: CatalogGraph, visibility: Visibility): CatalogView {
+export function visibleCatalog(graph: CatalogView, visibility: Visibility): CatalogView {
   return visibility.everything ? graph : new VisibleCatalog(graph, visibility);
 }

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { RELATION_TYPES, catalogKind } from '../api/v1alpha1/index.ts';
 import type { Entity } from '../catalog/entity.ts';
-import type { CatalogGraph } from '../catalog/graph.ts';
+import type { CatalogView } from '../catalog/view.ts';
 import { decodeContinue, entityDetail, listEntities, neighbourhood, ownership } from '../catalog/queries.ts';
 import { formatRef, parseRef, refOf } from '../catalog/refs.ts';
 import { redactAnnotations } from '../catalog/redact.ts';
@@ -76,7 +76,7 @@ function refFromPath(req: Request): string {
 }
 
 export interface ApiDependencies {
-  graph: CatalogGraph;
+  graph: CatalogView;
 }
 
 /**

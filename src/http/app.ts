@@ -1,6 +1,6 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Registry } from 'prom-client';
-import type { CatalogGraph } from '../catalog/graph.ts';
+import type { CatalogView } from '../catalog/view.ts';
 import type { ScorecardStore } from '../scorecards/store.ts';
 import type { TemplateStore } from '../api/objects.ts';
 import { createApiRouter } from './api.ts';
@@ -39,7 +39,7 @@ export interface AppDependencies {
   /** Ready once the informer caches have synced and the graph is complete. */
   isReady: () => boolean;
   /** The in-memory catalog the read API and dashboard answer from. */
-  graph: CatalogGraph;
+  graph: CatalogView;
   /** Templates and their runs for the dashboard's templates pages; absent, they are empty. */
   templates?: TemplateStore;
   /** Built docs sites for the docs reader; absent, there are none. */

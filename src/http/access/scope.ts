@@ -12,7 +12,6 @@ import type { AccessReviews } from '../../access/reviews.ts';
 import { visibleCatalog } from '../../access/visible-catalog.ts';
 import { visibilityFor } from '../../access/visible-namespaces.ts';
 import { SEES_EVERYTHING, SEES_NOTHING, type Visibility } from '../../access/visibility.ts';
-import type { CatalogGraph } from '../../catalog/graph.ts';
 import type { CatalogView } from '../../catalog/view.ts';
 import type { DocsStore } from '../../docs/site.ts';
 import type { ScorecardStore } from '../../scorecards/store.ts';
@@ -49,7 +48,7 @@ export interface ReadScope {
 }
 
 export interface ScopeStores {
-  graph: CatalogGraph;
+  graph: CatalogView;
   templates: TemplateStore;
   docs?: DocsStore | undefined;
   scorecards: ScorecardStore;

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { CatalogGraph } from '../../catalog/graph.ts';
+import type { CatalogView } from '../../catalog/view.ts';
 import type { DocsStore } from '../../docs/site.ts';
 import type { ScorecardStore } from '../../scorecards/store.ts';
 import type { TemplateStore } from '../../api/objects.ts';
@@ -9,7 +9,7 @@ import { viewsEnvironment } from '../views.ts';
 
 /** What the dashboard reads: the catalog graph and, when the replica has them, the other stores. */
 export interface UiDependencies {
-  graph: CatalogGraph;
+  graph: CatalogView;
   /** Templates and their runs; without it the templates pages are empty. */
   templates?: TemplateStore;
   /** DocSources and their built sites, listed on the Docs tab of the entities they document. */

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { CatalogGraph } from '../../catalog/graph.ts';
+import type { CatalogView } from '../../catalog/view.ts';
 import type { TemplateStore } from '../../api/objects.ts';
 import { refusal, type NewRun, type SelfService } from '../../self-service/cluster-writes.ts';
 import { personOf, type Person } from '../auth/person.ts';
@@ -16,7 +16,7 @@ import { visibleTemplates } from '../access/visible-stores.ts';
 
 export interface SelfServiceDependencies {
   templates: TemplateStore;
-  graph: CatalogGraph;
+  graph: CatalogView;
   writes: SelfService;
   /** How long to wait for a created run to reach this replica's cache before opening its page. */
   appearWithinMs?: number;
