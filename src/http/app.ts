@@ -7,7 +7,7 @@ import { createApiRouter } from './api.ts';
 import { createUiRouter } from './ui/router.ts';
 import { createDocsRouter } from './ui/docs-router.ts';
 import type { DocsStore } from '../docs/site.ts';
-import type { SearchIndex } from '../search/index.ts';
+import type { SearchReader } from '../search/index.ts';
 import { createSearchApiRouter } from './search-api.ts';
 import { createSearchUiRouter } from './ui/search-router.ts';
 import { viewsEnvironment } from './views.ts';
@@ -45,7 +45,7 @@ export interface AppDependencies {
   /** Built docs sites for the docs reader; absent, there are none. */
   docs?: DocsStore;
   /** One index over entities and doc pages; without it /search and /api/v1/search are not served. */
-  search?: SearchIndex;
+  search?: SearchReader;
   /** Scorecards and initiatives for the dashboard's scorecard pages; absent, they are empty. */
   scorecards?: ScorecardStore;
   /**

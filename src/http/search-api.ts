@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { MAX_QUERY_LENGTH, isSearchKind, type SearchIndex } from '../search/index.ts';
+import { MAX_QUERY_LENGTH, isSearchKind, type SearchReader } from '../search/index.ts';
 import { searchVisibility } from './access/scope.ts';
 
 /** Most results one request returns; `total` still counts them all. */
@@ -22,7 +22,7 @@ const searchQuery = z.object({
 });
 
 export interface SearchApiDependencies {
-  search: SearchIndex;
+  search: SearchReader;
 }
 
 /**

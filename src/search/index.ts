@@ -67,6 +67,9 @@ export interface SearchStats {
 }
 
 /** Whether `kind` can filter a search: a catalog kind, `template` or `docs`, any case. */
+/** What the read API and the dashboard may do with the index: ask it, never change it. */
+export type SearchReader = Pick<SearchIndex, 'search'>;
+
 export function isSearchKind(kind: string): boolean {
   const lower = kind.toLowerCase();
   return lower === DOCS_KIND.toLowerCase() || lower === TEMPLATE_KIND.toLowerCase() || catalogKind(kind) !== undefined;

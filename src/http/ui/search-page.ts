@@ -1,6 +1,6 @@
 import { CATALOG_KINDS, catalogKind } from '../../api/v1alpha1/index.ts';
 import { parseRef, formatRef, splitRef } from '../../catalog/refs.ts';
-import { DOCS_KIND, TEMPLATE_KIND, type SearchIndex, type SearchOptions, type SearchResult } from '../../search/index.ts';
+import { DOCS_KIND, TEMPLATE_KIND, type SearchReader, type SearchOptions, type SearchResult } from '../../search/index.ts';
 import { entityHref } from './pages.ts';
 
 /** Results one page shows; the filter counts cover them all. */
@@ -74,7 +74,7 @@ function item(r: SearchResult) {
  * The search page: results grouped by kind — the group holding the best hit first, each in
  * rank order — and one filter link per kind with its count. Without a query it only explains.
  */
-export function searchPage(index: SearchIndex, query: SearchPageQuery, limit = SEARCH_PAGE_LIMIT, visible?: SearchOptions['visible']) {
+export function searchPage(index: SearchReader, query: SearchPageQuery, limit = SEARCH_PAGE_LIMIT, visible?: SearchOptions['visible']) {
   const q = query.q?.trim() ?? '';
   const kind = kindParameter(query.kind);
   if (!q) return { query: { q, kind }, kindHeading: undefined, searched: false, total: 0, shown: 0, groups: [], filters: [], all: 0 };

@@ -1,7 +1,7 @@
 import { viewsEnvironment } from '../views.ts';
 import { Router } from 'express';
 import { z } from 'zod';
-import { MAX_QUERY_LENGTH, type SearchIndex } from '../../search/index.ts';
+import { MAX_QUERY_LENGTH, type SearchReader } from '../../search/index.ts';
 import { parseQuery } from '../problems.ts';
 import { searchPage, SEARCH_PAGE_LIMIT } from './search-page.ts';
 import { searchVisibility } from '../access/scope.ts';
@@ -14,7 +14,7 @@ const searchQuery = z.object({
 });
 
 export interface SearchUiDependencies {
-  search: SearchIndex;
+  search: SearchReader;
 }
 
 /**
