@@ -59,6 +59,8 @@ export interface AppDependencies {
   limits?: Partial<HttpLimits>;
   /** The in-flight count the limit keeps (made from `limits.maxInFlight` when absent); tests hold places in it. */
   inFlight?: InFlightGate;
+  /** The time pages decide by: the operator's decision clock (tests move it); the system clock when absent. */
+  now?: (() => Date) | undefined;
   /** Who is asking (`--auth`); anonymous and read-only when absent. */
   auth?: AuthSettings;
   /** The writes a signed-in person makes, as them (impersonation); none when absent, and never under `--auth none`. */
@@ -143,7 +145,7 @@ export function createApp(deps: AppDependencies): Express {
   }
   // The reader goes before the dashboard, whose last route answers 404.
   if (deps.docs) app.use(createDocsRouter({ docs: deps.docs }));
-  app.use(createUiRouter({ graph: deps.graph, templates: deps.templates, docs: deps.docs, scorecards: deps.scorecards }));
+  app.use(createUiRouter({ graph: deps.graph, templates: deps.templates, docs: deps.docs, scorecards: deps.scorecards, now: deps.now }));
   app.use(problemHandler({ logger, views: viewsEnvironment() }));
   return app;
 }

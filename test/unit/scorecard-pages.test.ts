@@ -428,9 +428,9 @@ describe('the scorecard pages over HTTP', () => {
   });
 
   it('when the initiative, entity and team pages render, then they show the chart, the section and what needs attention', async () => {
-    // The router reads the real clock: the initiative is due in ten days from now.
-    const { graph, store } = world([initiative(new Date(Date.now() + 10 * 86_400_000).toISOString())]);
-    const base = await serve(createApp({ isReady: () => true, graph, scorecards: store }));
+    // The pages decide by the clock they are given (the operator's): the initiative is due in ten days.
+    const { graph, store } = world([initiative('2026-03-20T00:00:00Z')]);
+    const base = await serve(createApp({ isReady: () => true, graph, scorecards: store, now: () => new Date('2026-03-10T00:00:00Z') }));
     const initiativeHtml = await (await fetch(`${base}/initiatives/default/all-silver`)).text();
     expect(initiativeHtml).toMatch(/<svg class="progress-chart"[^>]*role="img" aria-labelledby="chart-title chart-desc">/);
     expect(initiativeHtml).toMatch(/<polyline class="line" points="[\d.]+,[\d.]+ [\d.]+,[\d.]+ [\d.]+,[\d.]+">/);

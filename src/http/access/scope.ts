@@ -55,7 +55,7 @@ export interface ScopeStores {
 }
 
 /** The request's views, made on first use and kept on res.locals for the rest of the request. */
-export function scopeOf(res: Response, stores: ScopeStores, now: Date = new Date()): ReadScope {
+export function scopeOf(res: Response, stores: ScopeStores, now: Date): ReadScope {
   const made = res.locals.readScope as ReadScope | undefined;
   if (made) return made;
   const visibility = visibilityOf(res);

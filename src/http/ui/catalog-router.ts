@@ -39,7 +39,7 @@ const depthQuery = z.object({
 });
 
 /** The home page, the catalog table and each entity's page with its tabs. */
-export function catalogRouter({ scope, render }: PageKit): Router {
+export function catalogRouter({ scope, render, now }: PageKit): Router {
   const router = Router();
 
   router.get('/', (_req, res) => render(res, 'home.njk', { page: 'home', home: homePage(scope(res).catalog) }));
@@ -108,7 +108,7 @@ export function catalogRouter({ scope, render }: PageKit): Router {
     render(res, 'entity.njk', {
       ...common,
       ...entityPage(graph, entity, depth),
-      attention: teamAttention(scores, graph, entity.ref, new Date()),
+      attention: teamAttention(scores, graph, entity.ref, now()),
       templates: entity.kind === 'Group' || entity.kind === 'User' ? ownedTemplates(store, graph, entity.ref) : undefined,
     });
   });

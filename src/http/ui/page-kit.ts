@@ -16,6 +16,11 @@ export interface UiDependencies {
   docs?: DocsStore | undefined;
   /** Scorecards and initiatives; without it their pages are empty and entities show only their results. */
   scorecards?: ScorecardStore | undefined;
+  /**
+   * The time pages decide by (initiative phases, pace, what needs attention): the operator's
+   * decision clock, so a page and the status beside it agree; the system clock when absent.
+   */
+  now?: () => Date;
 }
 
 const NO_TEMPLATES: TemplateStore = { templates: () => [], runs: () => [] };
@@ -25,16 +30,19 @@ const NO_SCORECARDS: ScorecardStore = { scorecards: () => [], initiatives: () =>
 export interface PageKit {
   /** The stores as the request's person may see them (access/scope.ts); without a person, everything. */
   scope: (res: Response) => ReadScope;
+  /** The time pages decide by (see UiDependencies.now). */
+  now: () => Date;
   /** Renders a view with the signed-in viewer (or none) for the header. */
   render: (res: Response, view: string, context: object, status?: number) => void;
 }
 
 /** One page kit per dashboard: the stores (empty ones for those absent) and one views environment. */
-export function createPageKit({ graph, templates, docs, scorecards }: UiDependencies): PageKit {
+export function createPageKit({ graph, templates, docs, scorecards, now = () => new Date() }: UiDependencies): PageKit {
   const stores = { graph, templates: templates ?? NO_TEMPLATES, docs, scorecards: scorecards ?? NO_SCORECARDS };
   const env = viewsEnvironment();
   return {
-    scope: (res) => scopeOf(res, stores),
+    scope: (res) => scopeOf(res, stores, now()),
+    now,
     render: (res, view, context, status = 200) => {
       res
         .status(status)

@@ -11,17 +11,17 @@ const scorecardQuery = z.object({
 });
 
 /** The scorecards list, a scorecard's entities and an initiative's progress. */
-export function scorecardRouter({ scope, render }: PageKit): Router {
+export function scorecardRouter({ scope, render, now }: PageKit): Router {
   const router = Router();
 
   router.get('/scorecards', (_req, res) =>
-    render(res, 'scorecards.njk', { page: 'scorecards', ...scorecardsPage(scope(res).scorecards, new Date()) }),
+    render(res, 'scorecards.njk', { page: 'scorecards', ...scorecardsPage(scope(res).scorecards, now()) }),
   );
 
   router.get('/scorecards/:namespace/:name', (req, res) => {
     const { namespace, name } = req.params;
     const { scorecards: scores, catalog: graph } = scope(res);
-    const model = scorecardPage(scores, graph, namespace, name, parseQuery(scorecardQuery, req.query), new Date());
+    const model = scorecardPage(scores, graph, namespace, name, parseQuery(scorecardQuery, req.query), now());
     if (!model) return render(res, 'not-found.njk', { page: 'scorecards', missing: `Scorecard ${namespace}/${name}` }, 404);
     render(res, 'scorecard.njk', { page: 'scorecards', ...model });
   });
@@ -29,7 +29,7 @@ export function scorecardRouter({ scope, render }: PageKit): Router {
   router.get('/initiatives/:namespace/:name', (req, res) => {
     const { namespace, name } = req.params;
     const { scorecards: scores, catalog: graph } = scope(res);
-    const model = initiativePage(scores, graph, namespace, name, new Date());
+    const model = initiativePage(scores, graph, namespace, name, now());
     if (!model) return render(res, 'not-found.njk', { page: 'scorecards', missing: `Initiative ${namespace}/${name}` }, 404);
     render(res, 'initiative.njk', { page: 'scorecards', ...model });
   });
