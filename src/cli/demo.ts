@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { flagUsage, parseFlags } from '../shared/flag-table.ts';
+import { operatorConfig, type OperatorConfig } from '../config.ts';
 import { applyObjects, installCrds, readManifests } from '../kube/apply.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 import { projectRoot } from '../local-cluster/binaries.ts';
@@ -63,6 +64,33 @@ async function connect(values: { kubeconfig?: string | undefined; context?: stri
   };
 }
 
+/**
+ * The demo's operator: the operator's own defaults (config.ts), but for its ports, its Lease
+ * and what a local control plane needs.
+ */
+export function demoOperatorConfig(demo: {
+  port: number;
+  metricsPort: number;
+  namespace: string;
+  dashboardUrl?: string | undefined;
+}): OperatorConfig {
+  return operatorConfig({
+    port: demo.port,
+    metricsPort: demo.metricsPort,
+    host: '127.0.0.1',
+    // Only names of this machine: a page on a rebound DNS name must not read the portal.
+    allowedHosts: ['localhost', '127.0.0.1', '::1'],
+    leaseNamespace: demo.namespace,
+    leaseName: 'greenroom-demo',
+    identity: `demo-${process.pid}`,
+    // The local control plane runs no pods: template runs are child processes here.
+    templateExecutor: 'in-process',
+    // The demo's git server is local and speaks plain http.
+    allowHttpGit: true,
+    dashboardUrl: demo.dashboardUrl,
+  });
+}
+
 /** `greenroom demo`: the whole portal on one machine, for a first look. */
 export async function runDemo(argv: string[], log: Logger): Promise<void> {
   const values = parseFlags(demoFlags, argv, {});
@@ -108,21 +136,8 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
       kubeConfig: cluster.kubeConfig,
       logger: log,
       registry: createMetricsRegistry(),
-      port,
-      metricsPort,
-      host: '127.0.0.1',
-      // Only names of this machine: a page on a rebound DNS name must not read the portal.
-      http: { allowedHosts: ['localhost', '127.0.0.1', '::1'] },
-      leaderElect: true,
-      leaseNamespace: values.namespace,
-      leaseName: 'greenroom-demo',
-      identity: `demo-${process.pid}`,
-      concurrency: 4,
-      // The local control plane runs no pods: template runs are child processes here.
-      templateExecutor: 'in-process',
-      // The demo's git server is local and speaks plain http.
-      allowHttpGit: true,
-      ...(signIn ? { auth: signIn.auth, dashboardUrl } : {}),
+      config: demoOperatorConfig({ port, metricsPort, namespace: values.namespace, dashboardUrl: signIn ? dashboardUrl : undefined }),
+      ...(signIn ? { auth: signIn.auth } : {}),
     });
     const url = operator.url.replace('127.0.0.1', 'localhost');
     if (signIn) {
