@@ -15,6 +15,10 @@ import { DEFAULT_RULE_TIMEOUT_MS, DEFAULT_RULE_WORKERS } from './scorecards/rule
 /** The release this code is; scaffolding Jobs use the image of the same version. */
 export const VERSION = '0.1.0';
 
+/** The dashboard's port and the metrics port, by default: the operator's and the demo's. */
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_METRICS_PORT = 9090;
+
 /** A whole number of at least `min` (and at most `max`), as a flag's text gives it. */
 const whole = (min: number, max?: number) =>
   max === undefined ? z.coerce.number().int().min(min) : z.coerce.number().int().min(min).max(max);
@@ -67,9 +71,11 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const operatorFlags = z.object({
   kubeconfig: z.string().optional().describe('kubeconfig file; in-cluster or $KUBECONFIG when absent').meta({ placeholder: 'PATH' }),
   context: z.string().optional().describe('kubeconfig context; its current one when absent').meta({ placeholder: 'NAME' }),
-  port: whole(0, 65535).default(8080).describe('port of the read API, dashboard, /healthz and /readyz'),
+  port: whole(0, 65535).default(DEFAULT_PORT).describe('port of the read API, dashboard, /healthz and /readyz'),
   host: z.string().default('0.0.0.0').describe('address the ports listen on').meta({ placeholder: 'ADDRESS' }),
-  metricsPort: whole(0, 65535).default(9090).describe('port of /metrics alone, kept off the dashboard port an Ingress publishes'),
+  metricsPort: whole(0, 65535)
+    .default(DEFAULT_METRICS_PORT)
+    .describe('port of /metrics alone, kept off the dashboard port an Ingress publishes'),
   allowedHosts: list('')
     .describe('host names the dashboard answers to; any when empty')
     .meta({ env: 'ALLOWED_HOSTS', placeholder: 'HOST,...' }),

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { flagUsage, parseFlags } from '../shared/flag-table.ts';
-import { operatorConfig, type OperatorConfig } from '../config.ts';
+import { DEFAULT_METRICS_PORT, DEFAULT_PORT, operatorConfig, type OperatorConfig } from '../config.ts';
 import { applyObjects, installCrds, readManifests } from '../kube/apply.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 import { projectRoot } from '../local-cluster/binaries.ts';
@@ -24,8 +24,8 @@ const portFlag = (what: string, fallback: number) =>
 export const demoFlags = z.object({
   kubeconfig: z.string().optional().describe('use the cluster of this kubeconfig, not a local control plane').meta({ placeholder: 'PATH' }),
   context: z.string().optional().describe('use this kubeconfig context, not a local control plane').meta({ placeholder: 'NAME' }),
-  port: portFlag('port of the dashboard; 0 picks a free one', 8080),
-  metricsPort: portFlag('port of /metrics', 9090),
+  port: portFlag('port of the dashboard; 0 picks a free one', DEFAULT_PORT),
+  metricsPort: portFlag('port of /metrics', DEFAULT_METRICS_PORT),
   namespace: z.string().min(1).default('greenroom-demo').describe('namespace of the samples and templates').meta({ placeholder: 'NS' }),
   auth: z.enum(['none', 'oidc']).default('none').describe('none: anonymous and read-only; oidc: sign in at a local Dex'),
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_ACCESS_TTL_MS } from '../../src/access/reviews.ts';
-import { demoOperatorConfig } from '../../src/cli/demo.ts';
+import { demoFlags, demoOperatorConfig } from '../../src/cli/demo.ts';
 import { OPERATOR_USAGE, operatorConfig, parseOperatorConfig } from '../../src/config.ts';
 import { DEFAULT_DOCS_LIMITS } from '../../src/docs/limits.ts';
 import { DEFAULT_HTTP_LIMITS } from '../../src/http/app.ts';
 import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from '../../src/notifications/webhook-policy.ts';
 import { DEFAULT_RULE_TIMEOUT_MS, DEFAULT_RULE_WORKERS } from '../../src/scorecards/rule-pool.ts';
+import { parseFlags } from '../../src/shared/flag-table.ts';
 
 /** Each `--flag` of the usage with the default it prints, as argv that gives that value again. */
 function printedDefaults(): string[] {
@@ -65,5 +66,11 @@ describe("the operator's defaults, in config.ts only", () => {
     const changed = Object.keys(demo).filter((key) => JSON.stringify(demo[key]) !== JSON.stringify(defaults[key]));
     expect(changed.sort()).toEqual(['allowHttpGit', 'allowedHosts', 'host', 'identity', 'leaseName', 'leaseNamespace', 'templateExecutor']);
     expect(demo.concurrency).toBe(8);
+  });
+
+  it("when the demo is started without --port or --metrics-port, then it uses the operator's default ports", () => {
+    const demo = parseFlags(demoFlags, [], {});
+    const defaults = operatorConfig({});
+    expect({ port: demo.port, metricsPort: demo.metricsPort }).toEqual({ port: defaults.port, metricsPort: defaults.metricsPort });
   });
 });
