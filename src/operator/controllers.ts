@@ -53,7 +53,13 @@ export function replicaControllers(
     { entityChanged: (entity) => scorecards.entityChanged(entity.ref), entityRemoved: (ref) => scorecards.entityChanged(ref) },
   ];
   const catalog = catalogController(context, { graph, concurrency: config.concurrency, listeners: fanOut });
-  const docs = docSourceController(context, {
+  const docs = docsOf(context, config, search);
+  return { catalog, templates: templateControllers, docs, scorecards };
+}
+
+/** Docs sources; search is told of every site's pages. */
+function docsOf(context: ControllerContext, config: OperatorConfig, search: SearchIndex): ReplicaControllers['docs'] {
+  return docSourceController(context, {
     onSite: (source, site) => (site ? search.upsertDocs(source, site.pages) : search.removeDocs(source.namespace, source.name)),
     allowHttpGit: config.allowHttpGit,
     limits: {
@@ -67,7 +73,6 @@ export function replicaControllers(
     },
     workers: config.docsWorkers,
   });
-  return { catalog, templates: templateControllers, docs, scorecards };
 }
 
 /** Templates and their runs; search is told of every Template. */
