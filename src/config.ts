@@ -8,9 +8,16 @@ import { DEFAULT_DOCS_LIMITS } from './docs/limits.ts';
 import { AUTH_MODES } from './http/auth/person.ts';
 import { parseTrustedPeers } from './http/auth/trusted-peers.ts';
 import { DEFAULT_PROXY_HEADERS } from './http/auth/proxy.ts';
+import { DEFAULT_HTTP_LIMITS } from './http/app.ts';
+import { DEFAULT_ACCESS_TTL_MS } from './access/reviews.ts';
+import { DEFAULT_RULE_TIMEOUT_MS, DEFAULT_RULE_WORKERS } from './scorecards/rule-pool.ts';
 
 /** The release this code is; scaffolding Jobs use the image of the same version. */
 export const VERSION = '0.1.0';
+
+/** The dashboard's port and the metrics port, by default: the operator's and the demo's. */
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_METRICS_PORT = 9090;
 
 /** A whole number of at least `min` (and at most `max`), as a flag's text gives it. */
 const whole = (min: number, max?: number) =>
@@ -64,9 +71,11 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const operatorFlags = z.object({
   kubeconfig: z.string().optional().describe('kubeconfig file; in-cluster or $KUBECONFIG when absent').meta({ placeholder: 'PATH' }),
   context: z.string().optional().describe('kubeconfig context; its current one when absent').meta({ placeholder: 'NAME' }),
-  port: whole(0, 65535).default(8080).describe('port of the read API, dashboard, /healthz and /readyz'),
+  port: whole(0, 65535).default(DEFAULT_PORT).describe('port of the read API, dashboard, /healthz and /readyz'),
   host: z.string().default('0.0.0.0').describe('address the ports listen on').meta({ placeholder: 'ADDRESS' }),
-  metricsPort: whole(0, 65535).default(9090).describe('port of /metrics alone, kept off the dashboard port an Ingress publishes'),
+  metricsPort: whole(0, 65535)
+    .default(DEFAULT_METRICS_PORT)
+    .describe('port of /metrics alone, kept off the dashboard port an Ingress publishes'),
   allowedHosts: list('')
     .describe('host names the dashboard answers to; any when empty')
     .meta({ env: 'ALLOWED_HOSTS', placeholder: 'HOST,...' }),
@@ -76,8 +85,10 @@ const operatorFlags = z.object({
     .transform(trustProxyValue)
     .describe('proxies whose X-Forwarded-For names the client: false, a hop count, or addresses/CIDRs')
     .meta({ env: 'TRUST_PROXY', placeholder: 'false|HOPS|CIDR,...' }),
-  rateLimitPerMinute: whole(0).default(1200).describe('requests a minute per client address; 0 turns the limit off'),
-  maxInFlight: whole(0).default(64).describe('requests answered at once, more get 503; 0 turns the bound off'),
+  rateLimitPerMinute: whole(0)
+    .default(DEFAULT_HTTP_LIMITS.rateLimitPerMinute)
+    .describe('requests a minute per client address; 0 turns the limit off'),
+  maxInFlight: whole(0).default(DEFAULT_HTTP_LIMITS.maxInFlight).describe('requests answered at once, more get 503; 0 turns the bound off'),
   leaderElect: z.stringbool().default(true).describe('write only while holding the Lease; false writes without it (one replica only)'),
   leaseNamespace: name().default('default').describe('namespace of the Lease').meta({ env: 'POD_NAMESPACE', placeholder: 'NS' }),
   leaseName: name().default('greenroom-operator').describe('name of the Lease').meta({ placeholder: 'NAME' }),
@@ -138,9 +149,11 @@ const operatorFlags = z.object({
   docsMaxPageBytes: whole(1).default(limits.maxPageBytes).describe("bytes of one Markdown page's source"),
   docsMaxAssetBytes: whole(0).default(limits.maxAssetBytes).describe('bytes of all assets (images, PDFs…) one site uses'),
   docsMaxSiteBytes: whole(1).default(limits.maxSiteBytes).describe('bytes of one built site as stored, before compression'),
-  ruleWorkers: whole(1, 16).default(2).describe('worker threads that evaluate Scorecard rules'),
-  ruleTimeoutMs: whole(10, 60_000).default(1000).describe('how long one Scorecard rule may run on one entity'),
-  accessCacheSeconds: whole(1, 300).default(30).describe("how long a signed-in person's SubjectAccessReview answers are reused"),
+  ruleWorkers: whole(1, 16).default(DEFAULT_RULE_WORKERS).describe('worker threads that evaluate Scorecard rules'),
+  ruleTimeoutMs: whole(10, 60_000).default(DEFAULT_RULE_TIMEOUT_MS).describe('how long one Scorecard rule may run on one entity'),
+  accessCacheSeconds: whole(1, 300)
+    .default(DEFAULT_ACCESS_TTL_MS / 1000)
+    .describe("how long a signed-in person's SubjectAccessReview answers are reused"),
   // Sign-in (issue 13): who is asking, so reads are filtered and writes made as them.
   auth: z
     .enum(AUTH_MODES)
@@ -263,4 +276,14 @@ process when absent, so give one to several replicas).`;
 /** Parses flags and environment once, failing with every problem named by its flag. */
 export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): OperatorConfig {
   return parseFlags(operatorConfigSchema, argv, env);
+}
+
+/**
+ * The settings of an operator started without flags, with `given` put over them: what the
+ * demo and the tests pass, so that none of them states a default again. A key given as
+ * undefined keeps its default, as an absent flag does.
+ */
+export function operatorConfig(given: Partial<OperatorConfig> = {}): OperatorConfig {
+  const set = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  return { ...parseOperatorConfig([], {}), ...set };
 }

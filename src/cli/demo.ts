@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { flagUsage, parseFlags } from '../shared/flag-table.ts';
+import { DEFAULT_METRICS_PORT, DEFAULT_PORT, operatorConfig, type OperatorConfig } from '../config.ts';
 import { applyObjects, installCrds, readManifests } from '../kube/apply.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 import { projectRoot } from '../local-cluster/binaries.ts';
@@ -23,8 +24,8 @@ const portFlag = (what: string, fallback: number) =>
 export const demoFlags = z.object({
   kubeconfig: z.string().optional().describe('use the cluster of this kubeconfig, not a local control plane').meta({ placeholder: 'PATH' }),
   context: z.string().optional().describe('use this kubeconfig context, not a local control plane').meta({ placeholder: 'NAME' }),
-  port: portFlag('port of the dashboard; 0 picks a free one', 8080),
-  metricsPort: portFlag('port of /metrics', 9090),
+  port: portFlag('port of the dashboard; 0 picks a free one', DEFAULT_PORT),
+  metricsPort: portFlag('port of /metrics', DEFAULT_METRICS_PORT),
   namespace: z.string().min(1).default('greenroom-demo').describe('namespace of the samples and templates').meta({ placeholder: 'NS' }),
   auth: z.enum(['none', 'oidc']).default('none').describe('none: anonymous and read-only; oidc: sign in at a local Dex'),
 });
@@ -61,6 +62,33 @@ async function connect(values: { kubeconfig?: string | undefined; context?: stri
     description: `local control plane ${controlPlane.server} (KUBECONFIG=${controlPlane.kubeconfigPath})`,
     stop: controlPlane.stop,
   };
+}
+
+/**
+ * The demo's operator: the operator's own defaults (config.ts), but for its ports, its Lease
+ * and what a local control plane needs.
+ */
+export function demoOperatorConfig(demo: {
+  port: number;
+  metricsPort: number;
+  namespace: string;
+  dashboardUrl?: string | undefined;
+}): OperatorConfig {
+  return operatorConfig({
+    port: demo.port,
+    metricsPort: demo.metricsPort,
+    host: '127.0.0.1',
+    // Only names of this machine: a page on a rebound DNS name must not read the portal.
+    allowedHosts: ['localhost', '127.0.0.1', '::1'],
+    leaseNamespace: demo.namespace,
+    leaseName: 'greenroom-demo',
+    identity: `demo-${process.pid}`,
+    // The local control plane runs no pods: template runs are child processes here.
+    templateExecutor: 'in-process',
+    // The demo's git server is local and speaks plain http.
+    allowHttpGit: true,
+    dashboardUrl: demo.dashboardUrl,
+  });
 }
 
 /** `greenroom demo`: the whole portal on one machine, for a first look. */
@@ -108,21 +136,8 @@ export async function runDemo(argv: string[], log: Logger): Promise<void> {
       kubeConfig: cluster.kubeConfig,
       logger: log,
       registry: createMetricsRegistry(),
-      port,
-      metricsPort,
-      host: '127.0.0.1',
-      // Only names of this machine: a page on a rebound DNS name must not read the portal.
-      http: { allowedHosts: ['localhost', '127.0.0.1', '::1'] },
-      leaderElect: true,
-      leaseNamespace: values.namespace,
-      leaseName: 'greenroom-demo',
-      identity: `demo-${process.pid}`,
-      concurrency: 4,
-      // The local control plane runs no pods: template runs are child processes here.
-      templateExecutor: 'in-process',
-      // The demo's git server is local and speaks plain http.
-      allowHttpGit: true,
-      ...(signIn ? { auth: signIn.auth, dashboardUrl } : {}),
+      config: demoOperatorConfig({ port, metricsPort, namespace: values.namespace, dashboardUrl: signIn ? dashboardUrl : undefined }),
+      ...(signIn ? { auth: signIn.auth } : {}),
     });
     const url = operator.url.replace('127.0.0.1', 'localhost');
     if (signIn) {

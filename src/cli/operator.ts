@@ -12,10 +12,8 @@ export { OPERATOR_USAGE } from '../config.ts';
 export async function runOperator(argv: string[]): Promise<void> {
   const config = parseOperatorConfig(argv, process.env);
   const log = createCliLogger(config.logLevel, process.env);
-  const { allowedHosts, trustProxy, rateLimitPerMinute, maxInFlight, ...rest } = config;
   const running = await startOperator({
-    ...rest,
-    http: { allowedHosts, trustProxy, rateLimitPerMinute, maxInFlight },
+    config,
     auth: authSettingsFrom(config, (path) => readFileSync(path, 'utf8')),
     kubeConfig: loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.context }),
     logger: log,

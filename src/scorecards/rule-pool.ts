@@ -12,10 +12,15 @@ import { Worker } from 'node:worker_threads';
 import type { RuleRunner, RuleTask, TaskOutcomes } from './rule-runner.ts';
 import type { WireTask, WorkerRequest } from './rule-worker.ts';
 
+/** Worker threads of a pool: the leader's other work keeps the main thread. */
+export const DEFAULT_RULE_WORKERS = 2;
+/** How long one rule may run on one entity before it is stopped. */
+export const DEFAULT_RULE_TIMEOUT_MS = 1_000;
+
 export interface RulePoolOptions {
-  /** Worker threads (default 2: the leader's other work keeps the main thread). */
+  /** Worker threads (default DEFAULT_RULE_WORKERS). */
   size?: number;
-  /** How long one rule may run on one entity before it is stopped (default 1000 ms). */
+  /** How long one rule may run on one entity before it is stopped (default DEFAULT_RULE_TIMEOUT_MS). */
   ruleTimeoutMs?: number;
   /** Heap limit of each worker, so a rule building huge values stops its worker, not the process (default 256 MB). */
   maxHeapMb?: number;
@@ -56,8 +61,8 @@ export class RulePool implements RuleRunner {
   private closed = false;
 
   constructor(options: RulePoolOptions = {}) {
-    this.size = Math.max(1, options.size ?? 2);
-    this.ruleTimeoutMs = options.ruleTimeoutMs ?? 1_000;
+    this.size = Math.max(1, options.size ?? DEFAULT_RULE_WORKERS);
+    this.ruleTimeoutMs = options.ruleTimeoutMs ?? DEFAULT_RULE_TIMEOUT_MS;
     this.maxHeapMb = options.maxHeapMb ?? 256;
     this.heldSelves = Math.max(0, options.heldSelves ?? 20_000);
   }

@@ -7,6 +7,7 @@ import { installCrds } from '../../src/kube/apply.ts';
 import { loadKubeConfig } from '../../src/kube/config.ts';
 import { RawKubeClient } from '../../src/kube/raw-client.ts';
 import { createMetricsRegistry } from '../../src/observability/metrics.ts';
+import { operatorConfig } from '../../src/config.ts';
 import { startOperator, type RunningOperator } from '../../src/operator/run.ts';
 import { parseTrustedPeers } from '../../src/http/auth/trusted-peers.ts';
 import { DEFAULT_PROXY_HEADERS } from '../../src/http/auth/proxy.ts';
@@ -74,15 +75,17 @@ beforeAll(async () => {
     kubeConfig,
     logger: testLogger(),
     registry: createMetricsRegistry(),
-    port: 0,
-    metricsPort: 0,
-    host: '127.0.0.1',
-    leaderElect: false,
-    leaseNamespace: namespace,
-    leaseName: 'audited',
-    identity: 'audited',
-    concurrency: 2,
-    watchNamespace: namespace,
+    config: operatorConfig({
+      port: 0,
+      metricsPort: 0,
+      host: '127.0.0.1',
+      leaderElect: false,
+      leaseNamespace: namespace,
+      leaseName: 'audited',
+      identity: 'audited',
+      concurrency: 2,
+      watchNamespace: namespace,
+    }),
     auth: {
       mode: 'proxy',
       cookies: { secret: 'k'.repeat(32), secure: false, sessionMaxAgeSeconds: 600 },

@@ -5,6 +5,7 @@ import type { EntityStatus } from '../../src/api/v1alpha1/index.ts';
 import { loadKubeConfig } from '../../src/kube/config.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createMetricsRegistry } from '../../src/observability/metrics.ts';
+import { operatorConfig, type OperatorConfig } from '../../src/config.ts';
 import { startOperator, type OperatorSettings, type RunningOperator } from '../../src/operator/run.ts';
 import { kubectl } from './kubectl.ts';
 
@@ -15,29 +16,42 @@ export const testLogger = () =>
     process.env.GREENROOM_TEST_LOGS === '1' ? process.stderr : new Writable({ write: (_c, _e, done) => done() }),
   );
 
+/**
+ * What a test may set: any operator option of config.ts (a flag), and the replica's other
+ * settings (its logger, sign-in, clock). `auth` is the replica's sign-in settings, not the flag.
+ */
+export type OperatorOverrides = Partial<Omit<OperatorConfig, 'auth'>> & Partial<Omit<OperatorSettings, 'config'>>;
+
 /** Starts an operator scoped to one namespace; stopped after the file's tests. */
-export function operators(namespace: string): (overrides?: Partial<OperatorSettings>) => Promise<RunningOperator> {
+export function operators(namespace: string): (overrides?: OperatorOverrides) => Promise<RunningOperator> {
   const running: RunningOperator[] = [];
   afterAll(async () => {
     await Promise.all(running.map((r) => r.stop()));
   });
   return async (overrides = {}) => {
+    const { kubeConfig, logger, registry, auth, now, leaseTimings, informerTimings, ...options } = overrides;
     const operator = await startOperator({
-      kubeConfig: loadKubeConfig(),
-      logger: testLogger(),
-      registry: createMetricsRegistry(),
-      port: 0,
-      metricsPort: 0,
-      host: '127.0.0.1',
-      leaderElect: false,
-      leaseNamespace: namespace,
-      leaseName: 'greenroom-test',
-      identity: `test-${running.length}`,
-      concurrency: 4,
-      watchNamespace: namespace,
-      // The tests' git servers (src/local-cluster/git-server.ts) speak plain http.
-      allowHttpGit: true,
-      ...overrides,
+      kubeConfig: kubeConfig ?? loadKubeConfig(),
+      logger: logger ?? testLogger(),
+      registry: registry ?? createMetricsRegistry(),
+      auth,
+      now,
+      leaseTimings,
+      informerTimings,
+      config: operatorConfig({
+        port: 0,
+        metricsPort: 0,
+        host: '127.0.0.1',
+        leaderElect: false,
+        leaseNamespace: namespace,
+        leaseName: 'greenroom-test',
+        identity: `test-${running.length}`,
+        concurrency: 4,
+        watchNamespace: namespace,
+        // The tests' git servers (src/local-cluster/git-server.ts) speak plain http.
+        allowHttpGit: true,
+        ...options,
+      }),
     });
     running.push(operator);
     return operator;

@@ -45,7 +45,7 @@ export function templateRunController(context: ControllerContext, options: RunCo
     kubeConfig: options.kubeConfig,
     logger: log,
     maxConcurrent: options.maxInProcess,
-    allowHttpGit: options.job.allowHttpGit ?? false,
+    allowHttpGit: options.job.allowHttpGit,
     onExit: () => enqueueEveryRun(),
   });
   const reconciler = new RunReconciler({

@@ -1,0 +1,144 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { CatalogGraph } from '../catalog/graph.ts';
+import type { OperatorConfig } from '../config.ts';
+import type { EntityListener } from '../controllers/catalog/triggers.ts';
+import { catalogController } from '../controllers/catalog/controller.ts';
+import { docSourceController } from '../controllers/doc-source/controller.ts';
+import type { DocSites } from '../controllers/doc-source/sites.ts';
+import { scorecardControllers, type Scorecards } from '../controllers/scorecard/controller.ts';
+import { Notifier } from '../notifications/notify.ts';
+import { secretKeyReader } from '../notifications/webhook-secret.ts';
+import type { ControllerContext } from '../runtime/context.ts';
+import type { Controller } from '../runtime/controller.ts';
+import { SearchIndex } from '../search/index.ts';
+import { templates, type Templates } from './templates.ts';
+
+/** The read models of one replica: kept current by the controllers' watches, read by HTTP. */
+export interface ReadModels {
+  /** The catalog's relations: kept by the catalog's watches, read by HTTP (as a view), search and scorecards. */
+  graph: CatalogGraph;
+  /** One index over entities, templates and doc pages, kept current from their informers. */
+  search: SearchIndex;
+}
+
+/** Empty read models; the controllers fill them once their caches sync. */
+export function readModels(): ReadModels {
+  return { graph: new CatalogGraph(), search: new SearchIndex() };
+}
+
+/** Every controller of one replica, by kind. */
+export interface ReplicaControllers {
+  catalog: Controller;
+  templates: Templates;
+  docs: { controller: Controller; sites: DocSites };
+  scorecards: Scorecards;
+}
+
+/**
+ * Builds every kind's controllers over one context. Scorecards come before the catalog
+ * because the catalog's fan-out names them: each entity change goes to search and to
+ * scorecards, explicitly, instead of through callbacks set later.
+ */
+export function replicaControllers(
+  context: ControllerContext,
+  config: OperatorConfig,
+  models: ReadModels,
+  kubeConfig: KubeConfig,
+): ReplicaControllers {
+  const { graph, search } = models;
+  const templateControllers = templatesOf(context, config, search, kubeConfig);
+  const scorecards = scorecardsOf(context, config, graph);
+  const fanOut: EntityListener[] = [
+    { entityChanged: (entity) => search.upsertEntity(entity), entityRemoved: (ref) => search.removeEntity(ref) },
+    { entityChanged: (entity) => scorecards.entityChanged(entity.ref), entityRemoved: (ref) => scorecards.entityChanged(ref) },
+  ];
+  const catalog = catalogController(context, { graph, concurrency: config.concurrency, listeners: fanOut });
+  const docs = docsOf(context, config, search);
+  return { catalog, templates: templateControllers, docs, scorecards };
+}
+
+/** Docs sources; search is told of every site's pages. */
+function docsOf(context: ControllerContext, config: OperatorConfig, search: SearchIndex): ReplicaControllers['docs'] {
+  return docSourceController(context, {
+    onSite: (source, site) => (site ? search.upsertDocs(source, site.pages) : search.removeDocs(source.namespace, source.name)),
+    allowHttpGit: config.allowHttpGit,
+    limits: {
+      maxFetchBytes: config.docsMaxFetchBytes,
+      maxFiles: config.docsMaxFiles,
+      maxPages: config.docsMaxPages,
+      maxPageBytes: config.docsMaxPageBytes,
+      maxAssetBytes: config.docsMaxAssetBytes,
+      maxSiteBytes: config.docsMaxSiteBytes,
+      buildMemoryMb: config.docsBuildMemoryMb,
+    },
+    workers: config.docsWorkers,
+  });
+}
+
+/** Templates and their runs; search is told of every Template. */
+function templatesOf(context: ControllerContext, config: OperatorConfig, search: SearchIndex, kubeConfig: KubeConfig): Templates {
+  return templates(context, {
+    kubeConfig,
+    listener: {
+      templateChanged: (t) => search.upsertTemplate(t),
+      templateRemoved: (namespace, name) => search.removeTemplate(namespace, name),
+    },
+    executor: config.templateExecutor,
+    sharedTemplateNamespaces: config.sharedTemplateNamespaces,
+    job: {
+      image: config.scaffoldImage,
+      serviceAccountName: config.scaffoldServiceAccount,
+      ttlSecondsAfterFinished: config.scaffoldJobTtlSeconds,
+      activeDeadlineSeconds: config.scaffoldJobDeadlineSeconds,
+      allowHttpGit: config.allowHttpGit,
+    },
+  });
+}
+
+/** Scorecards and initiatives over the catalog graph, notifying owners within the webhook policy. */
+function scorecardsOf(context: ControllerContext, config: OperatorConfig, graph: CatalogGraph): Scorecards {
+  return scorecardControllers(context, {
+    graph,
+    clusterScorecardNamespaces: config.clusterScorecardNamespaces,
+    concurrency: config.concurrency,
+    notifier: new Notifier({
+      logger: context.logger,
+      registry: context.registry,
+      policy: { allowedHosts: config.webhookAllowedHosts, allowPrivateAddresses: config.webhookAllowPrivateAddresses },
+      readSecret: secretKeyReader(context.client),
+    }),
+    dashboardUrl: config.dashboardUrl,
+    ruleWorkers: config.ruleWorkers,
+    ruleTimeoutMs: config.ruleTimeoutMs,
+  });
+}
+
+/** Whether every controller's caches have synced: what /readyz answers. */
+export function allSynced(c: ReplicaControllers): boolean {
+  return (
+    c.catalog.hasSynced() &&
+    c.templates.controllers.every((t) => t.hasSynced()) &&
+    c.docs.controller.hasSynced() &&
+    c.scorecards.hasSynced()
+  );
+}
+
+/** On becoming leader: every controller looks at all its objects again, since a follower wrote nothing. */
+export function enqueueAll(c: ReplicaControllers): void {
+  void c.catalog.enqueueAll();
+  for (const t of c.templates.controllers) void t.enqueueAll();
+  void c.docs.controller.enqueueAll();
+  void c.scorecards.enqueueAll();
+}
+
+/** Starts every controller; resolves once all have synced. */
+export async function startAll(c: ReplicaControllers): Promise<void> {
+  // Scorecards score the whole catalog before their first write: they wait for its graph.
+  const graphBuilt = c.catalog.start();
+  await Promise.all([graphBuilt, c.templates.start(), c.docs.controller.start(), c.scorecards.start(graphBuilt)]);
+}
+
+/** Drains every controller. */
+export async function stopAll(c: ReplicaControllers): Promise<void> {
+  await Promise.all([c.catalog.stop(), c.templates.stop(), c.docs.controller.stop(), c.scorecards.stop()]);
+}
