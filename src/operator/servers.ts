@@ -50,6 +50,8 @@ export function dashboardApp(settings: OperatorSettings, controllers: ReplicaCon
     docs: controllers.docs.sites,
     search: models.search,
     scorecards: controllers.scorecards.store,
+    // Pages decide by the controllers' clock, so a page and the status beside it agree.
+    now: settings.now,
   });
 }
 
