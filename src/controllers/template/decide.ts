@@ -51,5 +51,5 @@ export function decideTemplateConditions(t: TemplateObject, now: Date): Conditio
  * decided, whatever order the apiserver returned its keys in: no write needed.
  */
 export function templateStatusUpToDate(t: TemplateObject, conditions: readonly Condition[]): boolean {
-  return t.status?.observedGeneration === t.metadata.generation && sameStatus(t.status?.conditions, conditions);
+  return sameStatus(t.status, { observedGeneration: t.metadata.generation, conditions });
 }
