@@ -27,6 +27,7 @@ import {
   type RunDecision,
 } from './decide.ts';
 import { jobExecution, type JobLike } from './execution.ts';
+import { CONDITION, EVENT_REASON } from './reasons.ts';
 
 /** What the reconciler reads from: the operator's caches. */
 interface Cache<T> {
@@ -218,11 +219,11 @@ export class RunReconciler {
   private announce(run: TemplateRunObject, status: OperatorRunStatus): void {
     const { namespace, name, uid } = run.metadata;
     const involved = { apiVersion: API_VERSION, kind: 'TemplateRun', namespace, name, uid };
-    const outcome = status.conditions?.find((c) => c.type === 'Succeeded');
+    const outcome = status.conditions?.find((c) => c.type === CONDITION.Succeeded);
     if (status.phase === 'Running')
       void this.o.record(involved, {
         type: 'Normal',
-        reason: 'Started',
+        reason: EVENT_REASON.Started,
         message: status.jobName ? `started Job ${status.jobName}` : 'started the scaffolder in-process',
       });
     if (status.phase === 'Succeeded' || status.phase === 'Failed') {
@@ -230,7 +231,7 @@ export class RunReconciler {
       this.o.inProcess.forget(uid);
       void this.o.record(involved, {
         type: status.phase === 'Succeeded' ? 'Normal' : 'Warning',
-        reason: status.phase,
+        reason: status.phase === 'Succeeded' ? EVENT_REASON.Succeeded : EVENT_REASON.Failed,
         message: outcome?.message ?? status.phase,
       });
     }
