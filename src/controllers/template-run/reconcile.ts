@@ -1,5 +1,6 @@
 import type { Counter } from 'prom-client';
-import { API_VERSION } from '../../api/v1alpha1/index.ts';
+import { objectPath } from '../../api/resource-paths.ts';
+import { API_VERSION, RESOURCES } from '../../api/v1alpha1/index.ts';
 import type { EventRecorder } from '../../kube/events.ts';
 import { isNotFound, type RawKubeClient } from '../../kube/raw-client.ts';
 import type { Logger } from '../../observability/logger.ts';
@@ -242,7 +243,7 @@ export class RunReconciler {
     try {
       await this.o.client.request({
         method: 'DELETE',
-        path: `/api/v1/namespaces/${run.metadata.namespace}/configmaps/${encodeURIComponent(snapshotName(run))}`,
+        path: objectPath(RESOURCES.configMaps, run.metadata.namespace, snapshotName(run)),
       });
     } catch (error) {
       if (!isNotFound(error))
@@ -254,13 +255,11 @@ export class RunReconciler {
   }
 
   private async getJob(namespace: string, name: string): Promise<JobLike | undefined> {
-    return this.getOrUndefined<JobLike>(`/apis/batch/v1/namespaces/${namespace}/jobs/${encodeURIComponent(name)}`);
+    return this.getOrUndefined<JobLike>(objectPath(RESOURCES.jobs, namespace, name));
   }
 
   private async fresh(run: TemplateRunObject): Promise<TemplateRunObject | undefined> {
-    return this.getOrUndefined<TemplateRunObject>(
-      `/apis/${API_VERSION}/namespaces/${run.metadata.namespace}/templateruns/${encodeURIComponent(run.metadata.name)}`,
-    );
+    return this.getOrUndefined<TemplateRunObject>(objectPath(RESOURCES.templateRuns, run.metadata.namespace, run.metadata.name));
   }
 
   private async getOrUndefined<T>(path: string): Promise<T | undefined> {
