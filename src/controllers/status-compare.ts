@@ -9,7 +9,8 @@
  * order carries no meaning. Every other list is compared in order.
  *
  * Walks both values once, without building canonical copies or JSON text: the catalog
- * compares every entity's status at cold start (10,000 and more).
+ * compares every entity's status at cold start (10,000 and more). Values are JSON data, as the
+ * apiserver sends them (a Date or a Map would compare as an empty object).
  */
 export function sameStatus(stored: unknown, next: unknown): boolean {
   return same(stored, next, false);
