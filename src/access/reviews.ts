@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { Counter, type Registry } from 'prom-client';
-import { GROUP } from '../api/v1alpha1/index.ts';
+import { collectionPath } from '../api/resource-paths.ts';
+import { GROUP, RESOURCES } from '../api/v1alpha1/index.ts';
 import type { RawKubeClient } from '../kube/raw-client.ts';
 import type { Logger } from '../observability/logger.ts';
 
@@ -38,7 +39,7 @@ export function subjectAccessReviews(client: RawKubeClient): ReviewSender {
   return async (subject, question) => {
     const answer = await client.request<ReviewStatus>({
       method: 'POST',
-      path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+      path: collectionPath(RESOURCES.subjectAccessReviews),
       body: {
         apiVersion: 'authorization.k8s.io/v1',
         kind: 'SubjectAccessReview',

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { ALLOWED_HOSTS_ANNOTATION, hostOf } from '../git/git-remote.ts';
 import { publishGit } from '../git/publish-git.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { API_VERSION } from '../api/v1alpha1/index.ts';
+import { collectionPath } from '../api/resource-paths.ts';
+import { API_VERSION, RESOURCES } from '../api/v1alpha1/index.ts';
 import { applyObjects, readManifests } from '../kube/apply.ts';
 import { KubeApiError, RawKubeClient } from '../kube/raw-client.ts';
 import { startGitServer, type GitServer } from '../local-cluster/git-server.ts';
@@ -53,7 +54,7 @@ export async function seedTemplates(kubeConfig: KubeConfig, namespace: string, r
       },
     };
     try {
-      await client.request({ method: 'POST', path: `/apis/${API_VERSION}/namespaces/${namespace}/templateruns`, body: run });
+      await client.request({ method: 'POST', path: collectionPath(RESOURCES.templateRuns, namespace), body: run });
     } catch (error) {
       // A second demo against the same cluster: the first run stays as it was.
       if (!(error instanceof KubeApiError && error.code === 409)) throw error;

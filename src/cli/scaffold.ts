@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { API_VERSION } from '../api/v1alpha1/index.ts';
+import { objectPath } from '../api/resource-paths.ts';
+import { RESOURCES } from '../api/v1alpha1/index.ts';
 import { flagUsage, parseFlags } from '../shared/flag-table.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 import { RawKubeClient } from '../kube/raw-client.ts';
@@ -67,8 +68,10 @@ async function scaffold(args: ScaffoldArgs, env: NodeJS.ProcessEnv, echo: (line:
   const identity = runFromEnv(env);
   const snapshot = await readSnapshot(args.snapshot, identity);
   const client = new RawKubeClient(loadKubeConfig({ kubeconfig: args.kubeconfig }));
-  const runPath = `/apis/${API_VERSION}/namespaces/${encodeURIComponent(identity.namespace)}/templateruns/${encodeURIComponent(identity.name)}`;
-  const run = await client.request<TemplateRunObject>({ method: 'GET', path: runPath });
+  const run = await client.request<TemplateRunObject>({
+    method: 'GET',
+    path: objectPath(RESOURCES.templateRuns, identity.namespace, identity.name),
+  });
   if (run.metadata.uid !== identity.uid)
     throw new Error(
       `TemplateRun ${identity.namespace}/${identity.name} was replaced (uid ${run.metadata.uid}, expected ${identity.uid}); nothing was run`,
@@ -83,7 +86,7 @@ async function scaffold(args: ScaffoldArgs, env: NodeJS.ProcessEnv, echo: (line:
     echo,
     write: async (status) => {
       if (
-        (await mergeStatus(client, 'templateruns', identity.namespace, identity.name, status, {
+        (await mergeStatus(client, RESOURCES.templateRuns, identity.namespace, identity.name, status, {
           fieldManager: SCAFFOLDER_FIELD_MANAGER,
         })) === 'gone'
       ) {

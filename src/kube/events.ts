@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { collectionPath } from '../api/resource-paths.ts';
+import { RESOURCES } from '../api/v1alpha1/index.ts';
 import type { RawKubeClient } from './raw-client.ts';
 
 /** The object an event is about. */
@@ -51,7 +53,7 @@ export function eventRecorder(client: RawKubeClient, onError: (error: unknown) =
     try {
       await client.request({
         method: 'POST',
-        path: `/apis/events.k8s.io/v1/namespaces/${encodeURIComponent(object.namespace)}/events`,
+        path: collectionPath(RESOURCES.events, object.namespace),
         body,
       });
     } catch (error) {

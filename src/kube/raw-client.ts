@@ -1,6 +1,7 @@
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { collectionPath, groupVersionPath, objectPath } from '../api/resource-paths.ts';
 
 /** How long the kubeconfig's credentials are reused before its files are read again (client-go re-reads a token file each minute). */
 export const CREDENTIALS_REUSE_MS = 60_000;
@@ -172,7 +173,8 @@ export class RawKubeClient {
 
   /** The REST path of an object (or of its collection when `name` is absent), via discovery. */
   async resourcePath(apiVersion: string, kind: string, namespace?: string, name?: string): Promise<string> {
-    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) : ['', apiVersion];
+    const base = groupVersionPath({ group: group!, version: version! });
     let resources = this.discovery.get(base);
     if (!resources) {
       resources = this.request<{ resources: { name: string; kind: string; namespaced: boolean }[] }>({ method: 'GET', path: base }).then(
@@ -183,8 +185,9 @@ export class RawKubeClient {
     }
     const resource = (await resources).get(kind);
     if (!resource) throw new Error(`the server does not serve ${kind} in ${apiVersion}`);
-    const scope = resource.namespaced ? `/namespaces/${namespace ?? 'default'}` : '';
-    return `${base}${scope}/${resource.name}${name ? `/${name}` : ''}`;
+    const type = { group: group!, version: version!, plural: resource.name };
+    const scope = resource.namespaced ? (namespace ?? 'default') : undefined;
+    return name ? objectPath(type, scope, name) : collectionPath(type, scope);
   }
 
   /** Forgets discovery results, e.g. after CRDs were installed. */

@@ -1,4 +1,5 @@
-import { API_VERSION, type CatalogKind } from '../api/v1alpha1/index.ts';
+import { objectPath, type ResourceType } from '../api/resource-paths.ts';
+import { API_VERSION, GROUP, VERSION, type CatalogKind } from '../api/v1alpha1/index.ts';
 import { isNotFound, KubeApiError, type RawKubeClient } from './raw-client.ts';
 
 /** The one field manager the operator writes status with. */
@@ -19,7 +20,8 @@ export async function applyStatus(
   status: unknown,
   fieldManager: string = OPERATOR_FIELD_MANAGER,
 ): Promise<WriteResult> {
-  const path = `/apis/${API_VERSION}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}/${encodeURIComponent(name)}/status`;
+  // A greenroom.dev kind: the body's apiVersion says so too.
+  const path = objectPath({ group: GROUP, version: VERSION, plural: kind.plural }, namespace, name, 'status');
   try {
     await client.request({
       method: 'PATCH',
@@ -56,14 +58,14 @@ export interface MergeOptions {
  */
 export async function mergeStatus(
   client: RawKubeClient,
-  plural: string,
+  type: ResourceType,
   namespace: string,
   name: string,
   status: object,
   options: MergeOptions = {},
 ): Promise<MergeResult> {
   const { fieldManager = OPERATOR_FIELD_MANAGER, resourceVersion } = options;
-  const path = `/apis/${API_VERSION}/namespaces/${encodeURIComponent(namespace)}/${plural}/${encodeURIComponent(name)}/status`;
+  const path = objectPath(type, namespace, name, 'status');
   const body = resourceVersion ? { metadata: { resourceVersion }, status } : { status };
   try {
     await client.request({ method: 'PATCH', path, query: { fieldManager }, contentType: 'application/merge-patch+json', body });

@@ -1,6 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { objectPath } from '../api/resource-paths.ts';
+import { RESOURCES } from '../api/v1alpha1/index.ts';
 import { AUDIT_POLICY, readAuditEvents, type AuditEvent } from './audit.ts';
 import { ensureBinaries, type Binaries } from './binaries.ts';
 import { generateCertificates, type Certificates } from './certificates.ts';
@@ -220,11 +222,14 @@ async function startControllerManager(
   const controllerManager = group.start('kube-controller-manager', binaries.kubeControllerManager, args);
   // The namespace controller creates nothing, but `default` appears once the apiserver's
   // own bootstrap controllers ran; tests expect it, so wait for it here.
-  await waitFor(async () => (await get(`${apiserver.server}/api/v1/namespaces/default`, apiserver.tls)).status === 200, {
-    what: 'the default namespace',
-    timeoutMs: 60_000,
-    stillRunning: () => apiserver.process.running() && controllerManager.running(),
-  }).catch((error) => group.failWithLog(controllerManager.running() ? 'kube-apiserver' : 'kube-controller-manager', error));
+  await waitFor(
+    async () => (await get(`${apiserver.server}${objectPath(RESOURCES.namespaces, undefined, 'default')}`, apiserver.tls)).status === 200,
+    {
+      what: 'the default namespace',
+      timeoutMs: 60_000,
+      stillRunning: () => apiserver.process.running() && controllerManager.running(),
+    },
+  ).catch((error) => group.failWithLog(controllerManager.running() ? 'kube-apiserver' : 'kube-controller-manager', error));
 }
 
 /** {@link ControlPlane.restartApiServer}: one restart at a time, with the flags of the first start. */

@@ -1,3 +1,5 @@
+import { objectPath } from '../api/resource-paths.ts';
+import { RESOURCES } from '../api/v1alpha1/index.ts';
 import { isForbidden, isNotFound, type RawKubeClient } from '../kube/raw-client.ts';
 
 /**
@@ -47,7 +49,7 @@ export function secretKeyReader(client: RawKubeClient): SecretKeyReader {
     try {
       secret = await client.request<{ data?: Record<string, string> }>({
         method: 'GET',
-        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`,
+        path: objectPath(RESOURCES.secrets, namespace, name),
       });
     } catch (error) {
       if (isNotFound(error)) throw new Error(`${where} does not exist`);

@@ -1,11 +1,12 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
+import type { ResourceType } from '../api/resource-paths.ts';
 import { eventRecorder, type EventRecorder } from '../kube/events.ts';
 import { RawKubeClient } from '../kube/raw-client.ts';
 import { applyStatus, mergeStatus, type MergeOptions, type MergeResult, type WriteResult } from '../kube/status-writer.ts';
 import type { Logger } from '../observability/logger.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { ScopedInformer, type ResourceType, type Source, type WatchedObject, type WatchScope } from './source.ts';
+import { ScopedInformer, type Source, type WatchedObject, type WatchScope } from './source.ts';
 
 /** A greenroom.dev kind whose status a controller writes. */
 export interface StatusKind {
@@ -18,7 +19,7 @@ export interface StatusWriter {
   /** Server-side apply of the whole status this field manager owns. */
   apply(kind: StatusKind, namespace: string, name: string, status: unknown, fieldManager?: string): Promise<WriteResult>;
   /** A JSON merge patch of some status fields (objects with two writers). */
-  merge(plural: string, namespace: string, name: string, status: object, options?: MergeOptions): Promise<MergeResult>;
+  merge(type: ResourceType, namespace: string, name: string, status: object, options?: MergeOptions): Promise<MergeResult>;
 }
 
 /** Watch periods, shortened by tests. */
@@ -85,7 +86,7 @@ export function clusterContext(options: ClusterContextOptions): ControllerContex
     client,
     status: {
       apply: (kind, namespace, name, status, fieldManager) => applyStatus(client, kind, namespace, name, status, fieldManager),
-      merge: (plural, namespace, name, status, mergeOptions) => mergeStatus(client, plural, namespace, name, status, mergeOptions),
+      merge: (type, namespace, name, status, mergeOptions) => mergeStatus(client, type, namespace, name, status, mergeOptions),
     },
     events: eventRecorder(client, (error) => logger.warn({ err: error }, 'could not record an event')),
     watch: <T extends WatchedObject>(type: ResourceType, watchOptions: { name: string; labelSelector?: string; scope?: WatchScope }) =>

@@ -1,4 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { collectionPath, type ResourceType } from '../api/resource-paths.ts';
 import { Informer, type InformerHandlers, type InformerOptions } from './informer.ts';
 
 /**
@@ -14,19 +15,6 @@ export type WatchScope = string | readonly string[] | undefined;
  */
 export interface WatchedObject {
   metadata?: { name?: string | undefined; namespace?: string | undefined; uid?: string | undefined; resourceVersion?: string | undefined };
-}
-
-/** A resource type as the apiserver serves it: `group` '' for the core group. */
-export interface ResourceType {
-  group: string;
-  version: string;
-  plural: string;
-}
-
-/** The collection path of a resource type, in one namespace or across all of them. */
-export function collectionPath(type: ResourceType, namespace?: string): string {
-  const base = type.group === '' ? `/api/${type.version}` : `/apis/${type.group}/${type.version}`;
-  return `${base}/${namespace ? `namespaces/${encodeURIComponent(namespace)}/` : ''}${type.plural}`;
 }
 
 /**

@@ -1,4 +1,6 @@
+import { collectionPath, objectPath } from '../api/resource-paths.ts';
 import { API_VERSION } from '../api/v1alpha1/group-version.ts';
+import { RESOURCES } from '../api/v1alpha1/resources.ts';
 import { REBUILD_ANNOTATION } from '../api/v1alpha1/doc-source.ts';
 import { KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
 import type { TemplateRunSpec } from '../api/objects.ts';
@@ -31,9 +33,6 @@ export interface SelfService {
   rebuildDocs(as: Actor, namespace: string, name: string, at: Date): Promise<void>;
 }
 
-const path = (namespace: string, plural: string, name?: string): string =>
-  `/apis/${API_VERSION}/namespaces/${encodeURIComponent(namespace)}/${plural}${name ? `/${encodeURIComponent(name)}` : ''}`;
-
 /** The portal's field manager, so `managedFields` tell its writes from kubectl's. */
 export const PORTAL_FIELD_MANAGER = 'greenroom-portal';
 
@@ -44,7 +43,7 @@ export function clusterWrites(client: RawKubeClient): SelfService {
     async startRun(as, run) {
       const created = await client.request<{ metadata: { name: string; namespace: string } }>({
         method: 'POST',
-        path: path(run.namespace, 'templateruns'),
+        path: collectionPath(RESOURCES.templateRuns, run.namespace),
         query: { fieldManager: PORTAL_FIELD_MANAGER },
         body: {
           apiVersion: API_VERSION,
@@ -59,7 +58,7 @@ export function clusterWrites(client: RawKubeClient): SelfService {
     async cancelRun(as, namespace, name) {
       await client.request({
         method: 'DELETE',
-        path: path(namespace, 'templateruns', name),
+        path: objectPath(RESOURCES.templateRuns, namespace, name),
         query: { propagationPolicy: 'Background' },
         impersonate: impersonate(as),
       });
@@ -67,7 +66,7 @@ export function clusterWrites(client: RawKubeClient): SelfService {
     async rebuildDocs(as, namespace, name, at) {
       await client.request({
         method: 'PATCH',
-        path: path(namespace, 'docsources', name),
+        path: objectPath(RESOURCES.docSources, namespace, name),
         query: { fieldManager: PORTAL_FIELD_MANAGER },
         contentType: 'application/merge-patch+json',
         body: { metadata: { annotations: { [REBUILD_ANNOTATION]: at.toISOString() } } },

@@ -1,3 +1,5 @@
+import { collectionPath, objectPath, type ResourceType } from '../api/resource-paths.ts';
+import { RESOURCES } from '../api/v1alpha1/index.ts';
 import { isForbidden, isNotFound, KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
 import { scaffoldJob, type JobSettings } from './job.ts';
 import { jobNameFor, snapshotName } from './job-name.ts';
@@ -38,7 +40,7 @@ export async function gatherSnapshot(
   try {
     const configMap = await client.request<{ data?: Record<string, string>; binaryData?: Record<string, string> }>({
       method: 'GET',
-      path: `/api/v1/namespaces/${template.metadata.namespace}/configmaps/${encodeURIComponent(ref.name)}`,
+      path: objectPath(RESOURCES.configMaps, template.metadata.namespace, ref.name),
     });
     return { snapshot: takeSnapshot(run, template, configMap) };
   } catch (error) {
@@ -68,7 +70,7 @@ export async function prepareJob(
   try {
     await client.request({
       method: 'GET',
-      path: `/api/v1/namespaces/${namespace}/serviceaccounts/${encodeURIComponent(settings.serviceAccountName)}`,
+      path: objectPath(RESOURCES.serviceAccounts, namespace, settings.serviceAccountName),
     });
   } catch (error) {
     if (isNotFound(error))
@@ -90,14 +92,8 @@ export async function prepareJob(
   return {
     jobName,
     start: async () => {
-      await createOwned(client, `/api/v1/namespaces/${namespace}/configmaps`, snapshotName(run), run, configMap.configMap, 'data');
-      await createOwned(
-        client,
-        `/apis/batch/v1/namespaces/${namespace}/jobs`,
-        jobName,
-        run,
-        scaffoldJob(run, snapshot, settings, credentials.hosts),
-      );
+      await createOwned(client, RESOURCES.configMaps, namespace, snapshotName(run), run, configMap.configMap, 'data');
+      await createOwned(client, RESOURCES.jobs, namespace, jobName, run, scaffoldJob(run, snapshot, settings, credentials.hosts));
     },
   };
 }
@@ -110,19 +106,21 @@ export async function prepareJob(
  */
 async function createOwned(
   client: RawKubeClient,
-  collection: string,
+  type: ResourceType,
+  namespace: string,
   name: string,
   run: TemplateRunObject,
   body: object,
   compare?: 'data',
 ): Promise<void> {
+  const collection = collectionPath(type, namespace);
   try {
     await client.request({ method: 'POST', path: collection, query: { fieldManager: 'greenroom-operator' }, body });
     return;
   } catch (error) {
     if (!(error instanceof KubeApiError && error.code === 409)) throw error;
   }
-  const path = `${collection}/${encodeURIComponent(name)}`;
+  const path = objectPath(type, namespace, name);
   const existing = await client.request<{ metadata?: { ownerReferences?: { uid: string }[] }; data?: unknown }>({ method: 'GET', path });
   if (!existing.metadata?.ownerReferences?.some((o) => o.uid === run.metadata.uid))
     throw new StartError(`${name} already exists and belongs to something else`);
@@ -162,7 +160,7 @@ async function readSecret(client: RawKubeClient, namespace: string, name: string
   try {
     const secret = await client.request<{ metadata?: { annotations?: Record<string, string> }; data?: Record<string, string> }>({
       method: 'GET',
-      path: `/api/v1/namespaces/${namespace}/secrets/${encodeURIComponent(name)}`,
+      path: objectPath(RESOURCES.secrets, namespace, name),
     });
     return {
       data: Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])),

@@ -1,5 +1,6 @@
 import { parseAllDocuments } from 'yaml';
-import { API_VERSION, catalogKind } from '../api/v1alpha1/index.ts';
+import { collectionPath, objectPath } from '../api/resource-paths.ts';
+import { API_VERSION, catalogKind, catalogResource } from '../api/v1alpha1/index.ts';
 import { refOf } from '../catalog/refs.ts';
 import { KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
 
@@ -55,9 +56,14 @@ export async function registerEntities(client: RawKubeClient, manifests: Catalog
     for (const m of manifests) {
       const kind = catalogKind(m.kind!)!;
       const namespace = m.metadata!.namespace!;
-      const collection = `/apis/${API_VERSION}/namespaces/${encodeURIComponent(namespace)}/${kind.plural}`;
-      await client.request({ method: 'POST', path: collection, query: { fieldManager: REGISTER_FIELD_MANAGER }, body: m });
-      created.push({ path: `${collection}/${encodeURIComponent(m.metadata!.name!)}`, ref: refOf(kind.kind, namespace, m.metadata!.name!) });
+      const type = catalogResource(kind);
+      await client.request({
+        method: 'POST',
+        path: collectionPath(type, namespace),
+        query: { fieldManager: REGISTER_FIELD_MANAGER },
+        body: m,
+      });
+      created.push({ path: objectPath(type, namespace, m.metadata!.name!), ref: refOf(kind.kind, namespace, m.metadata!.name!) });
     }
   } catch (error) {
     for (const c of created.reverse()) {

@@ -1,3 +1,4 @@
+import { RESOURCES } from '../api/v1alpha1/index.ts';
 import type { RawKubeClient } from '../kube/raw-client.ts';
 import { mergeStatus, type MergeResult } from '../kube/status-writer.ts';
 import type { TemplateRunObject } from '../api/objects.ts';
@@ -11,5 +12,5 @@ import type { TemplateRunObject } from '../api/objects.ts';
  */
 export function writeRunStatus(client: RawKubeClient, run: TemplateRunObject, status: object, ifUnchanged: boolean): Promise<MergeResult> {
   const { namespace, name, resourceVersion } = run.metadata;
-  return mergeStatus(client, 'templateruns', namespace, name, status, ifUnchanged ? { resourceVersion } : {});
+  return mergeStatus(client, RESOURCES.templateRuns, namespace, name, status, ifUnchanged ? { resourceVersion } : {});
 }

@@ -1,3 +1,5 @@
+import { objectPath } from '../api/resource-paths.ts';
+import { RESOURCES } from '../api/v1alpha1/index.ts';
 import { isForbidden, isNotFound, type RawKubeClient } from '../kube/raw-client.ts';
 import type { TemplateObject, TemplateRunObject } from '../api/objects.ts';
 import { secretParameterNames, secretsFromData } from './secret-parameters.ts';
@@ -27,7 +29,7 @@ export async function readSecretValues(
   try {
     const secret = await client.request<{ data?: Record<string, string> }>({
       method: 'GET',
-      path: `/api/v1/namespaces/${namespace}/secrets/${encodeURIComponent(ref.name)}`,
+      path: objectPath(RESOURCES.secrets, namespace, ref.name),
     });
     const data = Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
     return { state: 'read', values: secretsFromData(template.spec.parameters, data) };

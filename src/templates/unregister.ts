@@ -1,4 +1,5 @@
-import { API_VERSION, CATALOG_KINDS } from '../api/v1alpha1/index.ts';
+import { collectionPath, objectPath } from '../api/resource-paths.ts';
+import { CATALOG_KINDS, catalogResource } from '../api/v1alpha1/index.ts';
 import { isNotFound, type RawKubeClient } from '../kube/raw-client.ts';
 import { RUN_UID_LABEL } from './scaffold.ts';
 
@@ -6,18 +7,16 @@ import { RUN_UID_LABEL } from './scaffold.ts';
 export async function removeRegistered(client: RawKubeClient, namespace: string, uid: string): Promise<string[]> {
   const removed: string[] = [];
   for (const kind of CATALOG_KINDS) {
-    const collection = `/apis/${API_VERSION}/namespaces/${namespace}/${kind.plural}`;
+    const type = catalogResource(kind);
     const list = await client.request<{ items: { metadata: { name: string } }[] }>({
       method: 'GET',
-      path: collection,
+      path: collectionPath(type, namespace),
       query: { labelSelector: `${RUN_UID_LABEL}=${uid}` },
     });
     for (const item of list.items) {
-      await client
-        .request({ method: 'DELETE', path: `${collection}/${encodeURIComponent(item.metadata.name)}` })
-        .catch((error: unknown) => {
-          if (!isNotFound(error)) throw error;
-        });
+      await client.request({ method: 'DELETE', path: objectPath(type, namespace, item.metadata.name) }).catch((error: unknown) => {
+        if (!isNotFound(error)) throw error;
+      });
       removed.push(`${kind.kind.toLowerCase()}:${namespace}/${item.metadata.name}`);
     }
   }

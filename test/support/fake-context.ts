@@ -11,7 +11,8 @@ import { createLogger } from '../../src/observability/logger.ts';
 import type { ControllerContext, StatusKind } from '../../src/runtime/context.ts';
 import type { InformerHandlers } from '../../src/runtime/informer.ts';
 import { keyOf } from '../../src/runtime/object-cache.ts';
-import type { ResourceType, Source, WatchedObject } from '../../src/runtime/source.ts';
+import type { ResourceType } from '../../src/api/resource-paths.ts';
+import type { Source, WatchedObject } from '../../src/runtime/source.ts';
 import { waitFor } from '../../src/local-cluster/health.ts';
 import { manualClock, settle as settleOnce, type ManualClock } from './manual-clock.ts';
 
@@ -103,8 +104,8 @@ export function fakeContext(options: { client?: Partial<RawKubeClient>; leader?:
         writes.push({ kind: kind.kind, namespace, name, status, fieldManager });
         return 'written';
       },
-      merge: async (plural, namespace, name, status) => {
-        writes.push({ kind: plural, namespace, name, status });
+      merge: async (type, namespace, name, status) => {
+        writes.push({ kind: type.plural, namespace, name, status });
         return 'written';
       },
     },

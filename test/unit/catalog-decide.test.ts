@@ -84,4 +84,43 @@ describe('deciding an entity status', () => {
       'spec.dependsOn[0]: component:default/a does not exist; spec.dependsOn[1]: component:default/b does not exist; spec.dependsOn[2]: component:default/c does not exist',
     );
   });
+
+  it('when the stored status is absent, then the decided status needs a write', () => {
+    expect(statusUpToDate(undefined, decideStatus(component('c'), clean, now))).toBe(false);
+  });
+
+  it('when the stored conditions come back in another order, then the status is up to date', () => {
+    const entity = component('c');
+    entity.status = decideStatus(entity, clean, now);
+    const reordered = { ...entity.status, conditions: [...(entity.status.conditions ?? [])].reverse() };
+    expect(statusUpToDate(reordered, decideStatus(entity, clean, later))).toBe(true);
+  });
+
+  it('when the stored status leaves out an empty relations list, then the status is up to date', () => {
+    const entity = component('c');
+    entity.status = decideStatus(entity, { ...clean, relations: [] }, now);
+    expect(entity.status.relations).toEqual([]);
+    const { relations: _, ...stored } = entity.status;
+    expect(statusUpToDate(stored, decideStatus(entity, { ...clean, relations: [] }, later))).toBe(true);
+  });
+
+  it('when the stored status also holds scorecard results, then they do not count as a change', () => {
+    const entity = component('c');
+    entity.status = decideStatus(entity, clean, now);
+    const stored = {
+      ...entity.status,
+      scorecards: [{ scorecard: 'default/prod', level: 'gold', score: 100, evaluatedAt: '2026-11-24T10:00:00Z' }],
+    };
+    expect(statusUpToDate(stored, decideStatus(entity, clean, later))).toBe(true);
+  });
+
+  it('when a relation or a truncated count changes, then the status needs a write', () => {
+    const entity = component('c');
+    entity.status = decideStatus(entity, clean, now);
+    const moved = { ...clean, relations: [{ type: 'ownedBy', target: 'group:default/team-b' }] };
+    expect(statusUpToDate(entity.status, decideStatus(entity, moved, now))).toBe(false);
+    expect(
+      statusUpToDate({ ...entity.status, truncatedRelations: [{ type: 'ownerOf', total: 101 }] }, decideStatus(entity, clean, now)),
+    ).toBe(false);
+  });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   decideRun,
-  TEMPLATE_NAMESPACE_NOT_SHARED,
   pendingAgain,
   startFailed,
   withRemoved,
@@ -10,6 +9,7 @@ import {
   type RunObservation,
 } from '../../src/controllers/template-run/decide.ts';
 import { jobExecution } from '../../src/controllers/template-run/execution.ts';
+import { TEMPLATE_NAMESPACE_NOT_SHARED } from '../../src/controllers/template-run/reasons.ts';
 import { MAX_MESSAGE_LENGTH } from '../../src/controllers/conditions.ts';
 import type { TemplateObject, TemplateRunObject } from '../../src/api/objects.ts';
 

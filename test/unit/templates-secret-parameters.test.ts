@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { decideRun, SECRET_REASON, type RunObservation } from '../../src/controllers/template-run/decide.ts';
+import { decideRun, type RunObservation } from '../../src/controllers/template-run/decide.ts';
+import { SECRET_REASON } from '../../src/controllers/template-run/reasons.ts';
 import { scaffoldJob } from '../../src/templates/job.ts';
 import type { TemplateObject, TemplateRunObject } from '../../src/api/objects.ts';
 import { RunReport, type ScaffoldReport } from '../../src/templates/report.ts';

@@ -1,3 +1,4 @@
+import type { ResourceType } from '../resource-paths.ts';
 import { DocSource } from './doc-source.ts';
 import { GROUP, VERSION } from './group-version.ts';
 import { Initiative } from './initiative.ts';
@@ -6,10 +7,7 @@ import { TemplateRun } from './template-run.ts';
 import { Template } from './template.ts';
 
 /** A resource type the operator reads or writes: where the apiserver serves it, and its kind. */
-export interface ResourceKind {
-  group: string;
-  version: string;
-  plural: string;
+export interface ResourceKind extends ResourceType {
   kind: string;
 }
 
@@ -17,7 +15,8 @@ const greenroom = ({ kind, plural }: { kind: string; plural: string }): Resource
 
 /**
  * Greenroom's own kinds besides the catalog ones (those are CATALOG_KINDS), and the built-in
- * kinds its controllers watch: one place for every plural, instead of a path literal per use.
+ * kinds it reads and writes: one place for every plural, instead of a path literal per use
+ * (paths come from ../resource-paths.ts).
  */
 export const RESOURCES = {
   templates: greenroom(Template),
@@ -26,10 +25,15 @@ export const RESOURCES = {
   scorecards: greenroom(Scorecard),
   initiatives: greenroom(Initiative),
   configMaps: { group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap' },
+  secrets: { group: '', version: 'v1', plural: 'secrets', kind: 'Secret' },
+  serviceAccounts: { group: '', version: 'v1', plural: 'serviceaccounts', kind: 'ServiceAccount' },
+  namespaces: { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace' },
   jobs: { group: 'batch', version: 'v1', plural: 'jobs', kind: 'Job' },
   deployments: { group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment' },
   statefulSets: { group: 'apps', version: 'v1', plural: 'statefulsets', kind: 'StatefulSet' },
   podDisruptionBudgets: { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', kind: 'PodDisruptionBudget' },
+  events: { group: 'events.k8s.io', version: 'v1', plural: 'events', kind: 'Event' },
+  subjectAccessReviews: { group: 'authorization.k8s.io', version: 'v1', plural: 'subjectaccessreviews', kind: 'SubjectAccessReview' },
 } as const satisfies Record<string, ResourceKind>;
 
 /** A catalog kind as a resource type. */

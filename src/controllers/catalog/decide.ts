@@ -4,6 +4,7 @@ import type { Entity } from '../../catalog/entity.ts';
 import type { DanglingReference } from '../../catalog/graph.ts';
 import type { UnparsableReference } from '../../catalog/references.ts';
 import { listProblems, mergeConditions, type ConditionDecision } from '../conditions.ts';
+import { fieldsOf, sameStatus } from '../status-compare.ts';
 import { CONDITION, REASON } from './reasons.ts';
 
 /** Relations of one type listed in status before the list is capped (the read API has all). */
@@ -78,19 +79,10 @@ export function decideStatus(entity: Entity, view: ResolvedView, now: Date): Ent
   };
 }
 
+/** The fields of an entity's status the catalog writes; `scorecards` there is the scorecard controller's. */
+const CATALOG_STATUS_FIELDS = ['observedGeneration', 'conditions', 'relations', 'truncatedRelations'] as const;
+
 /** True when the stored status already says what {@link decideStatus} decided: no write needed. */
 export function statusUpToDate(current: EntityStatus | undefined, desired: EntityStatus): boolean {
-  return JSON.stringify(normalise(current)) === JSON.stringify(normalise(desired));
-}
-
-function normalise(status: EntityStatus | undefined): unknown {
-  if (!status) return null;
-  return {
-    observedGeneration: status.observedGeneration ?? null,
-    conditions: [...(status.conditions ?? [])]
-      .sort((a, b) => (a.type < b.type ? -1 : 1))
-      .map((c) => [c.type, c.status, c.reason, c.message, c.observedGeneration ?? null, c.lastTransitionTime]),
-    relations: (status.relations ?? []).map((r) => [r.type, r.target]),
-    truncatedRelations: (status.truncatedRelations ?? []).map((t) => [t.type, t.total]),
-  };
+  return current !== undefined && sameStatus(fieldsOf(current, CATALOG_STATUS_FIELDS), desired);
 }

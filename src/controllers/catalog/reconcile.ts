@@ -7,6 +7,7 @@ import type { EventRecord } from '../../kube/events.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { decideStatus, statusUpToDate, type ResolvedView } from './decide.ts';
 import { readinessEvent } from './events.ts';
+import { CONDITION } from './reasons.ts';
 
 /** Writes one entity's status; the I/O edge of the reconciler. */
 export type StatusSink = (entity: Entity, status: EntityStatus) => Promise<'written' | 'gone'>;
@@ -74,7 +75,7 @@ export class CatalogReconciler {
     this.lastWritten.set(ref, { seenVersion: entity.resourceVersion, status: desired });
     const event = readinessEvent(current, desired);
     if (event && this.deps.recordEvent) await this.deps.recordEvent(entity, event);
-    const ready = desired.conditions?.find((c) => c.type === 'Ready');
+    const ready = desired.conditions?.find((c) => c.type === CONDITION.Ready);
     log.info({ ready: ready?.status, reason: ready?.reason, relations: desired.relations?.length ?? 0 }, 'status written');
     return 'written';
   }

@@ -4,7 +4,8 @@ import { exponentialDelay } from '../../runtime/backoff.ts';
 import { refreshIntervalMs } from '../../shared/duration.ts';
 import type { ObjectMeta } from '../../api/objects.ts';
 import { mergeConditions, rfc3339 } from '../conditions.ts';
-import { DOCS_REASON, type BuildFailure } from './failures.ts';
+import type { BuildFailure } from './failures.ts';
+import { CONDITION, REASON } from './reasons.ts';
 
 export type DocSourceSpec = z.infer<typeof docSourceSpec>;
 export type DocSourceStatus = z.infer<typeof docSourceStatus>;
@@ -129,15 +130,15 @@ export function builtStatus(source: DocSourceObject, revision: string, site: Bui
 function builtConditions(pageCount: number | undefined, revision: string | undefined, warnings: number) {
   return [
     {
-      type: 'Ready',
+      type: CONDITION.Ready,
       status: 'True' as const,
-      reason: DOCS_REASON.Built,
+      reason: REASON.Built,
       message: `${pageCount ?? 0} pages built from ${revision ?? 'the source'}`,
     },
     {
-      type: 'BuildSucceeded',
+      type: CONDITION.BuildSucceeded,
       status: 'True' as const,
-      reason: DOCS_REASON.Built,
+      reason: REASON.Built,
       message: warnings ? `${warnings} warnings; see status.warnings` : 'built without warnings',
     },
   ];
@@ -171,13 +172,13 @@ export function failedStatus(
       [
         serving
           ? {
-              type: 'Ready',
+              type: CONDITION.Ready,
               status: 'True',
-              reason: DOCS_REASON.ServingLastGoodBuild,
+              reason: REASON.ServingLastGoodBuild,
               message: `serving the build of ${previous.commit}${olderSpec}; the latest build failed`,
             }
-          : { type: 'Ready', status: 'False', reason: failure.reason, message: failure.message },
-        { type: 'BuildSucceeded', status: 'False', reason: failure.reason, message: failure.message },
+          : { type: CONDITION.Ready, status: 'False', reason: failure.reason, message: failure.message },
+        { type: CONDITION.BuildSucceeded, status: 'False', reason: failure.reason, message: failure.message },
       ],
       generation,
       now,
@@ -192,7 +193,7 @@ export function failedStatus(
  */
 export function recoveredStatus(source: DocSourceObject, now: Date): DocSourceStatus | undefined {
   const previous = source.status;
-  if (!previous?.site || previous.conditions?.find((c) => c.type === 'BuildSucceeded')?.status !== 'False') return undefined;
+  if (!previous?.site || previous.conditions?.find((c) => c.type === CONDITION.BuildSucceeded)?.status !== 'False') return undefined;
   const generation = generationOf(source);
   const { consecutiveFailures: _over, ...rest } = previous;
   return {

@@ -1,20 +1,9 @@
 import { isTransientApiError, KubeApiError } from '../../kube/raw-client.ts';
 import { LimitExceededError } from '../../docs/limits.ts';
 import { GitError } from '../../git/git-cli.ts';
+import { REASON } from './reasons.ts';
 
-/** Condition reasons of a DocSource, kept in one place. */
-export const DOCS_REASON = {
-  Built: 'Built',
-  ServingLastGoodBuild: 'ServingLastGoodBuild',
-  FetchFailed: 'FetchFailed',
-  BuildFailed: 'BuildFailed',
-  StoreFailed: 'StoreFailed',
-  /** The docs are bigger than a limit of the operator allows (the message names the limit and its flag). */
-  LimitExceeded: 'LimitExceeded',
-} as const;
-
-export type FailureReason =
-  typeof DOCS_REASON.FetchFailed | typeof DOCS_REASON.BuildFailed | typeof DOCS_REASON.StoreFailed | typeof DOCS_REASON.LimitExceeded;
+export type FailureReason = typeof REASON.FetchFailed | typeof REASON.BuildFailed | typeof REASON.StoreFailed | typeof REASON.LimitExceeded;
 
 /** Where a look at a source went wrong: getting the files, building them, storing the site. */
 export type BuildStage = 'fetch' | 'build' | 'store';
@@ -52,9 +41,9 @@ export interface BuildFailure {
 }
 
 const REASON_OF: Record<BuildStage, FailureReason> = {
-  fetch: DOCS_REASON.FetchFailed,
-  build: DOCS_REASON.BuildFailed,
-  store: DOCS_REASON.StoreFailed,
+  fetch: REASON.FetchFailed,
+  build: REASON.BuildFailed,
+  store: REASON.StoreFailed,
 };
 
 /**
@@ -66,7 +55,7 @@ export function describeFailure(stage: BuildStage, error: unknown): BuildFailure
   const reason = REASON_OF[stage];
   const text = error instanceof Error ? error.message : String(error);
   // Retrying the same docs goes past the same limit: only a new commit or spec, or a raised flag, helps.
-  if (error instanceof LimitExceededError) return { reason: DOCS_REASON.LimitExceeded, message: text, transient: false };
+  if (error instanceof LimitExceededError) return { reason: REASON.LimitExceeded, message: text, transient: false };
   if (error instanceof StoreConflictError) return { reason, message: text, transient: false };
   if (error instanceof FetchError || error instanceof GitError) return { reason, message: text, transient: false };
   if (error instanceof SourceUnavailableError) return { reason, message: `${text}; retrying`, transient: true };

@@ -1,3 +1,5 @@
+import { objectPath } from '../../api/resource-paths.ts';
+import { RESOURCES, type ResourceKind } from '../../api/v1alpha1/index.ts';
 import { isNotFound, isTransientApiError, KubeApiError, type RawKubeClient } from '../../kube/raw-client.ts';
 import type { DocSourceObject } from './decide.ts';
 import { FetchError, SourceUnavailableError } from './failures.ts';
@@ -11,19 +13,19 @@ import { SkeletonError, skeletonFromConfigMap, type ReadBudget, type SkeletonFil
  * which object and what to do: missing and forbidden are for a person to fix, a busy or
  * unreachable apiserver is retried.
  */
-async function readNamed<T>(client: RawKubeClient, source: DocSourceObject, resource: 'secrets' | 'configmaps', name: string): Promise<T> {
+async function readNamed<T>(client: RawKubeClient, source: DocSourceObject, type: ResourceKind, name: string): Promise<T> {
   const { namespace } = source.metadata;
-  const what = `${resource === 'secrets' ? 'Secret' : 'ConfigMap'} ${name}`;
+  const what = `${type.kind} ${name}`;
   try {
     return await client.request<T>({
       method: 'GET',
-      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/${resource}/${encodeURIComponent(name)}`,
+      path: objectPath(type, namespace, name),
     });
   } catch (error) {
     if (isNotFound(error)) throw new FetchError(`${what} does not exist in namespace ${namespace}`);
     if (error instanceof KubeApiError && (error.code === 401 || error.code === 403)) {
       throw new FetchError(
-        `the operator may not read ${what} (${error.code}); its ServiceAccount needs get on ${resource} in namespace ${namespace}`,
+        `the operator may not read ${what} (${error.code}); its ServiceAccount needs get on ${type.plural} in namespace ${namespace}`,
       );
     }
     if (isTransientApiError(error)) throw new SourceUnavailableError(`${what} could not be read: ${(error as Error).message}`);
@@ -51,7 +53,7 @@ async function credentials(client: RawKubeClient, source: DocSourceObject): Prom
   const secret = await readNamed<{ metadata?: { annotations?: Record<string, string> }; data?: Record<string, string> }>(
     client,
     source,
-    'secrets',
+    RESOURCES.secrets,
     ref.name,
   );
   const value = (key: string) => (secret.data?.[key] === undefined ? undefined : Buffer.from(secret.data[key], 'base64').toString('utf8'));
@@ -160,4 +162,4 @@ interface ConfigMap {
 }
 
 const readConfigMap = (client: RawKubeClient, source: DocSourceObject): Promise<ConfigMap> =>
-  readNamed<ConfigMap>(client, source, 'configmaps', source.spec.source.configMapRef!.name);
+  readNamed<ConfigMap>(client, source, RESOURCES.configMaps, source.spec.source.configMapRef!.name);

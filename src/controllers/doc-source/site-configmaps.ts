@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { API_VERSION } from '../../api/v1alpha1/index.ts';
+import { collectionPath, objectPath } from '../../api/resource-paths.ts';
+import { API_VERSION, RESOURCES } from '../../api/v1alpha1/index.ts';
 import type { DocSourceObject } from './decide.ts';
 import { StoreConflictError } from './failures.ts';
 import { isNotFound, KubeApiError, type RawKubeClient } from '../../kube/raw-client.ts';
@@ -84,7 +85,7 @@ export async function storeChunks(client: RawKubeClient, source: DocSourceObject
     try {
       await client.request({
         method: 'POST',
-        path: `/api/v1/namespaces/${namespace}/configmaps`,
+        path: collectionPath(RESOURCES.configMaps, namespace),
         query: { fieldManager: 'greenroom-operator' },
         body,
       });
@@ -100,7 +101,7 @@ async function checkStoredEarlier(client: RawKubeClient, source: DocSourceObject
   const { namespace, uid } = source.metadata;
   const existing = await client.request<KubernetesObject>({
     method: 'GET',
-    path: `/api/v1/namespaces/${namespace}/configmaps/${encodeURIComponent(name)}`,
+    path: objectPath(RESOURCES.configMaps, namespace, name),
   });
   if (!ownedBy(existing, uid) || !chunkBytes(existing).equals(chunk))
     throw new StoreConflictError(
@@ -113,12 +114,12 @@ export async function removeOtherBuilds(client: RawKubeClient, source: DocSource
   const { namespace, uid } = source.metadata;
   const list = await client.request<{ items: { metadata: { name: string } }[] }>({
     method: 'GET',
-    path: `/api/v1/namespaces/${namespace}/configmaps`,
+    path: collectionPath(RESOURCES.configMaps, namespace),
     query: { labelSelector: `${SOURCE_UID}=${uid},${SITE_ID}!=${id}` },
   });
   for (const item of list.items) {
     await client
-      .request({ method: 'DELETE', path: `/api/v1/namespaces/${namespace}/configmaps/${encodeURIComponent(item.metadata.name)}` })
+      .request({ method: 'DELETE', path: objectPath(RESOURCES.configMaps, namespace, item.metadata.name) })
       .catch((error: unknown) => {
         if (!isNotFound(error)) throw error;
       });

@@ -15,9 +15,11 @@ import { CONDITION, REASON } from './reasons.ts';
  * whatever the order of their keys: server-side apply stores fields sorted by name and leaves
  * out an empty `failing`, so the stored copy never looks as it was written. (Compared as
  * written, every evaluation looked like a change, was written with a new evaluatedAt, and
- * that write's event caused the next evaluation: a loop.) Field by field rather than through
- * a generic canonical JSON form: a rule change compares thousands of results, and canonicalising each
- * as JSON was a third of a whole-catalog rescore. A field added to ScorecardResult must be
+ * that write's event caused the next evaluation: a loop.) The one exception to sameStatus
+ * (../status-compare.ts), which every other status write goes through: results must be
+ * compared without `evaluatedAt`, which sameStatus would count, and a rule change compares
+ * thousands of them, so this typed field-by-field walk is the fast path (canonicalising each
+ * as JSON was a third of a whole-catalog rescore). A field added to ScorecardResult must be
  * added here.
  */
 export function sameResults(a: readonly ScorecardResult[] | undefined, b: readonly ScorecardResult[]): boolean {

@@ -3,9 +3,9 @@ import { initiativeProgress, milestoneDue, type InitiativeEntity } from '../../s
 import { inScope } from '../../scorecards/select.ts';
 import { initiativeScorecardKey, type InitiativeObject } from '../../scorecards/store.ts';
 import type { InitiativeProgress } from '../../scorecards/types.ts';
-import { sameStatus } from '../status-compare.ts';
+import { fieldsOf, sameStatus } from '../status-compare.ts';
 import { initiativeProblem, initiativeStatus, unevaluatedInitiativeStatus } from './decide.ts';
-import { fieldsOf, type ScorecardWorld } from './reconcile.ts';
+import type { ScorecardWorld } from './reconcile.ts';
 
 /** The fields of an Initiative's status this operator writes (and so compares before writing). */
 const INITIATIVE_STATUS_FIELDS = [

@@ -9,7 +9,7 @@ import { ignoredNamespaces } from '../../scorecards/select.ts';
 import { initiativeScorecardKey, type InitiativeObject, type ScorecardObject } from '../../scorecards/store.ts';
 import type { RuntimeFacts, ScorecardResult } from '../../scorecards/types.ts';
 import { refreshIntervalMs } from '../../shared/duration.ts';
-import { sameStatus } from '../status-compare.ts';
+import { fieldsOf, sameStatus } from '../status-compare.ts';
 import { levelDrops, sameResults, scorecardStatus } from './decide.ts';
 import type { OwnerNotifications } from './notifications.ts';
 import type { ScoreBook } from './scores.ts';
@@ -47,12 +47,6 @@ export interface ScorecardWorld {
 const SCORECARD_STATUS_FIELDS = ['observedGeneration', 'entities', 'levels', 'rules', 'invalidRules', 'conditions'] as const;
 /** Summaries wait this long after an entity's score changes, so a burst is summarised once. */
 const SUMMARY_DELAY_MS = 500;
-
-/** Only the named fields of a stored status: others are not ours to compare. */
-export function fieldsOf(status: object | undefined, fields: readonly string[]): Record<string, unknown> {
-  const source = (status ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(fields.map((f) => [f, source[f]]));
-}
 
 const storedResults = (entity: Entity): ScorecardResult[] =>
   (entity.status as { scorecards?: ScorecardResult[] } | undefined)?.scorecards ?? [];

@@ -5,6 +5,7 @@ import { parametersCacheKey } from '../../templates/parameter-schema.ts';
 import type { Execution } from '../../templates/execution.ts';
 import { checkValues } from '../../templates/values.ts';
 import { listProblems, MAX_MESSAGE_LENGTH, mergeConditions, rfc3339, type ConditionDecision } from '../conditions.ts';
+import { CONDITION, REASON, SECRET_REASON, TEMPLATE_NAMESPACE_NOT_SHARED } from './reasons.ts';
 
 export type Executor = 'job' | 'in-process';
 export type { Execution };
@@ -22,23 +23,6 @@ export interface RunObservation {
   sharedTemplateNamespaces: readonly string[];
   now: Date;
 }
-
-/** Reasons a run fails over its secret parameters, kept together. */
-export const SECRET_REASON = {
-  /** spec.values carries a secret parameter. */
-  inValues: 'SecretInValues',
-  /** The Secret spec.secretValuesRef names does not exist. */
-  notFound: 'SecretValuesNotFound',
-  /** The operator may not read it, and an in-process scaffolder can get it from nowhere else. */
-  unreadable: 'SecretValuesUnreadable',
-} as const;
-
-/**
- * Reason of a run that names a Template in another namespace that is not shared: only the
- * namespaces a platform team lists serve other namespaces, since a run copies its Template
- * (and the Template's skeleton ConfigMap) into the run's namespace.
- */
-export const TEMPLATE_NAMESPACE_NOT_SHARED = 'TemplateNamespaceNotShared';
 
 /** Whether a run may use its Template: one in its own namespace, or in a shared namespace. */
 export function mayUseTemplate(run: Pick<TemplateRunObject, 'metadata' | 'spec'>, sharedTemplateNamespaces: readonly string[]): boolean {
@@ -96,8 +80,8 @@ export function decideRun(observation: RunObservation): RunDecision {
   if (!mayUseTemplate(run, observation.sharedTemplateNamespaces)) {
     const message = `Template ${templateName} is in another namespace, which is not shared: a run in ${run.metadata.namespace} may use Templates of its own namespace or of the namespaces in the operator's --shared-template-namespaces (Helm chart value templates.sharedNamespaces)`;
     return failed([
-      { type: 'TemplateResolved', status: 'False', reason: TEMPLATE_NAMESPACE_NOT_SHARED, message },
-      { type: 'Succeeded', status: 'False', reason: TEMPLATE_NAMESPACE_NOT_SHARED, message },
+      { type: CONDITION.TemplateResolved, status: 'False', reason: TEMPLATE_NAMESPACE_NOT_SHARED, message },
+      { type: CONDITION.Succeeded, status: 'False', reason: TEMPLATE_NAMESPACE_NOT_SHARED, message },
     ]);
   }
   if (!template) {
@@ -108,26 +92,26 @@ export function decideRun(observation: RunObservation): RunDecision {
         observedGeneration: generation,
         conditions: conditions([
           {
-            type: 'TemplateResolved',
+            type: CONDITION.TemplateResolved,
             status: 'False',
-            reason: 'TemplateNotFound',
+            reason: REASON.TemplateNotFound,
             message: `Template ${templateName} does not exist; the run starts when it does`,
           },
-          { type: 'Succeeded', status: 'Unknown', reason: 'Pending', message: 'waiting for the Template' },
+          { type: CONDITION.Succeeded, status: 'Unknown', reason: REASON.Pending, message: 'waiting for the Template' },
         ]),
       },
     };
   }
   const resolved: ConditionDecision = {
-    type: 'TemplateResolved',
+    type: CONDITION.TemplateResolved,
     status: 'True',
-    reason: 'Found',
+    reason: REASON.Found,
     message: `Template ${templateName} generation ${template.metadata.generation ?? 1}`,
   };
   const stepNames = template.spec.steps.map((s) => s.name);
   const failBeforeStart = (reason: string, message: string): RunDecision =>
     failed(
-      [resolved, { type: 'Succeeded', status: 'False', reason, message }],
+      [resolved, { type: CONDITION.Succeeded, status: 'False', reason, message }],
       stepNames.map((name) => ({ name, phase: 'Skipped' })),
     );
   const check = checkAllValues(observation, template);
@@ -135,12 +119,12 @@ export function decideRun(observation: RunObservation): RunDecision {
   // Hundreds of bad keys make hundreds of messages: listed up to a length the status takes.
   if (!check.ok) {
     const intro = "the values do not fit the template's parameters: ";
-    return failBeforeStart('InvalidValues', intro + listProblems(check.messages, MAX_MESSAGE_LENGTH - intro.length));
+    return failBeforeStart(REASON.InvalidValues, intro + listProblems(check.messages, MAX_MESSAGE_LENGTH - intro.length));
   }
   const containerSteps = template.spec.steps.filter((s) => s.action === 'run').map((s) => s.name);
   if (observation.executor === 'in-process' && containerSteps.length > 0) {
     return failBeforeStart(
-      'ContainerStepsNeedJobs',
+      REASON.ContainerStepsNeedJobs,
       `steps ${containerSteps.join(', ')} run containers, which the in-process executor cannot start; run the operator with --template-executor=job`,
     );
   }
@@ -153,7 +137,7 @@ export function decideRun(observation: RunObservation): RunDecision {
       steps: stepNames.map((name) => ({ name, phase: 'Pending' })),
       conditions: conditions([
         resolved,
-        { type: 'Succeeded', status: 'Unknown', reason: 'Running', message: `running ${stepNames.length} steps` },
+        { type: CONDITION.Succeeded, status: 'Unknown', reason: REASON.Running, message: `running ${stepNames.length} steps` },
       ]),
     },
   };
@@ -219,21 +203,26 @@ function finish(
   });
   const failedStep = steps.find((s) => s.phase === 'Failed');
   const resolved: ConditionDecision = {
-    type: 'TemplateResolved',
+    type: CONDITION.TemplateResolved,
     status: 'True',
-    reason: 'Found',
-    message: run.status?.conditions?.find((c) => c.type === 'TemplateResolved')?.message ?? 'found',
+    reason: REASON.Found,
+    message: run.status?.conditions?.find((c) => c.type === CONDITION.TemplateResolved)?.message ?? 'found',
   };
   const outcome: ConditionDecision = succeeded
-    ? { type: 'Succeeded', status: 'True', reason: 'Succeeded', message: `all ${steps.length} steps succeeded` }
+    ? { type: CONDITION.Succeeded, status: 'True', reason: REASON.Succeeded, message: `all ${steps.length} steps succeeded` }
     : failedStep
       ? {
-          type: 'Succeeded',
+          type: CONDITION.Succeeded,
           status: 'False',
-          reason: 'StepFailed',
+          reason: REASON.StepFailed,
           message: `step ${failedStep.name} failed: ${failedStep.message ?? why}`,
         }
-      : { type: 'Succeeded', status: 'False', reason: execution.state === 'lost' ? 'ExecutionLost' : 'Failed', message: why };
+      : {
+          type: CONDITION.Succeeded,
+          status: 'False',
+          reason: execution.state === 'lost' ? REASON.ExecutionLost : REASON.Failed,
+          message: why,
+        };
   return {
     action: 'finish',
     removeRegistered: !succeeded,
@@ -255,7 +244,9 @@ export function startFailed(status: OperatorRunStatus, message: string): Operato
     finishedAt: status.startedAt,
     steps: status.steps?.map((s) => ({ ...s, phase: 'Skipped' })),
     conditions: status.conditions?.map((c) =>
-      c.type === 'Succeeded' ? { ...c, status: 'False', reason: 'StartFailed', message: clippedCondition({ message }).message } : c,
+      c.type === CONDITION.Succeeded
+        ? { ...c, status: 'False', reason: REASON.StartFailed, message: clippedCondition({ message }).message }
+        : c,
     ),
   };
 }
@@ -268,8 +259,8 @@ export function startFailed(status: OperatorRunStatus, message: string): Operato
 export function pendingAgain(run: TemplateRunObject, why: string, now: Date) {
   const previous = run.status?.conditions ?? [];
   const decisions: ConditionDecision[] = [
-    ...previous.filter((c) => c.type !== 'Succeeded'),
-    { type: 'Succeeded', status: 'Unknown', reason: 'Pending', message: `starting again: ${why}`.slice(0, 1024) },
+    ...previous.filter((c) => c.type !== CONDITION.Succeeded),
+    { type: CONDITION.Succeeded, status: 'Unknown', reason: REASON.Pending, message: `starting again: ${why}`.slice(0, 1024) },
   ];
   return {
     phase: 'Pending',
@@ -287,7 +278,7 @@ export function withRemoved(status: OperatorRunStatus, removed: readonly string[
   return {
     ...status,
     conditions: status.conditions?.map((c) =>
-      c.type === 'Succeeded'
+      c.type === CONDITION.Succeeded
         ? clippedCondition({ ...c, message: `${c.message}; removed the ${removed.length} entities it had registered (${list})` })
         : c,
     ),

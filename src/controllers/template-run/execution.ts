@@ -1,4 +1,5 @@
 import type { Execution } from './decide.ts';
+import { JOB_CONDITION } from './reasons.ts';
 
 interface JobCondition {
   type: string;
@@ -17,8 +18,8 @@ export interface JobLike {
 export function jobExecution(job: Pick<JobLike, 'status'>): Execution {
   const conditions = job.status?.conditions ?? [];
   const isTrue = (type: string) => conditions.find((c) => c.type === type && c.status === 'True');
-  if (isTrue('Complete')) return { state: 'succeeded', at: job.status?.completionTime };
-  const failed = isTrue('Failed');
+  if (isTrue(JOB_CONDITION.Complete)) return { state: 'succeeded', at: job.status?.completionTime };
+  const failed = isTrue(JOB_CONDITION.Failed);
   if (failed) {
     const why = [failed.reason, failed.message].filter(Boolean).join(': ');
     return { state: 'failed', message: `the scaffolding Job failed${why ? ` (${why})` : ''}`, at: failed.lastTransitionTime };

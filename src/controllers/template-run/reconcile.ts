@@ -1,5 +1,6 @@
 import type { Counter } from 'prom-client';
-import { API_VERSION } from '../../api/v1alpha1/index.ts';
+import { objectPath } from '../../api/resource-paths.ts';
+import { API_VERSION, RESOURCES } from '../../api/v1alpha1/index.ts';
 import type { EventRecorder } from '../../kube/events.ts';
 import { isNotFound, type RawKubeClient } from '../../kube/raw-client.ts';
 import type { Logger } from '../../observability/logger.ts';
@@ -27,6 +28,7 @@ import {
   type RunDecision,
 } from './decide.ts';
 import { jobExecution, type JobLike } from './execution.ts';
+import { CONDITION, EVENT_REASON } from './reasons.ts';
 
 /** What the reconciler reads from: the operator's caches. */
 interface Cache<T> {
@@ -218,11 +220,11 @@ export class RunReconciler {
   private announce(run: TemplateRunObject, status: OperatorRunStatus): void {
     const { namespace, name, uid } = run.metadata;
     const involved = { apiVersion: API_VERSION, kind: 'TemplateRun', namespace, name, uid };
-    const outcome = status.conditions?.find((c) => c.type === 'Succeeded');
+    const outcome = status.conditions?.find((c) => c.type === CONDITION.Succeeded);
     if (status.phase === 'Running')
       void this.o.record(involved, {
         type: 'Normal',
-        reason: 'Started',
+        reason: EVENT_REASON.Started,
         message: status.jobName ? `started Job ${status.jobName}` : 'started the scaffolder in-process',
       });
     if (status.phase === 'Succeeded' || status.phase === 'Failed') {
@@ -230,7 +232,7 @@ export class RunReconciler {
       this.o.inProcess.forget(uid);
       void this.o.record(involved, {
         type: status.phase === 'Succeeded' ? 'Normal' : 'Warning',
-        reason: status.phase,
+        reason: status.phase === 'Succeeded' ? EVENT_REASON.Succeeded : EVENT_REASON.Failed,
         message: outcome?.message ?? status.phase,
       });
     }
@@ -241,7 +243,7 @@ export class RunReconciler {
     try {
       await this.o.client.request({
         method: 'DELETE',
-        path: `/api/v1/namespaces/${run.metadata.namespace}/configmaps/${encodeURIComponent(snapshotName(run))}`,
+        path: objectPath(RESOURCES.configMaps, run.metadata.namespace, snapshotName(run)),
       });
     } catch (error) {
       if (!isNotFound(error))
@@ -253,13 +255,11 @@ export class RunReconciler {
   }
 
   private async getJob(namespace: string, name: string): Promise<JobLike | undefined> {
-    return this.getOrUndefined<JobLike>(`/apis/batch/v1/namespaces/${namespace}/jobs/${encodeURIComponent(name)}`);
+    return this.getOrUndefined<JobLike>(objectPath(RESOURCES.jobs, namespace, name));
   }
 
   private async fresh(run: TemplateRunObject): Promise<TemplateRunObject | undefined> {
-    return this.getOrUndefined<TemplateRunObject>(
-      `/apis/${API_VERSION}/namespaces/${run.metadata.namespace}/templateruns/${encodeURIComponent(run.metadata.name)}`,
-    );
+    return this.getOrUndefined<TemplateRunObject>(objectPath(RESOURCES.templateRuns, run.metadata.namespace, run.metadata.name));
   }
 
   private async getOrUndefined<T>(path: string): Promise<T | undefined> {

@@ -5,6 +5,7 @@ import { parametersCacheKey } from '../../templates/parameter-schema.ts';
 import { parametersError } from '../../templates/values.ts';
 import { listProblems, mergeConditions, type ConditionDecision } from '../conditions.ts';
 import { sameStatus } from '../status-compare.ts';
+import { CONDITION, REASON } from './reasons.ts';
 
 /** The templated texts of a Template besides its skeleton, named as a reader finds them in the YAML. */
 function templatedFields(t: TemplateObject): Map<string, string> {
@@ -36,13 +37,18 @@ function templatedFields(t: TemplateObject): Map<string, string> {
 export function decideTemplateConditions(t: TemplateObject, now: Date): Condition[] {
   const problems: { reason: string; message: string }[] = [];
   const schema = parametersError(t.spec.parameters, parametersCacheKey(t));
-  if (schema) problems.push({ reason: 'InvalidParameters', message: `parameters are not a valid JSON Schema: ${schema}` });
+  if (schema) problems.push({ reason: REASON.InvalidParameters, message: `parameters are not a valid JSON Schema: ${schema}` });
   const texts = new Map([...Object.entries(t.spec.skeleton.inline ?? {}), ...templatedFields(t)]);
-  for (const error of syntaxErrors(texts)) problems.push({ reason: 'TemplateSyntaxError', message: error.message });
+  for (const error of syntaxErrors(texts)) problems.push({ reason: REASON.TemplateSyntaxError, message: error.message });
   const ready: ConditionDecision =
     problems.length === 0
-      ? { type: 'Ready', status: 'True', reason: 'Valid', message: `${t.spec.steps.length} steps; parameters and templated text parse` }
-      : { type: 'Ready', status: 'False', reason: problems[0]!.reason, message: listProblems(problems.map((p) => p.message)) };
+      ? {
+          type: CONDITION.Ready,
+          status: 'True',
+          reason: REASON.Valid,
+          message: `${t.spec.steps.length} steps; parameters and templated text parse`,
+        }
+      : { type: CONDITION.Ready, status: 'False', reason: problems[0]!.reason, message: listProblems(problems.map((p) => p.message)) };
   return mergeConditions(t.status?.conditions, [ready], t.metadata.generation ?? 1, now);
 }
 
@@ -51,5 +57,5 @@ export function decideTemplateConditions(t: TemplateObject, now: Date): Conditio
  * decided, whatever order the apiserver returned its keys in: no write needed.
  */
 export function templateStatusUpToDate(t: TemplateObject, conditions: readonly Condition[]): boolean {
-  return t.status?.observedGeneration === t.metadata.generation && sameStatus(t.status?.conditions, conditions);
+  return sameStatus(t.status, { observedGeneration: t.metadata.generation, conditions });
 }
