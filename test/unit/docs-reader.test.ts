@@ -191,6 +191,16 @@ describe('the Docs tab of an entity', () => {
     });
   });
 
+  it('when the docs are bigger than a limit allows, then the reader is told so in words, with the message naming the flag', () => {
+    const tooBig = { ...failedCondition, reason: 'LimitExceeded', message: 'the docs have 900 pages; --docs-max-pages allows 500' };
+    const [failed] = of(summary('huge-docs', { status: { observedGeneration: 2, phase: 'Failed', conditions: [tooBig] } }));
+    expect(failed?.problem).toMatchObject({
+      reason: 'LimitExceeded',
+      words: 'The docs are bigger than this portal allows.',
+      message: 'the docs have 900 pages; --docs-max-pages allows 500',
+    });
+  });
+
   it('when there is no docs store, then there are no DocSources', () => {
     expect(entityDocSources(undefined, 'component:team/orders')).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { siteBase, type DocPage, type DocSite, type DocSourceSummary, type DocsS
 import { isNavUrl } from '../../docs/store.ts';
 import { redactUrl } from '../../git/git-cli.ts';
 import { entityHref } from './pages.ts';
+import { REASON } from '../../controllers/doc-source/reasons.ts';
 
 /** One entry of the reader's nav: a page, an external link, or a section of them. */
 export interface DocsNavNode {
@@ -93,9 +94,10 @@ export type DocsPageModel = NonNullable<ReturnType<typeof docsPage>>;
 
 /** What a failed build's reason means, for people who never read a DocSource. */
 const DOCS_REASON_WORDS: Record<string, string> = {
-  FetchFailed: 'The source could not be fetched.',
-  BuildFailed: 'The Markdown could not be built into a site.',
-  StoreFailed: 'The built site could not be stored in the cluster.',
+  [REASON.FetchFailed]: 'The source could not be fetched.',
+  [REASON.BuildFailed]: 'The Markdown could not be built into a site.',
+  [REASON.StoreFailed]: 'The built site could not be stored in the cluster.',
+  [REASON.LimitExceeded]: 'The docs are bigger than this portal allows.',
 };
 
 /** Where a DocSource's Markdown comes from, as one line; a token written into a git URL is hidden. */
