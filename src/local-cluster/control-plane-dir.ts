@@ -24,14 +24,22 @@ function isAlive(pid: number): boolean {
 
 /**
  * Removes data directories of control planes whose host process died without cleaning up
- * (SIGKILL, OOM). Their components were already ended by the tether; only files remain.
+ * (SIGKILL, OOM). Their components were already ended by the tether; only files remain. A
+ * directory that cannot be removed (a mount still held inside it, say) is left and reported:
+ * someone else's leftovers must not stop this control plane from starting.
  */
-async function sweepAbandonedDirs(): Promise<void> {
-  for (const entry of await readdir(tmpdir())) {
+export async function sweepAbandonedDirs(
+  options: { parent?: string; remove?: (dir: string) => Promise<void>; warn?: (line: string) => void } = {},
+): Promise<void> {
+  const parent = options.parent ?? tmpdir();
+  const remove = options.remove ?? ((dir: string) => rm(dir, { recursive: true, force: true }));
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
+  for (const entry of await readdir(parent)) {
     if (!entry.startsWith(DIR_PREFIX)) continue;
-    const dir = join(tmpdir(), entry);
+    const dir = join(parent, entry);
     const owner = Number(await readFile(join(dir, 'owner.pid'), 'utf8').catch(() => 'NaN'));
-    if (Number.isInteger(owner) && !isAlive(owner)) await rm(dir, { recursive: true, force: true });
+    if (!Number.isInteger(owner) || isAlive(owner)) continue;
+    await remove(dir).catch((error: unknown) => warn(`left ${dir} of a control plane that ended without cleaning up: ${String(error)}`));
   }
 }
 
@@ -39,8 +47,8 @@ async function sweepAbandonedDirs(): Promise<void> {
  * Sweeps the directories of dead control planes, then makes this one's, marked with our pid
  * so a later sweep knows when it is abandoned.
  */
-export async function createDataDir(keepDir: boolean): Promise<DataDir> {
-  await sweepAbandonedDirs();
+export async function createDataDir(keepDir: boolean, warn?: (line: string) => void): Promise<DataDir> {
+  await sweepAbandonedDirs(warn ? { warn } : {});
   const dir = await mkdtemp(join(tmpdir(), DIR_PREFIX));
   // A kept directory is for a person to read later, so the sweep must not take it.
   if (!keepDir) await writeFile(join(dir, 'owner.pid'), String(process.pid));

@@ -134,7 +134,7 @@ interface ApiServer {
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const log = options.log ?? (() => undefined);
   const binaries = options.binaries ?? (await ensureBinaries(log));
-  const data = await createDataDir(options.keepDir ?? false);
+  const data = await createDataDir(options.keepDir ?? false, options.log);
   const group = componentGroup(data, options.keepDir ?? false);
   try {
     const launch: Launch = { options, log, binaries, data, group, certs: await generateCertificates(data.pki) };
