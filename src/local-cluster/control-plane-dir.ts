@@ -22,6 +22,16 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Where something is mounted now, from /proc/self/mounts (octal escapes, e.g. `\\040` for a space, decoded). */
+async function currentMountPoints(): Promise<string[]> {
+  const text = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .map((line) => line.split(' ')[1] ?? '')
+    .filter(Boolean)
+    .map((point) => point.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))));
+}
+
 /**
  * Removes data directories of control planes whose host process died without cleaning up
  * (SIGKILL, OOM). Their components were already ended by the tether; only files remain. A
@@ -29,8 +39,14 @@ function isAlive(pid: number): boolean {
  * someone else's leftovers must not stop this control plane from starting.
  */
 export async function sweepAbandonedDirs(
-  options: { parent?: string; remove?: (dir: string) => Promise<void>; warn?: (line: string) => void } = {},
+  options: {
+    parent?: string;
+    remove?: (dir: string) => Promise<void>;
+    warn?: (line: string) => void;
+    mountPoints?: () => Promise<string[]>;
+  } = {},
 ): Promise<void> {
+  const mountPoints = options.mountPoints ?? currentMountPoints;
   const parent = options.parent ?? tmpdir();
   const remove = options.remove ?? ((dir: string) => rm(dir, { recursive: true, force: true }));
   const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -39,6 +55,13 @@ export async function sweepAbandonedDirs(
     const dir = join(parent, entry);
     const owner = Number(await readFile(join(dir, 'owner.pid'), 'utf8').catch(() => 'NaN'));
     if (!Number.isInteger(owner) || isAlive(owner)) continue;
+    // A recursive rm would descend into a mount left inside (a kubelet's volume, say) and
+    // delete what it shows from elsewhere: such a directory is left to its owner's teardown.
+    const held = (await mountPoints()).filter((point) => point.startsWith(`${dir}/`));
+    if (held.length > 0) {
+      warn(`left ${dir} of a control plane that ended without cleaning up: ${held.length} mounts still inside (${held[0]})`);
+      continue;
+    }
     await remove(dir).catch((error: unknown) => warn(`left ${dir} of a control plane that ended without cleaning up: ${String(error)}`));
   }
 }

@@ -23,7 +23,7 @@ describe('sweeping the directories of control planes that ended without cleaning
     expect((await readdir(parent)).sort()).toEqual(['greenroom-cp-kept', 'greenroom-cp-live']);
   });
 
-  it('when an abandoned directory cannot be removed (a mount still held in it), then the sweep says so and goes on', async () => {
+  it('when an abandoned directory cannot be removed, then the sweep says so and goes on to the next', async () => {
     const parent = newDir();
     await controlPlaneDir(parent, 'greenroom-cp-a', DEAD_PID);
     await controlPlaneDir(parent, 'greenroom-cp-b', DEAD_PID);
@@ -37,5 +37,20 @@ describe('sweeping the directories of control planes that ended without cleaning
     await expect(sweepAbandonedDirs({ parent, remove, warn: (line) => warnings.push(line) })).resolves.toBeUndefined();
     expect(removed).toEqual([join(parent, 'greenroom-cp-b')]);
     expect(warnings).toEqual([expect.stringMatching(/greenroom-cp-a .*EBUSY/)]);
+  });
+
+  it('when a mount is still held inside an abandoned directory, then the sweep leaves it untouched and says so', async () => {
+    const parent = newDir();
+    await controlPlaneDir(parent, 'greenroom-cp-node', DEAD_PID);
+    const removed: string[] = [];
+    const warnings: string[] = [];
+    await sweepAbandonedDirs({
+      parent,
+      remove: async (dir) => void removed.push(dir),
+      warn: (line) => warnings.push(line),
+      mountPoints: async () => ['/', join(parent, 'greenroom-cp-node', 'node', 'kubelet', 'pods', 'x', 'volumes')],
+    });
+    expect(removed).toEqual([]);
+    expect(warnings).toEqual([expect.stringMatching(/greenroom-cp-node .*1 mounts still inside/)]);
   });
 });
