@@ -5,20 +5,22 @@ import type { CatalogView, DanglingReference } from '../catalog/view.ts';
 import { CATALOG_KINDS } from '../api/v1alpha1/index.ts';
 import type { Visibility, Grant } from './visibility.ts';
 
-/** How many distinct grant sets keep their filtered ref list per graph change (most teams' worth). */
+/** How many distinct grant sets keep their filtered lists per graph change (most teams' worth). */
 const SHARED_LISTS = 64;
 
 /**
- * Filtered ref lists by the graph's sorted list (replaced whenever an entity is added or
- * removed, so an entry never goes stale) and by the grants' signature: at 10,000 entities,
- * filtering on every request of every person was most of a list request's cost.
+ * Filtered lists by the graph's list they were filtered from and by the grants' signature: at
+ * 10,000 entities, filtering on every request of every person was most of a list request's
+ * cost. The graph replaces its ref list when an entity is added or removed and its entity list
+ * on every change, so an entry keyed by either never goes stale; a replaced list's entries go
+ * with it (weakly held).
  */
-const sharedLists = new WeakMap<readonly EntityRef[], Map<string, readonly EntityRef[]>>();
+const sharedLists = new WeakMap<readonly unknown[], Map<string, readonly unknown[]>>();
 
-function sharedList(all: readonly EntityRef[], signature: string, filter: () => readonly EntityRef[]): readonly EntityRef[] {
+function sharedList<T>(all: readonly T[], signature: string, filter: () => readonly T[]): readonly T[] {
   let lists = sharedLists.get(all);
   if (!lists) sharedLists.set(all, (lists = new Map()));
-  let list = lists.get(signature);
+  let list = lists.get(signature) as readonly T[] | undefined;
   if (!list) {
     list = filter();
     if (lists.size >= SHARED_LISTS) lists.delete(lists.keys().next().value!);
@@ -77,9 +79,10 @@ export class VisibleCatalog implements CatalogView {
     return this.sorted;
   }
 
-  /** The shared filtered list holds only entities in view: each is fetched, not checked again. An array, as the graph's is. */
+  /** Shared like sortedRefs, by the graph's entity list: a person's list request walks an array the team already filtered. */
   sortedEntities(): readonly Entity[] {
-    this.entities ??= this.sortedRefs().map((ref) => this.graph.get(ref)!);
+    const all = this.graph.sortedEntities();
+    this.entities ??= sharedList(all, this.visibility.signature, () => all.filter((e) => this.sees(e)));
     return this.entities;
   }
 

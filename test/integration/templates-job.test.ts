@@ -92,6 +92,8 @@ describe('a template run through a scaffolding Job (the harness plays the node)'
       ['build-info', 0, false],
       ['greenroom-scaffold-2', 0, true],
     ]);
+    // The pod's volumes (its ServiceAccount token among them) go with it.
+    expect(existsSync(node.workDir)).toBe(false);
 
     const done = await finished(namespace, 'payments');
     expect(done.status?.phase).toBe('Succeeded');

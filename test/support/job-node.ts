@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,8 @@ export interface NodeRun {
   /** Each container in the order it ran, with its exit code, output and whether it was given API access. */
   containers: { name: string; code: number; output: string; apiAccess: boolean }[];
   succeeded: boolean;
+  /** Where the pod's volumes and working directories were: removed when the pod ends, token and all. */
+  workDir: string;
 }
 
 const getJson = async <T>(...args: string[]): Promise<T> => JSON.parse(await kubectl(['get', ...args, '-o', 'json'])) as T;
@@ -147,46 +149,51 @@ export async function playNode(namespace: string, jobName: string, greenroomImag
   const job = await getJson<JobObject>('job', jobName, '-n', namespace);
   const pod = job.spec.template.spec;
   const root = await mkdtemp(join(tmpdir(), 'greenroom-node-'));
-  const volumes = [...(pod.volumes ?? [])];
-  const containers = [...(pod.initContainers ?? []), ...pod.containers];
-  // What the ServiceAccount admission plugin does unless the pod opts out: the token in every container.
-  if (pod.automountServiceAccountToken !== false) {
-    volumes.push({
-      name: 'implicit-api-access',
-      projected: {
-        sources: [
-          { serviceAccountToken: { path: 'token' } },
-          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
-        ],
-      },
-    });
-    for (const c of containers)
-      c.volumeMounts = [...(c.volumeMounts ?? []), { name: 'implicit-api-access', mountPath: SERVICE_ACCOUNT_DIR, readOnly: true }];
-  }
-  for (const volume of volumes) await fillVolume(join(root, 'volumes', volume.name), volume, namespace, pod.serviceAccountName);
   const startTime = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const run: NodeRun = { containers: [], succeeded: true };
-  for (const container of containers) {
-    const mounts = new Map((container.volumeMounts ?? []).map((m) => [m.mountPath, join(root, 'volumes', m.name)]));
-    const local = (path: string): string => {
-      for (const [mountPath, dir] of mounts)
-        if (path === mountPath || path.startsWith(`${mountPath}/`)) return dir + path.slice(mountPath.length);
-      return path;
-    };
-    const env = Object.fromEntries(Object.entries(await resolveEnv(namespace, container.env)).map(([k, v]) => [k, local(v)]));
-    const accountDir = mounts.get(SERVICE_ACCOUNT_DIR);
-    if (accountDir) env.KUBECONFIG = await inClusterKubeconfig(accountDir, join(root, `${container.name}.kubeconfig`));
-    const args = (container.args ?? []).map(local);
-    const command = container.image === greenroomImage ? [process.execPath, CLI, ...args] : [...(container.command ?? []), ...args];
-    const cwd = container.workingDir ? local(container.workingDir) : root;
-    await mkdir(cwd, { recursive: true });
-    const result = await runLocally(command, cwd, { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env });
-    run.containers.push({ name: container.name, ...result, apiAccess: accountDir !== undefined });
-    if (result.code !== 0) {
-      run.succeeded = false;
-      break;
+  const run: NodeRun = { containers: [], succeeded: true, workDir: root };
+  try {
+    const volumes = [...(pod.volumes ?? [])];
+    const containers = [...(pod.initContainers ?? []), ...pod.containers];
+    // What the ServiceAccount admission plugin does unless the pod opts out: the token in every container.
+    if (pod.automountServiceAccountToken !== false) {
+      volumes.push({
+        name: 'implicit-api-access',
+        projected: {
+          sources: [
+            { serviceAccountToken: { path: 'token' } },
+            { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+            { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
+          ],
+        },
+      });
+      for (const c of containers)
+        c.volumeMounts = [...(c.volumeMounts ?? []), { name: 'implicit-api-access', mountPath: SERVICE_ACCOUNT_DIR, readOnly: true }];
     }
+    for (const volume of volumes) await fillVolume(join(root, 'volumes', volume.name), volume, namespace, pod.serviceAccountName);
+    for (const container of containers) {
+      const mounts = new Map((container.volumeMounts ?? []).map((m) => [m.mountPath, join(root, 'volumes', m.name)]));
+      const local = (path: string): string => {
+        for (const [mountPath, dir] of mounts)
+          if (path === mountPath || path.startsWith(`${mountPath}/`)) return dir + path.slice(mountPath.length);
+        return path;
+      };
+      const env = Object.fromEntries(Object.entries(await resolveEnv(namespace, container.env)).map(([k, v]) => [k, local(v)]));
+      const accountDir = mounts.get(SERVICE_ACCOUNT_DIR);
+      if (accountDir) env.KUBECONFIG = await inClusterKubeconfig(accountDir, join(root, `${container.name}.kubeconfig`));
+      const args = (container.args ?? []).map(local);
+      const command = container.image === greenroomImage ? [process.execPath, CLI, ...args] : [...(container.command ?? []), ...args];
+      const cwd = container.workingDir ? local(container.workingDir) : root;
+      await mkdir(cwd, { recursive: true });
+      const result = await runLocally(command, cwd, { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env });
+      run.containers.push({ name: container.name, ...result, apiAccess: accountDir !== undefined });
+      if (result.code !== 0) {
+        run.succeeded = false;
+        break;
+      }
+    }
+  } finally {
+    // The volumes hold a ServiceAccount token and the scaffolder's work: gone with the pod, as on a node.
+    await rm(root, { recursive: true, force: true });
   }
   await writeJobStatus(namespace, jobName, run.succeeded, startTime);
   return run;

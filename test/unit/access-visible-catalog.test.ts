@@ -28,4 +28,13 @@ describe('the catalog as one person sees it', () => {
       ['component:team-a/c', 'production'],
     ]);
   });
+
+  it('when two people with different grants list the same graph, then each sees only their own namespaces', () => {
+    const graph = new CatalogGraph();
+    for (const e of [component('a', {}, 'team-a'), component('b', {}, 'team-b')]) graph.upsert(e);
+    const teamB = new Visibility(new Map([['components', new Set(['team-b'])]]));
+    expect(refsListed(graph)).toEqual(['component:team-a/a']);
+    expect(listEntities(visibleCatalog(graph, teamB), {}, 100).items.map((e) => e.ref)).toEqual(['component:team-b/b']);
+    expect(refsListed(graph)).toEqual(['component:team-a/a']);
+  });
 });
