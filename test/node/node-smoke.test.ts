@@ -1,0 +1,118 @@
+// The first real-node test: everything else runs against a control plane without a
+// kubelet (Jobs are played by a test helper). Here a Pod and a Job run in containerd on
+// this host, from an image built without a registry, and stopping the cluster must put
+// the host back as it was.
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startControlPlane, type ControlPlane } from '../../src/local-cluster/control-plane.ts';
+import { NODE_NETWORK } from '../../src/local-cluster/node.ts';
+import { NODE_SYSCTLS, readSysctls, withoutNodeChains } from '../../src/local-cluster/node-host.ts';
+
+const run = promisify(execFile);
+
+// Starting a node takes 10–20 s warm; a first build of the node's binaries several minutes.
+jest.setTimeout(600_000);
+
+/** What the node may change on the host and teardown must restore. */
+async function hostState(): Promise<Record<string, unknown>> {
+  const save = async (tool: string): Promise<boolean> => withoutNodeChains((await run(tool)).stdout) !== null;
+  return {
+    sysctls: Object.fromEntries(readSysctls(NODE_SYSCTLS)),
+    bridge: existsSync(`/sys/class/net/${NODE_NETWORK.bridge}`),
+    iptablesHasNodeChains: await save('iptables-save'),
+    ip6tablesHasNodeChains: await save('ip6tables-save'),
+    podCgroups: existsSync('/sys/fs/cgroup/memory/kubepods'),
+  };
+}
+
+function mountsUnder(dir: string): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter((point) => point.startsWith(`${dir}/`));
+}
+
+const POD = `
+apiVersion: v1
+kind: Pod
+metadata: { name: smoke }
+spec:
+  restartPolicy: Never
+  containers:
+    - { name: smoke, image: greenroom.local/smoke:v1, imagePullPolicy: Never }
+`;
+
+const JOB = `
+apiVersion: batch/v1
+kind: Job
+metadata: { name: smoke }
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - { name: smoke, image: greenroom.local/smoke:v1, imagePullPolicy: Never }
+`;
+
+describe('a control plane with a real node', () => {
+  let before: Record<string, unknown>;
+  let cluster: ControlPlane;
+  const kubectl = async (args: string[], input?: string): Promise<string> => {
+    const child = run(cluster.binaries.kubectl, [`--kubeconfig=${cluster.kubeconfigPath}`, ...args]);
+    if (input !== undefined) child.child.stdin?.end(input);
+    return (await child).stdout;
+  };
+
+  beforeAll(async () => {
+    before = await hostState();
+    cluster = await startControlPlane({ node: true, log: (line) => process.stderr.write(`${line}\n`) });
+    const node = cluster.node;
+    if (!node) throw new Error('startControlPlane({ node: true }) returned no node');
+    await node.importImage(join(node.binaries.images, 'smoke.tar'), 'greenroom.local/smoke');
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('when the cluster has started, then its node is Ready', async () => {
+    const ready = await kubectl([
+      'get',
+      'node',
+      cluster.node?.name ?? '',
+      '-o',
+      'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+    ]);
+    expect(ready).toBe('True');
+  });
+
+  it('when a Pod runs a locally imported image, then it succeeds and its log is read through the kubelet', async () => {
+    await kubectl(['apply', '-f', '-'], POD);
+    await kubectl(['wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/smoke', '--timeout=120s']);
+    expect(await kubectl(['logs', 'smoke'])).toContain('a container ran on the local node');
+    // ServiceAccount admission is on with a node: the pod got its token volume.
+    const volumes = await kubectl(['get', 'pod', 'smoke', '-o', 'jsonpath={.spec.volumes[*].name}']);
+    expect(volumes).toMatch(/^kube-api-access-/);
+  });
+
+  it('when a Job is created, then the job controller, the scheduler and the kubelet complete it', async () => {
+    await kubectl(['apply', '-f', '-'], JOB);
+    await kubectl(['wait', '--for=condition=Complete', 'job/smoke', '--timeout=120s']);
+    expect(await kubectl(['get', 'job', 'smoke', '-o', 'jsonpath={.status.succeeded}'])).toBe('1');
+  });
+
+  it('when the cluster stops, then no mount, bridge, chain or changed sysctl is left on the host', async () => {
+    // A container still running at stop must not keep anything behind either.
+    const pauseTag = readFileSync(join(cluster.node?.binaries.images ?? '', 'pause.tag'), 'utf8').trim();
+    await kubectl(['run', 'sleeper', `--image=registry.k8s.io/pause:${pauseTag}`, '--image-pull-policy=Never']);
+    await kubectl(['wait', '--for=condition=Ready', 'pod/sleeper', '--timeout=120s']);
+    expect(mountsUnder(cluster.dir).length).toBeGreaterThan(0);
+    await cluster.stop();
+    expect(mountsUnder(cluster.dir)).toEqual([]);
+    expect(await hostState()).toEqual(before);
+  });
+});
