@@ -58,6 +58,21 @@ spec:
         - { name: smoke, image: greenroom.local/smoke:v1, imagePullPolicy: Never }
 `;
 
+// Restricted-profile settings, as the chart's pods will run.
+const PROBE = `
+apiVersion: v1
+kind: Pod
+metadata: { name: probe }
+spec:
+  restartPolicy: Never
+  securityContext: { runAsNonRoot: true, runAsUser: 65535, seccompProfile: { type: RuntimeDefault } }
+  containers:
+    - name: probe
+      image: greenroom.local/probe:v1
+      imagePullPolicy: Never
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } }
+`;
+
 describe('a control plane with a real node', () => {
   let before: Record<string, unknown>;
   let cluster: ControlPlane;
@@ -73,6 +88,7 @@ describe('a control plane with a real node', () => {
     const node = cluster.node;
     if (!node) throw new Error('startControlPlane({ node: true }) returned no node');
     await node.importImage(join(node.binaries.images, 'smoke.tar'), 'greenroom.local/smoke');
+    await node.importImage(join(node.binaries.images, 'probe.tar'), 'greenroom.local/probe');
   });
 
   afterAll(async () => {
@@ -103,6 +119,12 @@ describe('a control plane with a real node', () => {
     await kubectl(['apply', '-f', '-'], JOB);
     await kubectl(['wait', '--for=condition=Complete', 'job/smoke', '--timeout=120s']);
     expect(await kubectl(['get', 'job', 'smoke', '-o', 'jsonpath={.status.succeeded}'])).toBe('1');
+  });
+
+  it('when a restricted pod calls the apiserver through the kubernetes Service, then kube-proxy routes it and the apiserver knows its ServiceAccount', async () => {
+    await kubectl(['apply', '-f', '-'], PROBE);
+    await kubectl(['wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/probe', '--timeout=120s']);
+    expect(await kubectl(['logs', 'probe'])).toMatch(/^apiserver at 10\.0\.0\.1:443 sees system:serviceaccount:default:default$/m);
   });
 
   it('when the cluster stops, then no mount, bridge, chain or changed sysctl is left on the host', async () => {

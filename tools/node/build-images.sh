@@ -72,7 +72,23 @@ C
   pack smoke v1 "$work/smoke"
 }
 
+# probe: a static Go binary (standard library only, so no module download) that asks
+# kube-apiserver who it is, through the `kubernetes` Service with the pod's own
+# ServiceAccount token, and prints the answer — kube-proxy, the advertised address and
+# ServiceAccount admission in one request. Busybox's wget cannot do this: it fails the
+# TLS handshake with kube-apiserver.
+build_probe() {
+  [ -f "$out/probe.tar" ] && return
+  log "building the probe image"
+  mkdir -p "$work/probe"
+  printf 'module greenroom.dev/build/probe\n\ngo 1.24\n' >"$work/probe/go.mod"
+  cp "$here/probe/main.go" "$work/probe/main.go"
+  (cd "$work/probe" && CGO_ENABLED=0 GOFLAGS= go build -trimpath -ldflags "-s -w" -o "$work/probe-bin/probe" .)
+  pack probe v1 "$work/probe-bin/probe"
+}
+
 build_pause
 build_smoke
+build_probe
 log "ready in $out"
 echo "$out"
