@@ -1,8 +1,15 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { restoreHostAfterCrash } from './node-host.ts';
 
 const DIR_PREFIX = 'greenroom-cp-';
+/**
+ * A node's directory lies apart from its control plane's: sweeps of older versions remove
+ * a dead control plane's directory outright, which must not happen to one holding a
+ * node's mounts before they are unmounted.
+ */
+const NODE_DIR_PREFIX = 'greenroom-kubelet-';
 
 /** A control plane's temporary directory: certificates, logs, etcd's data and config files. */
 export interface DataDir {
@@ -24,15 +31,36 @@ function isAlive(pid: number): boolean {
 
 /**
  * Removes data directories of control planes whose host process died without cleaning up
- * (SIGKILL, OOM). Their components were already ended by the tether; only files remain.
+ * (SIGKILL, OOM). Their components were already ended by the tether; only files remain —
+ * unless the control plane had a node, whose containers, mounts and host changes outlive
+ * the tether and are put back first.
  */
 async function sweepAbandonedDirs(): Promise<void> {
   for (const entry of await readdir(tmpdir())) {
-    if (!entry.startsWith(DIR_PREFIX)) continue;
+    const isNode = entry.startsWith(NODE_DIR_PREFIX);
+    if (!entry.startsWith(DIR_PREFIX) && !isNode) continue;
     const dir = join(tmpdir(), entry);
     const owner = Number(await readFile(join(dir, 'owner.pid'), 'utf8').catch(() => 'NaN'));
-    if (Number.isInteger(owner) && !isAlive(owner)) await rm(dir, { recursive: true, force: true });
+    if (!Number.isInteger(owner) || isAlive(owner)) continue;
+    try {
+      if (isNode) restoreHostAfterCrash(dir);
+    } catch (error) {
+      // A mount we could not remove must not be crossed by rm: leave the directory to a person.
+      process.stderr.write(`greenroom local cluster: could not restore the host after ${dir}: ${(error as Error).message}\n`);
+      continue;
+    }
+    await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Makes a node's directory (containerd's and the kubelet's state), marked with our pid like
+ * a control plane's, so the sweep can put the host back if we die without stop().
+ */
+export async function createNodeDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), NODE_DIR_PREFIX));
+  await writeFile(join(dir, 'owner.pid'), String(process.pid));
+  return dir;
 }
 
 /**

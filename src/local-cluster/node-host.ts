@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -153,6 +153,31 @@ export function endContainers(containerdSocket: string): number {
   return ended;
 }
 
+/**
+ * Removes the sockets of shims that were killed rather than told to exit: containerd 1.6
+ * puts them in /run/containerd/s whatever its state directory, and names each one in its
+ * task bundle's `address` file. Returns how many it removed.
+ */
+export function removeShimSockets(containerdState: string): number {
+  const tasks = join(containerdState, 'io.containerd.runtime.v2.task');
+  if (!existsSync(tasks)) return 0;
+  let removed = 0;
+  for (const namespace of readdirSync(tasks)) {
+    for (const task of readdirSync(join(tasks, namespace))) {
+      const addressFile = join(tasks, namespace, task, 'address');
+      if (!existsSync(addressFile)) continue;
+      const socket = readFileSync(addressFile, 'utf8')
+        .trim()
+        .replace(/^unix:\/\//, '');
+      if (socket.startsWith('/run/containerd/s/') && existsSync(socket)) {
+        rmSync(socket);
+        removed++;
+      }
+    }
+  }
+  return removed;
+}
+
 /** Deletes the bridge if it exists; the pods' veth ends went with their network namespaces. */
 export function removeBridge(bridge: string): boolean {
   if (!existsSync(`/sys/class/net/${bridge}`)) return false;
@@ -189,4 +214,51 @@ export function removeNodeChains(): string[] {
     changed.push(tool);
   }
   return changed;
+}
+
+/** What teardown needs to put the host back, saved in the node's directory at start. */
+export interface HostRecord {
+  containerdSocket: string;
+  bridge: string;
+  /** The node's directory: every mount under it goes. */
+  nodeDir: string;
+  sysctls: Record<string, string>;
+}
+
+/** The record's file in a node's directory. */
+export const HOST_RECORD = 'host-before.json';
+
+/** Records the host before a node starts, in `<nodeDir>/host-before.json`; returns the record. */
+export function recordHost(nodeDir: string, containerdSocket: string, bridge: string): HostRecord {
+  const record: HostRecord = { containerdSocket, bridge, nodeDir, sysctls: Object.fromEntries(readSysctls()) };
+  writeFileSync(join(nodeDir, HOST_RECORD), JSON.stringify(record, null, 2));
+  return record;
+}
+
+/**
+ * Puts the host back as the record says, once the node's processes have stopped: ends
+ * leftover containers, unmounts, removes the node's iptables chains and the bridge, and
+ * writes back changed sysctls. Returns one line per step, for a log. Only one node per
+ * host is supported: chains and pod cgroups are not told apart by node.
+ */
+export function restoreHost(record: HostRecord): string[] {
+  return [
+    `ended ${endContainers(record.containerdSocket)} leftover container processes`,
+    `removed ${removeShimSockets(join(record.nodeDir, 'containerd', 'state'))} sockets of killed shims`,
+    `unmounted ${unmountUnder(record.nodeDir).length} mounts`,
+    `removed node chains from: ${removeNodeChains().join(', ') || 'none'}`,
+    `removed bridge ${record.bridge}: ${removeBridge(record.bridge)}`,
+    `restored sysctls: ${restoreSysctls(new Map(Object.entries(record.sysctls))).join(', ') || 'none'}`,
+  ];
+}
+
+/**
+ * For the sweep of a node directory whose owner died (SIGKILL): the tether ended the
+ * node's processes, but containerd's shims, the containers, the mounts and the host
+ * changes remain until this runs. No-op for a directory without a record.
+ */
+export function restoreHostAfterCrash(nodeDir: string): string[] {
+  const path = join(nodeDir, HOST_RECORD);
+  if (!existsSync(path)) return [];
+  return restoreHost(JSON.parse(readFileSync(path, 'utf8')) as HostRecord);
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, rmSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { ensureNodeBinaries, type NodeBinaries } from './binaries.ts';
 import { issueClientCertificate, type Certificates } from './certificates.ts';
 import type { ComponentGroup } from './component-group.ts';
-import type { DataDir } from './control-plane-dir.ts';
+import { createNodeDir, type DataDir } from './control-plane-dir.ts';
 import { get, waitFor, type ClientTls } from './health.ts';
 import {
   clientKubeconfig,
@@ -20,7 +20,7 @@ import {
   type NodeDirs,
   type NodeNetwork,
 } from './node-args.ts';
-import { endContainers, readSysctls, removeBridge, removeNodeChains, restoreSysctls, unmountUnder } from './node-host.ts';
+import { recordHost, restoreHost } from './node-host.ts';
 import { freePort } from './ports.ts';
 
 const run = promisify(execFile);
@@ -43,6 +43,8 @@ export interface LocalNode {
   name: string;
   /** The host address the node registers with, and where the apiserver is advertised. */
   ip: string;
+  /** containerd's and the kubelet's state, apart from the control plane's directory. */
+  dir: string;
   /** containerd's socket, for `ctr -a`. */
   containerdSocket: string;
   binaries: NodeBinaries;
@@ -103,7 +105,8 @@ export async function startNode(launch: NodeLaunch): Promise<LocalNode> {
   const { options, log, data, group } = launch;
   const name = options.name ?? 'greenroom-node';
   const binaries = options.binaries ?? (await ensureNodeBinaries(log));
-  const dirs = nodeDirs(join(data.dir, 'node'));
+  const nodeDir = await createNodeDir();
+  const dirs = nodeDirs(nodeDir);
   for (const dir of [
     dirs.containerdRoot,
     dirs.containerdState,
@@ -115,7 +118,7 @@ export async function startNode(launch: NodeLaunch): Promise<LocalNode> {
   ]) {
     await mkdir(dir, { recursive: true });
   }
-  addHostTeardown(group, dirs, join(data.logs, 'node-teardown.log'));
+  addHostTeardown(group, nodeDir, dirs, join(data.logs, 'node-teardown.log'));
   const ctr = async (args: string[]): Promise<string> =>
     (await run('ctr', ['--address', dirs.containerdSocket, '--namespace', 'k8s.io', ...args])).stdout;
   const importImage = async (archive: string, baseName: string): Promise<void> => {
@@ -137,7 +140,7 @@ export async function startNode(launch: NodeLaunch): Promise<LocalNode> {
   const scheduler = await componentKubeconfig(launch, 'kube-scheduler', 'system:kube-scheduler', []);
   group.start('kube-scheduler', binaries.kubeScheduler, schedulerArgs(scheduler));
   log(`node ${name} ready at ${launch.ip}`);
-  return { name, ip: launch.ip, containerdSocket: dirs.containerdSocket, binaries, importImage };
+  return { name, ip: launch.ip, dir: nodeDir, containerdSocket: dirs.containerdSocket, binaries, importImage };
 }
 
 /** Starts containerd and waits until it answers on its socket. */
@@ -198,17 +201,15 @@ async function componentKubeconfig({ data, certs, server }: NodeLaunch, name: st
 }
 
 /**
- * Records the sysctls now and adds the teardown that puts the host back once every
- * component has stopped; what it did goes to `logFile`, so a person can check it.
+ * Records the host now (in the node's directory, so a later sweep can restore it if we are
+ * killed) and adds the teardown that puts it back once every component has stopped; what
+ * it did goes to `logFile`, so a person can check it.
  */
-function addHostTeardown(group: ComponentGroup, dirs: NodeDirs, logFile: string): void {
-  const sysctls = readSysctls();
+function addHostTeardown(group: ComponentGroup, nodeDir: string, dirs: NodeDirs, logFile: string): void {
+  const record = recordHost(nodeDir, dirs.containerdSocket, NODE_NETWORK.bridge);
   group.addTeardown(() => {
-    const note = (line: string): void => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
-    note(`ended ${endContainers(dirs.containerdSocket)} leftover container processes`);
-    note(`unmounted ${unmountUnder(join(dirs.kubeletRoot, '..')).length} mounts`);
-    note(`removed node chains from: ${removeNodeChains().join(', ') || 'none'}`);
-    note(`removed bridge ${NODE_NETWORK.bridge}: ${removeBridge(NODE_NETWORK.bridge)}`);
-    note(`restored sysctls: ${restoreSysctls(sysctls).join(', ') || 'none'}`);
+    for (const line of restoreHost(record)) appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
+    // Only now, with nothing mounted under it, may the directory go.
+    rmSync(nodeDir, { recursive: true, force: true });
   });
 }

@@ -14,4 +14,6 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: { rewriteRelativeImportExtensions: false } }],
   },
   testEnvironment: 'node',
+  // One node per host: the bridge, the pod cgroups and the iptables chains are shared.
+  maxWorkers: 1,
 };

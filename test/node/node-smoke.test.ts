@@ -8,32 +8,12 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startControlPlane, type ControlPlane } from '../../src/local-cluster/control-plane.ts';
-import { NODE_NETWORK } from '../../src/local-cluster/node.ts';
-import { NODE_SYSCTLS, readSysctls, withoutNodeChains } from '../../src/local-cluster/node-host.ts';
+import { hostState, mountsUnder } from './host-state.ts';
 
 const run = promisify(execFile);
 
 // Starting a node takes 10–20 s warm; a first build of the node's binaries several minutes.
 jest.setTimeout(600_000);
-
-/** What the node may change on the host and teardown must restore. */
-async function hostState(): Promise<Record<string, unknown>> {
-  const save = async (tool: string): Promise<boolean> => withoutNodeChains((await run(tool)).stdout) !== null;
-  return {
-    sysctls: Object.fromEntries(readSysctls(NODE_SYSCTLS)),
-    bridge: existsSync(`/sys/class/net/${NODE_NETWORK.bridge}`),
-    iptablesHasNodeChains: await save('iptables-save'),
-    ip6tablesHasNodeChains: await save('ip6tables-save'),
-    podCgroups: existsSync('/sys/fs/cgroup/memory/kubepods'),
-  };
-}
-
-function mountsUnder(dir: string): string[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[4] ?? '')
-    .filter((point) => point.startsWith(`${dir}/`));
-}
 
 const POD = `
 apiVersion: v1
@@ -83,7 +63,7 @@ describe('a control plane with a real node', () => {
   };
 
   beforeAll(async () => {
-    before = await hostState();
+    before = hostState();
     cluster = await startControlPlane({ node: true, log: (line) => process.stderr.write(`${line}\n`) });
     const node = cluster.node;
     if (!node) throw new Error('startControlPlane({ node: true }) returned no node');
@@ -132,9 +112,11 @@ describe('a control plane with a real node', () => {
     const pauseTag = readFileSync(join(cluster.node?.binaries.images ?? '', 'pause.tag'), 'utf8').trim();
     await kubectl(['run', 'sleeper', `--image=registry.k8s.io/pause:${pauseTag}`, '--image-pull-policy=Never']);
     await kubectl(['wait', '--for=condition=Ready', 'pod/sleeper', '--timeout=120s']);
-    expect(mountsUnder(cluster.dir).length).toBeGreaterThan(0);
+    const nodeDir = cluster.node?.dir ?? '';
+    expect(mountsUnder(nodeDir).length).toBeGreaterThan(0);
     await cluster.stop();
-    expect(mountsUnder(cluster.dir)).toEqual([]);
-    expect(await hostState()).toEqual(before);
+    expect(mountsUnder(nodeDir)).toEqual([]);
+    expect(existsSync(nodeDir)).toBe(false);
+    expect(hostState()).toEqual(before);
   });
 });
