@@ -53,6 +53,49 @@ spec:
       securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } }
 `;
 
+// A Deployment whose pods serve HTTP and report ready through the kubelet's probe, and a
+// ClusterIP Service in front of them; a client pod then goes through kube-proxy to a pod.
+const WEB = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: greenroom.local/probe:v1
+          imagePullPolicy: Never
+          args: [serve]
+          ports: [{ containerPort: 8080 }]
+          readinessProbe: { httpGet: { path: /, port: 8080 }, periodSeconds: 1 }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec:
+  selector: { app: web }
+  ports: [{ port: 80, targetPort: 8080 }]
+`;
+
+// Created once the Deployment is available. A Job with retries, because kube-proxy writes
+// the Service's rules a moment after the endpoints become ready.
+const webClient = (url: string): string => `
+apiVersion: batch/v1
+kind: Job
+metadata: { name: web-client }
+spec:
+  backoffLimit: 3
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - { name: client, image: greenroom.local/probe:v1, imagePullPolicy: Never, args: [get, "${url}"] }
+`;
+
 describe('a control plane with a real node', () => {
   let before: Record<string, unknown>;
   let cluster: ControlPlane;
@@ -105,6 +148,26 @@ describe('a control plane with a real node', () => {
     await kubectl(['apply', '-f', '-'], PROBE);
     await kubectl(['wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/probe', '--timeout=120s']);
     expect(await kubectl(['logs', 'probe'])).toMatch(/^apiserver at 10\.0\.0\.1:443 sees system:serviceaccount:default:default$/m);
+  });
+
+  it('when a Deployment is served through a ClusterIP Service, then its replicas become ready and a pod reaches one through kube-proxy', async () => {
+    await kubectl(['apply', '-f', '-'], WEB);
+    await kubectl(['wait', '--for=condition=Available', 'deployment/web', '--timeout=120s']);
+    expect(await kubectl(['get', 'deployment', 'web', '-o', 'jsonpath={.status.readyReplicas}'])).toBe('2');
+    const clusterIp = await kubectl(['get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}']);
+    // No cluster DNS yet: the client is given the Service's address.
+    await kubectl(['apply', '-f', '-'], webClient(`http://${clusterIp}/`));
+    await kubectl(['wait', '--for=condition=Complete', 'job/web-client', '--timeout=120s']);
+    const served = await kubectl([
+      'get',
+      'pods',
+      '-l',
+      'batch.kubernetes.io/job-name=web-client',
+      '--field-selector=status.phase=Succeeded',
+      '-o',
+      'jsonpath={.items[0].metadata.name}',
+    ]);
+    expect(await kubectl(['logs', served])).toMatch(/^greenroom probe serving from web-[a-z0-9]+-[a-z0-9]+$/m);
   });
 
   it('when the cluster stops, then no mount, bridge, chain or changed sysctl is left on the host', async () => {

@@ -78,13 +78,17 @@ C
 # ServiceAccount admission in one request. Busybox's wget cannot do this: it fails the
 # TLS handshake with kube-apiserver.
 build_probe() {
-  [ -f "$out/probe.tar" ] && return
+  # Keyed by its source as well: the probe changes with the tests that use it.
+  local sum
+  sum=$(sha256sum "$here/probe/main.go" | cut -d' ' -f1)
+  [ -f "$out/probe.tar" ] && [ "$(cat "$out/probe.sum" 2>/dev/null)" = "$sum" ] && return
   log "building the probe image"
   mkdir -p "$work/probe"
   printf 'module greenroom.dev/build/probe\n\ngo 1.24\n' >"$work/probe/go.mod"
   cp "$here/probe/main.go" "$work/probe/main.go"
   (cd "$work/probe" && CGO_ENABLED=0 GOFLAGS= go build -trimpath -ldflags "-s -w" -o "$work/probe-bin/probe" .)
   pack probe v1 "$work/probe-bin/probe"
+  echo "$sum" >"$out/probe.sum"
 }
 
 build_pause

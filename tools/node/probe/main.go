@@ -1,7 +1,9 @@
-// Command probe runs in a pod on the local node: it posts a SelfSubjectReview to
-// kube-apiserver through the `kubernetes` Service (KUBERNETES_SERVICE_HOST/PORT, which
-// the kubelet sets) with the pod's ServiceAccount token and CA, and prints the username
-// the apiserver saw. Exit status 1 when any step fails.
+// Command probe runs in a pod on the local node. Without arguments it posts a
+// SelfSubjectReview to kube-apiserver through the `kubernetes` Service
+// (KUBERNETES_SERVICE_HOST/PORT, which the kubelet sets) with the pod's ServiceAccount
+// token and CA, and prints the username the apiserver saw. `probe serve` answers HTTP on
+// :8080 with one line naming its pod; `probe get URL` prints what URL answers. Exit
+// status 1 when any step fails.
 package main
 
 import (
@@ -20,7 +22,16 @@ import (
 const account = "/var/run/secrets/kubernetes.io/serviceaccount"
 
 func main() {
-	if err := run(); err != nil {
+	var err error
+	switch {
+	case len(os.Args) == 2 && os.Args[1] == "serve":
+		err = serve()
+	case len(os.Args) == 3 && os.Args[1] == "get":
+		err = get(os.Args[2])
+	default:
+		err = run()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "probe:", err)
 		os.Exit(1)
 	}
@@ -74,5 +85,32 @@ func run() error {
 		return err
 	}
 	fmt.Printf("apiserver at %s sees %s\n", host, review.Status.UserInfo.Username)
+	return nil
+}
+
+// serve answers every request with a line naming this pod (its hostname).
+func serve() error {
+	name, _ := os.Hostname()
+	return http.ListenAndServe(":8080", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintf(w, "greenroom probe serving from %s\n", name)
+	}))
+}
+
+// get prints the body of a plain HTTP GET, failing on any status but 200.
+func get(url string) error {
+	client := &http.Client{Timeout: 10 * time.Second}
+	response, err := client.Get(url)
+	if err != nil {
+		return err
+	}
+	defer response.Body.Close()
+	body, err := io.ReadAll(response.Body)
+	if err != nil {
+		return err
+	}
+	if response.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s from %s: %s", response.Status, url, body)
+	}
+	fmt.Print(string(body))
 	return nil
 }
