@@ -36,6 +36,32 @@ export async function ensureBinaries(log: (line: string) => void = () => undefin
   return checked(binariesIn(dir));
 }
 
+/** What a node runs besides containerd and runc (which come from Debian), by absolute path. */
+export interface NodeBinaries {
+  kubelet: string;
+  kubeProxy: string;
+  kubeScheduler: string;
+  /** Directory of the OCI archives tools/node/build-images.sh packs: `pause.tar` (tag in `pause.tag`), `smoke.tar`. */
+  images: string;
+}
+
+/**
+ * Returns the node's binaries and images, building them the first time like
+ * {@link ensureBinaries} (`tools/control-plane/build.sh node`, then
+ * `tools/node/build-images.sh`); the same cache directory holds them.
+ */
+export async function ensureNodeBinaries(log: (line: string) => void = () => undefined): Promise<NodeBinaries> {
+  const preset = process.env.GREENROOM_BIN_DIR;
+  const dir = preset ?? (await runBuildScript(['control-plane', 'build.sh'], ['node'], '[control-plane]', log));
+  const images = await runBuildScript(['node', 'build-images.sh'], [], '[node-images]', log);
+  return checked({
+    kubelet: join(dir, 'kubelet'),
+    kubeProxy: join(dir, 'kube-proxy'),
+    kubeScheduler: join(dir, 'kube-scheduler'),
+    images,
+  });
+}
+
 /** Dex and the helper that hashes its people's passwords, by absolute path. */
 export interface DexBinaries {
   dex: string;

@@ -83,6 +83,27 @@ const SERVER_EXTENSIONS = [
   'extendedKeyUsage=serverAuth',
 ];
 
+/**
+ * A client certificate signed by the control plane's CA in `pki` (where
+ * {@link generateCertificates} wrote it), as `<name>.crt`/`<name>.key`; `groups` become its
+ * organisations. For a node's kubelet (`system:node:<name>` in `system:nodes`), kube-proxy
+ * and kube-scheduler, which RBAC's bootstrap roles know by these names.
+ */
+export async function issueClientCertificate(
+  pki: string,
+  name: string,
+  user: string,
+  groups: readonly string[] = [],
+): Promise<{ cert: string; key: string }> {
+  const subject = `${groups.map((group) => `/O=${group}`).join('')}/CN=${user}`;
+  await issue(pki, name, subject, [
+    'basicConstraints=CA:FALSE',
+    'keyUsage=critical,digitalSignature,keyEncipherment',
+    'extendedKeyUsage=clientAuth',
+  ]);
+  return { cert: join(pki, `${name}.crt`), key: join(pki, `${name}.key`) };
+}
+
 /** A CA and one server certificate signed by it; clients trust `caCert`. */
 export interface ServingCertificates {
   caCert: string;

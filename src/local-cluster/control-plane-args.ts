@@ -46,6 +46,31 @@ export function apiServerArgs(etcdUrl: string, pki: string, certs: Certificates,
   ];
 }
 
+/**
+ * kube-apiserver's flags changed for a cluster with a node: it listens beyond loopback and
+ * is advertised at `advertiseAddress` (the host's address), so the `kubernetes` Service
+ * leads pods to it; the Node authorizer and NodeRestriction let the kubelet in as
+ * `system:node:<name>`; ServiceAccount admission mounts tokens into pods; and it reaches
+ * the kubelet (logs, exec) with the admin client certificate.
+ */
+export function nodeApiServerArgs(args: readonly string[], advertiseAddress: string, certs: Certificates): string[] {
+  const changed = args
+    .filter((arg) => arg !== '--disable-admission-plugins=ServiceAccount')
+    .map((arg) => {
+      if (arg === '--bind-address=127.0.0.1') return '--bind-address=0.0.0.0';
+      if (arg === '--authorization-mode=RBAC') return '--authorization-mode=Node,RBAC';
+      return arg;
+    });
+  return [
+    ...changed,
+    `--advertise-address=${advertiseAddress}`,
+    '--enable-admission-plugins=NodeRestriction',
+    `--kubelet-client-certificate=${certs.adminCert}`,
+    `--kubelet-client-key=${certs.adminKey}`,
+    '--kubelet-preferred-address-types=InternalIP',
+  ];
+}
+
 /** kube-controller-manager's flags: `controllers` only, no leader election, no serving port. */
 export function controllerManagerArgs(kubeconfigPath: string, controllers: readonly string[], certs: Certificates): string[] {
   return [

@@ -7,9 +7,10 @@ import { AUDIT_POLICY, readAuditEvents, type AuditEvent } from './audit.ts';
 import { ensureBinaries, type Binaries } from './binaries.ts';
 import { generateCertificates, type Certificates } from './certificates.ts';
 import { componentGroup, type ComponentGroup } from './component-group.ts';
-import { apiServerArgs, controllerManagerArgs, etcdArgs, kubeconfig } from './control-plane-args.ts';
+import { apiServerArgs, controllerManagerArgs, etcdArgs, kubeconfig, nodeApiServerArgs } from './control-plane-args.ts';
 import { createDataDir, type DataDir } from './control-plane-dir.ts';
 import { get, waitFor, type ClientTls } from './health.ts';
+import { hostAddress, startNode, type LocalNode, type NodeOptions } from './node.ts';
 import { freePort } from './ports.ts';
 import type { TetheredProcess } from './tethered-process.ts';
 
@@ -22,6 +23,9 @@ export const DEFAULT_CONTROLLERS = [
   'serviceaccount-controller',
   'serviceaccount-token-controller',
 ];
+
+/** With a node, pods do start: every controller runs (Jobs, ReplicaSets, endpoints, …). */
+export const NODE_CONTROLLERS = ['*'];
 
 /**
  * An OpenID Connect issuer kube-apiserver trusts ID tokens from (e.g. a local Dex). The
@@ -56,6 +60,13 @@ export interface ControlPlaneOptions {
    * `auditEvents()`.
    */
   audit?: boolean;
+  /**
+   * Also start a real node (containerd, kubelet, kube-proxy) and kube-scheduler, with
+   * every controller, ServiceAccount admission and the apiserver reachable from pods.
+   * Off by default: it needs root, Debian's containerd/runc/CNI plugins
+   * (tools/node/install-packages.sh) and changes host state that stop() puts back.
+   */
+  node?: boolean | NodeOptions;
   /** Keep the data directory (logs, certificates, etcd data) after stop, for debugging. */
   keepDir?: boolean;
   log?: (line: string) => void;
@@ -69,6 +80,8 @@ export interface ControlPlane {
   /** Temporary directory holding certificates, logs and etcd's data. */
   dir: string;
   binaries: Binaries;
+  /** The node, when started with `node`. */
+  node?: LocalNode;
   /** The running components, etcd first; a restarted component replaces its entry. */
   processes: readonly TetheredProcess[];
   /**
@@ -113,6 +126,8 @@ interface Launch {
   data: DataDir;
   group: ComponentGroup;
   certs: Certificates;
+  /** The host address the apiserver is advertised at, when a node is asked for. */
+  nodeIp?: string;
 }
 
 /** A running kube-apiserver and what it takes to start it again the same way. */
@@ -137,12 +152,14 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const data = await createDataDir(options.keepDir ?? false, options.log);
   const group = componentGroup(data, options.keepDir ?? false);
   try {
-    const launch: Launch = { options, log, binaries, data, group, certs: await generateCertificates(data.pki) };
+    const nodeIp = options.node ? hostAddress() : undefined;
+    const launch: Launch = { options, log, binaries, data, group, certs: await generateCertificates(data.pki), nodeIp };
     const etcdUrl = await startEtcd(launch);
     const apiserver = await startApiServer(launch, etcdUrl);
     const kubeconfigPath = join(data.dir, 'kubeconfig');
     await writeFile(kubeconfigPath, kubeconfig(apiserver.server, launch.certs), { mode: 0o600 });
     await startControllerManager(launch, apiserver, kubeconfigPath);
+    const node = await startNodeIfAsked(launch, apiserver);
     log(`control plane ready; KUBECONFIG=${kubeconfigPath}`);
     const auditLog = join(data.logs, 'audit.log');
     return {
@@ -150,6 +167,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       kubeconfigPath,
       dir: data.dir,
       binaries,
+      node,
       processes: group.processes,
       restartApiServer: apiServerRestarter(launch, apiserver),
       auditEvents: () => (options.audit ? readAuditEvents(auditLog) : Promise.resolve([])),
@@ -179,7 +197,9 @@ async function startApiServer(launch: Launch, etcdUrl: string): Promise<ApiServe
   const { binaries, data, group, certs, log } = launch;
   const port = await freePort();
   const server = `https://127.0.0.1:${port}`;
-  const args = [...apiServerArgs(etcdUrl, data.pki, certs, port, server), ...(await apiServerConfigFiles(launch))];
+  const base = apiServerArgs(etcdUrl, data.pki, certs, port, server);
+  const reachable = launch.nodeIp ? nodeApiServerArgs(base, launch.nodeIp, certs) : base;
+  const args = [...reachable, ...(await apiServerConfigFiles(launch))];
   const tls: ClientTls = { ca: certs.caCert, cert: certs.adminCert, key: certs.adminKey };
   const ready = (apiserver: TetheredProcess): Promise<void> =>
     waitFor(async () => (await get(`${server}/readyz`, tls)).status === 200, {
@@ -218,7 +238,8 @@ async function startControllerManager(
   apiserver: ApiServer,
   kubeconfigPath: string,
 ): Promise<void> {
-  const args = controllerManagerArgs(kubeconfigPath, options.controllers ?? DEFAULT_CONTROLLERS, certs);
+  const controllers = options.controllers ?? (options.node ? NODE_CONTROLLERS : DEFAULT_CONTROLLERS);
+  const args = controllerManagerArgs(kubeconfigPath, controllers, certs);
   const controllerManager = group.start('kube-controller-manager', binaries.kubeControllerManager, args);
   // The namespace controller creates nothing, but `default` appears once the apiserver's
   // own bootstrap controllers ran; tests expect it, so wait for it here.
@@ -230,6 +251,16 @@ async function startControllerManager(
       stillRunning: () => apiserver.process.running() && controllerManager.running(),
     },
   ).catch((error) => group.failWithLog(controllerManager.running() ? 'kube-apiserver' : 'kube-controller-manager', error));
+}
+
+/** Starts the node when the options ask for one. */
+async function startNodeIfAsked(
+  { options, log, data, group, certs, nodeIp }: Launch,
+  apiserver: ApiServer,
+): Promise<LocalNode | undefined> {
+  if (!options.node || nodeIp === undefined) return undefined;
+  const nodeOptions = options.node === true ? {} : options.node;
+  return startNode({ options: nodeOptions, log, data, group, certs, server: apiserver.server, tls: apiserver.tls, ip: nodeIp });
 }
 
 /** {@link ControlPlane.restartApiServer}: one restart at a time, with the flags of the first start. */

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds the control plane Greenroom's tests and demo run against — etcd, kube-apiserver,
-# kube-controller-manager, kubectl and helm — from the Go module proxy, because release
+# kube-controller-manager, kubectl and helm (and, asked for, a node's kubelet, kube-proxy
+# and kube-scheduler) — from the Go module proxy, because release
 # downloads are not reachable from our machines. Binaries land in a cache keyed by version,
 # so a second run only checks that they are there.
 #
 # Usage: tools/control-plane/build.sh        prints the bin directory on the last line
+#        tools/control-plane/build.sh node   also kubelet, kube-proxy and kube-scheduler
 # Env:   GREENROOM_CACHE   cache root (default ~/.cache/greenroom)
 set -euo pipefail
 
@@ -61,11 +63,12 @@ GO
 # k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with
 # ./staging/...; a wrapper module maps each of them to its published v0.X.Y instead.
 # The list is read off that version's own go.mod so it follows the version we pin.
-build_kubernetes() {
-  have kube-apiserver && have kube-controller-manager && have kubectl && return
-  local dir="$src/kubernetes-$K8S_VERSION"
+# The wrapper names every command either build uses (tools.go), so the control plane and
+# the node share one module graph and one Go build cache.
+kubernetes_wrapper() {
+  local dir=$1
+  [ -f "$dir/go.sum" ] && grep -q cmd/kubelet "$dir/tools.go" 2>/dev/null && return
   local staging_version="v0.${K8S_VERSION#v1.}"
-  log "building kube-apiserver, kube-controller-manager, kubectl $K8S_VERSION"
   rm -rf "$dir" && mkdir -p "$dir"
   local upstream_mod
   upstream_mod=$(cd "$dir" && go mod download -json "k8s.io/kubernetes@$K8S_VERSION" |
@@ -80,17 +83,19 @@ build_kubernetes() {
   count=$(grep -c "=> k8s.io/" "$dir/go.mod")
   log "wrapper module maps $count staging modules to $staging_version"
   [ "$count" -gt 20 ] || { log "could not read the staging list from $upstream_mod"; exit 1; }
-  cat >"$dir/tools.go" <<'GO'
-//go:build tools
+  {
+    printf '//go:build tools\n\npackage tools\n\nimport (\n'
+    for command in "${KUBERNETES_COMMANDS[@]}"; do printf '\t_ "k8s.io/kubernetes/cmd/%s"\n' "$command"; done
+    printf ')\n'
+  } >"$dir/tools.go"
+  (cd "$dir" && go mod tidy >&2)
+}
 
-package tools
-
-import (
-	_ "k8s.io/kubernetes/cmd/kube-apiserver"
-	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
-	_ "k8s.io/kubernetes/cmd/kubectl"
-)
-GO
+# Builds the named commands of k8s.io/kubernetes (e.g. kube-apiserver) into the bin
+# directory with the version ldflags Kubernetes' own build sets.
+build_kubernetes_commands() {
+  local dir="$src/kubernetes-$K8S_VERSION"
+  kubernetes_wrapper "$dir"
   local minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
   local commit
   commit=$(cd "$dir" && go mod download -json "k8s.io/kubernetes@$K8S_VERSION" |
@@ -100,13 +105,27 @@ GO
     ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
     ldflags+=" -X $pkg.gitCommit=${commit:-unknown} -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date"
   done
-  (cd "$dir" && go mod tidy >&2 &&
-    mkdir -p "$dir/out" &&
-    go build -trimpath -ldflags "$ldflags" -o "$dir/out/" \
-      k8s.io/kubernetes/cmd/kube-apiserver \
-      k8s.io/kubernetes/cmd/kube-controller-manager \
-      k8s.io/kubernetes/cmd/kubectl)
+  local packages=()
+  for command in "$@"; do packages+=("k8s.io/kubernetes/cmd/$command"); done
+  rm -rf "$dir/out" && mkdir -p "$dir/out"
+  (cd "$dir" && go build -trimpath -ldflags "$ldflags" -o "$dir/out/" "${packages[@]}")
   mv "$dir/out/"* "$bin/"
+}
+
+KUBERNETES_COMMANDS=(kube-apiserver kube-controller-manager kubectl kubelet kube-proxy kube-scheduler)
+
+build_control_plane() {
+  have kube-apiserver && have kube-controller-manager && have kubectl && return
+  log "building kube-apiserver, kube-controller-manager, kubectl $K8S_VERSION"
+  build_kubernetes_commands kube-apiserver kube-controller-manager kubectl
+}
+
+# The node's binaries are checked apart from the control plane's, so a cache built before
+# they existed is extended rather than rebuilt (232 s cold for the kubelet alone).
+build_node() {
+  have kubelet && have kube-proxy && have kube-scheduler && return
+  log "building kubelet, kube-proxy, kube-scheduler $K8S_VERSION"
+  build_kubernetes_commands kubelet kube-proxy kube-scheduler
 }
 
 build_helm() {
@@ -122,6 +141,11 @@ build_helm() {
 
 build_etcd
 build_helm
-build_kubernetes
+build_control_plane
+case "${1:-}" in
+  "") ;;
+  node) build_node ;;
+  *) log "unknown part: $1 (expected nothing or 'node')"; exit 2 ;;
+esac
 log "ready in $bin"
 echo "$bin"
