@@ -1,6 +1,6 @@
 // The real-node tests: they start containerd, a kubelet and kube-proxy on this host, so
 // they need root and Debian's containerd, runc and CNI plugins
-// (tools/node/install-packages.sh), and they are not part of `npm test` yet. Run them with
+// (tools/node/install-packages.sh). `npm test` runs them after the rest of the suite; alone:
 //   node --experimental-vm-modules node_modules/jest/bin/jest.js --config test/node/jest.config.js
 import { fileURLToPath } from 'node:url';
 
