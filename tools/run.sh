@@ -53,6 +53,8 @@ case "$command" in
     log "building Dex and oauth2-proxy (cached after the first run)"
     bash tools/sign-in/build.sh dex >/dev/null
     bash tools/sign-in/build.sh oauth2-proxy >/dev/null
+    log "building actionlint (cached after the first run)"
+    bash tools/ci-lint/build.sh >/dev/null
     log "type-checking"
     "$node" node_modules/typescript/bin/tsc -p tsconfig.json --noEmit
     # The layers of src/ (.dependency-cruiser.cjs; `npm run deps` alone): a cycle or an import
