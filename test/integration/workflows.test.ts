@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cp, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { parse } from 'yaml';
 import { projectRoot } from '../../src/shared/paths.ts';
+import { helm } from '../support/kubectl.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // actionlint (built by tools/ci-lint/build.sh, like the control plane) over the GitHub
@@ -74,5 +76,25 @@ describe('the GitHub Actions workflows', () => {
       expect.stringMatching(/broken\.yml:8:11: .*"fetch-deepth" is not defined.* \[action\]$/),
       expect.stringMatching(/broken\.yml:9:\d+: shellcheck reported issue in this script: SC2086:.* \[shellcheck\]$/),
     ]);
+  });
+
+  it("when the release's package step runs for tag v1.2.3, then the packaged chart's operator and scaffolding Jobs use the image the release pushed", async () => {
+    const release = parse(readFileSync(join(WORKFLOWS, 'release.yml'), 'utf8')) as {
+      env: { IMAGE: string };
+      jobs: { chart: { steps: { run?: string }[] } };
+    };
+    const script = release.jobs.chart.steps.find((s) => s.run?.includes('helm package'))?.run ?? '';
+    // The step as GitHub runs it, in a copy of the checkout's chart (it writes dist/chart/).
+    const checkout = tempDir();
+    await cp(join(root, 'helm'), join(checkout, 'helm'), { recursive: true });
+    const helmDir = dirname(process.env.GREENROOM_TEST_BIN_HELM ?? '');
+    await run('bash', ['-e', '-c', script], {
+      cwd: checkout,
+      env: { ...process.env, PATH: `${helmDir}:${process.env.PATH}`, VERSION: '1.2.3' },
+    });
+    const rendered = await helm(['template', 'greenroom', join(checkout, 'dist', 'chart', 'greenroom-1.2.3.tgz')]);
+    const image = `${release.env.IMAGE}:1.2.3`;
+    expect([...rendered.matchAll(/^ {10}image: "?([^"\s]+)"?$/gm)].map((m) => m[1])).toEqual([image]);
+    expect(rendered).toContain(`--scaffold-image=${image}`);
   });
 });
