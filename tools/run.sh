@@ -62,6 +62,8 @@ case "$command" in
       command -v "$tool" >/dev/null || { log "$tool is missing: run tools/node/install-packages.sh (the real-node tests need it)"; exit 1; }
     done
     bash tools/node/build-images.sh >/dev/null
+    log "building actionlint (cached after the first run)"
+    bash tools/ci-lint/build.sh >/dev/null
     log "type-checking"
     "$node" node_modules/typescript/bin/tsc -p tsconfig.json --noEmit
     # The layers of src/ (.dependency-cruiser.cjs; `npm run deps` alone): a cycle or an import

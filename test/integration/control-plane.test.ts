@@ -1,10 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { loadKubeConfig } from '../../src/kube/config.ts';
+import { CHART } from '../support/helm-chart.ts';
 import { helm, kubectl } from '../support/kubectl.ts';
 import { eventually } from '../support/operator.ts';
+import { tempDirs } from '../support/temp-dirs.ts';
 
 const kubeConfig = loadKubeConfig();
 const core = kubeConfig.makeApiClient(CoreV1Api);
@@ -14,6 +19,24 @@ async function pinnedVersions(): Promise<Record<string, string>> {
   const pairs = (await readFile(file, 'utf8')).matchAll(/^([A-Z0-9_]+)=(\S+)$/gm);
   return Object.fromEntries([...pairs].map(([, key, value]) => [key, value]));
 }
+
+/**
+ * The Kubernetes version Helm's own Makefile builds in, read as it reads it: from the
+ * k8s.io/client-go that release's go.mod requires, one major up (v0.37.0 → v1.37.0).
+ */
+async function helmReleaseKubeVersion(helmVersion: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('go', ['mod', 'download', '-json', `helm.sh/helm/v3@${helmVersion}`], {
+    env: { ...process.env, GOFLAGS: '-mod=mod' },
+    cwd: '/',
+    maxBuffer: 1 << 20,
+  });
+  const goMod = await readFile((JSON.parse(stdout) as { GoMod: string }).GoMod, 'utf8');
+  const [, major, minor] = /^\s*k8s\.io\/client-go v(\d+)\.(\d+)\./m.exec(goMod) ?? [];
+  if (!major || !minor) throw new Error(`helm ${helmVersion}'s go.mod requires no k8s.io/client-go`);
+  return `v${Number(major) + 1}.${minor}.0`;
+}
+
+const tempDir = tempDirs('greenroom-helm-probe-');
 
 const widgetCrd = `
 apiVersion: apiextensions.k8s.io/v1
@@ -53,6 +76,26 @@ describe('the local control plane', () => {
   it('when asked for its version, then helm reports the pinned release, not a dev build', async () => {
     const { HELM_VERSION } = await pinnedVersions();
     expect((await helm(['version', '--short'])).trim()).toMatch(new RegExp(`^${HELM_VERSION}\\b`));
+  });
+
+  it('when asked for its version alone, then helm says exactly the pinned release (no "+unreleased" or other build metadata)', async () => {
+    const { HELM_VERSION } = await pinnedVersions();
+    expect(await helm(['version', '--template', '{{.Version}}'])).toBe(HELM_VERSION);
+  });
+
+  it("when helm renders without a cluster, then it assumes the Kubernetes version Helm's own release build sets, not v1.20", async () => {
+    const { HELM_VERSION } = await pinnedVersions();
+    const chart = tempDir();
+    await mkdir(join(chart, 'templates'));
+    await writeFile(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: probe\nversion: 0.0.0\n');
+    await writeFile(join(chart, 'templates', 'probe.yaml'), 'kubeVersion: {{ .Capabilities.KubeVersion.Version }}\n');
+    const rendered = await helm(['template', 'probe', chart]);
+    expect(/^kubeVersion: (\S+)$/m.exec(rendered)?.[1]).toBe(await helmReleaseKubeVersion(HELM_VERSION!));
+  });
+
+  it('when the chart is rendered and linted without --kube-version, then its kubeVersion (>= 1.30) is met, as with a released helm', async () => {
+    await expect(helm(['template', 'greenroom', CHART])).resolves.toMatch(/^kind: Deployment$/m);
+    await expect(helm(['lint', '--strict', CHART])).resolves.toMatch(/0 chart\(s\) failed/);
   });
 
   it('when a CRD and a custom resource are applied with kubectl, then the client reads the resource back', async () => {

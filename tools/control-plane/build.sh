@@ -128,15 +128,51 @@ build_node() {
   build_kubernetes_commands kubelet kube-proxy kube-scheduler
 }
 
+# Helm's Makefile sets, besides the version, the Kubernetes version `helm template` and
+# `helm lint` assume without a cluster; without those flags helm assumes 1.20, which the
+# chart's kubeVersion (>= 1.30) refuses. The cached helm is checked by that behaviour, so a
+# cache built before the flags rebuilds helm once.
 build_helm() {
-  have helm && return
+  local kube_version
+  kube_version=$(helm_kube_version)
+  helm_assumes "$kube_version" && return
   local dir="$src/helm-$HELM_VERSION"
-  log "building helm $HELM_VERSION"
+  log "building helm $HELM_VERSION (assuming Kubernetes $kube_version without a cluster)"
   rm -rf "$dir" && mkdir -p "$dir"
-  (cd "$dir" && GOBIN="$dir" go install -trimpath \
-    -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean" \
-    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION")
+  local ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+  ldflags+=" -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+  for pkg in helm.sh/helm/v3/pkg/lint/rules helm.sh/helm/v3/pkg/chartutil; do
+    ldflags+=" -X $pkg.k8sVersionMajor=${kube_version%%.*} -X $pkg.k8sVersionMinor=${kube_version#*.}"
+  done
+  (cd "$dir" && GOBIN="$dir" go install -trimpath -ldflags "$ldflags" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION")
   mv "$dir/helm" "$bin/helm"
+  helm_assumes "$kube_version" || { log "the helm just built does not assume Kubernetes $kube_version"; exit 1; }
+}
+
+# The Kubernetes version (e.g. 1.37) Helm's Makefile derives from the k8s.io/client-go its
+# go.mod requires: one major above the module's, the same minor (v0.37.0 → 1.37).
+helm_kube_version() {
+  local mod client_go
+  mod=$(cd "$src" && go mod download -json "helm.sh/helm/v3@$HELM_VERSION" |
+    sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
+  client_go=$(sed -n 's#^[[:space:]]*k8s\.io/client-go v\([0-9]*\)\.\([0-9]*\)\..*$#\1.\2#p' "$mod")
+  [ -n "$client_go" ] || { log "no k8s.io/client-go requirement in $mod"; exit 1; }
+  echo "$((${client_go%%.*} + 1)).${client_go#*.}"
+}
+
+# Whether the cached helm renders a chart for Kubernetes $1 when no cluster says otherwise.
+# The probe chart is this run's own: test files starting control planes at once run this
+# script side by side.
+helm_assumes() {
+  have helm || return 1
+  local chart assumed
+  chart=$(mktemp -d "$src/helm-probe.XXXXXX")
+  mkdir "$chart/templates"
+  printf 'apiVersion: v2\nname: probe\nversion: 0.0.0\n' >"$chart/Chart.yaml"
+  printf 'kubeVersion: {{ .Capabilities.KubeVersion.Version }}\n' >"$chart/templates/probe.yaml"
+  assumed=$("$bin/helm" template probe "$chart" | sed -n 's/^kubeVersion: //p')
+  rm -rf "$chart"
+  [ "$assumed" = "v$1.0" ]
 }
 
 build_etcd
