@@ -19,6 +19,7 @@
 # Usage: tools/image/build-base.sh   (as root) prints the image name on the last line
 # Cached: the image is labelled with the hash of its inputs (this script, lib.sh,
 # versions.env, the architecture); a second run with the same inputs only checks the label.
+# shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)

@@ -15,6 +15,7 @@
 #        GREENROOM_BUILDAH_DRIVER buildah storage driver (default overlay; vfs where
 #                                 overlay mounts are refused)
 # Warm: buildah keeps each step's layer (--layers), so an unchanged step is not run again.
+# shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -52,8 +53,14 @@ bah bud --isolation chroot --layers --force-rm --pull=never --volume "$home:/roo
   --build-arg NODE_IMAGE="$base" --build-arg VERSION="$version" --build-arg REVISION="$revision" \
   -f "$root/Dockerfile" -t "$image" "$root" >&2
 
-rm -f "$archive"
-# The archive's reference is only the tag: `ctr images import --base-name` adds the name.
-bah push --quiet "$image" "oci-archive:$archive:$version" >&2
+# The export (compressing every layer) is most of a warm build: skipped when the archive
+# already holds this image.
+id=$(bah images --quiet --no-trunc "$image")
+if [ ! -f "$archive" ] || [ "$(cat "$archive.id" 2>/dev/null)" != "$id" ]; then
+  rm -f "$archive" "$archive.id"
+  # The archive's reference is only the tag: `ctr images import --base-name` adds the name.
+  bah push --quiet "$image" "oci-archive:$archive:$version" >&2
+  echo "$id" >"$archive.id"
+fi
 log "image $image: $(bah images --format '{{.Size}}' "$image") uncompressed; archive $(du -h "$archive" | cut -f1)"
 echo "$archive"
