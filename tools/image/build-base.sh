@@ -14,7 +14,7 @@
 # (the ENTRYPOINT is unset, CMD is `node`); Debian packages are those of the mirror on the
 # day of the build, not of the official image's snapshot. Kept the same: /usr/local/bin/node,
 # npm and npx on PATH, the `node` user (1000:1000), apt sources for bookworm, -updates and
-# -security.
+# -security, debian:bookworm-slim's dpkg excludes and apt settings.
 #
 # Usage: tools/image/build-base.sh   (as root) prints the image name on the last line
 # Cached: the image is labelled with the hash of its inputs (this script, lib.sh,
@@ -68,9 +68,11 @@ rootfs=$(bah mount "$container")
 
 log "making a Debian $DEBIAN_SUITE minbase root filesystem"
 # The path excludes are debian:bookworm-slim's (debuerreotype's "slimify"): no
-# documentation, manual pages or translations, but the copyright files stay.
+# documentation, manual pages or translations, but the copyright files stay. /usr is merged
+# by mmdebstrap's hook, as debootstrap does for debian:bookworm-slim, instead of by the
+# usrmerge package, which would bring perl (~50 MB) into the image.
 mirror=http://deb.debian.org
-mmdebstrap --variant=minbase --mode=root --quiet \
+mmdebstrap --variant=minbase --mode=root --quiet --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*' \
   --dpkgopt='path-exclude=/usr/share/groff/*' --dpkgopt='path-exclude=/usr/share/lintian/*' \
@@ -80,6 +82,17 @@ mmdebstrap --variant=minbase --mode=root --quiet \
   "deb $mirror/debian $DEBIAN_SUITE main" \
   "deb $mirror/debian $DEBIAN_SUITE-updates main" \
   "deb $mirror/debian-security $DEBIAN_SUITE-security main"
+# debian:bookworm-slim's apt settings (debuerreotype's), so that an `apt-get install` in a
+# Dockerfile keeps no .deb files (~100 MB for git) and fetches no translations.
+cat >"$rootfs/etc/apt/apt.conf.d/docker-clean" <<'APT'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+APT
+echo 'Apt::AutoRemove::SuggestsImportant "false";' >"$rootfs/etc/apt/apt.conf.d/docker-autoremove-suggests"
+echo 'Acquire::Languages "none";' >"$rootfs/etc/apt/apt.conf.d/docker-no-languages"
+printf 'Acquire::GzipIndexes "true";\nAcquire::CompressionTypes::Order:: "gz";\n' >"$rootfs/etc/apt/apt.conf.d/docker-gzip-indexes"
 # Containers get /dev from their runtime; device nodes in a layer only get in the way.
 find "$rootfs/dev" -mindepth 1 -delete
 
@@ -92,8 +105,10 @@ ln -s ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"
 chroot "$rootfs" groupadd --gid 1000 node
 chroot "$rootfs" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
-chroot "$rootfs" /usr/local/bin/node --version >/dev/null
-chroot "$rootfs" /usr/bin/env PATH=/usr/local/bin:/usr/bin:/bin npm --version >/dev/null
+# A clean environment: the host's (NODE_COMPILE_CACHE, say) would leave files in the image.
+chroot "$rootfs" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root sh -c 'node --version && npm --version' >/dev/null
+# npm enables Node's compile cache in /tmp; the image starts with empty /tmp and /root.
+rm -rf "$rootfs/root/.npm" "$rootfs/tmp/node-compile-cache"
 bah unmount "$container" >/dev/null
 
 bah config --os linux --arch "$(bah info --format '{{.host.arch}}')" \
@@ -104,5 +119,7 @@ bah config --os linux --arch "$(bah info --format '{{.host.arch}}')" \
   "$container"
 bah commit --quiet --rm "$container" "$image" >/dev/null
 container=''
+# The layers buildah cached for images built on the previous base can never be used again.
+bah rmi --prune >/dev/null 2>&1 || true
 log "built $image ($key)"
 echo "$image"
