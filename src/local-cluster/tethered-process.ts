@@ -61,7 +61,11 @@ export function startTethered(options: StartOptions): TetheredProcess {
   const log = openSync(options.logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn('bash', ['-c', TETHER, options.name, options.command, ...options.args], {
+    // --norc: the tether's stdin is a socket pair (Node's 'pipe'), and bash, taking that for
+    // an rsh or ssh connection, would otherwise source ~/.bashrc first when SHLVL is unset
+    // or 0 (a shell started by nohup or a service manager). One such .bashrc ran
+    // `pyenv init`, which waited 60 s on a stale lock, and etcd never started in time.
+    child = spawn('bash', ['--norc', '--noprofile', '-c', TETHER, options.name, options.command, ...options.args], {
       stdio: ['pipe', log, log],
       detached: true,
       env: options.env ?? process.env,

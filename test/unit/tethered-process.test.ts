@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTethered } from '../../src/local-cluster/tethered-process.ts';
@@ -11,6 +12,21 @@ const newDir = tempDirs('tether-test-');
 const logFile = (): string => join(newDir(), 'out.log');
 
 describe('a tethered process', () => {
+  // Regression: bash reads ~/.bashrc when its stdin is a socket (Node's 'pipe') and SHLVL is
+  // unset, as under nohup; one .bashrc ran `pyenv init` and held etcd back for 60 s.
+  it('when started without SHLVL from a HOME whose .bashrc does something, then that .bashrc is not run', async () => {
+    const home = newDir();
+    const marker = join(home, 'bashrc-ran');
+    writeFileSync(join(home, '.bashrc'), `touch ${marker}\n`);
+    writeFileSync(join(home, '.bash_profile'), `touch ${marker}\n`);
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+    delete env.SHLVL;
+    const out = logFile();
+    const proc = startTethered({ name: 'echo', command: 'echo', args: ['started'], logFile: out, env });
+    expect(await proc.exited).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('when stopped, then the command and the tether have both exited', async () => {
     const proc = startTethered({ name: 'sleeper', command: 'sleep', args: ['1000'], logFile: logFile() });
     await new Promise((r) => setTimeout(r, 200));
