@@ -18,7 +18,7 @@ export interface GitRequest {
 
 /** A git server over HTTP on loopback: the real `git http-backend`, behind a tiny CGI shim. */
 export interface GitServer {
-  /** http://127.0.0.1:PORT — repositories are at `${url}/<name>.git`. */
+  /** http://ADDRESS:PORT (127.0.0.1 unless `address` was given) — repositories are at `${url}/<name>.git`. */
   url: string;
   /** Directory holding the bare repositories. */
   root: string;
@@ -32,6 +32,12 @@ export interface GitServer {
 export interface GitServerOptions {
   /** When set, every request needs HTTP basic auth with these credentials. */
   credentials?: { username: string; password: string };
+  /**
+   * The address to listen on; loopback by default. Pods on a real node cannot reach the
+   * host's loopback, so a test that pushes from a Job's pod gives the host's address
+   * (`hostAddress()` of node.ts) — never 0.0.0.0, which would serve every interface.
+   */
+  address?: string;
 }
 
 function authorised(req: IncomingMessage, credentials: GitServerOptions['credentials']): boolean {
@@ -94,7 +100,7 @@ function serveCgi(root: string, req: IncomingMessage, res: ServerResponse, user:
 }
 
 /**
- * Starts a git server on a free loopback port for tests and the demo: `git clone` and
+ * Starts a git server on a free port (loopback unless `address` is given) for tests and the demo: `git clone` and
  * `git push` work against it exactly as against any smart-HTTP remote.
  */
 export async function startGitServer(options: GitServerOptions = {}): Promise<GitServer> {
@@ -108,8 +114,9 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
     }
     serveCgi(root, req, res, options.credentials?.username);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const address = options.address ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, address, resolve));
+  const url = `http://${address}:${(server.address() as AddressInfo).port}`;
   return {
     url,
     root,
