@@ -16,7 +16,8 @@ import type { TetheredProcess } from './tethered-process.ts';
 
 /** Controllers kube-controller-manager runs: owner-reference garbage collection, namespace
  * deletion and service accounts (with their tokens) — what an operator's tests rely on.
- * No kubelet runs, so workload controllers would only create pods that never start. */
+ * Without a node (the default, for speed) no kubelet runs, so workload controllers would only
+ * create pods that never start; with `node`, NODE_CONTROLLERS. */
 export const DEFAULT_CONTROLLERS = [
   'garbage-collector-controller',
   'namespace-controller',

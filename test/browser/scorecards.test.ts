@@ -82,7 +82,8 @@ const levelOf = (name: string, level: string) =>
 beforeAll(async () => {
   await kubectl(['create', 'namespace', namespace]);
   await kubectl(['apply', '-n', namespace, '-f', '-'], objects);
-  // No kubelet runs here: the harness writes the status a deployment controller would.
+  // No kubelet runs here, for speed: the harness writes the status a deployment controller
+  // would. test/node/chart.test.ts scores a real Deployment's ready replicas on a real node.
   await kubectl([
     'patch',
     'deployment',

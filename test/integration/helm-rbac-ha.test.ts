@@ -19,7 +19,8 @@ import { tempDirs } from '../support/temp-dirs.ts';
 // Roles and bindings), then operator replicas run with the chart's Deployment arguments and
 // a token of the chart's ServiceAccount — so every call they make is checked by the real
 // apiserver against the chart's rules — and do the whole job: catalog and its Events,
-// scorecards and initiatives, a template run through a Job (the harness plays the node),
+// scorecards and initiatives, a template run through a Job (the harness plays the node, for
+// speed; test/node/chart.test.ts installs the chart on a real node and its Jobs run there),
 // docs from git. A second, cluster-wide release is checked by impersonation.
 const release = 'portal';
 const namespace = 'portal';

@@ -136,7 +136,7 @@ describe("the chart's scaffolder deleting catalog entities (ValidatingAdmissionP
     const dir = newDir();
     kubeconfigOf = async (podName) => {
       if (!podName) return serviceAccountKubeconfig(runs, 'greenroom-scaffolder', dir);
-      // A pod of the run's Job (no kubelet runs it here), and a token bound to it — what the
+      // A pod of the run's Job (no kubelet runs here, for speed; test/node runs real ones), and a token bound to it — what the
       // kubelet mounts into the scaffolder container.
       await kubectl(
         ['apply', '-n', runs, '-f', '-'],

@@ -121,7 +121,8 @@ spec:
     spec: {containers: [{name: orders, image: "${image}"}]}
 `;
     await kubectl(['apply', '-n', namespace, '-f', '-'], deployment('registry.example/orders:1.4.2'));
-    // No kubelet runs here: the harness writes the status a deployment controller would.
+    // No kubelet runs here, for speed: the harness writes the status a deployment controller
+    // would. test/node/chart.test.ts scores a real Deployment's ready replicas on a real node.
     await kubectl([
       'patch',
       'deployment',

@@ -26,10 +26,12 @@ import {
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // The main use of templates: a platform team keeps its Templates in its own namespace and
-// teams run them from theirs. Runs go through scaffolding Jobs — no kubelet runs here, so the
-// harness plays the node (test/support/job-node.ts) — whose ServiceAccount has exactly the
-// chart's scaffolder rights, in the team's namespace only. The operator watches both
-// namespaces.
+// teams run them from theirs. Runs go through scaffolding Jobs — no kubelet runs here, for
+// speed, so the harness plays the node (test/support/job-node.ts) — whose ServiceAccount has
+// exactly the chart's scaffolder rights, in the team's namespace only. The operator watches
+// both namespaces. The pod's side (the snapshot ConfigMap mounted, the scaffolder's token
+// under the chart's RBAC) is the same for every run, and runs through a real kubelet in
+// test/node/chart.test.ts.
 const platform = 'templates-platform';
 const team = 'templates-team';
 // A namespace whose Templates are not shared (not in --shared-template-namespaces).

@@ -13,9 +13,11 @@ import { allowGitHost, cloneOf, createRun, finished, getRun, GIT_USER, gitServer
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // Template runs through the default executor, a Kubernetes Job per run. No kubelet runs
-// here, so the harness plays the node (test/support/job-node.ts): it runs the Job's
+// here, for speed, so the harness plays the node (test/support/job-node.ts): it runs the Job's
 // containers' commands locally, in order, with their env and the pod's ServiceAccount
-// token, and writes the Job's status as the job controller would.
+// token, and writes the Job's status as the job controller would. The same two runs (a
+// container step that succeeds, one that fails) go through a real kubelet in
+// test/node/chart.test.ts.
 const namespace = 'templates-job';
 const IMAGE = 'registry.test/greenroom:dev';
 const start = operators(namespace);

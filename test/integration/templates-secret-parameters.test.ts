@@ -24,7 +24,10 @@ import { tempDirs } from '../support/temp-dirs.ts';
 // A Template parameter marked secret (ui:field: Secret) travels only through the Secret the
 // run names: the test looks for its value everywhere someone without access to that Secret
 // could read it — the run's status, the snapshot ConfigMap, the Job, Events, the operator's
-// log and the run's page — and in the pushed repository, where the template put it.
+// log and the run's page — and in the pushed repository, where the template put it. The Job
+// is run by the harness playing the node, for speed (test/support/job-node.ts); the kubelet's
+// part, resolving a secretKeyRef (optional, as here) into a container's environment, is done
+// by a real kubelet for the git credentials in test/node/chart.test.ts.
 const namespace = 'templates-secret-parameters';
 const IMAGE = 'registry.test/greenroom:dev';
 const API_KEY = 'sk-live-4f7c2a9e1b3d5f60';

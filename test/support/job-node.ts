@@ -8,7 +8,11 @@ import { SERVICE_ACCOUNT_DIR } from '../../src/templates/job.ts';
 import { kubectl } from './kubectl.ts';
 import { writeTokenKubeconfig } from './service-account.ts';
 
-// This sandbox has no kubelet: no pod ever runs. The harness plays the node for one Job —
+// The main suite's control plane runs no kubelet, for speed: a real pod costs seconds, and a
+// real node (one per host, see test/node) would serialise every test file that starts a Job.
+// test/node/chart.test.ts runs the same scaffolding Jobs through a real kubelet once (its init
+// containers, a container step, the token only where intended, a failing step, Secrets
+// resolved by the kubelet, the chart's RBAC). Here the harness plays the node for one Job —
 // it runs each of the pod's containers' commands locally, in order, with the container's
 // environment (secretKeyRefs resolved as the kubelet would) and its volumes as local
 // directories (ConfigMap volumes filled from the ConfigMap, the projected ServiceAccount
