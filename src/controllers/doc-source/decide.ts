@@ -1,9 +1,11 @@
 import type { z } from 'zod';
 import { REBUILD_ANNOTATION, type docSourceSpec, type docSourceStatus } from '../../api/v1alpha1/doc-source.ts';
-import { exponentialDelay } from '../../runtime/backoff.ts';
 import { refreshIntervalMs } from '../../shared/duration.ts';
 import type { ObjectMeta } from '../../api/objects.ts';
+import { nextCheckAt as nextCheckAtOf, nextCheckIn as nextCheckInOf, type LookFailure, type Polled } from '../check-schedule.ts';
 import { mergeConditions, rfc3339 } from '../conditions.ts';
+
+export type { LookFailure } from '../check-schedule.ts';
 import type { BuildFailure } from './failures.ts';
 import { CONDITION, REASON } from './reasons.ts';
 
@@ -27,50 +29,24 @@ const honoured = (source: DocSourceObject): { rebuildRequest?: string } => {
   return asked ? { rebuildRequest: asked } : {};
 };
 
-/**
- * How long until a DocSource's source should be looked at (0 = now): at once when its spec
- * changed since the last attempt, else when the operator planned to (a refresh interval after
- * a look, sooner after a failure). A process that has not looked yet looks at once, unless
- * the status says the last looks failed: then it keeps their backoff, so a new leader does
- * not at once retry a build that just killed its predecessor's build process.
- */
+/** What the shared check schedule reads of a DocSource. */
+const polled = (source: DocSourceObject): Polled => ({
+  intervalMs: refreshIntervalMs(source.spec.refreshInterval),
+  generation: source.metadata.generation ?? 1,
+  observedGeneration: source.status?.observedGeneration,
+  consecutiveFailures: source.status?.consecutiveFailures,
+  lastCheckTime: source.status?.lastCheckTime,
+  askedNow: pendingRebuild(source) !== undefined,
+});
+
+/** How long until a DocSource's source should be looked at (0 = now); see check-schedule.ts. */
 export function nextCheckIn(source: DocSourceObject, plannedAt: number | undefined, now: number): number {
-  if (source.status?.observedGeneration !== (source.metadata.generation ?? 1) || pendingRebuild(source)) return 0;
-  const failures = source.status.consecutiveFailures ?? 0;
-  const lastCheck = Date.parse(source.status.lastCheckTime ?? '');
-  if (plannedAt === undefined && failures > 0 && Number.isFinite(lastCheck))
-    plannedAt = nextCheckAt(source, { transient: false, inARow: failures }, lastCheck);
-  if (plannedAt === undefined) return 0;
-  return Math.max(0, plannedAt - now);
+  return nextCheckInOf(polled(source), plannedAt, now);
 }
 
-/** A look at the source that failed, as the next look's timing needs it. */
-export interface LookFailure {
-  transient: boolean;
-  /** Failures in a row, this one included. */
-  inARow: number;
-}
-
-/** The first retry after passing trouble; each failure in a row doubles it. */
-const TRANSIENT_RETRY_MS = 1_000;
-/** The longest wait after failures the author must fix, unless the refresh interval is longer. */
-const FAILED_RETRY_MAX_MS = 30 * 60_000;
-
-/**
- * When to look again: a refresh interval after a good look. After passing trouble (the
- * apiserver busy or down) 1 s, doubling with each failure in a row up to a minute, so a blip
- * is over in seconds but an outage is not hammered. After a failure the author must fix (a
- * limit passed, a build that failed or ran out of memory) at most a minute, doubling with each
- * failure in a row up to 30 minutes: a build that fails the same way is not re-run in a loop.
- */
+/** When to look again after this look; see check-schedule.ts. */
 export function nextCheckAt(source: DocSourceObject, failure: LookFailure | undefined, now: number): number {
-  const interval = refreshIntervalMs(source.spec.refreshInterval);
-  if (!failure) return now + interval;
-  const first = Math.min(interval, 60_000);
-  const policy = failure.transient
-    ? { initialMs: TRANSIENT_RETRY_MS, maxMs: first }
-    : { initialMs: first, maxMs: Math.max(interval, FAILED_RETRY_MAX_MS) };
-  return now + exponentialDelay(failure.inARow - 1, policy);
+  return nextCheckAtOf(refreshIntervalMs(source.spec.refreshInterval), failure, now);
 }
 
 const generationOf = (source: DocSourceObject): number => source.metadata.generation ?? 1;
