@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { catalogCrd, crdFor } from './crd.ts';
 import { Template } from './v1alpha1/template.ts';
 import { TemplateRun } from './v1alpha1/template-run.ts';
+import { CatalogSource } from './v1alpha1/catalog-source.ts';
 import { DocSource } from './v1alpha1/doc-source.ts';
 import { Initiative } from './v1alpha1/initiative.ts';
 import { Scorecard } from './v1alpha1/scorecard.ts';
@@ -15,7 +16,10 @@ export const CRD_DIRECTORIES = ['crds', 'helm/greenroom/files/crds'] as const;
 /** File name → YAML text of every generated CRD, in a stable order. */
 export function renderCrds(): Map<string, string> {
   const files = new Map<string, string>();
-  for (const crd of [...CATALOG_KINDS.map(catalogCrd), ...[Template, TemplateRun, DocSource, Scorecard, Initiative].map(crdFor)]) {
+  for (const crd of [
+    ...CATALOG_KINDS.map(catalogCrd),
+    ...[Template, TemplateRun, DocSource, CatalogSource, Scorecard, Initiative].map(crdFor),
+  ]) {
     const name = (crd.metadata as { name: string }).name;
     files.set(`${name}.yaml`, GENERATED_HEADER + stringify(crd, { lineWidth: 0 }));
   }

@@ -41,7 +41,7 @@ const ldapSearch = (filter: string, what: string) => ({
     .string()
     .min(3)
     .max(1024)
-    .regex(/^\(.*\)$/s)
+    .regex(/^\(.*\)$/)
     .default(filter)
     .optional()
     .describe(`LDAP filter (RFC 4515) ${what} must match (default ${filter}).`),

@@ -1,4 +1,5 @@
 import type { ResourceType } from '../resource-paths.ts';
+import { CatalogSource } from './catalog-source.ts';
 import { DocSource } from './doc-source.ts';
 import { GROUP, VERSION } from './group-version.ts';
 import { Initiative } from './initiative.ts';
@@ -22,6 +23,7 @@ export const RESOURCES = {
   templates: greenroom(Template),
   templateRuns: greenroom(TemplateRun),
   docSources: greenroom(DocSource),
+  catalogSources: greenroom(CatalogSource),
   scorecards: greenroom(Scorecard),
   initiatives: greenroom(Initiative),
   configMaps: { group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap' },
