@@ -122,13 +122,13 @@ Role in watchNamespace. Leases are separate (a Role in the release namespace).
 # Templates, runs, docs sources, scorecards and initiatives: informers, plus status by
 # server-side apply. A run is read afresh (get) before it is started, so it never starts twice.
 - apiGroups: [greenroom.dev]
-  resources: [templates, docsources, scorecards, initiatives]
+  resources: [templates, docsources, catalogsources, scorecards, initiatives]
   verbs: [list, watch]
 - apiGroups: [greenroom.dev]
   resources: [templateruns]
   verbs: [get, list, watch]
 - apiGroups: [greenroom.dev]
-  resources: [templates/status, templateruns/status, docsources/status, scorecards/status, initiatives/status]
+  resources: [templates/status, templateruns/status, docsources/status, catalogsources/status, scorecards/status, initiatives/status]
   verbs: [patch]
 # Runtime facts for scorecards: the workloads labelled for an entity, and the
 # PodDisruptionBudgets that may cover them. Read only.
@@ -204,6 +204,28 @@ chunks are ConfigMaps the DocSource owns (replaced by create and delete).
 - apiGroups: [greenroom.dev]
   resources: [docsources/finalizers]
   verbs: [update]
+{{- end }}
+
+{{/*
+What CatalogSources write, granted by a Role in each catalog-source namespace only: the
+entities they hold, by server-side apply (patch) and delete. Nothing else is written.
+*/}}
+{{- define "greenroom.catalogWriterRules" -}}
+- apiGroups: [greenroom.dev]
+  resources: [components, apis, resources, systems, domains, groups, users]
+  verbs: [patch, delete]
+{{- end }}
+
+{{/*
+Namespaces where CatalogSources may keep entities, as a JSON list:
+rbac.catalogSourceNamespaces, else the watched namespace, else the release namespace.
+*/}}
+{{- define "greenroom.catalogSourceNamespaces" -}}
+{{- $namespaces := .Values.rbac.catalogSourceNamespaces }}
+{{- if not $namespaces }}
+{{- $namespaces = list (.Values.watchNamespace | default .Release.Namespace) }}
+{{- end }}
+{{- $namespaces | uniq | toJson }}
 {{- end }}
 
 {{/*
