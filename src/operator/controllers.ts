@@ -3,6 +3,7 @@ import { CatalogGraph } from '../catalog/graph.ts';
 import type { OperatorConfig } from '../config.ts';
 import type { EntityListener } from '../controllers/catalog/triggers.ts';
 import { catalogController } from '../controllers/catalog/controller.ts';
+import { catalogSourceController, type CatalogSources } from '../controllers/catalog-source/controller.ts';
 import { docSourceController } from '../controllers/doc-source/controller.ts';
 import type { DocSites } from '../controllers/doc-source/sites.ts';
 import { scorecardControllers, type Scorecards } from '../controllers/scorecard/controller.ts';
@@ -11,6 +12,7 @@ import { secretKeyReader } from '../notifications/webhook-secret.ts';
 import type { ControllerContext } from '../runtime/context.ts';
 import type { Controller } from '../runtime/controller.ts';
 import { SearchIndex } from '../search/index.ts';
+import { catalogEntriesIn, providerFor } from './catalog-sources.ts';
 import { templates, type Templates } from './templates.ts';
 
 /** The read models of one replica: kept current by the controllers' watches, read by HTTP. */
@@ -31,6 +33,7 @@ export interface ReplicaControllers {
   catalog: Controller;
   templates: Templates;
   docs: { controller: Controller; sites: DocSites };
+  catalogSources: CatalogSources;
   scorecards: Scorecards;
 }
 
@@ -54,7 +57,12 @@ export function replicaControllers(
   ];
   const catalog = catalogController(context, { graph, concurrency: config.concurrency, listeners: fanOut });
   const docs = docsOf(context, config, search);
-  return { catalog, templates: templateControllers, docs, scorecards };
+  const catalogSources = catalogSourceController(context, {
+    providerFor: providerFor(context.client, config),
+    entriesIn: catalogEntriesIn(graph),
+    workers: config.catalogSourceWorkers,
+  });
+  return { catalog, templates: templateControllers, docs, catalogSources, scorecards };
 }
 
 /** Docs sources; search is told of every site's pages. */
@@ -119,6 +127,7 @@ export function allSynced(c: ReplicaControllers): boolean {
     c.catalog.hasSynced() &&
     c.templates.controllers.every((t) => t.hasSynced()) &&
     c.docs.controller.hasSynced() &&
+    c.catalogSources.controller.hasSynced() &&
     c.scorecards.hasSynced()
   );
 }
@@ -128,6 +137,7 @@ export function enqueueAll(c: ReplicaControllers): void {
   void c.catalog.enqueueAll();
   for (const t of c.templates.controllers) void t.enqueueAll();
   void c.docs.controller.enqueueAll();
+  void c.catalogSources.controller.enqueueAll();
   void c.scorecards.enqueueAll();
 }
 
@@ -135,10 +145,18 @@ export function enqueueAll(c: ReplicaControllers): void {
 export async function startAll(c: ReplicaControllers): Promise<void> {
   // Scorecards score the whole catalog before their first write: they wait for its graph.
   const graphBuilt = c.catalog.start();
-  await Promise.all([graphBuilt, c.templates.start(), c.docs.controller.start(), c.scorecards.start(graphBuilt)]);
+  // Catalog sources plan against the graph (who holds which entity): not before it is whole.
+  const sourcesStarted = graphBuilt.then(() => c.catalogSources.controller.start());
+  await Promise.all([graphBuilt, c.templates.start(), c.docs.controller.start(), sourcesStarted, c.scorecards.start(graphBuilt)]);
 }
 
 /** Drains every controller. */
 export async function stopAll(c: ReplicaControllers): Promise<void> {
-  await Promise.all([c.catalog.stop(), c.templates.stop(), c.docs.controller.stop(), c.scorecards.stop()]);
+  await Promise.all([
+    c.catalog.stop(),
+    c.templates.stop(),
+    c.docs.controller.stop(),
+    c.catalogSources.controller.stop(),
+    c.scorecards.stop(),
+  ]);
 }
