@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { LdapCatalog } from '../../src/api/v1alpha1/catalog-source.ts';
 import { ldapProvider, type LdapProviderOptions } from '../../src/catalog-sources/ldap/provider.ts';
@@ -172,5 +173,16 @@ describe('the LDAP catalog provider against a real slapd', () => {
     await expect(reading).rejects.toThrow('sync stopped');
     const aborted = ldapProvider(spec(slapd.url), admin, bounds).read(AbortSignal.abort(new Error('already stopped')));
     await expect(aborted).rejects.toThrow('already stopped');
+  });
+});
+
+describe('the harness slapd', () => {
+  it('when it is stopped, then its process has exited and its directory (config, database, password) is gone', async () => {
+    const own = await startSlapd();
+    expect(existsSync(`${own.dir}/slapd.conf`)).toBe(true);
+    expect(own.process.running()).toBe(true);
+    await own.stop();
+    expect(own.process.running()).toBe(false);
+    expect(existsSync(own.dir)).toBe(false);
   });
 });
