@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { generateServingCertificates } from './certificates.ts';
-import { startLocalServer, type LocalServer } from './local-server.ts';
+import { generateServingCertificates, type ServingCertificates } from './certificates.ts';
+import { startLocalServer, type LocalServer, type ServerLaunch } from './local-server.ts';
 import { freePort } from './ports.ts';
 
 const run = promisify(execFile);
@@ -116,6 +116,40 @@ async function asRoot(command: string, url: string, rootDn: string, passwordFile
   }
 }
 
+/** Who and where one slapd is, decided before its directory exists. */
+interface SlapdPlan {
+  install: SlapdInstall;
+  suffix: string;
+  rootDn: string;
+  rootPassword: string;
+  url: string;
+  ldapsUrl: string | undefined;
+}
+
+const passwordFile = (dir: string) => join(dir, 'root.password');
+
+/**
+ * Writes slapd.conf, the root password (for ldap-utils' -y) and the database with the
+ * suffix entry (slapadd, offline, before slapd opens it) into `dir`; says how to start it.
+ */
+async function prepare(dir: string, plan: SlapdPlan, tls: ServingCertificates | undefined): Promise<ServerLaunch> {
+  const { install, suffix, rootDn, rootPassword, url, ldapsUrl } = plan;
+  await mkdir(join(dir, 'db'));
+  const configFile = join(dir, 'slapd.conf');
+  await writeFile(configFile, slapdConfig({ dir, suffix, rootDn, rootPassword, install, tls }), { mode: 0o600 });
+  await writeFile(passwordFile(dir), rootPassword, { mode: 0o600 });
+  await writeFile(join(dir, 'base.ldif'), suffixEntry(suffix));
+  await run(install.slapadd, ['-f', configFile, '-l', join(dir, 'base.ldif')]);
+  const listen = [url, ...(ldapsUrl ? [ldapsUrl] : [])].join(' ');
+  const whoami = ['-x', '-H', url, '-D', rootDn, '-y', passwordFile(dir), '-b', suffix, '-s', 'base', '-LLL', 'dn'];
+  return {
+    command: install.slapd,
+    // -d 0: stay in the foreground (the tether needs the process itself), log nothing but errors.
+    args: ['-f', configFile, '-h', listen, '-d', '0'],
+    ready: async () => (await run(install.ldapsearch, whoami), true),
+  };
+}
+
 /**
  * Starts a real OpenLDAP slapd (Debian's; tools/ldap/install-packages.sh installs it) on a
  * free loopback port, with its configuration, database and log in a temporary directory,
@@ -127,35 +161,21 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     throw new Error(`slapd or ldap-utils not found (${install.slapd}, ${install.ldapadd}): run tools/ldap/install-packages.sh`);
   }
   const suffix = options.suffix ?? 'dc=example,dc=com';
-  const rootDn = `cn=admin,${suffix}`;
-  const rootPassword = randomBytes(12).toString('hex');
-  const port = await freePort();
-  const tlsPort = options.tls ? await freePort() : undefined;
-  const url = `ldap://127.0.0.1:${port}`;
-  const ldapsUrl = tlsPort ? `ldaps://127.0.0.1:${tlsPort}` : undefined;
+  const plan: SlapdPlan = {
+    install,
+    suffix,
+    rootDn: `cn=admin,${suffix}`,
+    rootPassword: randomBytes(12).toString('hex'),
+    url: `ldap://127.0.0.1:${await freePort()}`,
+    ldapsUrl: options.tls ? `ldaps://127.0.0.1:${await freePort()}` : undefined,
+  };
   let caFile: string | undefined;
-  const passwordFile = (dir: string) => join(dir, 'root.password');
   const server = await startLocalServer({ name: 'slapd', keepDir: options.keepDir }, async (dir) => {
     const tls = options.tls ? await generateServingCertificates(dir, 'slapd') : undefined;
     caFile = tls?.caCert;
-    await mkdir(join(dir, 'db'));
-    const configFile = join(dir, 'slapd.conf');
-    await writeFile(configFile, slapdConfig({ dir, suffix, rootDn, rootPassword, install, tls }), { mode: 0o600 });
-    await writeFile(passwordFile(dir), rootPassword, { mode: 0o600 });
-    await writeFile(join(dir, 'base.ldif'), suffixEntry(suffix));
-    // The suffix entry goes in offline, before slapd opens the database.
-    await run(install.slapadd, ['-f', configFile, '-l', join(dir, 'base.ldif')]);
-    const listen = [url, ...(ldapsUrl ? [ldapsUrl] : [])].join(' ');
-    return {
-      command: install.slapd,
-      // -d 0: stay in the foreground (the tether needs the process itself), log nothing but errors.
-      args: ['-f', configFile, '-h', listen, '-d', '0'],
-      ready: async () => {
-        await run(install.ldapsearch, ['-x', '-H', url, '-D', rootDn, '-y', passwordFile(dir), '-b', suffix, '-s', 'base', '-LLL', 'dn']);
-        return true;
-      },
-    };
+    return prepare(dir, plan, tls);
   });
+  const { url, ldapsUrl, rootDn, rootPassword } = plan;
   options.log?.(`slapd ready at ${url}${ldapsUrl ? ` and ${ldapsUrl}` : ''}`);
   const file = passwordFile(server.dir);
   return {

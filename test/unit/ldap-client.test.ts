@@ -24,6 +24,13 @@ describe('the LDAP client’s options and errors', () => {
     expect(describeError(new Error('connect ECONNREFUSED'), 'hunter2')).toBe('connect ECONNREFUSED');
   });
 
+  it('when the certificate is not trusted, then Node’s hint to use the system CAs is left out (they are trusted already)', () => {
+    const error = new Error(
+      'unable to verify the first certificate; if the root CA is installed locally, try running Node.js with --use-system-ca',
+    );
+    expect(describeError(error, undefined)).toBe('unable to verify the first certificate');
+  });
+
   it('when an entry comes with mixed-case attribute names, single values and buffers, then every attribute is a lower-cased list of strings', () => {
     const entry = toDirectoryEntry({ dn: 'uid=a,dc=x', UID: 'a', Member: ['m1', 'm2'], cn: Buffer.from('Ada') });
     expect(entry).toEqual({ dn: 'uid=a,dc=x', attributes: { uid: ['a'], member: ['m1', 'm2'], cn: ['Ada'] } });

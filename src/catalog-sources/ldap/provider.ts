@@ -57,7 +57,8 @@ export function toDirectoryEntry(entry: Entry): DirectoryEntry {
 export function describeError(error: unknown, password: string | undefined): string {
   const { name, message } = error instanceof Error ? error : new Error(String(error));
   const code = (error as { code?: unknown }).code;
-  let text = message.trim();
+  // Node's hint for an untrusted certificate (run with --use-system-ca) does not apply: the system CAs are trusted already.
+  let text = message.replace(/; if the root CA is installed locally.*$/s, '').trim();
   if (typeof code === 'number') {
     const result = (error as object).constructor.name
       .replace(/Error$/, '')
