@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
 import type { LdapCatalog } from '../../src/api/v1alpha1/catalog-source.ts';
 import { ldapProvider, type LdapProviderOptions } from '../../src/catalog-sources/ldap/provider.ts';
 import type { SourceSnapshot } from '../../src/catalog-sources/provider.ts';
@@ -65,14 +66,22 @@ const namesOf = (snapshot: SourceSnapshot, kind: string) =>
   snapshot.entities.filter((e) => e.object.kind === kind).map((e) => e.object.metadata.name);
 
 let slapd: Slapd;
-let admin: { dn: string; password: string };
+/** A directory account that may read, as a CatalogSource's bind Secret would name (not the rootdn). */
+const reader = { dn: `cn=catalog-reader,${BASE}`, password: 'reader-pass-5b1e' };
 const read = (source: LdapCatalog, options: LdapProviderOptions = bounds) =>
-  ldapProvider(source, admin, options).read(AbortSignal.timeout(60_000));
+  ldapProvider(source, reader, options).read(AbortSignal.timeout(60_000));
 
 beforeAll(async () => {
   slapd = await startSlapd({ tls: true });
-  admin = { dn: slapd.rootDn, password: slapd.rootPassword };
   await slapd.add(directoryLdif());
+  await slapd.add(
+    entry(reader.dn, {
+      objectClass: ['person', 'simpleSecurityObject'],
+      cn: 'catalog-reader',
+      sn: 'reader',
+      userPassword: reader.password,
+    }) + '\n',
+  );
 });
 afterAll(async () => slapd?.stop());
 
@@ -104,13 +113,34 @@ describe('the LDAP catalog provider against a real slapd', () => {
 
   it('when the bind password is wrong, then the read rejects naming the server and the result, without the password', async () => {
     const wrong = 'not-the-password-7f3a';
-    const attempt = ldapProvider(spec(slapd.url), { dn: slapd.rootDn, password: wrong }, bounds).read(AbortSignal.timeout(60_000));
+    const attempt = ldapProvider(spec(slapd.url), { dn: reader.dn, password: wrong }, bounds).read(AbortSignal.timeout(60_000));
     const error = (await attempt.catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toContain(slapd.url);
     expect(error.message).toContain('invalid credentials (LDAP result 49)');
     expect(error.message).not.toContain(wrong);
-    expect(error.message).not.toContain(slapd.rootPassword);
+    expect(error.message).not.toContain(reader.password);
+  });
+
+  it('when the bind Secret’s password is empty, then the read rejects rather than binding unauthenticated', async () => {
+    const attempt = ldapProvider(spec(slapd.url), { dn: reader.dn, password: '' }, bounds).read(AbortSignal.timeout(60_000));
+    await expect(attempt).rejects.toThrow(`${slapd.url}: the bind password for ${reader.dn} is empty`);
+  });
+
+  it('when the server accepts the connection but never answers, then the read rejects once the operation times out', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const attempt = ldapProvider(spec(`ldap://127.0.0.1:${port}`), reader, { ...bounds, timeoutMs: 300 }).read(
+        AbortSignal.timeout(60_000),
+      );
+      await expect(attempt).rejects.toThrow(new RegExp(`^ldap://127\\.0\\.0\\.1:${port}: bind as .* failed: .*timed out`));
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   it('when an entry has no uid, then it is a problem naming its DN and the rest are still returned', async () => {
@@ -168,10 +198,10 @@ describe('the LDAP catalog provider against a real slapd', () => {
 
   it('when the signal aborts during a read, then the read rejects with the abort reason', async () => {
     const controller = new AbortController();
-    const reading = ldapProvider(spec(slapd.url), admin, bounds).read(controller.signal);
+    const reading = ldapProvider(spec(slapd.url), reader, bounds).read(controller.signal);
     controller.abort(new Error('sync stopped'));
     await expect(reading).rejects.toThrow('sync stopped');
-    const aborted = ldapProvider(spec(slapd.url), admin, bounds).read(AbortSignal.abort(new Error('already stopped')));
+    const aborted = ldapProvider(spec(slapd.url), reader, bounds).read(AbortSignal.abort(new Error('already stopped')));
     await expect(aborted).rejects.toThrow('already stopped');
   });
 });

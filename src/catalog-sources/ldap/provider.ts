@@ -132,6 +132,10 @@ async function readDirectory(
   context: ReadContext,
 ): Promise<DirectoryContents> {
   if (bind) {
+    // RFC 4513 5.1.2: a DN with an empty password is an unauthenticated bind, which many
+    // servers let through as anonymous; a Secret whose password went missing must not read
+    // the directory as nobody.
+    if (bind.password === '') throw new Error(`${spec.url}: the bind password for ${bind.dn} is empty; refusing an unauthenticated bind`);
     try {
       await abortable(client.bind(bind.dn, bind.password), context.signal);
     } catch (error) {
