@@ -186,6 +186,20 @@ describe('mapping directory entries to Users and Groups', () => {
     ]);
   });
 
+  it('when a user is in more groups than a User holds, then the user is a problem and no group lists it as a member', () => {
+    const groups = Array.from({ length: MAX_REFERENCES + 1 }, (_, i) =>
+      group(`g${i}`, [userDn('busy'), ...(i === 0 ? [userDn('ada')] : [])]),
+    );
+    const snapshot = mapDirectory({ users: [person('busy'), person('ada')], groups }, mapping);
+    expect(specOf(snapshot, 'User', 'busy')).toBeUndefined();
+    expect(specOf(snapshot, 'User', 'ada')).toMatchObject({ memberOf: ['g0'] });
+    expect(specOf(snapshot, 'Group', 'g0')).toMatchObject({ members: ['ada'] });
+    expect(specOf(snapshot, 'Group', 'g1')).not.toHaveProperty('members');
+    expect(snapshot.problems).toEqual([
+      { location: userDn('busy'), reason: `the user is in ${MAX_REFERENCES + 1} groups; a User holds at most 1000` },
+    ]);
+  });
+
   it('when the directory is read again unchanged, in another order, then the revision is the same; one changed value changes it', () => {
     const users = [person('ada'), person('bob')];
     const groups = [group('eng', [userDn('ada'), userDn('bob')]), group('ops', [userDn('bob')])];
