@@ -142,6 +142,7 @@ const operatorFlags = z.object({
     .meta({ placeholder: 'NS,...' }),
   // Catalog sources (issue 16): each check reads a repository or a directory, on its own queue.
   catalogSourceWorkers: whole(1, 16).default(2).describe('catalog sources checked at once'),
+  catalogSourceMaxEntries: whole(1).default(20_000).describe('entities (files, directory entries) one catalog source may hold'),
   // Docs builds (issue 12): bounds that keep a DocSource's build inside the pod's memory.
   docsWorkers: whole(1, 16).default(2).describe('docs builds at once'),
   docsBuildMemoryMb: whole(32).default(limits.buildMemoryMb).describe('heap of each docs build process'),

@@ -1,9 +1,15 @@
+import type { LdapCatalog } from '../api/v1alpha1/catalog-source.ts';
 import type { CatalogView } from '../catalog/view.ts';
+import { ldapProvider, type LdapBind } from '../catalog-sources/ldap/provider.ts';
 import type { CatalogEntry } from '../catalog-sources/plan.ts';
 import type { OperatorConfig } from '../config.ts';
 import type { ProviderFor } from '../controllers/catalog-source/reconcile.ts';
-import { SourceConfigError } from '../controllers/named-secrets.ts';
+import { readSecret, secretValue, SourceConfigError } from '../controllers/named-secrets.ts';
+import { ALLOWED_HOSTS_ANNOTATION, credentialHostProblem, parseAllowedHosts } from '../git/git-remote.ts';
 import type { RawKubeClient } from '../kube/raw-client.ts';
+
+/** How long one directory operation (connect, bind, a page of a search) may take. */
+const LDAP_TIMEOUT_MS = 30_000;
 
 /** The catalog entities of a namespace, as the replica's graph holds them, for a source's sync plan. */
 export const catalogEntriesIn =
@@ -17,13 +23,49 @@ export const catalogEntriesIn =
   };
 
 /**
+ * The bind credentials (and the CA of an ldaps:// server, key ca.crt) from the Secret a source
+ * names, in the source's namespace. Like git credentials, they go only to the hosts the
+ * Secret's greenroom.dev/allowed-hosts annotation lists: whoever writes the CatalogSource
+ * chooses the URL, not where the password goes.
+ */
+async function ldapAccess(client: RawKubeClient, namespace: string, ldap: LdapCatalog): Promise<{ bind?: LdapBind; tlsCa?: string }> {
+  const ref = ldap.bindSecretRef;
+  if (!ref) return {};
+  const secret = await readSecret(client, namespace, ref.name);
+  const refused = credentialHostProblem(
+    ldap.url,
+    parseAllowedHosts(secret.metadata?.annotations?.[ALLOWED_HOSTS_ANNOTATION]),
+    `Secret ${namespace}/${ref.name}`,
+  );
+  if (refused) throw new SourceConfigError(refused);
+  const dnKey = ref.dnKey ?? 'dn';
+  const passwordKey = ref.passwordKey ?? 'password';
+  const dn = secretValue(secret, dnKey);
+  const password = secretValue(secret, passwordKey);
+  if (dn === undefined) throw new SourceConfigError(`Secret ${ref.name} has no key ${dnKey}`);
+  if (password === undefined) throw new SourceConfigError(`Secret ${ref.name} has no key ${passwordKey}`);
+  const tlsCa = secretValue(secret, 'ca.crt');
+  return { bind: { dn, password }, ...(tlsCa ? { tlsCa } : {}) };
+}
+
+/**
  * The provider of each kind of source, with the Secrets it names read from the source's own
  * namespace. A kind this operator has no provider for is a SourceConfigError the source's
  * status shows.
  */
-export function providerFor(_client: RawKubeClient, _config: OperatorConfig): ProviderFor {
+export function providerFor(client: RawKubeClient, config: OperatorConfig): ProviderFor {
   return async (source) => {
-    const kind = source.spec.git ? 'git' : source.spec.ldap ? 'ldap' : 'kubernetes';
+    const { namespace } = source.metadata;
+    const { ldap } = source.spec;
+    if (ldap) {
+      const { bind, tlsCa } = await ldapAccess(client, namespace, ldap);
+      return ldapProvider(ldap, bind, {
+        timeoutMs: LDAP_TIMEOUT_MS,
+        maxEntries: config.catalogSourceMaxEntries,
+        ...(tlsCa ? { tlsCa } : {}),
+      });
+    }
+    const kind = source.spec.git ? 'git' : 'kubernetes';
     throw new SourceConfigError(`this operator has no ${kind} catalog provider yet`);
   };
 }
