@@ -137,6 +137,9 @@ const operatorFlags = z.object({
   sharedTemplateNamespaces: namespaceList
     .describe('namespaces whose Templates runs in other namespaces may use')
     .meta({ placeholder: 'NS,...' }),
+  clusterCatalogSourceNamespaces: namespaceList
+    .describe('namespaces whose kubernetes CatalogSources may read workloads of other namespaces')
+    .meta({ placeholder: 'NS,...' }),
   clusterScorecardNamespaces: namespaceList
     .describe('namespaces whose Scorecards and Initiatives select entities in every namespace')
     .meta({ placeholder: 'NS,...' }),

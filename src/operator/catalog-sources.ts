@@ -1,5 +1,6 @@
 import type { LdapCatalog } from '../api/v1alpha1/catalog-source.ts';
 import type { CatalogView } from '../catalog/view.ts';
+import { kubernetesProvider } from '../catalog-sources/kubernetes/provider.ts';
 import { ldapProvider, type LdapBind } from '../catalog-sources/ldap/provider.ts';
 import type { CatalogEntry } from '../catalog-sources/plan.ts';
 import type { OperatorConfig } from '../config.ts';
@@ -65,7 +66,16 @@ export function providerFor(client: RawKubeClient, config: OperatorConfig): Prov
         ...(tlsCa ? { tlsCa } : {}),
       });
     }
-    const kind = source.spec.git ? 'git' : 'kubernetes';
-    throw new SourceConfigError(`this operator has no ${kind} catalog provider yet`);
+    const { kubernetes } = source.spec;
+    if (kubernetes) {
+      const namespaces = kubernetes.namespaces?.length ? kubernetes.namespaces : [namespace];
+      const others = namespaces.filter((n) => n !== namespace);
+      if (others.length > 0 && !config.clusterCatalogSourceNamespaces.includes(namespace))
+        throw new SourceConfigError(
+          `spec.kubernetes.namespaces names ${others.join(', ')}: only CatalogSources in the operator's --cluster-catalog-source-namespaces may read other namespaces' workloads`,
+        );
+      return kubernetesProvider(client, kubernetes, { namespaces, maxEntries: config.catalogSourceMaxEntries });
+    }
+    throw new SourceConfigError('this operator has no git catalog provider yet');
   };
 }

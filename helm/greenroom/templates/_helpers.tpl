@@ -135,6 +135,10 @@ Role in watchNamespace. Leases are separate (a Role in the release namespace).
 - apiGroups: [apps]
   resources: [deployments, statefulsets]
   verbs: [list, watch]
+# kubernetes CatalogSources: Components from labelled Deployments, StatefulSets and Services. Read only.
+- apiGroups: [""]
+  resources: [services]
+  verbs: [list]
 - apiGroups: [policy]
   resources: [poddisruptionbudgets]
   verbs: [list, watch]

@@ -17,6 +17,4 @@ export const REASON = {
   Suspended: 'Suspended',
   Conflicts: 'Conflicts',
   NoConflicts: 'NoConflicts',
-  /** A namespaced source asked for another namespace it may not read (not in --cluster-catalog-source-namespaces). */
-  NamespaceNotAllowed: 'NamespaceNotAllowed',
 } as const;
