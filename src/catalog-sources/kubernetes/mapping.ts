@@ -39,7 +39,8 @@ function componentNameOf(workload: Workload): string | undefined {
  * names its component (backstage.io/kubernetes-id, else app.kubernetes.io/name) becomes, with
  * the others of that name, one Component — owner from the mapping's label or annotation,
  * system from app.kubernetes.io/part-of. The workloads of one name must agree on the owner
- * and system; a workload without an owner, or one that disagrees, is a problem naming it.
+ * and on the system where both name one; a workload without an owner, or one that
+ * disagrees, is a problem naming it (the first, Deployments before Services, is used).
  */
 export function componentsFromWorkloads(workloads: readonly Workload[], mapping: WorkloadMapping): SourceSnapshot {
   const sorted = [...workloads].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || where(a).localeCompare(where(b)));
@@ -77,7 +78,9 @@ export function componentsFromWorkloads(workloads: readonly Workload[], mapping:
     const earlier = byName.get(name);
     if (earlier) {
       const theirs = earlier.entity.object.spec;
-      if (theirs.owner !== spec.owner || theirs.system !== spec.system)
+      // A Service often carries fewer labels than its Deployment: only a different value disagrees.
+      const otherSystem = spec.system !== undefined && theirs.system !== undefined && theirs.system !== spec.system;
+      if (theirs.owner !== spec.owner || otherSystem)
         problems.push({
           location,
           reason: `it names component ${name} with another owner or system than ${earlier.from}; ${earlier.from} is used`,
