@@ -20,6 +20,7 @@ import { authentication } from './auth/authentication.ts';
 import { NO_AUTH, type AuthSettings } from './auth/settings.ts';
 import type { SelfService } from '../self-service/cluster-writes.ts';
 import { createSelfServiceRouter } from './ui/self-service-router.ts';
+import { createHooksRouter, type CatalogHooks } from './hooks.ts';
 
 /** How much of the server one client, or all of them, may take; and what they must call it. */
 export interface HttpLimits {
@@ -65,6 +66,8 @@ export interface AppDependencies {
   auth?: AuthSettings;
   /** The writes a signed-in person makes, as them (impersonation); none when absent, and never under `--auth none`. */
   selfService?: SelfService;
+  /** Push webhooks of CatalogSources (POST /hooks/…, signed by the git host); none when absent. */
+  catalogHooks?: CatalogHooks;
 }
 
 /**
@@ -109,6 +112,8 @@ export function createApp(deps: AppDependencies): Express {
   // Anything but the allowed methods is refused before it reaches a route.
   app.use((req, res, next) => {
     if (allowed.includes(req.method)) return next();
+    // Git hosts' push webhooks: authorised by their signature, not a session (see hooks.ts).
+    if (deps.catalogHooks && req.method === 'POST' && req.path.startsWith('/hooks/')) return next();
     const error =
       auth.mode === 'none'
         ? 'Greenroom is read-only over HTTP without sign-in (--auth none); change the catalog with kubectl or GitOps'
@@ -132,6 +137,8 @@ export function createApp(deps: AppDependencies): Express {
   if (gate) app.use(inFlightLimit(gate));
   if (limits.rateLimitPerMinute > 0) app.use(clientRateLimit(limits.rateLimitPerMinute));
   app.use(queryGuard());
+  // Before sign-in: a git host has no session; its push is checked by signature instead.
+  if (deps.catalogHooks) app.use(createHooksRouter({ hooks: deps.catalogHooks }));
   // The probes above stay open; everything below knows who is asking (or refuses them).
   app.use(authentication({ settings: auth, logger }));
   // After the person is known, before every route that reads: what they may see, asked once.

@@ -1,4 +1,9 @@
-import type { LdapCatalog } from '../api/v1alpha1/catalog-source.ts';
+import { objectPath } from '../api/resource-paths.ts';
+import { RESOURCES } from '../api/v1alpha1/index.ts';
+import { SYNC_REQUEST_ANNOTATION, type LdapCatalog } from '../api/v1alpha1/catalog-source.ts';
+import { verifyPush } from '../catalog-sources/push-signature.ts';
+import type { CatalogSourceObject } from '../controllers/catalog-source/decide.ts';
+import type { CatalogHooks } from '../http/hooks.ts';
 import type { CatalogView } from '../catalog/view.ts';
 import { kubernetesProvider } from '../catalog-sources/kubernetes/provider.ts';
 import { ldapProvider, type LdapBind } from '../catalog-sources/ldap/provider.ts';
@@ -77,5 +82,35 @@ export function providerFor(client: RawKubeClient, config: OperatorConfig): Prov
       return kubernetesProvider(client, kubernetes, { namespaces, maxEntries: config.catalogSourceMaxEntries });
     }
     throw new SourceConfigError('this operator has no git catalog provider yet');
+  };
+}
+
+/**
+ * Push webhooks, verified against the Secret the source's spec.git.webhookSecretRef names
+ * (in its namespace). A verified push annotates the source with the time (a merge patch of
+ * that one annotation, as the operator), which the leader — whichever replica the push came
+ * to — sees and answers with a check at once.
+ */
+export function catalogHooks(
+  client: RawKubeClient,
+  sources: () => CatalogSourceObject[],
+  now: () => Date = () => new Date(),
+): CatalogHooks {
+  return {
+    async push(namespace, name, body, headers) {
+      const source = sources().find((s) => s.metadata.namespace === namespace && s.metadata.name === name);
+      const ref = source?.spec.git?.webhookSecretRef;
+      if (!ref) return false;
+      const secret = await readSecret(client, namespace, ref.name).catch(() => undefined);
+      const key = secret && secretValue(secret, ref.key ?? 'secret');
+      if (!key || !verifyPush(key, body, headers)) return false;
+      await client.request({
+        method: 'PATCH',
+        path: objectPath(RESOURCES.catalogSources, namespace, name),
+        body: { metadata: { annotations: { [SYNC_REQUEST_ANNOTATION]: now().toISOString() } } },
+        contentType: 'application/merge-patch+json',
+      });
+      return true;
+    },
   };
 }

@@ -6,6 +6,7 @@ import { AccessReviews, subjectAccessReviews } from '../access/reviews.ts';
 import { createApp, createMetricsApp } from '../http/app.ts';
 import { RawKubeClient } from '../kube/raw-client.ts';
 import { clusterWrites } from '../self-service/cluster-writes.ts';
+import { catalogHooks } from './catalog-sources.ts';
 import { allSynced, type ReadModels, type ReplicaControllers } from './controllers.ts';
 import type { OperatorSettings } from './settings.ts';
 
@@ -45,6 +46,7 @@ export function dashboardApp(settings: OperatorSettings, controllers: ReplicaCon
     // Writes as the signed-in person (impersonation): only when someone can sign in.
     ...(auth && auth.mode !== 'none' ? { selfService: clusterWrites(new RawKubeClient(kubeConfig)) } : {}),
     isReady: () => allSynced(controllers),
+    catalogHooks: catalogHooks(new RawKubeClient(kubeConfig), () => controllers.catalogSources.list()),
     graph: models.graph,
     templates: controllers.templates.store,
     docs: controllers.docs.sites,

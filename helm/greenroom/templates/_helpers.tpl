@@ -130,6 +130,10 @@ Role in watchNamespace. Leases are separate (a Role in the release namespace).
 - apiGroups: [greenroom.dev]
   resources: [templates/status, templateruns/status, docsources/status, catalogsources/status, scorecards/status, initiatives/status]
   verbs: [patch]
+# A verified push webhook asks for a sync by annotating its CatalogSource (one merge patch).
+- apiGroups: [greenroom.dev]
+  resources: [catalogsources]
+  verbs: [patch]
 # Runtime facts for scorecards: the workloads labelled for an entity, and the
 # PodDisruptionBudgets that may cover them. Read only.
 - apiGroups: [apps]

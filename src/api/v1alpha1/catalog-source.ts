@@ -5,6 +5,12 @@ import { conditionsField } from './common.ts';
 import { DURATION_PATTERN } from './doc-source.ts';
 import { secretKeyRef } from './git-source.ts';
 
+/**
+ * "Sync now": a verified push webhook (or `kubectl annotate`) sets this to the time it was
+ * asked. A value the status has not recorded as honoured asks for a check at once.
+ */
+export const SYNC_REQUEST_ANNOTATION = 'greenroom.dev/sync-requested-at';
+
 /** The label every entity a CatalogSource wrote carries: the source's name (same namespace). */
 export const SOURCE_LABEL = 'greenroom.dev/catalog-source';
 
@@ -185,6 +191,11 @@ export const catalogSourceStatus = z.object({
   problems: z.array(problem).max(50).optional().describe('Files or records that could not be converted (first 50).'),
   problemCount: z.number().int().min(0).optional(),
   consecutiveFailures: z.number().int().min(0).optional().describe('Failed checks in a row; the next waits exponentially longer.'),
+  syncRequest: z
+    .string()
+    .max(64)
+    .optional()
+    .describe('The greenroom.dev/sync-requested-at value the last check honoured; another value asks for a check at once.'),
   conditions: conditionsField(),
 });
 

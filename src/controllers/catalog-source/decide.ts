@@ -1,4 +1,4 @@
-import type { CatalogSourceSpec, CatalogSourceStatus } from '../../api/v1alpha1/catalog-source.ts';
+import { SYNC_REQUEST_ANNOTATION, type CatalogSourceSpec, type CatalogSourceStatus } from '../../api/v1alpha1/catalog-source.ts';
 import type { ObjectMeta } from '../../api/objects.ts';
 import type { Conflict } from '../../catalog-sources/plan.ts';
 import type { SourceProblem } from '../../catalog-sources/provider.ts';
@@ -24,8 +24,20 @@ const generationOf = (source: CatalogSourceObject): number => source.metadata.ge
 export const intervalOf = (source: CatalogSourceObject): number =>
   Math.max(MIN_INTERVAL_MS, refreshIntervalMs(source.spec.interval ?? '5m'));
 
-/** What the shared check schedule reads of a CatalogSource; `askedNow` when a signed push came in. */
-export const polledOf = (source: CatalogSourceObject, askedNow = false): Polled => ({
+/** The sync request (a verified push, an annotation) not yet honoured, if any; compared by value. */
+export function pendingSync(source: CatalogSourceObject): string | undefined {
+  const asked = source.metadata.annotations?.[SYNC_REQUEST_ANNOTATION];
+  return asked && asked !== source.status?.syncRequest ? asked : undefined;
+}
+
+/** The status field recording that this check honoured the request (synced or failed, it was tried). */
+const honoured = (source: CatalogSourceObject): { syncRequest?: string } => {
+  const asked = pendingSync(source) ?? source.status?.syncRequest;
+  return asked ? { syncRequest: asked } : {};
+};
+
+/** What the shared check schedule reads of a CatalogSource: a pending sync request asks for now. */
+export const polledOf = (source: CatalogSourceObject, askedNow = pendingSync(source) !== undefined): Polled => ({
   intervalMs: intervalOf(source),
   generation: generationOf(source),
   observedGeneration: source.status?.observedGeneration,
@@ -112,6 +124,7 @@ export function syncedStatus(source: CatalogSourceObject, outcome: SyncOutcome, 
     },
     problems: outcome.problems.slice(0, MAX_LISTED_PROBLEMS),
     problemCount: problems,
+    ...honoured(source),
     conditions: mergeConditions(
       source.status?.conditions,
       [{ ...synced, type: CONDITION.Ready }, synced, conflictCondition(outcome.conflicts)],
@@ -123,7 +136,7 @@ export function syncedStatus(source: CatalogSourceObject, outcome: SyncOutcome, 
 
 /** Status after a check that found the source where the last sync left it: only the time of the check moves. */
 export function checkedStatus(source: CatalogSourceObject, now: Date): CatalogSourceStatus {
-  return { ...source.status, lastCheckTime: rfc3339(now) };
+  return { ...source.status, lastCheckTime: rfc3339(now), ...honoured(source) };
 }
 
 /** A check that failed, as the status tells it. */
@@ -148,6 +161,7 @@ export function failedStatus(source: CatalogSourceObject, failure: CheckFailure,
     observedGeneration: generation,
     lastCheckTime: rfc3339(now),
     consecutiveFailures: failure.transient ? (previous?.consecutiveFailures ?? 0) : (previous?.consecutiveFailures ?? 0) + 1,
+    ...honoured(source),
     conditions: mergeConditions(
       previous?.conditions,
       [

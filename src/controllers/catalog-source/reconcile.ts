@@ -16,6 +16,7 @@ import {
   failedStatus,
   intervalOf,
   needsRead,
+  pendingSync,
   polledOf,
   suspendedStatus,
   syncedStatus,
@@ -83,7 +84,11 @@ export class CatalogSourceReconciler {
       await this.writeStatus(source, suspendedStatus(source, now));
       return 'done';
     }
-    const wait = nextCheckIn(polledOf(source, this.pushed.has(k)), this.plannedChecks.get(k), now.getTime());
+    const wait = nextCheckIn(
+      polledOf(source, this.pushed.has(k) || pendingSync(source) !== undefined),
+      this.plannedChecks.get(k),
+      now.getTime(),
+    );
     if (wait > 0) return { requeueAfter: wait };
     this.pushed.delete(k);
     const failure = await this.check(source, now);
