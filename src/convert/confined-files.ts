@@ -1,0 +1,146 @@
+import { open, opendir, realpath, stat } from 'node:fs/promises';
+import { join, posix, sep } from 'node:path';
+import { isGlob } from './locations.ts';
+import { PathRefused, ReadingStopped, type DirectoryEntry, type SourceFiles } from './source-files.ts';
+
+/** What one read of a repository may cost; beyond it, reading stops (files, bytes, entries) or the file is refused (its size). */
+export interface ReadLimits {
+  /** Files read, placeholders' files included. */
+  maxFiles: number;
+  /** Bytes of one file: a larger one is a problem, and the others are still read. */
+  maxFileBytes: number;
+  /** Bytes of all the files read. */
+  maxTotalBytes: number;
+  /** Directory entries listed by walks and globs (a repository of a million files is not listed to the end). */
+  maxEntries: number;
+  /** Aliases a YAML document may expand (a "billion laughs" document is refused). */
+  maxAliasCount: number;
+}
+
+/** Enough for an organisation's catalog (the benchmark's 10,000 files), far from what exhausts the operator. */
+export const DEFAULT_READ_LIMITS: ReadLimits = {
+  maxFiles: 20_000,
+  maxFileBytes: 1024 * 1024,
+  maxTotalBytes: 64 * 1024 * 1024,
+  maxEntries: 200_000,
+  maxAliasCount: 100,
+};
+
+/** Why a root-relative path cannot be inside the root whatever the files are, or undefined. */
+export function outsideReason(path: string): string | undefined {
+  if (posix.isAbsolute(path)) return 'it is an absolute path; only paths inside the repository are read';
+  const normal = posix.normalize(path);
+  if (normal === '..' || normal.startsWith('../')) return 'it leads outside the repository';
+  return undefined;
+}
+
+/**
+ * A file system holding only what lies under `root` (a checkout of a tenant's repository):
+ * paths are relative to the root, and one that leads outside it — `..`, absolute, or a
+ * symlink whose real path is outside — is refused before anything is opened. Symlinked
+ * directories are not entered by walks and globs (no loops). Every read counts against
+ * `limits`; once a budget is spent, or `signal` is aborted, every call stops reading.
+ */
+export function confinedFiles(root: string, limits: ReadLimits, signal?: AbortSignal): SourceFiles {
+  let top: Promise<string> | undefined;
+  const spent = { files: 0, bytes: 0, entries: 0 };
+
+  /** The real path of a root-relative path, once it is known to be inside the root. */
+  async function inside(path: string): Promise<string> {
+    if (signal?.aborted) throw new ReadingStopped(`the read was cancelled (${String(signal.reason)})`);
+    const reason = outsideReason(path);
+    if (reason) throw new PathRefused(reason);
+    const base = await (top ??= realpath(root));
+    let real: string;
+    try {
+      real = await realpath(join(base, path));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('it does not exist (or is a symlink to nothing)');
+      throw error;
+    }
+    if (real !== base && !real.startsWith(`${base}${sep}`)) throw new PathRefused('it is a symlink that leads outside the repository');
+    return real;
+  }
+
+  async function* entries(dir: string): AsyncGenerator<DirectoryEntry> {
+    for await (const entry of await opendir(await inside(dir))) {
+      if (++spent.entries > limits.maxEntries)
+        throw new ReadingStopped(`the repository has more than ${limits.maxEntries} files and directories to look through`);
+      yield { name: entry.name, directory: entry.isDirectory() };
+    }
+  }
+
+  async function list(dir: string): Promise<DirectoryEntry[]> {
+    const found: DirectoryEntry[] = [];
+    for await (const entry of entries(dir)) found.push(entry);
+    return found;
+  }
+
+  async function readText(path: string): Promise<string> {
+    const real = await inside(path);
+    if (spent.files >= limits.maxFiles) throw new ReadingStopped(`more than ${limits.maxFiles} files to read`);
+    const handle = await open(real, 'r');
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new PathRefused('it is not a regular file');
+      if (info.size > limits.maxFileBytes)
+        throw new PathRefused(`it has ${info.size} bytes, more than the ${limits.maxFileBytes} a catalog file may have`);
+      if (spent.bytes + info.size > limits.maxTotalBytes)
+        throw new ReadingStopped(`the files read would pass ${limits.maxTotalBytes} bytes in all`);
+      spent.files += 1;
+      spent.bytes += info.size;
+      const buffer = Buffer.alloc(info.size);
+      let read = 0;
+      while (read < info.size) {
+        const { bytesRead } = await handle.read(buffer, read, info.size - read, read);
+        if (bytesRead === 0) break;
+        read += bytesRead;
+      }
+      return buffer.subarray(0, read).toString('utf8');
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Matches a pattern against the paths under its fixed leading directories, never entering .git or a symlink. */
+  async function glob(pattern: string, dir: string): Promise<string[]> {
+    if (posix.isAbsolute(pattern)) throw new PathRefused('it is an absolute pattern; patterns are relative to the repository');
+    // `a/**/../x` cannot be told inside or outside before it is matched: a `..` after a wildcard is refused outright.
+    const written = pattern.split('/');
+    if (written.slice(Math.max(written.findIndex(isGlob), 0)).includes('..'))
+      throw new PathRefused('it has .. after a wildcard; write the directory it means');
+    const full = posix.normalize(posix.join(dir, pattern));
+    if (full.split('/').includes('..')) throw new PathRefused('it leads outside the repository');
+    const segments = full.split('/');
+    const fixed = segments.findIndex(isGlob);
+    const start = fixed <= 0 ? '.' : segments.slice(0, fixed).join('/');
+    const depth = segments.includes('**') ? Infinity : segments.length - Math.max(fixed, 0);
+    try {
+      await inside(start);
+    } catch (error) {
+      if (error instanceof PathRefused || error instanceof ReadingStopped) throw error;
+      return []; // the fixed part does not exist: nothing matches
+    }
+    const matches: string[] = [];
+    const visit = async (at: string, level: number): Promise<void> => {
+      for await (const entry of entries(at)) {
+        if (entry.name === '.git') continue;
+        const path = posix.join(at, entry.name);
+        if (posix.matchesGlob(path, full)) matches.push(path);
+        if (entry.directory && level < depth) await visit(path, level + 1);
+      }
+    };
+    if ((await stat(await inside(start))).isDirectory()) await visit(start, 1);
+    return matches;
+  }
+
+  return {
+    kind: async (path) => ((await stat(await inside(path))).isDirectory() ? 'directory' : 'file'),
+    readText,
+    list,
+    glob,
+    resolve: (from, target) => (posix.isAbsolute(target) ? target : posix.normalize(posix.join(posix.dirname(from), target))),
+    identity: inside,
+    maxAliasCount: limits.maxAliasCount,
+  };
+}
