@@ -42,15 +42,30 @@ export function outsideReason(path: string): string | undefined {
  * `limits`; once a budget is spent, or `signal` is aborted, every call stops reading.
  */
 export function confinedFiles(root: string, limits: ReadLimits, signal?: AbortSignal): SourceFiles {
-  let top: Promise<string> | undefined;
-  const spent = { files: 0, bytes: 0, entries: 0 };
+  return new ConfinedFiles(root, limits, signal);
+}
+
+class ConfinedFiles implements SourceFiles {
+  private top: Promise<string> | undefined;
+  private readonly spent = { files: 0, bytes: 0, entries: 0 };
+  readonly maxAliasCount: number;
+  private readonly root: string;
+  private readonly limits: ReadLimits;
+  private readonly signal: AbortSignal | undefined;
+
+  constructor(root: string, limits: ReadLimits, signal: AbortSignal | undefined) {
+    this.root = root;
+    this.limits = limits;
+    this.signal = signal;
+    this.maxAliasCount = limits.maxAliasCount;
+  }
 
   /** The real path of a root-relative path, once it is known to be inside the root. */
-  async function inside(path: string): Promise<string> {
-    if (signal?.aborted) throw new ReadingStopped(`the read was cancelled (${String(signal.reason)})`);
+  async identity(path: string): Promise<string> {
+    if (this.signal?.aborted) throw new ReadingStopped(`the read was cancelled (${String(this.signal.reason)})`);
     const reason = outsideReason(path);
     if (reason) throw new PathRefused(reason);
-    const base = await (top ??= realpath(root));
+    const base = await (this.top ??= realpath(this.root));
     let real: string;
     try {
       real = await realpath(join(base, path));
@@ -62,22 +77,23 @@ export function confinedFiles(root: string, limits: ReadLimits, signal?: AbortSi
     return real;
   }
 
-  async function* entries(dir: string): AsyncGenerator<DirectoryEntry> {
-    for await (const entry of await opendir(await inside(dir))) {
-      if (++spent.entries > limits.maxEntries)
-        throw new ReadingStopped(`the repository has more than ${limits.maxEntries} files and directories to look through`);
-      yield { name: entry.name, directory: entry.isDirectory() };
-    }
+  async kind(path: string): Promise<'file' | 'directory'> {
+    return (await stat(await this.identity(path))).isDirectory() ? 'directory' : 'file';
   }
 
-  async function list(dir: string): Promise<DirectoryEntry[]> {
+  resolve(from: string, target: string): string {
+    return posix.isAbsolute(target) ? target : posix.normalize(posix.join(posix.dirname(from), target));
+  }
+
+  async list(dir: string): Promise<DirectoryEntry[]> {
     const found: DirectoryEntry[] = [];
-    for await (const entry of entries(dir)) found.push(entry);
+    for await (const entry of this.entries(dir)) found.push(entry);
     return found;
   }
 
-  async function readText(path: string): Promise<string> {
-    const real = await inside(path);
+  async readText(path: string): Promise<string> {
+    const real = await this.identity(path);
+    const { limits, spent } = this;
     if (spent.files >= limits.maxFiles) throw new ReadingStopped(`more than ${limits.maxFiles} files to read`);
     const handle = await open(real, 'r');
     try {
@@ -89,6 +105,7 @@ export function confinedFiles(root: string, limits: ReadLimits, signal?: AbortSi
         throw new ReadingStopped(`the files read would pass ${limits.maxTotalBytes} bytes in all`);
       spent.files += 1;
       spent.bytes += info.size;
+      // Read no more than the size checked, should the file grow meanwhile.
       const buffer = Buffer.alloc(info.size);
       let read = 0;
       while (read < info.size) {
@@ -103,44 +120,51 @@ export function confinedFiles(root: string, limits: ReadLimits, signal?: AbortSi
   }
 
   /** Matches a pattern against the paths under its fixed leading directories, never entering .git or a symlink. */
-  async function glob(pattern: string, dir: string): Promise<string[]> {
-    if (posix.isAbsolute(pattern)) throw new PathRefused('it is an absolute pattern; patterns are relative to the repository');
-    // `a/**/../x` cannot be told inside or outside before it is matched: a `..` after a wildcard is refused outright.
-    const written = pattern.split('/');
-    if (written.slice(Math.max(written.findIndex(isGlob), 0)).includes('..'))
-      throw new PathRefused('it has .. after a wildcard; write the directory it means');
-    const full = posix.normalize(posix.join(dir, pattern));
-    if (full.split('/').includes('..')) throw new PathRefused('it leads outside the repository');
+  async glob(pattern: string, dir: string): Promise<string[]> {
+    const full = this.confinedPattern(pattern, dir);
     const segments = full.split('/');
     const fixed = segments.findIndex(isGlob);
     const start = fixed <= 0 ? '.' : segments.slice(0, fixed).join('/');
     const depth = segments.includes('**') ? Infinity : segments.length - Math.max(fixed, 0);
+    let real: string;
     try {
-      await inside(start);
+      real = await this.identity(start);
     } catch (error) {
       if (error instanceof PathRefused || error instanceof ReadingStopped) throw error;
       return []; // the fixed part does not exist: nothing matches
     }
     const matches: string[] = [];
     const visit = async (at: string, level: number): Promise<void> => {
-      for await (const entry of entries(at)) {
+      for await (const entry of this.entries(at)) {
         if (entry.name === '.git') continue;
         const path = posix.join(at, entry.name);
         if (posix.matchesGlob(path, full)) matches.push(path);
         if (entry.directory && level < depth) await visit(path, level + 1);
       }
     };
-    if ((await stat(await inside(start))).isDirectory()) await visit(start, 1);
+    if ((await stat(real)).isDirectory()) await visit(start, 1);
     return matches;
   }
 
-  return {
-    kind: async (path) => ((await stat(await inside(path))).isDirectory() ? 'directory' : 'file'),
-    readText,
-    list,
-    glob,
-    resolve: (from, target) => (posix.isAbsolute(target) ? target : posix.normalize(posix.join(posix.dirname(from), target))),
-    identity: inside,
-    maxAliasCount: limits.maxAliasCount,
-  };
+  /** The pattern relative to the root, or refused when it is absolute or leads out. */
+  private confinedPattern(pattern: string, dir: string): string {
+    if (posix.isAbsolute(pattern)) throw new PathRefused('it is an absolute pattern; patterns are relative to the repository');
+    // `a/**/../x` cannot be told inside or outside before it is matched: a `..` after a wildcard is refused outright.
+    const written = pattern.split('/');
+    const wildcard = written.findIndex(isGlob);
+    if (wildcard >= 0 && written.slice(wildcard).includes('..'))
+      throw new PathRefused('it has .. after a wildcard; write the directory it means');
+    const full = posix.normalize(posix.join(dir, pattern));
+    if (full.split('/').includes('..')) throw new PathRefused('it leads outside the repository');
+    return full;
+  }
+
+  /** A directory's entries, each counted against the budget of entries. */
+  private async *entries(dir: string): AsyncGenerator<DirectoryEntry> {
+    for await (const entry of await opendir(await this.identity(dir))) {
+      if (++this.spent.entries > this.limits.maxEntries)
+        throw new ReadingStopped(`the repository has more than ${this.limits.maxEntries} files and directories to look through`);
+      yield { name: entry.name, directory: entry.isDirectory() };
+    }
+  }
 }
