@@ -48,6 +48,8 @@ export function confinedFiles(root: string, limits: ReadLimits, signal?: AbortSi
 class ConfinedFiles implements SourceFiles {
   private top: Promise<string> | undefined;
   private readonly spent = { files: 0, bytes: 0, entries: 0 };
+  /** Paths found inside, each resolved once (a file is named, then checked, then read); as many as the budgets let be named. */
+  private readonly realPaths = new Map<string, string>();
   readonly maxAliasCount: number;
   private readonly root: string;
   private readonly limits: ReadLimits;
@@ -66,6 +68,8 @@ class ConfinedFiles implements SourceFiles {
     const reason = outsideReason(path);
     if (reason) throw new PathRefused(reason);
     const base = await (this.top ??= realpath(this.root));
+    const known = this.realPaths.get(path);
+    if (known !== undefined) return known;
     let real: string;
     try {
       real = await realpath(join(base, path));
@@ -74,6 +78,7 @@ class ConfinedFiles implements SourceFiles {
       throw error;
     }
     if (real !== base && !real.startsWith(`${base}${sep}`)) throw new PathRefused('it is a symlink that leads outside the repository');
+    this.realPaths.set(path, real);
     return real;
   }
 
@@ -161,7 +166,7 @@ class ConfinedFiles implements SourceFiles {
 
   /** A directory's entries, each counted against the budget of entries. */
   private async *entries(dir: string): AsyncGenerator<DirectoryEntry> {
-    for await (const entry of await opendir(await this.identity(dir))) {
+    for await (const entry of await opendir(await this.identity(dir), { bufferSize: 256 })) {
       if (++this.spent.entries > this.limits.maxEntries)
         throw new ReadingStopped(`the repository has more than ${this.limits.maxEntries} files and directories to look through`);
       yield { name: entry.name, directory: entry.isDirectory() };
