@@ -11,7 +11,7 @@ export interface ReadLimits {
   maxFileBytes: number;
   /** Bytes of all the files read. */
   maxTotalBytes: number;
-  /** Directory entries listed by walks and globs (a repository of a million files is not listed to the end). */
+  /** Directory entries listed by walks and globs (a repository of a million files is not listed to the end); a git checkout of more files and directories is refused before it is written. */
   maxEntries: number;
   /** Aliases a YAML document may expand (a "billion laughs" document is refused). */
   maxAliasCount: number;

@@ -138,6 +138,15 @@ describe('the git catalog provider', () => {
     expect(await readdir(scratchDir)).toEqual([]);
   });
 
+  it('when the commit holds more files and directories than a read may list, then nothing is checked out and the read says why', async () => {
+    const scratchDir = newDir();
+    const files = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`s${i}/catalog-info.yaml`, component(`s${i}`)]));
+    const { url } = await repository('many', { files });
+    const provider = gitProvider({ url }, { ...access, limits: { ...DEFAULT_READ_LIMITS, maxEntries: 10 }, scratchDir });
+    await expect(provider.read(signal())).rejects.toThrow(/main holds \d+ files and directories, more than the 10 a checkout may have/);
+    expect(await readdir(scratchDir)).toEqual([]);
+  });
+
   it('when the read is cancelled, then it rejects and the checkout is removed', async () => {
     const scratchDir = newDir();
     const { url } = await repository('cancelled', { files: { 'catalog-info.yaml': component('x') } });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { fetchedObjects } from '../../src/git/fetch-git.ts';
 import { commitOf } from '../../src/git/remote-commit.ts';
 
 const A = 'a'.repeat(40);
@@ -26,5 +27,11 @@ describe('the commit a ref names in ls-remote output', () => {
   it('when the remote has no such ref, then there is no commit', () => {
     expect(commitOf(listing([A, 'refs/heads/main']), 'release')).toBeUndefined();
     expect(commitOf('', 'main')).toBeUndefined();
+  });
+});
+
+describe('the objects a fetch brought', () => {
+  it('when some are loose and some packed, then both are counted', () => {
+    expect(fetchedObjects('count: 3\nsize: 0\nin-pack: 12\npacks: 1\nsize-pack: 1\nprune-packable: 0\n')).toBe(15);
   });
 });

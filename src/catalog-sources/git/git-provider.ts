@@ -62,7 +62,7 @@ export function gitProvider(spec: GitCatalog, access: GitProviderAccess): Catalo
       signal.throwIfAborted();
       const dir = await mkdtemp(join(access.scratchDir ?? tmpdir(), 'greenroom-catalog-'));
       try {
-        const revision = await checkoutRef(dir, spec.url, ref, remote(signal));
+        const revision = await checkoutRef(dir, spec.url, ref, remote(signal), access.limits.maxEntries);
         const files = confinedFiles(dir, access.limits, signal);
         const found: SourceProblem[] = [];
         const read = await readSources(await catalogFiles(files, spec.paths ?? DEFAULT_CATALOG_PATHS, found, where), files);
