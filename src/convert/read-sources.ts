@@ -36,31 +36,40 @@ export async function readSources(paths: readonly string[], files: SourceFiles =
   const queue: Pending[] = paths.map((path) => ({ path, walked: false }));
   const seen = new Set<string>();
   for (let next = queue.shift(); next; next = queue.shift()) {
-    let text: string;
     try {
-      const identity = await files.identity(next.path);
-      if (seen.has(identity)) continue;
-      seen.add(identity);
-      if ((await files.kind(next.path)) === 'directory') {
-        queue.push(...(await walk(files, next.path)).map((path) => ({ path, walked: true })));
-        continue;
-      }
-      text = await files.readText(next.path);
+      queue.push(...(await readOne(files, next, seen, result)));
     } catch (error) {
-      result.problems.push({ severity: 'skipped', file: next.path, message: `cannot be read: ${(error as Error).message}` });
-      if (error instanceof ReadingStopped) {
-        result.stopped = error.message;
-        break;
-      }
-      continue;
-    }
-    if (next.walked && !text.includes(MENTIONS_BACKSTAGE)) continue;
-    for (const document of await parseFile(files, next.path, text, result.problems)) {
-      result.documents.push(document);
-      if (isLocation(document.value)) queue.push(...(await followLocation(files, document, result.problems)));
+      // A spent budget stops everything, wherever it was met (a file, a placeholder, a Location's glob).
+      if (!(error instanceof ReadingStopped)) throw error;
+      result.problems.push({ severity: 'skipped', file: next.path, message: `cannot be read: ${error.message}` });
+      result.stopped = error.message;
+      break;
     }
   }
   return result;
+}
+
+/** Reads one file (or walks one directory) into the result; returns what it leads to. */
+async function readOne(files: SourceFiles, next: Pending, seen: Set<string>, result: ReadSourcesResult): Promise<Pending[]> {
+  let text: string;
+  try {
+    const identity = await files.identity(next.path);
+    if (seen.has(identity)) return [];
+    seen.add(identity);
+    if ((await files.kind(next.path)) === 'directory') return (await walk(files, next.path)).map((path) => ({ path, walked: true }));
+    text = await files.readText(next.path);
+  } catch (error) {
+    if (error instanceof ReadingStopped) throw error;
+    result.problems.push({ severity: 'skipped', file: next.path, message: `cannot be read: ${(error as Error).message}` });
+    return [];
+  }
+  if (next.walked && !text.includes(MENTIONS_BACKSTAGE)) return [];
+  const pending: Pending[] = [];
+  for (const document of await parseFile(files, next.path, text, result.problems)) {
+    result.documents.push(document);
+    if (isLocation(document.value)) pending.push(...(await followLocation(files, document, result.problems)));
+  }
+  return pending;
 }
 
 /** The YAML files under a directory, depth first in name order; dot-directories (.git, .github) are not entered. */
@@ -114,7 +123,8 @@ async function readPlaceholder(
     const aliases = files.maxAliasCount === undefined ? {} : { maxAliasCount: files.maxAliasCount };
     return key === '$json' ? JSON.parse(text) : key === '$yaml' ? parse(text, aliases) : text;
   } catch (error) {
-    if (error instanceof PathRefused || error instanceof ReadingStopped)
+    if (error instanceof ReadingStopped) throw error;
+    if (error instanceof PathRefused)
       problems.push({ severity: 'skipped', ...at, message: `${key} ${target} was not read: ${error.message}` });
     return undefined;
   }
@@ -140,6 +150,7 @@ async function followLocation(files: SourceFiles, location: SourceDocument, prob
     try {
       matches = await files.glob(target, files.resolve(location.file, '.'));
     } catch (error) {
+      if (error instanceof ReadingStopped) throw error;
       problems.push({ severity: 'skipped', ...at, message: `Location target ${target} was not followed: ${(error as Error).message}` });
       continue;
     }

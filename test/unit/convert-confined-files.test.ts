@@ -147,6 +147,21 @@ describe('reading catalog files confined to a repository', () => {
     expect(stopped).toMatch(/would pass \d+ bytes in all/);
   });
 
+  it("when a Location's glob or a placeholder meets a spent budget, then the whole read stops rather than going on without it", async () => {
+    const teams = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`teams/t${i}.yaml`, component(`t${i}`)]));
+    const { root } = repository({ 'catalog-info.yaml': location('./teams/*.yaml'), 'later.yaml': component('later'), ...teams });
+    const globbed = await read(root, ['catalog-info.yaml', 'later.yaml'], { maxEntries: 10 });
+    expect(globbed.stopped).toMatch(/more than 10 files and directories/);
+    expect(names(globbed.documents)).toEqual(['loc']);
+
+    const api =
+      'apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata: {name: x}\nspec: {type: openapi, lifecycle: beta, owner: a, definition: {$text: ./spec.yaml}}\n';
+    const placed = repository({ 'api.yaml': api, 'spec.yaml': 'openapi: 3.0.3\n', 'later.yaml': component('later') });
+    const placeholder = await read(placed.root, ['api.yaml', 'later.yaml'], { maxFiles: 1 });
+    expect(placeholder.stopped).toBe('more than 1 files to read');
+    expect(names(placeholder.documents)).toEqual([]);
+  });
+
   it('when a repository has more entries than may be listed, then a glob stops with the reason', async () => {
     const files = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`d${i}/x.yaml`, 'x: 1\n']));
     const { root } = repository(files);
