@@ -34,6 +34,7 @@ export class GitCatalogError extends Error {
   }
 }
 
+/** The files read when a CatalogSource names none: Backstage's own convention, in any directory. */
 export const DEFAULT_CATALOG_PATHS = ['**/catalog-info.yaml'];
 
 /**
