@@ -20,10 +20,11 @@ export function convertCatalog(documents: readonly SourceDocument[], options: Co
   // Two Backstage names can map to one Kubernetes name (`My_Service`, `my-service`): as in
   // Backstage's own conflict handling, the first one read keeps it.
   const taken = new Map<string, ConvertedEntity>();
-  for (const { file, document, value } of documents) {
+  for (const { file, document, line, value } of documents) {
     if (value === null || value === undefined || isLocation(value)) continue;
     const entity = backstageRef(value);
-    const at = { file, document, ...(entity === undefined ? {} : { entity }) };
+    const where = { file, document, ...(line === undefined ? {} : { line }) };
+    const at = { ...where, ...(entity === undefined ? {} : { entity }) };
     const result = convertEntity(value, options);
     if ('skipped' in result) {
       problems.push({ severity: 'skipped', ...at, message: result.skipped });
@@ -41,7 +42,7 @@ export function convertCatalog(documents: readonly SourceDocument[], options: Co
       });
       continue;
     }
-    const converted = { object: result.object, source: { file, document } };
+    const converted = { object: result.object, source: where };
     taken.set(key, converted);
     entities.push(converted);
     problems.push(...result.warnings.map((message): Problem => ({ severity: 'warning', ...at, message })));

@@ -13,6 +13,8 @@ export interface SourceDocument {
   file: string;
   /** 1-based position of the document in its file. */
   document: number;
+  /** 1-based line where the document's content starts, when the file was parsed here. */
+  line?: number;
   value: unknown;
 }
 
@@ -25,6 +27,8 @@ export interface Problem {
   severity: 'skipped' | 'warning';
   file: string;
   document?: number;
+  /** 1-based line where that document's content starts, when known (not printed by `greenroom convert`). */
+  line?: number;
   /** The Backstage entity as `kind:namespace/name`, when known. */
   entity?: string;
   message: string;
@@ -45,7 +49,7 @@ export interface GreenroomObject {
 
 export interface ConvertedEntity {
   object: GreenroomObject;
-  source: Pick<SourceDocument, 'file' | 'document'>;
+  source: Pick<SourceDocument, 'file' | 'document' | 'line'>;
 }
 
 export interface ConvertOptions {

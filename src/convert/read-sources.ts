@@ -1,14 +1,16 @@
-import { glob, readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { join } from 'node:path';
+import { LineCounter, parse, parseAllDocuments } from 'yaml';
 import { isGlob, isLocation, locationTargets } from './locations.ts';
 import type { Problem, SourceDocument } from './model.ts';
 import { isUrl, replacePlaceholders, type Placeholder } from './placeholders.ts';
+import { localFiles, PathRefused, ReadingStopped, type SourceFiles } from './source-files.ts';
 
 /** Every Backstage document found, and what could not be read. */
 export interface ReadSourcesResult {
   documents: SourceDocument[];
   problems: Problem[];
+  /** Why reading stopped before the end (a budget of the file system was spent); what was read is incomplete. */
+  stopped?: string;
 }
 
 interface Pending {
@@ -26,80 +28,111 @@ const YAML_FILE = /\.ya?ml$/;
  * recursively for *.yaml/*.yml. Location entities are followed to their local targets
  * (relative to the Location's file, globs allowed); each file is read once. `$text`,
  * `$json` and `$yaml` placeholders naming local files are replaced by their content.
+ * Everything is read through `files`: the local file system by default, or one confined to
+ * a checkout; when it says a budget is spent, reading stops with that as the last problem.
  */
-export async function readSources(paths: readonly string[]): Promise<ReadSourcesResult> {
+export async function readSources(paths: readonly string[], files: SourceFiles = localFiles()): Promise<ReadSourcesResult> {
   const result: ReadSourcesResult = { documents: [], problems: [] };
   const queue: Pending[] = paths.map((path) => ({ path, walked: false }));
   const seen = new Set<string>();
   for (let next = queue.shift(); next; next = queue.shift()) {
-    const absolute = resolve(next.path);
-    if (seen.has(absolute)) continue;
-    seen.add(absolute);
-    let text: string;
     try {
-      if ((await stat(absolute)).isDirectory()) {
-        queue.push(...(await walk(next.path)).map((path) => ({ path, walked: true })));
-        continue;
-      }
-      text = await readFile(absolute, 'utf8');
+      queue.push(...(await readOne(files, next, seen, result)));
     } catch (error) {
-      result.problems.push({ severity: 'skipped', file: next.path, message: `cannot be read: ${(error as Error).message}` });
-      continue;
-    }
-    if (next.walked && !text.includes(MENTIONS_BACKSTAGE)) continue;
-    for (const document of await parseFile(next.path, text, result.problems)) {
-      result.documents.push(document);
-      if (isLocation(document.value)) queue.push(...(await followLocation(document, result.problems)));
+      // A spent budget stops everything, wherever it was met (a file, a placeholder, a Location's glob).
+      if (!(error instanceof ReadingStopped)) throw error;
+      result.problems.push({ severity: 'skipped', file: next.path, message: `cannot be read: ${error.message}` });
+      result.stopped = error.message;
+      break;
     }
   }
   return result;
 }
 
-/** The YAML files under a directory, depth first in name order; dot-directories (.git, .github) are not entered. */
-async function walk(dir: string): Promise<string[]> {
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
-  const files: string[] = [];
-  for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
-    if (entry.isDirectory()) files.push(...(await walk(join(dir, entry.name))));
-    else if (YAML_FILE.test(entry.name)) files.push(join(dir, entry.name));
+/** Reads one file (or walks one directory) into the result; returns what it leads to. */
+async function readOne(files: SourceFiles, next: Pending, seen: Set<string>, result: ReadSourcesResult): Promise<Pending[]> {
+  let text: string;
+  try {
+    const identity = await files.identity(next.path);
+    if (seen.has(identity)) return [];
+    seen.add(identity);
+    if ((await files.kind(next.path)) === 'directory') return (await walk(files, next.path)).map((path) => ({ path, walked: true }));
+    text = await files.readText(next.path);
+  } catch (error) {
+    if (error instanceof ReadingStopped) throw error;
+    result.problems.push({ severity: 'skipped', file: next.path, message: `cannot be read: ${(error as Error).message}` });
+    return [];
   }
-  return files;
+  if (next.walked && !text.includes(MENTIONS_BACKSTAGE)) return [];
+  const pending: Pending[] = [];
+  for (const document of await parseFile(files, next.path, text, result.problems)) {
+    result.documents.push(document);
+    if (isLocation(document.value)) pending.push(...(await followLocation(files, document, result.problems)));
+  }
+  return pending;
 }
 
-async function parseFile(file: string, text: string, problems: Problem[]): Promise<SourceDocument[]> {
+/** The YAML files under a directory, depth first in name order; dot-directories (.git, .github) are not entered. */
+async function walk(files: SourceFiles, dir: string): Promise<string[]> {
+  const entries = (await files.list(dir)).sort((a, b) => a.name.localeCompare(b.name));
+  const found: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.directory) found.push(...(await walk(files, path)));
+    else if (YAML_FILE.test(entry.name)) found.push(path);
+  }
+  return found;
+}
+
+async function parseFile(files: SourceFiles, file: string, text: string, problems: Problem[]): Promise<SourceDocument[]> {
   const documents: SourceDocument[] = [];
-  for (const [index, doc] of parseAllDocuments(text).entries()) {
-    const document = index + 1;
-    if (doc.errors.length > 0) {
-      problems.push({
-        severity: 'skipped',
-        file,
-        document,
-        message: `not valid YAML: ${doc.errors[0]?.message.split('\n')[0]?.replace(/:$/, '')}`,
-      });
+  const lines = new LineCounter();
+  const aliases = files.maxAliasCount === undefined ? {} : { maxAliasCount: files.maxAliasCount };
+  for (const [index, doc] of parseAllDocuments(text, { lineCounter: lines }).entries()) {
+    const at = { file, document: index + 1, line: lines.linePos(doc.contents?.range[0] ?? doc.range[0]).line };
+    let value: unknown;
+    try {
+      if (doc.errors.length > 0) throw doc.errors[0];
+      // toJS refuses a document whose aliases expand past the limit (a "billion laughs" bomb).
+      value = doc.toJS(aliases);
+    } catch (error) {
+      const reason = (error as Error).message.split('\n')[0]?.replace(/:$/, '');
+      problems.push({ severity: 'skipped', ...at, message: `not valid YAML: ${reason}` });
       continue;
     }
-    const value = await replacePlaceholders(doc.toJS(), (placeholder) => readPlaceholder(file, placeholder));
-    documents.push({ file, document, value });
+    const replaced = await replacePlaceholders(value, (placeholder) => readPlaceholder(files, at, placeholder, problems));
+    documents.push({ ...at, value: replaced });
   }
   return documents;
 }
 
-/** Reads a placeholder's local file the way Backstage would; URLs and unreadable files stay as they are. */
-async function readPlaceholder(file: string, { key, target }: Placeholder): Promise<unknown> {
+/**
+ * Reads a placeholder's local file the way Backstage would; URLs and unreadable files stay
+ * as they are (the converter names them). A path the file system refuses is reported too.
+ */
+async function readPlaceholder(
+  files: SourceFiles,
+  at: Pick<Problem, 'file' | 'document' | 'line'>,
+  { key, target }: Placeholder,
+  problems: Problem[],
+): Promise<unknown> {
   if (isUrl(target)) return undefined;
   try {
-    const text = await readFile(resolve(dirname(file), target), 'utf8');
-    return key === '$json' ? JSON.parse(text) : key === '$yaml' ? parse(text) : text;
-  } catch {
+    const text = await files.readText(files.resolve(at.file, target));
+    const aliases = files.maxAliasCount === undefined ? {} : { maxAliasCount: files.maxAliasCount };
+    return key === '$json' ? JSON.parse(text) : key === '$yaml' ? parse(text, aliases) : text;
+  } catch (error) {
+    if (error instanceof ReadingStopped) throw error;
+    if (error instanceof PathRefused)
+      problems.push({ severity: 'skipped', ...at, message: `${key} ${target} was not read: ${error.message}` });
     return undefined;
   }
 }
 
-async function followLocation(location: SourceDocument, problems: Problem[]): Promise<Pending[]> {
+async function followLocation(files: SourceFiles, location: SourceDocument, problems: Problem[]): Promise<Pending[]> {
   const { paths, urls } = locationTargets(location.value);
-  const at = { file: location.file, document: location.document };
+  const at = { file: location.file, document: location.document, ...(location.line === undefined ? {} : { line: location.line }) };
   for (const url of urls) {
     problems.push({
       severity: 'warning',
@@ -107,15 +140,20 @@ async function followLocation(location: SourceDocument, problems: Problem[]): Pr
       message: `Location target ${url} is a URL and was not followed; convert a local copy of it`,
     });
   }
-  const base = dirname(location.file);
   const pending: Pending[] = [];
   for (const target of paths) {
     if (!isGlob(target)) {
-      pending.push({ path: isAbsolute(target) ? target : join(base, target), walked: false });
+      pending.push({ path: files.resolve(location.file, target), walked: false });
       continue;
     }
-    const matches: string[] = [];
-    for await (const match of glob(target, { cwd: base })) matches.push(isAbsolute(match) ? match : join(base, match));
+    let matches: string[];
+    try {
+      matches = await files.glob(target, files.resolve(location.file, '.'));
+    } catch (error) {
+      if (error instanceof ReadingStopped) throw error;
+      problems.push({ severity: 'skipped', ...at, message: `Location target ${target} was not followed: ${(error as Error).message}` });
+      continue;
+    }
     if (matches.length === 0) problems.push({ severity: 'warning', ...at, message: `Location target ${target} matches no file` });
     pending.push(...matches.sort().map((path) => ({ path, walked: false })));
   }

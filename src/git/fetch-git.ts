@@ -2,6 +2,7 @@ import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { GitError, withGit, type GitCredentials } from './git-cli.ts';
+import { remoteOptions, type RemoteAccess } from './remote-commit.ts';
 import { safeRelativePath } from '../file-tree/paths.ts';
 import { readSkeletonDir, SkeletonError, type ReadBudget, type SkeletonFiles } from '../file-tree/skeleton.ts';
 
@@ -30,26 +31,45 @@ export async function fetchGitSkeleton(source: GitSkeletonSource, scratch = tmpd
   if ('error' in subPath) throw new SkeletonError(`skeleton.git.path: ${subPath.error}`, { kind: 'unsafe-path', path: wanted });
   const dir = await mkdtemp(join(scratch, 'greenroom-skeleton-'));
   try {
-    return await withGit(
-      dir,
-      {
-        remote: source.url,
-        credentials: source.credentials,
-        allowHttp: source.allowHttp,
-        ...(source.timeoutMs ? { timeoutMs: source.timeoutMs } : {}),
-      },
-      async (git) => {
-        await git('init', '--quiet');
-        // --end-of-options: a URL or ref starting with '-' is data, never a git option.
-        await git('fetch', '--quiet', '--depth=1', '--end-of-options', source.url, source.ref ?? 'main');
-        await git('checkout', '--quiet', 'FETCH_HEAD');
-        const commit = await git('rev-parse', 'HEAD');
-        return { files: await readPath(dir, subPath.path, source), commit };
-      },
-    );
+    const commit = await checkoutRef(dir, source.url, source.ref ?? 'main', {
+      credentials: source.credentials,
+      allowHttp: source.allowHttp ?? false,
+      timeoutMs: source.timeoutMs || undefined,
+    });
+    return { files: await readPath(dir, subPath.path, source), commit };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Checks out a ref of a remote, one commit deep, into `dir` (a directory the caller made
+ * and removes); returns the commit. The repository's own data (GIT_DIR) is kept apart and
+ * removed at once, so `dir` holds the files and nothing of git's. A SHA works when the
+ * server allows fetching it. With `maxObjects`, a commit of more files and directories is
+ * refused after the fetch and before anything is written to `dir`.
+ */
+export async function checkoutRef(dir: string, url: string, ref: string, access: RemoteAccess, maxObjects?: number): Promise<string> {
+  return withGit(dir, remoteOptions(url, access), async (git) => {
+    await git('init', '--quiet');
+    // --end-of-options: a URL or ref starting with '-' is data, never a git option.
+    await git('fetch', '--quiet', '--depth=1', '--end-of-options', url, ref);
+    if (maxObjects !== undefined) {
+      const objects = fetchedObjects(await git('count-objects', '-v'));
+      if (objects > maxObjects)
+        throw new GitError(
+          `${ref} holds ${objects} files and directories, more than the ${maxObjects} a checkout may have; nothing was checked out`,
+        );
+    }
+    await git('checkout', '--quiet', 'FETCH_HEAD');
+    return git('rev-parse', 'HEAD');
+  });
+}
+
+/** The objects a fetch brought, from `git count-objects -v`: loose (a small fetch is unpacked) and packed. */
+export function fetchedObjects(countObjects: string): number {
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(countObjects)?.[1] ?? 0);
+  return field('count') + field('in-pack');
 }
 
 /**

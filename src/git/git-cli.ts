@@ -70,7 +70,9 @@ export interface GitOptions {
   /** Whether http:// remotes are allowed (the operator's --allow-http-git); https always is. */
   allowHttp?: boolean | undefined;
   author?: { name: string; email: string };
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
+  /** Cancels the command running when it aborts (git is killed). */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -146,8 +148,9 @@ export async function withGit<T>(workTree: string | undefined, options: GitOptio
     );
     const git = async (...args: string[]): Promise<string> => {
       try {
-        return (await execFileAsync('git', args, { cwd: workTree ?? own, env, timeout: timeoutMs })).stdout.trim();
+        return (await execFileAsync('git', args, { cwd: workTree ?? own, env, timeout: timeoutMs, signal: options.signal })).stdout.trim();
       } catch (error) {
+        if (options.signal?.aborted) throw new GitError(`git ${args[0]} was cancelled`);
         const failure = error as { stderr?: string; killed?: boolean };
         const why = failure.killed ? `timed out after ${timeoutMs / 1000} s` : (failure.stderr ?? String(error)).trim();
         throw new GitError(`git ${args[0]} failed: ${redact(why)}`);

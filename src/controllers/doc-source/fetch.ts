@@ -4,7 +4,8 @@ import { isNotFound, isTransientApiError, KubeApiError, type RawKubeClient } fro
 import type { DocSourceObject } from './decide.ts';
 import { FetchError, SourceUnavailableError } from './failures.ts';
 import { fetchGitSkeleton } from '../../git/fetch-git.ts';
-import { withGit, type GitCredentials } from '../../git/git-cli.ts';
+import type { GitCredentials } from '../../git/git-cli.ts';
+import { isCommitId, remoteCommit } from '../../git/remote-commit.ts';
 import { ALLOWED_HOSTS_ANNOTATION, parseAllowedHosts } from '../../git/git-remote.ts';
 import { SkeletonError, skeletonFromConfigMap, type ReadBudget, type SkeletonFiles } from '../../file-tree/skeleton.ts';
 
@@ -101,12 +102,11 @@ export async function currentRevision(
   const git = source.spec.source.git;
   if (git) {
     const ref = git.ref ?? 'main';
-    if (/^[0-9a-f]{40}$/.test(ref)) return ref;
-    const settings = { remote: git.url, credentials: await credentials(client, source), allowHttp: access.allowHttp, timeoutMs: 30_000 };
-    const out = await withGit(undefined, settings, (run) => run('ls-remote', '--end-of-options', git.url, ref));
-    const line = out.split('\n').find((l) => /^[0-9a-f]{40}\s+refs\/(heads|tags)\//.test(l));
-    if (!line) throw new FetchError(`ref ${ref} was not found in ${git.url}`);
-    return line.slice(0, 40);
+    if (isCommitId(ref)) return ref;
+    const remote = { credentials: await credentials(client, source), allowHttp: access.allowHttp, timeoutMs: 30_000 };
+    const commit = await remoteCommit(git.url, ref, remote);
+    if (!commit) throw new FetchError(`ref ${ref} was not found in ${git.url}`);
+    return commit;
   }
   return `configmap/${source.spec.source.configMapRef!.name}@${(await readConfigMap(client, source)).metadata.resourceVersion}`;
 }
