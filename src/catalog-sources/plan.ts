@@ -102,8 +102,9 @@ export function digestOf(object: GreenroomObject): string {
  * What to do to bring the catalog of the source's namespace in step with a snapshot. An
  * entity is created when nobody holds it, updated when this source holds it and its digest
  * changed, and left alone (a conflict) when another source or a person holds it — never
- * overwritten. Entities this source holds that the snapshot no longer has are removed; no
- * other entity ever is. Two entities of the snapshot with one kind and name: the first wins.
+ * overwritten. Entities this source holds that the snapshot no longer has are removed — but
+ * not those of a file the snapshot has a problem with — and no other entity ever is. Two
+ * entities of the snapshot with one kind and name: the first wins.
  */
 export function planSync(source: SourceIdentity, snapshot: SourceSnapshot, current: readonly CatalogEntry[]): SyncPlan {
   const existing = new Map(current.map((entry) => [keyOf(entry.kind, entry.name), entry]));
@@ -144,8 +145,13 @@ export function planSync(source: SourceIdentity, snapshot: SourceSnapshot, curre
       plan.apply.push({ object, change: 'update' });
     else plan.unchanged++;
   }
-  for (const entry of current)
-    if (holderOf(entry) === source.name && !wanted.has(keyOf(entry.kind, entry.name)))
-      plan.remove.push({ kind: entry.kind, name: entry.name });
+  // A file that could not be read or converted this time (bad YAML, too big) still holds its
+  // entities as far as the catalog knows: they are kept until the file is fixed or removed.
+  const troubled = new Set(snapshot.problems.map((p) => p.location));
+  for (const entry of current) {
+    if (holderOf(entry) !== source.name || wanted.has(keyOf(entry.kind, entry.name))) continue;
+    if (troubled.has(entry.annotations?.[ORIGIN_LOCATION_ANNOTATION] ?? '')) plan.held++;
+    else plan.remove.push({ kind: entry.kind, name: entry.name });
+  }
   return plan;
 }

@@ -5,17 +5,21 @@ import { verifyPush } from '../catalog-sources/push-signature.ts';
 import type { CatalogSourceObject } from '../controllers/catalog-source/decide.ts';
 import type { CatalogHooks } from '../http/hooks.ts';
 import type { CatalogView } from '../catalog/view.ts';
+import { gitProvider } from '../catalog-sources/git/git-provider.ts';
 import { kubernetesProvider } from '../catalog-sources/kubernetes/provider.ts';
+import { DEFAULT_READ_LIMITS } from '../convert/confined-files.ts';
 import { ldapProvider, type LdapBind } from '../catalog-sources/ldap/provider.ts';
 import type { CatalogEntry } from '../catalog-sources/plan.ts';
 import type { OperatorConfig } from '../config.ts';
 import type { ProviderFor } from '../controllers/catalog-source/reconcile.ts';
-import { readSecret, secretValue, SourceConfigError } from '../controllers/named-secrets.ts';
+import { gitCredentials, readSecret, secretValue, SourceConfigError } from '../controllers/named-secrets.ts';
 import { ALLOWED_HOSTS_ANNOTATION, credentialHostProblem, parseAllowedHosts } from '../git/git-remote.ts';
 import type { RawKubeClient } from '../kube/raw-client.ts';
 
 /** How long one directory operation (connect, bind, a page of a search) may take. */
 const LDAP_TIMEOUT_MS = 30_000;
+/** How long one git command (ls-remote, fetch, checkout) of a catalog source may take. */
+const GIT_TIMEOUT_MS = 120_000;
 
 /** The catalog entities of a namespace, as the replica's graph holds them, for a source's sync plan. */
 export const catalogEntriesIn =
@@ -62,7 +66,16 @@ async function ldapAccess(client: RawKubeClient, namespace: string, ldap: LdapCa
 export function providerFor(client: RawKubeClient, config: OperatorConfig): ProviderFor {
   return async (source) => {
     const { namespace } = source.metadata;
-    const { ldap } = source.spec;
+    const { git, ldap } = source.spec;
+    if (git) {
+      const credentials = git.secretRef ? await gitCredentials(client, namespace, git.secretRef) : undefined;
+      return gitProvider(git, {
+        credentials,
+        allowHttp: config.allowHttpGit,
+        limits: { ...DEFAULT_READ_LIMITS, maxFiles: Math.min(DEFAULT_READ_LIMITS.maxFiles, config.catalogSourceMaxEntries) },
+        timeoutMs: GIT_TIMEOUT_MS,
+      });
+    }
     if (ldap) {
       const { bind, tlsCa } = await ldapAccess(client, namespace, ldap);
       return ldapProvider(ldap, bind, {
@@ -81,7 +94,7 @@ export function providerFor(client: RawKubeClient, config: OperatorConfig): Prov
         );
       return kubernetesProvider(client, kubernetes, { namespaces, maxEntries: config.catalogSourceMaxEntries });
     }
-    throw new SourceConfigError('this operator has no git catalog provider yet');
+    throw new SourceConfigError('a CatalogSource needs one of spec.git, spec.kubernetes or spec.ldap');
   };
 }
 

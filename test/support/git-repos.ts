@@ -14,6 +14,8 @@ export interface PushedContent {
   /** A symlink [path, target] committed too. */
   link?: [string, string] | undefined;
   message?: string;
+  /** Replace what the branch holds (a new history each time: the files given are the whole tree). */
+  force?: boolean;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function pushFiles(dir: string, url: string, credentials: GitCreden
   await git(
     'push',
     '--quiet',
+    ...(content.force ? ['--force'] : []),
     url.replace('http://', `http://${credentials.username}:${credentials.password}@`),
     'main',
     ...(content.tag ? [content.tag] : []),

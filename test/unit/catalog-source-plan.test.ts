@@ -77,6 +77,13 @@ describe('the sync plan of a catalog source', () => {
     expect(plan.remove).toEqual([{ kind: 'Component', name: 'gone' }]);
   });
 
+  it('when a file now fails to convert, then the entities it held are kept, not removed', () => {
+    const problems = [{ location: 'services/gone/catalog-info.yaml', line: 2, reason: 'not valid YAML' }];
+    const plan = planSync(source, { ...snapshot(component('orders')), problems }, written(component('orders'), component('gone')));
+    expect(plan.remove).toEqual([]);
+    expect(plan.held).toBe(2);
+  });
+
   it('when an entity is already held by a person or by another source, then it is left alone and named as a conflict', () => {
     const current: CatalogEntry[] = [
       { kind: 'Component', name: 'orders', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' } },
