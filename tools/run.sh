@@ -43,6 +43,9 @@ case "$command" in
     # Reads as 50 signed-in people next to anonymous ones (issue 13); its own section too.
     log "signed-in reads benchmark"
     "$node" bench/access.ts
+    # A git CatalogSource of 10,000 catalog files (issue 16); its own section too.
+    log "catalog sources benchmark"
+    "$node" bench/catalog-sources.ts
     # On a real node (root, and what tools/node/install-packages.sh installs): from helm
     # install to the sample catalog on the dashboard; its own section too.
     log "time-to-value benchmark (a real node)"
