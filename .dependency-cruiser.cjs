@@ -21,7 +21,11 @@ const LAYERS = [
   { name: 'platform', folders: ['kube', 'observability', 'file-tree'], why: 'the apiserver client, logs and metrics, file trees' },
   { name: 'runtime', folders: ['runtime'], why: 'informers, work queues, leader election: client-go in TypeScript' },
   { name: 'domain core', folders: ['catalog', 'git', 'docs', 'notifications', 'convert'], why: 'domain logic that needs no other domain' },
-  { name: 'domain', folders: ['scorecards', 'templates', 'search', 'catalog-sources'], why: 'domain logic over the catalog, git, docs and converter' },
+  {
+    name: 'domain',
+    folders: ['scorecards', 'templates', 'search', 'catalog-sources'],
+    why: 'domain logic over the catalog, git, docs and converter',
+  },
   { name: 'access', folders: ['access'], why: 'who may see what, over the read models' },
   {
     name: 'write paths',
