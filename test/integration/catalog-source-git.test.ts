@@ -127,6 +127,12 @@ describe('git CatalogSources', () => {
     const checkout = JSON.parse(await kubectl(['get', 'component', 'checkout', '-n', namespace, '-o', 'json'])) as {
       metadata: { annotations: Record<string, string> };
     };
+    // The entity's page says where it comes from.
+    const page = await eventually('the page to show the origin', async () => {
+      const text = await (await fetch(`${operatorUrl}/catalog/component/${namespace}/checkout`)).text();
+      return text.includes('From CatalogSource') ? text : undefined;
+    });
+    expect(page).toContain('From CatalogSource <strong>payments</strong> · <code>services/checkout/catalog-info.yaml:1</code>');
     expect(checkout.metadata.annotations).toMatchObject({
       'greenroom.dev/source-location': 'services/checkout/catalog-info.yaml',
       'greenroom.dev/source-line': '1',

@@ -79,6 +79,35 @@ describe('dashboard pages (pure view models)', () => {
     ]);
   });
 
+  it('when a CatalogSource keeps the entity, then the header says which, from which file and line, and links an https edit page only', () => {
+    const kept = {
+      ...component('c'),
+      labels: { 'greenroom.dev/catalog-source': 'backstage' },
+      annotations: {
+        'greenroom.dev/source-location': 'services/c/catalog-info.yaml',
+        'greenroom.dev/source-line': '4',
+        'greenroom.dev/source-edit-url': 'https://github.com/org/repo/blob/main/services/c/catalog-info.yaml',
+      },
+    };
+    const graph = graphOf(
+      kept,
+      {
+        ...component('d'),
+        labels: kept.labels,
+        annotations: { ...kept.annotations, 'greenroom.dev/source-edit-url': 'javascript:alert(1)' },
+      },
+      component('e'),
+    );
+    expect(entityHeader(graph, graph.get('component:default/c'))?.origin).toEqual({
+      source: 'backstage',
+      location: 'services/c/catalog-info.yaml',
+      line: 4,
+      editUrl: 'https://github.com/org/repo/blob/main/services/c/catalog-info.yaml',
+    });
+    expect(entityHeader(graph, graph.get('component:default/d'))?.origin?.editUrl).toBeUndefined();
+    expect(entityHeader(graph, graph.get('component:default/e'))?.origin).toBeUndefined();
+  });
+
   it('when an entity ref is turned into a URL, then each part is encoded', () => {
     expect(entityHref('component:default/a.b')).toBe('/catalog/component/default/a.b');
   });

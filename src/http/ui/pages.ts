@@ -1,5 +1,7 @@
 import { stringify } from 'yaml';
 import { CATALOG_KINDS } from '../../api/v1alpha1/index.ts';
+import { SOURCE_LABEL } from '../../api/v1alpha1/catalog-source.ts';
+import { ORIGIN_EDIT_URL_ANNOTATION, ORIGIN_LINE_ANNOTATION, ORIGIN_LOCATION_ANNOTATION } from '../../catalog-sources/plan.ts';
 import type { Entity } from '../../catalog/entity.ts';
 import type { CatalogView } from '../../catalog/view.ts';
 import { hiddenNeighbours, neighbourhood, ownership, type EntityFilter } from '../../catalog/queries.ts';
@@ -125,11 +127,36 @@ export function catalogPage(graph: CatalogView, query: CatalogQuery, matches: (e
   };
 }
 
-/** What every tab of an entity's page shows on top: what it is, who owns it, its links. */
+/** Where an entity a CatalogSource keeps comes from: the source, the file or record, and where to change it. */
+export interface EntityOrigin {
+  source: string;
+  location: string;
+  line: number | undefined;
+  /** Only an https:// page: an annotation could name anything. */
+  editUrl: string | undefined;
+}
+
+/** What every tab of an entity's page shows on top: what it is, who owns it, its links, where it comes from. */
 export interface EntityHeader {
   entity: Card;
   links: { url: string | undefined; text: string }[];
   profile: { displayName?: string; email?: string };
+  origin: EntityOrigin | undefined;
+}
+
+/** The origin a CatalogSource recorded on an entity; none for an entity applied any other way. */
+export function originOf(entity: Entity): EntityOrigin | undefined {
+  const source = entity.labels[SOURCE_LABEL];
+  const location = entity.annotations[ORIGIN_LOCATION_ANNOTATION];
+  if (!source || !location) return undefined;
+  const line = Number(entity.annotations[ORIGIN_LINE_ANNOTATION]);
+  const edit = entity.annotations[ORIGIN_EDIT_URL_ANNOTATION];
+  return {
+    source,
+    location,
+    line: Number.isInteger(line) && line > 0 ? line : undefined,
+    editUrl: edit && /^https:\/\//i.test(edit) ? edit : undefined,
+  };
 }
 
 /** The {@link EntityHeader} of an entity the graph holds; none for one it does not. */
@@ -142,6 +169,7 @@ export function entityHeader(graph: CatalogView, entity: Entity | undefined): En
     entity: card(entity, graph),
     links: links.map((l) => ({ url: /^https?:\/\//i.test(l.url) ? l.url : undefined, text: l.title ?? l.url })),
     profile: (entity.spec.profile ?? {}) as { displayName?: string; email?: string },
+    origin: originOf(entity),
   };
 }
 
