@@ -5,8 +5,8 @@
 import type { EntityRef } from '../catalog/refs.ts';
 import type { DocsStore } from '../docs/site.ts';
 import type { ScorecardStore } from '../scorecards/store.ts';
-import type { TemplateStore } from '../api/objects.ts';
-import { DOC_SOURCES, INITIATIVES, SCORECARDS, TEMPLATES, TEMPLATE_RUNS, entityResource } from './resources.ts';
+import type { CatalogSourceStore, TemplateStore } from '../api/objects.ts';
+import { CATALOG_SOURCES, DOC_SOURCES, INITIATIVES, SCORECARDS, TEMPLATES, TEMPLATE_RUNS, entityResource } from './resources.ts';
 
 /** resource (greenroom.dev plural) → namespaces holding at least one. */
 export type PresentNamespaces = Map<string, Set<string>>;
@@ -17,6 +17,7 @@ export interface PortalStores {
   templates?: TemplateStore | undefined;
   docs?: DocsStore | undefined;
   scorecards?: ScorecardStore | undefined;
+  catalogSources?: CatalogSourceStore | undefined;
 }
 
 /**
@@ -52,5 +53,6 @@ export function presentNamespaces(stores: PortalStores): PresentNamespaces {
   for (const s of stores.scorecards?.scorecards() ?? []) add(present, SCORECARDS, s.metadata.namespace);
   for (const i of stores.scorecards?.initiatives() ?? []) add(present, INITIATIVES, i.metadata.namespace);
   for (const ns of stores.docs?.sourceNamespaces?.() ?? []) add(present, DOC_SOURCES, ns);
+  for (const s of stores.catalogSources?.sources() ?? []) add(present, CATALOG_SOURCES, s.metadata.namespace);
   return present;
 }

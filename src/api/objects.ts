@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CatalogSourceSpec, CatalogSourceStatus } from './v1alpha1/catalog-source.ts';
 import type { Condition } from './v1alpha1/index.ts';
 import type { templateSpec } from './v1alpha1/template.ts';
 import type { templateRunSpec, templateRunStatus } from './v1alpha1/template-run.ts';
@@ -42,4 +43,16 @@ export interface TemplateRunObject {
 export interface TemplateStore {
   templates(): TemplateObject[];
   runs(): TemplateRunObject[];
+}
+
+/** A CatalogSource as its informer holds it. */
+export interface CatalogSourceObject {
+  metadata: ObjectMeta;
+  spec: CatalogSourceSpec;
+  status?: CatalogSourceStatus;
+}
+
+/** What the dashboard reads about catalog sources: the operator's informer cache. */
+export interface CatalogSourceStore {
+  sources(): CatalogSourceObject[];
 }

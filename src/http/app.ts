@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { CatalogView } from '../catalog/view.ts';
 import type { ScorecardStore } from '../scorecards/store.ts';
-import type { TemplateStore } from '../api/objects.ts';
+import type { CatalogSourceStore, TemplateStore } from '../api/objects.ts';
 import { createApiRouter } from './api.ts';
 import { createUiRouter } from './ui/router.ts';
 import { createDocsRouter } from './ui/docs-router.ts';
@@ -49,6 +49,8 @@ export interface AppDependencies {
   search?: SearchReader;
   /** Scorecards and initiatives for the dashboard's scorecard pages; absent, they are empty. */
   scorecards?: ScorecardStore;
+  /** CatalogSources for the dashboard's Sources page; absent, it is empty. */
+  catalogSources?: CatalogSourceStore;
   /**
    * Asks the apiserver what a signed-in person may see (cached SubjectAccessReviews). Without
    * it a signed-in person sees nothing; without a person (`--auth none`) it is never asked.
@@ -152,7 +154,16 @@ export function createApp(deps: AppDependencies): Express {
   }
   // The reader goes before the dashboard, whose last route answers 404.
   if (deps.docs) app.use(createDocsRouter({ docs: deps.docs }));
-  app.use(createUiRouter({ graph: deps.graph, templates: deps.templates, docs: deps.docs, scorecards: deps.scorecards, now: deps.now }));
+  app.use(
+    createUiRouter({
+      graph: deps.graph,
+      templates: deps.templates,
+      docs: deps.docs,
+      scorecards: deps.scorecards,
+      catalogSources: deps.catalogSources,
+      now: deps.now,
+    }),
+  );
   app.use(problemHandler({ logger, views: viewsEnvironment() }));
   return app;
 }

@@ -2,7 +2,7 @@ import { objectPath } from '../api/resource-paths.ts';
 import { RESOURCES } from '../api/v1alpha1/index.ts';
 import { SYNC_REQUEST_ANNOTATION, type LdapCatalog } from '../api/v1alpha1/catalog-source.ts';
 import { verifyPush } from '../catalog-sources/push-signature.ts';
-import type { CatalogSourceObject } from '../controllers/catalog-source/decide.ts';
+import type { CatalogSourceObject } from '../api/objects.ts';
 import type { CatalogHooks } from '../http/hooks.ts';
 import type { CatalogView } from '../catalog/view.ts';
 import { gitProvider } from '../catalog-sources/git/git-provider.ts';

@@ -52,6 +52,7 @@ export function dashboardApp(settings: OperatorSettings, controllers: ReplicaCon
     docs: controllers.docs.sites,
     search: models.search,
     scorecards: controllers.scorecards.store,
+    catalogSources: { sources: () => controllers.catalogSources.list() },
     // Pages decide by the controllers' clock, so a page and the status beside it agree.
     now: settings.now,
   });

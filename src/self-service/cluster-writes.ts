@@ -1,6 +1,7 @@
 import { collectionPath, objectPath } from '../api/resource-paths.ts';
 import { API_VERSION } from '../api/v1alpha1/group-version.ts';
 import { RESOURCES } from '../api/v1alpha1/resources.ts';
+import { SYNC_REQUEST_ANNOTATION } from '../api/v1alpha1/catalog-source.ts';
 import { REBUILD_ANNOTATION } from '../api/v1alpha1/doc-source.ts';
 import { KubeApiError, type RawKubeClient } from '../kube/raw-client.ts';
 import type { TemplateRunSpec } from '../api/objects.ts';
@@ -31,6 +32,8 @@ export interface SelfService {
   cancelRun(as: Actor, namespace: string, name: string): Promise<void>;
   /** Asks the docs controller for a build now (the greenroom.dev/rebuild-requested-at annotation). */
   rebuildDocs(as: Actor, namespace: string, name: string, at: Date): Promise<void>;
+  /** Asks the CatalogSource controller for a check now (the greenroom.dev/sync-requested-at annotation). */
+  syncCatalogSource(as: Actor, namespace: string, name: string, at: Date): Promise<void>;
 }
 
 /** The portal's field manager, so `managedFields` tell its writes from kubectl's. */
@@ -39,6 +42,17 @@ export const PORTAL_FIELD_MANAGER = 'greenroom-portal';
 /** {@link SelfService} over the operator's client, every request impersonating `as`. */
 export function clusterWrites(client: RawKubeClient): SelfService {
   const impersonate = (as: Actor) => ({ user: as.username, groups: as.groups });
+  // "Do it now" requests: a timestamp annotation the object's controller compares with its status.
+  const annotate = async (as: Actor, path: string, annotation: string, at: Date): Promise<void> => {
+    await client.request({
+      method: 'PATCH',
+      path,
+      query: { fieldManager: PORTAL_FIELD_MANAGER },
+      contentType: 'application/merge-patch+json',
+      body: { metadata: { annotations: { [annotation]: at.toISOString() } } },
+      impersonate: impersonate(as),
+    });
+  };
   return {
     async startRun(as, run) {
       const created = await client.request<{ metadata: { name: string; namespace: string } }>({
@@ -63,16 +77,9 @@ export function clusterWrites(client: RawKubeClient): SelfService {
         impersonate: impersonate(as),
       });
     },
-    async rebuildDocs(as, namespace, name, at) {
-      await client.request({
-        method: 'PATCH',
-        path: objectPath(RESOURCES.docSources, namespace, name),
-        query: { fieldManager: PORTAL_FIELD_MANAGER },
-        contentType: 'application/merge-patch+json',
-        body: { metadata: { annotations: { [REBUILD_ANNOTATION]: at.toISOString() } } },
-        impersonate: impersonate(as),
-      });
-    },
+    rebuildDocs: (as, namespace, name, at) => annotate(as, objectPath(RESOURCES.docSources, namespace, name), REBUILD_ANNOTATION, at),
+    syncCatalogSource: (as, namespace, name, at) =>
+      annotate(as, objectPath(RESOURCES.catalogSources, namespace, name), SYNC_REQUEST_ANNOTATION, at),
   };
 }
 

@@ -130,9 +130,20 @@ describe('git CatalogSources', () => {
     // The entity's page says where it comes from.
     const page = await eventually('the page to show the origin', async () => {
       const text = await (await fetch(`${operatorUrl}/catalog/component/${namespace}/checkout`)).text();
-      return text.includes('From CatalogSource') ? text : undefined;
+      return text.includes('at commit') ? text : undefined;
     });
-    expect(page).toContain('From CatalogSource <strong>payments</strong> · <code>services/checkout/catalog-info.yaml:1</code>');
+    expect(page).toContain(
+      `From CatalogSource <a href="/sources/${namespace}/payments"><strong>payments</strong></a> · <code>services/checkout/catalog-info.yaml:1</code> · at commit <code class="commit">${payments.revision!.slice(0, 7)}</code>`,
+    );
+    // The Sources page: both sources synced, the conflict named on the source's own page.
+    const sources = await eventually('the Sources page to show both synced', async () => {
+      const text = await (await fetch(`${operatorUrl}/sources`)).text();
+      return text.match(/<span class="badge ok"[^>]*>Synced<\/span>/g)?.length === 2 ? text : undefined;
+    });
+    expect(sources).toContain('2 catalog sources');
+    const paymentsPage = await (await fetch(`${operatorUrl}/sources/${namespace}/payments`)).text();
+    expect(paymentsPage).toContain('Component legacy-billing (services/legacy/catalog-info.yaml) is held by someone else');
+    expect(paymentsPage).toContain(`href="/catalog/component/${namespace}/checkout"`);
     expect(checkout.metadata.annotations).toMatchObject({
       'greenroom.dev/source-location': 'services/checkout/catalog-info.yaml',
       'greenroom.dev/source-line': '1',
@@ -207,5 +218,7 @@ describe('git CatalogSources', () => {
     ]);
     expect(await held('payments')).toEqual(['checkout']);
     expect(status.conditions?.find((c) => c.type === 'Synced')).toMatchObject({ reason: 'SyncedWithProblems' });
+    const page = await (await fetch(`${operatorUrl}/sources/${namespace}/payments`)).text();
+    expect(page).toMatch(/<code>services\/checkout\/catalog-info.yaml(:\d+)?<\/code> — [^<]*YAML/);
   });
 });

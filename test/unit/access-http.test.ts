@@ -11,7 +11,7 @@ import { parseTrustedPeers } from '../../src/http/auth/trusted-peers.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import type { InitiativeObject, ScorecardObject } from '../../src/scorecards/store.ts';
 import { SearchIndex } from '../../src/search/index.ts';
-import type { TemplateObject, TemplateRunObject } from '../../src/api/objects.ts';
+import type { CatalogSourceObject, TemplateObject, TemplateRunObject } from '../../src/api/objects.ts';
 import { component, group } from '../fixtures/entities.ts';
 import { serving } from '../support/serve.ts';
 import { CookieJar, csrfTokenIn } from '../support/cookie-jar.ts';
@@ -31,18 +31,51 @@ const scoredAs = (e: Entity, level: string): Entity => ({
   },
 });
 
+/** An entity as a git CatalogSource of its namespace writes it: labelled with the source, annotated with its file. */
+const fromSource = (e: Entity, source: string): Entity => ({
+  ...e,
+  labels: { ...e.labels, 'greenroom.dev/catalog-source': source },
+  annotations: { ...e.annotations, 'greenroom.dev/source-location': `${source}/catalog-info.yaml`, 'greenroom.dev/source-line': '1' },
+});
+
+const catalogSource = (name: string, namespace: string, commit: string): CatalogSourceObject => ({
+  metadata: { name, namespace, uid: `cs-${name}`, generation: 1 },
+  spec: { interval: '5m', git: { url: `https://git.example.com/${namespace}/${name}.git`, ref: 'main' } },
+  status: {
+    observedGeneration: 1,
+    revision: commit,
+    lastSyncTime: '2026-03-01T00:00:00Z',
+    counts: { entities: 1, created: 1, updated: 0, deleted: 0, unchanged: 0, conflicts: 0 },
+    problems: [{ location: `${name}-private/broken.yaml`, line: 3, reason: 'spec.owner is missing' }],
+    problemCount: 1,
+    conditions: [
+      { type: 'Synced', status: 'True', reason: 'SyncedWithProblems', message: '1 entity', lastTransitionTime: '2026-03-01T00:00:00Z' },
+    ],
+  },
+});
+
 function world() {
   const graph = new CatalogGraph();
   for (const e of [
     group('team-a', {}, 'team-a'),
-    scoredAs(
-      component('payments', { owner: 'team-a', dependsOn: ['component:team-b/ledger'], description: 'Takes shared money' }, 'team-a'),
-      'gold',
+    fromSource(
+      scoredAs(
+        component('payments', { owner: 'team-a', dependsOn: ['component:team-b/ledger'], description: 'Takes shared money' }, 'team-a'),
+        'gold',
+      ),
+      'a-repo',
     ),
     group('team-b', {}, 'team-b'),
-    scoredAs(
-      component('ledger', { owner: 'team-b', type: 'database-service', description: 'Keeps shared money', tags: ['secret-tag'] }, 'team-b'),
-      'bronze',
+    fromSource(
+      scoredAs(
+        component(
+          'ledger',
+          { owner: 'team-b', type: 'database-service', description: 'Keeps shared money', tags: ['secret-tag'] },
+          'team-b',
+        ),
+        'bronze',
+      ),
+      'b-repo',
     ),
   ])
     graph.upsert(e);
@@ -117,6 +150,9 @@ function world() {
     scorecards: { scorecards: () => [scorecard], initiatives: () => [initiative] },
     docs,
     search,
+    catalogSources: {
+      sources: () => [catalogSource('a-repo', 'team-a', 'a'.repeat(40)), catalogSource('b-repo', 'team-b', 'b'.repeat(40))],
+    },
   };
 }
 
@@ -157,6 +193,7 @@ async function start(
     startRun: async (_as, run) => (writes.push(`start ${JSON.stringify(run)}`), { namespace: 'x', name: 'y' }),
     cancelRun: async (_as, ns, name) => void writes.push(`cancel ${ns}/${name}`),
     rebuildDocs: async (_as, ns, name) => void writes.push(`rebuild ${ns}/${name}`),
+    syncCatalogSource: async (as, ns, name) => void writes.push(`sync ${ns}/${name} as ${as.username}`),
   };
   const base = await serve(
     createApp({ isReady: () => true, ...world(), access, selfService, ...(options.auth === false ? {} : { auth: proxy }) }),
@@ -212,6 +249,7 @@ describe('reads filtered by what the signed-in person may list', () => {
       '/templates/team-b/b-service',
       '/runs/team-b/b-run',
       '/docs/team-b/runbook',
+      '/sources/team-b/b-repo',
     ]) {
       const page = await get(path, alice);
       const name = path.split('/').pop()!;
@@ -271,6 +309,31 @@ describe('reads filtered by what the signed-in person may list', () => {
     expect(initiative.text).not.toContain('ledger');
   });
 
+  it("when a person opens the Sources page and an entity from a source, then only their team's sources are listed, counted and linked", async () => {
+    const { get } = await start();
+    const sources = await get('/sources', alice);
+    expect(sources.text).toContain('1 catalog source');
+    expect(sources.text).toContain('href="/sources/team-a/a-repo"');
+    expect(sources.text).not.toContain('b-repo');
+    const source = await get('/sources/team-a/a-repo', alice);
+    expect(source.text).toContain('a-repo-private/broken.yaml:3');
+    expect(source.text).toContain('href="/catalog/component/team-a/payments"');
+    const payments = await get('/catalog/component/team-a/payments', alice);
+    expect(payments.text).toContain('<a href="/sources/team-a/a-repo"><strong>a-repo</strong></a>');
+    expect(payments.text).toContain('at commit <code class="commit">aaaaaaa</code>');
+    // bob sees ledger's origin, but not the other team's source behind payments (he cannot see payments at all).
+    const ledger = await get('/catalog/component/team-b/ledger', bob);
+    expect(ledger.text).toContain('href="/sources/team-b/b-repo"');
+    for (const path of ['/sources', '/sources/team-a/a-repo']) expect((await get(path, nobody)).text).not.toContain('a-repo-private');
+  });
+
+  it("when a person asks to sync their team's source now, then the request is written as them", async () => {
+    const { post, writes } = await start();
+    const synced = await post('/catalogsources/team-a/a-repo/sync', alice, { returnTo: '/sources/team-a/a-repo' });
+    expect(synced.status).toBe(303);
+    expect(writes).toEqual(['sync team-a/a-repo as alice']);
+  });
+
   it("when a person posts the other team's Template form or its run's buttons, then they answer as missing ones and nothing is written", async () => {
     const { post, writes } = await start();
     const hidden = await post('/templates/team-b/b-service', as('carol', 'team-a'), { _intent: 'check' });
@@ -302,12 +365,12 @@ describe('reads filtered by what the signed-in person may list', () => {
     const { json, sent } = await start();
     await json('/api/v1/entities', alice);
     const first = sent.length;
-    // One question per (resource, namespace) that holds something (12 here), and a cluster-wide
+    // One question per (resource, namespace) that holds something (14 here), and a cluster-wide
     // one only for resources held in more than one namespace, asked before those.
     const asked = sent.map((q) => `${q.resource}@${q.namespace}`);
     expect(new Set(asked).size).toBe(first);
     const namespaced = asked.filter((a) => !a.endsWith('@'));
-    expect(namespaced).toHaveLength(12);
+    expect(namespaced).toHaveLength(14);
     const spread = [...new Set(namespaced.map((a) => a.split('@')[0]!))].filter(
       (r) => namespaced.filter((a) => a.startsWith(`${r}@`)).length > 1,
     );

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
+import type { CatalogSourceObject } from '../../src/api/objects.ts';
 import {
   failedStatus,
   intervalOf,
   needsRead,
   suspendedStatus,
   syncedStatus,
-  type CatalogSourceObject,
   type SyncOutcome,
 } from '../../src/controllers/catalog-source/decide.ts';
 import { describeFailure } from '../../src/controllers/catalog-source/reconcile.ts';

@@ -3,7 +3,7 @@ import type { CatalogEntry } from '../../catalog-sources/plan.ts';
 import type { ControllerContext } from '../../runtime/context.ts';
 import { Controller, watch } from '../../runtime/controller.ts';
 import { keyOf } from '../../runtime/object-cache.ts';
-import type { CatalogSourceObject } from './decide.ts';
+import type { CatalogSourceObject } from '../../api/objects.ts';
 import { CatalogSourceReconciler, type ProviderFor } from './reconcile.ts';
 
 export interface CatalogSourceControllerOptions {

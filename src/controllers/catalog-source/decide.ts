@@ -1,17 +1,11 @@
-import { SYNC_REQUEST_ANNOTATION, type CatalogSourceSpec, type CatalogSourceStatus } from '../../api/v1alpha1/catalog-source.ts';
-import type { ObjectMeta } from '../../api/objects.ts';
+import { SYNC_REQUEST_ANNOTATION, type CatalogSourceStatus } from '../../api/v1alpha1/catalog-source.ts';
+import type { CatalogSourceObject } from '../../api/objects.ts';
 import type { Conflict } from '../../catalog-sources/plan.ts';
 import type { SourceProblem } from '../../catalog-sources/provider.ts';
 import { refreshIntervalMs } from '../../shared/duration.ts';
 import type { Polled } from '../check-schedule.ts';
 import { mergeConditions, rfc3339, type ConditionDecision } from '../conditions.ts';
 import { CONDITION, REASON } from './reasons.ts';
-
-export interface CatalogSourceObject {
-  metadata: ObjectMeta;
-  spec: CatalogSourceSpec;
-  status?: CatalogSourceStatus;
-}
 
 /** The shortest interval honoured: a check is a git ls-remote or a directory search, not free. */
 export const MIN_INTERVAL_MS = 10_000;

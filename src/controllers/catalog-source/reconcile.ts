@@ -1,4 +1,5 @@
 import { API_VERSION } from '../../api/v1alpha1/group-version.ts';
+import type { CatalogSourceObject } from '../../api/objects.ts';
 import { RESOURCES } from '../../api/v1alpha1/index.ts';
 import { SOURCE_LABEL } from '../../api/v1alpha1/catalog-source.ts';
 import { planSync, type CatalogEntry } from '../../catalog-sources/plan.ts';
@@ -20,7 +21,6 @@ import {
   polledOf,
   suspendedStatus,
   syncedStatus,
-  type CatalogSourceObject,
   type CheckFailure,
 } from './decide.ts';
 import { REASON } from './reasons.ts';

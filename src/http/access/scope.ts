@@ -16,9 +16,9 @@ import type { CatalogView } from '../../catalog/view.ts';
 import type { DocsStore } from '../../docs/site.ts';
 import type { ScorecardStore } from '../../scorecards/store.ts';
 import type { SearchedObject } from '../../search/index.ts';
-import type { TemplateStore } from '../../api/objects.ts';
+import type { CatalogSourceStore, TemplateStore } from '../../api/objects.ts';
 import { personOf } from '../auth/person.ts';
-import { visibleDocs, visibleScorecards, visibleTemplates } from './visible-stores.ts';
+import { visibleCatalogSources, visibleDocs, visibleScorecards, visibleTemplates } from './visible-stores.ts';
 
 /** Paths no person's RBAC governs: the dashboard's own files. */
 const UNGOVERNED = /^\/(static\/|favicon\.ico$)/;
@@ -45,6 +45,7 @@ export interface ReadScope {
   templates: TemplateStore;
   docs: DocsStore | undefined;
   scorecards: ScorecardStore;
+  catalogSources: CatalogSourceStore;
 }
 
 export interface ScopeStores {
@@ -52,6 +53,7 @@ export interface ScopeStores {
   templates: TemplateStore;
   docs?: DocsStore | undefined;
   scorecards: ScorecardStore;
+  catalogSources: CatalogSourceStore;
 }
 
 /** The request's views, made on first use and kept on res.locals for the rest of the request. */
@@ -65,6 +67,7 @@ export function scopeOf(res: Response, stores: ScopeStores, now: Date): ReadScop
     templates: visibleTemplates(stores.templates, visibility),
     docs: stores.docs && visibleDocs(stores.docs, visibility),
     scorecards: visibleScorecards(stores.scorecards, visibility, catalog, now),
+    catalogSources: visibleCatalogSources(stores.catalogSources, visibility),
   };
   res.locals.readScope = scope;
   return scope;

@@ -3,7 +3,7 @@
  * Each is the store itself when nothing is hidden (`--auth none`, or cluster-wide grants), so
  * anonymous reads do exactly what they did before sign-in existed.
  */
-import { DOC_SOURCES, INITIATIVES, SCORECARDS, TEMPLATES, TEMPLATE_RUNS } from '../../access/resources.ts';
+import { CATALOG_SOURCES, DOC_SOURCES, INITIATIVES, SCORECARDS, TEMPLATES, TEMPLATE_RUNS } from '../../access/resources.ts';
 import type { Visibility } from '../../access/visibility.ts';
 import type { CatalogView } from '../../catalog/view.ts';
 import type { DocsStore } from '../../docs/site.ts';
@@ -11,7 +11,7 @@ import { keyOf } from '../../runtime/object-cache.ts';
 import { summarise } from '../../scorecards/evaluate.ts';
 import { resultsOf, standing } from '../../scorecards/standing.ts';
 import type { InitiativeObject, ScorecardObject, ScorecardStore } from '../../scorecards/store.ts';
-import type { TemplateStore } from '../../api/objects.ts';
+import type { CatalogSourceStore, TemplateStore } from '../../api/objects.ts';
 
 const inView =
   (visibility: Visibility, resource: string) =>
@@ -24,6 +24,12 @@ export function visibleTemplates(store: TemplateStore, visibility: Visibility): 
     templates: () => store.templates().filter(inView(visibility, TEMPLATES)),
     runs: () => store.runs().filter(inView(visibility, TEMPLATE_RUNS)),
   };
+}
+
+/** CatalogSources in namespaces where the person may list them. */
+export function visibleCatalogSources(store: CatalogSourceStore, visibility: Visibility): CatalogSourceStore {
+  if (visibility.everything) return store;
+  return { sources: () => store.sources().filter(inView(visibility, CATALOG_SOURCES)) };
 }
 
 /** A site or a DocSource the person may not list is absent, as a missing one is. */

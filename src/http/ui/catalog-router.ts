@@ -4,6 +4,7 @@ import { listEntities } from '../../catalog/queries.ts';
 import { refOf } from '../../catalog/refs.ts';
 import { parseQuery } from '../problems.ts';
 import { entityDocSources } from './docs-pages.ts';
+import { sourcedOrigin } from './source-pages.ts';
 import { entityTabs, isEntityTab, ownedTemplates } from './entity-page.ts';
 import type { PageKit } from './page-kit.ts';
 import { SORT_COLUMNS, catalogPage, entityHeader, entityPage, homePage } from './pages.ts';
@@ -91,10 +92,11 @@ export function catalogRouter({ scope, render, now }: PageKit): Router {
   router.get('/catalog/:kind/:namespace/:name{/:tab}', (req, res) => {
     const { kind, namespace, name, tab = 'overview' } = req.params;
     const ref = refOf(kind, namespace, name);
-    const { catalog: graph, docs, scorecards: scores, templates: store } = scope(res);
+    const { catalog: graph, docs, scorecards: scores, templates: store, catalogSources } = scope(res);
     const entity = graph.get(ref);
     if (!entity) return render(res, 'not-found.njk', { page: 'catalog', missing: `${kind} ${namespace}/${name}`, q: name }, 404);
-    const header = entityHeader(graph, entity);
+    const plain = entityHeader(graph, entity);
+    const header = { ...plain, origin: sourcedOrigin(plain.origin, catalogSources, entity.namespace) };
     const docSources = entityDocSources(docs, entity.ref);
     const scored = entityScorecards(scores, entity);
     const tabs = (current: string) => entityTabs(entity.ref, current, { docs: docSources, scorecards: scored });

@@ -3,6 +3,7 @@ import { pageHref } from '../../docs/links.ts';
 import { siteBase, type DocPage, type DocSite, type DocSourceSummary, type DocsStore, type NavItem } from '../../docs/site.ts';
 import { isNavUrl } from '../../docs/store.ts';
 import { redactUrl } from '../../git/git-cli.ts';
+import { shortRevision } from './format.ts';
 import { entityHref } from './pages.ts';
 import { REASON } from '../../controllers/doc-source/reasons.ts';
 
@@ -150,8 +151,5 @@ export function entityDocSources(docs: DocsStore | undefined, ref: string) {
     };
   });
 }
-
-/** A commit as people quote it (7 characters); a ConfigMap revision as it is. */
-const shortRevision = (revision: string): string => (/^[0-9a-f]{40}$/.test(revision) ? revision.slice(0, 7) : revision);
 
 export type EntityDocSource = ReturnType<typeof entityDocSources>[number];

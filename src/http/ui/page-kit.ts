@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { CatalogView } from '../../catalog/view.ts';
 import type { DocsStore } from '../../docs/site.ts';
 import type { ScorecardStore } from '../../scorecards/store.ts';
-import type { TemplateStore } from '../../api/objects.ts';
+import type { CatalogSourceStore, TemplateStore } from '../../api/objects.ts';
 import { scopeOf, type ReadScope } from '../access/scope.ts';
 import { viewerOf } from '../auth/viewer.ts';
 import { viewsEnvironment } from '../views.ts';
@@ -16,6 +16,8 @@ export interface UiDependencies {
   docs?: DocsStore | undefined;
   /** Scorecards and initiatives; without it their pages are empty and entities show only their results. */
   scorecards?: ScorecardStore | undefined;
+  /** CatalogSources: the Sources page, and the source an entity page names; without it the page is empty. */
+  catalogSources?: CatalogSourceStore | undefined;
   /**
    * The time pages decide by (initiative phases, pace, what needs attention): the operator's
    * decision clock, so a page and the status beside it agree; the system clock when absent.
@@ -25,6 +27,7 @@ export interface UiDependencies {
 
 const NO_TEMPLATES: TemplateStore = { templates: () => [], runs: () => [] };
 const NO_SCORECARDS: ScorecardStore = { scorecards: () => [], initiatives: () => [] };
+const NO_CATALOG_SOURCES: CatalogSourceStore = { sources: () => [] };
 
 /** What every dashboard route needs: what the request's person may read, and a page renderer. */
 export interface PageKit {
@@ -37,8 +40,14 @@ export interface PageKit {
 }
 
 /** One page kit per dashboard: the stores (empty ones for those absent) and one views environment. */
-export function createPageKit({ graph, templates, docs, scorecards, now = () => new Date() }: UiDependencies): PageKit {
-  const stores = { graph, templates: templates ?? NO_TEMPLATES, docs, scorecards: scorecards ?? NO_SCORECARDS };
+export function createPageKit({ graph, templates, docs, scorecards, catalogSources, now = () => new Date() }: UiDependencies): PageKit {
+  const stores = {
+    graph,
+    templates: templates ?? NO_TEMPLATES,
+    docs,
+    scorecards: scorecards ?? NO_SCORECARDS,
+    catalogSources: catalogSources ?? NO_CATALOG_SOURCES,
+  };
   const env = viewsEnvironment();
   return {
     scope: (res) => scopeOf(res, stores, now()),

@@ -4,6 +4,7 @@ import { projectRoot } from '../../shared/paths.ts';
 import { catalogRouter } from './catalog-router.ts';
 import { createPageKit, type UiDependencies } from './page-kit.ts';
 import { scorecardRouter } from './scorecard-router.ts';
+import { sourceRouter } from './source-router.ts';
 import { templateRouter } from './template-router.ts';
 
 export type { UiDependencies } from './page-kit.ts';
@@ -29,6 +30,7 @@ export function createUiRouter(deps: UiDependencies): Router {
   router.use(catalogRouter(pages));
   router.use(templateRouter(pages));
   router.use(scorecardRouter(pages));
+  router.use(sourceRouter(pages));
   router.use((req, res) => pages.render(res, 'not-found.njk', { page: '', missing: req.path }, 404));
   return router;
 }

@@ -131,5 +131,11 @@ export function createSelfServiceRouter({
     res.redirect(303, safeReturnPath(formBody(req.body).returnTo));
   });
 
+  router.post('/catalogsources/:namespace/:name/sync', async (req: Request<{ namespace: string; name: string }>, res) => {
+    const person = signedIn(res);
+    await refusedAsProblem(() => writes.syncCatalogSource(person, req.params.namespace, req.params.name, new Date()));
+    res.redirect(303, safeReturnPath(formBody(req.body).returnTo));
+  });
+
   return router;
 }

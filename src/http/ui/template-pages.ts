@@ -4,6 +4,7 @@ import type { CatalogView } from '../../catalog/view.ts';
 import { formatRef, parseRef, splitRef } from '../../catalog/refs.ts';
 import type { TemplateObject, TemplateRunObject, TemplateStore } from '../../api/objects.ts';
 import { redactUrl } from '../../git/git-cli.ts';
+import { when } from './format.ts';
 import { secretParameterNames, withoutSecretRequirements } from '../../templates/secret-parameters.ts';
 import { parametersCacheKey } from '../../templates/parameter-schema.ts';
 import { checkValues } from '../../templates/values.ts';
@@ -218,12 +219,6 @@ export function templatePage(store: TemplateStore, namespace: string, name: stri
     runs: runs.slice(0, RECENT_RUNS).map(runRow),
     totalRuns: runs.length,
   };
-}
-
-/** A timestamp as a page shows it, to the second in UTC, with the machine-readable original. */
-function when(iso: string | undefined) {
-  if (!iso || !Number.isFinite(Date.parse(iso))) return undefined;
-  return { iso, text: `${new Date(iso).toISOString().slice(0, 19).replace('T', ' ')} UTC` };
 }
 
 /** How long from start to finish: "42 s", "3 min 5 s", "1 h 2 min". */
