@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALLOWED_HOSTS_ANNOTATION, hostOf } from '../git/git-remote.ts';
-import { publishGit } from '../git/publish-git.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { collectionPath } from '../api/resource-paths.ts';
 import { API_VERSION, RESOURCES } from '../api/v1alpha1/index.ts';
@@ -11,6 +8,7 @@ import { applyObjects, readManifests } from '../kube/apply.ts';
 import { KubeApiError, RawKubeClient } from '../kube/raw-client.ts';
 import { startGitServer, type GitServer } from '../local-cluster/git-server.ts';
 import type { Logger } from '../observability/logger.ts';
+import { pushExample, seedCatalogSource, type DemoGit } from './demo-repositories.ts';
 
 /** The run the demo starts, so the templates pages have something to show. */
 export const DEMO_RUN = 'recommendations-service';
@@ -59,7 +57,13 @@ export async function seedTemplates(kubeConfig: KubeConfig, namespace: string, r
       // A second demo against the same cluster: the first run stays as it was.
       if (!(error instanceof KubeApiError && error.code === 409)) throw error;
     }
-    await seedDocs(kubeConfig, namespace, root, git, credentials);
+    const demoGit: DemoGit = { server: git, credentials };
+    await seedDocs(kubeConfig, namespace, root, demoGit);
+    const catalogRepository = await seedCatalogSource(kubeConfig, namespace, root, demoGit);
+    log.info(
+      { repository: catalogRepository, source: `${namespace}/reviews-backstage` },
+      'a Backstage catalog repository is pushed and kept in the catalog by the CatalogSource reviews-backstage',
+    );
     log.info(
       { git: git.url, repository: repoUrl, run: `${namespace}/${DEMO_RUN}` },
       `templates applied; the demo run pushes to ${repoUrl} (user ${credentials.username}, password in Secret ${namespace}/greenroom-git)`,
@@ -75,27 +79,8 @@ export async function seedTemplates(kubeConfig: KubeConfig, namespace: string, r
  * Docs-like-code for the sample catalog: examples/docs/checkout-service pushed to the demo's
  * git server as its own repository, and a DocSource that builds it for checkout-service.
  */
-async function seedDocs(
-  kubeConfig: KubeConfig,
-  namespace: string,
-  root: string,
-  git: GitServer,
-  credentials: { username: string; password: string },
-): Promise<void> {
-  const url = await git.createRepository('checkout-service-docs');
-  const copy = await mkdtemp(join(tmpdir(), 'greenroom-demo-docs-'));
-  try {
-    await cp(join(root, 'examples', 'docs', 'checkout-service'), copy, { recursive: true });
-    await publishGit({
-      dir: copy,
-      url,
-      credentials: { ...credentials, allowedHosts: [hostOf(url)] },
-      allowHttp: true,
-      message: 'Checkout service docs',
-    });
-  } finally {
-    await rm(copy, { recursive: true, force: true });
-  }
+async function seedDocs(kubeConfig: KubeConfig, namespace: string, root: string, git: DemoGit): Promise<void> {
+  const url = await pushExample(git, root, join('docs', 'checkout-service'), 'checkout-service-docs', 'Checkout service docs');
   await applyObjects(
     kubeConfig,
     [

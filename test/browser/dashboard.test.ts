@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { browsers, pageOpener, SCREENSHOTS } from '../support/browser.ts';
+import { browsers, pageOpener, SCREENSHOTS, sidewaysOverflow } from '../support/browser.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { apply, eventually, operators } from '../support/operator.ts';
 
@@ -165,11 +165,7 @@ describe('the dashboard in Chromium', () => {
       ['entity', `/catalog/component/${namespace}/checkout-service`],
     ]) {
       await page.goto(base + path);
-      const overflow = await page.evaluate(() => {
-        const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document
-          .documentElement;
-        return d.scrollWidth - d.clientWidth;
-      });
+      const overflow = await sidewaysOverflow(page);
       expect(`${name}: ${overflow}`).toBe(`${name}: 0`);
       await page.screenshot({ path: `${SCREENSHOTS}${name}-narrow.png`, fullPage: true });
     }

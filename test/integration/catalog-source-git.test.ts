@@ -5,7 +5,7 @@ import type { GitServer } from '../../src/local-cluster/git-server.ts';
 import { pushFiles } from '../support/git-repos.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
-import { allowGitHost, GIT_USER, gitServers } from '../support/template-runs.ts';
+import { GIT_USER, gitSecret, gitServers } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // git CatalogSources on the real control plane with a real git server: Backstage catalog
@@ -82,17 +82,7 @@ beforeAll(async () => {
     message: 'services',
   });
   await kubectl(['create', 'namespace', namespace]);
-  await kubectl([
-    'create',
-    'secret',
-    'generic',
-    'greenroom-git',
-    '-n',
-    namespace,
-    `--from-literal=username=${GIT_USER.username}`,
-    `--from-literal=password=${GIT_USER.password}`,
-  ]);
-  await allowGitHost(namespace, git.url);
+  await gitSecret(namespace, git.url);
   await kubectl(['create', 'secret', 'generic', 'push-hook', '-n', namespace, `--from-literal=secret=${HOOK_SECRET}`]);
   // Applied by hand before any source: the payments source also defines it.
   await kubectl(

@@ -47,6 +47,27 @@ describe('greenroom demo', () => {
     };
     expect(component).toMatchObject({ ready: 'True' });
 
+    // The Backstage repository the demo pushed is kept in the catalog by its CatalogSource,
+    // through its Location: the Sources page says so, and each entity says where it comes from.
+    const sources = await eventually(
+      'the demo CatalogSource to sync',
+      async () => {
+        const page = await (await fetch(`${url}/sources`)).text();
+        return /reviews-backstage[\s\S]*<span class="badge ok"[^>]*>Synced<\/span>/.test(page) ? page : undefined;
+      },
+      60_000,
+    );
+    expect(sources).toMatch(/<td class="col-count">7<\/td>/);
+    const imported = await eventually('the imported entities to resolve', async () => {
+      const res = await fetch(`${url}/api/v1/entities?namespace=greenroom-demo&owner=group:greenroom-demo/team-reviews&limit=50`);
+      const body = (await res.json()) as { items: { name: string; ready: string }[] };
+      return body.items.length === 4 && body.items.every((i) => i.ready !== 'Unknown') ? body.items : undefined;
+    });
+    expect(imported.filter((i) => i.ready !== 'True')).toEqual([]);
+    expect(await (await fetch(`${url}/catalog/component/greenroom-demo/reviews-service`)).text()).toMatch(
+      /From CatalogSource <a href="\/sources\/greenroom-demo\/reviews-backstage"><strong>reviews-backstage<\/strong><\/a> · <code>services\/reviews-api\/catalog-info.yaml:1<\/code> · at commit <code class="commit">[0-9a-f]{7}<\/code>/,
+    );
+
     // The sample docs are built and served, and search finds a phrase only they contain.
     await eventually(
       'the checkout service docs to be served',

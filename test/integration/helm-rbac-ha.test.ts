@@ -12,7 +12,7 @@ import { operatorProcesses, type OperatorProcess } from '../support/operator-pro
 import { eventually } from '../support/operator.ts';
 import { serviceAccountKubeconfig } from '../support/service-account.ts';
 import { alertQueries, exposedLabels, queryUse } from '../support/promql.ts';
-import { allowGitHost, createRun, finished, gitServers, GIT_USER } from '../support/template-runs.ts';
+import { createRun, finished, gitSecret, gitServers, GIT_USER } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 
 // The chart's RBAC and HA settings, for real: the chart is installed (its ServiceAccounts,
@@ -57,17 +57,7 @@ beforeAll(async () => {
   git = await newGitServer();
   for (const file of ['template.yaml', 'skeleton.configmap.yaml'])
     await kubectl(['apply', '-n', work, '-f', '-'], readFileSync(join(golden, file), 'utf8'));
-  await kubectl([
-    'create',
-    'secret',
-    'generic',
-    'greenroom-git',
-    '-n',
-    work,
-    `--from-literal=username=${GIT_USER.username}`,
-    `--from-literal=password=${GIT_USER.password}`,
-  ]);
-  await allowGitHost(work, git.url);
+  await gitSecret(work, git.url);
   await kubectl(['create', 'secret', 'generic', 'not-for-greenroom', '-n', work, '--from-literal=password=keep-out']);
   await kubectl(
     ['apply', '-n', work, '-f', '-'],

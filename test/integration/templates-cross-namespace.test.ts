@@ -21,6 +21,7 @@ import {
   finished,
   getRun,
   GIT_USER,
+  gitSecret,
   gitServers,
 } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
@@ -52,16 +53,7 @@ beforeAll(async () => {
       await kubectl(['apply', '-n', ns, '-f', '-'], readFileSync(join(golden, file), 'utf8'));
   }
   // Secrets a Template names are the run's: the team keeps its own git credentials.
-  await kubectl([
-    'create',
-    'secret',
-    'generic',
-    'greenroom-git',
-    '-n',
-    team,
-    `--from-literal=username=${GIT_USER.username}`,
-    `--from-literal=password=${GIT_USER.password}`,
-  ]);
+  await gitSecret(team);
   // The chart's own scaffolder ServiceAccount, Role and RoleBinding for the team namespace.
   const chart = await renderChart(
     'greenroom',

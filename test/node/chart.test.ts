@@ -13,11 +13,10 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
 import { hostAddress } from '../../src/local-cluster/node.ts';
-import { ALLOWED_HOSTS_ANNOTATION, hostOf } from '../../src/git/git-remote.ts';
 import type { TemplateObject, TemplateRunObject } from '../../src/api/objects.ts';
 import { pushFiles } from '../support/git-repos.ts';
 import { eventually } from '../support/operator.ts';
-import { cloneOf, GIT_USER } from '../support/template-runs.ts';
+import { cloneOf, GIT_USER, gitSecret } from '../support/template-runs.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
 import {
   applySampleCatalog,
@@ -160,17 +159,7 @@ describe('Greenroom installed with Helm onto a real node', () => {
     beforeAll(async () => {
       for (const file of ['template.yaml', 'skeleton.configmap.yaml'])
         await apply(await readFile(join(root, 'templates/typescript-service', file), 'utf8'));
-      await node.kubectl([
-        'create',
-        'secret',
-        'generic',
-        'greenroom-git',
-        '-n',
-        namespace,
-        `--from-literal=username=${GIT_USER.username}`,
-        `--from-literal=password=${GIT_USER.password}`,
-      ]);
-      await node.kubectl(['annotate', 'secret', 'greenroom-git', '-n', namespace, `${ALLOWED_HOSTS_ANNOTATION}=${hostOf(git.url)}`]);
+      await gitSecret(namespace, git.url, (args) => node.kubectl(args));
       await apply('apiVersion: greenroom.dev/v1alpha1\nkind: Group\nmetadata: {name: team-storefront}\nspec: {type: team}\n');
     });
 

@@ -42,3 +42,12 @@ export function pageOpener(browser: () => Promise<Browser>): (width?: number) =>
     return { page, errors };
   };
 }
+
+/** How many pixels the page is wider than the window: 0 when nothing scrolls sideways. */
+export function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document
+      .documentElement;
+    return d.scrollWidth - d.clientWidth;
+  });
+}

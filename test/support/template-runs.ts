@@ -36,16 +36,7 @@ export async function templateNamespace(namespace: string): Promise<void> {
     for (const file of ['template.yaml', 'skeleton.configmap.yaml'])
       await kubectl(['apply', '-n', namespace, '-f', '-'], readFileSync(join(golden, dir, file), 'utf8'));
   }
-  await kubectl([
-    'create',
-    'secret',
-    'generic',
-    'greenroom-git',
-    '-n',
-    namespace,
-    `--from-literal=username=${GIT_USER.username}`,
-    `--from-literal=password=${GIT_USER.password}`,
-  ]);
+  await gitSecret(namespace);
   await kubectl(
     ['apply', '-n', namespace, '-f', '-'],
     [
@@ -59,6 +50,25 @@ export async function templateNamespace(namespace: string): Promise<void> {
       })
       .join('---\n'),
   );
+}
+
+/**
+ * The Secret `greenroom-git` with GIT_USER's credentials; bound to the git server's host when
+ * its URL is given (without it the operator sends the credentials nowhere).
+ */
+export async function gitSecret(namespace: string, gitUrl?: string, run: (args: string[]) => Promise<string> = kubectl): Promise<void> {
+  await run([
+    'create',
+    'secret',
+    'generic',
+    'greenroom-git',
+    '-n',
+    namespace,
+    `--from-literal=username=${GIT_USER.username}`,
+    `--from-literal=password=${GIT_USER.password}`,
+  ]);
+  if (gitUrl)
+    await run(['annotate', '--overwrite', 'secret', 'greenroom-git', '-n', namespace, `${ALLOWED_HOSTS_ANNOTATION}=${hostOf(gitUrl)}`]);
 }
 
 /**
