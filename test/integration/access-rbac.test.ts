@@ -105,6 +105,7 @@ beforeAll(async () => {
               'templates',
               'templateruns',
               'docsources',
+              'catalogsources',
               'scorecards',
               'initiatives',
             ],
@@ -168,6 +169,13 @@ beforeAll(async () => {
     },
   });
   await kubectl(['apply', '-f', '-'], yaml(template(A, 'a-service'), template(B, 'b-service')));
+  const source = (namespace: string, name: string) => ({
+    apiVersion: 'greenroom.dev/v1alpha1',
+    kind: 'CatalogSource',
+    metadata: { name, namespace },
+    spec: { suspend: true, kubernetes: {} },
+  });
+  await kubectl(['apply', '-f', '-'], yaml(source(A, 'a-workloads'), source(B, 'b-workloads')));
   // What the leader would have written: each component's result under the platform's scorecard.
   await kubectl([
     'patch',
@@ -206,7 +214,8 @@ beforeAll(async () => {
     return guild &&
       refs.includes(`component:${A}/payments`) &&
       refs.includes(`component:${B}/ledger`) &&
-      (await get('/templates', root)).text.includes('b-service')
+      (await get('/templates', root)).text.includes('b-service') &&
+      (await get(`/sources/${B}/b-workloads`, root)).status === 200
       ? true
       : undefined;
   });
@@ -296,6 +305,15 @@ describe('reads filtered by Kubernetes RBAC (real apiserver, real operator)', ()
     expect(whole).toContain(`/catalog/component/${B}/ledger`);
     expect(whole).toContain(`/catalog/component/${A}/payments`);
     expect((await get(`/scorecards/${PLATFORM}/readiness`, dave)).status).toBe(404);
+  });
+
+  it("when each person opens the Sources page, then only their team's CatalogSources are listed; the other team's answers 404", async () => {
+    const sources = await get('/sources', alice);
+    expect(sources.text).toContain(`/sources/${A}/a-workloads`);
+    expect(sources.text).not.toContain('b-workloads');
+    expect((await get(`/sources/${A}/a-workloads`, bob)).status).toBe(404);
+    expect((await get(`/sources/${B}/b-workloads`, bob)).status).toBe(200);
+    expect((await get('/sources', dave)).text).not.toMatch(/[ab]-workloads/);
   });
 
   it('when a RoleBinding is created for a person who saw nothing, then their team shows up within the cache TTL', async () => {

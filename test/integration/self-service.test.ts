@@ -64,12 +64,24 @@ beforeAll(async () => {
     '--verb=create,get,list,watch,delete',
     '--resource=templateruns.greenroom.dev',
   ]);
-  await kubectl(['create', 'role', 'portal-docs', '-n', namespace, '--verb=patch', '--resource=docsources.greenroom.dev']);
+  await kubectl([
+    'create',
+    'role',
+    'portal-docs',
+    '-n',
+    namespace,
+    '--verb=patch',
+    '--resource=docsources.greenroom.dev,catalogsources.greenroom.dev',
+  ]);
   await kubectl(['create', 'rolebinding', 'team-a-docs', '-n', namespace, '--role=portal-docs', '--group=team-a-devs']);
   await kubectl(['create', 'configmap', 'runbook-docs', '-n', namespace, '--from-literal=index.md=# Runbook\n']);
   await kubectl(
     ['apply', '-n', namespace, '-f', '-'],
     'apiVersion: greenroom.dev/v1alpha1\nkind: DocSource\nmetadata: {name: runbook}\nspec:\n  entityRef: orders\n  source: {configMapRef: {name: runbook-docs}}\n  refreshInterval: 1h\n',
+  );
+  await kubectl(
+    ['apply', '-n', namespace, '-f', '-'],
+    'apiVersion: greenroom.dev/v1alpha1\nkind: CatalogSource\nmetadata: {name: workloads}\nspec: {interval: 1h, kubernetes: {}}\n',
   );
   await kubectl(['create', 'rolebinding', 'team-a-runs', '-n', namespace, '--role=portal-runs', '--group=team-a-devs']);
   // Seeing is RBAC too (src/access): both teams, and alice by name, may list the Templates,
@@ -81,7 +93,7 @@ beforeAll(async () => {
     '-n',
     namespace,
     '--verb=get,list',
-    '--resource=templates.greenroom.dev,templateruns.greenroom.dev,docsources.greenroom.dev',
+    '--resource=templates.greenroom.dev,templateruns.greenroom.dev,docsources.greenroom.dev,catalogsources.greenroom.dev',
   ]);
   await kubectl([
     'create',
@@ -289,6 +301,38 @@ describe('starting runs from the portal as the signed-in person', () => {
       await kubectl(['get', 'docsource', 'runbook', '-n', namespace, '-o', 'jsonpath={.metadata.annotations}']),
     ) as Record<string, string>;
     expect(rebuilt.rebuildRequest).toBe(annotation['greenroom.dev/rebuild-requested-at']);
+  });
+
+  it('when someone presses Sync now on a catalog source, then the request is set as them and the source is checked at once; another team is refused', async () => {
+    const status = async () =>
+      (
+        JSON.parse(await kubectl(['get', 'catalogsource', 'workloads', '-n', namespace, '-o', 'json'])) as {
+          status?: { lastCheckTime?: string; syncRequest?: string };
+        }
+      ).status;
+    await eventually('the first check', async () => (await status())?.lastCheckTime);
+    const sync = async (who: Record<string, string>): Promise<Response> => {
+      const jar = new CookieJar();
+      const page = await (await jar.fetch(`${base}/sources/${namespace}/workloads`, { headers: who })).text();
+      expect(page).toContain('Sync now');
+      return jar.fetch(`${base}/catalogsources/${namespace}/workloads/sync`, {
+        method: 'POST',
+        headers: { ...who, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrfTokenIn(page)!, returnTo: `/sources/${namespace}/workloads` }).toString(),
+      });
+    };
+    const refused = await sync(bob);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain(`User &quot;bob&quot; cannot patch resource &quot;catalogsources&quot;`);
+    const asked = await sync(alice);
+    expect(asked.status).toBe(303);
+    expect(asked.headers.get('location')).toBe(`/sources/${namespace}/workloads`);
+    // The interval is an hour: only the request can have made it look again.
+    const synced = await eventually('the requested check', async () => ((await status())?.syncRequest ? status() : undefined), 30_000);
+    const annotation = JSON.parse(
+      await kubectl(['get', 'catalogsource', 'workloads', '-n', namespace, '-o', 'jsonpath={.metadata.annotations}']),
+    ) as Record<string, string>;
+    expect(synced.syncRequest).toBe(annotation['greenroom.dev/sync-requested-at']);
   });
 
   it('when the portal runs with --auth none, then a form post is refused before any route and nothing is written, even with a writer wired', async () => {
