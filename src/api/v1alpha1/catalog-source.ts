@@ -3,7 +3,7 @@ import type { KindDefinition } from '../crd.ts';
 import { AGE_COLUMN, column } from './catalog-kind.ts';
 import { conditionsField } from './common.ts';
 import { DURATION_PATTERN } from './doc-source.ts';
-import { secretKeyRef } from './git-source.ts';
+import { gitRepositoryUrl, secretKeyRef } from './git-source.ts';
 
 /**
  * "Sync now": a verified push webhook (or `kubectl annotate`) sets this to the time it was
@@ -100,12 +100,7 @@ export const ldapCatalog = z
 
 export const gitCatalog = z
   .object({
-    url: z
-      .string()
-      .min(1)
-      .max(2048)
-      .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s\/@]+/)
-      .describe('Repository URL: https:// (http:// only where the operator allows it, --allow-http-git).'),
+    url: gitRepositoryUrl(),
     ref: z.string().max(255).default('main').optional().describe('Branch or tag.'),
     paths: z
       .array(z.string().min(1).max(512))

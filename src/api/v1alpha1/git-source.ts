@@ -12,18 +12,24 @@ export const secretKeyRef = z
   })
   .describe('Credentials by Secret reference; they never appear in status, events or logs.');
 
+/**
+ * A git repository's URL, checked at admission, so a file://, ssh, git:// or ext:: (a
+ * command) URL is refused before the operator sees it; plain http needs the operator's
+ * --allow-http-git too.
+ */
+export const gitRepositoryUrl = () =>
+  z
+    .string()
+    .min(1)
+    .max(2048)
+    .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s\/@]+/)
+    .describe('Repository URL: https:// (http:// only where the operator allows it, --allow-http-git).');
+
 /** A directory of a git repository at a ref: template skeletons and docs sources. */
 export const gitDirectory = (description: string) =>
   z
     .object({
-      // Checked at admission, so a file://, ssh, git:// or ext:: (a command) URL is refused
-      // before the operator sees it; plain http needs the operator's --allow-http-git too.
-      url: z
-        .string()
-        .min(1)
-        .max(2048)
-        .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s\/@]+/)
-        .describe('Repository URL: https:// (http:// only where the operator allows it, --allow-http-git).'),
+      url: gitRepositoryUrl(),
       ref: z.string().max(255).default('main').optional().describe('Branch, tag or commit.'),
       path: z.string().max(1024).optional().describe('Directory inside the repository.'),
       secretRef: secretKeyRef.optional(),
