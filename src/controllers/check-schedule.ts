@@ -59,3 +59,44 @@ export function nextCheckAt(intervalMs: number, failure: LookFailure | undefined
     : { initialMs: first, maxMs: Math.max(intervalMs, FAILED_RETRY_MAX_MS) };
   return now + exponentialDelay(failure.inARow - 1, policy);
 }
+
+/**
+ * The checks a reconciler of polled sources has planned, and the passing trouble it has met
+ * in a row, per key: what DocSources and CatalogSources keep between looks. Failures the
+ * author must fix are counted in the status instead (its consecutiveFailures), so the next
+ * leader backs off as well.
+ */
+export class CheckPlans {
+  private readonly planned = new Map<string, number>();
+  private readonly transientInARow = new Map<string, number>();
+
+  /** How long until the source behind `key` should be looked at (0 = now); see nextCheckIn. */
+  waitFor(key: string, polled: Polled, now: number): number {
+    return nextCheckIn(polled, this.planned.get(key), now);
+  }
+
+  /**
+   * Plans the next look after one that ended with `failure` (none: it went well) and returns
+   * the delay until it. `failuresInStatus` is the count the status held before this look.
+   */
+  planAfter(key: string, failure: { transient: boolean } | undefined, failuresInStatus: number, intervalMs: number, now: number): number {
+    let look: LookFailure | undefined;
+    if (failure?.transient) {
+      const inARow = (this.transientInARow.get(key) ?? 0) + 1;
+      this.transientInARow.set(key, inARow);
+      look = { transient: true, inARow };
+    } else {
+      this.transientInARow.delete(key);
+      if (failure) look = { transient: false, inARow: failuresInStatus + 1 };
+    }
+    const at = nextCheckAt(intervalMs, look, now);
+    this.planned.set(key, at);
+    return at - now;
+  }
+
+  /** Forgets a source that is gone (or suspended). */
+  forget(key: string): void {
+    this.planned.delete(key);
+    this.transientInARow.delete(key);
+  }
+}

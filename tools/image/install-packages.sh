@@ -8,16 +8,6 @@ set -euo pipefail
 
 # buildah's recommended packages (crun, fuse-overlayfs, slirp4netns, uidmap) are what a
 # rootless build needs; we build as root with chroot isolation, so the short list is enough.
-packages=(buildah mmdebstrap umoci skopeo)
-
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
-done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "[image] all present: ${packages[*]}"
-  exit 0
-fi
-echo "[image] installing with apt: ${missing[*]}"
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# shellcheck source-path=SCRIPTDIR source=../lib/apt-install.sh
+source "$(dirname "$0")/../lib/apt-install.sh"
+apt_install_missing image buildah mmdebstrap umoci skopeo

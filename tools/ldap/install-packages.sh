@@ -7,36 +7,14 @@
 # Usage: tools/ldap/install-packages.sh      (as root, or with sudo available)
 set -euo pipefail
 
-packages=(slapd ldap-utils)
-
-log() { printf '[ldap-packages] %s\n' "$*" >&2; }
-
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
-done
-if [ ${#missing[@]} -eq 0 ]; then
-  log "all present: ${packages[*]}"
-  exit 0
-fi
-
+# shellcheck source-path=SCRIPTDIR source=../lib/apt-install.sh
+source "$(dirname "$0")/../lib/apt-install.sh"
+# No questions: debconf's defaults give the package's own (unused) directory.
+apt_install_missing ldap-packages slapd ldap-utils
+[ ${#APT_INSTALLED[@]} -gt 0 ] || exit 0
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-log "installing ${missing[*]}"
-"${sudo[@]}" apt-get update -qq
-# Debian's slapd package configures a directory of its own and starts it as a system
-# service; the tests start their own slapd with their own configuration, so keep the
-# package's service from starting (invoke-rc.d asks policy-rc.d; 101 = action forbidden).
-policy=/usr/sbin/policy-rc.d
-added_policy=false
-if [ ! -e "$policy" ]; then
-  printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
-  "${sudo[@]}" chmod +x "$policy"
-  added_policy=true
-fi
-trap '[ "$added_policy" = false ] || "${sudo[@]}" rm -f "$policy"' EXIT
-# No questions: debconf's defaults give the package's own (unused) directory.
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+log() { printf '[ldap-packages] %s\n' "$*" >&2; }
 # Should a postinst have started the system slapd anyway (no policy-rc.d honoured), stop
 # that one process by its pid file — never by name, which could hit a test's own slapd.
 pidfile=/var/run/slapd/slapd.pid
@@ -47,4 +25,3 @@ if [ -s "$pidfile" ]; then
     "${sudo[@]}" kill -TERM "$pid"
   fi
 fi
-log "installed ${missing[*]}"

@@ -10,7 +10,7 @@ import { nowOf, type ControllerContext } from '../../runtime/context.ts';
 import { splitKey } from '../../runtime/controller.ts';
 import type { Source } from '../../runtime/source.ts';
 import type { WorkResult } from '../../runtime/work-queue.ts';
-import { nextCheckAt, nextCheckIn, type LookFailure } from '../check-schedule.ts';
+import { CheckPlans } from '../check-schedule.ts';
 import { ApiUnavailableError, SourceConfigError } from '../named-secrets.ts';
 import {
   checkedStatus,
@@ -52,8 +52,7 @@ export interface CatalogSourceReconcilerOptions {
  * a status write the apiserver refuses is thrown, for the queue to retry.
  */
 export class CatalogSourceReconciler {
-  private readonly plannedChecks = new Map<string, number>();
-  private readonly failuresInARow = new Map<string, number>();
+  private readonly plans = new CheckPlans();
   /** Sources a signed push asked to check now. */
   private readonly pushed = new Set<string>();
   private readonly log: Logger;
@@ -84,31 +83,15 @@ export class CatalogSourceReconciler {
       await this.writeStatus(source, suspendedStatus(source, now));
       return 'done';
     }
-    const wait = nextCheckIn(
-      polledOf(source, this.pushed.has(k) || pendingSync(source) !== undefined),
-      this.plannedChecks.get(k),
-      now.getTime(),
-    );
+    const wait = this.plans.waitFor(k, polledOf(source, this.pushed.has(k) || pendingSync(source) !== undefined), now.getTime());
     if (wait > 0) return { requeueAfter: wait };
     this.pushed.delete(k);
     const failure = await this.check(source, now);
-    let look: LookFailure | undefined;
-    if (failure?.transient) {
-      const inARow = (this.failuresInARow.get(k) ?? 0) + 1;
-      this.failuresInARow.set(k, inARow);
-      look = { transient: true, inARow };
-    } else {
-      this.failuresInARow.delete(k);
-      if (failure) look = { transient: false, inARow: (source.status?.consecutiveFailures ?? 0) + 1 };
-    }
-    const at = nextCheckAt(intervalOf(source), look, now.getTime());
-    this.plannedChecks.set(k, at);
-    return { requeueAfter: at - now.getTime() };
+    return { requeueAfter: this.plans.planAfter(k, failure, source.status?.consecutiveFailures ?? 0, intervalOf(source), now.getTime()) };
   }
 
   private forget(k: string): void {
-    this.plannedChecks.delete(k);
-    this.failuresInARow.delete(k);
+    this.plans.forget(k);
     this.pushed.delete(k);
   }
 

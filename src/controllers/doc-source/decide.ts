@@ -30,7 +30,7 @@ const honoured = (source: DocSourceObject): { rebuildRequest?: string } => {
 };
 
 /** What the shared check schedule reads of a DocSource. */
-const polled = (source: DocSourceObject): Polled => ({
+export const polledOf = (source: DocSourceObject): Polled => ({
   intervalMs: refreshIntervalMs(source.spec.refreshInterval),
   generation: source.metadata.generation ?? 1,
   observedGeneration: source.status?.observedGeneration,
@@ -41,7 +41,7 @@ const polled = (source: DocSourceObject): Polled => ({
 
 /** How long until a DocSource's source should be looked at (0 = now); see check-schedule.ts. */
 export function nextCheckIn(source: DocSourceObject, plannedAt: number | undefined, now: number): number {
-  return nextCheckInOf(polled(source), plannedAt, now);
+  return nextCheckInOf(polledOf(source), plannedAt, now);
 }
 
 /** When to look again after this look; see check-schedule.ts. */

@@ -5,20 +5,13 @@ import { siteBase } from '../../docs/site.ts';
 import { siteDigest } from '../../docs/store.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { nowOf, type ControllerContext } from '../../runtime/context.ts';
+import { refreshIntervalMs } from '../../shared/duration.ts';
+import { CheckPlans } from '../check-schedule.ts';
 import { splitKey } from '../../runtime/controller.ts';
 import type { Source } from '../../runtime/source.ts';
 import type { WorkResult } from '../../runtime/work-queue.ts';
 import { fetchBuildAndStore, stage, StageError, type SiteBuilder } from './build.ts';
-import {
-  builtStatus,
-  failedStatus,
-  needsBuild,
-  nextCheckAt,
-  nextCheckIn,
-  recoveredStatus,
-  type DocSourceObject,
-  type LookFailure,
-} from './decide.ts';
+import { builtStatus, failedStatus, needsBuild, polledOf, recoveredStatus, type DocSourceObject } from './decide.ts';
 import { describeFailure, type BuildFailure } from './failures.ts';
 import { currentRevision } from './fetch.ts';
 import { chunkBytes, otherBuildsLeft, removeOtherBuilds, servedChunks } from './site-configmaps.ts';
@@ -42,8 +35,7 @@ export interface DocSourceReconcilerOptions {
  * apiserver refuses is thrown, for the queue to retry.
  */
 export class DocSourceReconciler {
-  private readonly plannedChecks = new Map<string, number>();
-  private readonly failuresInARow = new Map<string, number>();
+  private readonly plans = new CheckPlans();
   private readonly log: Logger;
   private readonly context: ControllerContext;
   private readonly options: DocSourceReconcilerOptions;
@@ -58,27 +50,15 @@ export class DocSourceReconciler {
     const { namespace, name } = splitKey(k);
     const source = this.options.sources.get(namespace, name);
     if (!source) {
-      this.plannedChecks.delete(k);
-      this.failuresInARow.delete(k);
+      this.plans.forget(k);
       return 'done';
     }
     const now = nowOf(this.context);
-    const wait = nextCheckIn(source, this.plannedChecks.get(k), now.getTime());
+    const wait = this.plans.waitFor(k, polledOf(source), now.getTime());
     if (wait > 0) return { requeueAfter: wait };
     const failure = await this.check(source, now);
-    let look: LookFailure | undefined;
-    if (failure?.transient) {
-      const inARow = (this.failuresInARow.get(k) ?? 0) + 1;
-      this.failuresInARow.set(k, inARow);
-      look = { transient: true, inARow };
-    } else {
-      this.failuresInARow.delete(k);
-      // Failures the author must fix are counted in the status (failedStatus), so the next leader backs off as well.
-      if (failure) look = { transient: false, inARow: (source.status?.consecutiveFailures ?? 0) + 1 };
-    }
-    const at = nextCheckAt(source, look, now.getTime());
-    this.plannedChecks.set(k, at);
-    return { requeueAfter: at - now.getTime() };
+    const interval = refreshIntervalMs(source.spec.refreshInterval);
+    return { requeueAfter: this.plans.planAfter(k, failure, source.status?.consecutiveFailures ?? 0, interval, now.getTime()) };
   }
 
   private async check(source: DocSourceObject, now: Date): Promise<BuildFailure | undefined> {
