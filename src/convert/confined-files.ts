@@ -15,6 +15,11 @@ export interface ReadLimits {
   maxEntries: number;
   /** Aliases a YAML document may expand (a "billion laughs" document is refused). */
   maxAliasCount: number;
+  /**
+   * Repositories checked out beyond the source's own, for its Locations' URL targets: each is a
+   * fetch, and a Location file naming hundreds would make every sync a crawl of the forge.
+   */
+  maxRepositories: number;
 }
 
 /** Enough for an organisation's catalog (the benchmark's 10,000 files), far from what exhausts the operator. */
@@ -24,7 +29,21 @@ export const DEFAULT_READ_LIMITS: ReadLimits = {
   maxTotalBytes: 64 * 1024 * 1024,
   maxEntries: 200_000,
   maxAliasCount: 100,
+  maxRepositories: 20,
 };
+
+/**
+ * What reads have spent of their ReadLimits. One tally shared by several confined file
+ * systems makes them one budget: a CatalogSource's repository and those its Locations lead to.
+ */
+export interface ReadSpent {
+  files: number;
+  bytes: number;
+  entries: number;
+}
+
+/** A budget nothing has been spent of yet. */
+export const nothingSpent = (): ReadSpent => ({ files: 0, bytes: 0, entries: 0 });
 
 /** Why a root-relative path cannot be inside the root whatever the files are, or undefined. */
 export function outsideReason(path: string): string | undefined {
@@ -42,15 +61,16 @@ const LIST_BATCH = 32;
  * paths are relative to the root, and one that leads outside it — `..`, absolute, or a
  * symlink whose real path is outside — is refused before anything is opened. Symlinked
  * directories are not entered by walks and globs (no loops). Every read counts against
- * `limits`; once a budget is spent, or `signal` is aborted, every call stops reading.
+ * `limits` (with what `spent` says others have read already, when given); once a budget is
+ * spent, or `signal` is aborted, every call stops reading.
  */
-export function confinedFiles(root: string, limits: ReadLimits, signal?: AbortSignal): SourceFiles {
-  return new ConfinedFiles(root, limits, signal);
+export function confinedFiles(root: string, limits: ReadLimits, signal?: AbortSignal, spent: ReadSpent = nothingSpent()): SourceFiles {
+  return new ConfinedFiles(root, limits, signal, spent);
 }
 
 class ConfinedFiles implements SourceFiles {
   private top: Promise<string> | undefined;
-  private readonly spent = { files: 0, bytes: 0, entries: 0 };
+  private readonly spent: ReadSpent;
   /** Paths found inside, each resolved once (a file is named, then checked, then read); as many as the budgets let be named. */
   private readonly realPaths = new Map<string, string>();
   readonly maxAliasCount: number;
@@ -58,8 +78,9 @@ class ConfinedFiles implements SourceFiles {
   private readonly limits: ReadLimits;
   private readonly signal: AbortSignal | undefined;
 
-  constructor(root: string, limits: ReadLimits, signal: AbortSignal | undefined) {
+  constructor(root: string, limits: ReadLimits, signal: AbortSignal | undefined, spent: ReadSpent) {
     this.root = root;
+    this.spent = spent;
     this.limits = limits;
     this.signal = signal;
     this.maxAliasCount = limits.maxAliasCount;
