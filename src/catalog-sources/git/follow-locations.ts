@@ -5,7 +5,7 @@ import { isGlob } from '../../convert/locations.ts';
 import type { Problem, SourceDocument } from '../../convert/model.ts';
 import { readSources, type UrlTarget } from '../../convert/read-sources.ts';
 import { PathRefused, ReadingStopped, type SourceFiles } from '../../convert/source-files.ts';
-import { checkoutRef } from '../../git/fetch-git.ts';
+import { boundedCheckout, type BoundedCheckout, type CheckoutLimits } from '../../git/bounded-checkout.ts';
 import { GitError, redactUrl } from '../../git/git-cli.ts';
 import { editUrl } from './edit-url.ts';
 import { checkoutKey, followDecision, followedLocation, type AllowedTarget, type FollowPolicy } from './location-url.ts';
@@ -105,7 +105,7 @@ async function checkOut(
 ): Promise<Checkout> {
   const dir = join(context.scratchDir, `followed-${index}`);
   await mkdir(dir);
-  let commit: string;
+  let checkedOut: BoundedCheckout;
   try {
     const access = {
       credentials: target.credentials,
@@ -113,20 +113,27 @@ async function checkOut(
       timeoutMs: context.timeoutMs,
       signal: context.signal,
     };
-    commit = await checkoutRef(dir, target.repository, target.ref, access, context.limits.maxEntries);
+    checkedOut = await boundedCheckout(dir, target.repository, target.ref, access, checkoutLimits(context.limits));
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
     throw new GitError(
       `Location target ${redactUrl(from.url)} in ${from.file} could not be fetched (the catalog is not synced without it): ${error.message}`,
     );
   }
-  commits.push(`${checkoutKey(target)}=${commit}`);
+  commits.push(`${checkoutKey(target)}=${checkedOut.commit}`);
   return {
-    files: confinedFiles(dir, context.limits, context.signal, context.spent),
+    files: confinedFiles(dir, context.limits, context.signal, { spent: context.spent, withheld: checkedOut.withheld }),
     label: (path) => followedLocation(target, path),
     edit: (path) => editUrl(target.repository, target.ref, path),
   };
 }
+
+/** What a checkout for a catalog read may write: what the read may read, and no more files than it may list. */
+export const checkoutLimits = (limits: ReadLimits): CheckoutLimits => ({
+  maxObjects: limits.maxEntries,
+  maxFileBytes: limits.maxFileBytes,
+  maxTotalBytes: limits.maxTotalBytes,
+});
 
 /** The paths a target names in its checkout: itself, or what its glob matches (none is a problem). */
 async function targetPaths(files: SourceFiles, path: string, problem: (why: string) => void): Promise<string[]> {

@@ -7,12 +7,12 @@ import { confinedFiles, nothingSpent, type ReadLimits } from '../../convert/conf
 import { convertCatalog } from '../../convert/convert-catalog.ts';
 import { readSources } from '../../convert/read-sources.ts';
 import { PathRefused, ReadingStopped, type SourceFiles } from '../../convert/source-files.ts';
-import { checkoutRef } from '../../git/fetch-git.ts';
+import { boundedCheckout } from '../../git/bounded-checkout.ts';
 import { redactUrl, type GitCredentials } from '../../git/git-cli.ts';
 import { remoteCommit, type RemoteAccess } from '../../git/remote-commit.ts';
 import type { CatalogProvider, SourceProblem } from '../provider.ts';
 import { editUrl } from './edit-url.ts';
-import { followUrlTargets, type FollowedRead } from './follow-locations.ts';
+import { checkoutLimits, followUrlTargets, type FollowedRead } from './follow-locations.ts';
 import { catalogSnapshot, patternProblem } from './snapshot.ts';
 
 /** How the operator lets a git CatalogSource reach its repository, and what one read may cost. */
@@ -69,9 +69,9 @@ export function gitProvider(spec: GitCatalog, access: GitProviderAccess): Catalo
       try {
         const dir = join(scratch, 'source');
         await mkdir(dir);
-        const commit = await checkoutRef(dir, spec.url, ref, remote(signal), access.limits.maxEntries);
+        const { commit, withheld } = await boundedCheckout(dir, spec.url, ref, remote(signal), checkoutLimits(access.limits));
         const spent = nothingSpent();
-        const files = confinedFiles(dir, access.limits, signal, spent);
+        const files = confinedFiles(dir, access.limits, signal, { spent, withheld });
         const found: SourceProblem[] = [];
         const paths = await catalogFiles(files, spec.paths ?? DEFAULT_CATALOG_PATHS, found, where);
         const read = await readSources(paths, files, { followsUrls: true });
