@@ -51,7 +51,8 @@ export interface FollowedRead {
  * again, so Locations naming each other end. A repository that cannot be fetched rejects
  * the whole read (a GitError naming the Location): syncing without it would delete its
  * entities for as long as it is unreachable. A spent budget rejects as it does for the
- * source's own files (ReadingStopped).
+ * source's own files (ReadingStopped). Each checkout writes at most limits.maxTotalBytes
+ * (bounded-checkout.ts), so a read writes at most (1 + maxRepositories) times that.
  */
 export async function followUrlTargets(first: readonly UrlTarget[], context: FollowContext): Promise<FollowedRead> {
   const found: FollowedRead = { documents: [], problems: [], commits: [], edits: new Map() };
