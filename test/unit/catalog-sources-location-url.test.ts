@@ -80,7 +80,7 @@ describe('which URL targets are followed, and with which credentials', () => {
     });
   });
 
-  it('when the host is neither the source\u2019s nor bound to its Secret, then it is refused, even on another port of an allowed host', () => {
+  it("when the host is neither the source's nor bound to its Secret, then it is refused, even on another port of an allowed host", () => {
     for (const target of ['https://evil.example/org/x.git', 'https://git.example:444/org/x.git', 'https://169.254.169.254/latest/x']) {
       expect(followDecision(target, policy)).toEqual({ problem: expect.stringMatching(/^its host .* is neither the CatalogSource's/) });
     }

@@ -74,7 +74,7 @@ export function followDecision(target: string, policy: FollowPolicy): AllowedTar
   const url = URL.parse(target);
   if (!url) return { problem: 'it is not a valid URL' };
   if (url.username !== '' || url.password !== '')
-    return { problem: 'it has a user or password in it; credentials come only from the CatalogSource\u2019s Secret' };
+    return { problem: "it has a user or password in it; credentials come only from the CatalogSource's Secret" };
   const scheme = remoteProblem(`${url.protocol}//${url.host}/`, { allowHttp: policy.allowHttp });
   if (scheme) return { problem: scheme.replace(/^repository URL \S+/, 'it') };
   const host = url.host.toLowerCase();
