@@ -15,6 +15,11 @@ export interface ReadLimits {
   maxEntries: number;
   /** Aliases a YAML document may expand (a "billion laughs" document is refused). */
   maxAliasCount: number;
+  /**
+   * Repositories checked out beyond the source's own, for its Locations' URL targets: each is a
+   * fetch, and a Location file naming hundreds would make every sync a crawl of the forge.
+   */
+  maxRepositories: number;
 }
 
 /** Enough for an organisation's catalog (the benchmark's 10,000 files), far from what exhausts the operator. */
@@ -24,7 +29,21 @@ export const DEFAULT_READ_LIMITS: ReadLimits = {
   maxTotalBytes: 64 * 1024 * 1024,
   maxEntries: 200_000,
   maxAliasCount: 100,
+  maxRepositories: 20,
 };
+
+/**
+ * What reads have spent of their ReadLimits. One tally shared by several confined file
+ * systems makes them one budget: a CatalogSource's repository and those its Locations lead to.
+ */
+export interface ReadSpent {
+  files: number;
+  bytes: number;
+  entries: number;
+}
+
+/** A budget nothing has been spent of yet. */
+export const nothingSpent = (): ReadSpent => ({ files: 0, bytes: 0, entries: 0 });
 
 /** Why a root-relative path cannot be inside the root whatever the files are, or undefined. */
 export function outsideReason(path: string): string | undefined {
@@ -42,15 +61,39 @@ const LIST_BATCH = 32;
  * paths are relative to the root, and one that leads outside it — `..`, absolute, or a
  * symlink whose real path is outside — is refused before anything is opened. Symlinked
  * directories are not entered by walks and globs (no loops). Every read counts against
- * `limits`; once a budget is spent, or `signal` is aborted, every call stops reading.
+ * `limits` (with what `shared.spent` says others have read already, when given); once a
+ * budget is spent, or `signal` is aborted, every call stops reading.
  */
-export function confinedFiles(root: string, limits: ReadLimits, signal?: AbortSignal): SourceFiles {
-  return new ConfinedFiles(root, limits, signal);
+export function confinedFiles(root: string, limits: ReadLimits, signal?: AbortSignal, shared: ConfinedShare = {}): SourceFiles {
+  return new ConfinedFiles(root, limits, signal, shared);
+}
+
+/** What a confined file system knows beyond its root. */
+export interface ConfinedShare {
+  /** The budget it spends, shared with others (a new one when undefined). */
+  spent?: ReadSpent | undefined;
+  /**
+   * Files of the repository the checkout left out (too large), path → why: globs and
+   * listings still see them, and reading one is refused with that reason.
+   */
+  withheld?: ReadonlyMap<string, string> | undefined;
+}
+
+/** Paths grouped by their directory. */
+function byDirectory(paths: Iterable<string>): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const path of paths) {
+    const dir = posix.dirname(path);
+    const group = groups.get(dir);
+    if (group) group.push(path);
+    else groups.set(dir, [path]);
+  }
+  return groups;
 }
 
 class ConfinedFiles implements SourceFiles {
   private top: Promise<string> | undefined;
-  private readonly spent = { files: 0, bytes: 0, entries: 0 };
+  private readonly spent: ReadSpent;
   /** Paths found inside, each resolved once (a file is named, then checked, then read); as many as the budgets let be named. */
   private readonly realPaths = new Map<string, string>();
   readonly maxAliasCount: number;
@@ -58,8 +101,14 @@ class ConfinedFiles implements SourceFiles {
   private readonly limits: ReadLimits;
   private readonly signal: AbortSignal | undefined;
 
-  constructor(root: string, limits: ReadLimits, signal: AbortSignal | undefined) {
+  private readonly withheld: ReadonlyMap<string, string>;
+  /** The withheld files by directory, made when first listed. */
+  private withheldIn: Map<string, string[]> | undefined;
+
+  constructor(root: string, limits: ReadLimits, signal: AbortSignal | undefined, shared: ConfinedShare) {
     this.root = root;
+    this.spent = shared.spent ?? nothingSpent();
+    this.withheld = shared.withheld ?? new Map();
     this.limits = limits;
     this.signal = signal;
     this.maxAliasCount = limits.maxAliasCount;
@@ -68,7 +117,7 @@ class ConfinedFiles implements SourceFiles {
   /** The real path of a root-relative path, once it is known to be inside the root. */
   async identity(path: string): Promise<string> {
     if (this.signal?.aborted) throw new ReadingStopped(`the read was cancelled (${String(this.signal.reason)})`);
-    const reason = outsideReason(path);
+    const reason = outsideReason(path) ?? this.withheld.get(posix.normalize(path));
     if (reason) throw new PathRefused(reason);
     const base = await (this.top ??= realpath(this.root));
     const known = this.realPaths.get(path);
@@ -96,6 +145,11 @@ class ConfinedFiles implements SourceFiles {
   async list(dir: string): Promise<DirectoryEntry[]> {
     const found: DirectoryEntry[] = [];
     for await (const entry of this.entries(dir)) found.push(entry);
+    if (this.withheld.size > 0) {
+      this.withheldIn ??= byDirectory(this.withheld.keys());
+      for (const path of this.withheldIn.get(posix.normalize(dir).replace(/(.)\/+$/, '$1')) ?? [])
+        found.push({ name: posix.basename(path), directory: false });
+    }
     return found;
   }
 
@@ -135,9 +189,14 @@ class ConfinedFiles implements SourceFiles {
     }
   }
 
-  /** Matches a pattern against the paths under its fixed leading directories, never entering .git or a symlink. */
+  /** Matches a pattern against the paths under its fixed leading directories, never entering .git or a symlink; withheld files match too. */
   async glob(pattern: string, dir: string): Promise<string[]> {
     const full = this.confinedPattern(pattern, dir);
+    const withheld = [...this.withheld.keys()].filter((path) => posix.matchesGlob(path, full));
+    return [...(await this.globOnDisk(full)), ...withheld].sort();
+  }
+
+  private async globOnDisk(full: string): Promise<string[]> {
     const segments = full.split('/');
     const fixed = segments.findIndex(isGlob);
     const start = fixed <= 0 ? '.' : segments.slice(0, fixed).join('/');

@@ -11,6 +11,22 @@ export interface ReadSourcesResult {
   problems: Problem[];
   /** Why reading stopped before the end (a budget of the file system was spent); what was read is incomplete. */
   stopped?: string;
+  /** Locations' URL targets, when the caller follows them (`followsUrls`); otherwise each is a warning. */
+  urlTargets: UrlTarget[];
+}
+
+/** A Location's target that is a URL, and where the Location was written. */
+export interface UrlTarget {
+  url: string;
+  file: string;
+  document: number;
+  line?: number;
+}
+
+/** How a read goes beyond the files given. */
+export interface ReadOptions {
+  /** The caller follows Locations' URL targets itself: they are returned, not reported as not followed. */
+  followsUrls?: boolean;
 }
 
 interface Pending {
@@ -26,19 +42,24 @@ const YAML_FILE = /\.ya?ml$/;
 /**
  * Reads Backstage catalog files: single or multi-document files, and directories walked
  * recursively for *.yaml/*.yml. Location entities are followed to their local targets
- * (relative to the Location's file, globs allowed); each file is read once. `$text`,
+ * (relative to the Location's file, globs allowed); each file is read once. URL targets are
+ * warned about as not followed, or returned for a caller that follows them. `$text`,
  * `$json` and `$yaml` placeholders naming local files are replaced by their content.
  * Everything is read through `files`: the local file system by default, or one confined to
  * a checkout; when it says a budget is spent, reading stops with that as the last problem.
  */
-export async function readSources(paths: readonly string[], files: SourceFiles = localFiles()): Promise<ReadSourcesResult> {
-  const result: ReadSourcesResult = { documents: [], problems: [] };
+export async function readSources(
+  paths: readonly string[],
+  files: SourceFiles = localFiles(),
+  options: ReadOptions = {},
+): Promise<ReadSourcesResult> {
+  const result: ReadSourcesResult = { documents: [], problems: [], urlTargets: [] };
   const queue: Pending[] = paths.map((path) => ({ path, walked: false }));
   const seen = new Set<string>();
   while (queue.length > 0) {
     const batch = queue.splice(0, READ_BATCH);
     try {
-      queue.push(...(await readBatch(files, batch, seen, result)));
+      queue.push(...(await readBatch(files, batch, seen, result, options)));
     } catch (error) {
       // A spent budget stops everything, wherever it was met (a file, a placeholder, a Location's glob).
       if (!(error instanceof StoppedAt)) throw error;
@@ -94,7 +115,13 @@ async function attempt<T>(path: string, work: () => Promise<T>): Promise<Outcome
  * One batch of the queue: what each path is (at once), then the files not seen before
  * (at once), then each file parsed in queue order. Returns what the batch leads to.
  */
-async function readBatch(files: SourceFiles, batch: Pending[], seen: Set<string>, result: ReadSourcesResult): Promise<Pending[]> {
+async function readBatch(
+  files: SourceFiles,
+  batch: Pending[],
+  seen: Set<string>,
+  result: ReadSourcesResult,
+  options: ReadOptions,
+): Promise<Pending[]> {
   const settled = await Promise.all(
     batch.map(async (pending): Promise<Looked | StoppedAt> => {
       const found = await settle(pending.path, async () => ({
@@ -135,7 +162,7 @@ async function readBatch(files: SourceFiles, batch: Pending[], seen: Set<string>
     }
     const text = texts[i]!;
     if (text instanceof StoppedAt) throw text;
-    if (text.ok) next.push(...(await parseRead(files, l.pending, text.value, result)));
+    if (text.ok) next.push(...(await parseRead(files, l.pending, text.value, result, options)));
     else skip(l.pending.path, text.error);
   }
   if (stop >= 0) throw settled[stop] as StoppedAt;
@@ -143,13 +170,19 @@ async function readBatch(files: SourceFiles, batch: Pending[], seen: Set<string>
 }
 
 /** Parses one file's text into the result; returns the Locations' targets it leads to. */
-async function parseRead(files: SourceFiles, read: Pending, text: string, result: ReadSourcesResult): Promise<Pending[]> {
+async function parseRead(
+  files: SourceFiles,
+  read: Pending,
+  text: string,
+  result: ReadSourcesResult,
+  options: ReadOptions,
+): Promise<Pending[]> {
   if (read.walked && !text.includes(MENTIONS_BACKSTAGE)) return [];
   const pending: Pending[] = [];
   try {
     for (const document of await parseFile(files, read.path, text, result.problems)) {
       result.documents.push(document);
-      if (isLocation(document.value)) pending.push(...(await followLocation(files, document, result.problems)));
+      if (isLocation(document.value)) pending.push(...(await followLocation(files, document, result, options)));
     }
   } catch (error) {
     if (error instanceof ReadingStopped) throw new StoppedAt(read.path, error);
@@ -216,10 +249,19 @@ async function readPlaceholder(
   }
 }
 
-async function followLocation(files: SourceFiles, location: SourceDocument, problems: Problem[]): Promise<Pending[]> {
+async function followLocation(
+  files: SourceFiles,
+  location: SourceDocument,
+  { problems, urlTargets }: ReadSourcesResult,
+  options: ReadOptions,
+): Promise<Pending[]> {
   const { paths, urls } = locationTargets(location.value);
   const at = { file: location.file, document: location.document, ...(location.line === undefined ? {} : { line: location.line }) };
   for (const url of urls) {
+    if (options.followsUrls) {
+      urlTargets.push({ url, ...at });
+      continue;
+    }
     problems.push({
       severity: 'warning',
       ...at,

@@ -57,6 +57,12 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
   return (text) => redactUrl(secrets.reduce((t, secret) => (secret ? t.split(secret).join('***') : t), text));
 }
 
+/**
+ * What one git command may print: `ls-tree -r` of a 10,000-file catalog repository is about
+ * 1 MB, Node's default. Beyond this the command fails rather than filling the operator's memory.
+ */
+const GIT_OUTPUT_BYTES = 64 * 1024 * 1024;
+
 export interface Git {
   (...args: string[]): Promise<string>;
   /** Removes every secret this git knows from a text. */
@@ -139,6 +145,8 @@ export async function withGit<T>(workTree: string | undefined, options: GitOptio
         GIT_CONFIG_NOSYSTEM: '1',
         GIT_ALLOW_PROTOCOL: options.allowHttp ? 'https:http' : 'https',
         GIT_TERMINAL_PROMPT: '0',
+        // A partial clone's missing blob is never fetched behind the caller's back (bounded-checkout.ts leaves large ones out on purpose).
+        GIT_NO_LAZY_FETCH: '1',
         GIT_AUTHOR_NAME: author.name,
         GIT_AUTHOR_EMAIL: author.email,
         GIT_COMMITTER_NAME: author.name,
@@ -148,7 +156,8 @@ export async function withGit<T>(workTree: string | undefined, options: GitOptio
     );
     const git = async (...args: string[]): Promise<string> => {
       try {
-        return (await execFileAsync('git', args, { cwd: workTree ?? own, env, timeout: timeoutMs, signal: options.signal })).stdout.trim();
+        const run = { cwd: workTree ?? own, env, timeout: timeoutMs, signal: options.signal, maxBuffer: GIT_OUTPUT_BYTES };
+        return (await execFileAsync('git', args, run)).stdout.trim();
       } catch (error) {
         if (options.signal?.aborted) throw new GitError(`git ${args[0]} was cancelled`);
         const failure = error as { stderr?: string; killed?: boolean };

@@ -24,7 +24,7 @@ export interface GitServer {
   root: string;
   /** Every request received, in order (the access log). */
   requests: GitRequest[];
-  /** Creates an empty bare repository that accepts pushes; returns its clone URL. */
+  /** Creates an empty bare repository that accepts pushes and filtered fetches; returns its clone URL. */
   createRepository(name: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -126,6 +126,8 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
       await mkdir(dir, { recursive: true });
       await run('git', ['init', '--bare', '--quiet', '--initial-branch=main', dir]);
       await run('git', ['-C', dir, 'config', 'http.receivepack', 'true']);
+      // Partial clones (fetch --filter), as GitHub and GitLab serve them.
+      await run('git', ['-C', dir, 'config', 'uploadpack.allowFilter', 'true']);
       return `${url}/${name}.git`;
     },
     async stop() {

@@ -187,6 +187,62 @@ describe('git CatalogSources', () => {
     expect(status.syncRequest).toBeDefined();
   });
 
+  it("when a Location names another repository's files by URL, then their entities are synced with that origin, and a Location to a host that is not allowed is a problem in the status with nothing fetched from it", async () => {
+    const elsewhere = await newGitServer();
+    const sharedRepo = await git.createRepository('shared-teams');
+    const orgRepo = await git.createRepository('org');
+    const sharedDir = newDir();
+    await pushFiles(sharedDir, sharedRepo, GIT_USER, {
+      files: { 'teams/infra.yaml': group('team-infra'), 'teams/data.yaml': group('team-data') },
+    });
+    const stolen = `${elsewhere.url}/secrets.git/blob/main/catalog-info.yaml`;
+    await pushFiles(newDir(), orgRepo, GIT_USER, {
+      files: {
+        'catalog-info.yaml': `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: shared\nspec:\n  targets:\n    - ${sharedRepo}/blob/main/teams/*.yaml\n    - ${stolen}\n`,
+      },
+    });
+    await kubectl(
+      ['apply', '-n', namespace, '-f', '-'],
+      `apiVersion: greenroom.dev/v1alpha1\nkind: CatalogSource\nmetadata: {name: org}\nspec:\n  interval: 10s\n  git:\n    url: ${orgRepo}\n    secretRef: {name: greenroom-git}\n`,
+    );
+    const commit = await headOf(orgRepo);
+    const status = await eventually('org to sync with the followed repository', async () => {
+      const s = await statusOf('org');
+      const synced = s.conditions?.find((c) => c.type === 'Synced')?.status === 'True';
+      return synced && s.revision?.startsWith(`${commit}+`) ? s : undefined;
+    });
+    expect(await held('org', 'groups')).toEqual(['team-data', 'team-infra']);
+    expect(status.problems).toEqual([
+      {
+        location: 'catalog-info.yaml',
+        line: 1,
+        reason: expect.stringMatching(
+          new RegExp(`^Location target ${stolen} was not followed: its host \\S+ is neither the CatalogSource's`),
+        ),
+      },
+    ]);
+    expect(elsewhere.requests).toEqual([]);
+    expect(
+      await kubectl([
+        'get',
+        'group',
+        'team-infra',
+        '-n',
+        namespace,
+        '-o',
+        'jsonpath={.metadata.annotations.greenroom\\.dev/source-location}',
+      ]),
+    ).toBe(`${sharedRepo}@main:teams/infra.yaml`);
+    // Only the followed repository moves: the next check still reads it, and the revision names it.
+    await pushFiles(sharedDir, sharedRepo, GIT_USER, { files: { 'teams/ml.yaml': group('team-ml') }, message: 'ml' });
+    await eventually(
+      "the followed repository's new file to be synced",
+      async () => ((await held('org', 'groups')).includes('team-ml') ? true : undefined),
+      30_000,
+    );
+    expect((await statusOf('org')).revision).not.toBe(status.revision);
+  });
+
   it('when a catalog file is broken, then it is listed as a problem and its entities are kept', async () => {
     await pushFiles(newDir(), paymentsRepo, GIT_USER, {
       files: {

@@ -147,6 +147,90 @@ describe('the git catalog provider', () => {
     expect(await readdir(scratchDir)).toEqual([]);
   });
 
+  describe("Locations' URL targets", () => {
+    const location = (...targets: string[]) =>
+      `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: elsewhere}\nspec:\n  targets:\n${targets.map((t) => `    - ${t}\n`).join('')}`;
+    const group = (name: string) =>
+      `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: ${name}}\nspec: {type: team, children: []}\n`;
+    let mirror: GitServer;
+    let forbidden: GitServer;
+    let teams: string;
+    let vendor: string;
+    beforeAll(async () => {
+      mirror = await startGitServer({ credentials: owner });
+      forbidden = await startGitServer();
+      vendor = await mirror.createRepository('vendor');
+      await pushFiles(newDir(), vendor, owner, { files: { 'catalog-info.yaml': component('vendored') } });
+      teams = (await repository('teams', { files: { 'teams/a.yaml': group('team-a'), 'teams/b.yaml': group('team-b') } })).url;
+    });
+    afterAll(async () => Promise.all([mirror.stop(), forbidden.stop()]));
+    const bound = () => ({ ...access, credentials: { ...access.credentials!, allowedHosts: [hostOf(server.url), hostOf(mirror.url)] } });
+
+    it('when a Location names files of other repositories on allowed hosts, then they are read with their origin, Locations there are followed without cycling, and a host not allowed is a problem nothing is fetched from', async () => {
+      const orgUrl = await server.createRepository('org');
+      const shared = await repository('shared', {
+        files: {
+          'catalog-info.yaml': location(`${orgUrl}/blob/main/catalog-info.yaml`, './services/*.yaml', vendor),
+          'services/billing.yaml': component('billing'),
+        },
+      });
+      const orgDir = newDir();
+      const stolen = `${forbidden.url}/secrets.git/blob/main/catalog-info.yaml`;
+      const withUser = `${teams.replace('http://', 'http://someone:pw@')}/blob/main/teams/a.yaml`;
+      await pushFiles(orgDir, orgUrl, owner, {
+        files: {
+          'catalog-info.yaml': `${component('portal')}---\n${location(`${teams}/blob/main/teams/*.yaml`, `${shared.url}/blob/main/catalog-info.yaml`, stolen, withUser)}`,
+        },
+      });
+      const snapshot = await gitProvider({ url: orgUrl }, bound()).read(signal());
+      expect(snapshot.entities.map(({ object, origin }) => [`${object.kind}/${object.metadata.name}`, origin])).toEqual([
+        ['Component/portal', { location: 'catalog-info.yaml', line: 1 }],
+        ['Group/team-a', { location: `${teams}@main:teams/a.yaml`, line: 1 }],
+        ['Group/team-b', { location: `${teams}@main:teams/b.yaml`, line: 1 }],
+        ['Component/billing', { location: `${shared.url}@main:services/billing.yaml`, line: 1 }],
+        ['Component/vendored', { location: `${vendor}@HEAD:catalog-info.yaml`, line: 1 }],
+      ]);
+      expect(snapshot.problems).toEqual([
+        {
+          location: 'catalog-info.yaml',
+          line: 10,
+          reason: expect.stringMatching(
+            new RegExp(`^Location target ${stolen} was not followed: its host ${hostOf(forbidden.url)} is neither`),
+          ),
+        },
+        { location: 'catalog-info.yaml', line: 10, reason: expect.stringContaining('was not followed: it has a user or password in it') },
+      ]);
+      expect(JSON.stringify(snapshot.problems)).not.toContain('someone:pw');
+      expect(forbidden.requests).toEqual([]);
+      expect(snapshot.revision).toMatch(new RegExp(`^${await headOf(orgDir)}\\+[0-9a-f]{16}$`));
+    });
+
+    it('when the targets need more repositories than a read may check out, then the ones beyond are problems and the others are read', async () => {
+      const { url } = await repository('greedy', { files: { 'catalog-info.yaml': location(`${teams}/blob/main/teams/a.yaml`, vendor) } });
+      const snapshot = await gitProvider({ url }, { ...bound(), limits: { ...DEFAULT_READ_LIMITS, maxRepositories: 1 } }).read(signal());
+      expect(snapshot.entities.map((e) => e.object.metadata.name)).toEqual(['team-a']);
+      expect(snapshot.problems).toEqual([
+        { location: 'catalog-info.yaml', line: 1, reason: expect.stringContaining('follows at most 1 other repositories in one read') },
+      ]);
+    });
+
+    it("when a followed repository's files pass the read's budget, then the whole read rejects as for the source's own", async () => {
+      const { url } = await repository('thrifty', { files: { 'catalog-info.yaml': location(`${teams}/blob/main/teams/a.yaml`) } });
+      const limits = { ...DEFAULT_READ_LIMITS, maxFiles: 1 };
+      await expect(gitProvider({ url }, { ...access, limits }).read(signal())).rejects.toThrow(/stopped: more than 1 files to read/);
+    });
+
+    it('when a followed repository cannot be fetched, then the read rejects naming the Location and its target, and nothing is left behind', async () => {
+      const scratchDir = newDir();
+      const missing = `${server.url}/nowhere.git/blob/main/catalog-info.yaml`;
+      const { url } = await repository('dangling', { files: { 'catalog-info.yaml': location(missing) } });
+      await expect(gitProvider({ url }, { ...access, scratchDir }).read(signal())).rejects.toThrow(
+        `Location target ${missing} in catalog-info.yaml could not be fetched`,
+      );
+      expect(await readdir(scratchDir)).toEqual([]);
+    });
+  });
+
   it('when the read is cancelled, then it rejects and the checkout is removed', async () => {
     const scratchDir = newDir();
     const { url } = await repository('cancelled', { files: { 'catalog-info.yaml': component('x') } });

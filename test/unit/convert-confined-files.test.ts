@@ -190,3 +190,36 @@ describe('reading catalog files confined to a repository', () => {
     ]);
   });
 });
+
+describe('files the checkout left out', () => {
+  it('when a file was withheld, then globs, walks and Locations still find it and reading it is a problem with the reason, the others read', async () => {
+    const { root } = repository({
+      'catalog-info.yaml': location('./teams/', './huge/catalog-info.yaml'),
+      'teams/a.yaml': component('a'),
+      'services/kept/catalog-info.yaml': component('kept'),
+    });
+    const withheld = new Map([
+      ['teams/big.yaml', 'it has more than the 10 bytes a catalog file may have'],
+      ['huge/catalog-info.yaml', 'it has 99 bytes, more than the 10 a catalog file may have'],
+      ['services/big/catalog-info.yaml', 'it was not checked out'],
+    ]);
+    const files = confinedFiles(root, DEFAULT_READ_LIMITS, undefined, { withheld });
+    expect(await files.glob('**/catalog-info.yaml', '.')).toEqual([
+      'catalog-info.yaml',
+      'huge/catalog-info.yaml',
+      'services/big/catalog-info.yaml',
+      'services/kept/catalog-info.yaml',
+    ]);
+    const { documents, problems } = await readSources(['catalog-info.yaml', 'services/big/catalog-info.yaml'], files);
+    expect(names(documents)).toEqual(['loc', 'a']);
+    expect(problems).toEqual([
+      { severity: 'skipped', file: 'services/big/catalog-info.yaml', message: 'cannot be read: it was not checked out' },
+      {
+        severity: 'skipped',
+        file: 'huge/catalog-info.yaml',
+        message: 'cannot be read: it has 99 bytes, more than the 10 a catalog file may have',
+      },
+      { severity: 'skipped', file: 'teams/big.yaml', message: 'cannot be read: it has more than the 10 bytes a catalog file may have' },
+    ]);
+  });
+});

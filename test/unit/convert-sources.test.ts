@@ -46,6 +46,20 @@ describe('reading Backstage sources', () => {
     ]);
   });
 
+  it('when the reader follows URL targets itself, then they come back with their Location, not as problems, and local targets are still followed', async () => {
+    const { documents, problems, urlTargets } = await readSources([`${fixtures}/org/location.yaml`], undefined, { followsUrls: true });
+    expect(names(documents)).toEqual(['acme-org', 'Engineering', 'Team_Payments', 'Team_Storefront', 'Jane.Doe', 'sam_okafor']);
+    expect(problems).toEqual([]);
+    expect(urlTargets).toEqual([
+      {
+        url: expect.stringMatching(/^https:\/\/github\.com\//),
+        file: `${fixtures}/org/location.yaml`,
+        document: 1,
+        line: expect.any(Number),
+      },
+    ]);
+  });
+
   it("when a directory is walked, then each file is read once even if a Location also names it, and YAML that is not Backstage's is left alone", async () => {
     const { documents } = await readSources([fixtures]);
     const files = documents.map((d) => d.file);

@@ -108,7 +108,9 @@ export const gitCatalog = z
       .max(20)
       .default(['**/catalog-info.yaml'])
       .optional()
-      .describe('Glob patterns of the catalog files to read (default **/catalog-info.yaml). Backstage Locations they hold are followed.'),
+      .describe(
+        "Glob patterns of the catalog files to read (default **/catalog-info.yaml). Backstage Locations they hold are followed: relative targets, and URL targets on this repository's host or a host the Secret's greenroom.dev/allowed-hosts names.",
+      ),
     secretRef: secretKeyRef.optional(),
     webhookSecretRef: z
       .object({

@@ -1,16 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GitCatalog } from '../../api/v1alpha1/catalog-source.ts';
-import { confinedFiles, type ReadLimits } from '../../convert/confined-files.ts';
+import { confinedFiles, nothingSpent, type ReadLimits } from '../../convert/confined-files.ts';
 import { convertCatalog } from '../../convert/convert-catalog.ts';
 import { readSources } from '../../convert/read-sources.ts';
 import { PathRefused, ReadingStopped, type SourceFiles } from '../../convert/source-files.ts';
-import { checkoutRef } from '../../git/fetch-git.ts';
+import { boundedCheckout } from '../../git/bounded-checkout.ts';
 import { redactUrl, type GitCredentials } from '../../git/git-cli.ts';
 import { remoteCommit, type RemoteAccess } from '../../git/remote-commit.ts';
 import type { CatalogProvider, SourceProblem } from '../provider.ts';
 import { editUrl } from './edit-url.ts';
+import { checkoutLimits, followUrlTargets, type FollowedRead } from './follow-locations.ts';
 import { catalogSnapshot, patternProblem } from './snapshot.ts';
 
 /** How the operator lets a git CatalogSource reach its repository, and what one read may cost. */
@@ -41,8 +43,10 @@ export const DEFAULT_CATALOG_PATHS = ['**/catalog-info.yaml'];
  * Catalog files in a tenant's git repository: checked with one ls-remote, read from a
  * one-commit checkout through a file system confined to it (nothing outside the checkout is
  * read, whatever its files, symlinks or Locations say; reading is bounded by `limits`), and
- * converted as `greenroom convert` converts them. Location targets that are URLs are
- * reported, not followed (following them on allowed hosts is a later step).
+ * converted as `greenroom convert` converts them. Locations' URL targets on allowed hosts
+ * are followed into their repositories (follow-locations.ts), within the same budget; the
+ * revision then names their commits too (`<commit>+<digest>`), and since one ls-remote of the
+ * source's repository cannot see them move, such a source is read in full at every check.
  */
 export function gitProvider(spec: GitCatalog, access: GitProviderAccess): CatalogProvider {
   const ref = spec.ref ?? 'main';
@@ -61,20 +65,47 @@ export function gitProvider(spec: GitCatalog, access: GitProviderAccess): Catalo
     },
     async read(signal) {
       signal.throwIfAborted();
-      const dir = await mkdtemp(join(access.scratchDir ?? tmpdir(), 'greenroom-catalog-'));
+      const scratch = await mkdtemp(join(access.scratchDir ?? tmpdir(), 'greenroom-catalog-'));
       try {
-        const revision = await checkoutRef(dir, spec.url, ref, remote(signal), access.limits.maxEntries);
-        const files = confinedFiles(dir, access.limits, signal);
+        const dir = join(scratch, 'source');
+        await mkdir(dir);
+        const { commit, withheld } = await boundedCheckout(dir, spec.url, ref, remote(signal), checkoutLimits(access.limits));
+        const spent = nothingSpent();
+        const files = confinedFiles(dir, access.limits, signal, { spent, withheld });
         const found: SourceProblem[] = [];
-        const read = await readSources(await catalogFiles(files, spec.paths ?? DEFAULT_CATALOG_PATHS, found, where), files);
+        const paths = await catalogFiles(files, spec.paths ?? DEFAULT_CATALOG_PATHS, found, where);
+        const read = await readSources(paths, files, { followsUrls: true });
         signal.throwIfAborted();
         if (read.stopped) throw stopped(where, read.stopped);
-        return catalogSnapshot(revision, read, convertCatalog(read.documents), (path) => editUrl(spec.url, ref, path), found);
+        const edit = (path: string) => editUrl(spec.url, ref, path);
+        const followed = await followUrlTargets(read.urlTargets, {
+          policy: { sourceUrl: spec.url, credentials: access.credentials, allowHttp: access.allowHttp },
+          limits: access.limits,
+          spent,
+          timeoutMs: access.timeoutMs,
+          signal,
+          scratchDir: scratch,
+          own: { repository: spec.url, ref, checkout: { files, label: (path) => path, edit }, read: paths },
+        }).catch((error: unknown) => {
+          if (error instanceof ReadingStopped) throw stopped(where, error.message);
+          throw error;
+        });
+        signal.throwIfAborted();
+        const documents = [...read.documents, ...followed.documents];
+        const all = { documents, problems: [...read.problems, ...followed.problems] };
+        const editAt = (location: string) => (followed.edits.has(location) ? followed.edits.get(location) : edit(location));
+        return catalogSnapshot(revisionOf(commit, followed), all, convertCatalog(documents), editAt, found);
       } finally {
-        await rm(dir, { recursive: true, force: true });
+        await rm(scratch, { recursive: true, force: true });
       }
     },
   };
+}
+
+/** The source's commit, with a digest of the followed repositories' commits when there are any: a change in one is a new revision. */
+function revisionOf(commit: string, followed: FollowedRead): string {
+  if (followed.commits.length === 0) return commit;
+  return `${commit}+${createHash('sha256').update(followed.commits.join('\n')).digest('hex').slice(0, 16)}`;
 }
 
 /** The files the patterns match, each once, in path order; a pattern refused or matching nothing is a problem. */

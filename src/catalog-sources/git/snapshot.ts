@@ -27,7 +27,7 @@ export function sourceProblem(problem: Problem): SourceProblem {
  */
 export function catalogSnapshot(
   revision: string,
-  read: ReadSourcesResult,
+  read: Pick<ReadSourcesResult, 'documents' | 'problems'>,
   converted: ConvertResult,
   edit: (path: string) => string | undefined,
   found: readonly SourceProblem[] = [],
