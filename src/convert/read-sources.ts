@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { LineCounter, parse, parseAllDocuments } from 'yaml';
 import { isGlob, isLocation, locationTargets } from './locations.ts';
 import type { Problem, SourceDocument } from './model.ts';
@@ -19,6 +19,12 @@ interface Pending {
   walked: boolean;
 }
 
+/** How the CLI widens what a walk reads. */
+export interface ReadOptions {
+  /** File names read from a walk although they do not mention backstage.io/ (Backstage's app-config.yaml). */
+  alsoWalked?: RegExp;
+}
+
 /** A repository holds plenty of YAML that is not Backstage's (CI, Helm, manifests); only these files are read from a walk. */
 const MENTIONS_BACKSTAGE = 'backstage.io/';
 const YAML_FILE = /\.ya?ml$/;
@@ -30,15 +36,20 @@ const YAML_FILE = /\.ya?ml$/;
  * `$json` and `$yaml` placeholders naming local files are replaced by their content.
  * Everything is read through `files`: the local file system by default, or one confined to
  * a checkout; when it says a budget is spent, reading stops with that as the last problem.
+ * `options.alsoWalked` names files a walk reads although they are not Backstage entities.
  */
-export async function readSources(paths: readonly string[], files: SourceFiles = localFiles()): Promise<ReadSourcesResult> {
+export async function readSources(
+  paths: readonly string[],
+  files: SourceFiles = localFiles(),
+  options: ReadOptions = {},
+): Promise<ReadSourcesResult> {
   const result: ReadSourcesResult = { documents: [], problems: [] };
   const queue: Pending[] = paths.map((path) => ({ path, walked: false }));
   const seen = new Set<string>();
   while (queue.length > 0) {
     const batch = queue.splice(0, READ_BATCH);
     try {
-      queue.push(...(await readBatch(files, batch, seen, result)));
+      queue.push(...(await readBatch(files, batch, seen, result, options)));
     } catch (error) {
       // A spent budget stops everything, wherever it was met (a file, a placeholder, a Location's glob).
       if (!(error instanceof StoppedAt)) throw error;
@@ -94,7 +105,13 @@ async function attempt<T>(path: string, work: () => Promise<T>): Promise<Outcome
  * One batch of the queue: what each path is (at once), then the files not seen before
  * (at once), then each file parsed in queue order. Returns what the batch leads to.
  */
-async function readBatch(files: SourceFiles, batch: Pending[], seen: Set<string>, result: ReadSourcesResult): Promise<Pending[]> {
+async function readBatch(
+  files: SourceFiles,
+  batch: Pending[],
+  seen: Set<string>,
+  result: ReadSourcesResult,
+  options: ReadOptions,
+): Promise<Pending[]> {
   const settled = await Promise.all(
     batch.map(async (pending): Promise<Looked | StoppedAt> => {
       const found = await settle(pending.path, async () => ({
@@ -135,7 +152,7 @@ async function readBatch(files: SourceFiles, batch: Pending[], seen: Set<string>
     }
     const text = texts[i]!;
     if (text instanceof StoppedAt) throw text;
-    if (text.ok) next.push(...(await parseRead(files, l.pending, text.value, result)));
+    if (text.ok) next.push(...(await parseRead(files, l.pending, text.value, result, options)));
     else skip(l.pending.path, text.error);
   }
   if (stop >= 0) throw settled[stop] as StoppedAt;
@@ -143,8 +160,15 @@ async function readBatch(files: SourceFiles, batch: Pending[], seen: Set<string>
 }
 
 /** Parses one file's text into the result; returns the Locations' targets it leads to. */
-async function parseRead(files: SourceFiles, read: Pending, text: string, result: ReadSourcesResult): Promise<Pending[]> {
-  if (read.walked && !text.includes(MENTIONS_BACKSTAGE)) return [];
+async function parseRead(
+  files: SourceFiles,
+  read: Pending,
+  text: string,
+  result: ReadSourcesResult,
+  options: ReadOptions,
+): Promise<Pending[]> {
+  const named = options.alsoWalked?.test(basename(read.path)) ?? false;
+  if (read.walked && !named && !text.includes(MENTIONS_BACKSTAGE)) return [];
   const pending: Pending[] = [];
   try {
     for (const document of await parseFile(files, read.path, text, result.problems)) {
