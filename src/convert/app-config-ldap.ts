@@ -17,6 +17,7 @@ const MAPPED = new Set([
   'bind.dn',
   'bind.secret',
   'schedule.frequency',
+  'tls.certs',
   'users.dn',
   'users.options.filter',
   'users.options.scope',
@@ -111,7 +112,8 @@ export function convertLdapProvider(config: unknown, path: string, name: string)
   if (bind) {
     const dn = typeof bind.dn === 'string' ? bind.dn : 'the bind DN';
     const secret = typeof bind.secret === 'string' ? describeSecret(bind.secret) : 'the bind password';
-    out.warnings.push(ldapSecretNotice(secretName, dn, secret));
+    const host = /^ldaps?:\/\/([^/:?]+)/i.exec(config.target)?.[1] ?? config.target;
+    out.warnings.push(ldapSecretNotice(secretName, dn, secret, host, isRecord(config.tls) && config.tls.certs !== undefined));
   }
   const groupSearch = search(groups, { name: 'name', displayName: 'displayName', description: 'description', members: 'members' });
   const set = isRecord(groups.set) ? groups.set : {};

@@ -36,9 +36,13 @@ export function gitSecretNotice(name: string, host: string, credential: string):
   );
 }
 
-/** What the report tells the user to create for an LDAP bind Secret. */
-export function ldapSecretNotice(name: string, dn: string, credential: string): string {
-  return `create Secret ${name} before applying: key dn (${dn}), key password (${credential})`;
+/**
+ * What the report tells the user to create for an LDAP bind Secret: like git's, the
+ * credentials go only to the hosts its annotation lists; `ca.crt` is read when present.
+ */
+export function ldapSecretNotice(name: string, dn: string, credential: string, host: string, ca: boolean): string {
+  const caKey = ca ? ', key ca.crt (the CA certificate Backstage read from tls.certs)' : '';
+  return `create Secret ${name} before applying: key dn (${dn}), key password (${credential})${caKey}, annotation ${ALLOWED_HOSTS}: ${host}`;
 }
 
 /** `${GITHUB_TOKEN}` names where the secret is; anything else is a secret written in the file and is not repeated. */

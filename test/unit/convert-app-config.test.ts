@@ -145,7 +145,7 @@ describe('Backstage catalog providers', () => {
   it('when the ldap provider binds with a secret, then the report names the Secret with keys dn and password and the bind secret is not copied', () => {
     const { lines, objects } = convert();
     expect(lines).toContain(
-      `warning  ${file} (document 1): create Secret ldap-corp-bind before applying: key dn (uid=backstage,ou=services,dc=acme,dc=example), key password (the value of \${LDAP_SECRET})`,
+      `warning  ${file} (document 1): create Secret ldap-corp-bind before applying: key dn (uid=backstage,ou=services,dc=acme,dc=example), key password (the value of \${LDAP_SECRET}), annotation ${ALLOWED_HOSTS}: ds.acme.example`,
     );
     expect(JSON.stringify(objects)).not.toContain('LDAP_SECRET');
   });

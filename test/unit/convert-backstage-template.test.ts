@@ -194,6 +194,42 @@ describe('Backstage software templates become Greenroom Templates', () => {
     );
   });
 
+  it('when pages carry dependencies and if/then, then they are kept for ajv (and said to be unseen by the form); a password widget and page permissions are reported', () => {
+    const parameters = [
+      {
+        title: 'Basics',
+        properties: { kind: { type: 'string', enum: ['web', 'worker'] }, password: { type: 'string', 'ui:widget': 'password' } },
+        dependencies: { kind: { oneOf: [{ properties: { kind: { const: 'web' }, port: { type: 'integer' } } }] } },
+      },
+      {
+        title: 'Extras',
+        'backstage:permissions': { tags: ['admin'] },
+        properties: { replicas: { type: 'integer' } },
+        if: { properties: { replicas: { const: 0 } } },
+        then: { required: ['kind'] },
+      },
+    ];
+    const { template, lines } = convert(smallTemplate([], { parameters }));
+    expect(template?.spec.parameters).toMatchObject({
+      dependencies: parameters[0]!.dependencies,
+      allOf: [{ if: parameters[1]!.if, then: parameters[1]!.then }],
+    });
+    expect(parametersError(template!.spec.parameters)).toBeUndefined();
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          'spec.parameters[0].properties.password.ui:widget: "password" dropped: the dashboard shows the value as plain text',
+        ),
+        expect.stringContaining(
+          'spec.parameters[1].backstage:permissions: Backstage permissions on parameters have no Greenroom counterpart',
+        ),
+        expect.stringContaining(
+          'dependencies/if/allOf kept: run values are checked against them, but the dashboard form shows only the top-level properties',
+        ),
+      ]),
+    );
+  });
+
   it('when a skeleton path holds an expression, then it cannot be a ConfigMap key and the files are inline', () => {
     const dir = 'test/fixtures/backstage-migration/templates/node-service/skeleton';
     const reads = new Map([[dir, { files: new Map([['${{ values.name }}/index.js', 'x']]) }]]);
