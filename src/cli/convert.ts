@@ -33,7 +33,8 @@ Also converted:
                   get none, and kubectl's namespace applies)
   --out DIR       write one file per object under DIR instead of one YAML stream to stdout
 
-What could not be converted is listed on stderr with its file and the reason; the exit
+What could not be converted (an entity, a location, a provider, a template's step, field or
+filter) is listed on stderr with its file and the reason, with the Secrets to create; the exit
 code is 1 when anything was skipped (the rest is still written), 2 on a usage error.`;
 
 /** Where `greenroom convert` writes: YAML (or nothing, with --out) to stdout, the report to stderr. */

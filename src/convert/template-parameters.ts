@@ -69,7 +69,7 @@ export function mergeParameters(parameters: unknown): MergedParameters {
 function cleanProperty(schema: unknown, at: string, out: MergedParameters, cosmetic: string[]): unknown {
   if (isRecord(schema) && schema['ui:field'] === 'RepoUrlPicker') {
     out.warnings.push(
-      `${at}: RepoUrlPicker (host?owner=…&repo=…) became a URI field: Greenroom pushes to the repository's https URL, e.g. https://github.com/acme/orders.git`,
+      `${at}: RepoUrlPicker (host?owner=…&repo=…) became a URI field (its ui:options, such as allowedHosts, dropped): Greenroom pushes to the repository's https URL, e.g. https://github.com/acme/orders.git`,
     );
     const { title, description } = schema;
     return {
