@@ -20,7 +20,7 @@ original is kept in the greenroom.dev/backstage-name annotation) and every refer
 rewritten to match.
 
 Also converted:
-  app-config.yaml    catalog.locations of type url (GitHub, GitLab, Bitbucket file URLs)
+  app-config.yaml    catalog.locations of type url (GitHub, GitLab, Bitbucket, Azure URLs)
                      become git CatalogSources, one per repository and ref; an ldapOrg
                      provider an ldap CatalogSource. Secrets are never copied: the
                      source names a Secret and the report says which keys to put in it.

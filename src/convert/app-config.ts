@@ -147,7 +147,7 @@ function groupLocations(locations: unknown, skip: (m: string) => void, warn: (m:
     const forge = parseForgeUrl(target);
     if (!forge) {
       skip(
-        `${at} (url ${target}) is not a GitHub, GitLab or Bitbucket file URL (…/blob/<ref>/<path>); a CatalogSource reads a git repository`,
+        `${at} (url ${target}) is not a GitHub, GitLab, Bitbucket or Azure DevOps file URL (…/blob/<ref>/<path>); a CatalogSource reads a git repository`,
       );
       continue;
     }

@@ -1,8 +1,8 @@
 /**
  * Backstage names files in git forges by their web URLs (`…/blob/main/catalog-info.yaml`);
  * Greenroom names a repository, a ref and paths inside it. These are the URL shapes of
- * GitHub (and GitHub Enterprise), GitLab and Bitbucket Cloud, the forges Backstage's
- * documentation shows locations for.
+ * GitHub (and GitHub Enterprise), GitLab, Bitbucket Cloud and Azure DevOps, the forges
+ * Backstage's documentation shows locations for.
  */
 
 /** A file or directory of a repository at a ref, as a web URL names it. */
@@ -42,6 +42,7 @@ export function parseForgeUrl(text: string): ForgeLocation | undefined {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
   const pathname = decodeURI(url.pathname);
+  if (pathname.includes('/_git/')) return azureLocation(url, pathname);
   for (const { marker, directory } of SHAPES) {
     const match = marker.exec(pathname);
     if (!match) continue;
@@ -60,6 +61,23 @@ export function parseForgeUrl(text: string): ForgeLocation | undefined {
     };
   }
   return undefined;
+}
+
+/** Azure DevOps: `…/_git/repo?path=/catalog-info.yaml&version=GBmain` (GB a branch, GT a tag; main when absent). */
+function azureLocation(url: URL, pathname: string): ForgeLocation | undefined {
+  const repoPath = pathname.replace(/\/$/, '');
+  const name = repoPath.split('/').at(-1);
+  if (!name || name === '_git') return undefined;
+  const path = (url.searchParams.get('path') ?? '').replace(/^\/+|\/+$/g, '');
+  const version = url.searchParams.get('version');
+  return {
+    repository: `${url.protocol}//${url.host}${repoPath}`,
+    host: url.host,
+    name,
+    ref: version && /^G[BT]./.test(version) ? version.slice(2) : 'main',
+    path,
+    directory: !/\.[A-Za-z0-9]+$/.test(path),
+  };
 }
 
 /**

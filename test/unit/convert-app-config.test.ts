@@ -66,7 +66,7 @@ describe('Backstage app-config catalog locations become git CatalogSources', () 
   it('when a url is not a git forge file URL, then it is reported as not mapped', () => {
     expect(convert().lines).toContainEqual(
       expect.stringMatching(
-        /^skipped {2}.*catalog\.locations\[5\] \(url https:\/\/catalog\.acme\.example\/exports\/all\.yaml\) is not a GitHub, GitLab or Bitbucket file URL/,
+        /^skipped {2}.*catalog\.locations\[5\] \(url https:\/\/catalog\.acme\.example\/exports\/all\.yaml\) is not a GitHub, GitLab, Bitbucket or Azure DevOps file URL/,
       ),
     );
   });
@@ -176,7 +176,7 @@ describe('Backstage catalog providers', () => {
 });
 
 describe('forge URLs', () => {
-  it('when a GitHub, GitLab (subgroup) or Bitbucket file URL is parsed, then repository, ref and path come out', () => {
+  it('when a GitHub, GitLab (subgroup), Bitbucket or Azure DevOps file URL is parsed, then repository, ref and path come out', () => {
     expect(parseForgeUrl('https://github.com/acme/orders/blob/v2/catalog/catalog-info.yaml')).toEqual({
       repository: 'https://github.com/acme/orders',
       host: 'github.com',
@@ -191,6 +191,13 @@ describe('forge URLs', () => {
       directory: true,
     });
     expect(parseForgeUrl('https://bitbucket.org/ws/repo/src/main/catalog-info.yaml')).toMatchObject({ ref: 'main', directory: false });
+    expect(parseForgeUrl('https://dev.azure.com/acme/shop/_git/orders?path=/catalog-info.yaml&version=GBrelease')).toMatchObject({
+      repository: 'https://dev.azure.com/acme/shop/_git/orders',
+      name: 'orders',
+      ref: 'release',
+      path: 'catalog-info.yaml',
+      directory: false,
+    });
     expect(parseForgeUrl('https://example.com/catalog.yaml')).toBeUndefined();
   });
 
