@@ -44,6 +44,32 @@ interface RepositoryGroup {
   paths: string[];
 }
 
+/** Where one document's conversion writes: its problems, and the sources it makes. */
+interface Sink {
+  skip(message: string): void;
+  warn(message: string): void;
+  /** Adds a CatalogSource named after `base` (made unique), or reports why its spec is refused. */
+  add(base: string, spec: Record<string, unknown>): void;
+}
+
+function sinkFor(doc: SourceDocument, result: AppConfigResult, names: UniqueNames, namespace: string | undefined): Sink {
+  const at = { file: doc.file, document: doc.document, ...(doc.line === undefined ? {} : { line: doc.line }) };
+  const skip = (message: string) => result.problems.push({ severity: 'skipped', ...at, message });
+  return {
+    skip,
+    warn: (message) => result.problems.push({ severity: 'warning', ...at, message }),
+    add: (base, spec) => {
+      const object = catalogSource(names.take(base), spec, namespace);
+      const parsed = catalogSourceSpec.safeParse(spec);
+      if (parsed.success) result.objects.push({ object, source: at });
+      else
+        skip(
+          `CatalogSource ${object.metadata.name}: ${parsed.error.issues.map((i) => `spec.${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
+    },
+  };
+}
+
 /**
  * Turns the `catalog.locations` and `catalog.providers` of Backstage app-config documents
  * into CatalogSources: the url locations of one repository and ref become one git source,
@@ -55,60 +81,57 @@ export function convertAppConfigs(documents: readonly SourceDocument[], options:
   const result: AppConfigResult = { objects: [], problems: [] };
   const names = new UniqueNames();
   for (const doc of documents) {
-    const at = { file: doc.file, document: doc.document, ...(doc.line === undefined ? {} : { line: doc.line }) };
-    const skip = (message: string) => result.problems.push({ severity: 'skipped', ...at, message });
-    const warn = (message: string) => result.problems.push({ severity: 'warning', ...at, message });
+    const sink = sinkFor(doc, result, names, options.namespace);
     const value = doc.value as Record<string, unknown>;
     const catalog = isRecord(value.catalog) ? value.catalog : {};
-    const make = (base: string, spec: Record<string, unknown>) => {
-      const object = catalogSource(names.take(base), spec, options.namespace);
-      const parsed = catalogSourceSpec.safeParse(spec);
-      if (!parsed.success) {
-        skip(
-          `CatalogSource ${object.metadata.name}: ${parsed.error.issues.map((i) => `spec.${i.path.join('.')}: ${i.message}`).join('; ')}`,
-        );
-        return undefined;
-      }
-      result.objects.push({ object, source: at });
-      return object.metadata.name;
-    };
-
-    if (catalog.rules !== undefined) skip(rulesMessage('catalog.rules', catalog.rules));
-    const groups = groupLocations(catalog.locations, skip, warn);
-    const secrets = new Map<string, string>();
-    for (const group of groups.values()) {
-      const token = integrationToken(value.integrations, group.forge.host);
-      const secretRef = token === undefined ? undefined : gitSecretName(group.forge.host);
-      if (secretRef !== undefined) secrets.set(secretRef, gitSecretNotice(secretRef, group.forge.host, token!));
-      const paths = group.paths.slice(0, MAX_PATHS);
-      if (group.paths.length > MAX_PATHS)
-        skip(
-          `${group.forge.repository}: a CatalogSource reads at most ${MAX_PATHS} paths; not read: ${group.paths.slice(MAX_PATHS).join(', ')}`,
-        );
-      make(group.forge.name, {
-        git: { url: group.forge.repository, ref: group.forge.ref, paths, ...(secretRef ? { secretRef: { name: secretRef } } : {}) },
-      });
-    }
-    for (const notice of secrets.values()) warn(notice);
-
+    if (catalog.rules !== undefined) sink.skip(rulesMessage('catalog.rules', catalog.rules));
+    const groups = groupLocations(catalog.locations, sink);
+    gitSources(groups, value.integrations, sink);
     const providers = isRecord(catalog.providers) ? catalog.providers : {};
-    for (const [provider, config] of Object.entries(providers)) {
-      if (provider !== 'ldapOrg') {
-        skip(`catalog.providers.${provider}: no provider for ${provider} in Greenroom yet (CatalogSources read git, kubernetes and ldap)`);
-        continue;
-      }
-      for (const [id, one] of Object.entries(isRecord(config) ? config : {})) {
-        const path = `catalog.providers.ldapOrg.${id}`;
-        const ldap = convertLdapProvider(one, path, toKubernetesName(`ldap-${id}`) || 'ldap');
-        ldap.skipped.forEach(skip);
-        ldap.warnings.forEach(warn);
-        if (ldap.spec) make(`ldap-${id}`, ldap.spec);
-      }
-    }
+    providerSources(providers, sink);
     if (groups.size === 0 && Object.keys(providers).length === 0)
-      warn('a Backstage app-config with no url location in catalog.locations and no catalog.providers: nothing to convert');
+      sink.warn('a Backstage app-config with no url location in catalog.locations and no catalog.providers: nothing to convert');
   }
   return result;
+}
+
+/** One git CatalogSource a repository and ref, naming the Secret of the host's integration when it has one. */
+function gitSources(groups: ReadonlyMap<string, RepositoryGroup>, integrations: unknown, sink: Sink): void {
+  const secrets = new Map<string, string>();
+  for (const { forge, paths } of groups.values()) {
+    const token = integrationToken(integrations, forge.host);
+    const secretRef = token === undefined ? undefined : gitSecretName(forge.host);
+    if (secretRef !== undefined) secrets.set(secretRef, gitSecretNotice(secretRef, forge.host, token!));
+    if (paths.length > MAX_PATHS)
+      sink.skip(`${forge.repository}: a CatalogSource reads at most ${MAX_PATHS} paths; not read: ${paths.slice(MAX_PATHS).join(', ')}`);
+    sink.add(forge.name, {
+      git: {
+        url: forge.repository,
+        ref: forge.ref,
+        paths: paths.slice(0, MAX_PATHS),
+        ...(secretRef ? { secretRef: { name: secretRef } } : {}),
+      },
+    });
+  }
+  for (const notice of secrets.values()) sink.warn(notice);
+}
+
+/** `ldapOrg` providers become ldap sources; any other provider is reported. */
+function providerSources(providers: Record<string, unknown>, sink: Sink): void {
+  for (const [provider, config] of Object.entries(providers)) {
+    if (provider !== 'ldapOrg') {
+      sink.skip(
+        `catalog.providers.${provider}: no provider for ${provider} in Greenroom yet (CatalogSources read git, kubernetes and ldap)`,
+      );
+      continue;
+    }
+    for (const [id, one] of Object.entries(isRecord(config) ? config : {})) {
+      const ldap = convertLdapProvider(one, `catalog.providers.ldapOrg.${id}`, toKubernetesName(`ldap-${id}`) || 'ldap');
+      ldap.skipped.forEach(sink.skip);
+      ldap.warnings.forEach(sink.warn);
+      if (ldap.spec) sink.add(`ldap-${id}`, ldap.spec);
+    }
+  }
 }
 
 function catalogSource(name: string, spec: Record<string, unknown>, namespace: string | undefined): CatalogSourceObject {
@@ -124,7 +147,7 @@ function rulesMessage(path: string, rules: unknown): string {
 }
 
 /** The url locations grouped by repository and ref, in the order they first appear; the others reported. */
-function groupLocations(locations: unknown, skip: (m: string) => void, warn: (m: string) => void): Map<string, RepositoryGroup> {
+function groupLocations(locations: unknown, { skip, warn }: Sink): Map<string, RepositoryGroup> {
   const groups = new Map<string, RepositoryGroup>();
   for (const [index, location] of (Array.isArray(locations) ? locations : []).entries()) {
     const at = `catalog.locations[${index}]`;

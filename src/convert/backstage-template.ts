@@ -12,8 +12,8 @@ import {
   type SourceDocument,
 } from './model.ts';
 import { toKubernetesName, toNamespaceName } from './names.ts';
-import { packSkeleton } from './skeleton.ts';
-import { rewriteValue, type ExpressionContext } from './template-expressions.ts';
+import { packSkeleton, type SkeletonConfigMap } from './skeleton.ts';
+import { outputLinks } from './template-output.ts';
 import { mergeParameters } from './template-parameters.ts';
 import { convertSteps, type SkeletonTarget } from './template-steps.ts';
 
@@ -64,6 +64,68 @@ const OWNER: ReferenceField = {
   description: '',
 };
 
+/** Who the template is in Backstage and in Kubernetes, and where the report points. */
+interface Identity {
+  backstageName: string;
+  backstageNamespace: string;
+  name: string;
+  namespace: string | undefined;
+  at: Omit<Problem, 'severity' | 'message'>;
+}
+
+function identify(document: SourceDocument, metadata: Record<string, unknown>, options: TemplateOptions): Identity {
+  const backstageName = typeof metadata.name === 'string' ? metadata.name : '';
+  const backstageNamespace = typeof metadata.namespace === 'string' ? metadata.namespace.toLowerCase() : 'default';
+  return {
+    backstageName,
+    backstageNamespace,
+    name: toKubernetesName(backstageName),
+    namespace: backstageNamespace === 'default' ? options.namespace : toNamespaceName(backstageNamespace),
+    at: {
+      file: document.file,
+      document: document.document,
+      ...(document.line === undefined ? {} : { line: document.line }),
+      entity: `template:${backstageNamespace}/${backstageName}`,
+    },
+  };
+}
+
+/** What the conversion found: reasons the template cannot be one, and what did not map in one that can. */
+interface Notes {
+  fatal: string[];
+  skipped: string[];
+  warnings: string[];
+}
+
+function ownerOf(spec: Record<string, unknown>, id: Identity, options: TemplateOptions, notes: Notes): string | undefined {
+  if (spec.owner === undefined) {
+    notes.fatal.push("spec.owner is missing (Greenroom's Template needs an owning Group or User)");
+    return undefined;
+  }
+  const owner = rewriteRef(spec.owner, OWNER, { namespace: id.backstageNamespace, defaultNamespace: options.namespace });
+  if ('error' in owner) notes.fatal.push(owner.error);
+  else if (owner.warning) notes.warnings.push(owner.warning);
+  return 'ref' in owner ? owner.ref : undefined;
+}
+
+/** Constant fetch:template values become parameters with that default, so the skeleton still sees them. */
+function addDefaults(schema: Record<string, unknown>, defaults: Record<string, unknown>): void {
+  const properties = schema.properties as Record<string, unknown>;
+  for (const [key, fallback] of Object.entries(defaults)) {
+    const type = typeof fallback === 'number' ? (Number.isInteger(fallback) ? 'integer' : 'number') : typeof fallback;
+    if (!(key in properties))
+      properties[key] = { ...(['integer', 'number', 'string', 'boolean'].includes(type) ? { type } : {}), default: fallback };
+  }
+}
+
+/** Reports the spec and metadata fields no Template field takes. */
+function reportUnmapped(spec: Record<string, unknown>, metadata: Record<string, unknown>, notes: Notes): void {
+  for (const key of Object.keys(spec).filter((k) => !SPEC_FIELDS.has(k)))
+    notes.skipped.push(`spec.${key}: no such field in a Greenroom Template`);
+  for (const key of Object.keys(metadata).filter((k) => !['name', 'namespace', 'title', 'description', 'tags'].includes(k)))
+    notes.warnings.push(`metadata.${key} is not carried over (a Template keeps title, description and tags)`);
+}
+
 /**
  * Converts one Backstage software template into a Greenroom Template: metadata (title,
  * description, tags), owner and type carried over, parameter pages merged, steps mapped,
@@ -75,82 +137,62 @@ export function convertTemplate(document: SourceDocument, options: TemplateOptio
   const value = document.value as Record<string, unknown>;
   const metadata = isRecord(value.metadata) ? value.metadata : {};
   const spec = isRecord(value.spec) ? value.spec : {};
-  const backstageName = typeof metadata.name === 'string' ? metadata.name : '';
-  const backstageNamespace = typeof metadata.namespace === 'string' ? metadata.namespace.toLowerCase() : 'default';
-  const at = {
-    file: document.file,
-    document: document.document,
-    ...(document.line === undefined ? {} : { line: document.line }),
-    entity: `template:${backstageNamespace}/${backstageName}`,
-  };
-  const name = toKubernetesName(backstageName);
-  const namespace = backstageNamespace === 'default' ? options.namespace : toNamespaceName(backstageNamespace);
-  const fatal: string[] = [];
-  const skipped: string[] = [];
-  const warnings: string[] = [];
-  if (!name) fatal.push('metadata.name is missing or has no characters left for a Kubernetes name');
-
-  const owner =
-    spec.owner === undefined
-      ? undefined
-      : rewriteRef(spec.owner, OWNER, { namespace: backstageNamespace, defaultNamespace: options.namespace });
-  if (owner === undefined) fatal.push("spec.owner is missing (Greenroom's Template needs an owning Group or User)");
-  else if ('error' in owner) fatal.push(owner.error);
-  else if (owner.warning) warnings.push(owner.warning);
-
+  const id = identify(document, metadata, options);
+  const notes: Notes = { fatal: [], skipped: [], warnings: [] };
+  if (!id.name) notes.fatal.push('metadata.name is missing or has no characters left for a Kubernetes name');
+  const owner = ownerOf(spec, id, options, notes);
   const parameters = mergeParameters(spec.parameters);
   const steps = convertSteps(spec.steps);
-  skipped.push(...parameters.skipped, ...steps.skipped);
-  warnings.push(...parameters.warnings, ...steps.warnings);
-  for (const [key, fallback] of Object.entries(steps.defaults)) {
-    const properties = parameters.schema.properties as Record<string, unknown>;
-    const type = typeof fallback === 'number' ? (Number.isInteger(fallback) ? 'integer' : 'number') : typeof fallback;
-    if (!(key in properties))
-      properties[key] = { ...(['integer', 'number', 'string', 'boolean'].includes(type) ? { type } : {}), default: fallback };
-  }
-  if (!steps.skeleton) fatal.push('no fetch:template step with a usable url: a Greenroom Template needs a skeleton');
-  const packed = steps.skeleton ? skeletonOf(steps.skeleton, document.file, name, options, steps.catalogPath) : undefined;
-  if (packed && !packed.skeleton) fatal.push(...packed.skipped);
+  notes.skipped.push(...parameters.skipped, ...steps.skipped);
+  notes.warnings.push(...parameters.warnings, ...steps.warnings);
+  addDefaults(parameters.schema, steps.defaults);
+  if (!steps.skeleton) notes.fatal.push('no fetch:template step with a usable url: a Greenroom Template needs a skeleton');
+  const packed = steps.skeleton ? skeletonOf(steps.skeleton, document.file, id.name, options, steps.catalogPath) : undefined;
+  if (packed && !packed.skeleton) notes.fatal.push(...packed.skipped);
   else if (packed) {
-    skipped.push(...packed.skipped);
-    warnings.push(...packed.warnings);
+    notes.skipped.push(...packed.skipped);
+    notes.warnings.push(...packed.warnings);
   }
-  for (const key of Object.keys(spec).filter((k) => !SPEC_FIELDS.has(k)))
-    skipped.push(`spec.${key}: no such field in a Greenroom Template`);
-  const output = outputLinks(spec.output, steps.context, skipped);
-  for (const key of Object.keys(metadata).filter((k) => !['name', 'namespace', 'title', 'description', 'tags'].includes(k)))
-    warnings.push(`metadata.${key} is not carried over (a Template keeps title, description and tags)`);
-
+  reportUnmapped(spec, metadata, notes);
+  const links = outputLinks(spec.output, steps.context, notes.skipped);
   const greenroomSpec = {
     ...(typeof metadata.title === 'string' ? { title: metadata.title } : {}),
     ...(typeof metadata.description === 'string' ? { description: metadata.description } : {}),
     type: spec.type,
-    owner: owner && 'ref' in owner ? owner.ref : undefined,
+    owner,
     ...(Array.isArray(metadata.tags) ? { tags: metadata.tags } : {}),
     parameters: parameters.schema,
     skeleton: packed?.skeleton,
     steps: steps.steps,
-    ...(output.length > 0 ? { output: { links: output } } : {}),
+    ...(links.length > 0 ? { output: { links } } : {}),
   };
-  const parsed = fatal.length > 0 ? undefined : templateSpec.safeParse(greenroomSpec);
-  if (parsed && !parsed.success) fatal.push(...parsed.error.issues.map((i) => `spec.${i.path.join('.')}: ${i.message}`));
-  if (fatal.length > 0) return { objects: [], problems: [{ severity: 'skipped', ...at, message: `not converted: ${fatal.join('; ')}` }] };
+  const parsed = notes.fatal.length > 0 ? undefined : templateSpec.safeParse(greenroomSpec);
+  if (parsed && !parsed.success) notes.fatal.push(...parsed.error.issues.map((i) => `spec.${i.path.join('.')}: ${i.message}`));
+  if (notes.fatal.length > 0)
+    return { objects: [], problems: [{ severity: 'skipped', ...id.at, message: `not converted: ${notes.fatal.join('; ')}` }] };
+  return { objects: written(document, id, greenroomSpec, packed?.configMap), problems: problemsOf(id, notes) };
+}
 
-  const ns = namespace ? { namespace } : {};
+/** The Template, and its skeleton's ConfigMap beside it in the same namespace. */
+function written(document: SourceDocument, id: Identity, spec: Record<string, unknown>, configMap?: SkeletonConfigMap): ConvertedObject[] {
+  const ns = id.namespace ? { namespace: id.namespace } : {};
   const template: TemplateObject = {
     apiVersion: API_VERSION,
     kind: 'Template',
-    metadata: { name, ...ns, annotations: { [BACKSTAGE_NAME_ANNOTATION]: backstageName } },
-    spec: greenroomSpec,
+    metadata: { name: id.name, ...ns, annotations: { [BACKSTAGE_NAME_ANNOTATION]: id.backstageName } },
+    spec,
   };
   const source = { file: document.file, document: document.document, ...(document.line === undefined ? {} : { line: document.line }) };
   const objects: ConvertedObject[] = [{ object: template, source }];
-  if (packed?.configMap) objects.push({ object: { ...packed.configMap, metadata: { ...packed.configMap.metadata, ...ns } }, source });
-  const problems: Problem[] = [
-    ...skipped.map((message): Problem => ({ severity: 'skipped', ...at, message })),
-    ...warnings.map((message): Problem => ({ severity: 'warning', ...at, message })),
+  if (configMap) objects.push({ object: { ...configMap, metadata: { ...configMap.metadata, ...ns } }, source });
+  return objects;
+}
+
+function problemsOf(id: Identity, notes: Notes): Problem[] {
+  return [
+    ...notes.skipped.map((message): Problem => ({ severity: 'skipped', ...id.at, message })),
+    ...notes.warnings.map((message): Problem => ({ severity: 'warning', ...id.at, message })),
   ];
-  return { objects, problems };
 }
 
 function skeletonOf(target: SkeletonTarget, file: string, name: string, options: TemplateOptions, catalogPath: string | undefined) {
@@ -164,23 +206,4 @@ function skeletonOf(target: SkeletonTarget, file: string, name: string, options:
   const read = options.skeletons.get(dir) ?? { error: 'not read' };
   if ('error' in read) return { skipped: [`skeleton ${dir} could not be read: ${read.error}`], warnings: [] };
   return packSkeleton(name, dir, read.files, catalogPath);
-}
-
-/** `spec.output.links`: url and title kept; an entityRef link becomes the entity's catalog page. */
-function outputLinks(output: unknown, context: ExpressionContext, skipped: string[]): { title: string; url: string }[] {
-  if (!isRecord(output)) return [];
-  for (const key of Object.keys(output).filter((k) => k !== 'links'))
-    skipped.push(`spec.output.${key}: a Greenroom Template's output has links only`);
-  const problems: string[] = [];
-  const links: { title: string; url: string }[] = [];
-  for (const link of Array.isArray(output.links) ? output.links.filter(isRecord) : []) {
-    const rewritten = rewriteValue(link, context, problems) as Record<string, unknown>;
-    const title = typeof rewritten.title === 'string' ? rewritten.title : 'Link';
-    const ref = typeof rewritten.entityRef === 'string' ? /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(rewritten.entityRef) : undefined;
-    if (typeof rewritten.url === 'string') links.push({ title, url: rewritten.url });
-    else if (ref) links.push({ title, url: `/catalog/\${{ (${ref[1]!.trim()}) | replace(":", "/") }}` });
-    else skipped.push(`spec.output.links "${title}": neither a url nor an entityRef expression`);
-  }
-  skipped.push(...problems.map((p) => `spec.output: ${p}`));
-  return links;
 }

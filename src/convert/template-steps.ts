@@ -107,7 +107,7 @@ function render(input: Record<string, unknown>, id: string, out: ConvertedSteps)
   if (typeof input.targetPath === 'string' && !['.', './', ''].includes(input.targetPath))
     out.skipped.push(`step ${id} (${RENDER}): targetPath ${input.targetPath}: Greenroom renders the skeleton at the repository's root`);
   for (const [key, value] of Object.entries(isRecord(input.values) ? input.values : {})) {
-    if (typeof value === 'string' && new RegExp(`^\\s*\\$\\{\\{\\s*values\\.${key}\\s*\\}\\}\\s*$`).test(value)) continue;
+    if (typeof value === 'string' && value.replace(/\s+/g, '') === `\${{values.${key}}}`) continue;
     if (typeof value !== 'string' || !value.includes('${{')) {
       out.defaults[key] = value;
       out.warnings.push(`step ${id} (${RENDER}): values.${key} is a constant; it became parameter ${key} with that default`);
