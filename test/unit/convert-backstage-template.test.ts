@@ -8,7 +8,7 @@ import { readSkeletons } from '../../src/convert/read-skeletons.ts';
 import { formatProblem } from '../../src/convert/report.ts';
 import { rewriteExpressions } from '../../src/convert/template-expressions.ts';
 import { catalogManifests } from '../../src/templates/register.ts';
-import { renderText } from '../../src/templates/render.ts';
+import { RenderError, renderText, renderTree } from '../../src/templates/render.ts';
 import { parametersError } from '../../src/templates/values.ts';
 
 const file = 'test/fixtures/backstage-migration/templates/node-service/template.yaml';
@@ -147,6 +147,23 @@ describe('Backstage software templates become Greenroom Templates', () => {
     expect(catalogManifests(rendered, 'catalog-info.yaml', 'acme')).toMatchObject([
       { kind: 'Component', metadata: { name: 'orders', namespace: 'acme' }, spec: { owner: 'team-a' } },
     ]);
+  });
+
+  it("when the converted skeleton is rendered by Greenroom's renderer, then every file renders but the one the report named for a Backstage filter", () => {
+    const { configMap, lines } = convert();
+    const files = Object.entries(configMap!.data!).map(([key, text]) => [key.replaceAll('__', '/'), text] as const);
+    const values = { name: 'orders', owner: 'team-a', port: 8080 };
+    const failing = files.filter(([path, text]) => {
+      try {
+        renderTree(new Map([[path, text]]), values);
+        return false;
+      } catch (error) {
+        return error instanceof RenderError;
+      }
+    });
+    expect(failing.map(([path]) => path)).toEqual(['README.md']);
+    expect(lines).toContainEqual(expect.stringContaining('skeleton/README.md: filter projectSlug'));
+    expect(renderTree(new Map(files.filter(([path]) => path === 'src/index.js')), values).get('src/index.js')).toContain('.listen(8080)');
   });
 
   it('when the template lacks an owner and steps, then it is one skipped problem naming every reason', () => {
