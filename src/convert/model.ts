@@ -47,6 +47,19 @@ export interface GreenroomObject {
   spec: Record<string, unknown>;
 }
 
+/** Anything `greenroom convert` writes: a catalog entity, a CatalogSource, a Template, a skeleton's ConfigMap. */
+export interface OutputObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+}
+
+/** An object written by the converter, with the Backstage file and document it came from. */
+export interface ConvertedObject<T extends OutputObject = OutputObject> {
+  object: T;
+  source: Pick<SourceDocument, 'file' | 'document' | 'line'>;
+}
+
 export interface ConvertedEntity {
   object: GreenroomObject;
   source: Pick<SourceDocument, 'file' | 'document' | 'line'>;

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { LineCounter, parse, parseAllDocuments } from 'yaml';
 import { isGlob, isLocation, locationTargets } from './locations.ts';
 import type { Problem, SourceDocument } from './model.ts';
@@ -24,9 +24,12 @@ export interface UrlTarget {
 }
 
 /** How a read goes beyond the files given. */
+/** How a caller widens what is read. */
 export interface ReadOptions {
   /** The caller follows Locations' URL targets itself: they are returned, not reported as not followed. */
   followsUrls?: boolean;
+  /** File names read from a walk although they do not mention backstage.io/ (Backstage's app-config.yaml). */
+  alsoWalked?: RegExp;
 }
 
 interface Pending {
@@ -47,6 +50,7 @@ const YAML_FILE = /\.ya?ml$/;
  * `$json` and `$yaml` placeholders naming local files are replaced by their content.
  * Everything is read through `files`: the local file system by default, or one confined to
  * a checkout; when it says a budget is spent, reading stops with that as the last problem.
+ * `options.alsoWalked` names files a walk reads although they are not Backstage entities.
  */
 export async function readSources(
   paths: readonly string[],
@@ -177,7 +181,8 @@ async function parseRead(
   result: ReadSourcesResult,
   options: ReadOptions,
 ): Promise<Pending[]> {
-  if (read.walked && !text.includes(MENTIONS_BACKSTAGE)) return [];
+  const named = options.alsoWalked?.test(basename(read.path)) ?? false;
+  if (read.walked && !named && !text.includes(MENTIONS_BACKSTAGE)) return [];
   const pending: Pending[] = [];
   try {
     for (const document of await parseFile(files, read.path, text, result.problems)) {

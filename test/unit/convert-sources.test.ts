@@ -161,6 +161,34 @@ describe('greenroom convert', () => {
     expect(await convert('--help')).toMatchObject({ code: 0, stdout: `${CONVERT_USAGE}\n` });
   });
 
+  it("when a directory holds an app-config, a template with a skeleton and catalog files, then each is converted and the skeleton's files are the template's, not entities", async () => {
+    const { code, objects, stderr } = await convert('test/fixtures/backstage-migration', '--namespace', 'acme');
+    expect(code).toBe(1);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Group/team-platform',
+      'Component/portal',
+      'CatalogSource/platform-catalog',
+      'CatalogSource/payments-service',
+      'CatalogSource/storefront',
+      'CatalogSource/ldap-corp',
+      'Template/node-service',
+      'ConfigMap/node-service-skeleton',
+    ]);
+    expect(stderr).toMatch(
+      /^skipped {2}test\/fixtures\/backstage-migration\/templates\/node-service\/template\.yaml \(document 1\) template:default\/Node_Service: step log \(debug:log\): no Greenroom counterpart/m,
+    );
+    expect(stderr).not.toContain('skeleton/catalog-info.yaml (document');
+    expect(stderr).toMatch(/converted 2 entities, 4 CatalogSources, 1 Template, 1 ConfigMap, \d+ skipped, \d+ warnings\n$/);
+  });
+
+  it('when --out is given for a template and an app-config, then the CatalogSources, the Template and its ConfigMap get their own files', async () => {
+    const out = join(newDir(), 'converted');
+    await convert('test/fixtures/backstage-migration', '--out', out, '--namespace', 'acme');
+    expect(readdirSync(join(out, 'acme'))).toEqual(
+      expect.arrayContaining(['catalogsource-ldap-corp.yaml', 'template-node-service.yaml', 'configmap-node-service-skeleton.yaml']),
+    );
+  });
+
   it('when a file holds no Backstage entities but is named, then nothing is converted and its documents are reported', async () => {
     const dir = newDir();
     mkdirSync(join(dir, 'k8s'));
