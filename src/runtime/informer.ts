@@ -34,7 +34,9 @@ export interface InformerOptions<T extends KubernetesObject> {
   list?: () => Promise<KubernetesListObject<T>>;
   /**
    * Restart a watch that delivered nothing, not even a bookmark, for this long (default 300 s:
-   * five of the apiserver's bookmark intervals, so only a dead watch stays silent that long).
+   * five of the apiserver's bookmark intervals, so only a dead watch stays silent that long;
+   * on a cluster whose etcd sends watch progress notifications, as kubeadm's and GKE's do,
+   * see {@link BOOKMARK_INTERVAL_MS}).
    */
   silenceTimeoutMs?: number;
   /** Relist everything this long after the last list (default 600 s). */

@@ -3,7 +3,10 @@ import { Watch, type KubeConfig } from '@kubernetes/client-node';
 /**
  * How often kube-apiserver's watch cache sends a bookmark to a watch that asked for them
  * (k8s.io/apiserver storage/cacher: defaultBookmarkFrequency, one minute, give or take a
- * second), even when nothing in the watched collection changes.
+ * second), even when nothing in the watched collection changes. It sends one only once the
+ * resourceVersion it has seen passed the one the watch began at (cache_watcher.go drops
+ * older ones); for a collection nobody writes to, that takes etcd's watch progress
+ * notifications, which kubeadm and GKE configure every 5 s (etcd's own default is 10 min).
  */
 export const BOOKMARK_INTERVAL_MS = 60_000;
 

@@ -15,7 +15,7 @@ const certs: Certificates = {
 };
 
 describe("the local control plane's component flags", () => {
-  it("when etcd's flags are built, then it is one member listening where it advertises", () => {
+  it("when etcd's flags are built, then it is one member listening where it advertises and notifies watch progress every 5 s", () => {
     const args = etcdArgs('/cp/etcd', { client: 'http://127.0.0.1:1', peer: 'http://127.0.0.1:2' });
     expect(args).toEqual(
       expect.arrayContaining([
@@ -23,6 +23,7 @@ describe("the local control plane's component flags", () => {
         '--listen-client-urls=http://127.0.0.1:1',
         '--advertise-client-urls=http://127.0.0.1:1',
         '--initial-cluster=greenroom=http://127.0.0.1:2',
+        '--watch-progress-notify-interval=5s',
       ]),
     );
   });
