@@ -20,7 +20,11 @@ const LAYERS = [
   { name: 'foundation', folders: ['shared', 'api'], why: 'helpers and the API kinds (zod schemas, object types); import nothing of ours' },
   { name: 'platform', folders: ['kube', 'observability', 'file-tree'], why: 'the apiserver client, logs and metrics, file trees' },
   { name: 'runtime', folders: ['runtime'], why: 'informers, work queues, leader election: client-go in TypeScript' },
-  { name: 'domain core', folders: ['catalog', 'git', 'docs', 'notifications', 'convert'], why: 'domain logic that needs no other domain' },
+  {
+    name: 'domain core',
+    folders: ['catalog', 'git', 'docs', 'notifications', 'convert', 'api-definitions'],
+    why: 'domain logic that needs no other domain',
+  },
   {
     name: 'domain',
     folders: ['scorecards', 'templates', 'search', 'catalog-sources'],
