@@ -203,6 +203,8 @@ export interface GraphQlField {
   namedType: string;
   args: { name: string; type: string; namedType: string; description?: string; defaultValue?: string; deprecationReason?: string }[];
   deprecationReason?: string;
+  /** An input field's default value as written in the SDL (`10`, `"main"`); output fields have none. */
+  defaultValue?: string;
 }
 
 export interface GraphQlDescription {
