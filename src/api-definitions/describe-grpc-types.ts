@@ -39,21 +39,36 @@ export function definitionsOf(root: protobuf.Root): ProtoDefinitions {
 
 /** The description's messages, enums and services, and the type names that did not resolve (each once). */
 export function describeDefinitions(definitions: ProtoDefinitions, syntax: string): Described {
-  const own = new Set<protobuf.ReflectionObject>([...definitions.messages, ...definitions.enums]);
+  const resolver = resolverFor(new Set([...definitions.messages, ...definitions.enums]));
+  return {
+    messages: definitions.messages.map((m) => describeMessage(m, syntax, resolver.resolve)),
+    enums: definitions.enums.map(describeEnum),
+    services: definitions.services.map((s) => describeService(s, resolver.resolve)),
+    unresolved: [...resolver.unresolved.values()],
+  };
+}
+
+type Resolve = (scope: protobuf.NamespaceBase, type: string, where: string, kinds: unknown[]) => { type: string; typeRef?: string };
+
+/** Resolves type names from a scope outwards; names the file's own definitions as links, and remembers what did not resolve. */
+function resolverFor(own: Set<protobuf.ReflectionObject>): { resolve: Resolve; unresolved: Map<string, UnresolvedType> } {
   const unresolved = new Map<string, UnresolvedType>();
-  const resolve = (scope: protobuf.NamespaceBase, type: string, where: string, kinds: unknown[]) => {
+  const resolve: Resolve = (scope, type, where, kinds) => {
     const found = scope.lookup(type, kinds);
     if (found) return { type: fullName(found), ...(own.has(found) ? { typeRef: fullName(found) } : {}) };
     if (!unresolved.has(type)) unresolved.set(type, { type, where });
     return { type };
   };
-  const messages = definitions.messages.map((message) => ({
+  return { resolve, unresolved };
+}
+
+function describeMessage(message: protobuf.Type, syntax: string, resolve: Resolve): GrpcDescription['messages'][number] {
+  return {
     name: fullName(message),
     ...describedBy(message.comment),
     fields: message.fieldsArray.map((field) => {
-      const type = isScalar(field.type)
-        ? { type: field.type }
-        : resolve(message, field.type, `field ${fullName(message)}.${field.name}`, [protobuf.Type, protobuf.Enum]);
+      const where = `field ${fullName(message)}.${field.name}`;
+      const type = isScalar(field.type) ? { type: field.type } : resolve(message, field.type, where, [protobuf.Type, protobuf.Enum]);
       return {
         name: field.name,
         id: field.id,
@@ -63,8 +78,11 @@ export function describeDefinitions(definitions: ProtoDefinitions, syntax: strin
         ...describedBy(field.comment),
       };
     }),
-  }));
-  const services = definitions.services.map((service) => ({
+  };
+}
+
+function describeService(service: protobuf.Service, resolve: Resolve): GrpcDescription['services'][number] {
+  return {
     name: fullName(service),
     ...describedBy(service.comment),
     methods: service.methodsArray.map((method) => {
@@ -78,8 +96,7 @@ export function describeDefinitions(definitions: ProtoDefinitions, syntax: strin
         responseStream: method.responseStream === true,
       };
     }),
-  }));
-  return { messages, enums: definitions.enums.map(describeEnum), services, unresolved: [...unresolved.values()] };
+  };
 }
 
 function describeEnum(e: protobuf.Enum): GrpcDescription['enums'][number] {

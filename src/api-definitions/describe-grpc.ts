@@ -14,7 +14,7 @@ import { capProblems } from './clip-text.ts';
 import { definitionsOf, describeDefinitions } from './describe-grpc-types.ts';
 import type { DefinitionProblem, DescribeResult, GrpcDescription } from './model.ts';
 
-/** Longer text is refused before parsing: far more than any hand-written .proto (googleapis' largest is under 200 kB). */
+/** Longer text is refused before parsing: a bound on the parser's work, well above hand-written .proto files. */
 export const MAX_PROTO_CHARS = 4 * 1024 * 1024;
 
 /** The description of a .proto file, with what is wrong in it; nothing is opened or fetched. */
