@@ -106,7 +106,9 @@ function channels(
           .slice(0, DESCRIPTION_LIMITS.maxListed)
           .map((parameter) => {
             const about = cutText(parameter.description());
-            const schema = parameter.hasSchema() ? schemas.view(parameter.schema()?.json()) : undefined;
+            const view = parameter.hasSchema() ? schemas.view(parameter.schema()?.json()) : undefined;
+            // v3's parser makes a parameter's schema from it, description included: say it once.
+            const schema = view && view.description === about ? withoutDescription(view) : view;
             return { name: label(parameter.id()) ?? '', ...(about ? { description: about } : {}), ...(schema ? { schema } : {}) };
           }),
         messages: idsOf(channel.messages().all(), messageIds),
@@ -196,4 +198,8 @@ function examples(message: MessageInterface): Example[] {
       const summary = label(example.summary());
       return { ...(name ? { name } : {}), ...(summary ? { summary } : {}), value };
     });
+}
+
+function withoutDescription({ description: _said, ...rest }: SchemaView): SchemaView {
+  return rest;
 }

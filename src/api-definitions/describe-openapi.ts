@@ -16,6 +16,15 @@ import { problemAt, readSource, type SourceDocument } from './source-lines.ts';
  * Nothing outside the text is ever read: external `$ref`s are named in warnings, not resolved.
  */
 export async function describeOpenApi(text: string): Promise<DescribeResult> {
+  try {
+    return await describe(text);
+  } catch (error) {
+    // A document built to break a parser (nesting past the stack, say) is a problem, not a crash.
+    return { problems: [{ message: `The definition could not be described: ${scrub((error as Error).message ?? String(error))}` }] };
+  }
+}
+
+async function describe(text: string): Promise<DescribeResult> {
   const reading = readSource(text);
   if ('problems' in reading) return reading;
   const { source } = reading;

@@ -142,6 +142,14 @@ describe('documents that cannot be shown', () => {
     expect('problems' in result && result.problems[0]?.message).toMatch(/not an AsyncAPI 2 or 3 document/);
   });
 
+  it('when YAML aliases make the document contain itself, then it is a problem that names the loop', async () => {
+    const result = await describeAsyncApi(
+      lines('asyncapi: 3.0.0', 'info: {title: Loop, version: "1"}', 'channels:', '  c: &c', '    address: c', '    x-self: *c'),
+    );
+    expect('problems' in result && result.problems[0]?.message).toMatch(/circular/);
+    expect(JSON.stringify(result)).not.toContain('node_modules');
+  });
+
   it('when the parser has many style remarks, then warnings stop at a cap', async () => {
     const channels = Array.from({ length: 60 }, (_, i) => [
       `  c${i}:`,

@@ -264,6 +264,50 @@ describe('documents that are wrong but can be shown', () => {
   });
 });
 
+describe('documents built to hurt', () => {
+  it('when YAML aliases make a schema and an example contain themselves, then the description ends and says so', async () => {
+    const text = lines(
+      'openapi: 3.0.3',
+      'info: {title: Loops, version: "1"}',
+      'paths:',
+      '  /a:',
+      '    get:',
+      '      responses:',
+      "        '200':",
+      '          description: ok',
+      '          content:',
+      '            application/json:',
+      '              schema: &node',
+      '                type: object',
+      '                properties:',
+      '                  next: *node',
+      '              example: &list [1, *list]',
+    );
+    const media = operation(described(await describeOpenApi(text)).description, 'get-a').responses[0]?.content[0];
+    expect(media?.schema?.properties?.[0]?.schema).toEqual({ constraints: ['refers to itself'], truncated: true });
+    expect(media?.examples[0]?.value).toBe('[\n  1,\n  "[Circular]"\n]');
+  });
+
+  it('when a YAML document nests deeper than any stack, then it is a problem, not an exception', async () => {
+    const text = lines(
+      'openapi: 3.0.3',
+      'info: {title: Deep, version: "1"}',
+      'paths: {}',
+      `x-deep: ${'['.repeat(50_000)}${']'.repeat(50_000)}`,
+    );
+    const result = await describeOpenApi(text);
+    expect('problems' in result && result.problems[0]?.line).toBe(4);
+  });
+
+  it('when a JSON example nests two hundred thousand deep, then the description keeps a capped piece of it', async () => {
+    const example = '['.repeat(200_000) + ']'.repeat(200_000);
+    const text = `{"openapi":"3.0.3","info":{"title":"d","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":"x","content":{"application/json":{"example":${example}}}}}}}}}`;
+    const value = operation(described(await describeOpenApi(text)).description, 'get-a').responses[0]?.content[0]?.examples[0]?.value;
+    expect(value).toHaveLength(DESCRIPTION_LIMITS.maxExampleChars);
+    expect(value?.endsWith('…')).toBe(true);
+  });
+});
+
 describe('operation ids', () => {
   it('when operationIds are not URL-safe, repeat, or are dot segments, then ids are made from method and path and made unique', async () => {
     const op = (operationId?: string) => ({
