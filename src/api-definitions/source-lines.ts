@@ -1,13 +1,15 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { jsonLines } from './json-lines.ts';
 import { pointerTokens } from './json-pointer.ts';
 import type { DefinitionProblem } from './model.ts';
 
 /**
  * A definition's text read as data, keeping where each part of it is written: a syntax error
  * becomes a problem with its line and column, and a place a validator names by JSON pointer
- * becomes the line it starts on. JSON is YAML, so one parser (`yaml`, with a LineCounter) serves
- * both; but it takes seconds on a 13 MB JSON document where JSON.parse takes a tenth of one, so
- * JSON is read with JSON.parse and parsed for lines only when a line is asked for.
+ * becomes the line it starts on. JSON is YAML, so one parser (`yaml`, with a LineCounter) could
+ * serve both; but on GitHub's 13 MB JSON document it takes seven seconds where JSON.parse takes a
+ * tenth of one, so JSON that JSON.parse accepts is read with it, and its lines are found by
+ * json-lines.ts's scan. YAML, and JSON that is not quite JSON, go through `yaml`.
  */
 export interface SourceDocument {
   /** The document as plain data. YAML aliases may make it share (even loop through) objects. */
@@ -40,8 +42,8 @@ export function readSource(text: string): SourceReading {
   if (/^\s*[{[]/.test(text)) {
     try {
       const value: unknown = JSON.parse(text);
-      let lines: Lines | undefined;
-      return { source: { value, lineOf: (pointer) => lineIn((lines ??= parseLines(text)), pointer) } };
+      const lineOf = jsonLines(text);
+      return { source: { value, lineOf: (pointer) => lineOf(pointerTokens(pointer)) } };
     } catch {
       // Not strict JSON (a trailing comma, a comment): YAML may still read it, and says where not.
     }

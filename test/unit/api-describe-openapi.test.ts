@@ -221,6 +221,16 @@ describe('documents that are wrong but can be shown', () => {
     ]);
   });
 
+  it('when a JSON document has an operation without responses, then the warning is on its line too', async () => {
+    const text = JSON.stringify(
+      { openapi: '3.0.3', info: { title: 'Invalid', version: '1' }, paths: { '/pets': { get: { responses: {} } } } },
+      null,
+      2,
+    );
+    const { warnings } = described(await describeOpenApi(text));
+    expect(warnings).toEqual([expect.objectContaining({ path: '/paths/~1pets/get/responses', line: 10 })]);
+  });
+
   it('when a $ref names a schema that is not there, then the warning is on its line and the page says not found', async () => {
     const text = lines(
       'openapi: 3.0.3',
