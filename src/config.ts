@@ -5,6 +5,7 @@ import { flagUsage, parseFlags } from './shared/flag-table.ts';
 import { parseTrustProxy } from './http/guards.ts';
 import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from './notifications/webhook-policy.ts';
 import { DEFAULT_DOCS_LIMITS } from './docs/limits.ts';
+import { DEFAULT_DEFINITION_LIMITS } from './api-definitions/limits.ts';
 import { AUTH_MODES } from './http/auth/person.ts';
 import { parseTrustedPeers } from './http/auth/trusted-peers.ts';
 import { DEFAULT_PROXY_HEADERS } from './http/auth/proxy.ts';
@@ -155,6 +156,23 @@ const operatorFlags = z.object({
   docsMaxPageBytes: whole(1).default(limits.maxPageBytes).describe("bytes of one Markdown page's source"),
   docsMaxAssetBytes: whole(0).default(limits.maxAssetBytes).describe('bytes of all assets (images, PDFs…) one site uses'),
   docsMaxSiteBytes: whole(1).default(limits.maxSiteBytes).describe('bytes of one built site as stored, before compression'),
+  // API definitions (issue 17): read from the API, a ConfigMap or a URL, described in a child process.
+  definitionAllowedHosts: list('')
+    .describe('hosts an API definition URL may name: exact names, *.domain, or *; none when empty')
+    .meta({ env: 'DEFINITION_ALLOWED_HOSTS', placeholder: 'HOST,...' }),
+  definitionAllowPrivateAddresses: z
+    .stringbool()
+    .default(false)
+    .describe('let API definition URLs reach loopback and private addresses (link-local never)')
+    .meta({ env: 'DEFINITION_ALLOW_PRIVATE_ADDRESSES' }),
+  definitionMaxBytes: whole(1)
+    .default(DEFAULT_DEFINITION_LIMITS.maxBytes)
+    .describe('bytes of one API definition; bigger ones are not rendered'),
+  definitionMemoryMb: whole(64).default(DEFAULT_DEFINITION_LIMITS.memoryMb).describe('heap of the process that reads one API definition'),
+  definitionTimeoutSeconds: whole(1, 3600)
+    .default(DEFAULT_DEFINITION_LIMITS.timeoutSeconds)
+    .describe('how long reading one API definition may take'),
+  definitionRefreshSeconds: whole(10).default(3600).describe('how often an API definition at a URL is fetched again'),
   ruleWorkers: whole(1, 16).default(DEFAULT_RULE_WORKERS).describe('worker threads that evaluate Scorecard rules'),
   ruleTimeoutMs: whole(10, 60_000).default(DEFAULT_RULE_TIMEOUT_MS).describe('how long one Scorecard rule may run on one entity'),
   accessCacheSeconds: whole(1, 300)
@@ -259,6 +277,12 @@ may only name a host of --webhook-allowed-hosts (comma-separated: exact names, *
 default hooks.slack.com, Slack's webhook host) and are refused when the name resolves to a
 loopback, private or link-local address; --webhook-allow-private-addresses admits loopback and
 private ones (a receiver on 127.0.0.1, an in-cluster relay), never link-local.
+
+An API whose definition is a URL is fetched (no redirects, at most --definition-max-bytes) only
+from a host of --definition-allowed-hosts (none by default), and never from a loopback, private
+or link-local address unless --definition-allow-private-addresses (never link-local). Each
+definition is read in a child process with a heap of --definition-memory-mb, stopped after
+--definition-timeout-seconds.
 
 Namespaced objects act in their own namespace: a TemplateRun uses a Template of another
 namespace only if that namespace is in --shared-template-namespaces, and only Scorecards and

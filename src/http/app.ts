@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { CatalogView } from '../catalog/view.ts';
 import type { ScorecardStore } from '../scorecards/store.ts';
+import type { DefinitionShelf } from '../api-definitions/read-definition.ts';
 import type { CatalogSourceStore, TemplateStore } from '../api/objects.ts';
 import { createApiRouter } from './api.ts';
 import { createUiRouter } from './ui/router.ts';
@@ -51,6 +52,8 @@ export interface AppDependencies {
   scorecards?: ScorecardStore;
   /** CatalogSources for the dashboard's Sources page; absent, it is empty. */
   catalogSources?: CatalogSourceStore;
+  /** API definitions as read and described, for the API tab of API entities; absent, the tab says none was read. */
+  definitions?: DefinitionShelf;
   /**
    * Asks the apiserver what a signed-in person may see (cached SubjectAccessReviews). Without
    * it a signed-in person sees nothing; without a person (`--auth none`) it is never asked.
@@ -161,6 +164,7 @@ export function createApp(deps: AppDependencies): Express {
       docs: deps.docs,
       scorecards: deps.scorecards,
       catalogSources: deps.catalogSources,
+      definitions: deps.definitions,
       now: deps.now,
     }),
   );

@@ -16,7 +16,28 @@ export interface WebhookPolicy {
    * receiver on 127.0.0.1 in tests and demos, or an in-cluster relay.
    */
   allowPrivateAddresses: boolean;
+  /**
+   * What the policy guards and the flags that set it, for the messages: webhooks by default;
+   * API definitions fetched from URLs use the same checks under their own flags.
+   */
+  names?: PolicyNames;
 }
+
+export interface PolicyNames {
+  /** Whose allow-list it is: `webhook`, `API definition`. */
+  subject: string;
+  /** What answers there: `webhook receiver`, `definition server`. */
+  endpoint: string;
+  allowedHostsFlag: string;
+  allowPrivateAddressesFlag: string;
+}
+
+const WEBHOOK_NAMES: PolicyNames = {
+  subject: 'webhook',
+  endpoint: 'webhook receiver',
+  allowedHostsFlag: '--webhook-allowed-hosts',
+  allowPrivateAddressesFlag: '--webhook-allow-private-addresses',
+};
 
 /**
  * Slack's incoming-webhook host: the messages are Slack payloads, so Slack is the one
@@ -36,7 +57,8 @@ export function hostRefusal(policy: WebhookPolicy, urlHostname: string): string 
     if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1));
     return host === pattern;
   });
-  return allowed ? undefined : `host ${host} is not in the webhook allow-list (--webhook-allowed-hosts)`;
+  const names = policy.names ?? WEBHOOK_NAMES;
+  return allowed ? undefined : `host ${host} is not in the ${names.subject} allow-list (${names.allowedHostsFlag})`;
 }
 
 /**
@@ -53,10 +75,11 @@ export function addressRefusal(policy: WebhookPolicy, address: string, name?: st
   const range = ipaddr.process(address).range();
   if (range === 'unicast') return undefined;
   const subject = name ? `${name} resolves to a` : `${address} is a`;
+  const names = policy.names ?? WEBHOOK_NAMES;
   if (PRIVATE_RANGES.has(range)) {
-    return policy.allowPrivateAddresses ? undefined : `${subject} ${range} address (allowed only with --webhook-allow-private-addresses)`;
+    return policy.allowPrivateAddresses ? undefined : `${subject} ${range} address (allowed only with ${names.allowPrivateAddressesFlag})`;
   }
-  return `${subject} ${range} address, never a webhook receiver`;
+  return `${subject} ${range} address, never a ${names.endpoint}`;
 }
 
 /** The URL's hostname without IPv6 brackets and a trailing dot, lower-case. */

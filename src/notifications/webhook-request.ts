@@ -49,43 +49,66 @@ export interface PostOptions {
   maxResponseBytes: number;
 }
 
+/** What a pinned request answered: the body only up to the size bound, and whether it was longer. */
+export interface PinnedAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  /** The answer had more than maxResponseBytes; `body` holds the first maxResponseBytes. */
+  cutOff: boolean;
+}
+
 /**
- * POSTs to `url` over a connection to `address` only: the socket's look-up answers with the
- * checked address, so a DNS answer that changes between the check and the connection (DNS
- * rebinding) cannot move the request, while the Host header, TLS SNI and certificate check
+ * POSTs to `url` over a connection to `address` only (see requestPinned), as webhooks are sent.
+ */
+export async function postPinned(url: URL, address: ResolvedAddress, options: PostOptions): Promise<WebhookAnswer> {
+  const answer = await requestPinned(url, address, { ...options, method: 'POST' });
+  const header = answer.headers['retry-after'];
+  return { status: answer.status, retryAfter: Array.isArray(header) ? header[0] : header, body: answer.body.toString('utf8') };
+}
+
+/**
+ * Sends one request to `url` over a connection to `address` only: the socket's look-up answers
+ * with the checked address, so a DNS answer that changes between the check and the connection
+ * (DNS rebinding) cannot move the request, while the Host header, TLS SNI and certificate check
  * still use the URL's name. Redirects are never followed (node:http does not).
  */
-export function postPinned(url: URL, address: ResolvedAddress, options: PostOptions): Promise<WebhookAnswer> {
+export function requestPinned(
+  url: URL,
+  address: ResolvedAddress,
+  options: Omit<PostOptions, 'body'> & { method: 'GET' | 'POST'; body?: string },
+): Promise<PinnedAnswer> {
   const pinned: LookupFunction = (_hostname, lookupOptions, callback) => {
     if (lookupOptions.all) callback(null, [address]);
     else callback(null, address.address, address.family);
   };
+  const headers =
+    options.body === undefined ? options.headers : { ...options.headers, 'content-length': String(Buffer.byteLength(options.body)) };
   const requestOptions: RequestOptions = {
-    method: 'POST',
-    headers: { ...options.headers, 'content-length': String(Buffer.byteLength(options.body)) },
+    method: options.method,
+    headers,
     signal: options.signal,
     lookup: pinned,
     // A fresh connection each time: a pooled socket would skip the look-up above.
     agent: false,
   };
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise<WebhookAnswer>((resolve, reject) => {
+  return new Promise<PinnedAnswer>((resolve, reject) => {
     const req = send(url, requestOptions, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      const finish = (): void => {
-        const header = res.headers['retry-after'];
+      const finish = (): void =>
         resolve({
           status: res.statusCode ?? 0,
-          retryAfter: Array.isArray(header) ? header[0] : header,
-          body: Buffer.concat(chunks).toString('utf8'),
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+          cutOff: size > options.maxResponseBytes,
         });
-      };
       res.on('data', (chunk: Buffer) => {
         chunks.push(chunk.subarray(0, Math.max(0, options.maxResponseBytes - size)));
         size += chunk.length;
-        // Enough to say why; a receiver streaming without end must not hold the operator.
-        if (size >= options.maxResponseBytes) {
+        // Enough to say why, or that it is too long; a server streaming without end must not hold the operator.
+        if (size > options.maxResponseBytes) {
           finish();
           res.destroy();
         }

@@ -3,13 +3,19 @@ import { CatalogGraph } from '../catalog/graph.ts';
 import type { OperatorConfig } from '../config.ts';
 import type { EntityListener } from '../controllers/catalog/triggers.ts';
 import { catalogController } from '../controllers/catalog/controller.ts';
+import { definitionController } from '../controllers/api-definition/controller.ts';
+import { DefinitionLibrary, type DefinitionLibraryOptions } from '../controllers/api-definition/library.ts';
+import { definitionEntries } from '../api-definitions/entries.ts';
+import { textReader } from '../controllers/api-definition/read-text.ts';
+import { describeInChildProcess } from '../api-definitions/describe-process.ts';
+import { systemResolve } from '../notifications/webhook-request.ts';
 import { catalogSourceController, type CatalogSources } from '../controllers/catalog-source/controller.ts';
 import { docSourceController } from '../controllers/doc-source/controller.ts';
 import type { DocSites } from '../controllers/doc-source/sites.ts';
 import { scorecardControllers, type Scorecards } from '../controllers/scorecard/controller.ts';
 import { Notifier } from '../notifications/notify.ts';
 import { secretKeyReader } from '../notifications/webhook-secret.ts';
-import type { ControllerContext } from '../runtime/context.ts';
+import { nowOf, type ControllerContext } from '../runtime/context.ts';
 import type { Controller } from '../runtime/controller.ts';
 import { SearchIndex } from '../search/index.ts';
 import { catalogEntriesIn, providerFor } from './catalog-sources.ts';
@@ -35,6 +41,8 @@ export interface ReplicaControllers {
   docs: { controller: Controller; sites: DocSites };
   catalogSources: CatalogSources;
   scorecards: Scorecards;
+  /** API definitions: every replica reads and describes them (library); the leader writes DefinitionResolved. */
+  definitions: { controller: Controller; library: DefinitionLibrary };
 }
 
 /**
@@ -51,18 +59,69 @@ export function replicaControllers(
   const { graph, search } = models;
   const templateControllers = templatesOf(context, config, search, kubeConfig);
   const scorecards = scorecardsOf(context, config, graph);
+  let definitionWriter: Controller | undefined;
+  const library = definitionLibraryOf(context, config, {
+    onChange: (ref) => definitionWriter?.enqueue(ref),
+    onDescription: (ref, namespace, description) =>
+      search.upsertDefinition(ref, namespace, description ? definitionEntries(description) : []),
+  });
   const fanOut: EntityListener[] = [
     { entityChanged: (entity) => search.upsertEntity(entity), entityRemoved: (ref) => search.removeEntity(ref) },
     { entityChanged: (entity) => scorecards.entityChanged(entity.ref), entityRemoved: (ref) => scorecards.entityChanged(ref) },
+    { entityChanged: (entity) => library.entityChanged(entity), entityRemoved: (ref) => library.entityRemoved(ref) },
   ];
   const catalog = catalogController(context, { graph, concurrency: config.concurrency, listeners: fanOut });
+  // Conditions are written for APIs the graph holds: not before the catalog has synced.
+  definitionWriter = definitionController(context, library, graph, () => catalog.start());
   const docs = docsOf(context, config, search);
   const catalogSources = catalogSourceController(context, {
     providerFor: providerFor(context.client, config),
     entriesIn: catalogEntriesIn(graph),
     workers: config.catalogSourceWorkers,
   });
-  return { catalog, templates: templateControllers, docs, catalogSources, scorecards };
+  return {
+    catalog,
+    templates: templateControllers,
+    docs,
+    catalogSources,
+    scorecards,
+    definitions: { controller: definitionWriter, library },
+  };
+}
+
+/** API definitions read within the --definition-* flags: URLs only on allowed hosts, each described in a bounded child process. */
+function definitionLibraryOf(
+  context: ControllerContext,
+  config: OperatorConfig,
+  listeners: Pick<DefinitionLibraryOptions, 'onChange' | 'onDescription'>,
+): DefinitionLibrary {
+  const limits = {
+    maxBytes: config.definitionMaxBytes,
+    memoryMb: config.definitionMemoryMb,
+    timeoutSeconds: config.definitionTimeoutSeconds,
+  };
+  return new DefinitionLibrary({
+    readText: textReader({
+      client: context.client,
+      policy: {
+        allowedHosts: config.definitionAllowedHosts,
+        allowPrivateAddresses: config.definitionAllowPrivateAddresses,
+        names: {
+          subject: 'API definition',
+          endpoint: 'definition server',
+          allowedHostsFlag: '--definition-allowed-hosts',
+          allowPrivateAddressesFlag: '--definition-allow-private-addresses',
+        },
+      },
+      resolve: systemResolve,
+      maxBytes: limits.maxBytes,
+    }),
+    describe: (format, text) => describeInChildProcess(format, text, limits),
+    logger: context.logger.child({ component: 'definitions' }),
+    now: () => nowOf(context),
+    refreshMs: config.definitionRefreshSeconds * 1000,
+    ...listeners,
+  });
 }
 
 /** Docs sources; search is told of every site's pages. */
@@ -128,7 +187,8 @@ export function allSynced(c: ReplicaControllers): boolean {
     c.templates.controllers.every((t) => t.hasSynced()) &&
     c.docs.controller.hasSynced() &&
     c.catalogSources.controller.hasSynced() &&
-    c.scorecards.hasSynced()
+    c.scorecards.hasSynced() &&
+    c.definitions.controller.hasSynced()
   );
 }
 
@@ -139,6 +199,7 @@ export function enqueueAll(c: ReplicaControllers): void {
   void c.docs.controller.enqueueAll();
   void c.catalogSources.controller.enqueueAll();
   void c.scorecards.enqueueAll();
+  void c.definitions.controller.enqueueAll();
 }
 
 /** Starts every controller; resolves once all have synced. */
@@ -147,7 +208,14 @@ export async function startAll(c: ReplicaControllers): Promise<void> {
   const graphBuilt = c.catalog.start();
   // Catalog sources plan against the graph (who holds which entity): not before it is whole.
   const sourcesStarted = graphBuilt.then(() => c.catalogSources.controller.start());
-  await Promise.all([graphBuilt, c.templates.start(), c.docs.controller.start(), sourcesStarted, c.scorecards.start(graphBuilt)]);
+  await Promise.all([
+    graphBuilt,
+    c.templates.start(),
+    c.docs.controller.start(),
+    sourcesStarted,
+    c.scorecards.start(graphBuilt),
+    c.definitions.controller.start(),
+  ]);
 }
 
 /** Drains every controller. */
@@ -158,5 +226,7 @@ export async function stopAll(c: ReplicaControllers): Promise<void> {
     c.docs.controller.stop(),
     c.catalogSources.controller.stop(),
     c.scorecards.stop(),
+    c.definitions.controller.stop(),
   ]);
+  c.definitions.library.stop();
 }

@@ -53,6 +53,7 @@ export function dashboardApp(settings: OperatorSettings, controllers: ReplicaCon
     search: models.search,
     scorecards: controllers.scorecards.store,
     catalogSources: { sources: () => controllers.catalogSources.list() },
+    definitions: controllers.definitions.library,
     // Pages decide by the controllers' clock, so a page and the status beside it agree.
     now: settings.now,
   });

@@ -2,12 +2,16 @@ import type { Entity } from '../catalog/entity.ts';
 import { splitRef } from '../catalog/refs.ts';
 import { siteBase, type DocPage } from '../docs/site.ts';
 import type { TemplateObject } from '../api/objects.ts';
+import type { DefinitionEntry } from '../api-definitions/entries.ts';
 
 /** The kind doc pages are listed under, beside the catalog kinds. */
 export const DOCS_KIND = 'Docs';
 
 /** The kind software templates are listed under. */
 export const TEMPLATE_KIND = 'Template';
+
+/** The kind an API definition's operations, types and methods are listed under. */
+export const OPERATION_KIND = 'Operation';
 
 /** How much of a description is kept to show and highlight (descriptions are meant to be short). */
 const DESCRIPTION_KEPT = 500;
@@ -18,7 +22,7 @@ const DESCRIPTION_KEPT = 500;
  */
 export interface SearchDocument {
   id: string;
-  result: 'entity' | 'template' | 'doc';
+  result: 'entity' | 'template' | 'doc' | 'operation';
   kind: string;
   namespace: string;
   /**
@@ -39,7 +43,7 @@ export interface SearchDocument {
   /** Pages: their headings joined, and their plain text. */
   headings?: string | undefined;
   text?: string | undefined;
-  /** Pages: the site they belong to and the entity it documents, if any. */
+  /** Pages: the site they belong to and the entity it documents, if any; operations: their API. */
   siteName?: string | undefined;
   entityRef?: string | undefined;
 }
@@ -171,4 +175,27 @@ export function fieldText(value: unknown, field: string): string {
   if (Array.isArray(value)) return value.join(' ');
   const s = String(value);
   return field === 'owner' ? s.replace(/^[^:]*:/, '').replace(/^[^/]*\//, '') : s;
+}
+
+/** The id of an entry of an API's definition: `operation:` cannot start an entity ref. */
+export const operationId = (apiRef: string, entryId: string): string => `operation:${apiRef}#${entryId}`;
+
+/** An entry of an API's definition (an operation, a GraphQL type or field, a gRPC method), linking to where the API tab shows it. */
+export function operationDocument(apiRef: string, namespace: string, entry: DefinitionEntry): SearchDocument {
+  const tab = `${entityHref(apiRef)}/definition`;
+  const href =
+    entry.section === undefined
+      ? tab
+      : `${tab}/${encodeURIComponent(entry.section)}${entry.item === undefined ? '' : `/${encodeURIComponent(entry.item)}`}`;
+  return {
+    id: operationId(apiRef, entry.id),
+    result: 'operation',
+    kind: OPERATION_KIND,
+    namespace,
+    title: entry.title,
+    name: entry.name,
+    href,
+    description: entry.summary?.slice(0, DESCRIPTION_KEPT),
+    entityRef: apiRef,
+  };
 }

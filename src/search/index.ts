@@ -4,8 +4,10 @@ import { catalogKind } from '../api/v1alpha1/index.ts';
 import type { Entity } from '../catalog/entity.ts';
 import type { DocPage } from '../docs/site.ts';
 import type { TemplateObject } from '../api/objects.ts';
+import type { DefinitionEntry } from '../api-definitions/entries.ts';
 import {
   DOCS_KIND,
+  OPERATION_KIND,
   TEMPLATE_KIND,
   FIELD_BOOSTS,
   SEARCHED_FIELDS,
@@ -13,6 +15,7 @@ import {
   entityDocument,
   fieldText,
   pageDocument,
+  operationDocument,
   pageId,
   templateDocument,
   templateId,
@@ -22,7 +25,7 @@ import {
 import { exactFirst, toResult, type SearchResult } from './results.ts';
 import { MAX_FUZZY_TERMS, normalizeTerm, queryTerms, tokenize } from './terms.ts';
 
-export { DOCS_KIND, TEMPLATE_KIND } from './documents.ts';
+export { DOCS_KIND, OPERATION_KIND, TEMPLATE_KIND } from './documents.ts';
 export type { DocSourceKey } from './documents.ts';
 export { MAX_FUZZY_TERMS, MAX_QUERY_LENGTH, MAX_QUERY_TERMS } from './terms.ts';
 export type { Highlight, SearchResult } from './results.ts';
@@ -41,7 +44,7 @@ export interface SearchOptions {
 
 /** What a visibility filter is told of a document: what it is and where it lives. */
 export interface SearchedObject {
-  result: 'entity' | 'template' | 'doc';
+  result: 'entity' | 'template' | 'doc' | 'operation';
   /** The catalog kind of an entity; `Template`; `Docs`. */
   kind: string;
   namespace: string;
@@ -72,7 +75,12 @@ export type SearchReader = Pick<SearchIndex, 'search'>;
 
 export function isSearchKind(kind: string): boolean {
   const lower = kind.toLowerCase();
-  return lower === DOCS_KIND.toLowerCase() || lower === TEMPLATE_KIND.toLowerCase() || catalogKind(kind) !== undefined;
+  return (
+    lower === DOCS_KIND.toLowerCase() ||
+    lower === TEMPLATE_KIND.toLowerCase() ||
+    lower === OPERATION_KIND.toLowerCase() ||
+    catalogKind(kind) !== undefined
+  );
 }
 
 const DEFAULT_LIMIT = 20;
@@ -109,6 +117,8 @@ export class SearchIndex {
   private readonly fingerprints = new Map<string, string>();
   /** The page ids of each DocSource (`namespace/name`), to replace or remove them together. */
   private readonly sources = new Map<string, Set<string>>();
+  /** The entry ids of each API's definition (its ref), replaced or removed together. */
+  private readonly definitions = new Map<string, Set<string>>();
   private entityCount = 0;
   private templateCount = 0;
   private pageCount = 0;
@@ -147,6 +157,20 @@ export class SearchIndex {
 
   removeDocs(namespace: string, name: string): void {
     this.upsertDocs({ namespace, name, siteName: '' }, []);
+  }
+
+  /** Replaces the entries of an API's definition (what it describes now; none once it has no description). */
+  upsertDefinition(apiRef: string, namespace: string, entries: readonly DefinitionEntry[]): void {
+    const before = this.definitions.get(apiRef) ?? new Set<string>();
+    const after = new Set<string>();
+    for (const entry of entries) {
+      const document = operationDocument(apiRef, namespace, entry);
+      this.put(document);
+      after.add(document.id);
+    }
+    for (const id of before) if (!after.has(id)) this.discard(id);
+    if (after.size > 0) this.definitions.set(apiRef, after);
+    else this.definitions.delete(apiRef);
   }
 
   /** Whether a page of a DocSource is indexed (for tests and callers that need to know). */

@@ -12,7 +12,7 @@ export interface Highlight {
 
 /** One hit: an entity, a template or a doc page, with what a result list shows of it. */
 export interface SearchResult {
-  type: 'entity' | 'template' | 'doc';
+  type: 'entity' | 'template' | 'doc' | 'operation';
   /** The entity's ref (entities only). */
   ref?: string;
   /** The catalog kind (`Component`, `API`, …), `Template`, or `Docs` for a doc page. */

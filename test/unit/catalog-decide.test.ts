@@ -44,6 +44,20 @@ describe('deciding an entity status', () => {
     expect(statusUpToDate(entity.status, broken)).toBe(false);
   });
 
+  it("when another controller added a condition of its own (an API's DefinitionResolved), then the catalog still sees its status as up to date", () => {
+    const entity = component('d');
+    entity.status = decideStatus(entity, clean, now);
+    const theirs = {
+      type: 'DefinitionResolved',
+      status: 'True' as const,
+      lastTransitionTime: '2026-11-24T10:00:00Z',
+      reason: 'Described',
+      message: 'OpenAPI 3.0.3',
+    };
+    entity.status = { ...entity.status, conditions: [...entity.status.conditions!, theirs] };
+    expect(statusUpToDate(entity.status, decideStatus(entity, clean, later))).toBe(true);
+  });
+
   it('when an entity has more relations of one type than the cap, then status keeps the cap and the full count', () => {
     const many = Array.from({ length: MAX_RELATIONS_PER_TYPE + 5 }, (_, i) => ({
       type: 'ownerOf',

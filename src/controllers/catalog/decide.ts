@@ -82,7 +82,12 @@ export function decideStatus(entity: Entity, view: ResolvedView, now: Date): Ent
 /** The fields of an entity's status the catalog writes; `scorecards` there is the scorecard controller's. */
 const CATALOG_STATUS_FIELDS = ['observedGeneration', 'conditions', 'relations', 'truncatedRelations'] as const;
 
+/** The condition types the catalog decides; others (an API's DefinitionResolved) have writers of their own. */
+const CATALOG_CONDITIONS: ReadonlySet<string> = new Set(Object.values(CONDITION));
+
 /** True when the stored status already says what {@link decideStatus} decided: no write needed. */
 export function statusUpToDate(current: EntityStatus | undefined, desired: EntityStatus): boolean {
-  return current !== undefined && sameStatus(fieldsOf(current, CATALOG_STATUS_FIELDS), desired);
+  if (current === undefined) return false;
+  const ours = { ...current, conditions: current.conditions?.filter((c) => CATALOG_CONDITIONS.has(c.type)) };
+  return sameStatus(fieldsOf(ours, CATALOG_STATUS_FIELDS), desired);
 }

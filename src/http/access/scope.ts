@@ -77,6 +77,20 @@ export function scopeOf(res: Response, stores: ScopeStores, now: Date): ReadScop
 export function searchVisibility(res: Response): ((document: SearchedObject) => boolean) | undefined {
   const visibility = visibilityOf(res);
   if (visibility.everything) return undefined;
-  return (d) =>
-    visibility.sees(d.result === 'entity' ? entityResource(d.kind) : d.result === 'template' ? TEMPLATES : DOC_SOURCES, d.namespace);
+  return (d) => visibility.sees(resourceOf(d), d.namespace);
+}
+
+/** The resource whose list permission decides whether a person sees a search document. */
+function resourceOf(d: SearchedObject) {
+  switch (d.result) {
+    case 'entity':
+      return entityResource(d.kind);
+    // An API's operations are seen by whoever sees the API.
+    case 'operation':
+      return entityResource('API');
+    case 'template':
+      return TEMPLATES;
+    case 'doc':
+      return DOC_SOURCES;
+  }
 }

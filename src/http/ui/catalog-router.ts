@@ -5,7 +5,8 @@ import { refOf } from '../../catalog/refs.ts';
 import { parseQuery } from '../problems.ts';
 import { entityDocSources } from './docs-pages.ts';
 import { sourcedOrigin } from './source-pages.ts';
-import { entityTabs, isEntityTab, ownedTemplates } from './entity-page.ts';
+import { componentApis, definitionTab } from './definition-pages.ts';
+import { entityTabHref, entityTabs, isEntityTab, ownedTemplates } from './entity-page.ts';
 import type { PageKit } from './page-kit.ts';
 import { SORT_COLUMNS, catalogPage, entityHeader, entityPage, homePage } from './pages.ts';
 import { entityScorecards, teamAttention } from './scorecard-sections.ts';
@@ -40,7 +41,7 @@ const depthQuery = z.object({
 });
 
 /** The home page, the catalog table and each entity's page with its tabs. */
-export function catalogRouter({ scope, render, now }: PageKit): Router {
+export function catalogRouter({ scope, render, now, definitions }: PageKit): Router {
   const router = Router();
 
   router.get('/', (_req, res) => render(res, 'home.njk', { page: 'home', home: homePage(scope(res).catalog) }));
@@ -88,9 +89,10 @@ export function catalogRouter({ scope, render, now }: PageKit): Router {
     });
   });
 
-  // The entity's page: the Overview, or one of its tabs (each its own URL, see entity-page.ts).
-  router.get('/catalog/:kind/:namespace/:name{/:tab}', (req, res) => {
-    const { kind, namespace, name, tab = 'overview' } = req.params;
+  // The entity's page: the Overview, or one of its tabs (each its own URL, see entity-page.ts);
+  // the API tab's own pages (an operation, a schema, a type) are under it.
+  router.get('/catalog/:kind/:namespace/:name{/:tab}{/:section}{/:item}', (req, res) => {
+    const { kind, namespace, name, tab = 'overview', section, item } = req.params;
     const ref = refOf(kind, namespace, name);
     const { catalog: graph, docs, scorecards: scores, templates: store, catalogSources } = scope(res);
     const entity = graph.get(ref);
@@ -99,11 +101,18 @@ export function catalogRouter({ scope, render, now }: PageKit): Router {
     const header = { ...plain, origin: sourcedOrigin(plain.origin, catalogSources, entity.namespace) };
     const docSources = entityDocSources(docs, entity.ref);
     const scored = entityScorecards(scores, entity);
-    const tabs = (current: string) => entityTabs(entity.ref, current, { docs: docSources, scorecards: scored });
+    // The scope found the entity, so its person may see it and its definition.
+    const definition = entity.kind === 'API' ? definitions.definitionOf(entity.ref) : undefined;
+    const tabs = (current: string) => entityTabs(entity.ref, current, { docs: docSources, scorecards: scored, definition });
     // The entity exists, so its page answers, with its tabs, saying which tab is not there.
-    if (!isEntityTab(tab))
+    if (!isEntityTab(tab, entity.kind) || (section !== undefined && tab !== 'definition'))
       return render(res, 'entity.njk', { page: 'catalog', tab: 'unknown', unknownTab: tab, tabs: tabs(tab), ...header }, 404);
     const common = { page: 'catalog', tab, tabs: tabs(tab), ...header };
+    if (tab === 'definition') {
+      const shown = definitionTab(definition, { section, item }, entityTabHref(entity.ref, 'definition'));
+      // The format's partial reads its page as `definition`, as its unit tests render it.
+      return render(res, 'entity.njk', { ...common, definitionTab: shown, definition: shown.view?.definition }, shown.notFound ? 404 : 200);
+    }
     if (tab === 'docs') return render(res, 'entity.njk', { ...common, docSources });
     if (tab === 'scorecards') return render(res, 'entity.njk', { ...common, scorecards: scored });
     const { depth } = parseQuery(depthQuery, { depth: req.query.depth });
@@ -112,6 +121,7 @@ export function catalogRouter({ scope, render, now }: PageKit): Router {
       ...entityPage(graph, entity, depth),
       attention: teamAttention(scores, graph, entity.ref, now()),
       templates: entity.kind === 'Group' || entity.kind === 'User' ? ownedTemplates(store, graph, entity.ref) : undefined,
+      apis: entity.kind === 'Component' ? componentApis(graph, definitions, entity.ref) : undefined,
     });
   });
 

@@ -1,6 +1,7 @@
 import type { CatalogView } from '../../catalog/view.ts';
 import { formatRef, parseRef, type EntityRef } from '../../catalog/refs.ts';
 import type { TemplateStore } from '../../api/objects.ts';
+import type { ReadDefinition } from '../../api-definitions/read-definition.ts';
 import type { EntityDocSource } from './docs-pages.ts';
 import { entityHref } from './pages.ts';
 import type { entityScorecards } from './scorecard-sections.ts';
@@ -8,15 +9,18 @@ import { summary as templateSummary } from './template-pages.ts';
 
 /**
  * The tabs of an entity's page, each its own URL (`/catalog/kind/ns/name` is the Overview,
- * `/docs` and `/scorecards` follow it), so they work without JavaScript, can be linked to,
- * and the back button walks through them.
+ * `/definition`, `/docs` and `/scorecards` follow it), so they work without JavaScript, can be
+ * linked to, and the back button walks through them. Only APIs have the API tab.
  */
-const ENTITY_TABS = ['overview', 'docs', 'scorecards'] as const;
+const ENTITY_TABS = ['overview', 'definition', 'docs', 'scorecards'] as const;
 export type EntityTab = (typeof ENTITY_TABS)[number];
 
-const TAB_LABELS: Record<EntityTab, string> = { overview: 'Overview', docs: 'Docs', scorecards: 'Scorecards' };
+const TAB_LABELS: Record<EntityTab, string> = { overview: 'Overview', definition: 'API', docs: 'Docs', scorecards: 'Scorecards' };
 
-export const isEntityTab = (tab: string): tab is EntityTab => (ENTITY_TABS as readonly string[]).includes(tab);
+/** The tabs an entity of `kind` has, in order. */
+const tabsOf = (kind: string): readonly EntityTab[] => (kind === 'API' ? ENTITY_TABS : ENTITY_TABS.filter((t) => t !== 'definition'));
+
+export const isEntityTab = (tab: string, kind: string): tab is EntityTab => (tabsOf(kind) as readonly string[]).includes(tab);
 
 /** The URL of one tab of an entity's page. */
 export const entityTabHref = (ref: EntityRef, tab: EntityTab): string =>
@@ -25,17 +29,21 @@ export const entityTabHref = (ref: EntityRef, tab: EntityTab): string =>
 export interface TabInputs {
   docs: EntityDocSource[];
   scorecards: ReturnType<typeof entityScorecards>;
+  /** An API's definition as read, for the API tab's alert. */
+  definition?: ReadDefinition | undefined;
 }
 
 /**
  * The tab bar: which tab is current, and on each the count worth knowing before opening it —
- * how many doc sites and scorecards there are, and in red how many of them are failing.
+ * how many doc sites and scorecards there are, and in red how many of them are failing, or
+ * that the API's definition could not be read.
  */
-export function entityTabs(ref: EntityRef, current: string, { docs, scorecards }: TabInputs) {
+export function entityTabs(ref: EntityRef, current: string, { docs, scorecards, definition }: TabInputs) {
   const failingDocs = docs.filter((d) => d.problem).length;
   const failingRules = scorecards.reduce((n, s) => n + s.failing.length, 0);
   const counts: Record<EntityTab, { count?: number; alert?: string; label?: string }> = {
     overview: {},
+    definition: definition?.failure ? { alert: 'failing', label: 'the definition could not be read' } : {},
     docs: {
       count: docs.length,
       ...(failingDocs ? { alert: `${failingDocs} failing` } : {}),
@@ -47,7 +55,14 @@ export function entityTabs(ref: EntityRef, current: string, { docs, scorecards }
       label: `${scorecards.length} ${scorecards.length === 1 ? 'scorecard' : 'scorecards'}${failingRules ? `, ${failingRules} failing ${failingRules === 1 ? 'rule' : 'rules'}` : ''}`,
     },
   };
-  return ENTITY_TABS.map((id) => ({ id, title: TAB_LABELS[id], href: entityTabHref(ref, id), current: id === current, ...counts[id] }));
+  // Refs are `kind:namespace/name` in lower case.
+  return tabsOf(ref.startsWith('api:') ? 'API' : '').map((id) => ({
+    id,
+    title: TAB_LABELS[id],
+    href: entityTabHref(ref, id),
+    current: id === current,
+    ...counts[id],
+  }));
 }
 
 /** The templates a Group or User owns, for the Templates section of its page, by title. */

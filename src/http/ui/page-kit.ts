@@ -3,6 +3,7 @@ import type { CatalogView } from '../../catalog/view.ts';
 import type { DocsStore } from '../../docs/site.ts';
 import type { ScorecardStore } from '../../scorecards/store.ts';
 import type { CatalogSourceStore, TemplateStore } from '../../api/objects.ts';
+import type { DefinitionShelf } from '../../api-definitions/read-definition.ts';
 import { scopeOf, type ReadScope } from '../access/scope.ts';
 import { viewerOf } from '../auth/viewer.ts';
 import { viewsEnvironment } from '../views.ts';
@@ -18,6 +19,8 @@ export interface UiDependencies {
   scorecards?: ScorecardStore | undefined;
   /** CatalogSources: the Sources page, and the source an entity page names; without it the page is empty. */
   catalogSources?: CatalogSourceStore | undefined;
+  /** API definitions, read for an API the request's scope shows (the catalog view decides who sees it). */
+  definitions?: DefinitionShelf | undefined;
   /**
    * The time pages decide by (initiative phases, pace, what needs attention): the operator's
    * decision clock, so a page and the status beside it agree; the system clock when absent.
@@ -28,6 +31,7 @@ export interface UiDependencies {
 const NO_TEMPLATES: TemplateStore = { templates: () => [], runs: () => [] };
 const NO_SCORECARDS: ScorecardStore = { scorecards: () => [], initiatives: () => [] };
 const NO_CATALOG_SOURCES: CatalogSourceStore = { sources: () => [] };
+const NO_DEFINITIONS: DefinitionShelf = { definitionOf: () => undefined };
 
 /** What every dashboard route needs: what the request's person may read, and a page renderer. */
 export interface PageKit {
@@ -35,12 +39,22 @@ export interface PageKit {
   scope: (res: Response) => ReadScope;
   /** The time pages decide by (see UiDependencies.now). */
   now: () => Date;
+  /** API definitions by entity ref: read only for an entity found in the request's scope. */
+  definitions: DefinitionShelf;
   /** Renders a view with the signed-in viewer (or none) for the header. */
   render: (res: Response, view: string, context: object, status?: number) => void;
 }
 
 /** One page kit per dashboard: the stores (empty ones for those absent) and one views environment. */
-export function createPageKit({ graph, templates, docs, scorecards, catalogSources, now = () => new Date() }: UiDependencies): PageKit {
+export function createPageKit({
+  graph,
+  templates,
+  docs,
+  scorecards,
+  catalogSources,
+  definitions,
+  now = () => new Date(),
+}: UiDependencies): PageKit {
   const stores = {
     graph,
     templates: templates ?? NO_TEMPLATES,
@@ -52,6 +66,7 @@ export function createPageKit({ graph, templates, docs, scorecards, catalogSourc
   return {
     scope: (res) => scopeOf(res, stores, now()),
     now,
+    definitions: definitions ?? NO_DEFINITIONS,
     render: (res, view, context, status = 200) => {
       res
         .status(status)

@@ -1,6 +1,6 @@
 import { CATALOG_KINDS, catalogKind } from '../../api/v1alpha1/index.ts';
 import { parseRef, formatRef, splitRef } from '../../catalog/refs.ts';
-import { DOCS_KIND, TEMPLATE_KIND, type SearchReader, type SearchOptions, type SearchResult } from '../../search/index.ts';
+import { DOCS_KIND, OPERATION_KIND, TEMPLATE_KIND, type SearchReader, type SearchOptions, type SearchResult } from '../../search/index.ts';
 import { entityHref } from './pages.ts';
 
 /** Results one page shows; the filter counts cover them all. */
@@ -17,6 +17,7 @@ const HEADINGS: [kind: string, heading: string][] = [
     k.kind,
     k.kind === k.kind.toUpperCase() ? `${k.kind}s` : k.plural[0]!.toUpperCase() + k.plural.slice(1),
   ]),
+  [OPERATION_KIND, 'API operations'],
   [TEMPLATE_KIND, 'Templates'],
   [DOCS_KIND, 'Docs'],
 ];
@@ -29,6 +30,7 @@ function kindParameter(kind: string | undefined): string | undefined {
   if (!kind) return undefined;
   if (kind.toLowerCase() === DOCS_KIND.toLowerCase()) return 'docs';
   if (kind.toLowerCase() === TEMPLATE_KIND.toLowerCase()) return 'template';
+  if (kind.toLowerCase() === OPERATION_KIND.toLowerCase()) return 'operation';
   return catalogKind(kind)?.kind.toLowerCase();
 }
 
@@ -50,7 +52,7 @@ function item(r: SearchResult) {
   const ownerRef = owner && !('error' in owner) ? formatRef(owner) : undefined;
   const fragments = new Map(r.highlights.map((h) => [h.field, h.fragments]));
   // An entity without a title is shown by its name: the name's marks go on the link.
-  const titled = r.type === 'doc' || r.name !== r.title;
+  const titled = r.type === 'doc' || r.type === 'operation' || r.name !== r.title;
   const excerpts = r.highlights.filter((h) => EXCERPT_FIELDS.has(h.field));
   return {
     type: r.type,
@@ -64,7 +66,9 @@ function item(r: SearchResult) {
     specType: r.specType,
     owner: ownerRef ? { name: splitRef(ownerRef).name, href: entityHref(ownerRef) } : undefined,
     site: r.type === 'doc' ? r.siteName : undefined,
-    documents: r.entityRef ? { ref: r.entityRef, name: splitRef(r.entityRef).name, href: entityHref(r.entityRef) } : undefined,
+    api: r.type === 'operation' && r.entityRef ? { name: splitRef(r.entityRef).name, href: entityHref(r.entityRef) } : undefined,
+    documents:
+      r.type === 'doc' && r.entityRef ? { ref: r.entityRef, name: splitRef(r.entityRef).name, href: entityHref(r.entityRef) } : undefined,
     snippet: excerpts.some((h) => h.field === 'description' || h.field === 'text') ? undefined : r.snippet,
     excerpts: excerpts.map((h) => ({ label: FIELD_LABELS[h.field] ?? h.field, fragments: h.fragments })),
   };
