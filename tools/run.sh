@@ -46,6 +46,9 @@ case "$command" in
     # A git CatalogSource of 10,000 catalog files (issue 16); its own section too.
     log "catalog sources benchmark"
     "$node" bench/catalog-sources.ts
+    # GitHub's REST and GraphQL descriptions on the API tab (issue 17), in process; its own section too.
+    log "API definitions benchmark"
+    "$node" bench/api-definitions.ts
     # On a real node (root, and what tools/node/install-packages.sh installs): from helm
     # install to the sample catalog on the dashboard; its own section too.
     log "time-to-value benchmark (a real node)"

@@ -5,7 +5,7 @@ import { refOf } from '../../catalog/refs.ts';
 import { parseQuery } from '../problems.ts';
 import { entityDocSources } from './docs-pages.ts';
 import { sourcedOrigin } from './source-pages.ts';
-import { componentApis, definitionTab } from './definition-pages.ts';
+import { componentApis, definitionTab, RenderedDefinitions } from './definition-pages.ts';
 import { entityTabHref, entityTabs, isEntityTab, ownedTemplates } from './entity-page.ts';
 import type { PageKit } from './page-kit.ts';
 import { SORT_COLUMNS, catalogPage, entityHeader, entityPage, homePage } from './pages.ts';
@@ -41,8 +41,9 @@ const depthQuery = z.object({
 });
 
 /** The home page, the catalog table and each entity's page with its tabs. */
-export function catalogRouter({ scope, render, now, definitions }: PageKit): Router {
+export function catalogRouter({ scope, render, fragment, now, definitions }: PageKit): Router {
   const router = Router();
+  const rendered = new RenderedDefinitions();
 
   router.get('/', (_req, res) => render(res, 'home.njk', { page: 'home', home: homePage(scope(res).catalog) }));
 
@@ -109,9 +110,11 @@ export function catalogRouter({ scope, render, now, definitions }: PageKit): Rou
       return render(res, 'entity.njk', { page: 'catalog', tab: 'unknown', unknownTab: tab, tabs: tabs(tab), ...header }, 404);
     const common = { page: 'catalog', tab, tabs: tabs(tab), ...header };
     if (tab === 'definition') {
-      const shown = definitionTab(definition, { section, item }, entityTabHref(entity.ref, 'definition'));
       // The format's partial reads its page as `definition`, as its unit tests render it.
-      return render(res, 'entity.njk', { ...common, definitionTab: shown, definition: shown.view?.definition }, shown.notFound ? 404 : 200);
+      const shown = definitionTab(definition, { section, item }, entityTabHref(entity.ref, 'definition'), rendered, (view) =>
+        fragment(view.template, { definition: view.definition }),
+      );
+      return render(res, 'entity.njk', { ...common, definitionTab: shown }, shown.notFound ? 404 : 200);
     }
     if (tab === 'docs') return render(res, 'entity.njk', { ...common, docSources });
     if (tab === 'scorecards') return render(res, 'entity.njk', { ...common, scorecards: scored });

@@ -1,5 +1,6 @@
 import { FORMAT_NAMES } from '../../api-definitions/formats.ts';
 import type { ApiDescription, DefinitionProblem } from '../../api-definitions/model.ts';
+import { LRUCache } from 'lru-cache';
 import type { DefinitionShelf, ReadDefinition } from '../../api-definitions/read-definition.ts';
 import { definitionEntries } from '../../api-definitions/entries.ts';
 import type { CatalogView } from '../../catalog/view.ts';
@@ -49,16 +50,39 @@ export interface DefinitionTab {
   warnings: ReturnType<typeof listed>;
   /** A type Greenroom does not render: the text itself. */
   text?: string;
-  view?: DefinitionView;
+  /** The format's page at the path, rendered. */
+  page?: RenderedPage;
   /** The path names nothing in the description (an unknown operation, schema or type): a 404. */
   notFound: boolean;
 }
 
-/** The API tab for an API's definition as read (or none), at `path` under the tab's URL `base`. */
-export function definitionTab(read: ReadDefinition | undefined, path: DefinitionPath, base: string): DefinitionTab {
+/** A format's page, rendered from its partial. */
+export interface RenderedPage {
+  /** What the page's <title> adds: `GET /pets/{petId}`, `Repository`. */
+  title?: string | undefined;
+  html: string;
+}
+
+/**
+ * The API tab for an API's definition as read (or none), at `path` under the tab's URL `base`;
+ * `render` turns a format's view into HTML, done once per version of the definition (`pages`).
+ */
+export function definitionTab(
+  read: ReadDefinition | undefined,
+  path: DefinitionPath,
+  base: string,
+  pages: RenderedDefinitions,
+  render: (view: DefinitionView) => string,
+): DefinitionTab {
   const atTab = path.section === undefined;
   if (!read) return { base, missing: true, reading: false, warnings: listed([]), notFound: !atTab };
-  const view = read.description ? formatView(read.description, path, base) : undefined;
+  const description = read.description;
+  const page = description
+    ? pages.page(read, base, path, () => {
+        const view = formatView(description, path, base);
+        return view && { title: view.title, html: render(view) };
+      })
+    : undefined;
   return {
     base,
     missing: false,
@@ -72,8 +96,8 @@ export function definitionTab(read: ReadDefinition | undefined, path: Definition
       : {}),
     warnings: listed(read.warnings),
     ...(read.text !== undefined && atTab ? { text: read.text } : {}),
-    ...(view ? { view } : {}),
-    notFound: !atTab && view === undefined,
+    ...(page ? { page } : {}),
+    notFound: !atTab && page === undefined,
   };
 }
 
@@ -117,4 +141,36 @@ export function componentApis(graph: CatalogView, definitions: DefinitionShelf, 
         }),
     }))
     .filter((g) => g.apis.length > 0);
+}
+
+/** HTML of definition pages kept at most, in characters over all of them, and pages at most. */
+const RENDERED_CACHE_CHARS = 64 * 1024 * 1024;
+const RENDERED_CACHE_PAGES = 5000;
+
+/**
+ * Definition pages as rendered, by the API's tab, the definition's digest and the page's path.
+ * A page depends on nothing but its description (not on who reads it: the entity around it is
+ * checked per request), and making GitHub's biggest pages (a thousand rows, or a schema's
+ * "used by" over every operation) takes tens of milliseconds: paid once per version of a
+ * definition instead of on every read. Paths that name nothing are not kept (anyone can ask
+ * for a million of them).
+ */
+export class RenderedDefinitions {
+  private readonly cache = new LRUCache<string, RenderedPage>({
+    max: RENDERED_CACHE_PAGES,
+    maxSize: RENDERED_CACHE_CHARS,
+    sizeCalculation: (page) => Math.max(1, page.html.length),
+  });
+
+  /** The page at `path`, made by `make` the first time this version of the definition shows it. */
+  page(read: ReadDefinition, base: string, path: DefinitionPath, make: () => RenderedPage | undefined): RenderedPage | undefined {
+    // Without a digest (a description made elsewhere, as in tests) there is no version to key by.
+    if (read.digest === undefined) return make();
+    const key = [base, read.digest, path.section ?? '', path.item ?? ''].join('\u0000');
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    const made = make();
+    if (made) this.cache.set(key, made);
+    return made;
+  }
 }

@@ -43,6 +43,8 @@ export interface PageKit {
   definitions: DefinitionShelf;
   /** Renders a view with the signed-in viewer (or none) for the header. */
   render: (res: Response, view: string, context: object, status?: number) => void;
+  /** Renders a partial that depends on nothing but `context` (no viewer), to cache its HTML. */
+  fragment: (view: string, context: object) => string;
 }
 
 /** One page kit per dashboard: the stores (empty ones for those absent) and one views environment. */
@@ -73,5 +75,6 @@ export function createPageKit({
         .type('html')
         .send(env.render(view, { viewer: viewerOf(res), ...context }));
     },
+    fragment: (view, context) => env.render(view, context),
   };
 }

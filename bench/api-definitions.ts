@@ -1,0 +1,148 @@
+// API definitions benchmark, run by `npm run bench` (alone: node bench/api-definitions.ts).
+// In process, no cluster: describes the biggest real definitions reachable here (GitHub's REST
+// description and GraphQL schema) in the operator's child process, then serves their API tab
+// and sub-pages from the dashboard's own app and measures what a reader waits for. Writes the
+// "API definitions" section of BENCHMARKS.md.
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { cpus, totalmem } from 'node:os';
+import { describeInChildProcess } from '../src/api-definitions/describe-process.ts';
+import { DEFAULT_DEFINITION_LIMITS } from '../src/api-definitions/limits.ts';
+import type { ApiDescription, DefinitionFormat } from '../src/api-definitions/model.ts';
+import type { ReadDefinition } from '../src/api-definitions/read-definition.ts';
+import { CatalogGraph } from '../src/catalog/graph.ts';
+import { toEntity } from '../src/catalog/entity.ts';
+import { createApp } from '../src/http/app.ts';
+import { writeBenchmarksSection } from './benchmarks-file.ts';
+import { percentile } from './synthetic-catalog.ts';
+
+const TARGET_P99_MS = 50;
+const REQUESTS = 400;
+const IN_FLIGHT = 8;
+const NAMESPACE = 'bench';
+const log = (line: string): void => void process.stderr.write(`[bench:api-definitions] ${line}\n`);
+const modules = (path: string): string => readFileSync(new URL(`../node_modules/${path}`, import.meta.url), 'utf8');
+
+interface Described {
+  name: string;
+  format: DefinitionFormat;
+  bytes: number;
+  seconds: number;
+  description: ApiDescription;
+  digest: string;
+}
+
+async function describe(name: string, format: DefinitionFormat, text: string): Promise<Described> {
+  const started = Date.now();
+  const result = await describeInChildProcess(format, text, { ...DEFAULT_DEFINITION_LIMITS, maxBytes: Number.MAX_SAFE_INTEGER });
+  if ('problems' in result) throw new Error(`${name} did not describe: ${result.problems[0]?.message}`);
+  const seconds = (Date.now() - started) / 1000;
+  log(`${name}: ${seconds.toFixed(1)} s, description ${(JSON.stringify(result.description).length / 2 ** 20).toFixed(1)} MiB`);
+  return {
+    name,
+    format,
+    bytes: Buffer.byteLength(text),
+    seconds,
+    description: result.description,
+    digest: createHash('sha256').update(text).digest('hex'),
+  };
+}
+
+/** p50 and p99 of `REQUESTS` GETs of `path`, `IN_FLIGHT` at a time, after one warm-up. */
+async function latency(base: string, path: string): Promise<{ p50: number; p99: number; bytes: number }> {
+  const first = await fetch(`${base}${path}`);
+  if (first.status !== 200) throw new Error(`${path} answered ${first.status}`);
+  const bytes = (await first.arrayBuffer()).byteLength;
+  const times: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < REQUESTS) {
+        next += 1;
+        const started = process.hrtime.bigint();
+        await (await fetch(`${base}${path}`)).arrayBuffer();
+        times.push(Number(process.hrtime.bigint() - started) / 1e6);
+      }
+    }),
+  );
+  return { p50: percentile(times, 50), p99: percentile(times, 99), bytes };
+}
+
+const rest = await describe("GitHub's REST description", 'openapi', modules('@octokit/openapi/generated/api.github.com.json'));
+const graphql = await describe("GitHub's GraphQL schema", 'graphql', modules('@octokit/graphql-schema/schema.graphql'));
+
+const graph = new CatalogGraph();
+const shelf = new Map<string, ReadDefinition>();
+for (const [name, d] of [
+  ['github-rest', rest],
+  ['github-graphql', graphql],
+] as const) {
+  const entity = toEntity({
+    apiVersion: 'greenroom.dev/v1alpha1',
+    kind: 'API',
+    metadata: { name, namespace: NAMESPACE, uid: name, generation: 1, resourceVersion: '1' },
+    spec: { type: d.format, lifecycle: 'production', owner: 'team-apis', definition: `https://definitions.example/${name}` },
+  })!;
+  graph.upsert(entity);
+  shelf.set(entity.ref, {
+    origin: `https://definitions.example/${name}`,
+    format: d.format,
+    reading: false,
+    description: d.description,
+    bytes: d.bytes,
+  });
+}
+const app = createApp({
+  isReady: () => true,
+  graph,
+  definitions: { definitionOf: (ref) => shelf.get(ref) },
+  limits: { rateLimitPerMinute: 0, maxInFlight: 64 },
+});
+const server = app.listen(0, '127.0.0.1');
+await once(server, 'listening');
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+const restOperation = rest.description.format === 'openapi' ? rest.description.tags.flatMap((t) => t.operations)[0]! : undefined;
+const pages: [string, string][] = [
+  ["REST tab (1,223 operations' rows)", `/catalog/api/${NAMESPACE}/github-rest/definition`],
+  ['REST operation page', `/catalog/api/${NAMESPACE}/github-rest/definition/operations/${encodeURIComponent(restOperation!.id)}`],
+  ['REST schema page (full-repository)', `/catalog/api/${NAMESPACE}/github-rest/definition/schemas/full-repository`],
+  ['GraphQL tab (root fields, type index)', `/catalog/api/${NAMESPACE}/github-graphql/definition`],
+  ['GraphQL type page (Repository)', `/catalog/api/${NAMESPACE}/github-graphql/definition/types/Repository`],
+];
+const rows: string[] = [];
+for (const [what, path] of pages) {
+  const measured = await latency(base, path);
+  log(`${what}: p50 ${measured.p50.toFixed(1)} ms, p99 ${measured.p99.toFixed(1)} ms, ${(measured.bytes / 1024).toFixed(0)} KiB`);
+  rows.push(
+    `| ${what} | ${(measured.bytes / 1024).toFixed(0)} KiB | p50 ${measured.p50.toFixed(1)} ms, p99 ${measured.p99.toFixed(1)} ms | p99 < ${TARGET_P99_MS} ms | ${measured.p99 < TARGET_P99_MS ? 'met' : 'missed'} |`,
+  );
+}
+server.close();
+
+const date = new Date().toISOString().slice(0, 10);
+writeBenchmarksSection(
+  'API definitions',
+  `## API definitions
+
+Written by \`npm run bench\` (bench/api-definitions.ts; alone: \`node bench/api-definitions.ts\`) on ${date}:
+${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM; Node ${process.version}.
+In process, no cluster: each definition is described as the operator does it, in a child process
+(heap --definition-memory-mb ${DEFAULT_DEFINITION_LIMITS.memoryMb}), then the dashboard's app serves
+its API tab from the description in memory; ${REQUESTS} GETs per page, ${IN_FLIGHT} in flight, after one
+warm-up (the first read of a page renders it, taking tens of milliseconds for the biggest; later reads
+of the same version of the definition reuse that HTML). The target is the read API's.
+
+| definition | size | describe |
+|---|---|---|
+| ${rest.name} | ${(rest.bytes / 2 ** 20).toFixed(1)} MiB | ${rest.seconds.toFixed(1)} s |
+| ${graphql.name} | ${(graphql.bytes / 2 ** 20).toFixed(1)} MiB | ${graphql.seconds.toFixed(1)} s |
+
+| page | HTML | measured | target | |
+|---|---|---|---|---|
+${rows.join('\n')}
+`,
+);
+log('wrote the "API definitions" section of BENCHMARKS.md');
