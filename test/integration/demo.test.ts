@@ -110,6 +110,30 @@ describe('greenroom demo', () => {
     );
     expect(phase).toBe('On track');
 
+    // The sample APIs carry real definitions, one of each format: each is read and described,
+    // and the checkout API's tab lists its operations, each linking to its own page.
+    interface Described {
+      name: string;
+      status: { conditions?: { type: string; reason: string }[] };
+    }
+    const apis = await eventually(
+      'the sample API definitions to be described',
+      async () => {
+        const res = await fetch(`${url}/api/v1/entities?namespace=greenroom-demo&kind=API&limit=50`);
+        const body = (await res.json()) as { items: { name: string }[] };
+        const described = await Promise.all(
+          body.items.map(async (i) => (await (await fetch(`${url}/api/v1/entities/api/greenroom-demo/${i.name}`)).json()) as Described),
+        );
+        const reasons = described.map((d) => d.status.conditions?.find((c) => c.type === 'DefinitionResolved')?.reason);
+        return reasons.length >= 5 && reasons.every((r) => r === 'Described') ? described.map((d) => d.name) : undefined;
+      },
+      60_000,
+    );
+    expect(apis).toEqual(expect.arrayContaining(['checkout-api', 'inventory-api', 'order-events', 'payments-api', 'storefront-graphql']));
+    expect(await (await fetch(`${url}/catalog/api/greenroom-demo/checkout-api/definition`)).text()).toMatch(
+      /href="\/catalog\/api\/greenroom-demo\/checkout-api\/definition\/operations\/[^"]+"/,
+    );
+
     const exitCode = new Promise((resolve) => demo.once('exit', resolve));
     demo.kill('SIGINT');
     expect(await exitCode).toBe(0);
