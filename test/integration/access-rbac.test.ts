@@ -157,6 +157,11 @@ beforeAll(async () => {
         tags: ['team-b-only'],
       },
     },
+    {
+      kind: 'API',
+      name: 'ledger-api',
+      spec: { type: 'graphql', lifecycle: 'production', owner: 'team-b', definition: 'type Query {\n  ledgerbookBalance: Int\n}\n' },
+    },
   );
   await apply(PUBLIC, { kind: 'Group', name: 'guild', spec: { type: 'team' } });
   await apply(PLATFORM, {
@@ -243,8 +248,14 @@ const listed = async (headers: Record<string, string>) => {
 describe('reads filtered by Kubernetes RBAC (real apiserver, real operator)', () => {
   it('when each team lists entities, then each sees only its namespace; the cluster-wide reader sees both; no bindings, nothing', async () => {
     expect(await listed(alice)).toEqual([`component:${A}/payments`, `group:${A}/team-a`]);
-    expect(await listed(bob)).toEqual([`component:${B}/ledger`, `group:${B}/team-b`]);
-    expect(await listed(root)).toEqual([`component:${A}/payments`, `component:${B}/ledger`, `group:${A}/team-a`, `group:${B}/team-b`]);
+    expect(await listed(bob)).toEqual([`api:${B}/ledger-api`, `component:${B}/ledger`, `group:${B}/team-b`]);
+    expect(await listed(root)).toEqual([
+      `api:${B}/ledger-api`,
+      `component:${A}/payments`,
+      `component:${B}/ledger`,
+      `group:${A}/team-a`,
+      `group:${B}/team-b`,
+    ]);
     expect(await listed(dave)).toEqual([]);
   });
 
@@ -285,6 +296,18 @@ describe('reads filtered by Kubernetes RBAC (real apiserver, real operator)', ()
     expect(page.text).toContain('ledger');
     expect(page.text).not.toContain('payments');
     expect(page.text).not.toContain('a-service');
+  });
+
+  it("when a person searches for the other team's API operations or opens its API tab, then there is nothing, as for a missing one", async () => {
+    const bobs = await eventually('the ledger API to be described and indexed', async () => {
+      const answer = await json('/api/v1/search?q=ledgerbookBalance&kind=operation', bob);
+      return answer.body.total > 0 ? answer : undefined;
+    });
+    expect(bobs.body.results.map((r: { title: string }) => r.title)).toEqual(['Query.ledgerbookBalance']);
+    const alices = await json('/api/v1/search?q=ledgerbookBalance&kind=operation', alice);
+    expect(alices.body).toMatchObject({ total: 0, counts: {} });
+    expect((await get(`/catalog/api/${B}/ledger-api/definition`, bob)).status).toBe(200);
+    expect((await get(`/catalog/api/${B}/ledger-api/definition`, alice)).status).toBe(404);
   });
 
   it('when each person opens the dashboard, then the catalog, home, templates and scorecard counts cover only what they may see', async () => {
