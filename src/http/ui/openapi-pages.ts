@@ -9,8 +9,10 @@ import { definitionHref, type DefinitionPath, type DefinitionView } from './defi
  */
 export function openApiView(description: OpenApiDescription, path: DefinitionPath, base: string): DefinitionView | undefined {
   if (path.section === undefined) return path.item === undefined ? overview(description, base) : undefined;
+  if (path.section === 'schemas' && path.item === undefined) return schemaIndex(description, base);
   if (path.item === undefined) return undefined;
   if (path.section === 'operations') return operationPage(description, path.item, base);
+  if (path.section === 'tags') return tagPage(description, path.item, base);
   if (path.section === 'schemas') {
     return schemaPage(description.schemas, path.item, { base, apiTitle: description.title, users: () => schemaUsers(description, base) });
   }
@@ -19,8 +21,26 @@ export function openApiView(description: OpenApiDescription, path: DefinitionPat
 
 /** Tags start open when the whole API is this small; a bigger one starts as a list of tags. */
 const OPEN_TAGS_UP_TO = 40;
+/**
+ * Past this many operations the tab lists tags only, each linking to a page of its operations:
+ * GitHub's 1,223 rows made a 530 KiB tab, slow to send and to read; its biggest tag is 204.
+ */
+const ROWS_ON_TAB_UP_TO = 300;
+
+type Tag = OpenApiDescription['tags'][number];
+
+const rows = (tag: Tag, base: string) =>
+  tag.operations.map((op) => ({
+    method: op.method.toUpperCase(),
+    methodClass: methodClass(op.method),
+    path: op.path,
+    summary: op.summary,
+    deprecated: op.deprecated === true,
+    href: definitionHref(base, 'operations', op.id),
+  }));
 
 function overview(d: OpenApiDescription, base: string): DefinitionView {
+  const byTag = d.operationCount > ROWS_ON_TAB_UP_TO;
   return {
     template: 'api/openapi.njk',
     definition: {
@@ -34,18 +54,34 @@ function overview(d: OpenApiDescription, base: string): DefinitionView {
       tags: d.tags.map((tag) => ({
         name: tag.name,
         description: tag.description,
+        count: tag.operations.length,
         open: d.operationCount <= OPEN_TAGS_UP_TO,
-        operations: tag.operations.map((op) => ({
-          method: op.method.toUpperCase(),
-          methodClass: methodClass(op.method),
-          path: op.path,
-          summary: op.summary,
-          deprecated: op.deprecated === true,
-          href: definitionHref(base, 'operations', op.id),
-        })),
+        ...(byTag ? { href: definitionHref(base, 'tags', tag.name), operations: [] } : { operations: rows(tag, base) }),
       })),
-      schemas: schemaLinks(d.schemas, base),
+      schemaCount: Object.keys(d.schemas).length,
+      // A long list of names goes on a page of its own, as tags do.
+      ...(byTag ? { schemasHref: definitionHref(base, 'schemas') } : { schemas: schemaLinks(d.schemas, base) }),
     },
+  };
+}
+
+/** Every named schema, for an API too big to list them on its tab. */
+function schemaIndex(d: OpenApiDescription, base: string): DefinitionView {
+  return {
+    template: 'api/openapi-schemas.njk',
+    title: 'Schemas',
+    definition: { back: base, apiTitle: d.title, schemas: schemaLinks(d.schemas, base) },
+  };
+}
+
+/** One tag's operations, for an API too big to list them all on its tab. */
+function tagPage(d: OpenApiDescription, name: string, base: string): DefinitionView | undefined {
+  const tag = d.tags.find((t) => t.name === name);
+  if (!tag) return undefined;
+  return {
+    template: 'api/openapi-tag.njk',
+    title: tag.name,
+    definition: { back: base, apiTitle: d.title, name: tag.name, description: tag.description, operations: rows(tag, base) },
   };
 }
 
