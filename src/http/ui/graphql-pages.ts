@@ -17,6 +17,8 @@ export const USED_BY_LISTED = 100;
 /** The page of one GraphQL definition at `path`, or undefined (a 404) for a section or type it does not have. */
 export function graphQlView(description: GraphQlDescription, path: DefinitionPath, base: string): DefinitionView | undefined {
   if (path.section === undefined) return { template: 'api/graphql.njk', definition: schemaTab(description, base) };
+  if (path.section === 'types' && path.item === undefined)
+    return { template: 'api/graphql-types.njk', title: 'Types', definition: { tabHref: base, ...typeIndex(description, base) } };
   if (path.section !== 'types' || path.item === undefined) return undefined;
   const type = derived(description).byName.get(path.item);
   if (!type) return undefined;
@@ -56,12 +58,26 @@ function schemaTab(description: GraphQlDescription, base: string) {
     }));
     return [{ operation, heading, typeName: type.name, href: typeHref, fields }];
   });
+  // A long index of names goes on a page of its own: GitHub's 1,623 types doubled the tab.
+  const big = description.types.length > TYPES_ON_TAB_UP_TO;
+  return {
+    roots,
+    ...(big ? { typesHref: definitionHref(base, 'types') } : typeIndex(description, base)),
+    typeCount: description.types.length,
+  };
+}
+
+/** Past this many types the tab links to the index of types instead of holding it. */
+const TYPES_ON_TAB_UP_TO = 300;
+
+/** Every type by kind, names only, each linking to its page. */
+function typeIndex(description: GraphQlDescription, base: string) {
   const index = KINDS.map(({ kind, heading }) => ({
     kind,
     heading,
     types: description.types.filter((t) => t.kind === kind).map((t) => ({ name: t.name, href: definitionHref(base, 'types', t.name) })),
   })).filter((group) => group.types.length > 0);
-  return { roots, index, typeCount: description.types.length };
+  return { index };
 }
 
 /** One type's page: everything it says, each named type linked, and the fields that return or take it. */
