@@ -19,9 +19,14 @@ export const MAX_ENTRIES = 5000;
 
 const firstLine = (text: string | undefined): string | undefined => text?.split('\n', 1)[0]?.slice(0, 300) || undefined;
 
-/** The entries of a description that search finds by name, in the description's order, at most MAX_ENTRIES. */
-export function definitionEntries(description: ApiDescription): DefinitionEntry[] {
-  return entriesOf(description).slice(0, MAX_ENTRIES);
+/** Entries made once per description: search indexes them, and every Component page listing the API reads them again. */
+const made = new WeakMap<ApiDescription, readonly DefinitionEntry[]>();
+
+/** The entries of a description that search finds by name, in the description's order, at most MAX_ENTRIES. Shared: not to be modified. */
+export function definitionEntries(description: ApiDescription): readonly DefinitionEntry[] {
+  let entries = made.get(description);
+  if (!entries) made.set(description, (entries = entriesOf(description).slice(0, MAX_ENTRIES)));
+  return entries;
 }
 
 function entriesOf(description: ApiDescription): DefinitionEntry[] {

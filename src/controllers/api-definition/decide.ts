@@ -2,7 +2,7 @@ import { FORMAT_NAMES } from '../../api-definitions/formats.ts';
 import type { ApiDescription } from '../../api-definitions/model.ts';
 import { DEFINITION_REASON, type ReadDefinition } from '../../api-definitions/read-definition.ts';
 import type { Condition } from '../../api/v1alpha1/index.ts';
-import { listProblems, mergeConditions, type ConditionDecision } from '../conditions.ts';
+import { listProblems, MAX_MESSAGE_LENGTH, mergeConditions, type ConditionDecision } from '../conditions.ts';
 import { sameStatus } from '../status-compare.ts';
 
 export const DEFINITION_CONDITION = 'DefinitionResolved';
@@ -77,7 +77,7 @@ export function definitionUpToDate(stored: readonly Condition[] | undefined, dec
     current !== undefined &&
     sameStatus(
       { status: current.status, reason: current.reason, message: current.message },
-      { status: decision.status, reason: decision.reason, message: decision.message.slice(0, 4096) },
+      { status: decision.status, reason: decision.reason, message: decision.message.slice(0, MAX_MESSAGE_LENGTH) },
     )
   );
 }
