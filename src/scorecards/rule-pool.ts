@@ -26,6 +26,17 @@ export interface RulePoolOptions {
   maxHeapMb?: number;
   /** Entity selves each worker keeps between batches (default 20,000: a large catalog's scored entities, each once). */
   heldSelves?: number;
+  /** Told of every rule stopped at its deadline and every worker that failed, with the entity and why. */
+  onStopped?: (stopped: StoppedRule) => void;
+}
+
+/** A rule stopped at its deadline (or by its worker's crash), or a worker that failed before any rule ran. */
+export interface StoppedRule {
+  /** The rule's name, absent when no rule had started (the worker could not load). */
+  rule?: string;
+  /** The entity being evaluated, when the task named it. */
+  entity?: string;
+  reason: string;
 }
 
 interface Job {
@@ -55,6 +66,7 @@ export class RulePool implements RuleRunner {
   private readonly ruleTimeoutMs: number;
   private readonly maxHeapMb: number;
   private readonly heldSelves: number;
+  private readonly onStopped: (stopped: StoppedRule) => void;
   private readonly slots: Slot[] = [];
   private readonly waiting: Job[] = [];
   private nextId = 0;
@@ -65,6 +77,7 @@ export class RulePool implements RuleRunner {
     this.ruleTimeoutMs = options.ruleTimeoutMs ?? DEFAULT_RULE_TIMEOUT_MS;
     this.maxHeapMb = options.maxHeapMb ?? 256;
     this.heldSelves = Math.max(0, options.heldSelves ?? 20_000);
+    this.onStopped = options.onStopped ?? (() => {});
   }
 
   run(tasks: readonly RuleTask[], now: Date): Promise<TaskOutcomes[]> {
@@ -175,9 +188,17 @@ export class RulePool implements RuleRunner {
     void slot.worker.terminate();
     if (job && Atomics.load(slot.progress, 0) === slot.startedAt) {
       const message = `the rule evaluator failed: ${error?.message ?? 'unknown error'}`;
+      this.onStopped({ reason: message });
       job.resolve(job.tasks.map((task) => Object.fromEntries(task.rules.map((r) => [r.name, { passed: false, error: message }]))));
     } else if (job) {
-      job.skip.add(`${Atomics.load(slot.progress, 1)}:${Atomics.load(slot.progress, 2)}`);
+      const [t, r] = [Atomics.load(slot.progress, 1), Atomics.load(slot.progress, 2)];
+      const task = job.tasks[t];
+      this.onStopped({
+        ...(task?.rules[r] ? { rule: task.rules[r].name } : {}),
+        ...(task?.entity ? { entity: task.entity.ref } : {}),
+        reason: error ? `its worker failed: ${error.message}` : `it ran past the ${this.ruleTimeoutMs} ms deadline`,
+      });
+      job.skip.add(`${t}:${r}`);
       this.waiting.unshift(job);
     }
     if (!this.closed) this.dispatch();

@@ -6,7 +6,7 @@ import { selfOf } from '../../src/scorecards/cel.ts';
 import { summarise } from '../../src/scorecards/evaluate.ts';
 import type { ScorecardObject } from '../../src/scorecards/store.ts';
 import { factsFor } from '../../src/scorecards/facts.ts';
-import { RulePool } from '../../src/scorecards/rule-pool.ts';
+import { RulePool, type StoppedRule } from '../../src/scorecards/rule-pool.ts';
 import type { RuleTask } from '../../src/scorecards/rule-runner.ts';
 import { component } from '../fixtures/entities.ts';
 
@@ -54,8 +54,9 @@ describe('evaluating rules in worker threads', () => {
     ]);
   });
 
-  it('when one rule overruns its deadline, then it alone is reported as timed out and the other rules and tasks keep their outcomes', async () => {
-    pool = new RulePool({ size: 1, ruleTimeoutMs: 200 });
+  it('when one rule overruns its deadline, then it alone is reported as timed out (and to the operator log) and the other rules and tasks keep their outcomes', async () => {
+    const stopped: StoppedRule[] = [];
+    pool = new RulePool({ size: 1, ruleTimeoutMs: 200, onStopped: (s) => stopped.push(s) });
     const items = Array.from({ length: 4_000 }, (_, i) => i);
     const outcomes = await pool.run(
       [
@@ -75,6 +76,7 @@ describe('evaluating rules in worker threads', () => {
       { owned: { passed: true }, slow: { passed: false, timedOut: true, error: 'the rule timed out' }, prod: { passed: true } },
       { owned: { passed: true } },
     ]);
+    expect(stopped).toEqual([{ rule: 'slow', reason: 'it ran past the 200 ms deadline' }]);
     // The pool replaced the stopped worker and keeps working.
     expect(await pool.run([task([['owned', 'has(self.spec.owner)']])], now)).toEqual([{ owned: { passed: true } }]);
   });

@@ -65,6 +65,7 @@ export function scorecardControllers(context: ControllerContext, options: Scorec
   const rulePool = new RulePool({
     ...(options.ruleWorkers === undefined ? {} : { size: options.ruleWorkers }),
     ...(options.ruleTimeoutMs === undefined ? {} : { ruleTimeoutMs: options.ruleTimeoutMs }),
+    onStopped: ({ rule, entity, reason }) => log.warn({ rule, entity }, rule ? `scorecard rule stopped: ${reason}` : reason),
   });
   const book = new ScoreBook(rulePool, clusterScorecardNamespaces);
   const store: ScorecardStore = { scorecards: () => sources.scorecards.list(), initiatives: () => sources.initiatives.list() };
