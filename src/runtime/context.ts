@@ -51,8 +51,20 @@ export interface ControllerContext {
   client: RawKubeClient;
   status: StatusWriter;
   events: EventRecorder;
-  /** A cache of one resource type over `scope` (or the scope given), started by the controller that watches it. */
-  watch<T extends WatchedObject>(type: ResourceType, options: { name: string; labelSelector?: string; scope?: WatchScope }): Source<T>;
+  /**
+   * A cache of one resource type over `scope` (or the scope given), started by the controller
+   * that watches it; `labelSelector` and `fieldSelector` narrow it on the apiserver.
+   */
+  watch<T extends WatchedObject>(type: ResourceType, options: WatchOptions): Source<T>;
+}
+
+/** Which objects of a resource type a watch caches. */
+export interface WatchOptions {
+  name: string;
+  labelSelector?: string;
+  /** e.g. `type=Warning` for Events, so a cluster's Normal events are never sent to the replica. */
+  fieldSelector?: string;
+  scope?: WatchScope;
 }
 
 /** The time of the context's clock as a Date, for decisions written into status. */
@@ -89,13 +101,14 @@ export function clusterContext(options: ClusterContextOptions): ControllerContex
       merge: (type, namespace, name, status, mergeOptions) => mergeStatus(client, type, namespace, name, status, mergeOptions),
     },
     events: eventRecorder(client, (error) => logger.warn({ err: error }, 'could not record an event')),
-    watch: <T extends WatchedObject>(type: ResourceType, watchOptions: { name: string; labelSelector?: string; scope?: WatchScope }) =>
+    watch: <T extends WatchedObject>(type: ResourceType, watchOptions: WatchOptions) =>
       new ScopedInformer<T>(watchOptions.scope === undefined ? options.scope : watchOptions.scope, type, {
         kubeConfig: options.kubeConfig,
         name: watchOptions.name,
         logger,
         registry: options.registry,
         ...(watchOptions.labelSelector ? { labelSelector: watchOptions.labelSelector } : {}),
+        ...(watchOptions.fieldSelector ? { fieldSelector: watchOptions.fieldSelector } : {}),
         ...options.informerTimings,
       }),
   };

@@ -30,6 +30,8 @@ export interface InformerOptions<T extends KubernetesObject> {
   /** For logs and metrics; the path when absent. */
   name?: string;
   labelSelector?: string;
+  /** A field selector for list and watch, e.g. `type=Warning` for Events: filtered by the apiserver, never cached here. */
+  fieldSelector?: string;
   /** Lists the collection; a plain GET of `path` when absent (objects exactly as the server sends them). */
   list?: () => Promise<KubernetesListObject<T>>;
   /**
@@ -91,7 +93,7 @@ export class Informer<T extends KubernetesObject> {
     this.logger = options.logger.child({ informer: this.name });
     this.clock = options.clock ?? systemClock;
     this.metrics = options.registry ? createRuntimeMetrics(options.registry) : undefined;
-    this.listObjects = options.list ?? listFromPath<T>(options.kubeConfig, options.path, options.labelSelector);
+    this.listObjects = options.list ?? listFromPath<T>(options.kubeConfig, options.path, options.labelSelector, options.fieldSelector);
     this.backoff = options.backoff ?? { initialMs: 800, maxMs: 30_000 };
     this.silenceTimeoutMs = options.silenceTimeoutMs ?? 5 * BOOKMARK_INTERVAL_MS;
     this.relistIntervalMs = options.relistIntervalMs ?? 600_000;
@@ -159,8 +161,15 @@ export class Informer<T extends KubernetesObject> {
     const id = ++this.sessionCount;
     const isCurrent = (): boolean => this.running && this.session?.id === id;
     const hooks = { isCurrent, onActivity: (type: string) => this.onWatchActivity(type) };
-    const { kubeConfig, path, labelSelector } = this.options;
-    const watch = new ListWatch<T>(path, new SessionWatch(kubeConfig, hooks), () => this.listForSession(id), false, labelSelector);
+    const { kubeConfig, path, labelSelector, fieldSelector } = this.options;
+    const watch = new ListWatch<T>(
+      path,
+      new SessionWatch(kubeConfig, hooks),
+      () => this.listForSession(id),
+      false,
+      labelSelector,
+      fieldSelector,
+    );
     const observe = (change: 'upsert' | 'delete') => (object: T) => {
       if (!isCurrent()) return;
       const event = applyWatchEvent(this.cache, change, withoutManagedFields(object));
@@ -292,10 +301,11 @@ function listFromPath<T extends KubernetesObject>(
   kubeConfig: KubeConfig,
   path: string,
   labelSelector?: string,
+  fieldSelector?: string,
 ): () => Promise<KubernetesListObject<T>> {
   const client = new RawKubeClient(kubeConfig);
   return async () => {
-    const list = await client.request<KubernetesListObject<T>>({ method: 'GET', path, query: { labelSelector } });
+    const list = await client.request<KubernetesListObject<T>>({ method: 'GET', path, query: { labelSelector, fieldSelector } });
     // Items of a built-in list carry no kind or apiVersion, while watch events do.
     const kind = list.kind?.replace(/List$/, '');
     for (const item of list.items) {

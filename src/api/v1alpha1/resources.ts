@@ -34,6 +34,7 @@ export const RESOURCES = {
   deployments: { group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment' },
   statefulSets: { group: 'apps', version: 'v1', plural: 'statefulsets', kind: 'StatefulSet' },
   services: { group: '', version: 'v1', plural: 'services', kind: 'Service' },
+  pods: { group: '', version: 'v1', plural: 'pods', kind: 'Pod' },
   podDisruptionBudgets: { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', kind: 'PodDisruptionBudget' },
   events: { group: 'events.k8s.io', version: 'v1', plural: 'events', kind: 'Event' },
   subjectAccessReviews: { group: 'authorization.k8s.io', version: 'v1', plural: 'subjectaccessreviews', kind: 'SubjectAccessReview' },

@@ -1,0 +1,178 @@
+/**
+ * What the Runtime tab keeps of each watched object: a few fields copied out of the
+ * apiserver's JSON, so a replica holds hundreds of bytes per Pod rather than the whole
+ * object (managed fields, volumes, env…), and every string from the cluster is cut to a bound.
+ */
+import type { LabelSelector } from '../../scorecards/types.ts';
+
+/** The longest message (Event note, condition or waiting message) kept, in characters. */
+export const MESSAGE_MAX = 1_024;
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet';
+
+export interface RuntimeCondition {
+  type: string;
+  status: string;
+  reason?: string | undefined;
+  message?: string | undefined;
+}
+
+/** A Deployment or StatefulSet as the tab shows it. */
+export interface RuntimeWorkload {
+  kind: WorkloadKind;
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  createdAt?: string | undefined;
+  selector?: LabelSelector | undefined;
+  /** spec.replicas; Kubernetes defaults it to 1. */
+  desired: number;
+  containers: { name: string; image: string }[];
+  status: { ready: number; updated: number; available: number; current: number; conditions: RuntimeCondition[] };
+}
+
+export interface RuntimeContainerStatus {
+  name: string;
+  ready: boolean;
+  restarts: number;
+  /** Why the container is not running, when it waits (CrashLoopBackOff, ImagePullBackOff…). */
+  waiting?: { reason: string; message?: string | undefined } | undefined;
+}
+
+export interface RuntimePod {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  createdAt?: string | undefined;
+  phase: string;
+  node?: string | undefined;
+  terminating: boolean;
+  containers: RuntimeContainerStatus[];
+}
+
+/** A Warning Event (events.k8s.io/v1). */
+export interface RuntimeEvent {
+  namespace: string;
+  name: string;
+  type: string;
+  reason: string;
+  message: string;
+  regarding: { kind: string; name: string };
+  /** How often it happened: series.count, or deprecatedCount, or 1. */
+  count: number;
+  /** When it last happened (ISO), for ordering and the page. */
+  lastAt: string;
+}
+
+type Json = Record<string, unknown>;
+
+const record = (value: unknown): Json => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const text = (value: unknown, max = 253): string | undefined => (typeof value === 'string' ? value.slice(0, max) : undefined);
+const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0);
+
+function stringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(record(value))) if (typeof v === 'string') out[key] = v;
+  return out;
+}
+
+function condition(value: unknown): RuntimeCondition {
+  const c = record(value);
+  return { type: text(c.type) ?? '', status: text(c.status) ?? 'Unknown', reason: text(c.reason), message: text(c.message, MESSAGE_MAX) };
+}
+
+/** A workload's selector with only well-formed parts (a malformed one then matches nothing). */
+function slimSelector(value: unknown): LabelSelector {
+  const s = record(value);
+  const matchExpressions = list(s.matchExpressions).map((e) => {
+    const r = record(e);
+    const values = list(r.values).filter((v): v is string => typeof v === 'string');
+    return { key: text(r.key) ?? '', operator: String(r.operator) as 'In', values };
+  });
+  return { matchLabels: stringMap(s.matchLabels), matchExpressions };
+}
+
+/** The parts of a Deployment or StatefulSet the tab shows. */
+export function slimWorkload(kind: WorkloadKind, object: unknown): RuntimeWorkload {
+  const o = record(object);
+  const metadata = record(o.metadata);
+  const spec = record(o.spec);
+  const status = record(o.status);
+  const containers = list(record(record(spec.template).spec).containers).map((c) => ({
+    name: text(record(c).name) ?? '',
+    image: text(record(c).image, 512) ?? '',
+  }));
+  return {
+    kind,
+    namespace: text(metadata.namespace) ?? '',
+    name: text(metadata.name) ?? '',
+    labels: stringMap(metadata.labels),
+    createdAt: text(metadata.creationTimestamp),
+    selector: slimSelector(spec.selector),
+    desired: typeof spec.replicas === 'number' ? count(spec.replicas) : 1,
+    containers,
+    status: {
+      ready: count(status.readyReplicas),
+      updated: count(status.updatedReplicas),
+      available: count(status.availableReplicas),
+      current: count(status.replicas),
+      conditions: list(status.conditions).map(condition),
+    },
+  };
+}
+
+function containerStatus(value: unknown): RuntimeContainerStatus {
+  const c = record(value);
+  const waiting = record(record(c.state).waiting);
+  const reason = text(waiting.reason);
+  return {
+    name: text(c.name) ?? '',
+    ready: c.ready === true,
+    restarts: count(c.restartCount),
+    waiting: reason ? { reason, message: text(waiting.message, MESSAGE_MAX) } : undefined,
+  };
+}
+
+/** The parts of a Pod the tab shows (init containers' statuses too: a Pod stuck in one waits there). */
+export function slimPod(object: unknown): RuntimePod {
+  const o = record(object);
+  const metadata = record(o.metadata);
+  const status = record(o.status);
+  return {
+    namespace: text(metadata.namespace) ?? '',
+    name: text(metadata.name) ?? '',
+    labels: stringMap(metadata.labels),
+    createdAt: text(metadata.creationTimestamp),
+    phase: text(status.phase) ?? 'Pending',
+    node: text(record(o.spec).nodeName),
+    terminating: typeof metadata.deletionTimestamp === 'string',
+    containers: [...list(status.initContainerStatuses), ...list(status.containerStatuses)].map(containerStatus),
+  };
+}
+
+/** The time an Event last happened: its series' last observation, its eventTime, or older fields. */
+function lastTime(o: Json): string {
+  const candidates = [record(o.series).lastObservedTime, o.deprecatedLastTimestamp, o.eventTime, record(o.metadata).creationTimestamp];
+  const found = candidates.find((t) => typeof t === 'string' && Number.isFinite(Date.parse(t)));
+  // Normalised (eventTime has microseconds, the others seconds), so the text sorts as time does.
+  return new Date(typeof found === 'string' ? Date.parse(found) : 0).toISOString();
+}
+
+/** The parts of an events.k8s.io/v1 Event the tab shows. */
+export function slimEvent(object: unknown): RuntimeEvent {
+  const o = record(object);
+  const metadata = record(o.metadata);
+  const regarding = record(o.regarding);
+  const seriesCount = count(record(o.series).count);
+  return {
+    namespace: text(metadata.namespace) ?? '',
+    name: text(metadata.name) ?? '',
+    type: text(o.type) ?? '',
+    reason: text(o.reason, 128) ?? '',
+    message: text(o.note, MESSAGE_MAX) ?? '',
+    regarding: { kind: text(regarding.kind) ?? '', name: text(regarding.name) ?? '' },
+    count: seriesCount || count(o.deprecatedCount) || 1,
+    lastAt: lastTime(o),
+  };
+}
