@@ -10,7 +10,8 @@ type Any = FakeSource<Record<string, unknown>>;
 
 function setUp() {
   const context = fakeContext();
-  const asked: WatchOptions[] = [];
+  // What each watch asked for; its transform is typed by the watch's own object type.
+  const asked: (Omit<WatchOptions, 'transform'> & { transform?: unknown })[] = [];
   const watchFake = context.watch;
   context.watch = (type, options) => (asked.push(options), watchFake(type, options));
   const sources = watchRuntime(context);
