@@ -8,6 +8,7 @@ import type { ResourceKind } from '../../api/v1alpha1/resources.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { ControllerContext } from '../../runtime/context.ts';
 import type { Source, WatchedObject } from '../../runtime/source.ts';
+import { pruneDelivery } from './objects.ts';
 import { deliveryFor, deliveryResourcesPresent, type DeliveryEntity, type DeliveryStatus } from './delivery.ts';
 
 export class DeliveryWatch {
@@ -32,7 +33,10 @@ export class DeliveryWatch {
     }
     if (this.stopped) return;
     for (const kind of kinds) {
-      const source = this.context.watch<WatchedObject>(kind, { name: `runtime-${kind.group}-${kind.plural}` });
+      const source = this.context.watch<WatchedObject>(kind, {
+        name: `runtime-${kind.group}-${kind.plural}`,
+        transform: (o) => pruneDelivery(o) as WatchedObject,
+      });
       this.sources.push(source);
       source.start().catch((error: unknown) => this.log.warn({ err: error, kind: kind.kind }, 'could not watch a delivery kind'));
     }

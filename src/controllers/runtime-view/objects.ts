@@ -328,3 +328,30 @@ export function pruneEvent(object: unknown): PrunedObject {
     }),
   };
 }
+
+/**
+ * An Argo CD Application or Flux Kustomization/HelmRelease as its informer caches it: only
+ * what delivery.ts reads (an Application's status lists every resource it manages, often
+ * hundreds of kilobytes). Messages are cut to {@link MESSAGE_MAX} as delivery.ts cuts them.
+ */
+export function pruneDelivery(object: unknown): PrunedObject {
+  const o = record(object);
+  const spec = record(o.spec);
+  const status = record(o.status);
+  const cut = (c: Json) =>
+    present({ type: text(c.type), status: text(c.status), reason: text(c.reason), message: text(c.message, MESSAGE_MAX) });
+  return {
+    ...prunedMetadata(o, (m) => ({ labels: stringMap(m.labels) })),
+    spec: present({
+      destination: nested(spec.destination, (d) => ({ namespace: text(d.namespace) })),
+      targetNamespace: text(spec.targetNamespace),
+      suspend: typeof spec.suspend === 'boolean' ? spec.suspend : undefined,
+    }),
+    status: present({
+      health: nested(status.health, (h) => ({ status: text(h.status), message: text(h.message, MESSAGE_MAX) })),
+      sync: nested(status.sync, (s) => ({ status: text(s.status) })),
+      conditions: Array.isArray(status.conditions) ? status.conditions.map((c) => cut(record(c))) : undefined,
+      operationState: nested(status.operationState, (s) => ({ message: text(s.message, MESSAGE_MAX) })),
+    }),
+  };
+}
