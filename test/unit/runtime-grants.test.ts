@@ -80,6 +80,21 @@ describe('what a person sees on the Runtime tab', () => {
     expect(runtimeTab(view, [], grants({ events: false })).events).toEqual([]);
   });
 
+  it('when only ages move on, then the version the live script compares stays; when a count changes, it changes', () => {
+    const version = runtimeTab(view, [], grants({})).version;
+    const older = {
+      ...view,
+      workloads: view.workloads.map((w) => ({ ...w, age: '2 days', pods: w.pods.map((p) => ({ ...p, age: '2 hours' })) })),
+    };
+    expect(runtimeTab(older, [], grants({})).version).toBe(version);
+    const scaled = { ...view, workloads: view.workloads.map((w) => ({ ...w, ready: 0 })) };
+    expect(runtimeTab(scaled, [], grants({})).version).not.toBe(version);
+    // What a person may not see does not show through the version either.
+    expect(runtimeTab(scaled, [], grants({ deployments: false, statefulSets: false })).version).toBe(
+      runtimeTab(view, [], grants({ deployments: false, statefulSets: false })).version,
+    );
+  });
+
   it('when a delivery object is of a kind or namespace they may not list, then it is left out', () => {
     const argo = {
       kind: 'Application',

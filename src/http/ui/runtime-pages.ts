@@ -2,6 +2,7 @@
  * The Runtime tab's page data: what src/http/views/runtime.njk renders inside an entity's
  * page, from the pure view of the read model (src/controllers/runtime-view).
  */
+import { createHash } from 'node:crypto';
 import { SEES_ALL_RUNTIME, type RuntimeGrants } from '../../access/runtime-grants.ts';
 import type { DeliveryStatus } from '../../controllers/runtime-view/delivery.ts';
 import type { EntityRuntimeView, EventView, WorkloadView } from '../../controllers/runtime-view/runtime-view.ts';
@@ -28,6 +29,11 @@ export interface RuntimeTab {
   hidden: string[];
   /** Pods may not be listed: workloads show no Pods and no restart counts. */
   podsHidden: boolean;
+  /**
+   * Changes when what the tab shows changes, ages aside: the page's script (runtime-live.js)
+   * swaps the section only then.
+   */
+  version: string;
 }
 
 /**
@@ -37,6 +43,7 @@ export interface RuntimeTab {
  */
 export function runtimeTab(view: EntityRuntimeView, delivery: readonly DeliveryStatus[] = [], grants = SEES_ALL_RUNTIME): RuntimeTab {
   const seen = seenBy(view, grants);
+  const shownDelivery = delivery.filter((d) => grants.delivery(d.kind, d.namespace));
   return {
     template: RUNTIME_TEMPLATE,
     entity: { namespace: view.namespace, name: view.name },
@@ -45,7 +52,7 @@ export function runtimeTab(view: EntityRuntimeView, delivery: readonly DeliveryS
     summary: summaryOf(seen),
     workloads: seen.workloads.map((w) => ({ ...w, created: when(w.createdAt) })),
     events: seen.events.map((e) => ({ ...e, last: when(e.lastAt) })),
-    delivery: delivery.filter((d) => grants.delivery(d.kind, d.namespace)),
+    delivery: shownDelivery,
     scorecardsHref: '/scorecards',
     labels: { component: COMPONENT_LABEL, backstage: BACKSTAGE_ID_LABEL },
     hidden: [
@@ -55,7 +62,14 @@ export function runtimeTab(view: EntityRuntimeView, delivery: readonly DeliveryS
       ...(grants.events ? [] : ['events']),
     ],
     podsHidden: !grants.pods,
+    version: versionOf(seen, shownDelivery),
   };
+}
+
+/** A short digest of the view without its ages (which change every second and say nothing new). */
+function versionOf(view: EntityRuntimeView, delivery: readonly DeliveryStatus[]): string {
+  const json = JSON.stringify([view, delivery], (key, value: unknown) => (key === 'age' || key === 'ago' ? undefined : value));
+  return createHash('sha256').update(json).digest('base64url').slice(0, 16);
 }
 
 /** The view without what the grants deny: workloads of a kind not listable, Pods, and Events about objects not shown. */
