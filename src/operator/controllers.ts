@@ -8,7 +8,7 @@ import { DefinitionLibrary, type DefinitionLibraryOptions } from '../controllers
 import { definitionEntries } from '../api-definitions/entries.ts';
 import { textReader } from '../controllers/api-definition/read-text.ts';
 import { describeInChildProcess } from '../api-definitions/describe-process.ts';
-import { systemResolve } from '../notifications/webhook-request.ts';
+import { systemResolve } from '../outbound/pinned-request.ts';
 import { catalogSourceController, type CatalogSources } from '../controllers/catalog-source/controller.ts';
 import { docSourceController } from '../controllers/doc-source/controller.ts';
 import type { DocSites } from '../controllers/doc-source/sites.ts';
