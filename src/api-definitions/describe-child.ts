@@ -3,16 +3,11 @@
  * receives one request over IPC, describes the definition, answers, and exits. Its heap is
  * capped, so a definition too big or too deep for it ends this process, not the operator.
  */
-import { writeFileSync } from 'node:fs';
+import { offerToOomKiller } from '../shared/bounded-child.ts';
 import { describeDefinition } from './describe.ts';
 import type { DescribeReply, DescribeRequest } from './describe-process.ts';
 
-// As a docs build does: should the container run out of memory, the kernel ends this first.
-try {
-  writeFileSync('/proc/self/oom_score_adj', '1000');
-} catch {
-  // Not Linux, or /proc is read-only: the heap cap still holds.
-}
+offerToOomKiller();
 
 async function describe(request: DescribeRequest): Promise<DescribeReply> {
   try {

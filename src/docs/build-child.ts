@@ -3,20 +3,13 @@
  * build request over IPC, builds and encodes the site, answers, and exits. Run as its own
  * process with a capped heap, so that docs too big for it kill this process, not the operator.
  */
-import { writeFileSync } from 'node:fs';
 import { buildSite } from './build.ts';
 import { LimitExceededError } from './limits.ts';
 import { encodeSite } from './store.ts';
-import { OOM_SCORE_ADJ, type BuildReply, type BuildRequest } from './build-process.ts';
+import { offerToOomKiller } from '../shared/bounded-child.ts';
+import type { BuildReply, BuildRequest } from './build-process.ts';
 
-// The build shares the operator's container and its memory limit. Should the container as a
-// whole run out (the heap cap bounds V8's heap, not every byte), the kernel must end this
-// build rather than the operator: any process may raise its own oom_score_adj, unprivileged.
-try {
-  writeFileSync('/proc/self/oom_score_adj', String(OOM_SCORE_ADJ));
-} catch {
-  // Not Linux, or /proc is read-only: the heap cap still holds.
-}
+offerToOomKiller();
 
 const asFile = (content: string | Uint8Array): string | Buffer =>
   typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildSite } from '../../src/docs/build.ts';
-import { buildInChildProcess, OOM_SCORE_ADJ } from '../../src/docs/build-process.ts';
+import { buildInChildProcess } from '../../src/docs/build-process.ts';
+import { OOM_SCORE_ADJ } from '../../src/shared/bounded-child.ts';
 import { fork } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
