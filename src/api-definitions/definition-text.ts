@@ -22,6 +22,15 @@ export function label(text: unknown): string | undefined {
   return cutText(typeof text === 'number' ? String(text) : text, MAX_LABEL_CHARS);
 }
 
+/**
+ * A parser's message as a reader may see it: one label, without the operator's working
+ * directory in file paths or a stack appended (@asyncapi/parser adds `, stack: …`).
+ */
+export function parserMessage(message: string): string {
+  const withoutStack = message.split(', stack: ')[0] ?? message;
+  return label(withoutStack.split(`${process.cwd()}/`).join('')) ?? '';
+}
+
 class Full extends Error {}
 
 /**

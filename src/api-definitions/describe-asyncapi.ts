@@ -1,6 +1,6 @@
 import { DiagnosticSeverity, Parser, type Diagnostic } from '@asyncapi/parser';
 import { asyncApiDescription } from './asyncapi-document.ts';
-import { label } from './definition-text.ts';
+import { label, parserMessage } from './definition-text.ts';
 import { externalRefs, isRecord, pointerOf, pointerTokens, type ExternalRef } from './json-pointer.ts';
 import { EXTERNAL_REF_MARK } from './json-schema.ts';
 import type { DefinitionProblem, DescribeResult } from './model.ts';
@@ -18,15 +18,6 @@ import { problemAt, readSource, type SourceDocument } from './source-lines.ts';
  * are warnings, at most MAX_WARNINGS.
  */
 export async function describeAsyncApi(text: string): Promise<DescribeResult> {
-  try {
-    return await describe(text);
-  } catch (error) {
-    // A document built to break a parser (nesting past the stack, say) is a problem, not a crash.
-    return { problems: [{ message: `The definition could not be described: ${scrub((error as Error).message ?? String(error))}` }] };
-  }
-}
-
-async function describe(text: string): Promise<DescribeResult> {
   const reading = readSource(text);
   if ('problems' in reading) return reading;
   const { source } = reading;
@@ -64,16 +55,7 @@ const MAX_WARNINGS = 50;
  */
 function diagnosticProblem(source: SourceDocument, diagnostic: Diagnostic): DefinitionProblem {
   const pointer = pointerOf(diagnostic.path.map(String));
-  return problemAt(source, scrub(diagnostic.message) || diagnostic.code.toString(), pointer);
-}
-
-/**
- * A message as a reader may see it: the parser appends the stack of an error it caught, which
- * names the server's files; that part, and the process's directory anywhere, are left out.
- */
-function scrub(message: string): string {
-  const withoutStack = message.split(', stack: ')[0] ?? message;
-  return label(withoutStack.split(`${process.cwd()}/`).join('')) ?? '';
+  return problemAt(source, parserMessage(diagnostic.message) || diagnostic.code.toString(), pointer);
 }
 
 /** A copy of `doc` in which each external `$ref` object is a marker naming the reference. */

@@ -1,5 +1,5 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { label } from './definition-text.ts';
+import { label, parserMessage } from './definition-text.ts';
 import { externalRefs, isRecord, pointerOf } from './json-pointer.ts';
 import type { DefinitionProblem, DescribeResult } from './model.ts';
 import { openApiDescription } from './openapi-document.ts';
@@ -16,15 +16,6 @@ import { problemAt, readSource, type SourceDocument } from './source-lines.ts';
  * Nothing outside the text is ever read: external `$ref`s are named in warnings, not resolved.
  */
 export async function describeOpenApi(text: string): Promise<DescribeResult> {
-  try {
-    return await describe(text);
-  } catch (error) {
-    // A document built to break a parser (nesting past the stack, say) is a problem, not a crash.
-    return { problems: [{ message: `The definition could not be described: ${scrub((error as Error).message ?? String(error))}` }] };
-  }
-}
-
-async function describe(text: string): Promise<DescribeResult> {
   const reading = readSource(text);
   if ('problems' in reading) return reading;
   const { source } = reading;
@@ -125,9 +116,9 @@ function errorFindings(error: unknown, doc: Record<string, unknown>): Finding[] 
     details?: AjvError[];
     message?: string;
   };
-  if (Array.isArray(errors)) return errors.map((e) => ({ message: scrub(e.message), ...(e.path ? { pointer: pointerOf(e.path) } : {}) }));
+  if (Array.isArray(errors)) return errors.map((e) => ({ message: parserMessage(e.message), ...(e.path ? { pointer: pointerOf(e.path) } : {}) }));
   if (Array.isArray(details)) return schemaFindings(details);
-  const text = scrub(typeof message === 'string' ? message : String(error));
+  const text = parserMessage(typeof message === 'string' ? message : String(error));
   return [{ message: text, ...(specPointer(text, doc) ?? {}) }];
 }
 
@@ -150,9 +141,4 @@ function specPointer(message: string, doc: Record<string, unknown>): { pointer: 
   if (path === undefined) return undefined;
   const method = /^\/(\w+)/.exec(message.slice(message.indexOf(`/paths${path}`) + `/paths${path}`.length))?.[1];
   return { pointer: pointerOf(method ? ['paths', path, method] : ['paths', path]) };
-}
-
-/** The validator's messages name the directory it resolved against (the process's): not the reader's business. */
-function scrub(message: string): string {
-  return label(message.split(`${process.cwd()}/`).join('')) ?? '';
 }
