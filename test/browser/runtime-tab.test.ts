@@ -63,9 +63,7 @@ const running = (name: string) =>
   status('pod', name, {
     phase: 'Running',
     conditions: [{ type: 'Ready', status: 'True' }],
-    containerStatuses: [
-      { name: 'orders', ready: true, restartCount: 0, image: IMAGE, imageID: '', started: true, state: { running: {} } },
-    ],
+    containerStatuses: [{ name: 'orders', ready: true, restartCount: 0, image: IMAGE, imageID: '', started: true, state: { running: {} } }],
   });
 const CRASH_MESSAGE = 'back-off 5m0s restarting failed container=postgres pod=orders-db-0';
 const crashLooping = (name: string) =>
@@ -81,7 +79,9 @@ const crashLooping = (name: string) =>
         imageID: '',
         started: false,
         state: { waiting: { reason: 'CrashLoopBackOff', message: CRASH_MESSAGE } },
-        lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString() } },
+        lastState: {
+          terminated: { exitCode: 1, reason: 'Error', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString() },
+        },
       },
     ],
   });
@@ -90,7 +90,8 @@ const deploymentReady = (n: number) =>
 
 let operator: RunningOperator;
 const tab = (name: string) => `${operator.url}/catalog/component/${namespace}/${name}/runtime`;
-const text = async (page: Page, selector: string) => ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+const text = async (page: Page, selector: string) =>
+  ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 const card = (page: Page, id: string) => page.locator(`[data-workload="${id}"]`);
 const podNames = (page: Page, id: string) => card(page, id).locator('table.runtime-pods tbody tr td:first-child code').allTextContents();
 
@@ -105,11 +106,21 @@ beforeAll(async () => {
   operator = await start();
 
   await kubectl(['apply', '-f', '-'], yaml(deployment, statefulSet));
-  await kubectl(['create', '-f', '-'], yaml(podOf(deployment, 'orders-a'), podOf(deployment, 'orders-b'), podOf(statefulSet, 'orders-db-0')));
+  await kubectl(
+    ['create', '-f', '-'],
+    yaml(podOf(deployment, 'orders-a'), podOf(deployment, 'orders-b'), podOf(statefulSet, 'orders-db-0')),
+  );
   for (const name of ['orders-a', 'orders-b']) await running(name);
   await crashLooping('orders-db-0');
   await deploymentReady(2);
-  await status('statefulset', 'orders-db', { observedGeneration: 1, replicas: 1, readyReplicas: 0, currentReplicas: 1, updatedReplicas: 1, availableReplicas: 0 });
+  await status('statefulset', 'orders-db', {
+    observedGeneration: 1,
+    replicas: 1,
+    readyReplicas: 0,
+    currentReplicas: 1,
+    updatedReplicas: 1,
+    availableReplicas: 0,
+  });
   const uid = (await kubectl(['get', 'pod', 'orders-db-0', '-n', namespace, '-o', 'jsonpath={.metadata.uid}'])).trim();
   await kubectl(
     ['create', '-f', '-'],
@@ -173,7 +184,14 @@ describe('the Runtime tab in Chromium', () => {
     expect(await waiting.textContent()).toContain('in postgres');
     expect(await waiting.locator('.detail').textContent()).toBe(CRASH_MESSAGE);
     const dbRow = db.locator('table.runtime-pods tbody tr');
-    expect(await dbRow.locator('td').allTextContents()).toEqual([expect.stringContaining('orders-db-0'), 'Running', '0/1', '7', '—', expect.any(String)]);
+    expect(await dbRow.locator('td').allTextContents()).toEqual([
+      expect.stringContaining('orders-db-0'),
+      'Running',
+      '0/1',
+      '7',
+      '—',
+      expect.any(String),
+    ]);
 
     const orders = card(page, 'Deployment/orders');
     expect(await orders.getAttribute('class')).toMatch(/\bok\b/);
@@ -196,13 +214,27 @@ describe('the Runtime tab in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('when the window is narrow, then the tab fits without sideways scrolling', async () => {
+  it('when the window is half a laptop or a phone wide, then the tab fits without sideways scrolling and each card holds its Pods', async () => {
     for (const width of [683, 390]) {
       const { page } = await newPage(width);
       await page.goto(tab('orders'));
-      expect(await card(page, 'StatefulSet/orders-db').isVisible()).toBe(true);
-      expect(`${width}: ${await sidewaysOverflow(page)}`).toBe(`${width}: 0`);
       await page.screenshot({ path: `${SCREENSHOTS}runtime-narrow-${width}.png`, fullPage: true });
+      expect(`${width}: ${await sidewaysOverflow(page)}`).toBe(`${width}: 0`);
+      // How far each workload's content reaches past its card's right edge (its Pod table included).
+      const pastCard = await page.locator('[data-workload]').evaluateAll((cards) =>
+        cards.map((c) => {
+          const right = c.getBoundingClientRect().right;
+          const furthest = Math.max(...Array.from(c.querySelectorAll('*')).map((e) => e.getBoundingClientRect().right));
+          return `${c.getAttribute('data-workload')}: ${Math.max(0, Math.ceil(furthest - right))}`;
+        }),
+      );
+      expect(pastCard).toEqual(['StatefulSet/orders-db: 0', 'Deployment/orders: 0']);
+      // At a phone's width the Pods keep their name, phase, restarts and why one waits.
+      const db = card(page, 'StatefulSet/orders-db');
+      expect(await db.locator('.pod-waiting strong').isVisible()).toBe(true);
+      expect(await db.locator('table.runtime-pods thead th:visible').allTextContents()).toEqual(
+        width === 390 ? ['Pod', 'Phase', 'Restarts'] : ['Pod', 'Phase', 'Ready', 'Restarts', 'Age'],
+      );
     }
   });
 
