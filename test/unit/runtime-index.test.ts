@@ -27,6 +27,29 @@ describe('the Runtime read model: workloads and their Pods', () => {
     expect(podNames(index, 'orders', 'web')).toEqual(['Deployment/orders-api: ']);
   });
 
+  it('when a namespace holds many Pods, then each workload gets exactly the Pods its selector picks, as Pods change labels and go', () => {
+    const index = new RuntimeIndex();
+    for (const app of ['a', 'b', 'c']) index.update('Deployment', 'shop', app, workload({ name: app, entity: 'orders' }));
+    for (let i = 0; i < 300; i++)
+      index.update('Pod', 'shop', `p${i}`, pod({ name: `p${i}`, app: ['a', 'b', 'c', 'none'][i % 4]!, entity: 'orders' }));
+    const counts = () =>
+      index
+        .of('shop', 'orders')
+        .workloads.map((w) => `${w.workload.name}:${w.pods.length}`)
+        .sort();
+    expect(counts()).toEqual(['a:75', 'b:75', 'c:75']);
+    // A Pod relabelled from a to b moves; one deleted is gone; one that loses its binding label is no longer kept.
+    index.update('Pod', 'shop', 'p0', pod({ name: 'p0', app: 'b', entity: 'orders' }));
+    index.update('Pod', 'shop', 'p4', undefined);
+    index.update('Pod', 'shop', 'p8', pod({ name: 'p8', app: 'a', entity: undefined }));
+    expect(counts()).toEqual(['a:72', 'b:76', 'c:75']);
+    // A selector of matchExpressions only still finds its Pods.
+    const byExpression = workload({ name: 'd', entity: 'orders' });
+    byExpression.spec.selector = { matchExpressions: [{ key: 'app', operator: 'In', values: ['c'] }] } as never;
+    index.update('Deployment', 'shop', 'd', byExpression);
+    expect(counts()).toEqual(['a:72', 'b:76', 'c:75', 'd:75']);
+  });
+
   it('when a workload carries no binding label, then nothing of it is kept', () => {
     const index = new RuntimeIndex();
     expect(index.update('Deployment', 'shop', 'sidecar', workload({ name: 'sidecar', entity: undefined }))).toEqual([]);

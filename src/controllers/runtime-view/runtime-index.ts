@@ -46,6 +46,12 @@ export class RuntimeIndex {
   private readonly workloadsOf = new Map<string, Set<string>>();
   /** Namespace → Pod name → Pod; only Pods that carry a binding label are watched. */
   private readonly pods = new Map<string, Map<string, RuntimePod>>();
+  /**
+   * Namespace → `key=value` → names of the Pods with that label: a tab looks up its workloads'
+   * Pods by one of their selector's matchLabels pairs, never scanning every Pod of a busy
+   * namespace (30,000 Pods took 10 ms a read).
+   */
+  private readonly podsByLabel = new Map<string, Map<string, Set<string>>>();
   /** `namespace/name` of an Event → the entity key it is filed under. */
   private readonly eventFiled = new Map<string, string>();
   /** Entity key → its Events, oldest first. */
@@ -69,10 +75,9 @@ export class RuntimeIndex {
   /** The workloads bound to the entity `name` in `namespace`, with their Pods and Events. */
   of(namespace: string, name: string): EntityRuntimeObjects {
     const key = entityKey(namespace, name);
-    const podsHere = [...(this.pods.get(namespace)?.values() ?? [])];
     const workloads = [...(this.workloadsOf.get(key) ?? [])].map((id) => {
       const workload = this.workloads.get(id)!.workload;
-      return { workload, pods: podsHere.filter((pod) => matchesSelector(workload.selector, pod.labels)) };
+      return { workload, pods: this.candidatePods(namespace, workload).filter((pod) => matchesSelector(workload.selector, pod.labels)) };
     });
     // Only Events about what is bound now: a workload relabelled away takes its Events along.
     const about = new Set(
@@ -104,13 +109,51 @@ export class RuntimeIndex {
     return [...new Set([before && entityName(before.key), entity].filter((e): e is string => !!e))];
   }
 
+  /**
+   * The Pods a workload's selector could pick: those with the rarest of its matchLabels pairs,
+   * or (a selector of matchExpressions only) every Pod of the namespace.
+   */
+  private candidatePods(namespace: string, workload: RuntimeWorkload): RuntimePod[] {
+    const pods = this.pods.get(namespace);
+    if (!pods) return [];
+    const byLabel = this.podsByLabel.get(namespace);
+    let fewest: Set<string> | undefined;
+    for (const [k, v] of Object.entries(workload.selector?.matchLabels ?? {})) {
+      const names = byLabel?.get(`${k}=${v}`);
+      if (!names) return [];
+      if (!fewest || names.size < fewest.size) fewest = names;
+    }
+    return fewest ? [...fewest].map((n) => pods.get(n)!) : [...pods.values()];
+  }
+
+  private fileLabels(namespace: string, name: string, labels: Readonly<Record<string, string>>, file: boolean): void {
+    let byLabel = this.podsByLabel.get(namespace);
+    if (!byLabel) {
+      if (!file) return;
+      this.podsByLabel.set(namespace, (byLabel = new Map()));
+    }
+    for (const [k, v] of Object.entries(labels)) {
+      const label = `${k}=${v}`;
+      const names = byLabel.get(label);
+      if (file) byLabel.set(label, (names ?? new Set()).add(name));
+      else if (names) {
+        names.delete(name);
+        if (names.size === 0) byLabel.delete(label);
+      }
+    }
+    if (byLabel.size === 0) this.podsByLabel.delete(namespace);
+  }
+
   private updatePod(namespace: string, name: string, object: unknown): string[] {
     const pods = this.pods.get(namespace) ?? new Map<string, RuntimePod>();
     const before = pods.get(name);
     const pod = object === undefined ? undefined : slimPod(object);
     const entity = pod && bindsTo({ metadata: { labels: pod.labels } });
-    if (pod && entity) pods.set(name, pod);
-    else pods.delete(name);
+    if (before) this.fileLabels(namespace, name, before.labels, false);
+    if (pod && entity) {
+      pods.set(name, pod);
+      this.fileLabels(namespace, name, pod.labels, true);
+    } else pods.delete(name);
     if (pods.size === 0) this.pods.delete(namespace);
     else this.pods.set(namespace, pods);
     const was = before && bindsTo({ metadata: { labels: before.labels } });
