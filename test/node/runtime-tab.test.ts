@@ -12,7 +12,7 @@ import type { Locator, Page } from 'playwright-core';
 import { installCrds } from '../../src/kube/apply.ts';
 import { loadKubeConfig } from '../../src/kube/config.ts';
 import { startControlPlane, type ControlPlane } from '../../src/local-cluster/control-plane.ts';
-import { browsers, pageOpener } from '../support/browser.ts';
+import { browsers } from '../support/browser.ts';
 import { eventually } from '../support/operator.ts';
 import { operatorProcesses, type OperatorProcess } from '../support/operator-process.ts';
 
@@ -39,7 +39,7 @@ const startOperator = operatorProcesses({
   },
   namespace,
 });
-const openPage = pageOpener(browsers());
+const browser = browsers();
 
 async function kubectl(args: string[], input?: string): Promise<string> {
   const child = run(cluster.binaries.kubectl, [`--kubeconfig=${cluster.kubeconfigPath}`, '-n', namespace, ...args], {
@@ -211,7 +211,9 @@ beforeAll(async () => {
   );
   // --auth none (the default): anonymous and read-only, so the test reads pages as anyone would.
   operator = await startOperator('runtime-tab');
-  ({ page } = await openPage());
+  // Without scripts: the tab's live script swaps its section every few seconds, and each read
+  // here is of one server render, as a reader reloading the tab sees it.
+  page = await (await browser()).newPage({ javaScriptEnabled: false });
 });
 
 afterAll(async () => {
