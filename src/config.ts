@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { commaSeparated } from './shared/comma-separated.ts';
 import { flagUsage, parseFlags } from './shared/flag-table.ts';
 import { parseTrustProxy } from './http/guards.ts';
-import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from './notifications/webhook-policy.ts';
+import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from './outbound/host-policy.ts';
 import { DEFAULT_DOCS_LIMITS } from './docs/limits.ts';
 import { DEFAULT_DEFINITION_LIMITS } from './api-definitions/limits.ts';
 import { AUTH_MODES } from './http/auth/person.ts';

@@ -19,9 +19,11 @@ export interface Subject {
   groups: readonly string[];
 }
 
-/** One question: may the subject `verb` greenroom.dev `resource` in `namespace` ('' for every namespace)? */
+/** One question: may the subject `verb` `resource` of `group` (greenroom.dev when absent) in `namespace` ('' for every namespace)? */
 export interface AccessQuestion {
   verb: 'list' | 'get';
+  /** The API group: absent for greenroom.dev, '' for the core group (Pods), `apps` for Deployments. */
+  group?: string;
   resource: string;
   namespace: string;
 }
@@ -50,7 +52,7 @@ export function subjectAccessReviews(client: RawKubeClient): ReviewSender {
           // authenticated users would apply to a person's kubectl and writes, not their reads.
           groups: [...new Set([...subject.groups, 'system:authenticated'])],
           resourceAttributes: {
-            group: GROUP,
+            group: question.group ?? GROUP,
             resource: question.resource,
             verb: question.verb,
             ...(question.namespace ? { namespace: question.namespace } : {}),
@@ -132,7 +134,7 @@ function keyOf(subject: Subject): string {
 }
 
 const questionKey = (subject: Subject, question: AccessQuestion): string =>
-  `${keyOf(subject)}\u0000${question.verb}\u0000${question.resource}\u0000${question.namespace}`;
+  `${keyOf(subject)}\u0000${question.verb}\u0000${question.group ?? GROUP}\u0000${question.resource}\u0000${question.namespace}`;
 
 export class AccessReviews {
   private readonly cache: LRUCache<string, Answer>;

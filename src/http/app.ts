@@ -16,6 +16,7 @@ import { createLogger, type Logger } from '../observability/logger.ts';
 import { clientRateLimit, hostAllowList, inFlightLimit, InFlightGate, type TrustProxy } from './guards.ts';
 import { problemHandler, queryGuard } from './problems.ts';
 import type { AccessReviews } from '../access/reviews.ts';
+import type { RuntimeShelf } from '../controllers/runtime-view/controller.ts';
 import { resolveVisibility } from './access/scope.ts';
 import { authentication } from './auth/authentication.ts';
 import { NO_AUTH, type AuthSettings } from './auth/settings.ts';
@@ -54,6 +55,8 @@ export interface AppDependencies {
   catalogSources?: CatalogSourceStore;
   /** API definitions as read and described, for the API tab of API entities; absent, the tab says none was read. */
   definitions?: DefinitionShelf;
+  /** What runs for each entity (workloads, Pods, Warning Events), for the Runtime tab; absent, the tab shows nothing bound. */
+  runtime?: RuntimeShelf;
   /**
    * Asks the apiserver what a signed-in person may see (cached SubjectAccessReviews). Without
    * it a signed-in person sees nothing; without a person (`--auth none`) it is never asked.
@@ -165,6 +168,8 @@ export function createApp(deps: AppDependencies): Express {
       scorecards: deps.scorecards,
       catalogSources: deps.catalogSources,
       definitions: deps.definitions,
+      runtime: deps.runtime,
+      access: deps.access,
       now: deps.now,
     }),
   );

@@ -2,8 +2,8 @@ import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '../observability/logger.ts';
 import { jitteredDelay, type BackoffPolicy } from '../runtime/backoff.ts';
 import { sleep, systemClock, type Clock } from '../runtime/clock.ts';
-import type { WebhookPolicy } from './webhook-policy.ts';
-import { pinnedAddress, postPinned, systemResolve, type Resolve } from './webhook-request.ts';
+import type { OutboundPolicy } from '../outbound/host-policy.ts';
+import { pinnedAddress, postPinned, systemResolve, type Resolve } from '../outbound/pinned-request.ts';
 import type { SecretKeyRef, SecretKeyReader } from './webhook-secret.ts';
 import { parseTarget, redact, type Target } from './webhook-target.ts';
 
@@ -42,7 +42,7 @@ export interface NotifierOptions {
   logger: Logger;
   registry: Registry;
   /** Which hosts and addresses webhooks may reach. */
-  policy: WebhookPolicy;
+  policy: OutboundPolicy;
   /** Name resolution, done once per attempt and pinned (default: `dns.lookup`). */
   resolve?: Resolve;
   /** Reads webhook URLs of `secret` notifications; those are dropped without it. */
@@ -80,13 +80,13 @@ const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
  * the path or query, so only {@link redactUrl}'s form of them is ever logged.
  *
  * Webhook URLs are written by tenants, so the operator is careful where it connects: only
- * hosts of the {@link WebhookPolicy}'s allow-list, only to addresses the policy admits once
+ * hosts of the {@link OutboundPolicy}'s allow-list, only to addresses the policy admits once
  * the name is resolved, to exactly the address that was checked, without following
  * redirects, and reading at most `maxResponseBytes` within `timeoutMs`.
  */
 export class Notifier {
   private readonly log: Logger;
-  private readonly policy: WebhookPolicy;
+  private readonly policy: OutboundPolicy;
   private readonly resolve: Resolve;
   private readonly readSecret: SecretKeyReader | undefined;
   private readonly maxResponseBytes: number;

@@ -1,4 +1,4 @@
-import { hostRefusal, type WebhookPolicy } from './webhook-policy.ts';
+import { hostRefusal, type OutboundPolicy } from '../outbound/host-policy.ts';
 
 /** A webhook URL made ready to send to, and the forms of it that may be shown. */
 export interface Target {
@@ -15,7 +15,7 @@ export interface Target {
  * Checks a webhook URL's scheme and host against the policy and moves userinfo into a
  * Basic authorization header. Its address is checked later, when the name is resolved.
  */
-export function parseTarget(raw: string, policy: WebhookPolicy): Target | { refused: string; redacted: string } {
+export function parseTarget(raw: string, policy: OutboundPolicy): Target | { refused: string; redacted: string } {
   const url = URL.parse(raw);
   if (!url) return { refused: 'not a URL', redacted: '(invalid URL)' };
   if (url.protocol !== 'http:' && url.protocol !== 'https:')

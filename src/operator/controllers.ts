@@ -8,10 +8,11 @@ import { DefinitionLibrary, type DefinitionLibraryOptions } from '../controllers
 import { definitionEntries } from '../api-definitions/entries.ts';
 import { textReader } from '../controllers/api-definition/read-text.ts';
 import { describeInChildProcess } from '../api-definitions/describe-process.ts';
-import { systemResolve } from '../notifications/webhook-request.ts';
+import { systemResolve } from '../outbound/pinned-request.ts';
 import { catalogSourceController, type CatalogSources } from '../controllers/catalog-source/controller.ts';
 import { docSourceController } from '../controllers/doc-source/controller.ts';
 import type { DocSites } from '../controllers/doc-source/sites.ts';
+import { runtimeViews, type RuntimeViews } from '../controllers/runtime-view/controller.ts';
 import { scorecardControllers, type Scorecards } from '../controllers/scorecard/controller.ts';
 import { Notifier } from '../notifications/notify.ts';
 import { secretKeyReader } from '../notifications/webhook-secret.ts';
@@ -43,6 +44,8 @@ export interface ReplicaControllers {
   scorecards: Scorecards;
   /** API definitions: every replica reads and describes them (library); the leader writes DefinitionResolved. */
   definitions: { controller: Controller; library: DefinitionLibrary };
+  /** What runs for each entity (workloads, Pods, Warning Events, delivery health): a read model on every replica. */
+  runtime: RuntimeViews;
 }
 
 /**
@@ -86,6 +89,7 @@ export function replicaControllers(
     catalogSources,
     scorecards,
     definitions: { controller: definitionWriter, library },
+    runtime: runtimeViews(context),
   };
 }
 
@@ -188,7 +192,8 @@ export function allSynced(c: ReplicaControllers): boolean {
     c.docs.controller.hasSynced() &&
     c.catalogSources.controller.hasSynced() &&
     c.scorecards.hasSynced() &&
-    c.definitions.controller.hasSynced()
+    c.definitions.controller.hasSynced() &&
+    c.runtime.controller.hasSynced()
   );
 }
 
@@ -215,6 +220,7 @@ export async function startAll(c: ReplicaControllers): Promise<void> {
     sourcesStarted,
     c.scorecards.start(graphBuilt),
     c.definitions.controller.start(),
+    c.runtime.controller.start(),
   ]);
 }
 
@@ -227,6 +233,8 @@ export async function stopAll(c: ReplicaControllers): Promise<void> {
     c.catalogSources.controller.stop(),
     c.scorecards.stop(),
     c.definitions.controller.stop(),
+    c.runtime.controller.stop(),
+    c.runtime.delivery.stop(),
   ]);
   c.definitions.library.stop();
 }

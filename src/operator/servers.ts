@@ -54,6 +54,7 @@ export function dashboardApp(settings: OperatorSettings, controllers: ReplicaCon
     scorecards: controllers.scorecards.store,
     catalogSources: { sources: () => controllers.catalogSources.list() },
     definitions: controllers.definitions.library,
+    runtime: controllers.runtime.shelf,
     // Pages decide by the controllers' clock, so a page and the status beside it agree.
     now: settings.now,
   });

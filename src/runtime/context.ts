@@ -55,16 +55,22 @@ export interface ControllerContext {
    * A cache of one resource type over `scope` (or the scope given), started by the controller
    * that watches it; `labelSelector` and `fieldSelector` narrow it on the apiserver.
    */
-  watch<T extends WatchedObject>(type: ResourceType, options: WatchOptions): Source<T>;
+  watch<T extends WatchedObject>(type: ResourceType, options: WatchOptions<T>): Source<T>;
 }
 
-/** Which objects of a resource type a watch caches. */
-export interface WatchOptions {
+/** Which objects of a resource type a watch caches, and how much of each. */
+export interface WatchOptions<T extends WatchedObject = WatchedObject> {
   name: string;
   labelSelector?: string;
   /** e.g. `type=Warning` for Events, so a cluster's Normal events are never sent to the replica. */
   fieldSelector?: string;
   scope?: WatchScope;
+  /**
+   * What each object becomes before it is cached (see InformerOptions.transform): a watch
+   * that reads a few fields of many objects keeps only those, and the source then holds
+   * only what this returns. It must keep metadata.name, namespace and resourceVersion.
+   */
+  transform?: (object: T) => T;
 }
 
 /** The time of the context's clock as a Date, for decisions written into status. */
@@ -101,7 +107,7 @@ export function clusterContext(options: ClusterContextOptions): ControllerContex
       merge: (type, namespace, name, status, mergeOptions) => mergeStatus(client, type, namespace, name, status, mergeOptions),
     },
     events: eventRecorder(client, (error) => logger.warn({ err: error }, 'could not record an event')),
-    watch: <T extends WatchedObject>(type: ResourceType, watchOptions: WatchOptions) =>
+    watch: <T extends WatchedObject>(type: ResourceType, watchOptions: WatchOptions<T>) =>
       new ScopedInformer<T>(watchOptions.scope === undefined ? options.scope : watchOptions.scope, type, {
         kubeConfig: options.kubeConfig,
         name: watchOptions.name,
@@ -109,6 +115,7 @@ export function clusterContext(options: ClusterContextOptions): ControllerContex
         registry: options.registry,
         ...(watchOptions.labelSelector ? { labelSelector: watchOptions.labelSelector } : {}),
         ...(watchOptions.fieldSelector ? { fieldSelector: watchOptions.fieldSelector } : {}),
+        ...(watchOptions.transform ? { transform: watchOptions.transform } : {}),
         ...options.informerTimings,
       }),
   };

@@ -7,7 +7,7 @@ import { systemClock, type Clock, type TimerHandle } from './clock.ts';
 import { createRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
 import { applyWatchEvent, diffSnapshots, objectKey, snapshotOf, type CacheEvent, type Snapshot } from './object-cache.ts';
 import { callSafely } from './safe-call.ts';
-import { BOOKMARK_INTERVAL_MS, SessionWatch } from './session-watch.ts';
+import { BOOKMARK_INTERVAL_MS, SessionWatch, type SessionHooks } from './session-watch.ts';
 
 /** Why a watch was restarted: the label of `greenroom_informer_restarts_total`. */
 export type RestartReason = 'error' | 'silence' | 'relist' | 'manual';
@@ -34,6 +34,15 @@ export interface InformerOptions<T extends KubernetesObject> {
   fieldSelector?: string;
   /** Lists the collection; a plain GET of `path` when absent (objects exactly as the server sends them). */
   list?: () => Promise<KubernetesListObject<T>>;
+  /**
+   * What each listed or watched object becomes before it is cached (client-go's
+   * SetTransform): the cache, its events and client-node's own ListWatch map hold only what
+   * this returns, so a watch of many large objects read for a few fields stays small. It must
+   * keep metadata.name, namespace and resourceVersion (the cache's key and change check) and
+   * must not throw (client-node drops a watch line whose handling throws). Applied after
+   * managedFields are dropped, once per object.
+   */
+  transform?: (object: T) => T;
   /**
    * Restart a watch that delivered nothing, not even a bookmark, for this long (default 300 s:
    * five of the apiserver's bookmark intervals, so only a dead watch stays silent that long;
@@ -71,6 +80,8 @@ export class Informer<T extends KubernetesObject> {
   private readonly clock: Clock;
   private readonly metrics: RuntimeMetrics | undefined;
   private readonly listObjects: () => Promise<KubernetesListObject<T>>;
+  /** What an object from the apiserver becomes before anything caches it. */
+  private readonly prepare: (object: T) => T;
   private readonly backoff: BackoffPolicy;
   private readonly silenceTimeoutMs: number;
   private readonly relistIntervalMs: number;
@@ -94,6 +105,8 @@ export class Informer<T extends KubernetesObject> {
     this.clock = options.clock ?? systemClock;
     this.metrics = options.registry ? createRuntimeMetrics(options.registry) : undefined;
     this.listObjects = options.list ?? listFromPath<T>(options.kubeConfig, options.path, options.labelSelector, options.fieldSelector);
+    const transform = options.transform;
+    this.prepare = transform ? (object) => transform(withoutManagedFields(object)) : withoutManagedFields;
     this.backoff = options.backoff ?? { initialMs: 800, maxMs: 30_000 };
     this.silenceTimeoutMs = options.silenceTimeoutMs ?? 5 * BOOKMARK_INTERVAL_MS;
     this.relistIntervalMs = options.relistIntervalMs ?? 600_000;
@@ -160,19 +173,18 @@ export class Informer<T extends KubernetesObject> {
   private openSession(): void {
     const id = ++this.sessionCount;
     const isCurrent = (): boolean => this.running && this.session?.id === id;
-    const hooks = { isCurrent, onActivity: (type: string) => this.onWatchActivity(type) };
-    const { kubeConfig, path, labelSelector, fieldSelector } = this.options;
-    const watch = new ListWatch<T>(
-      path,
-      new SessionWatch(kubeConfig, hooks),
-      () => this.listForSession(id),
-      false,
-      labelSelector,
-      fieldSelector,
-    );
+    const hooks: SessionHooks = {
+      isCurrent,
+      onActivity: (type: string) => this.onWatchActivity(type),
+      transform: (object) => this.prepare(object as T),
+    };
+    const { path, labelSelector, fieldSelector } = this.options;
+    const watch = new ListWatch<T>(path, this.sessionWatch(hooks), () => this.listForSession(id), false, labelSelector, fieldSelector);
+    // Objects reach ListWatch prepared already (listed ones by listForSession, watched ones by
+    // the session watch), so what it hands on is what the cache keeps.
     const observe = (change: 'upsert' | 'delete') => (object: T) => {
       if (!isCurrent()) return;
-      const event = applyWatchEvent(this.cache, change, withoutManagedFields(object));
+      const event = applyWatchEvent(this.cache, change, object);
       if (event) this.emit(event);
     };
     watch.on('add', observe('upsert'));
@@ -182,6 +194,11 @@ export class Informer<T extends KubernetesObject> {
     this.session = { id, watch };
     this.lastActivity = this.clock.now();
     watch.start().catch((error: unknown) => isCurrent() && this.onSessionError(error));
+  }
+
+  /** The watch of one session: client-node's, hardened; a seam so unit tests can feed watch lines without a server. */
+  protected sessionWatch(hooks: SessionHooks): SessionWatch {
+    return new SessionWatch(this.options.kubeConfig, hooks);
   }
 
   /** Any line of the current watch: an event, an error or a bookmark (which ListWatch records and does not emit). */
@@ -203,7 +220,8 @@ export class Informer<T extends KubernetesObject> {
     const session = this.session;
     // ListWatch goes on to open a watch after listing; a session replaced meanwhile must not.
     if (!this.running || session?.id !== id) throw new Error('informer session closed while listing');
-    const after = snapshotOf(list.items.map(withoutManagedFields));
+    const items = list.items.map(this.prepare);
+    const after = snapshotOf(items);
     const events = diffSnapshots(this.cache, after);
     this.cache = after;
     session.listedAt = this.lastActivity = this.clock.now();
@@ -211,7 +229,8 @@ export class Informer<T extends KubernetesObject> {
     this.synced = true;
     for (const event of events) this.emit(event);
     this.startup?.resolve();
-    return list;
+    // ListWatch caches the items it is given: the prepared ones, not the full ones listed.
+    return { ...list, items };
   }
 
   private onSessionError(error: unknown): void {
@@ -286,10 +305,10 @@ export function silenceRestartReport(bookmarksSeen: boolean): { level: 'warn' | 
 }
 
 /**
- * Drops metadata.managedFields in place: no Greenroom controller reads them, and with
- * server-side apply they are often the largest part of an object, so keeping them would
- * roughly double what every cached object costs. (The object is shared with client-node's
- * own ListWatch cache, which is why in place.)
+ * Drops metadata.managedFields: no Greenroom controller reads them, and with server-side
+ * apply they are often the largest part of an object, so keeping them would roughly double
+ * what every cached object costs. In place, as the object was just parsed and nothing else
+ * holds it yet.
  */
 function withoutManagedFields<T extends KubernetesObject>(object: T): T {
   if (object.metadata?.managedFields) delete object.metadata.managedFields;

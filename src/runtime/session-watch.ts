@@ -24,7 +24,17 @@ export interface SessionHooks {
   isCurrent(): boolean;
   /** Called for every line the watch delivers, with its type: ADDED, MODIFIED, DELETED, BOOKMARK or ERROR. */
   onActivity(type: string): void;
+  /**
+   * What the object of an ADDED, MODIFIED or DELETED line becomes before ListWatch sees it:
+   * ListWatch keeps every object it is handed in a map of its own, so only an object made
+   * smaller here stays small in memory. Never applied to a BOOKMARK (ListWatch reads its
+   * resourceVersion) nor to an ERROR (a Status whose code 410 makes ListWatch relist).
+   */
+  transform?: ((object: unknown) => unknown) | undefined;
 }
+
+/** The watch line types that carry an object of the watched resource. */
+const OBJECT_LINES: ReadonlySet<string> = new Set(['ADDED', 'MODIFIED', 'DELETED']);
 
 type WatchCallback = Parameters<Watch['watch']>[2];
 type DoneCallback = Parameters<Watch['watch']>[3];
@@ -40,15 +50,17 @@ export function withBookmarks(query: WatchQuery): WatchQuery {
 
 /**
  * The callback the watch is given: lines of a stale session are dropped, every other line
- * is reported as activity (with its type) and then handed on. Bookmarks are handed on as
- * well: ListWatch records their resourceVersion, so a restarted watch resumes from there,
- * and reports no object change for them.
+ * is reported as activity (with its type) and then handed on, an object line's object
+ * transformed first when the session says how. Bookmarks are handed on as well: ListWatch
+ * records their resourceVersion, so a restarted watch resumes from there, and reports no
+ * object change for them.
  */
 export function sessionCallback(hooks: SessionHooks, callback: WatchCallback): WatchCallback {
   return (type, object, raw) => {
     if (!hooks.isCurrent()) return;
-    hooks.onActivity(String(type));
-    callback(type, object, raw);
+    const line = String(type);
+    hooks.onActivity(line);
+    callback(type, hooks.transform && OBJECT_LINES.has(line) ? hooks.transform(object) : object, raw);
   };
 }
 

@@ -48,14 +48,19 @@ export class ScopedInformer<T extends WatchedObject> implements Source<T> {
   readonly name: string;
   private readonly informers = new Map<string | undefined, Informer<T & KubernetesObject>>();
 
-  constructor(scope: WatchScope, type: ResourceType, options: Omit<InformerOptions<KubernetesObject>, 'path' | 'list'> & { name: string }) {
+  constructor(
+    scope: WatchScope,
+    type: ResourceType,
+    options: Omit<InformerOptions<KubernetesObject>, 'path' | 'list' | 'transform'> & { name: string; transform?: (object: T) => T },
+  ) {
     this.name = options.name;
     const namespaces = scopeNamespaces(scope);
+    // The one place raw objects meet their kind's type: the informer caches what the apiserver
+    // sent (see listFromPath), or what the transform made of it, which is what T describes.
+    const transform = options.transform as ((object: KubernetesObject) => KubernetesObject) | undefined;
     for (const namespace of namespaces) {
       const name = namespaces.length > 1 ? `${options.name}/${namespace}` : options.name;
-      // The one place raw objects meet their kind's type: the informer caches what the apiserver
-      // sent (see listFromPath), which is what T describes.
-      const informer = new Informer<KubernetesObject>({ ...options, name, path: collectionPath(type, namespace) });
+      const informer = new Informer<KubernetesObject>({ ...options, transform, name, path: collectionPath(type, namespace) });
       this.informers.set(namespace, informer as unknown as Informer<T & KubernetesObject>);
     }
   }

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import type { EventRecord, InvolvedObject } from '../../src/kube/events.ts';
 import type { RawKubeClient } from '../../src/kube/raw-client.ts';
 import { createLogger } from '../../src/observability/logger.ts';
-import type { ControllerContext, StatusKind } from '../../src/runtime/context.ts';
+import type { ControllerContext, StatusKind, WatchOptions } from '../../src/runtime/context.ts';
 import type { InformerHandlers } from '../../src/runtime/informer.ts';
 import { keyOf } from '../../src/runtime/object-cache.ts';
 import type { ResourceType } from '../../src/api/resource-paths.ts';
@@ -16,15 +16,20 @@ import type { Source, WatchedObject } from '../../src/runtime/source.ts';
 import { waitFor } from '../../src/local-cluster/health.ts';
 import { manualClock, settle as settleOnce, type ManualClock } from './manual-clock.ts';
 
-/** A Source whose objects the test sets; events go to handlers as an informer's would. */
+/**
+ * A Source whose objects the test sets; events go to handlers as an informer's would, and
+ * like an informer it keeps (and hands on) what the watch's transform makes of each object.
+ */
 export class FakeSource<T extends WatchedObject> implements Source<T> {
   readonly name: string;
   private readonly objects = new Map<string, T>();
   private readonly handlers: { [E in keyof InformerHandlers<T>]: InformerHandlers<T>[E][] } = { add: [], update: [], delete: [] };
+  private readonly transform: (object: T) => T;
   private synced = false;
 
-  constructor(name: string) {
+  constructor(name: string, transform: (object: T) => T = (object) => object) {
     this.name = name;
+    this.transform = transform;
   }
 
   on<E extends keyof InformerHandlers<T>>(event: E, handler: InformerHandlers<T>[E]): void {
@@ -50,7 +55,8 @@ export class FakeSource<T extends WatchedObject> implements Source<T> {
   }
 
   /** Adds or replaces an object, as a watch event would. */
-  upsert(object: T): void {
+  upsert(given: T): void {
+    const object = this.transform(given);
     const key = keyOf(object);
     const previous = this.objects.get(key);
     this.objects.set(key, object);
@@ -58,7 +64,8 @@ export class FakeSource<T extends WatchedObject> implements Source<T> {
     else for (const h of this.handlers.add) h(object);
   }
 
-  remove(object: T): void {
+  remove(given: T): void {
+    const object = this.transform(given);
     if (!this.objects.delete(keyOf(object))) return;
     for (const h of this.handlers.delete) h(object);
   }
@@ -110,9 +117,9 @@ export function fakeContext(options: { client?: Partial<RawKubeClient>; leader?:
       },
     },
     events: async (object, event) => void recorded.push({ object, event }),
-    watch: <T extends WatchedObject>(_type: ResourceType, { name }: { name: string }) => {
+    watch: <T extends WatchedObject>(_type: ResourceType, { name, transform }: WatchOptions<T>) => {
       let source = sources.get(name);
-      if (!source) sources.set(name, (source = new FakeSource(name)));
+      if (!source) sources.set(name, (source = new FakeSource(name, transform as ((object: WatchedObject) => WatchedObject) | undefined)));
       return source as unknown as Source<T>;
     },
     sources,

@@ -87,9 +87,17 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
 }
 
 /** Applies catalog objects (JSON) into a namespace with kubectl. */
-export async function apply(namespace: string, ...objects: { kind: string; name: string; spec: Record<string, unknown> }[]): Promise<void> {
+export async function apply(
+  namespace: string,
+  ...objects: { kind: string; name: string; annotations?: Record<string, string>; spec: Record<string, unknown> }[]
+): Promise<void> {
   const docs = objects.map((o) =>
-    JSON.stringify({ apiVersion: 'greenroom.dev/v1alpha1', kind: o.kind, metadata: { name: o.name, namespace }, spec: o.spec }),
+    JSON.stringify({
+      apiVersion: 'greenroom.dev/v1alpha1',
+      kind: o.kind,
+      metadata: { name: o.name, namespace, ...(o.annotations ? { annotations: o.annotations } : {}) },
+      spec: o.spec,
+    }),
   );
   await kubectl(['apply', '-f', '-'], docs.join('\n---\n'));
 }

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { textReader, type TextReaderOptions } from '../../src/controllers/api-definition/read-text.ts';
 import { KubeApiError, type RawKubeClient } from '../../src/kube/raw-client.ts';
-import { systemResolve } from '../../src/notifications/webhook-request.ts';
+import { systemResolve } from '../../src/outbound/pinned-request.ts';
 
 const NAMES = {
   subject: 'API definition',

@@ -4,7 +4,7 @@ import { demoFlags, demoOperatorConfig } from '../../src/cli/demo.ts';
 import { OPERATOR_USAGE, operatorConfig, parseOperatorConfig } from '../../src/config.ts';
 import { DEFAULT_DOCS_LIMITS } from '../../src/docs/limits.ts';
 import { DEFAULT_HTTP_LIMITS } from '../../src/http/app.ts';
-import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from '../../src/notifications/webhook-policy.ts';
+import { DEFAULT_WEBHOOK_ALLOWED_HOSTS } from '../../src/outbound/host-policy.ts';
 import { DEFAULT_RULE_TIMEOUT_MS, DEFAULT_RULE_WORKERS } from '../../src/scorecards/rule-pool.ts';
 import { parseFlags } from '../../src/shared/flag-table.ts';
 

@@ -173,9 +173,10 @@ describe('the tabs of an entity page (pure view models)', () => {
     const ref = 'component:default/orders';
     const orders = scored(component('orders'), 2);
     const docs = entityDocSources(docsOf({ [ref]: [docSource('a'), docSource('b', { status: failedBuild })] }), ref);
-    const tabs = entityTabs(ref, 'docs', { docs, scorecards: entityScorecards(NO_SCORECARDS, orders) });
+    const tabs = entityTabs({ ref, kind: 'Component' }, 'docs', { docs, scorecards: entityScorecards(NO_SCORECARDS, orders) });
     expect(tabs).toEqual([
       { id: 'overview', title: 'Overview', href: '/catalog/component/default/orders', current: false },
+      { id: 'runtime', title: 'Runtime', href: '/catalog/component/default/orders/runtime', current: false },
       {
         id: 'docs',
         title: 'Docs',
@@ -198,13 +199,23 @@ describe('the tabs of an entity page (pure view models)', () => {
   });
 
   it('when nothing is documented or scored, then the tabs show no counts or alerts', () => {
-    const tabs = entityTabs('component:default/quiet', 'overview', { docs: [], scorecards: [] });
+    const tabs = entityTabs({ ref: 'component:default/quiet', kind: 'Component' }, 'overview', { docs: [], scorecards: [] });
     expect(tabs.map((t) => [t.id, t.current, t.count || undefined, t.alert])).toEqual([
       ['overview', true, undefined, undefined],
+      ['runtime', false, undefined, undefined],
       ['docs', false, undefined, undefined],
       ['scorecards', false, undefined, undefined],
     ]);
     expect(entityTabHref('api:shop/a.b', 'scorecards')).toBe('/catalog/api/shop/a.b/scorecards');
+  });
+
+  it('when entities of each kind are shown, then only APIs have the API tab and only Components and Resources the Runtime tab', () => {
+    const ids = (kind: string) =>
+      entityTabs({ ref: `${kind.toLowerCase()}:shop/x`, kind }, 'overview', { docs: [], scorecards: [] }).map((t) => t.id);
+    expect(ids('API')).toEqual(['overview', 'definition', 'docs', 'scorecards']);
+    expect(ids('Component')).toEqual(['overview', 'runtime', 'docs', 'scorecards']);
+    expect(ids('Resource')).toEqual(['overview', 'runtime', 'docs', 'scorecards']);
+    for (const kind of ['System', 'Domain', 'Group', 'User']) expect(ids(kind)).toEqual(['overview', 'docs', 'scorecards']);
   });
 
   it('when a group or user owns templates, then its page lists exactly those, by title, with their pages', () => {

@@ -7,8 +7,8 @@ import { createLogger } from '../../src/observability/logger.ts';
 import type { BackoffPolicy } from '../../src/runtime/backoff.ts';
 import { systemClock, type Clock } from '../../src/runtime/clock.ts';
 import { Notifier, type NotificationResult, type NotifierOptions } from '../../src/notifications/notify.ts';
-import type { WebhookPolicy } from '../../src/notifications/webhook-policy.ts';
-import type { Resolve } from '../../src/notifications/webhook-request.ts';
+import type { OutboundPolicy } from '../../src/outbound/host-policy.ts';
+import type { Resolve } from '../../src/outbound/pinned-request.ts';
 import { initiativeReminderMessage, levelDropMessage, type SlackMessage } from '../../src/notifications/slack.ts';
 
 interface Seen {
@@ -24,7 +24,7 @@ const FAST: BackoffPolicy = { initialMs: 5, maxMs: 10 };
 const SLOW: BackoffPolicy = { initialMs: 60_000, maxMs: 120_000 };
 const closers: (() => Promise<void>)[] = [];
 /** The receivers here listen on 127.0.0.1: a test or demo policy. */
-const LOOPBACK_ALLOWED: WebhookPolicy = { allowedHosts: ['127.0.0.1'], allowPrivateAddresses: true };
+const LOOPBACK_ALLOWED: OutboundPolicy = { allowedHosts: ['127.0.0.1'], allowPrivateAddresses: true };
 
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
@@ -275,7 +275,7 @@ describe('Notifier and webhook secrets', () => {
 });
 
 describe('Notifier and where webhooks may point (SSRF)', () => {
-  const strict: WebhookPolicy = { allowedHosts: ['127.0.0.1', 'hooks.test', '169.254.169.254'], allowPrivateAddresses: false };
+  const strict: OutboundPolicy = { allowedHosts: ['127.0.0.1', 'hooks.test', '169.254.169.254'], allowPrivateAddresses: false };
 
   it('when a webhook names 127.0.0.1 and private addresses are not allowed, then the receiver gets nothing and the refusal is counted and logged', async () => {
     const hook = await receiver({ status: 200 });

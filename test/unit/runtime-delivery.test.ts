@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { deliveryFor, deliveryResourcesPresent, deliveryStatus } from '../../src/controllers/runtime-view/delivery.ts';
+import { pruneDelivery } from '../../src/controllers/runtime-view/objects.ts';
 import { COMPONENT_LABEL } from '../../src/scorecards/facts.ts';
 
 const app = (name: string, health: string, sync: string, extra: { namespace?: string; destination?: string; message?: string } = {}) => ({
@@ -95,6 +96,32 @@ describe('delivery health from Argo CD and Flux', () => {
       'Application/argocd/orders Healthy',
       'Kustomization/shop/orders Ready',
     ]);
+  });
+
+  it('when delivery objects are cached pruned, then they read the same, without the resource lists Argo CD keeps in status', () => {
+    const entity = { namespace: 'shop', name: 'orders', annotations: { 'argocd/app-name': 'orders, orders-db' } };
+    const heavy = {
+      ...app('orders-db', 'Degraded', 'OutOfSync', { message: 'x'.repeat(5_000) }),
+      status: {
+        ...app('orders-db', 'Degraded', 'OutOfSync').status,
+        health: { status: 'Degraded', message: 'x'.repeat(5_000) },
+        resources: Array.from({ length: 500 }, (_, i) => ({
+          kind: 'ConfigMap',
+          name: `cm-${i}`,
+          status: 'Synced',
+          health: { status: 'Healthy' },
+        })),
+        conditions: [{ type: 'SyncError', message: 'y'.repeat(5_000) }],
+      },
+    };
+    const objects = [
+      app('orders', 'Healthy', 'Synced'),
+      heavy,
+      flux('Kustomization', 'orders', 'False', { entity: 'orders' }),
+      flux('HelmRelease', 'orders', 'True', { entity: 'orders', suspend: true }),
+    ];
+    expect(deliveryFor(entity, objects.map(pruneDelivery))).toEqual(deliveryFor(entity, objects));
+    expect(JSON.stringify(pruneDelivery(heavy)).length).toBeLessThan(JSON.stringify(heavy).length / 10);
   });
 
   it('when the cluster serves some delivery APIs, then discovery reports exactly those', async () => {

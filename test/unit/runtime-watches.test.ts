@@ -4,13 +4,14 @@ import { BACKSTAGE_ID_LABEL, COMPONENT_LABEL } from '../../src/scorecards/facts.
 import { Controller } from '../../src/runtime/controller.ts';
 import type { WatchOptions } from '../../src/runtime/context.ts';
 import { fakeContext, type FakeSource } from '../support/fake-context.ts';
-import { at, pod, warning, workload } from '../support/runtime-objects.ts';
+import { at, fullPod, fullWarning, fullWorkload, pod, warning, workload } from '../support/runtime-objects.ts';
 
 type Any = FakeSource<Record<string, unknown>>;
 
 function setUp() {
   const context = fakeContext();
-  const asked: WatchOptions[] = [];
+  // What each watch asked for; its transform is typed by the watch's own object type.
+  const asked: (Omit<WatchOptions, 'transform'> & { transform?: unknown })[] = [];
   const watchFake = context.watch;
   context.watch = (type, options) => (asked.push(options), watchFake(type, options));
   const sources = watchRuntime(context);
@@ -32,6 +33,17 @@ describe('the Runtime tab watches', () => {
       [`runtime-pods-${BACKSTAGE_ID_LABEL}`, BACKSTAGE_ID_LABEL],
       ['runtime-warning-events', WARNING_EVENTS],
     ]);
+  });
+
+  it('when objects come, then every source keeps them pruned: what the tab reads, not managedFields, volumes or env', () => {
+    const { asked, source, events } = setUp();
+    expect(asked.every((o) => typeof o.transform === 'function')).toBe(true);
+    source('deployments').upsert(fullWorkload({ name: 'orders-api', entity: 'orders' }));
+    source('pods').upsert(fullPod({ name: 'orders-api-a', app: 'orders-api', entity: 'orders' }));
+    events.upsert(fullWarning({ name: 'e1', regarding: { kind: 'Pod', name: 'orders-api-a' }, at: at(1) }));
+    const kept = JSON.stringify([source('deployments').list(), source('pods').list(), events.list()]);
+    for (const key of ['managedFields', 'annotations', 'volumes', 'env', 'ownerReferences']) expect(kept).not.toContain(`"${key}":`);
+    expect(source('pods').get('shop', 'orders-api-a')).toMatchObject({ metadata: { name: 'orders-api-a', resourceVersion: '481516' } });
   });
 
   it('when the first lists bring an Event before the workload it regards, then the tab still shows it once read', async () => {

@@ -159,10 +159,26 @@ Role in watchNamespace. Leases are separate (a Role in the release namespace).
   resources: [jobs]
   verbs: [list, watch]
 {{- end }}
-# Events on the objects it acts on (kubectl describe, kubectl events).
+# Events on the objects it acts on (kubectl describe, kubectl events); the Runtime tab
+# watches Warning Events (by field selector type=Warning, never the Normal ones).
 - apiGroups: [events.k8s.io]
   resources: [events]
-  verbs: [create]
+  verbs: [create, list, watch]
+# The Runtime tab: Pods labelled for an entity (a Deployment's Pods carry its template's
+# labels). Read only; a person sees them only where their own RBAC lets them list Pods.
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [list, watch]
+# Delivery health on the Runtime tab, watched only when the cluster serves these kinds.
+- apiGroups: [argoproj.io]
+  resources: [applications]
+  verbs: [list, watch]
+- apiGroups: [kustomize.toolkit.fluxcd.io]
+  resources: [kustomizations]
+  verbs: [list, watch]
+- apiGroups: [helm.toolkit.fluxcd.io]
+  resources: [helmreleases]
+  verbs: [list, watch]
 {{- with .Values.rbac.secretNames }}
 # Credentials named by DocSources and Templates (read for in-process scaffolders, and for
 # the greenroom.dev/allowed-hosts annotation that Jobs are told): these Secrets only.

@@ -3,8 +3,8 @@ import { RESOURCES } from '../../api/v1alpha1/index.ts';
 import type { DefinitionFailure } from '../../api-definitions/read-definition.ts';
 import { DEFINITION_LIMIT_FLAGS } from '../../api-definitions/limits.ts';
 import { isNotFound, type RawKubeClient } from '../../kube/raw-client.ts';
-import { hostRefusal, type WebhookPolicy } from '../../notifications/webhook-policy.ts';
-import { pinnedAddress, requestPinned, type Resolve } from '../../notifications/webhook-request.ts';
+import { hostRefusal, type OutboundPolicy } from '../../outbound/host-policy.ts';
+import { pinnedAddress, requestPinned, type Resolve } from '../../outbound/pinned-request.ts';
 import type { DefinitionSource } from './source.ts';
 
 /** What reading a definition's text gave: the text, or why there is none. */
@@ -13,7 +13,7 @@ export type TextOutcome = { text: string } | { failure: DefinitionFailure };
 export interface TextReaderOptions {
   client: RawKubeClient;
   /** Which hosts a URL may name, and whether private addresses may answer (--definition-*). */
-  policy: WebhookPolicy;
+  policy: OutboundPolicy;
   resolve: Resolve;
   maxBytes: number;
   /** How long one fetch may take, answer included. */

@@ -176,3 +176,182 @@ export function slimEvent(object: unknown): RuntimeEvent {
     lastAt: lastTime(o),
   };
 }
+
+/**
+ * A watched object cut down to what the Runtime tab reads (see the prune functions below):
+ * what its informers cache instead of the apiserver's whole object. Its metadata keeps what
+ * the informer itself needs — name and namespace (the cache key), resourceVersion (its change
+ * check) and uid — besides the fields the slim functions read.
+ */
+export interface PrunedObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; [field: string]: unknown };
+  [field: string]: unknown;
+}
+
+/** `fields` without the ones that are undefined, so a pruned object carries no empty keys. */
+function present(fields: Json): Json {
+  const out: Json = {};
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+/** A string kept whole (a cache key or a time the slim functions parse), or nothing. */
+const whole = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const number = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+/**
+ * An object's fields, pruned; nothing when the value is not an object or none of the fields
+ * read is there (the slim functions read all of these as `{}`).
+ */
+function nested(value: unknown, prune: (o: Json) => Json): Json | undefined {
+  const fields = present(prune(record(value)));
+  return Object.keys(fields).length > 0 ? fields : undefined;
+}
+/** Each element pruned, as many as there were: the slim functions make one entry of every element, whatever its shape. */
+const each = (value: unknown, prune: (o: Json) => Json): Json[] | undefined =>
+  Array.isArray(value) ? value.map((element) => present(prune(record(element)))) : undefined;
+
+/** The metadata every pruned object keeps, plus the fields of it the slim functions read. */
+function prunedMetadata(object: Json, read: (metadata: Json) => Json): PrunedObject {
+  const metadata = record(object.metadata);
+  return present({
+    apiVersion: whole(object.apiVersion),
+    kind: whole(object.kind),
+    metadata: present({
+      name: whole(metadata.name),
+      namespace: whole(metadata.namespace),
+      uid: whole(metadata.uid),
+      resourceVersion: whole(metadata.resourceVersion),
+      ...read(metadata),
+    }),
+  }) as PrunedObject;
+}
+
+const prunedCondition = (c: Json): Json => ({
+  type: text(c.type),
+  status: text(c.status),
+  reason: text(c.reason),
+  message: text(c.message, MESSAGE_MAX),
+});
+
+/**
+ * A Deployment or StatefulSet as its informer caches it: only what {@link slimWorkload} (and
+ * through it the index's binding and selector matching) reads, so slimWorkload gives the same
+ * from this as from the whole object. Annotations (a last-applied-configuration is a copy of
+ * the whole spec), the Pod template's volumes, env and probes are not kept.
+ */
+export function pruneWorkload(object: unknown): PrunedObject {
+  const o = record(object);
+  const spec = record(o.spec);
+  const status = record(o.status);
+  return {
+    ...prunedMetadata(o, (m) => ({ labels: stringMap(m.labels), creationTimestamp: text(m.creationTimestamp) })),
+    spec: present({
+      replicas: number(spec.replicas),
+      selector: nested(spec.selector, (s) => ({
+        matchLabels: stringMap(s.matchLabels),
+        matchExpressions: each(s.matchExpressions, (e) => ({
+          key: text(e.key),
+          // As slimSelector reads it: whatever is there, as text.
+          operator: e.operator === undefined ? undefined : String(e.operator),
+          values: list(e.values).filter((v): v is string => typeof v === 'string'),
+        })),
+      })),
+      template: {
+        spec: present({
+          containers: each(record(record(spec.template).spec).containers, (c) => ({ name: text(c.name), image: text(c.image, 512) })),
+        }),
+      },
+    }),
+    status: present({
+      readyReplicas: number(status.readyReplicas),
+      updatedReplicas: number(status.updatedReplicas),
+      availableReplicas: number(status.availableReplicas),
+      replicas: number(status.replicas),
+      conditions: each(status.conditions, prunedCondition),
+    }),
+  };
+}
+
+const prunedContainerStatus = (c: Json): Json => ({
+  name: text(c.name),
+  ready: typeof c.ready === 'boolean' ? c.ready : undefined,
+  restartCount: number(c.restartCount),
+  state: nested(c.state, (state) => ({
+    waiting: nested(state.waiting, (w) => ({ reason: text(w.reason), message: text(w.message, MESSAGE_MAX) })),
+  })),
+});
+
+/**
+ * A Pod as its informer caches it: only what {@link slimPod} (and through it the index's
+ * binding and selector matching) reads, so slimPod gives the same from this as from the whole
+ * Pod. The spec's containers, volumes and env, and the status's running and terminated states
+ * are not kept.
+ */
+export function prunePod(object: unknown): PrunedObject {
+  const o = record(object);
+  const status = record(o.status);
+  return {
+    ...prunedMetadata(o, (m) => ({
+      labels: stringMap(m.labels),
+      creationTimestamp: text(m.creationTimestamp),
+      deletionTimestamp: whole(m.deletionTimestamp),
+    })),
+    spec: present({ nodeName: text(record(o.spec).nodeName) }),
+    status: present({
+      phase: text(status.phase),
+      initContainerStatuses: each(status.initContainerStatuses, prunedContainerStatus),
+      containerStatuses: each(status.containerStatuses, prunedContainerStatus),
+    }),
+  };
+}
+
+/**
+ * A Warning Event as its informer caches it: only what {@link slimEvent} reads, its note cut
+ * to {@link MESSAGE_MAX} as slimEvent cuts it, so slimEvent gives the same from this as from
+ * the whole Event. Its times are kept whole: slimEvent parses them.
+ */
+export function pruneEvent(object: unknown): PrunedObject {
+  const o = record(object);
+  return {
+    ...prunedMetadata(o, (m) => ({ creationTimestamp: whole(m.creationTimestamp) })),
+    ...present({
+      type: text(o.type),
+      reason: text(o.reason, 128),
+      note: text(o.note, MESSAGE_MAX),
+      regarding: nested(o.regarding, (r) => ({ kind: text(r.kind), name: text(r.name) })),
+      series: nested(o.series, (s) => ({ count: number(s.count), lastObservedTime: whole(s.lastObservedTime) })),
+      deprecatedCount: number(o.deprecatedCount),
+      deprecatedLastTimestamp: whole(o.deprecatedLastTimestamp),
+      eventTime: whole(o.eventTime),
+    }),
+  };
+}
+
+/**
+ * An Argo CD Application or Flux Kustomization/HelmRelease as its informer caches it: only
+ * what delivery.ts reads (an Application's status lists every resource it manages, often
+ * hundreds of kilobytes). Messages are cut to {@link MESSAGE_MAX} as delivery.ts cuts them.
+ */
+export function pruneDelivery(object: unknown): PrunedObject {
+  const o = record(object);
+  const spec = record(o.spec);
+  const status = record(o.status);
+  const cut = (c: Json) =>
+    present({ type: text(c.type), status: text(c.status), reason: text(c.reason), message: text(c.message, MESSAGE_MAX) });
+  return {
+    ...prunedMetadata(o, (m) => ({ labels: stringMap(m.labels) })),
+    spec: present({
+      destination: nested(spec.destination, (d) => ({ namespace: text(d.namespace) })),
+      targetNamespace: text(spec.targetNamespace),
+      suspend: typeof spec.suspend === 'boolean' ? spec.suspend : undefined,
+    }),
+    status: present({
+      health: nested(status.health, (h) => ({ status: text(h.status), message: text(h.message, MESSAGE_MAX) })),
+      sync: nested(status.sync, (s) => ({ status: text(s.status) })),
+      conditions: Array.isArray(status.conditions) ? status.conditions.map((c) => cut(record(c))) : undefined,
+      operationState: nested(status.operationState, (s) => ({ message: text(s.message, MESSAGE_MAX) })),
+    }),
+  };
+}

@@ -7,6 +7,7 @@ import type { ControllerContext } from '../../runtime/context.ts';
 import { watch, type Watch } from '../../runtime/controller.ts';
 import type { Source, WatchedObject } from '../../runtime/source.ts';
 import { BACKSTAGE_ID_LABEL, COMPONENT_LABEL } from '../../scorecards/facts.ts';
+import { pruneEvent, prunePod, pruneWorkload } from './objects.ts';
 import { RuntimeIndex, type RuntimeKind } from './runtime-index.ts';
 
 /** The Events the tab shows; Normal ones (most of a cluster's) are never sent to the replica. */
@@ -24,20 +25,27 @@ export interface RuntimeSources {
 /**
  * Deployments, StatefulSets and Pods that carry either binding label (a Pod carries its
  * template's labels), one informer per kind and label as the scorecards watch workloads, and
- * Warning Events (events.k8s.io/v1, by field selector) over the whole scope.
+ * Warning Events (events.k8s.io/v1, by field selector) over the whole scope. Each informer
+ * caches its objects pruned to what the index reads (objects.ts), not whole: in a big cluster
+ * these are every labelled Pod and every Warning Event, and the replica's memory must stay
+ * bounded by what the tab shows.
  */
 export function watchRuntime(context: ControllerContext): RuntimeSources {
-  const byLabel = (type: (typeof RESOURCES)[keyof typeof RESOURCES]) =>
+  const byLabel = (type: (typeof RESOURCES)[keyof typeof RESOURCES], transform: (object: Watched) => Watched) =>
     [COMPONENT_LABEL, BACKSTAGE_ID_LABEL].map((label) =>
-      context.watch<Watched>(type, { name: `runtime-${type.plural}-${label}`, labelSelector: label }),
+      context.watch<Watched>(type, { name: `runtime-${type.plural}-${label}`, labelSelector: label, transform }),
     );
   return {
     byKind: [
-      { kind: 'Deployment', sources: byLabel(RESOURCES.deployments) },
-      { kind: 'StatefulSet', sources: byLabel(RESOURCES.statefulSets) },
-      { kind: 'Pod', sources: byLabel(RESOURCES.pods) },
+      { kind: 'Deployment', sources: byLabel(RESOURCES.deployments, pruneWorkload) },
+      { kind: 'StatefulSet', sources: byLabel(RESOURCES.statefulSets, pruneWorkload) },
+      { kind: 'Pod', sources: byLabel(RESOURCES.pods, prunePod) },
     ],
-    events: context.watch<Watched>(RESOURCES.events, { name: 'runtime-warning-events', fieldSelector: WARNING_EVENTS }),
+    events: context.watch<Watched>(RESOURCES.events, {
+      name: 'runtime-warning-events',
+      fieldSelector: WARNING_EVENTS,
+      transform: pruneEvent,
+    }),
   };
 }
 

@@ -9,6 +9,7 @@ import { componentApis, definitionTab, RenderedDefinitions } from './definition-
 import { entityTabHref, entityTabs, isEntityTab, ownedTemplates } from './entity-page.ts';
 import type { PageKit } from './page-kit.ts';
 import { SORT_COLUMNS, catalogPage, entityHeader, entityPage, homePage } from './pages.ts';
+import { runtimeTab } from './runtime-pages.ts';
 import { entityScorecards, teamAttention } from './scorecard-sections.ts';
 
 const PAGE_SIZE = 25;
@@ -41,7 +42,7 @@ const depthQuery = z.object({
 });
 
 /** The home page, the catalog table and each entity's page with its tabs. */
-export function catalogRouter({ scope, render, fragment, now, definitions }: PageKit): Router {
+export function catalogRouter({ scope, render, fragment, now, definitions, runtime, runtimeGrants }: PageKit): Router {
   const router = Router();
   const rendered = new RenderedDefinitions();
 
@@ -92,7 +93,7 @@ export function catalogRouter({ scope, render, fragment, now, definitions }: Pag
 
   // The entity's page: the Overview, or one of its tabs (each its own URL, see entity-page.ts);
   // the API tab's own pages (an operation, a schema, a type) are under it.
-  router.get('/catalog/:kind/:namespace/:name{/:tab}{/:section}{/:item}', (req, res) => {
+  router.get('/catalog/:kind/:namespace/:name{/:tab}{/:section}{/:item}', async (req, res) => {
     const { kind, namespace, name, tab = 'overview', section, item } = req.params;
     const ref = refOf(kind, namespace, name);
     const { catalog: graph, docs, scorecards: scores, templates: store, catalogSources } = scope(res);
@@ -104,7 +105,7 @@ export function catalogRouter({ scope, render, fragment, now, definitions }: Pag
     const scored = entityScorecards(scores, entity);
     // The scope found the entity, so its person may see it and its definition.
     const definition = entity.kind === 'API' ? definitions.definitionOf(entity.ref) : undefined;
-    const tabs = (current: string) => entityTabs(entity.ref, current, { docs: docSources, scorecards: scored, definition });
+    const tabs = (current: string) => entityTabs(entity, current, { docs: docSources, scorecards: scored, definition });
     // The entity exists, so its page answers, with its tabs, saying which tab is not there.
     if (!isEntityTab(tab, entity.kind) || (section !== undefined && tab !== 'definition'))
       return render(res, 'entity.njk', { page: 'catalog', tab: 'unknown', unknownTab: tab, tabs: tabs(tab), ...header }, 404);
@@ -115,6 +116,11 @@ export function catalogRouter({ scope, render, fragment, now, definitions }: Pag
         fragment(view.template, { definition: view.definition }),
       );
       return render(res, 'entity.njk', { ...common, definitionTab: shown }, shown.notFound ? 404 : 200);
+    }
+    if (tab === 'runtime') {
+      const { view, delivery } = runtime.runtimeOf(entity, now());
+      const grants = await runtimeGrants(res, entity.namespace, delivery);
+      return render(res, 'entity.njk', { ...common, runtime: runtimeTab(view, delivery, grants) });
     }
     if (tab === 'docs') return render(res, 'entity.njk', { ...common, docSources });
     if (tab === 'scorecards') return render(res, 'entity.njk', { ...common, scorecards: scored });

@@ -9,16 +9,26 @@ import { summary as templateSummary } from './template-pages.ts';
 
 /**
  * The tabs of an entity's page, each its own URL (`/catalog/kind/ns/name` is the Overview,
- * `/definition`, `/docs` and `/scorecards` follow it), so they work without JavaScript, can be
- * linked to, and the back button walks through them. Only APIs have the API tab.
+ * `/definition`, `/runtime`, `/docs` and `/scorecards` follow it), so they work without
+ * JavaScript, can be linked to, and the back button walks through them. Only APIs have the
+ * API tab; only what runs in the cluster (Components and Resources) the Runtime tab.
  */
-const ENTITY_TABS = ['overview', 'definition', 'docs', 'scorecards'] as const;
+const ENTITY_TABS = ['overview', 'definition', 'runtime', 'docs', 'scorecards'] as const;
 export type EntityTab = (typeof ENTITY_TABS)[number];
 
-const TAB_LABELS: Record<EntityTab, string> = { overview: 'Overview', definition: 'API', docs: 'Docs', scorecards: 'Scorecards' };
+const TAB_LABELS: Record<EntityTab, string> = {
+  overview: 'Overview',
+  definition: 'API',
+  runtime: 'Runtime',
+  docs: 'Docs',
+  scorecards: 'Scorecards',
+};
+
+/** Kinds (as entities carry them) that have a tab beyond the common ones. */
+const TAB_KINDS: Partial<Record<EntityTab, readonly string[]>> = { definition: ['API'], runtime: ['Component', 'Resource'] };
 
 /** The tabs an entity of `kind` has, in order. */
-const tabsOf = (kind: string): readonly EntityTab[] => (kind === 'API' ? ENTITY_TABS : ENTITY_TABS.filter((t) => t !== 'definition'));
+const tabsOf = (kind: string): readonly EntityTab[] => ENTITY_TABS.filter((t) => TAB_KINDS[t]?.includes(kind) ?? true);
 
 export const isEntityTab = (tab: string, kind: string): tab is EntityTab => (tabsOf(kind) as readonly string[]).includes(tab);
 
@@ -38,12 +48,14 @@ export interface TabInputs {
  * how many doc sites and scorecards there are, and in red how many of them are failing, or
  * that the API's definition could not be read.
  */
-export function entityTabs(ref: EntityRef, current: string, { docs, scorecards, definition }: TabInputs) {
+export function entityTabs(entity: { ref: EntityRef; kind: string }, current: string, { docs, scorecards, definition }: TabInputs) {
   const failingDocs = docs.filter((d) => d.problem).length;
   const failingRules = scorecards.reduce((n, s) => n + s.failing.length, 0);
   const counts: Record<EntityTab, { count?: number; alert?: string; label?: string }> = {
     overview: {},
     definition: definition?.failure ? { alert: 'failing', label: 'the definition could not be read' } : {},
+    // No count: whether workloads run is for those who may list them, asked only on the tab itself.
+    runtime: {},
     docs: {
       count: docs.length,
       ...(failingDocs ? { alert: `${failingDocs} failing` } : {}),
@@ -55,11 +67,10 @@ export function entityTabs(ref: EntityRef, current: string, { docs, scorecards, 
       label: `${scorecards.length} ${scorecards.length === 1 ? 'scorecard' : 'scorecards'}${failingRules ? `, ${failingRules} failing ${failingRules === 1 ? 'rule' : 'rules'}` : ''}`,
     },
   };
-  // Refs are `kind:namespace/name` in lower case.
-  return tabsOf(ref.startsWith('api:') ? 'API' : '').map((id) => ({
+  return tabsOf(entity.kind).map((id) => ({
     id,
     title: TAB_LABELS[id],
-    href: entityTabHref(ref, id),
+    href: entityTabHref(entity.ref, id),
     current: id === current,
     ...counts[id],
   }));

@@ -4,7 +4,11 @@ import type { DocsStore } from '../../docs/site.ts';
 import type { ScorecardStore } from '../../scorecards/store.ts';
 import type { CatalogSourceStore, TemplateStore } from '../../api/objects.ts';
 import type { DefinitionShelf } from '../../api-definitions/read-definition.ts';
+import { runtimeGrants, SEES_ALL_RUNTIME, type RuntimeGrants } from '../../access/runtime-grants.ts';
+import type { AccessReviews } from '../../access/reviews.ts';
+import type { RuntimeShelf } from '../../controllers/runtime-view/controller.ts';
 import { scopeOf, type ReadScope } from '../access/scope.ts';
+import { personOf } from '../auth/person.ts';
 import { viewerOf } from '../auth/viewer.ts';
 import { viewsEnvironment } from '../views.ts';
 
@@ -21,6 +25,10 @@ export interface UiDependencies {
   catalogSources?: CatalogSourceStore | undefined;
   /** API definitions, read for an API the request's scope shows (the catalog view decides who sees it). */
   definitions?: DefinitionShelf | undefined;
+  /** What runs for each entity, for the Runtime tab of Components and Resources; without it the tab shows nothing bound. */
+  runtime?: RuntimeShelf | undefined;
+  /** Asks what a signed-in person may list of the Runtime tab's Kubernetes objects; without it they see none of them. */
+  access?: AccessReviews | undefined;
   /**
    * The time pages decide by (initiative phases, pace, what needs attention): the operator's
    * decision clock, so a page and the status beside it agree; the system clock when absent.
@@ -32,6 +40,13 @@ const NO_TEMPLATES: TemplateStore = { templates: () => [], runs: () => [] };
 const NO_SCORECARDS: ScorecardStore = { scorecards: () => [], initiatives: () => [] };
 const NO_CATALOG_SOURCES: CatalogSourceStore = { sources: () => [] };
 const NO_DEFINITIONS: DefinitionShelf = { definitionOf: () => undefined };
+const NO_RUNTIME: RuntimeShelf = {
+  runtimeOf: (entity) => ({
+    view: { namespace: entity.namespace, name: entity.name, workloads: [], events: [], failing: 0 },
+    delivery: [],
+  }),
+};
+const SEES_NO_RUNTIME: RuntimeGrants = { deployments: false, statefulSets: false, pods: false, events: false, delivery: () => false };
 
 /** What every dashboard route needs: what the request's person may read, and a page renderer. */
 export interface PageKit {
@@ -41,6 +56,12 @@ export interface PageKit {
   now: () => Date;
   /** API definitions by entity ref: read only for an entity found in the request's scope. */
   definitions: DefinitionShelf;
+  runtime: RuntimeShelf;
+  /**
+   * What the request's person may list of an entity's runtime objects (their own RBAC, not the
+   * entity's); everything without a person, nothing with a person but no access layer.
+   */
+  runtimeGrants: (res: Response, namespace: string, delivery: readonly { kind: string; namespace: string }[]) => Promise<RuntimeGrants>;
   /** Renders a view with the signed-in viewer (or none) for the header. */
   render: (res: Response, view: string, context: object, status?: number) => void;
   /** Renders a partial that depends on nothing but `context` (no viewer), to cache its HTML. */
@@ -55,6 +76,8 @@ export function createPageKit({
   scorecards,
   catalogSources,
   definitions,
+  runtime,
+  access,
   now = () => new Date(),
 }: UiDependencies): PageKit {
   const stores = {
@@ -69,6 +92,12 @@ export function createPageKit({
     scope: (res) => scopeOf(res, stores, now()),
     now,
     definitions: definitions ?? NO_DEFINITIONS,
+    runtime: runtime ?? NO_RUNTIME,
+    runtimeGrants: async (res, namespace, delivery) => {
+      const person = personOf(res);
+      if (!person) return SEES_ALL_RUNTIME;
+      return access ? runtimeGrants(access, person, namespace, delivery) : SEES_NO_RUNTIME;
+    },
     render: (res, view, context, status = 200) => {
       res
         .status(status)

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseOperatorConfig } from '../../src/config.ts';
-import { addressRefusal, DEFAULT_WEBHOOK_ALLOWED_HOSTS, hostRefusal, type WebhookPolicy } from '../../src/notifications/webhook-policy.ts';
+import { addressRefusal, DEFAULT_WEBHOOK_ALLOWED_HOSTS, hostRefusal, type OutboundPolicy } from '../../src/outbound/host-policy.ts';
 import { DEFAULT_WEBHOOK_SECRET_KEY, parseWebhookSecretRef } from '../../src/notifications/webhook-secret.ts';
 
-const strict: WebhookPolicy = { allowedHosts: DEFAULT_WEBHOOK_ALLOWED_HOSTS, allowPrivateAddresses: false };
-const relaxed: WebhookPolicy = { allowedHosts: ['*.example.com', '127.0.0.1', '[::1]'], allowPrivateAddresses: true };
+const strict: OutboundPolicy = { allowedHosts: DEFAULT_WEBHOOK_ALLOWED_HOSTS, allowPrivateAddresses: false };
+const relaxed: OutboundPolicy = { allowedHosts: ['*.example.com', '127.0.0.1', '[::1]'], allowPrivateAddresses: true };
 
 describe('webhook host allow-list', () => {
   it.each([

@@ -1,11 +1,12 @@
 import ipaddr from 'ipaddr.js';
 
 /**
- * Where the operator may POST notifications. Webhook URLs are written by namespace tenants,
- * and the operator's network position (cluster-internal Services, the node, the cloud
- * metadata endpoint) is worth more than theirs: without this, a webhook is a blind SSRF.
+ * Where the operator may send a request to a URL a tenant wrote: notification webhooks and
+ * API definitions fetched from URLs, each under its own flags. The operator's network
+ * position (cluster-internal Services, the node, the cloud metadata endpoint) is worth more
+ * than a namespace tenant's: without this, such a URL is a blind SSRF.
  */
-export interface WebhookPolicy {
+export interface OutboundPolicy {
   /**
    * Host names (or IP literals) a webhook may name: `hooks.slack.com` exactly,
    * `*.example.com` any name below example.com, `*` any host.
@@ -49,7 +50,7 @@ export const DEFAULT_WEBHOOK_ALLOWED_HOSTS: readonly string[] = ['hooks.slack.co
 const PRIVATE_RANGES = new Set(['loopback', 'private', 'uniqueLocal', 'carrierGradeNat']);
 
 /** Why the URL's host may not be sent to, or undefined when the allow-list admits it. */
-export function hostRefusal(policy: WebhookPolicy, urlHostname: string): string | undefined {
+export function hostRefusal(policy: OutboundPolicy, urlHostname: string): string | undefined {
   const host = normalizeHost(urlHostname);
   const allowed = policy.allowedHosts.some((entry) => {
     const pattern = normalizeHost(entry);
@@ -69,7 +70,7 @@ export function hostRefusal(policy: WebhookPolicy, urlHostname: string): string 
  * With `name`, the message names the host instead of the address: it reaches the owner,
  * who must not learn what internal names resolve to.
  */
-export function addressRefusal(policy: WebhookPolicy, address: string, name?: string): string | undefined {
+export function addressRefusal(policy: OutboundPolicy, address: string, name?: string): string | undefined {
   if (!ipaddr.isValid(address)) return `${name ?? address} has no valid IP address`;
   // An IPv4-mapped IPv6 address (::ffff:127.0.0.1) is the IPv4 address it carries.
   const range = ipaddr.process(address).range();

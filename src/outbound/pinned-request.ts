@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { addressRefusal, normalizeHost, type WebhookPolicy } from './webhook-policy.ts';
+import { addressRefusal, normalizeHost, type OutboundPolicy } from './host-policy.ts';
 
 /** One address of a host name, as `dns.lookup` gives it. */
 export interface ResolvedAddress {
@@ -28,7 +28,7 @@ export interface WebhookAnswer {
  * resolves to — when every address it resolves to is allowed. Checking all of them means no
  * answer order or retry can reach a refused one.
  */
-export async function pinnedAddress(url: URL, policy: WebhookPolicy, resolve: Resolve): Promise<ResolvedAddress | { refused: string }> {
+export async function pinnedAddress(url: URL, policy: OutboundPolicy, resolve: Resolve): Promise<ResolvedAddress | { refused: string }> {
   const host = normalizeHost(url.hostname);
   const family = isIP(host);
   const addresses = family !== 0 ? [{ address: host, family }] : await resolve(host);
