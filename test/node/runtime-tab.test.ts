@@ -114,6 +114,8 @@ interface EventSeen {
 }
 interface TabSeen {
   summary: string;
+  /** The note naming what the reader's Kubernetes access leaves out, when there is one. */
+  hidden?: string | undefined;
   workloads: WorkloadSeen[];
   events: EventSeen[];
 }
@@ -162,7 +164,12 @@ async function readTab(): Promise<TabSeen> {
       object: await textOf(item.locator('code').first()),
       message: await textOf(item.locator('.detail')),
     });
-  return { summary: (await optionalText(tab.locator('.runtime-summary'))) ?? '', workloads, events };
+  return {
+    summary: (await optionalText(tab.locator('.runtime-summary'))) ?? '',
+    hidden: await optionalText(tab.locator('.runtime-hidden')),
+    workloads,
+    events,
+  };
 }
 
 /** Polls the tab until `accept` takes what it shows; the failure names the last tab seen and the operator's log. */
@@ -232,6 +239,8 @@ describe('the Runtime tab of a Component whose workloads run on a real node', ()
     expect(orders?.pods.map((p) => p.name)).toEqual(await podsOf('orders'));
     // No assertion on Events here: a readiness probe that ran before the server listened may have left an Unhealthy Warning.
     expect(tab.summary).toMatch(/^1 workload, all ready\./);
+    // --auth none: no person, so no Kubernetes access of theirs leaves anything out.
+    expect(tab.hidden).toBeUndefined();
   });
 
   it('when it is scaled to 3, then 3/3 ready and three Running pods; when scaled back to 1, then 1/1 and the others are gone', async () => {
