@@ -61,6 +61,17 @@ describe('the Runtime tab page', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(2)&gt;');
   });
 
+  it('when a workload reports ready replicas but none of its Pods carries the binding label, then the tab says to label the Pod template', () => {
+    const index = new RuntimeIndex();
+    index.update('Deployment', 'shop', 'orders-api', workload({ name: 'orders-api', entity: 'orders', replicas: 1, ready: 1 }));
+    const html = render(index);
+    expect(html).toContain('No Pods found, though it reports some');
+    expect(html).toContain(`<code>${COMPONENT_LABEL}: orders</code> label. Label its Pod template too.`);
+    const scaledToZero = new RuntimeIndex();
+    scaledToZero.update('Deployment', 'shop', 'orders-api', workload({ name: 'orders-api', entity: 'orders', replicas: 0, ready: 0 }));
+    expect(render(scaledToZero)).toContain('No Pods: scaled to zero.');
+  });
+
   it('when nothing is bound to the entity, then the tab explains which labels to set, with a snippet naming the entity', () => {
     const html = render(new RuntimeIndex());
     expect(html).toContain('No Deployment or StatefulSet in <code>shop</code> is bound to orders.');
