@@ -3,6 +3,9 @@ import { deliveryStatus, type DeliveryStatus } from '../../src/controllers/runti
 import { RuntimeIndex } from '../../src/controllers/runtime-view/runtime-index.ts';
 import { entityRuntime } from '../../src/controllers/runtime-view/runtime-view.ts';
 import { runtimeTab } from '../../src/http/ui/runtime-pages.ts';
+import { runtimeFactRules } from '../../src/http/ui/scorecard-sections.ts';
+import type { ScorecardObject } from '../../src/scorecards/store.ts';
+import { component } from '../fixtures/entities.ts';
 import { viewsEnvironment } from '../../src/http/views.ts';
 import { COMPONENT_LABEL } from '../../src/scorecards/facts.ts';
 import { at, pod, warning, workload } from '../support/runtime-objects.ts';
@@ -96,5 +99,45 @@ describe('the Runtime tab page', () => {
       /Application <code>argocd\/orders<\/code> <span class="badge bad">Degraded<\/span> <span class="muted">Synced<\/span>/,
     );
     expect(html).toContain('Deployment &quot;orders-api&quot; exceeded its progress deadline');
+  });
+
+  it('when scorecards that score the entity have rules on runtime facts, then the tab lists those rules, passing or failing for it, and no others', () => {
+    const readiness: ScorecardObject = {
+      metadata: { name: 'readiness', namespace: 'shop', uid: 'sc' },
+      spec: {
+        title: 'Production readiness',
+        levels: [{ name: 'bronze' }],
+        rules: [
+          { name: 'owned', level: 'bronze', expression: 'has(self.spec.owner)' },
+          { name: 'replicas', title: 'Two replicas or more', level: 'bronze', expression: 'facts.replicas >= 2' },
+          { name: 'probes', level: 'bronze', expression: 'facts.hasReadinessProbe' },
+        ],
+      },
+    };
+    const orders = {
+      ...component('orders', {}, 'shop'),
+      status: {
+        scorecards: [
+          {
+            scorecard: 'shop/readiness',
+            level: '',
+            score: 66,
+            evaluatedAt: at(100),
+            failing: [{ rule: 'replicas', level: 'bronze', message: 'x' }],
+          },
+          // A scorecard this person may not see (absent from the store) lists nothing.
+          { scorecard: 'platform/hidden', level: '', score: 0, evaluatedAt: at(100), failing: [] },
+        ],
+      },
+    };
+    const rules = runtimeFactRules({ scorecards: () => [readiness], initiatives: () => [] }, orders);
+    expect(rules.map((r) => [r.rule, r.passing, r.scorecard.title])).toEqual([
+      ['Two replicas or more', false, 'Production readiness'],
+      ['probes', true, 'Production readiness'],
+    ]);
+    const tab = runtimeTab(entityRuntime(new RuntimeIndex(), { namespace: 'shop', name: 'orders' }, now), [], undefined, rules);
+    const html = env.renderString(`{% include "${tab.template}" %}`, { runtime: tab });
+    expect(html).toContain('Scorecard rules on these facts');
+    expect(html).toContain('<span class="badge bad">failing</span> Two replicas or more');
   });
 });

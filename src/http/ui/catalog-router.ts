@@ -10,7 +10,7 @@ import { entityTabHref, entityTabs, isEntityTab, ownedTemplates } from './entity
 import type { PageKit } from './page-kit.ts';
 import { SORT_COLUMNS, catalogPage, entityHeader, entityPage, homePage } from './pages.ts';
 import { runtimeTab } from './runtime-pages.ts';
-import { entityScorecards, teamAttention } from './scorecard-sections.ts';
+import { entityScorecards, runtimeFactRules, teamAttention } from './scorecard-sections.ts';
 
 const PAGE_SIZE = 25;
 
@@ -120,7 +120,9 @@ export function catalogRouter({ scope, render, fragment, now, definitions, runti
     if (tab === 'runtime') {
       const { view, delivery } = runtime.runtimeOf(entity, now());
       const grants = await runtimeGrants(res, entity.namespace, delivery);
-      return render(res, 'entity.njk', { ...common, runtime: runtimeTab(view, delivery, grants) });
+      // Rules of the scorecards the person may see (the scope's store), as the Scorecards tab lists them.
+      const rules = runtimeFactRules(scores, entity);
+      return render(res, 'entity.njk', { ...common, runtime: runtimeTab(view, delivery, grants, rules) });
     }
     if (tab === 'docs') return render(res, 'entity.njk', { ...common, docSources });
     if (tab === 'scorecards') return render(res, 'entity.njk', { ...common, scorecards: scored });

@@ -12,6 +12,12 @@ import { when } from './format.ts';
 /** The partial the entity page includes for this tab. */
 export const RUNTIME_TEMPLATE = 'runtime.njk';
 
+export interface FactRule {
+  scorecard: { title: string; href: string };
+  rule: string;
+  passing: boolean;
+}
+
 export interface RuntimeTab {
   template: typeof RUNTIME_TEMPLATE;
   entity: { namespace: string; name: string };
@@ -23,6 +29,8 @@ export interface RuntimeTab {
   delivery: DeliveryStatus[];
   /** Where the scorecard rules that read these facts are listed. */
   scorecardsHref: string;
+  /** The rules of the entity's scorecards that read runtime facts, passing or failing for it. */
+  factRules: FactRule[];
   /** The labels that bind a workload, for the empty state's snippet. */
   labels: { component: string; backstage: string };
   /** What the person may not list in the entity's namespace (`pods`, `events`…), said instead of shown. */
@@ -41,7 +49,12 @@ export interface RuntimeTab {
  * delivery when the cluster has it — each only as far as `grants` (the person's own RBAC on
  * those objects) allows; what is left out is named, so an empty list is never a lie.
  */
-export function runtimeTab(view: EntityRuntimeView, delivery: readonly DeliveryStatus[] = [], grants = SEES_ALL_RUNTIME): RuntimeTab {
+export function runtimeTab(
+  view: EntityRuntimeView,
+  delivery: readonly DeliveryStatus[] = [],
+  grants = SEES_ALL_RUNTIME,
+  factRules: readonly FactRule[] = [],
+): RuntimeTab {
   const seen = seenBy(view, grants);
   const shownDelivery = delivery.filter((d) => grants.delivery(d.kind, d.namespace));
   return {
@@ -54,6 +67,7 @@ export function runtimeTab(view: EntityRuntimeView, delivery: readonly DeliveryS
     events: seen.events.map((e) => ({ ...e, last: when(e.lastAt) })),
     delivery: shownDelivery,
     scorecardsHref: '/scorecards',
+    factRules: [...factRules],
     labels: { component: COMPONENT_LABEL, backstage: BACKSTAGE_ID_LABEL },
     hidden: [
       ...(grants.deployments ? [] : ['deployments']),

@@ -67,6 +67,23 @@ export function entityScorecards(store: ScorecardStore, entity: Entity) {
 }
 
 /**
+ * The rules that read runtime facts (`facts.…`: replicas, images, probes, limits — what the
+ * Runtime tab shows) of the scorecards that score the entity, each passing or failing for it:
+ * the tab's link from what runs to what is judged of it.
+ */
+export function runtimeFactRules(store: ScorecardStore, entity: Entity) {
+  return (entity.status?.scorecards ?? []).flatMap((result) => {
+    const sc = findScorecard(store, result.scorecard);
+    if (!sc) return [];
+    const link = scorecardLink(store, result.scorecard);
+    const failing = new Set((result.failing ?? []).map((f) => f.rule));
+    return sc.spec.rules
+      .filter((r) => /\bfacts\./.test(r.expression))
+      .map((r) => ({ scorecard: { title: link.title, href: link.href }, rule: r.title || r.name, passing: !failing.has(r.name) }));
+  });
+}
+
+/**
  * What a team should look at: the failing rules of the entities it owns directly, and the
  * initiatives due within {@link ATTENTION_DAYS} days in which some of them are still behind.
  * Undefined for anything but a Group.
