@@ -18,7 +18,11 @@ const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Bottom first. `files` are single modules at the top of src/. */
 const LAYERS = [
   { name: 'foundation', folders: ['shared', 'api'], why: 'helpers and the API kinds (zod schemas, object types); import nothing of ours' },
-  { name: 'platform', folders: ['kube', 'observability', 'file-tree', 'outbound'], why: 'the apiserver client, logs and metrics, file trees, outbound requests to tenant-named hosts' },
+  {
+    name: 'platform',
+    folders: ['kube', 'observability', 'file-tree', 'outbound'],
+    why: 'the apiserver client, logs and metrics, file trees, outbound requests to tenant-named hosts',
+  },
   { name: 'runtime', folders: ['runtime'], why: 'informers, work queues, leader election: client-go in TypeScript' },
   {
     name: 'domain core',

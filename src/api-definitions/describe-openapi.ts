@@ -116,7 +116,8 @@ function errorFindings(error: unknown, doc: Record<string, unknown>): Finding[] 
     details?: AjvError[];
     message?: string;
   };
-  if (Array.isArray(errors)) return errors.map((e) => ({ message: parserMessage(e.message), ...(e.path ? { pointer: pointerOf(e.path) } : {}) }));
+  if (Array.isArray(errors))
+    return errors.map((e) => ({ message: parserMessage(e.message), ...(e.path ? { pointer: pointerOf(e.path) } : {}) }));
   if (Array.isArray(details)) return schemaFindings(details);
   const text = parserMessage(typeof message === 'string' ? message : String(error));
   return [{ message: text, ...(specPointer(text, doc) ?? {}) }];

@@ -21,6 +21,8 @@ export async function describeDefinition(format: DefinitionFormat, text: string)
   try {
     return await DESCRIBERS[format](text);
   } catch (error) {
-    return { problems: [{ message: `The definition could not be described: ${parserMessage((error as Error).message ?? String(error))}` }] };
+    return {
+      problems: [{ message: `The definition could not be described: ${parserMessage((error as Error).message ?? String(error))}` }],
+    };
   }
 }
