@@ -21,6 +21,7 @@ import { createLogger } from '../src/observability/logger.ts';
 import { writeBenchmarksSection } from './benchmarks-file.ts';
 import { startOperatorProcess, type OperatorProcess } from './operator-process.ts';
 import { createSynthetic, inParallel, percentile, syntheticCatalog } from './synthetic-catalog.ts';
+import { msSince as ms } from './measure.ts';
 
 const SIZE = Number(process.env.BENCH_ACCESS_SIZE ?? 10_000);
 const READS = Number(process.env.BENCH_READS ?? 4000);
@@ -34,7 +35,6 @@ const REPEATS = Number(process.env.BENCH_ACCESS_REPEATS ?? 5);
 const TARGET_RATIO = 1.5;
 const NAMESPACE = 'bench-access';
 const log = (line: string): void => void process.stderr.write(`[bench:access] ${line}\n`);
-const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 
 /** Person i is in team i mod 10; the proxy's headers name them (no prefixes). */
 const people: Subject[] = Array.from({ length: PEOPLE }, (_, i) => ({ username: `person-${i}`, groups: [`team-${i % TEAMS}`] }));

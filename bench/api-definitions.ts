@@ -18,7 +18,7 @@ import { CatalogGraph } from '../src/catalog/graph.ts';
 import { toEntity } from '../src/catalog/entity.ts';
 import { createApp } from '../src/http/app.ts';
 import { writeBenchmarksSection } from './benchmarks-file.ts';
-import { percentile } from './synthetic-catalog.ts';
+import { httpLatency } from './measure.ts';
 
 const TARGET_P99_MS = 50;
 const REQUESTS = 400;
@@ -52,24 +52,10 @@ async function describe(name: string, format: DefinitionFormat, text: string): P
   };
 }
 
-/** p50 and p99 of `REQUESTS` GETs of `path`, `IN_FLIGHT` at a time, after one warm-up. */
+/** p50 and p99 of `REQUESTS` GETs of `path`, `IN_FLIGHT` at a time, after one warm-up; the page's size. */
 async function latency(base: string, path: string): Promise<{ p50: number; p99: number; bytes: number }> {
-  const first = await fetch(`${base}${path}`);
-  if (first.status !== 200) throw new Error(`${path} answered ${first.status}`);
-  const bytes = (await first.arrayBuffer()).byteLength;
-  const times: number[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < REQUESTS) {
-        next += 1;
-        const started = process.hrtime.bigint();
-        await (await fetch(`${base}${path}`)).arrayBuffer();
-        times.push(Number(process.hrtime.bigint() - started) / 1e6);
-      }
-    }),
-  );
-  return { p50: percentile(times, 50), p99: percentile(times, 99), bytes };
+  const { p50, p99, bytes } = await httpLatency(base, path, REQUESTS, IN_FLIGHT);
+  return { p50, p99, bytes: bytes[0]! };
 }
 
 /** The dashboard's app over GitHub's two descriptions, in its own process as in the operator (the load client must not share its event loop). */

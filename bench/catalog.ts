@@ -22,6 +22,7 @@ import type { EntityStatus } from '../src/api/v1alpha1/index.ts';
 import { kubectlFor } from './kubectl.ts';
 import { startOperatorProcess } from './operator-process.ts';
 import { createSynthetic, inParallel, percentile, syntheticCatalog, type SyntheticObject } from './synthetic-catalog.ts';
+import { msSince as ms } from './measure.ts';
 
 const run = promisify(execFile);
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
@@ -29,7 +30,6 @@ const CONCURRENCY = 8;
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 100);
 const READS = Number(process.env.BENCH_READS ?? 2000);
 const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
-const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 
 const controlPlane = await startControlPlane({ log });
 const kubeConfig = loadKubeConfig({ kubeconfig: controlPlane.kubeconfigPath });

@@ -17,6 +17,7 @@ import { entityRuntime } from '../src/controllers/runtime-view/runtime-view.ts';
 import { createApp } from '../src/http/app.ts';
 import { at, fullPod, fullWarning, fullWorkload } from '../test/support/runtime-objects.ts';
 import { writeBenchmarksSection } from './benchmarks-file.ts';
+import { httpLatency, msSince as ms } from './measure.ts';
 import { percentile } from './synthetic-catalog.ts';
 
 const TARGET_P99_MS = 50;
@@ -30,7 +31,6 @@ const NAMESPACE = 'bench';
 const log = (line: string): void => void process.stderr.write(`[bench:runtime] ${line}\n`);
 const name = (i: number): string => `component-${i}`;
 const podName = (i: number, p: number): string => `${name(i)}-7d9f-${'abcdefgh'[p]}`;
-const ms = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e6;
 const MiB = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 interface Measured {
@@ -143,27 +143,8 @@ async function serve(): Promise<void> {
 }
 
 /** p50 and p99 of `REQUESTS` GETs of random entities' Runtime tabs, `IN_FLIGHT` at a time, after one warm-up; the bytes of the pages. */
-async function latency(base: string): Promise<{ p50: number; p99: number; bytes: number[] }> {
-  const path = () => `/catalog/component/${NAMESPACE}/${name(Math.floor(Math.random() * COMPONENTS))}/runtime`;
-  const first = await fetch(`${base}${path()}`);
-  if (first.status !== 200) throw new Error(`the Runtime tab answered ${first.status}`);
-  await first.arrayBuffer();
-  const times: number[] = [];
-  const bytes: number[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < REQUESTS) {
-        next += 1;
-        const started = process.hrtime.bigint();
-        const response = await fetch(`${base}${path()}`);
-        bytes.push((await response.arrayBuffer()).byteLength);
-        times.push(ms(started));
-      }
-    }),
-  );
-  return { ...spread(times), bytes };
-}
+const latency = (base: string) =>
+  httpLatency(base, () => `/catalog/component/${NAMESPACE}/${name(Math.floor(Math.random() * COMPONENTS))}/runtime`, REQUESTS, IN_FLIGHT);
 
 if (process.argv[2] === 'serve') {
   await serve();

@@ -2,8 +2,9 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import type { RunningOperator } from '../../src/operator/run.ts';
 import { browsers, pageOpener, SCREENSHOTS, sidewaysOverflow } from '../support/browser.ts';
-import { kubectl } from '../support/kubectl.ts';
+import { kubectl, yaml } from '../support/kubectl.ts';
 import { apply, eventually, operators } from '../support/operator.ts';
+import { podOf, runningPod, writeStatus } from '../support/played-workloads.ts';
 
 // The Runtime tab of a Component in Chromium, against a real operator and apiserver: a
 // Deployment whose Pods run, a StatefulSet whose one Pod crash-loops with a Warning Event
@@ -16,7 +17,6 @@ const namespace = 'runtime-browser';
 const start = operators(namespace);
 const browser = browsers();
 const newPage = pageOpener(browser);
-const yaml = (...docs: object[]): string => docs.map((d) => JSON.stringify(d)).join('\n---\n');
 const IMAGE = 'registry.example.com/shop/orders:1.4.2';
 const DB_IMAGE = 'registry.example.com/shop/postgres:16.3';
 
@@ -49,22 +49,8 @@ const statefulSet = {
   },
 };
 
-/** A Pod as the workload's controller would create it: its Pod template's labels and spec. */
-const podOf = (workload: typeof deployment | typeof statefulSet, name: string) => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name, namespace, labels: workload.spec.template.metadata.labels },
-  spec: workload.spec.template.spec,
-});
-/** Writes a status as the controller or kubelet that owns it would. */
-const status = (kind: string, name: string, value: object) =>
-  kubectl(['patch', kind, name, '-n', namespace, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: value })]);
-const running = (name: string) =>
-  status('pod', name, {
-    phase: 'Running',
-    conditions: [{ type: 'Ready', status: 'True' }],
-    containerStatuses: [{ name: 'orders', ready: true, restartCount: 0, image: IMAGE, imageID: '', started: true, state: { running: {} } }],
-  });
+const status = (kind: string, name: string, value: object) => writeStatus(namespace, kind, name, value);
+const running = (name: string) => status('pod', name, runningPod('orders', IMAGE));
 const CRASH_MESSAGE = 'back-off 5m0s restarting failed container=postgres pod=orders-db-0';
 const crashLooping = (name: string) =>
   status('pod', name, {

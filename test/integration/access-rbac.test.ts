@@ -1,11 +1,9 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { DEFAULT_PROXY_HEADERS } from '../../src/http/auth/proxy.ts';
-import type { AuthSettings } from '../../src/http/auth/settings.ts';
-import { parseTrustedPeers, type TrustedPeers } from '../../src/http/auth/trusted-peers.ts';
 import type { RunningOperator } from '../../src/operator/run.ts';
-import { kubectl } from '../support/kubectl.ts';
+import { kubectl, yaml } from '../support/kubectl.ts';
 import { apply, eventually, operators } from '../support/operator.ts';
 import { scrapeMetric } from '../support/operator-process.ts';
+import { LOOPBACK_PROXY_AUTH } from '../support/proxy-auth.ts';
 
 // The RBAC matrix against the real apiserver: two teams, each with a RoleBinding in its own
 // namespace to one ClusterRole that may get/list greenroom.dev resources; a third person
@@ -21,16 +19,6 @@ const PUBLIC = 'access-public';
 const READER = 'access-test-greenroom-reader';
 const CACHE_SECONDS = 2;
 
-const proxy: AuthSettings = {
-  mode: 'proxy',
-  cookies: { secret: 'x'.repeat(32), secure: false, sessionMaxAgeSeconds: 3600 },
-  proxy: {
-    trustedPeers: parseTrustedPeers('loopback') as TrustedPeers,
-    ...DEFAULT_PROXY_HEADERS,
-    usernamePrefix: 'proxy:',
-    groupsPrefix: 'proxy:',
-  },
-};
 const as = (user: string, groups = '') => ({ 'X-Forwarded-User': user, 'X-Forwarded-Groups': groups });
 const alice = as('alice', A);
 const bob = as('bob', B);
@@ -40,7 +28,6 @@ const dave = as('dave');
 const start = operators(PLATFORM);
 let operator: RunningOperator;
 
-const yaml = (...docs: object[]): string => docs.map((d) => JSON.stringify(d)).join('\n---\n');
 const roleBinding = (
   namespace: string,
   name: string,
@@ -209,7 +196,7 @@ beforeAll(async () => {
     watchNamespace: undefined,
     leaderElect: true,
     leaseName: 'greenroom-access-test',
-    auth: proxy,
+    auth: LOOPBACK_PROXY_AUTH,
     accessCacheSeconds: CACHE_SECONDS,
     clusterScorecardNamespaces: [PLATFORM],
   });

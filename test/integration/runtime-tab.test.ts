@@ -1,29 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEFAULT_PROXY_HEADERS } from '../../src/http/auth/proxy.ts';
-import type { AuthSettings } from '../../src/http/auth/settings.ts';
-import { parseTrustedPeers, type TrustedPeers } from '../../src/http/auth/trusted-peers.ts';
 import type { RunningOperator } from '../../src/operator/run.ts';
-import { kubectl } from '../support/kubectl.ts';
+import { kubectl, yaml } from '../support/kubectl.ts';
 import { apply, eventually, operators } from '../support/operator.ts';
+import { podOf, runningPod, writeStatus } from '../support/played-workloads.ts';
+import { LOOPBACK_PROXY_AUTH } from '../support/proxy-auth.ts';
 
 // The Runtime tab against the real apiserver (no ReplicaSet controller or kubelet here: the
 // test creates the Pods and writes their statuses; the real-node test,
 // test/node/runtime-tab.test.ts, runs real ones and scales them). Two people read the same
 // Component: one may list Pods and Events in its namespace, the other only Deployments.
 const namespace = 'runtime-tab';
-const proxy: AuthSettings = {
-  mode: 'proxy',
-  cookies: { secret: 'x'.repeat(32), secure: false, sessionMaxAgeSeconds: 3600 },
-  proxy: {
-    trustedPeers: parseTrustedPeers('loopback') as TrustedPeers,
-    ...DEFAULT_PROXY_HEADERS,
-    usernamePrefix: 'proxy:',
-    groupsPrefix: 'proxy:',
-  },
-};
 const ops = { 'X-Forwarded-User': 'ops' };
 const viewer = { 'X-Forwarded-User': 'viewer' };
-const yaml = (...docs: object[]): string => docs.map((d) => JSON.stringify(d)).join('\n---\n');
 
 const role = (name: string, rules: object[]) => ({
   apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -55,31 +43,9 @@ const deployment = {
   },
 };
 
-const pod = (name: string) => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name, namespace, labels: deployment.spec.template.metadata.labels },
-  spec: deployment.spec.template.spec,
-});
-/** Writes a status as the controller or kubelet that owns it would. */
-const status = (kind: string, name: string, value: object) =>
-  kubectl(['patch', kind, name, '-n', namespace, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: value })]);
-const running = (name: string) =>
-  status('pod', name, {
-    phase: 'Running',
-    conditions: [{ type: 'Ready', status: 'True' }],
-    containerStatuses: [
-      {
-        name: 'orders',
-        ready: true,
-        restartCount: 0,
-        image: 'registry.example.com/shop/orders:1.4.2',
-        imageID: '',
-        started: true,
-        state: { running: {} },
-      },
-    ],
-  });
+const pod = (name: string) => podOf(deployment, name);
+const status = (kind: string, name: string, value: object) => writeStatus(namespace, kind, name, value);
+const running = (name: string) => status('pod', name, runningPod('orders', deployment.spec.template.spec.containers[0]!.image));
 
 // Argo CD's Application, as far as the tab reads it: the real CRD's names, its schema left open.
 const ARGO_CRD = {
@@ -135,7 +101,7 @@ beforeAll(async () => {
   // The CRD before the operator: it discovers the delivery kinds the cluster serves when it starts.
   await kubectl(['apply', '-f', '-'], JSON.stringify(ARGO_CRD));
   await kubectl(['wait', '--for=condition=Established', 'crd/applications.argoproj.io', '--timeout=30s']);
-  operator = await start({ auth: proxy, accessCacheSeconds: 1 });
+  operator = await start({ auth: LOOPBACK_PROXY_AUTH, accessCacheSeconds: 1 });
 });
 
 afterAll(async () => {

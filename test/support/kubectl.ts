@@ -3,6 +3,9 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** Objects as one multi-document stream for `kubectl apply -f -`. */
+export const yaml = (...docs: object[]): string => docs.map((d) => JSON.stringify(d)).join('\n---\n');
+
 /** Runs the harness's kubectl against the test control plane; stdin is fed from `input`. */
 export async function kubectl(args: string[], input?: string): Promise<string> {
   const binary = process.env.GREENROOM_TEST_BIN_KUBECTL;
