@@ -5,7 +5,7 @@
 import type { ResourceKind } from '../../api/v1alpha1/resources.ts';
 import type { RawKubeClient } from '../../kube/raw-client.ts';
 import { bindsTo } from '../../scorecards/facts.ts';
-import { MESSAGE_MAX } from './objects.ts';
+import { MESSAGE_MAX, record, type Json } from './objects.ts';
 import type { Health } from './runtime-view.ts';
 
 /** Backstage's annotation naming an entity's Argo CD Applications (comma-separated, as its plugin reads it). */
@@ -33,8 +33,6 @@ export interface DeliveryStatus {
   healthClass: Health;
 }
 
-type Json = Record<string, unknown>;
-const record = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 const text = (v: unknown, max = 253): string | undefined => (typeof v === 'string' && v !== '' ? v.slice(0, max) : undefined);
 
 /** The status of an Argo CD Application, Flux Kustomization or HelmRelease; undefined for any other kind. */
