@@ -86,6 +86,11 @@ export class VisibleCatalog implements CatalogView {
     return this.entities;
   }
 
+  /** What the owner owns that this person sees, whether or not they see the owner: as a list filtered by owner would show. */
+  ownedRefs(owner: EntityRef): readonly EntityRef[] {
+    return this.graph.ownedRefs(owner).filter((ref) => this.seesRef(ref));
+  }
+
   relationsOf(ref: EntityRef): readonly Relation[] {
     let relations = this.relations.get(ref);
     if (!relations) {

@@ -21,6 +21,8 @@ export interface CatalogView {
   sortedRefs(): readonly EntityRef[];
   /** Every entity in the view in ref order: what a list walks, without asking again whether each is in view. Shared, not to be modified. */
   sortedEntities(): readonly Entity[];
+  /** The entities in the view whose owner (as spec.owner resolves it) is `owner`, in ref order; shared, not to be modified. */
+  ownedRefs(owner: EntityRef): readonly EntityRef[];
   /** Relations whose other end is in the view; shared, not to be modified. */
   relationsOf(ref: EntityRef): readonly Relation[];
   /** References of an entity whose targets do not exist at all (hidden ones exist, see hiddenRelationsOf). */

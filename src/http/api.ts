@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { RELATION_TYPES, catalogKind } from '../api/v1alpha1/index.ts';
 import type { Entity } from '../catalog/entity.ts';
 import type { CatalogView } from '../catalog/view.ts';
-import { decodeContinue, entityDetail, listEntities, neighbourhood, ownership } from '../catalog/queries.ts';
+import { decodeContinue, entityDetail, listEntities, neighbourhood, ownershipPage } from '../catalog/queries.ts';
 import { formatRef, parseRef, refOf } from '../catalog/refs.ts';
 import { redactAnnotations } from '../catalog/redact.ts';
 import { commaSeparated } from '../shared/comma-separated.ts';
@@ -16,7 +16,15 @@ const DEFAULT_GRAPH_NODES = 200;
 const MAX_GRAPH_NODES = 2000;
 
 const optionalText = z.string().trim().min(1).max(256).optional();
-const listQuery = z.object({
+/** A page: how many, and where the previous one ended. */
+const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(100),
+  continue: z
+    .string()
+    .optional()
+    .refine((t) => t === undefined || decodeContinue(t) !== undefined, { message: 'is not a token this API issued' }),
+});
+const listQuery = pageQuery.extend({
   kind: optionalText.refine((k) => k === undefined || catalogKind(k) !== undefined, { message: 'is not a catalog kind' }),
   namespace: optionalText,
   owner: optionalText,
@@ -24,11 +32,6 @@ const listQuery = z.object({
   lifecycle: optionalText,
   tag: optionalText,
   q: optionalText,
-  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(100),
-  continue: z
-    .string()
-    .optional()
-    .refine((t) => t === undefined || decodeContinue(t) !== undefined, { message: 'is not a token this API issued' }),
 });
 const graphQuery = z.object({
   root: z
@@ -129,8 +132,16 @@ export function createApiRouter({ graph: whole }: ApiDependencies): Router {
     if (owner.kind !== 'Group' && owner.kind !== 'User') {
       return void res.status(400).json({ error: `${ref} is a ${owner.kind}; only Groups and Users own entities` });
     }
-    const owned = ownership(graph, ref);
-    res.json({ owner: ref, total: owned.length, items: owned.map((o) => ({ ...summary(o.entity), via: o.via })) });
+    const parsed = pageQuery.safeParse(req.query);
+    if (!parsed.success) return badRequest(res, parsed.error);
+    const after = parsed.data.continue === undefined ? undefined : decodeContinue(parsed.data.continue);
+    const page = ownershipPage(graph, ref, parsed.data.limit, after);
+    res.json({
+      owner: ref,
+      total: page.total,
+      items: page.items.map((o) => ({ ...summary(o.entity), via: o.via })),
+      ...(page.continue ? { continue: page.continue } : {}),
+    });
   });
 
   router.get('/graph', (req, res) => {

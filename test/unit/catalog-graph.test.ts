@@ -90,6 +90,17 @@ describe('the catalog graph', () => {
     expect(graph.cyclesOf('group:default/x')).toEqual([{ family: 'parent', members: ['group:default/x', 'group:default/y'] }]);
   });
 
+  it('when entities come, go and change references, then the counts by kind and of dangling references follow each change', () => {
+    const graph = graphOf(group('team-a'), component('a', { dependsOn: ['resource:db'] }));
+    expect([graph.danglingCount(), Object.fromEntries(graph.countsByKind())]).toEqual([1, { Group: 1, Component: 1 }]);
+    graph.upsert(resource('db'));
+    expect([graph.danglingCount(), Object.fromEntries(graph.countsByKind())]).toEqual([0, { Group: 1, Component: 1, Resource: 1 }]);
+    graph.upsert(component('a', { dependsOn: ['resource:db', 'resource:cache'] }));
+    expect(graph.danglingCount()).toBe(1);
+    graph.remove('group:default/team-a');
+    expect([graph.danglingCount(), Object.fromEntries(graph.countsByKind())]).toEqual([3, { Component: 1, Resource: 1 }]);
+  });
+
   it('when a user is a member of a group, then the group has the member', () => {
     const graph = graphOf(group('team-a'), user('jane', { memberOf: ['team-a'] }));
     expect(graph.relationsOf('group:default/team-a')).toEqual([{ type: 'hasMember', target: 'user:default/jane' }]);

@@ -123,6 +123,24 @@ describe('the read API', () => {
     expect(via).toMatchObject({ checkout: 'group:default/team-a', web: 'group:default/team-b', scratch: 'user:default/jane' });
   });
 
+  it('when what a group owns is read a page at a time, then the pages join into the whole list in ref order, each with the total', async () => {
+    const base = await start();
+    const whole = (await get(base, '/api/v1/entities/group/default/engineering/ownership')).body;
+    expect(whole.items.length).toBeGreaterThan(2);
+    const refs: string[] = [];
+    let token: string | undefined;
+    do {
+      const { body } = await get(base, `/api/v1/entities/group/default/engineering/ownership?limit=2${token ? `&continue=${token}` : ''}`);
+      expect(body.total).toBe(whole.items.length);
+      expect(body.items.length).toBeLessThanOrEqual(2);
+      refs.push(...body.items.map((i: { ref: string }) => i.ref));
+      token = body.continue;
+    } while (token);
+    expect(refs).toEqual(whole.items.map((i: { ref: string }) => i.ref));
+    expect(refs).toEqual([...refs].sort());
+    expect((await get(base, '/api/v1/entities/group/default/engineering/ownership?limit=0')).status).toBe(400);
+  });
+
   it('when asking what a user owns, then what its groups own is included', async () => {
     const base = await start();
     const { body } = await get(base, '/api/v1/entities/user/default/jane/ownership');

@@ -61,9 +61,7 @@ function registerCatalogMetrics(registry: Registry, graph: CatalogGraph): Counte
         registers,
         collect() {
           this.reset();
-          const counts = new Map<string, number>();
-          for (const e of graph.all()) counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
-          for (const [kind, n] of counts) this.set({ kind }, n);
+          for (const [kind, n] of graph.countsByKind()) this.set({ kind }, n);
         },
       }),
     'replaced',
