@@ -43,6 +43,8 @@ export interface InformerOptions<T extends KubernetesObject> {
    * managedFields are dropped, once per object.
    */
   transform?: (object: T) => T;
+  /** Objects per list request when listing `path` (default {@link LIST_PAGE}). */
+  listPageSize?: number;
   /**
    * Restart a watch that delivered nothing, not even a bookmark, for this long (default 300 s:
    * five of the apiserver's bookmark intervals, so only a dead watch stays silent that long;
@@ -104,9 +106,22 @@ export class Informer<T extends KubernetesObject> {
     this.logger = options.logger.child({ informer: this.name });
     this.clock = options.clock ?? systemClock;
     this.metrics = options.registry ? createRuntimeMetrics(options.registry) : undefined;
-    this.listObjects = options.list ?? listFromPath<T>(options.kubeConfig, options.path, options.labelSelector, options.fieldSelector);
     const transform = options.transform;
     this.prepare = transform ? (object) => transform(withoutManagedFields(object)) : withoutManagedFields;
+    // A given list returns objects as listed; the paged list prepares each page as it comes.
+    this.listObjects = options.list
+      ? async () => {
+          const list = await options.list!();
+          return { ...list, items: list.items.map(this.prepare) };
+        }
+      : listFromPath<T>(
+          options.kubeConfig,
+          options.path,
+          this.prepare,
+          options.listPageSize ?? LIST_PAGE,
+          options.labelSelector,
+          options.fieldSelector,
+        );
     this.backoff = options.backoff ?? { initialMs: 800, maxMs: 30_000 };
     this.silenceTimeoutMs = options.silenceTimeoutMs ?? 5 * BOOKMARK_INTERVAL_MS;
     this.relistIntervalMs = options.relistIntervalMs ?? 600_000;
@@ -220,7 +235,7 @@ export class Informer<T extends KubernetesObject> {
     const session = this.session;
     // ListWatch goes on to open a watch after listing; a session replaced meanwhile must not.
     if (!this.running || session?.id !== id) throw new Error('informer session closed while listing');
-    const items = list.items.map(this.prepare);
+    const items = list.items;
     const after = snapshotOf(items);
     const events = diffSnapshots(this.cache, after);
     this.cache = after;
@@ -319,18 +334,40 @@ function withoutManagedFields<T extends KubernetesObject>(object: T): T {
 function listFromPath<T extends KubernetesObject>(
   kubeConfig: KubeConfig,
   path: string,
+  prepare: (object: T) => T,
+  pageSize: number,
   labelSelector?: string,
   fieldSelector?: string,
 ): () => Promise<KubernetesListObject<T>> {
   const client = new RawKubeClient(kubeConfig);
   return async () => {
-    const list = await client.request<KubernetesListObject<T>>({ method: 'GET', path, query: { labelSelector, fieldSelector } });
-    // Items of a built-in list carry no kind or apiVersion, while watch events do.
-    const kind = list.kind?.replace(/List$/, '');
-    for (const item of list.items) {
-      item.kind ??= kind;
-      item.apiVersion ??= list.apiVersion;
-    }
-    return list;
+    const items: T[] = [];
+    let page: KubernetesListObject<T>;
+    let next: string | undefined;
+    do {
+      page = await client.request<KubernetesListObject<T>>({
+        method: 'GET',
+        path,
+        query: { labelSelector, fieldSelector, limit: String(pageSize), ...(next ? { continue: next } : {}) },
+      });
+      // Items of a built-in list carry no kind or apiVersion, while watch events do.
+      const kind = page.kind?.replace(/List$/, '');
+      for (const item of page.items) {
+        item.kind ??= kind;
+        item.apiVersion ??= page.apiVersion;
+        items.push(prepare(item));
+      }
+      // Raw JSON: the field is `continue` (client-node's type calls it `_continue`).
+      next = (page.metadata as { continue?: string } | undefined)?.continue || undefined;
+    } while (next);
+    return { ...page, metadata: { resourceVersion: page.metadata?.resourceVersion }, items };
   };
 }
+
+/**
+ * Objects per list request. Every page is one consistent snapshot (the continue token pins
+ * its resource version), and each is prepared before the next is read: a catalog of 100,000
+ * entities listed at once was a response of hundreds of MB held whole before any of it
+ * could be trimmed, and past 512 MB more than a JavaScript string can hold.
+ */
+export const LIST_PAGE = 2000;

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/logger.ts';
 import { exponentialDelay, type BackoffPolicy } from './backoff.ts';
 import { systemClock, type Clock, type TimerHandle } from './clock.ts';
+import { Fifo } from './fifo.ts';
 import { createRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
 
 /**
@@ -45,7 +46,7 @@ export class WorkQueue {
   private readonly clock: Clock;
   private readonly backoff: BackoffPolicy;
   private readonly metrics: RuntimeMetrics | undefined;
-  private readonly ready: string[] = [];
+  private readonly ready = new Fifo<string>();
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
   private readonly addedAt = new Map<string, number>();
@@ -145,7 +146,7 @@ export class WorkQueue {
     if (!this.stopping) {
       for (const { handle } of this.delayed.values()) this.clock.clearTimeout(handle);
       this.delayed.clear();
-      this.ready.length = 0;
+      this.ready.clear();
       this.dirty.clear();
       this.addedAt.clear();
       this.metrics?.queueDepth.set({ name: this.name }, 0);

@@ -109,6 +109,17 @@ describe('Informer against the real apiserver', () => {
     expect(informer.get(namespace, 'existing')).toBeUndefined();
   });
 
+  it('when it lists in pages smaller than the collection, then every object arrives once and the watch goes on from the list', async () => {
+    const cm = configMaps('paged');
+    for (const name of ['p1', 'p2', 'p3', 'p4', 'p5']) await cm.create(name, '1');
+    const { informer, events } = await startInformer({ labelSelector: cm.labelSelector, listPageSize: 2 });
+    expect([...events].sort()).toEqual(['add p1=1', 'add p2=1', 'add p3=1', 'add p4=1', 'add p5=1']);
+    await cm.update('p3', '2');
+    await until('the update after a paged list', () => events.includes('update p3 1->2'));
+    expect(events).toHaveLength(6);
+    expect(informer.list(namespace)).toHaveLength(5);
+  });
+
   it('when the watch is restarted and nothing changed meanwhile, then no event is repeated', async () => {
     const cm = configMaps('restart');
     await cm.create('steady', '1');
