@@ -1,4 +1,5 @@
 import { CATALOG_KINDS, catalogResource } from '../../api/v1alpha1/index.ts';
+import { compactCatalogObject, StringPool } from '../../catalog/compact.ts';
 import { toEntity, withChangedAt, type CatalogObject, type Entity } from '../../catalog/entity.ts';
 import type { CatalogGraph } from '../../catalog/graph.ts';
 import type { EntityRef } from '../../catalog/refs.ts';
@@ -22,9 +23,13 @@ export interface EntityListener {
  * references it changes — are queued.
  */
 export function catalogWatches(context: ControllerContext, graph: CatalogGraph, listeners: readonly EntityListener[]): Watch[] {
+  const pool = new StringPool();
   return CATALOG_KINDS.map((kind) =>
     watch(
-      context.watch<CatalogObject & { metadata: { name: string } }>(catalogResource(kind), { name: kind.kind.toLowerCase() }),
+      context.watch<CatalogObject & { metadata: { name: string } }>(catalogResource(kind), {
+        name: kind.kind.toLowerCase(),
+        transform: (object) => compactCatalogObject(object, pool),
+      }),
       ({ type, object }) => {
         // Objects come from a raw list/watch: timestamps are strings, as CatalogObject says.
         const entity = toEntity(object);
