@@ -1,3 +1,4 @@
+import { DeferredEntityFeed } from '../search/entity-feed.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { CatalogGraph } from '../catalog/graph.ts';
 import type { OperatorConfig } from '../config.ts';
@@ -69,7 +70,7 @@ export function replicaControllers(
       search.upsertDefinition(ref, namespace, description ? definitionEntries(description) : []),
   });
   const fanOut: EntityListener[] = [
-    { entityChanged: (entity) => search.upsertEntity(entity), entityRemoved: (ref) => search.removeEntity(ref) },
+    new DeferredEntityFeed(search),
     { entityChanged: (entity) => scorecards.entityChanged(entity.ref), entityRemoved: (ref) => scorecards.entityChanged(ref) },
     { entityChanged: (entity) => library.entityChanged(entity), entityRemoved: (ref) => library.entityRemoved(ref) },
   ];
