@@ -67,3 +67,55 @@ export function applyWatchEvent<T extends KubernetesObject>(
   cache.set(key, object);
   return previous ? { type: 'update', object, previous } : { type: 'add', object };
 }
+
+/** A resourceVersion as the integer etcd makes it; undefined when it is not one. */
+function revision(object: KubernetesObject | undefined): bigint | undefined {
+  const version = object?.metadata?.resourceVersion;
+  return version !== undefined && /^\d{1,30}$/.test(version) ? BigInt(version) : undefined;
+}
+
+/**
+ * Brings `cache` (kept by a watch that never stopped) up to what a list taken meanwhile shows
+ * the watch missed, and says what changed: an object the list has newer, or the list has and
+ * the cache lacks (unless the watch deleted it after the list), and one the cache holds from
+ * before the list that the list no longer has. What the watch delivered after the list is
+ * newer than the list and is kept. Undefined, and nothing changed, when a resourceVersion is
+ * not an integer: then only a stop-and-list is safe. Comparing versions as numbers is what
+ * the apiserver's own caches do with etcd's revisions.
+ */
+export function auditAgainstList<T extends KubernetesObject>(
+  cache: Snapshot<T>,
+  listed: readonly T[],
+  listVersion: string | undefined,
+  deletedSince: ReadonlyMap<string, bigint>,
+): CacheEvent<T>[] | undefined {
+  const listedAt = listVersion !== undefined && /^\d{1,30}$/.test(listVersion) ? BigInt(listVersion) : undefined;
+  if (listedAt === undefined) return undefined;
+  const versions = new Map<string, bigint>();
+  for (const object of listed) {
+    const version = revision(object);
+    if (version === undefined) return undefined;
+    versions.set(keyOf(object), version);
+  }
+  for (const object of cache.values()) if (revision(object) === undefined) return undefined;
+  const events: CacheEvent<T>[] = [];
+  for (const object of listed) {
+    const key = keyOf(object);
+    const version = versions.get(key)!;
+    const previous = cache.get(key);
+    if (previous) {
+      if (revision(previous)! >= version) continue;
+      cache.set(key, object);
+      events.push({ type: 'update', object, previous });
+    } else if ((deletedSince.get(key) ?? -1n) < version) {
+      cache.set(key, object);
+      events.push({ type: 'add', object });
+    }
+  }
+  for (const [key, object] of cache) {
+    if (versions.has(key) || revision(object)! > listedAt) continue;
+    cache.delete(key);
+    events.push({ type: 'delete', object });
+  }
+  return events;
+}
