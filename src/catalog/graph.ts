@@ -93,7 +93,9 @@ export class CatalogGraph implements CatalogView {
     } else if (!existed) {
       this.refreshCycles(ref, affected);
     }
-    for (const r of affected) this.relationCache.delete(r);
+    // A status write changes neither references nor existence: the cached relations stay
+    // (at 100,000 entities, recomputing a hub's thousands on each of its writes added up).
+    if (!existed || affected.size > 1 || !sameReferences(before, references)) for (const r of affected) this.relationCache.delete(r);
     return affected;
   }
 
