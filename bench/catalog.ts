@@ -5,24 +5,17 @@ import { cpus, totalmem } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { KubernetesObject } from '@kubernetes/client-node';
 import { installCrds } from '../src/kube/apply.ts';
 import { loadKubeConfig } from '../src/kube/config.ts';
 import { RawKubeClient } from '../src/kube/raw-client.ts';
-import { applyStatus } from '../src/kube/status-writer.ts';
 import { startControlPlane } from '../src/local-cluster/control-plane.ts';
 import { freePort } from '../src/local-cluster/ports.ts';
-import { createLogger } from '../src/observability/logger.ts';
-import { Informer } from '../src/runtime/informer.ts';
-import { toEntity } from '../src/catalog/entity.ts';
-import { CatalogGraph } from '../src/catalog/graph.ts';
-import { decideStatus } from '../src/controllers/catalog/decide.ts';
-import { resolvedView } from '../src/controllers/catalog/reconcile.ts';
-import type { EntityStatus } from '../src/api/v1alpha1/index.ts';
 import { kubectlFor } from './kubectl.ts';
 import { startOperatorProcess } from './operator-process.ts';
-import { createSynthetic, inParallel, percentile, syntheticCatalog, type SyntheticObject } from './synthetic-catalog.ts';
+import { changeLatency, readLatency } from './catalog-load.ts';
+import { createSynthetic, syntheticCatalog, type SyntheticObject } from './synthetic-catalog.ts';
 import { msSince as ms } from './measure.ts';
+import { finalStatuses, floorWrites } from './status-floor.ts';
 
 const run = promisify(execFile);
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
@@ -43,30 +36,9 @@ const rows: Record<string, string>[] = [];
 
 const createAll = (objects: SyntheticObject[], namespace: string): Promise<void> => createSynthetic(client, objects, namespace);
 
-/**
- * What the operator will write for each object: its final status, computed the way the
- * operator computes it (same graph, same decision), before the clock starts.
- */
-function finalStatuses(objects: SyntheticObject[]): EntityStatus[] {
-  const graph = new CatalogGraph();
-  const entities = objects.map((o) => toEntity({ ...o, metadata: { ...o.metadata, generation: 1 } })!);
-  for (const e of entities) graph.upsert(e);
-  const now = new Date();
-  return entities.map((e) => decideStatus(e, resolvedView(graph, e.ref), now));
-}
-
-/**
- * The floor: the same status writes — the same final statuses, on a copy of the catalog in
- * its own namespace — by a bare loop with the same client and concurrency, nothing else.
- */
-async function floorWrites(objects: SyntheticObject[]): Promise<number> {
-  const statuses = finalStatuses(objects);
-  const start = process.hrtime.bigint();
-  await inParallel(objects, CONCURRENCY, async (o, i) => {
-    await applyStatus(client, o, o.metadata.namespace, o.metadata.name, statuses[i]);
-  });
-  return ms(start);
-}
+/** The floor: the same final statuses, on a copy of the catalog in its own namespace, by a bare loop. */
+const floorOf = (objects: SyntheticObject[]): Promise<number> =>
+  floorWrites(client, objects, finalStatuses(objects), objects[0]!.metadata.namespace, CONCURRENCY);
 
 try {
   for (const size of SIZES) {
@@ -81,7 +53,7 @@ try {
     await createAll(objects, namespace);
     const floorCopy = syntheticCatalog(size, `${namespace}-floor`);
     await createAll(floorCopy, `${namespace}-floor`);
-    const floor = await floorWrites(floorCopy);
+    const floor = await floorOf(floorCopy);
     log(`${size}: floor ${floor.toFixed(0)} ms for ${size} status writes`);
 
     const port = await freePort();
@@ -108,8 +80,8 @@ try {
     });
 
     if (size === Math.max(...SIZES)) {
-      results.push(await changeLatency(namespace, size));
-      results.push(await readLoad(operator.url, namespace, objects.filter((o) => o.kind === 'Component').length));
+      results.push(await changeRow(namespace, objects));
+      results.push(await readRows(operator.url, namespace, objects.filter((o) => o.kind === 'Component').length));
     }
     await operator.stop();
   }
@@ -119,58 +91,21 @@ try {
 }
 
 /** kubectl apply adds a dependsOn; time until the component and the resource both show it. */
-async function changeLatency(namespace: string, size: number): Promise<string> {
-  const quiet = createLogger('silent');
-  const informers = ['components', 'resources'].map(
-    (plural) =>
-      new Informer<KubernetesObject & { status?: { relations?: { type: string; target: string }[] } }>({
-        kubeConfig,
-        path: `/apis/greenroom.dev/v1alpha1/namespaces/${namespace}/${plural}`,
-        logger: quiet,
-      }),
-  );
-  await Promise.all(informers.map((i) => i.start()));
-  const [components, resources] = informers as [(typeof informers)[0], (typeof informers)[0]];
-  const resourceCount = Math.round(size * 0.1);
-  const latencies: number[] = [];
-  for (let i = 0; i < CHANGES; i++) {
-    const component = `component-${i}`;
-    const target = `resource-${(i * 37 + 11) % resourceCount}`;
-    const manifest = {
-      apiVersion: 'greenroom.dev/v1alpha1',
-      kind: 'Component',
-      metadata: { name: component, namespace },
-      spec: {
-        type: 'service',
-        lifecycle: 'production',
-        owner: `team-0`,
-        dependsOn: [`resource:${target}`, `resource:resource-${i % resourceCount}`],
-      },
-    };
-    await kubectlApply(JSON.stringify(manifest));
-    const applied = process.hrtime.bigint();
-    const dependsOn = { type: 'dependsOn', target: `resource:${namespace}/${target}` };
-    const dependencyOf = { type: 'dependencyOf', target: `component:${namespace}/${component}` };
-    const has = (list: { type: string; target: string }[] | undefined, r: { type: string; target: string }) =>
-      !!list?.some((x) => x.type === r.type && x.target === r.target);
-    for (;;) {
-      const c = components.get(namespace, component);
-      const r = resources.get(namespace, target);
-      if (has(c?.status?.relations, dependsOn) && has(r?.status?.relations, dependencyOf)) break;
-      if (ms(applied) > 30_000) throw new Error(`change ${i} not visible after 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    latencies.push(ms(applied));
-  }
-  await Promise.all(informers.map((i) => i.stop()));
-  const p50 = percentile(latencies, 50);
-  const p99 = percentile(latencies, 99);
+async function changeRow(namespace: string, objects: SyntheticObject[]): Promise<string> {
+  const { p50, p99 } = await changeLatency({
+    kubeConfig,
+    apply: kubectlApply,
+    namespace,
+    components: objects.filter((o) => o.kind === 'Component'),
+    resources: objects.filter((o) => o.kind === 'Resource').length,
+    changes: CHANGES,
+  });
   log(`change latency p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms`);
-  return `| change visible on both ends (${CHANGES} × kubectl apply adding a dependsOn, ${size} entities) | p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms | p99 < 1000 ms | ${p99 < 1000 ? 'met' : 'not met'} |`;
+  return `| change visible on both ends (${CHANGES} × kubectl apply adding a dependsOn, ${objects.length} entities) | p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms | p99 < 1000 ms | ${p99 < 1000 ? 'met' : 'not met'} |`;
 }
 
 /** Read API under load: list pages of 100, single gets and depth-3 graphs, 8 requests in flight. */
-async function readLoad(url: string, namespace: string, components: number): Promise<string> {
+async function readRows(url: string, namespace: string, components: number): Promise<string> {
   const paths = [
     (i: number) => `/api/v1/entities?namespace=${namespace}&limit=100&kind=${['component', 'resource', 'group'][i % 3]}`,
     (i: number) => `/api/v1/entities/component/${namespace}/component-${(i * 13) % components}`,
@@ -178,20 +113,7 @@ async function readLoad(url: string, namespace: string, components: number): Pro
   ];
   const lines: string[] = [];
   for (const [index, name] of ['list page of 100', 'get one entity', 'graph depth 3'].entries()) {
-    const latencies: number[] = [];
-    await inParallel(
-      Array.from({ length: READS }, (_, i) => i),
-      CONCURRENCY,
-      async (i) => {
-        const start = process.hrtime.bigint();
-        const res = await fetch(url + paths[index]!(i));
-        await res.arrayBuffer();
-        if (!res.ok) throw new Error(`${paths[index]!(i)}: ${res.status}`);
-        latencies.push(ms(start));
-      },
-    );
-    const p50 = percentile(latencies, 50);
-    const p99 = percentile(latencies, 99);
+    const { p50, p99 } = await readLatency(url, paths[index]!, READS, CONCURRENCY);
     log(`read ${name}: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
     lines.push(
       `| read API: ${name} (${READS} requests, ${CONCURRENCY} in flight) | p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms | p99 < 50 ms | ${p99 < 50 ? 'met' : 'not met'} |`,

@@ -13,6 +13,8 @@ import { sumOfMetric } from '../src/observability/scrape.ts';
  */
 export interface OperatorProcess {
   url: string;
+  /** The operator's own process (not the tether around it). */
+  pid: number;
   rssMiB(): number;
   /** Sums of the named metrics over all label sets, from one scrape. */
   metrics(...names: string[]): Promise<number[]>;
@@ -78,6 +80,7 @@ export async function startOperatorProcess(
   const pid = Number(readFileSync(`/proc/${tether.pid}/task/${tether.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
   return {
     url,
+    pid,
     rssMiB() {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;

@@ -48,14 +48,19 @@ export function syntheticCatalog(size: number, namespace: string): SyntheticObje
   return objects;
 }
 
-/** Creates the namespace and every object in it through the apiserver, 16 at a time. */
-export async function createSynthetic(client: RawKubeClient, objects: readonly SyntheticObject[], namespace: string): Promise<void> {
+/** Creates the namespace and every object in it through the apiserver, `concurrency` (16) at a time. */
+export async function createSynthetic(
+  client: RawKubeClient,
+  objects: readonly SyntheticObject[],
+  namespace: string,
+  concurrency = 16,
+): Promise<void> {
   await client.request({
     method: 'POST',
     path: '/api/v1/namespaces',
     body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
   });
-  await inParallel(objects, 16, async (o) => {
+  await inParallel(objects, concurrency, async (o) => {
     await client.request({
       method: 'POST',
       path: `/apis/greenroom.dev/v1alpha1/namespaces/${namespace}/${o.plural}`,
