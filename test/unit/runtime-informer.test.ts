@@ -115,6 +115,28 @@ describe('Informer with a transform', () => {
     expect(transformed).toEqual(['a']);
   });
 
+  it('when the periodic relist comes, then the watch goes on, only what it missed is reported, and unchanged objects are not transformed again', async () => {
+    const clock = manualClock(0);
+    let listed: V1ConfigMap[] = [configMap('a', '9', '1')];
+    const { watch, events, transformed } = await startInformer({
+      clock,
+      relistIntervalMs: 1000,
+      list: async () => ({ apiVersion: 'v1', kind: 'ConfigMapList', metadata: { resourceVersion: '20' }, items: listed }),
+    });
+    watch.deliver('ADDED', configMap('b', '11', '2'));
+    await settle();
+    // The list has what the watch delivered, and one object the watch missed.
+    listed = [configMap('a', '9', '1'), configMap('b', '11', '2'), configMap('c', '15', '3')];
+    await clock.advance(1000);
+    await settle();
+    expect(events).toEqual(['add a=1 yes', 'add b=2 yes', 'add c=3 yes']);
+    expect(transformed).toEqual(['a', 'b', 'c']);
+    // The same watch still delivers: no new session was opened.
+    watch.deliver('MODIFIED', configMap('a', '21', '4'));
+    await settle();
+    expect(events.at(-1)).toBe('update a 1->4 yes');
+  });
+
   it('when no transform is given, then objects are cached whole but for their managedFields', async () => {
     const { informer, watch } = await startInformer({ transform: undefined });
     watch.deliver('ADDED', configMap('b', '11', '2'));
