@@ -89,7 +89,7 @@ export async function backstageSide(
     const refreshed = await changeLatency(
       {
         samples: settings.refreshChanges,
-        budgetMs: Number.POSITIVE_INFINITY,
+        budgetMs: settings.budgetMs,
         timeoutMs: 180_000,
         pollMs: 100,
         change: edit(settings.changeOffsets.refresh),
@@ -126,7 +126,7 @@ export async function backstageSide(
     const shortInterval = await changeLatency(
       {
         samples: settings.intervalChanges,
-        budgetMs: Number.POSITIVE_INFINITY,
+        budgetMs: settings.budgetMs,
         timeoutMs: 300_000,
         pollMs: 250,
         change: edit(settings.changeOffsets.interval),

@@ -121,13 +121,13 @@ function sizeTable({ size, backstage: b, greenroom: g }: SizeResult, settings: P
       `${lat(g.reads.graph)}, ${fixed(g.reads.graph.nodes ?? 0, 0)} entities${g.reads.graph.truncated ? ` (cut at 2000 for ${g.reads.graph.truncated} of ${NODE_SAMPLES} roots)` : ''}`,
       latRatio(b.reads.graph, g.reads.graph),
     ],
+    ['ancestry of a component (Backstage only), p50 / p99', `${lat(b.reads.ancestry!)}${kib(b.reads.ancestry!.bytes)}`, '—', '—'],
     [
       'other work on the machine while this side ran (share of all CPU time, processes this run did not start)',
       percent(b.otherWork ?? 0),
       percent(g.otherWork ?? 0),
       '—',
     ],
-    ['ancestry of a component (Backstage only), p50 / p99', `${lat(b.reads.ancestry!)}${kib(b.reads.ancestry!.bytes)}`, '—', '—'],
   ];
   return [
     `### ${size.toLocaleString('en-US')} entities`,
@@ -188,7 +188,7 @@ Backstage's database is empty at its start; the files exist.
   the component and the dependencyOf on the resource, asked every 1 s (default interval), 100 ms
   (refresh call) or 250 ms (${st.shortIntervalSeconds} s interval) on Backstage and every 10 ms on
   Greenroom. Backstage's default-interval samples stop at ${st.defaultChanges} or after
-  ${(st.defaultBudgetMs / 1000).toFixed(0)} s; its ${st.shortIntervalSeconds} s-interval samples come from a
+  ${(st.defaultBudgetMs / 1000).toFixed(0)} s, the others at their count or after ${(st.budgetMs / 1000).toFixed(0)} s; its ${st.shortIntervalSeconds} s-interval samples come from a
   second start of the backend on the same database, taken once 155 s have passed since the first one
   stopped (each entity keeps the next processing time the default interval gave it). Ratios are of p50 / p99.
 - *Reads*: 8 requests in flight, after one warm-up, on the same entities on both sides: a first page of 100

@@ -13,6 +13,8 @@ export interface PeerSettings {
   greenroomChanges: number;
   refreshChanges: number;
   intervalChanges: number;
+  /** No new sample of a way of changing once this many ms have passed since its first (Backstage's refresh and short interval). */
+  budgetMs: number;
   /** Backstage's default interval is 100–150 s: few samples, within a time budget. */
   defaultChanges: number;
   defaultBudgetMs: number;
@@ -39,6 +41,7 @@ export function settingsFromEnv(): PeerSettings {
     greenroomChanges: numberFrom('BENCH_PEER_CHANGES', 50),
     refreshChanges: numberFrom('BENCH_PEER_REFRESH_CHANGES', 20),
     intervalChanges: numberFrom('BENCH_PEER_INTERVAL_CHANGES', 10),
+    budgetMs: numberFrom('BENCH_PEER_BUDGET_SECONDS', 300) * 1000,
     defaultChanges: numberFrom('BENCH_PEER_DEFAULT_CHANGES', 3),
     defaultBudgetMs: numberFrom('BENCH_PEER_DEFAULT_BUDGET_SECONDS', 300) * 1000,
     quietWaitSeconds: numberFrom('BENCH_PEER_QUIET_WAIT_SECONDS', 180),
