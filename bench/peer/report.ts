@@ -72,6 +72,16 @@ const lat = (l: Latency): string =>
 const latRatio = (a: Latency, b: Latency): string => `${ratio(a.p50, b.p50)} / ${ratio(a.p99, b.p99)}`;
 const kib = (bytes: number | undefined): string => (bytes === undefined ? '' : `, ${(bytes / 1024).toFixed(1)} KiB each`);
 
+/** A warning under a table whose two sides shared the machine with very different loads. */
+function unevenLoad(backstage: number, greenroom: number): string[] {
+  if (Math.abs(backstage - greenroom) < 0.25) return [];
+  const [busier, quieter] = backstage > greenroom ? ['Backstage', 'Greenroom'] : ['Greenroom', 'Backstage'];
+  return [
+    '',
+    `**Uneven load:** other processes used ${percent(Math.max(backstage, greenroom))} of the CPU while ${busier}'s side ran and ${percent(Math.min(backstage, greenroom))} while ${quieter}'s did, so the times, and the ratios, of this size lean against ${busier}.`,
+  ];
+}
+
 function sizeTable({ size, backstage: b, greenroom: g }: SizeResult, settings: PeerSettings): string {
   const gApply = g.changes.apply!;
   const rows: string[][] = [
@@ -136,6 +146,7 @@ function sizeTable({ size, backstage: b, greenroom: g }: SizeResult, settings: P
     '|---|---|---|---|',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     ...(g.memoryNote ? ['', `Greenroom's memory: ${g.memoryNote}.`] : []),
+    ...unevenLoad(b.otherWork ?? 0, g.otherWork ?? 0),
   ].join('\n');
 }
 
