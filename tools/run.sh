@@ -66,6 +66,15 @@ case "$command" in
     bash tools/node/build-images.sh >/dev/null
     exec "$node" bench/time-to-value.ts
     ;;
+  bench:peer)
+    # Backstage's catalog backend next to Greenroom on the same catalog (bench/peer). Apart from
+    # `bench`: it installs about 500 Backstage packages (once, into ~/.cache/greenroom/peer) and
+    # runs for half an hour or more; it needs Debian's postgresql package.
+    bash tools/control-plane/build.sh >/dev/null
+    log "compiling (the operator runs from dist/, as the image runs it)"
+    "$node" node_modules/typescript/bin/tsc -p tsconfig.build.json
+    exec "$node" bench/peer/run.ts "$@"
+    ;;
   test)
     start=$(date +%s)
     log "building the control plane (cached after the first run)"
@@ -131,7 +140,7 @@ case "$command" in
     exit "$status"
     ;;
   *)
-    echo "usage: tools/run.sh demo|test|bench [args]" >&2
+    echo "usage: tools/run.sh demo|test|bench|bench:peer [args]" >&2
     exit 2
     ;;
 esac
