@@ -145,11 +145,13 @@ async function readBatch(
     seen.add(l.identity);
     return true;
   });
-  const texts = await Promise.all(
-    fresh.map((l) =>
-      'error' in l || l.directory ? Promise.resolve(undefined) : settle(l.pending.path, () => files.readText(l.pending.path)),
-    ),
-  );
+  // One after another, in queue order: each read reserves its share of the budget, and read
+  // at once they reserved it in the order their disks answered, so a file after the one that
+  // spent the budget could be read and the one before it refused (a unit test failed so, now and then).
+  const texts: (Awaited<ReturnType<typeof settle<string>>> | undefined)[] = [];
+  for (const l of fresh) {
+    texts.push('error' in l || l.directory ? undefined : await settle(l.pending.path, () => files.readText(l.pending.path)));
+  }
   const next: Pending[] = [];
   const skip = (path: string, error: Error) =>
     result.problems.push({ severity: 'skipped', file: path, message: `cannot be read: ${error.message}` });

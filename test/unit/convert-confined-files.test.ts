@@ -147,6 +147,21 @@ describe('reading catalog files confined to a repository', () => {
     expect(stopped).toMatch(/would pass \d+ bytes in all/);
   });
 
+  it('when the disk answers for a later file first, then the budget is still spent in the order the files were named', async () => {
+    const { root } = repository({ 'a.yaml': component('a'), 'b.yaml': component('b') });
+    const files = confinedFiles(root, { ...DEFAULT_READ_LIMITS, maxTotalBytes: component('a').length + 10 });
+    // a.yaml's lookup answers last, as a slow disk or a busy machine may make it.
+    const slowFirst = Object.assign(Object.create(files) as typeof files, {
+      identity: async (path: string) => {
+        if (path === 'a.yaml') await new Promise((resolve) => setTimeout(resolve, 50));
+        return files.identity(path);
+      },
+    });
+    const { documents, stopped } = await readSources(['a.yaml', 'b.yaml'], slowFirst);
+    expect(names(documents)).toEqual(['a']);
+    expect(stopped).toMatch(/would pass \d+ bytes in all/);
+  });
+
   it("when a Location's glob or a placeholder meets a spent budget, then the whole read stops rather than going on without it", async () => {
     const teams = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`teams/t${i}.yaml`, component(`t${i}`)]));
     const { root } = repository({ 'catalog-info.yaml': location('./teams/*.yaml'), 'later.yaml': component('later'), ...teams });
