@@ -81,10 +81,11 @@ export class CatalogGraph implements CatalogView {
     this.unparsable.set(ref, unparsable);
     this.sortedList = undefined;
     if (!existed) this.sorted = undefined;
-    if (!existed || !sameReferences(before, references)) this.tallies = undefined;
+    const sameRefs = sameReferences(before, references);
+    if (!existed || !sameRefs) this.tallies = undefined;
     const affected = new Set<EntityRef>([ref]);
     if (!existed) for (const source of this.incoming.get(ref)?.keys() ?? []) affected.add(source);
-    if (!sameReferences(before, references)) {
+    if (!sameRefs) {
       this.unindex(ref, before);
       this.outgoing.set(ref, references);
       this.index(ref, references);
@@ -95,7 +96,7 @@ export class CatalogGraph implements CatalogView {
     }
     // A status write changes neither references nor existence: the cached relations stay
     // (at 100,000 entities, recomputing a hub's thousands on each of its writes added up).
-    if (!existed || affected.size > 1 || !sameReferences(before, references)) for (const r of affected) this.relationCache.delete(r);
+    if (!existed || !sameRefs) for (const r of affected) this.relationCache.delete(r);
     return affected;
   }
 

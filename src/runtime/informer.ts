@@ -11,6 +11,7 @@ import {
   diffSnapshots,
   keyOf,
   objectKey,
+  revisionOf,
   snapshotOf,
   type CacheEvent,
   type Snapshot,
@@ -340,9 +341,8 @@ export class Informer<T extends KubernetesObject> {
 
   /** Deletions the watch delivers while a relist is listing, so the list does not bring them back. */
   private noteDeletion(object: T): void {
-    const version = object.metadata?.resourceVersion;
-    if (this.deletedSinceList && version !== undefined && /^\d{1,30}$/.test(version))
-      this.deletedSinceList.set(keyOf(object), BigInt(version));
+    const version = revisionOf(object.metadata?.resourceVersion);
+    if (this.deletedSinceList && version !== undefined) this.deletedSinceList.set(keyOf(object), version);
   }
 
   private emit(event: CacheEvent<T>): void {

@@ -69,10 +69,11 @@ export function applyWatchEvent<T extends KubernetesObject>(
 }
 
 /** A resourceVersion as the integer etcd makes it; undefined when it is not one. */
-function revision(object: KubernetesObject | undefined): bigint | undefined {
-  const version = object?.metadata?.resourceVersion;
+export function revisionOf(version: string | undefined): bigint | undefined {
   return version !== undefined && /^\d{1,30}$/.test(version) ? BigInt(version) : undefined;
 }
+
+const revision = (object: KubernetesObject | undefined): bigint | undefined => revisionOf(object?.metadata?.resourceVersion);
 
 /**
  * Brings `cache` (kept by a watch that never stopped) up to what a list taken meanwhile shows
@@ -89,7 +90,7 @@ export function auditAgainstList<T extends KubernetesObject>(
   listVersion: string | undefined,
   deletedSince: ReadonlyMap<string, bigint>,
 ): CacheEvent<T>[] | undefined {
-  const listedAt = listVersion !== undefined && /^\d{1,30}$/.test(listVersion) ? BigInt(listVersion) : undefined;
+  const listedAt = revisionOf(listVersion);
   if (listedAt === undefined) return undefined;
   const versions = new Map<string, bigint>();
   for (const object of listed) {
