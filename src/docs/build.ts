@@ -4,7 +4,9 @@ import { ASSET_TYPES } from './asset-types.ts';
 import { checkPage, DEFAULT_DOCS_LIMITS, limitExceeded, type DocsLimits } from './limits.ts';
 import type { LinkContext } from './links.ts';
 import { renderMarkdown, type RenderedPage } from './markdown.ts';
-import { isMarkdown, navFromTree, readDocsConfig, titleFromName, type NavEntry } from './mkdocs.ts';
+import { diagramPath, GENERATED_SCHEME, type DiagramSink } from './extensions/mermaid.ts';
+import { isMarkdown, navFromTree, readDocsConfig, titleFromName, type DocsConfig, type NavEntry } from './mkdocs.ts';
+import { includeSnippets, SnippetLimitError, type SnippetSource } from './extensions/snippets.ts';
 import type { DocAsset, DocPage, DocSite, NavItem } from './site.ts';
 
 export interface BuildOptions {
@@ -41,6 +43,38 @@ export function slugOf(path: string): string {
   if (name !== 'index' && name !== 'readme') return withoutExt;
   const dir = posix.dirname(withoutExt);
   return dir === '.' ? '' : dir;
+}
+
+/** A page with its pymdownx.snippets included; too big a result fails as the page's own size would. */
+function withSnippets(
+  markdown: string,
+  page: string,
+  files: SkeletonFiles,
+  config: DocsConfig,
+  limits: DocsLimits,
+  warnings: string[],
+): string {
+  const source: SnippetSource = {
+    read: (p) => {
+      const content = files.get(p);
+      return content === undefined ? undefined : asText(content);
+    },
+    basePaths: config.snippetBasePaths,
+    maxBytes: limits.maxPageBytes,
+    warn: (message) => warnings.push(message),
+  };
+  try {
+    return includeSnippets(markdown, page, source);
+  } catch (error) {
+    if (error instanceof SnippetLimitError) throw limitExceeded('maxPageBytes', `${error.message}, which`, limits.maxPageBytes);
+    throw error;
+  }
+}
+
+/** The directory of a page's URL under MkDocs (see LinkContext.urlDir): its own slug with directory URLs, unless it is an index. */
+function urlDirOf(path: string, slug: string, useDirectoryUrls: boolean): string {
+  const fileDir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
+  return useDirectoryUrls && slug !== fileDir ? slug : fileDir;
 }
 
 /** Slugs of all pages; an index.md beats a README.md for the same directory, as in MkDocs. */
@@ -115,26 +149,43 @@ export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite 
 
   const assets: Record<string, DocAsset> = {};
   let assetBytes = 0;
+  const store = (path: string, contentType: string, bytes: Buffer) => {
+    assetBytes += bytes.length;
+    if (assetBytes > limits.maxAssetBytes)
+      throw limitExceeded('maxAssetBytes', `the assets pages use (${assetBytes} bytes so far)`, limits.maxAssetBytes);
+    assets[path] = { contentType, base64: bytes.toString('base64') };
+  };
+  const generated = new Set<string>();
   const rendered = new Map<string, RenderedPage>();
+  const prefix = config.docsDir ? `${config.docsDir}/` : '';
   for (const path of slugs.keys()) {
+    const diagrams: DiagramSink = {
+      page: path,
+      add: (svg) => {
+        const file = diagramPath(svg);
+        if (!generated.has(file)) store(file, 'image/svg+xml', Buffer.from(svg, 'utf8'));
+        generated.add(file);
+        return `${GENERATED_SCHEME}${file}`;
+      },
+      warn: (message) => warnings.push(message),
+    };
     const links: LinkContext = {
       base: options.base,
       from: path,
+      urlDir: urlDirOf(path, slugs.get(path)!, config.useDirectoryUrls),
       pageSlug: (p) => slugs.get(p),
       isAsset: (p) => docs.has(p) && ASSET_TYPES[extension(p)] !== undefined,
       useAsset: (p) => {
         if (assets[p]) return;
         const content = docs.get(p)!;
-        const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-        assetBytes += bytes.length;
-        if (assetBytes > limits.maxAssetBytes)
-          throw limitExceeded('maxAssetBytes', `the assets pages use (${assetBytes} bytes so far)`, limits.maxAssetBytes);
-        assets[p] = { contentType: ASSET_TYPES[extension(p)]!, base64: bytes.toString('base64') };
+        store(p, ASSET_TYPES[extension(p)]!, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
       },
+      isGenerated: (p) => generated.has(p),
       warn: (message) => warnings.push(message),
     };
     checkPage(path, docs.get(path)!, limits);
-    rendered.set(path, renderMarkdown(asText(docs.get(path)!), links));
+    const markdown = withSnippets(asText(docs.get(path)!), `${prefix}${path}`, files, config, limits, warnings);
+    rendered.set(path, renderMarkdown(markdown, links, diagrams));
   }
 
   // Titles: the nav's (first mention) beat the page's own, which beat the file name.

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { GENERATED_SCHEME } from './extensions/mermaid.ts';
 
 /** What a page's links are resolved against: the site being built, seen from one page. */
 export interface LinkContext {
@@ -6,12 +7,20 @@ export interface LinkContext {
   base: string;
   /** The linking page's path inside docs_dir. */
   from: string;
+  /**
+   * The directory of the page's URL under MkDocs, inside docs_dir: `guide/setup` for
+   * `guide/setup.md` with use_directory_urls (served at `guide/setup/`), `guide` without it.
+   * Raw HTML's relative URLs start here, as a browser resolves them. Default: the file's directory.
+   */
+  urlDir?: string;
   /** The slug of the page at a path inside docs_dir, if there is one. */
   pageSlug(path: string): string | undefined;
   /** Whether a file that may be served as an asset is at a path inside docs_dir. */
   isAsset(path: string): boolean;
   /** Records that the page uses an asset, so the build stores it. */
   useAsset(path: string): void;
+  /** Whether the build made a file at this path (a drawn diagram), which pages refer to by GENERATED_SCHEME. */
+  isGenerated?(path: string): boolean;
   warn(message: string): void;
 }
 
@@ -45,19 +54,36 @@ function decode(path: string): string {
   }
 }
 
-/** A relative path from a page, inside docs_dir, or undefined when it climbs out. */
-function resolvePath(from: string, target: string): string | undefined {
-  const joined = posix.normalize(posix.join(posix.dirname(from), target)).replace(/\/+$/, '');
+/** A relative path from a directory, inside docs_dir, or undefined when it climbs out. */
+function resolvePath(dir: string, target: string): string | undefined {
+  const joined = posix.normalize(posix.join(dir || '.', target)).replace(/\/+$/, '');
   if (joined === '..' || joined.startsWith('../') || posix.isAbsolute(joined)) return undefined;
   return joined === '.' ? '' : joined;
 }
 
 /**
- * The page a relative link means: `setup.md` itself, or for a directory URL (`setup/`,
- * `setup`, `../`) the page MkDocs would serve there: `setup.md`, `setup/index.md`, `setup/README.md`.
+ * Where a relative URL is looked up, in order. Markdown links name files, so MkDocs resolves
+ * them from the page's file, and leaves one it cannot to the browser, which resolves it from
+ * the page's URL. Raw HTML is never rewritten by MkDocs: the browser resolves it from the URL.
+ * Failing that it is tried from the file, as GitHub shows the same page.
  */
-function pageAt(path: string, ctx: LinkContext): string | undefined {
-  if (/\.(md|markdown)$/i.test(path)) return ctx.pageSlug(path);
+export type LinkOrigin = 'markdown' | 'html';
+
+function baseDirs(ctx: LinkContext, origin: LinkOrigin): string[] {
+  const fileDir = posix.dirname(ctx.from) === '.' ? '' : posix.dirname(ctx.from);
+  const urlDir = ctx.urlDir ?? fileDir;
+  const dirs = origin === 'markdown' ? [fileDir, urlDir] : [urlDir, fileDir];
+  return [...new Set(dirs)];
+}
+
+/**
+ * The page a relative link means: `setup.md` itself, or for a directory URL (`setup/`,
+ * `setup`, `../`, `setup/index.html`, `setup.html`) the page MkDocs would serve there:
+ * `setup.md`, `setup/index.md`, `setup/README.md`.
+ */
+function pageAt(target: string, ctx: LinkContext): string | undefined {
+  if (/\.(md|markdown)$/i.test(target)) return ctx.pageSlug(target);
+  const path = target.replace(/(^|\/)index\.html$/i, '').replace(/\.html$/i, '');
   const dir = path ? `${path}/` : '';
   for (const candidate of path ? [`${path}.md`, `${dir}index.md`, `${dir}README.md`] : ['index.md', 'README.md']) {
     const slug = ctx.pageSlug(candidate);
@@ -66,8 +92,29 @@ function pageAt(path: string, ctx: LinkContext): string | undefined {
   return undefined;
 }
 
+/** The page or file a relative path names from the first base directory that has one. */
+function locate(
+  target: string,
+  ctx: LinkContext,
+  origin: LinkOrigin,
+  acceptPage: boolean,
+): { slug?: string; asset?: string; outside: boolean; tried?: string } {
+  let outside = true;
+  let tried: string | undefined;
+  for (const dir of baseDirs(ctx, origin)) {
+    const path = target === '' ? ctx.from : resolvePath(dir, target);
+    if (path === undefined) continue;
+    outside = false;
+    tried ??= path;
+    const slug = acceptPage ? pageAt(path, ctx) : undefined;
+    if (slug !== undefined) return { slug, outside };
+    if (ctx.isAsset(path)) return { asset: path, outside };
+  }
+  return { outside, tried };
+}
+
 /** A link's href as the reader serves it: pages by slug, files as assets, the web as it is. */
-export function resolveHref(raw: string, ctx: LinkContext): Resolved {
+export function resolveHref(raw: string, ctx: LinkContext, origin: LinkOrigin = 'markdown'): Resolved {
   const url = asBrowserReads(raw);
   if (url.startsWith('#')) return { href: url, external: false };
   const scheme = schemeOf(url);
@@ -81,39 +128,37 @@ export function resolveHref(raw: string, ctx: LinkContext): Resolved {
   const fragment = rest.length ? `#${rest.join('#')}` : '';
   const target = decode(withoutFragment.split('?')[0] ?? '');
   // `?x` or `#x` alone stays on this page.
-  const path = target === '' ? ctx.from : resolvePath(ctx.from, target);
-  if (path === undefined) {
-    ctx.warn(`${ctx.from}: the link ${raw} points outside docs_dir`);
-    return undefined;
+  const found = locate(target, ctx, origin, true);
+  if (found.slug !== undefined) return { href: pageHref(ctx.base, found.slug) + fragment, external: false };
+  if (found.asset !== undefined) {
+    ctx.useAsset(found.asset);
+    return { href: assetHref(ctx.base, found.asset), external: false };
   }
-  const slug = pageAt(path, ctx);
-  if (slug !== undefined) return { href: pageHref(ctx.base, slug) + fragment, external: false };
-  if (ctx.isAsset(path)) {
-    ctx.useAsset(path);
-    return { href: assetHref(ctx.base, path), external: false };
-  }
-  ctx.warn(`${ctx.from}: the link ${raw} points to ${path || 'the docs root'}, which is not a page or file of the site`);
+  if (found.outside) ctx.warn(`${ctx.from}: the link ${raw} points outside docs_dir`);
+  else ctx.warn(`${ctx.from}: the link ${raw} points to ${found.tried || 'the docs root'}, which is not a page or file of the site`);
   return undefined;
 }
 
 /** An image source: one of the site's own files, or https. Anything else is dropped. */
-export function resolveSrc(raw: string, ctx: LinkContext): Resolved {
+export function resolveSrc(raw: string, ctx: LinkContext, origin: LinkOrigin = 'markdown'): Resolved {
   const url = asBrowserReads(raw);
+  if (url.startsWith(GENERATED_SCHEME)) {
+    // Only a file the build itself made: a page naming the scheme reaches nothing else.
+    const path = url.slice(GENERATED_SCHEME.length);
+    return ctx.isGenerated?.(path) ? { href: assetHref(ctx.base, path), external: false } : undefined;
+  }
   const scheme = schemeOf(url);
   if (scheme === 'https') return { href: url, external: true };
   if (scheme || url === '' || url.startsWith('/') || url.startsWith('\\')) {
     ctx.warn(`${ctx.from}: the image ${raw.slice(0, 80)} is neither a file of the site nor https`);
     return undefined;
   }
-  const path = resolvePath(ctx.from, decode(url.split(/[?#]/)[0] ?? ''));
-  if (path === undefined) {
-    ctx.warn(`${ctx.from}: the image ${raw} points outside docs_dir`);
+  const found = locate(decode(url.split(/[?#]/)[0] ?? ''), ctx, origin, false);
+  if (found.asset === undefined) {
+    if (found.outside) ctx.warn(`${ctx.from}: the image ${raw} points outside docs_dir`);
+    else ctx.warn(`${ctx.from}: the image ${raw} points to ${found.tried}, which is not a file of the site that can be shown`);
     return undefined;
   }
-  if (!ctx.isAsset(path)) {
-    ctx.warn(`${ctx.from}: the image ${raw} points to ${path}, which is not a file of the site that can be shown`);
-    return undefined;
-  }
-  ctx.useAsset(path);
-  return { href: assetHref(ctx.base, path), external: false };
+  ctx.useAsset(found.asset);
+  return { href: assetHref(ctx.base, found.asset), external: false };
 }

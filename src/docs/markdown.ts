@@ -2,10 +2,14 @@ import hljs from 'highlight.js';
 import MarkdownIt, { type Token } from 'markdown-it';
 import anchor from 'markdown-it-anchor';
 import { parse as parseYaml } from 'yaml';
-import { admonitions } from './admonition.ts';
+import { techdocsCore } from './extensions/techdocs-core.ts';
+import { inlineText } from './extensions/toc-ids.ts';
+import type { DiagramSink } from './extensions/mermaid.ts';
 import type { LinkContext } from './links.ts';
-import { sanitizePage } from './sanitize.ts';
+import { MARKDOWN_ORIGIN, sanitizePage } from './sanitize.ts';
 import type { DocHeading } from './site.ts';
+
+export { slugify } from './extensions/toc-ids.ts';
 
 /** One page, rendered and sanitised. */
 export interface RenderedPage {
@@ -18,20 +22,6 @@ export interface RenderedPage {
 }
 
 /**
- * Heading ids readers can type and share: lower case, letters of any script kept (not
- * percent-encoded as markdown-it-anchor's default does), punctuation dropped.
- */
-export function slugify(text: string): string {
-  const slug = text
-    .normalize('NFKC')
-    .toLowerCase()
-    .trim()
-    .replace(/[^\p{L}\p{M}\p{N}\s_-]/gu, '')
-    .replace(/\s+/g, '-');
-  return slug || 'section';
-}
-
-/**
  * Code is highlighted to class names only (hljs-*), coloured by app.css: the CSP allows no
  * inline style. An unknown or missing language is left plain — guessing is slow and often wrong.
  */
@@ -41,12 +31,26 @@ function highlight(code: string, language: string): string {
   return hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
 }
 
+/** Marks links and images written in Markdown (not raw HTML) for the sanitizer: see MARKDOWN_ORIGIN. */
+function markMarkdownLinks(md: InstanceType<typeof MarkdownIt>): void {
+  md.core.ruler.push('greenroom_link_origin', (state) => {
+    for (const block of state.tokens) {
+      for (const token of block.children ?? [])
+        if (token.type === 'link_open' || token.type === 'image') token.attrSet(MARKDOWN_ORIGIN, '');
+    }
+  });
+}
+
 // html: true because MkDocs pages do embed HTML; every byte goes through sanitizePage after.
-const md = new MarkdownIt({ html: true, linkify: false, typographer: false, highlight }).use(admonitions).use(anchor, {
-  slugify,
-  tabIndex: false,
-  permalink: anchor.permalink.linkInsideHeader({ symbol: '#', placement: 'after', ariaHidden: true }),
-});
+// linkify is pymdownx.magiclink's bare URLs and e-mail addresses.
+const md = new MarkdownIt({ html: true, linkify: true, typographer: false, highlight })
+  .use(techdocsCore)
+  .use(markMarkdownLinks)
+  .use(anchor, {
+    tabIndex: false,
+    failOnNonUnique: false,
+    permalink: anchor.permalink.linkInsideHeader({ symbol: '#', placement: 'after', ariaHidden: true }),
+  });
 
 /** Front matter (`---` YAML `---`) is metadata, not content; its `title` names the page. */
 function splitFrontMatter(source: string): { body: string; title?: string } {
@@ -63,34 +67,27 @@ function splitFrontMatter(source: string): { body: string; title?: string } {
   return { body: source.slice(match[0].length), title };
 }
 
-/** Text of an inline token; the permalink's `#` (raw HTML) and other markup are left out. */
-function inlineText(token: Token): string {
-  let text = '';
-  for (const child of token.children ?? []) {
-    if (child.type === 'text' || child.type === 'code_inline') text += child.content;
-    else if (child.type === 'softbreak' || child.type === 'hardbreak') text += ' ';
-    else if (child.type === 'image') text += child.content;
-  }
-  return text.trim();
-}
-
 function outline(tokens: Token[]): { headings: DocHeading[]; text: string } {
   const headings: DocHeading[] = [];
   const blocks: string[] = [];
   tokens.forEach((token, i) => {
     if (token.type === 'heading_open') {
       const text = inlineText(tokens[i + 1]!);
-      headings.push({ level: Number(token.tag.slice(1)), id: String(token.attrGet('id') ?? slugify(text)), text });
+      headings.push({ level: Number(token.tag.slice(1)), id: String(token.attrGet('id') ?? ''), text });
     } else if (token.type === 'inline') blocks.push(inlineText(token));
     else if (token.type === 'fence' || token.type === 'code_block') blocks.push(token.content.trimEnd());
   });
   return { headings, text: blocks.filter(Boolean).join('\n') };
 }
 
-/** Renders one Markdown page: anchored headings, tables, highlighted code, admonitions, safe links. */
-export function renderMarkdown(source: string, links: LinkContext): RenderedPage {
+/**
+ * Renders one Markdown page with the Markdown extensions TechDocs sites use (techdocs-core's
+ * set), then sanitises it, resolving links and images. Mermaid fences are drawn only when a
+ * DiagramSink is given (the site build stores the drawings).
+ */
+export function renderMarkdown(source: string, links: LinkContext, diagrams?: DiagramSink): RenderedPage {
   const { body, title: metaTitle } = splitFrontMatter(source.replace(/^\uFEFF/, ''));
-  const env = {};
+  const env = diagrams ? { diagrams } : {};
   const tokens = md.parse(body, env);
   const { headings, text } = outline(tokens);
   const html = sanitizePage(md.renderer.render(tokens, md.options, env), links);
