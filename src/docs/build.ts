@@ -5,9 +5,13 @@ import { checkPage, DEFAULT_DOCS_LIMITS, limitExceeded, type DocsLimits } from '
 import type { LinkContext } from './links.ts';
 import { renderMarkdown, type RenderedPage } from './markdown.ts';
 import { diagramPath, GENERATED_SCHEME, type DiagramSink } from './extensions/mermaid.ts';
-import { isMarkdown, navFromTree, readDocsConfig, titleFromName, type DocsConfig, type NavEntry } from './mkdocs.ts';
+import { CONFIG_FILES, isMarkdown, readDocsConfig, type DocsConfig } from './mkdocs.ts';
+import { includeSites } from './monorepo.ts';
+import { fallbackTitle, resolveNav, type NavResolution } from './nav-resolve.ts';
+import { directoryNav, type NavSources } from './nav-sources.ts';
+import { redirectsOf, searchExcluded } from './plugins.ts';
 import { includeSnippets, SnippetLimitError, type SnippetSource } from './extensions/snippets.ts';
-import type { DocAsset, DocPage, DocSite, NavItem } from './site.ts';
+import type { DocAsset, DocPage, DocSite } from './site.ts';
 
 export interface BuildOptions {
   /** The reader's URL prefix for this site (siteBase(namespace, name)); links are rewritten under it. */
@@ -23,17 +27,25 @@ export interface BuildOptions {
 const extension = (path: string): string => posix.extname(path).slice(1).toLowerCase();
 const asText = (content: string | Buffer): string => (typeof content === 'string' ? content : content.toString('utf8'));
 
-/** The files under docs_dir by their path inside it; dot-files and dot-directories are not part of a site. */
-function docsFiles(files: SkeletonFiles, docsDir: string): Map<string, string | Buffer> {
+/**
+ * The files under docs_dir by their path inside it. Dot-files and dot-directories are not
+ * part of a site; awesome-pages' `.pages` files are kept apart, as settings.
+ */
+function docsFiles(
+  files: Iterable<[string, string | Buffer]>,
+  docsDir: string,
+): { docs: Map<string, string | Buffer>; settings: Map<string, string> } {
   const prefix = docsDir ? `${docsDir}/` : '';
   const docs = new Map<string, string | Buffer>();
+  const settings = new Map<string, string>();
   for (const [path, content] of files) {
     if (!path.startsWith(prefix)) continue;
     const inside = path.slice(prefix.length);
-    if (inside.split('/').some((segment) => segment.startsWith('.'))) continue;
-    docs.set(inside, content);
+    const segments = inside.split('/');
+    if (segments.at(-1) === '.pages' && !segments.slice(0, -1).some((s) => s.startsWith('.'))) settings.set(inside, asText(content));
+    else if (!segments.some((segment) => segment.startsWith('.'))) docs.set(inside, content);
   }
-  return docs;
+  return { docs, settings };
 }
 
 /** `guides/setup.md` → `guides/setup`; an index (or README) serves its directory: `guides/index.md` → `guides`. */
@@ -43,6 +55,29 @@ export function slugOf(path: string): string {
   if (name !== 'index' && name !== 'readme') return withoutExt;
   const dir = posix.dirname(withoutExt);
   return dir === '.' ? '' : dir;
+}
+
+/** What the nav plugins read: the site's pages and text files, and which plugins are on. */
+function navSources(
+  pages: string[],
+  docs: Map<string, string | Buffer>,
+  settings: Map<string, string>,
+  config: DocsConfig,
+  warn: (message: string) => void,
+): NavSources {
+  const literate = config.plugins.get('literate-nav');
+  const awesome = config.plugins.get('awesome-pages');
+  return {
+    pages,
+    read: (path) => settings.get(path) ?? (docs.has(path) ? asText(docs.get(path)!) : undefined),
+    literateNav: literate && {
+      navFile: typeof literate.nav_file === 'string' ? literate.nav_file : 'SUMMARY.md',
+      implicitIndex: literate.implicit_index === true,
+    },
+    // Only `.pages`: docsFiles keeps no other dot-file.
+    awesomePages: awesome && { filename: '.pages' },
+    warn,
+  };
 }
 
 /** A page with its pymdownx.snippets included; too big a result fails as the page's own size would. */
@@ -90,46 +125,6 @@ function slugsOf(pagePaths: readonly string[], warnings: string[]): Map<string, 
   return new Map([...owners].map(([slug, path]) => [path, slug]));
 }
 
-/** Nav entries resolved to built pages; entries naming no page are reported and left out. */
-interface NavResolution {
-  slugs: Map<string, string>;
-  /** A page's own title: its front matter's or first heading's, else from its file name. */
-  pageTitle: (path: string) => string;
-  /** Titles the nav gives pages, first mention wins. */
-  navTitles: Map<string, string>;
-  /** Pages in the order the nav mentions them. */
-  order: string[];
-  warnings: string[];
-}
-
-function resolveNav(entries: NavEntry[], r: NavResolution): NavItem[] {
-  const items: NavItem[] = [];
-  for (const entry of entries) {
-    if (entry.url) items.push({ title: entry.title ?? entry.url, url: entry.url });
-    else if (entry.children) {
-      const children = resolveNav(entry.children, r);
-      if (children.length) items.push({ title: entry.title ?? '', children });
-    } else if (entry.path !== undefined) {
-      const path = posix.normalize(entry.path).replace(/^\.\//, '');
-      const slug = r.slugs.get(path);
-      if (slug === undefined) {
-        r.warnings.push(`the nav names ${entry.path}, which is not a page in docs_dir`);
-        continue;
-      }
-      if (!r.order.includes(path)) r.order.push(path);
-      if (entry.title && !r.navTitles.has(path)) r.navTitles.set(path, entry.title);
-      items.push({ title: entry.title ?? r.pageTitle(path), slug });
-    }
-  }
-  return items;
-}
-
-/** The title MkDocs would give a page without a heading: its file name, or its directory's for an index. */
-function fallbackTitle(slug: string): string {
-  if (slug === '') return 'Home';
-  return titleFromName(posix.basename(slug));
-}
-
 /**
  * Builds a docs site from a repository's files: mkdocs.yml (or the directory layout) gives
  * the nav, every Markdown page is rendered and sanitised, and the files pages use are kept
@@ -139,7 +134,21 @@ function fallbackTitle(slug: string): string {
 export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite {
   const config = readDocsConfig(files);
   const warnings = [...config.warnings];
-  const docs = docsFiles(files, config.docsDir);
+  const warn = (message: string) => void warnings.push(message);
+  const { docs, settings } = docsFiles(files, config.docsDir);
+  // monorepo: included sites' files join the tree under their site_name.
+  let configNav = config.nav;
+  if (
+    configNav?.some(function hasInclude(e): boolean {
+      return e.include !== undefined || (e.children ?? []).some(hasInclude);
+    })
+  ) {
+    const included = includeSites(configNav, CONFIG_FILES.find((p) => files.has(p)) ?? 'mkdocs.yml', files, (p) => docs.has(p), warn);
+    const merged = docsFiles(included.files, '');
+    for (const [path, content] of merged.docs) docs.set(path, content);
+    for (const [path, text] of merged.settings) settings.set(path, text);
+    configNav = included.nav;
+  }
   const pagePaths = [...docs.keys()].filter(isMarkdown).sort((a, b) => a.localeCompare(b));
   if (pagePaths.length === 0) throw new Error(`no Markdown page found in ${config.docsDir ? `${config.docsDir}/` : 'the repository root'}`);
   const limits = options.limits ?? DEFAULT_DOCS_LIMITS;
@@ -189,12 +198,21 @@ export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite 
   }
 
   // Titles: the nav's (first mention) beat the page's own, which beat the file name.
-  const pageTitle = (path: string): string => rendered.get(path)?.title ?? fallbackTitle(slugs.get(path)!);
-  const resolution: NavResolution = { slugs, pageTitle, navTitles: new Map(), order: [], warnings };
-  let nav = config.nav ? resolveNav(config.nav, resolution) : [];
+  const pageTitle = (path: string): string => rendered.get(path)?.title ?? fallbackTitle(path, slugs.get(path)!);
+  const sources = navSources([...slugs.keys()], docs, settings, config, warn);
+  const resolution: NavResolution = {
+    slugs,
+    pageTitle,
+    navTitles: new Map(),
+    order: [],
+    sectionIndex: config.plugins.has('section-index'),
+    sources,
+    warnings,
+  };
+  let nav = configNav ? resolveNav(configNav, resolution) : [];
   if (resolution.order.length === 0) {
-    if (config.nav) warnings.push('no entry of the nav in mkdocs.yml names a page; the nav follows the directories instead');
-    nav = resolveNav(navFromTree([...slugs.keys()]), resolution);
+    if (configNav) warnings.push('no entry of the nav in mkdocs.yml names a page; the nav follows the directories instead');
+    nav = resolveNav(directoryNav('', sources), resolution);
   }
   const { order, navTitles } = resolution;
   const titleOf = (path: string): string => navTitles.get(path) ?? pageTitle(path);
@@ -203,19 +221,31 @@ export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite 
   const inNav = new Set(order);
   for (const path of slugs.keys()) {
     if (inNav.has(path)) continue;
-    if (config.nav) warnings.push(`${path} is not in the nav of mkdocs.yml; it is built but only reachable by links`);
+    if (configNav) warnings.push(`${path} is not in the nav of mkdocs.yml; it is built but only reachable by links`);
     order.push(path);
   }
 
+  const excluded = searchExcluded(config.plugins, warn);
   const pages: DocPage[] = order.map((path) => {
     const page = rendered.get(path)!;
-    return { path, slug: slugs.get(path)!, title: titleOf(path), html: page.html, headings: page.headings, text: page.text };
+    const hidden = page.searchExclude || excluded(path);
+    return {
+      path,
+      slug: slugs.get(path)!,
+      title: titleOf(path),
+      html: page.html,
+      headings: page.headings,
+      text: page.text,
+      ...(hidden ? { searchExcluded: true } : {}),
+    };
   });
+  const redirects = redirectsOf(config.plugins, slugs, warn);
   return {
     siteName: config.siteName ?? options.siteName ?? pages[0]!.title,
     nav,
     pages,
     assets,
+    ...(Object.keys(redirects).length ? { redirects } : {}),
     warnings: [...new Set(warnings)],
     ...(options.entityRef ? { entityRef: options.entityRef } : {}),
   };

@@ -19,6 +19,8 @@ export interface RenderedPage {
   text: string;
   /** From front matter's `title`, else the first `# heading`. */
   title?: string;
+  /** Front matter `search: { exclude: true }` (Material for MkDocs). */
+  searchExclude?: boolean;
 }
 
 /**
@@ -53,18 +55,21 @@ const md = new MarkdownIt({ html: true, linkify: true, typographer: false, highl
   });
 
 /** Front matter (`---` YAML `---`) is metadata, not content; its `title` names the page. */
-function splitFrontMatter(source: string): { body: string; title?: string } {
+function splitFrontMatter(source: string): { body: string; title?: string; searchExclude?: boolean } {
   const match = /^---\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(source);
   if (!match) return { body: source };
   let title: string | undefined;
+  let searchExclude = false;
   try {
     const meta: unknown = parseYaml(match[1] ?? '', { logLevel: 'silent' });
-    const value = meta && typeof meta === 'object' ? (meta as Record<string, unknown>).title : undefined;
-    if (typeof value === 'string' && value.trim()) title = value.trim();
+    const fields = meta && typeof meta === 'object' ? (meta as Record<string, unknown>) : {};
+    if (typeof fields.title === 'string' && fields.title.trim()) title = fields.title.trim();
+    const search = fields.search && typeof fields.search === 'object' ? (fields.search as Record<string, unknown>) : {};
+    searchExclude = search.exclude === true;
   } catch {
     // Front matter that is not YAML is skipped like MkDocs does: the page still renders.
   }
-  return { body: source.slice(match[0].length), title };
+  return { body: source.slice(match[0].length), title, ...(searchExclude ? { searchExclude } : {}) };
 }
 
 function outline(tokens: Token[]): { headings: DocHeading[]; text: string } {
@@ -86,11 +91,11 @@ function outline(tokens: Token[]): { headings: DocHeading[]; text: string } {
  * DiagramSink is given (the site build stores the drawings).
  */
 export function renderMarkdown(source: string, links: LinkContext, diagrams?: DiagramSink): RenderedPage {
-  const { body, title: metaTitle } = splitFrontMatter(source.replace(/^\uFEFF/, ''));
+  const { body, title: metaTitle, searchExclude } = splitFrontMatter(source.replace(/^\uFEFF/, ''));
   const env = diagrams ? { diagrams } : {};
   const tokens = md.parse(body, env);
   const { headings, text } = outline(tokens);
   const html = sanitizePage(md.renderer.render(tokens, md.options, env), links);
   const title = metaTitle ?? headings.find((h) => h.level === 1)?.text;
-  return { html, headings, text, ...(title ? { title } : {}) };
+  return { html, headings, text, ...(title ? { title } : {}), ...(searchExclude ? { searchExclude } : {}) };
 }

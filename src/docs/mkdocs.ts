@@ -117,7 +117,7 @@ function docsDirOf(value: unknown): string {
  * MkDocs nav: `- page.md`, `- Title: page.md`, `- Title: https://…`, `- Section: [ … ]`.
  * Anything else is reported, not fatal: a half-right nav still gives a usable site.
  */
-function navEntries(value: unknown, warnings: string[]): NavEntry[] {
+export function navEntries(value: unknown, warnings: string[]): NavEntry[] {
   if (!Array.isArray(value)) {
     warnings.push('mkdocs.yml: nav must be a list; the nav follows the directories instead');
     return [];
@@ -235,42 +235,12 @@ export function readDocsConfig(files: SkeletonFiles): DocsConfig {
 
 const hasDir = (files: SkeletonFiles, dir: string): boolean => [...files.keys()].some((p) => p.startsWith(`${dir}/`));
 
-/** `getting-started` → `Getting started`: how MkDocs titles a page or section from its name. */
+/** `getting-started` → `Getting started`: how MkDocs titles a section from its directory (capitalised only when all lower case). */
 export function titleFromName(name: string): string {
   const words = name
     .replace(/\.(md|markdown)$/i, '')
-    .replace(/[-_]+/g, ' ')
+    .replace(/[-_]/g, ' ')
     .trim();
-  return words ? words.charAt(0).toUpperCase() + words.slice(1) : name;
-}
-
-const isIndex = (name: string): boolean => /^(index|readme)\.(md|markdown)$/i.test(name);
-
-/**
- * The nav of a site without one: per directory its index (or README) first, then its pages
- * by name, then its subdirectories as sections named after them.
- */
-export function navFromTree(pagePaths: readonly string[]): NavEntry[] {
-  const files: string[] = [];
-  const dirs = new Map<string, string[]>();
-  for (const path of pagePaths) {
-    const slash = path.indexOf('/');
-    if (slash < 0) files.push(path);
-    else {
-      const dir = path.slice(0, slash);
-      dirs.set(dir, [...(dirs.get(dir) ?? []), path.slice(slash + 1)]);
-    }
-  }
-  const byName = (a: string, b: string) => Number(isIndex(b)) - Number(isIndex(a)) || a.localeCompare(b);
-  const entries: NavEntry[] = files.sort(byName).map((path) => ({ path }));
-  for (const dir of [...dirs.keys()].sort((a, b) => a.localeCompare(b))) {
-    const children = navFromTree(dirs.get(dir)!).map((entry) => prefix(entry, dir));
-    entries.push({ title: titleFromName(dir), children });
-  }
-  return entries;
-}
-
-function prefix(entry: NavEntry, dir: string): NavEntry {
-  if (entry.path) return { ...entry, path: `${dir}/${entry.path}` };
-  return { ...entry, children: entry.children?.map((child) => prefix(child, dir)) };
+  if (!words) return name;
+  return words === words.toLowerCase() ? words.charAt(0).toUpperCase() + words.slice(1) : words;
 }

@@ -24,6 +24,15 @@ export interface DocPage {
   headings: DocHeading[];
   /** The page as plain text, for search. */
   text: string;
+  /** Left out of search (front matter `search: exclude: true`, or the exclude-search plugin). */
+  searchExcluded?: boolean;
+}
+
+/** Where an old page's URL sends the reader (the redirects plugin): a page of the site, or an http(s) URL. */
+export interface PageRedirect {
+  slug?: string;
+  fragment?: string;
+  url?: string;
 }
 
 export interface NavItem {
@@ -45,6 +54,8 @@ export interface DocSite {
   nav: NavItem[];
   /** In reading order (the nav's order), which previous/next follow. */
   pages: DocPage[];
+  /** Old page slugs and where they now lead. */
+  redirects?: Record<string, PageRedirect>;
   /** Images and other files pages link to, by path inside docs_dir. */
   assets: Record<string, DocAsset>;
   /** What the build could not honour (a nav entry naming a missing page, a broken link). */

@@ -55,7 +55,10 @@ const docPage = z.object({
   html: z.string(),
   headings: z.array(z.object({ level: z.number().int().min(1).max(6), id: z.string(), text: z.string() })),
   text: z.string(),
+  searchExcluded: z.boolean().optional(),
 });
+
+const redirect = z.object({ slug: z.string().optional(), fragment: z.string().optional(), url: z.string().optional() });
 
 /** Everything but the pages' contents, which are checked one by one. */
 const siteShell = z.object({
@@ -67,6 +70,7 @@ const siteShell = z.object({
     z.object({ contentType: z.string().refine(isAllowedAssetType, 'is not a content type a build gives assets'), base64: z.string() }),
   ),
   warnings: z.array(z.string()),
+  redirects: z.record(z.string(), redirect).optional(),
   entityRef: z.string().optional(),
 });
 
@@ -84,6 +88,14 @@ function checkNav(items: NavItem[], slugs: ReadonlySet<unknown>, at = 'nav'): vo
     if (item.slug !== undefined && !slugs.has(item.slug))
       throw new Error(`stored docs site has a nav entry at ${at}.${index} naming no page`);
     if (item.children) checkNav(item.children, slugs, `${at}.${index}.children`);
+  }
+}
+
+/** Redirects lead only to the site's own pages or out over http(s), like the nav. */
+function checkRedirects(redirects: NonNullable<DocSite['redirects']>, slugs: ReadonlySet<unknown>): void {
+  for (const [from, to] of Object.entries(redirects)) {
+    const fine = to.url !== undefined ? isNavUrl(to.url) && to.slug === undefined : to.slug !== undefined && slugs.has(to.slug);
+    if (!fine) throw new Error(`stored docs site has a redirect from ${from} that leads to neither one of its pages nor an http(s) URL`);
   }
 }
 
@@ -127,7 +139,9 @@ export async function decodeSite(chunks: Buffer[], checks: DecodeChecks = {}): P
   }
   const shell = siteShell.safeParse(value);
   if (!shell.success) throw shapeError(shell.error);
-  checkNav(shell.data.nav, new Set(shell.data.pages.map((p) => (p as { slug?: unknown }).slug)));
+  const slugs = new Set(shell.data.pages.map((p) => (p as { slug?: unknown }).slug));
+  checkNav(shell.data.nav, slugs);
+  checkRedirects(shell.data.redirects ?? {}, slugs);
   const pages: DocSite['pages'] = [];
   for (const [index, page] of shell.data.pages.entries()) {
     const parsed = docPage.safeParse(page);

@@ -145,6 +145,8 @@ export class SearchIndex {
     const before = this.sources.get(key) ?? new Set<string>();
     const after = new Set<string>();
     for (const page of pages) {
+      // The site's own choice (front matter or exclude-search) to keep a page out of search.
+      if (page.searchExcluded) continue;
       const document = pageDocument(source, page);
       this.put(document);
       after.add(document.id);

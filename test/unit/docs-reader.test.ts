@@ -244,6 +244,28 @@ describe('the docs reader over HTTP', () => {
     expect(html.match(/<script/g)).toHaveLength(1); // the layout's own app.js
   });
 
+  it('when a moved page is asked for, then the reader is sent to where redirect_maps says, and an index section links its page', async () => {
+    const files = new Map<string, string>([
+      [
+        'mkdocs.yml',
+        "site_name: Moved\nplugins:\n  - section-index\n  - redirects:\n      redirect_maps:\n        'setup.md': 'guide/install.md#linux'\n        'chat.md': 'https://chat.example.com/'\nnav:\n  - Guide:\n      - guide/index.md\n      - guide/install.md\n",
+      ],
+      ['docs/guide/index.md', '# Guide\n'],
+      ['docs/guide/install.md', '# Install\n\n## Linux\n'],
+    ]);
+    const moved = buildSite(files, { base: siteBase('team', 'moved') });
+    const app = express();
+    app.use(createDocsRouter({ docs: store({ 'team/moved': moved }) }));
+    const base = await serve(app);
+    const res = await fetch(`${base}/docs/team/moved/setup`, { redirect: 'manual' });
+    expect(res.status).toBe(301);
+    expect(res.headers.get('location')).toBe('/docs/team/moved/guide/install#linux');
+    const away = await fetch(`${base}/docs/team/moved/chat`, { redirect: 'manual' });
+    expect(away.headers.get('location')).toBe('https://chat.example.com/');
+    const html = await (await fetch(`${base}/docs/team/moved/guide/install`)).text();
+    expect(html).toContain('<a href="/docs/team/moved/guide" class="docs-section holds-current">Guide</a>');
+  });
+
   it('when a page or site is unknown, then a 404 page says so', async () => {
     const base = await start();
     for (const path of ['/docs/team/handbook/nope', '/docs/team/other', '/docs/team/other/page']) {

@@ -29,10 +29,12 @@ function navNodes(items: NavItem[], base: string, slug: string): DocsNavNode[] {
   return items.map((item) => {
     if (item.children) {
       const children = navNodes(item.children, base, slug);
+      // section-index: a section that is also a page links to it.
+      const own = item.slug !== undefined ? { href: pageHref(base, item.slug), current: item.slug === slug } : { current: false };
       return {
         title: item.title,
         external: false,
-        current: false,
+        ...own,
         holdsCurrent: children.some((c) => c.current || c.holdsCurrent),
         children,
       };

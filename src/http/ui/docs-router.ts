@@ -1,6 +1,8 @@
 import { viewsEnvironment } from '../views.ts';
 import { Router, type Response } from 'express';
-import type { DocsStore } from '../../docs/site.ts';
+import { siteBase, type DocsStore, type PageRedirect } from '../../docs/site.ts';
+import { pageHref } from '../../docs/links.ts';
+import { isNavUrl } from '../../docs/store.ts';
 import { isAllowedAssetType } from '../../docs/asset-types.ts';
 import { docsPage } from './docs-pages.ts';
 import { visibleDocs } from '../access/visible-stores.ts';
@@ -18,6 +20,13 @@ const ASSET_CACHE_CONTROL = 'public, max-age=300';
 
 export interface DocsDependencies {
   docs: DocsStore;
+}
+
+/** Where a redirect leads, checked again here so no DocsStore can send a reader to another scheme. */
+function redirectHref(to: PageRedirect, base: string): string | undefined {
+  if (to.url !== undefined) return isNavUrl(to.url) ? to.url : undefined;
+  if (to.slug === undefined) return undefined;
+  return pageHref(base, to.slug) + (to.fragment ? `#${encodeURIComponent(to.fragment)}` : '');
 }
 
 /** Express 5 gives a wildcard as its decoded segments; empty ones come from a trailing slash. */
@@ -62,7 +71,12 @@ export function createDocsRouter({ docs: all }: DocsDependencies): Router {
     const site = visibleDocs(all, visibilityOf(res)).site(namespace, name);
     if (!site) return notFound(res, `docs ${namespace}/${name}`, name);
     const model = docsPage(site, namespace, name, slug);
-    if (!model) return notFound(res, `page ${slug} of ${site.siteName}`, slug.split('/').pop());
+    if (!model) {
+      // The redirects plugin: a moved page's old URL still leads somewhere.
+      const moved = Object.hasOwn(site.redirects ?? {}, slug) ? redirectHref(site.redirects![slug]!, siteBase(namespace, name)) : undefined;
+      if (moved) return res.redirect(301, moved);
+      return notFound(res, `page ${slug} of ${site.siteName}`, slug.split('/').pop());
+    }
     res.type('html').send(env.render('docs.njk', { viewer: viewerOf(res), page: 'docs', ...model }));
   });
 

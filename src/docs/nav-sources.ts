@@ -1,0 +1,253 @@
+import { posix } from 'node:path';
+import MarkdownIt, { type Token } from 'markdown-it';
+import { parse as parseYaml } from 'yaml';
+import { isMarkdown, titleFromName, type NavEntry } from './mkdocs.ts';
+
+/*
+ * Where a site's nav comes from besides mkdocs.yml's `nav`, by the plugins' behaviour:
+ *
+ * - literate-nav: a Markdown list file (nav_file, default SUMMARY.md) gives the nav of its
+ *   directory — links to pages, links to directories (whose own nav file, or else their pages,
+ *   give the section), plain items heading a nested list, `*` globs for the rest. A directory
+ *   named in mkdocs.yml's nav is expanded the same way.
+ * - awesome-pages: a `.pages` file orders and titles its directory in a nav built from the
+ *   files (`title`, `nav` with `...` for the rest, `order`, `hide`).
+ *
+ * Pure: everything comes in as the site's page paths and the text of its files.
+ */
+
+export interface NavSources {
+  /** Every page of the site (paths inside docs_dir). */
+  pages: readonly string[];
+  /** A text file of the site by its path inside docs_dir, dot-files (`.pages`) included. */
+  read(path: string): string | undefined;
+  literateNav?: { navFile: string; implicitIndex: boolean } | undefined;
+  awesomePages?: { filename: string } | undefined;
+  warn(message: string): void;
+}
+
+/** Nested directories deeper than this are not expanded: a nav file cannot make the build loop. */
+const MAX_DEPTH = 16;
+
+const isIndex = (name: string): boolean => /^(index|readme)\.(md|markdown)$/i.test(name);
+const byName = (a: string, b: string) => Number(isIndex(b)) - Number(isIndex(a)) || a.localeCompare(b);
+const join = (dir: string, name: string): string => (dir ? `${dir}/${name}` : name);
+
+/** The pages and subdirectories (with pages) directly inside a directory, by name. */
+function contents(dir: string, pages: readonly string[]): { files: string[]; dirs: string[] } {
+  const prefix = dir ? `${dir}/` : '';
+  const files: string[] = [];
+  const dirs = new Set<string>();
+  for (const path of pages) {
+    if (!path.startsWith(prefix)) continue;
+    const rest = path.slice(prefix.length);
+    const slash = rest.indexOf('/');
+    if (slash < 0) files.push(rest);
+    else dirs.add(rest.slice(0, slash));
+  }
+  return { files: files.sort(byName), dirs: [...dirs].sort((a, b) => a.localeCompare(b)) };
+}
+
+export const isDirectory = (path: string, pages: readonly string[]): boolean => {
+  const prefix = path ? `${path}/` : '';
+  return pages.some((p) => p.startsWith(prefix));
+};
+
+/** awesome-pages' settings for a directory, from its `.pages` file. */
+interface PagesFile {
+  title?: string;
+  nav?: unknown[];
+  order?: 'asc' | 'desc';
+  hide?: boolean;
+}
+
+function pagesFile(dir: string, sources: NavSources): PagesFile | undefined {
+  if (!sources.awesomePages) return undefined;
+  const path = join(dir, sources.awesomePages.filename);
+  const text = sources.read(path);
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = parseYaml(text, { logLevel: 'silent' });
+    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('it is not a mapping');
+    const fields = value as Record<string, unknown>;
+    const nav = Array.isArray(fields.nav) ? fields.nav : Array.isArray(fields.arrange) ? fields.arrange : undefined;
+    return {
+      ...(typeof fields.title === 'string' ? { title: fields.title } : {}),
+      ...(nav ? { nav } : {}),
+      ...(fields.order === 'desc' || fields.order === 'asc' ? { order: fields.order } : {}),
+      hide: fields.hide === true,
+    };
+  } catch (error) {
+    sources.warn(`${path} is not valid: ${(error as Error).message.split('\n')[0]}; the directory keeps its default order`);
+    return undefined;
+  }
+}
+
+/** The nav of a directory from its files: index first, pages by name, then subdirectories as sections; `.pages` applied. */
+export function treeNav(dir: string, sources: NavSources, depth = 0): NavEntry[] {
+  const { files, dirs } = contents(dir, sources.pages);
+  const settings = pagesFile(dir, sources);
+  const section = (name: string): NavEntry | undefined => {
+    const sub = join(dir, name);
+    const subSettings = pagesFile(sub, sources);
+    if (subSettings?.hide || depth >= MAX_DEPTH) return undefined;
+    return { title: subSettings?.title ?? titleFromName(name), children: treeNav(sub, sources, depth + 1) };
+  };
+  const entryFor = (name: string): NavEntry | undefined => (files.includes(name) ? { path: join(dir, name) } : section(name));
+  let names = [...files, ...dirs];
+  if (settings?.order === 'desc') names = [...files.filter((f) => isIndex(f)), ...names.filter((n) => !isIndex(n)).reverse()];
+  if (!settings?.nav) return names.map(entryFor).filter((e): e is NavEntry => e !== undefined);
+
+  // `...` stands for every name the list does not mention, in the default order.
+  const mentioned = new Set(
+    settings.nav.flatMap((item) => (typeof item === 'string' ? [item] : Object.values(item ?? {}).filter((v) => typeof v === 'string'))),
+  );
+  const entries: NavEntry[] = [];
+  for (const item of settings.nav) {
+    if (typeof item === 'string' && item.trim().startsWith('...')) {
+      for (const name of names) if (!mentioned.has(name)) entries.push(...[entryFor(name)].filter((e): e is NavEntry => e !== undefined));
+      continue;
+    }
+    const [title, target] = typeof item === 'string' ? [undefined, item] : (Object.entries(item ?? {})[0] ?? []);
+    if (typeof target !== 'string') continue;
+    if (/^https?:\/\//i.test(target)) entries.push({ title: title ?? target, url: target });
+    else if (files.includes(target) || dirs.includes(target)) {
+      const entry = entryFor(target);
+      if (entry) entries.push(title ? { ...entry, title } : entry);
+    } else
+      sources.warn(
+        `${join(dir, sources.awesomePages!.filename)} names ${target}, which is not a page or directory of ${dir || 'docs_dir'}`,
+      );
+  }
+  return entries;
+}
+
+const markdown = new MarkdownIt('commonmark');
+
+/** The text of an inline token's children between two indices (a link's title). */
+const textOf = (tokens: Token[]): string =>
+  tokens
+    .filter((t) => t.type === 'text' || t.type === 'code_inline')
+    .map((t) => t.content)
+    .join('')
+    .trim();
+
+/** A list item of a nav file: its inline content and nested list, as a nav entry (or a glob to expand). */
+interface ListedItem {
+  inline?: Token;
+  children: ListedItem[];
+}
+
+function listItems(tokens: Token[], start: number): { items: ListedItem[]; end: number } {
+  const items: ListedItem[] = [];
+  let i = start + 1;
+  while (i < tokens.length && !tokens[i]!.type.endsWith('_list_close')) {
+    if (tokens[i]!.type !== 'list_item_open') {
+      i++;
+      continue;
+    }
+    const item: ListedItem = { children: [] };
+    i++;
+    while (i < tokens.length && tokens[i]!.type !== 'list_item_close') {
+      const token = tokens[i]!;
+      if (token.type === 'inline' && !item.inline) item.inline = token;
+      if (token.type.endsWith('_list_open')) {
+        const nested = listItems(tokens, i);
+        item.children.push(...nested.items);
+        i = nested.end;
+      }
+      i++;
+    }
+    items.push(item);
+    i++;
+  }
+  return { items, end: i };
+}
+
+/** Expands one directory the literate-nav way: its nav file if it has one, else its pages. */
+export function directoryNav(dir: string, sources: NavSources, depth = 0): NavEntry[] {
+  const navFile = sources.literateNav ? join(dir, sources.literateNav.navFile) : undefined;
+  const text = navFile ? sources.read(navFile) : undefined;
+  if (text === undefined || depth >= MAX_DEPTH) return treeNav(dir, sources, depth);
+  const tokens = markdown.parse(text, {});
+  const first = tokens.findIndex((t) => t.type.endsWith('_list_open'));
+  if (first < 0) {
+    sources.warn(`${navFile} holds no Markdown list; the nav of ${dir || 'docs_dir'} follows its files`);
+    return treeNav(dir, sources, depth);
+  }
+  const listed = new Set<string>([navFile!]);
+  const entries = listItems(tokens, first).items.flatMap((item) => navItem(item, dir, sources, depth, listed));
+  // implicit_index: the directory's index page heads its section when the list leaves it out.
+  const index = contents(dir, sources.pages).files.find(isIndex);
+  if (sources.literateNav?.implicitIndex && index && !listed.has(join(dir, index))) entries.unshift({ path: join(dir, index) });
+  return resolveGlobs(entries, dir, sources, listed);
+}
+
+/** A glob entry (such as `*.md`) waiting for the rest of its list to be known. */
+const GLOB = Symbol('glob');
+type Pending = NavEntry & { [GLOB]?: string };
+
+function navItem(item: ListedItem, dir: string, sources: NavSources, depth: number, listed: Set<string>): Pending[] {
+  const children = item.children.flatMap((child) => navItem(child, dir, sources, depth, listed));
+  const inline = item.inline?.children ?? [];
+  const link = inline.findIndex((t) => t.type === 'link_open');
+  const close = inline.findIndex((t) => t.type === 'link_close');
+  if (link < 0 || close < 0) {
+    const text = textOf(inline);
+    if (text.includes('*') && children.length === 0) return [{ [GLOB]: join(dir, text) }];
+    return text ? [{ title: text, children }] : children;
+  }
+  const title = textOf(inline.slice(link + 1, close)) || undefined;
+  const href = String(inline[link]!.attrGet('href') ?? '');
+  if (/^https?:\/\//i.test(href)) return [{ title: title ?? href, url: href }];
+  let target: string;
+  try {
+    target = posix.normalize(join(dir, decodeURIComponent(href.split('#')[0]!))).replace(/\/+$/, '');
+  } catch {
+    target = posix.normalize(join(dir, href)).replace(/\/+$/, '');
+  }
+  if (target.startsWith('../') || target === '..') {
+    /** Replaces glob entries by the pages (or directories, for a glob ending in a slash) they match that the list does not name elsewhere. */
+    return [];
+  }
+  if (target.includes('*')) return [{ [GLOB]: target }];
+  const self = target === '.' ? '' : target;
+  listed.add(self);
+  if (!isMarkdown(self) && isDirectory(self, sources.pages)) {
+    const section = directoryNav(self, sources, depth + 1);
+    return [{ title: title ?? titleFromName(posix.basename(self)), children: [...section, ...children] }];
+  }
+  // A page with a nested list heads its own section (section-index makes the page the section's).
+  if (children.length)
+    return [{ title: title ?? titleFromName(posix.basename(self)), children: [{ path: self, ...(title ? { title } : {}) }, ...children] }];
+  return [{ path: self, ...(title ? { title } : {}) }];
+}
+
+/** Replaces glob entries by the pages (or `*​/` directories) they match that the list does not name elsewhere. */
+function resolveGlobs(entries: Pending[], dir: string, sources: NavSources, listed: Set<string>): NavEntry[] {
+  const out: NavEntry[] = [];
+  for (const entry of entries) {
+    const glob = entry[GLOB];
+    if (glob === undefined) {
+      out.push(entry.children ? { ...entry, children: resolveGlobs(entry.children, dir, sources, listed) } : entry);
+      continue;
+    }
+    const wantsDirs = glob.endsWith('/');
+    const pattern = new RegExp(
+      `^${glob
+        .replace(/\/$/, '')
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')}$`,
+    );
+    const globDir = posix.dirname(glob.replace(/\/$/, ''));
+    const { files, dirs } = contents(globDir === '.' ? '' : globDir, sources.pages);
+    const base = globDir === '.' ? '' : globDir;
+    for (const name of wantsDirs ? dirs : files) {
+      const path = join(base, name);
+      if (listed.has(path) || !pattern.test(path)) continue;
+      listed.add(path);
+      out.push(wantsDirs ? { title: titleFromName(name), children: directoryNav(path, sources) } : { path });
+    }
+  }
+  return out;
+}

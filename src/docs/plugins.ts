@@ -1,0 +1,86 @@
+import { posix } from 'node:path';
+import type { PageRedirect } from './site.ts';
+
+/*
+ * Plugins that change what is served rather than the nav: redirects (old page → new page)
+ * and the search plugins' exclusions.
+ */
+
+type Plugins = ReadonlyMap<string, Record<string, unknown>>;
+
+const EXTERNAL = /^https?:\/\/[^\s"'<>\\]+$/i;
+
+/** `old.md`/`old/index.md` → its slug, as slugOf does for pages. */
+const slugOfPath = (path: string): string => {
+  const withoutExt = posix
+    .normalize(path)
+    .replace(/^\.\//, '')
+    .replace(/\.(md|markdown)$/i, '');
+  const name = posix.basename(withoutExt).toLowerCase();
+  if (name !== 'index' && name !== 'readme') return withoutExt;
+  const dir = posix.dirname(withoutExt);
+  return dir === '.' ? '' : dir;
+};
+
+/**
+ * The redirects plugin's redirect_maps: an old page's URL answers with a redirect to a page
+ * of the site (`new.md#part`) or an http(s) URL. An old path that is still a page keeps the
+ * page: MkDocs would overwrite it, which loses a page nobody meant to lose.
+ */
+export function redirectsOf(
+  plugins: Plugins,
+  slugs: ReadonlyMap<string, string>,
+  warn: (message: string) => void,
+): Record<string, PageRedirect> {
+  const maps = plugins.get('redirects')?.redirect_maps;
+  const redirects: Record<string, PageRedirect> = {};
+  if (!maps || typeof maps !== 'object' || Array.isArray(maps)) return redirects;
+  const pageSlugs = new Set(slugs.values());
+  for (const [from, to] of Object.entries(maps as Record<string, unknown>)) {
+    const old = slugOfPath(from);
+    if (typeof to !== 'string' || old.startsWith('../') || old === '..') {
+      warn(`mkdocs.yml: the redirect from ${from} has no target page or URL`);
+      continue;
+    }
+    if (pageSlugs.has(old)) {
+      warn(`mkdocs.yml: the redirect from ${from} is not made: it is still a page of the site`);
+      continue;
+    }
+    if (EXTERNAL.test(to)) {
+      redirects[old] = { url: to };
+      continue;
+    }
+    const [path = '', ...fragment] = to.split('#');
+    const slug = slugs.get(posix.normalize(path).replace(/^\.\//, ''));
+    if (slug === undefined) warn(`mkdocs.yml: the redirect from ${from} goes to ${to}, which is not a page of the site`);
+    else redirects[old] = { slug, ...(fragment.length ? { fragment: fragment.join('#') } : {}) };
+  }
+  return redirects;
+}
+
+/** `dir/*` style globs of the exclude-search plugin, over paths inside docs_dir. */
+const globPattern = (glob: string): RegExp =>
+  new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*\*/g, '\u0000')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\u0000/g, '.*')}$`,
+  );
+
+/**
+ * Whether a page is left out of search: the exclude-search plugin's `exclude` globs (pages
+ * only — `page.md#heading` entries are not supported and named once). Material's front
+ * matter `search: exclude: true` is read with the page.
+ */
+export function searchExcluded(plugins: Plugins, warn: (message: string) => void): (path: string) => boolean {
+  const listed = plugins.get('exclude-search')?.exclude;
+  if (!Array.isArray(listed)) return () => false;
+  const patterns: RegExp[] = [];
+  for (const entry of listed) {
+    if (typeof entry !== 'string') continue;
+    if (entry.includes('#')) warn(`mkdocs.yml: exclude-search's ${entry} names a heading; only whole pages are left out of search`);
+    else patterns.push(globPattern(entry.replace(/^\.\//, '')));
+  }
+  return (path) => patterns.some((pattern) => pattern.test(path));
+}

@@ -1,0 +1,185 @@
+import { describe, expect, it } from '@jest/globals';
+import { buildSite } from '../../src/docs/build.ts';
+import type { NavItem } from '../../src/docs/site.ts';
+import { decodeSite, encodeSite } from '../../src/docs/store.ts';
+
+const BASE = '/docs/team/handbook';
+const build = (entries: Record<string, string>) => buildSite(new Map(Object.entries(entries)), { base: BASE });
+
+/** The nav as a reader sees it: titles, with the page each leads to. */
+const outline = (items: NavItem[]): unknown[] =>
+  items.map((item) => {
+    const head = item.url ? `${item.title} → ${item.url}` : item.slug !== undefined ? `${item.title} → /${item.slug}` : item.title;
+    return item.children ? { [head]: outline(item.children) } : head;
+  });
+
+describe('literate-nav', () => {
+  it('when the nav names a directory, then its README list orders the section and its pages are all in the nav', () => {
+    const site = build({
+      'mkdocs.yml':
+        'site_name: Tool\nplugins:\n  - literate-nav:\n      nav_file: README.md\nnav:\n  - Home: index.md\n  - User Guide: user-guide/\n',
+      'docs/index.md': '# Tool\n',
+      'docs/user-guide/README.md':
+        '* [Installing](installing.md)\n* [Writing your docs](writing.md)\n* Advanced\n    * [Plugins](advanced/plugins.md)\n',
+      'docs/user-guide/installing.md': '# Installing\n',
+      'docs/user-guide/writing.md': '# Writing\n',
+      'docs/user-guide/advanced/plugins.md': '# Plugins\n',
+    });
+    expect(outline(site.nav)).toEqual([
+      'Home → /',
+      {
+        'User Guide': [
+          'Installing → /user-guide/installing',
+          'Writing your docs → /user-guide/writing',
+          { Advanced: ['Plugins → /user-guide/advanced/plugins'] },
+        ],
+      },
+    ]);
+    expect(site.warnings.filter((w) => /nav|reachable/.test(w))).toEqual([
+      'user-guide/README.md is not in the nav of mkdocs.yml; it is built but only reachable by links',
+    ]);
+  });
+
+  it('when mkdocs.yml has no nav, then SUMMARY.md gives it; directories without a list follow their files, and globs take the rest', () => {
+    const site = build({
+      'mkdocs.yml': 'site_name: Tool\nplugins:\n  - literate-nav\n',
+      'docs/SUMMARY.md': '- [Intro](index.md)\n- [Reference](reference/)\n- *.md\n',
+      'docs/index.md': '# Intro\n',
+      'docs/b.md': '# Bee\n',
+      'docs/a.md': '# Ay\n',
+      'docs/reference/index.md': '# Reference home\n',
+      'docs/reference/api.md': '# API\n',
+    });
+    expect(outline(site.nav)).toEqual([
+      'Intro → /',
+      { Reference: ['Reference home → /reference', 'API → /reference/api'] },
+      'Ay → /a',
+      'Bee → /b',
+    ]);
+  });
+});
+
+describe('awesome-pages', () => {
+  it('when directories have .pages files, then they title, order and hide their sections', () => {
+    const site = build({
+      'mkdocs.yml': 'site_name: Tool\nplugins:\n  - awesome-pages\n',
+      'docs/index.md': '# Home\n',
+      'docs/.pages': 'nav:\n  - index.md\n  - guides\n  - ...\n  - Source: https://git.example.com/tool\n',
+      'docs/about.md': '# About\n',
+      'docs/guides/.pages': 'title: How-to guides\norder: desc\n',
+      'docs/guides/alpha.md': '# Alpha\n',
+      'docs/guides/beta.md': '# Beta\n',
+      'docs/drafts/.pages': 'hide: true\n',
+      'docs/drafts/wip.md': '# Work in progress\n',
+    });
+    expect(outline(site.nav)).toEqual([
+      'Home → /',
+      { 'How-to guides': ['Beta → /guides/beta', 'Alpha → /guides/alpha'] },
+      'About → /about',
+      'Source → https://git.example.com/tool',
+    ]);
+    // A hidden section's pages are still built.
+    expect(site.pages.map((p) => p.slug)).toContain('drafts/wip');
+  });
+});
+
+describe('monorepo', () => {
+  const files = {
+    'mkdocs.yml':
+      "site_name: Platform\nplugins:\n  - monorepo\nnav:\n  - Intro: index.md\n  - Auth: '!include ./services/auth/mkdocs.yml'\n  - Billing: '!include ./services/billing/mkdocs.yml'\n",
+    'docs/index.md': '# Platform\n\nSee [auth](auth/index.md).\n',
+    'services/auth/mkdocs.yml': 'site_name: auth\nnav:\n  - Overview: index.md\n  - Tokens: tokens.md\n',
+    'services/auth/docs/index.md': '# Auth\n',
+    'services/auth/docs/tokens.md': '# Tokens\n\n[Back](index.md)\n',
+    'services/billing/mkdocs.yml': 'site_name: billing\ndocs_dir: pages\n',
+    'services/billing/pages/index.md': '# Billing\n',
+    'services/billing/pages/invoices.md': '# Invoices\n',
+  };
+
+  it('when the nav includes other mkdocs.yml files, then their sites are sections served under their site_name', () => {
+    const site = build(files);
+    expect(outline(site.nav)).toEqual([
+      'Intro → /',
+      { Auth: ['Overview → /auth', 'Tokens → /auth/tokens'] },
+      { Billing: ['Billing → /billing', 'Invoices → /billing/invoices'] },
+    ]);
+    expect(site.pages.find((p) => p.slug === 'auth/tokens')?.html).toContain(`<a href="${BASE}/auth">Back</a>`);
+    expect(site.pages.find((p) => p.slug === '')?.html).toContain(`<a href="${BASE}/auth">auth</a>`);
+  });
+
+  it('when an include leaves the repository or names no file, then the build says so and goes on', () => {
+    const site = build({
+      ...files,
+      'mkdocs.yml':
+        "site_name: P\nnav:\n  - Intro: index.md\n  - Up: '!include ../../etc/mkdocs.yml'\n  - Gone: '!include ./nope/mkdocs.yml'\n",
+    });
+    expect(outline(site.nav)).toEqual(['Intro → /']);
+    expect(site.warnings).toEqual(
+      expect.arrayContaining([
+        'mkdocs.yml: the nav includes ../../etc/mkdocs.yml, which is not a file of the repository',
+        'mkdocs.yml: the nav includes ./nope/mkdocs.yml, which is not a file of the repository',
+      ]),
+    );
+  });
+});
+
+describe('section-index, redirects, search exclusions and plugins Greenroom does not run', () => {
+  it('when section-index is on, then a section whose first page is its index links to that page', () => {
+    const site = build({
+      'mkdocs.yml':
+        'site_name: T\nplugins:\n  - section-index\nnav:\n  - Home: index.md\n  - Guide:\n      - guide/index.md\n      - guide/setup.md\n',
+      'docs/index.md': '# Home\n',
+      'docs/guide/index.md': '# Guide\n',
+      'docs/guide/setup.md': '# Setup\n',
+    });
+    expect(outline(site.nav)).toEqual(['Home → /', { 'Guide → /guide': ['Setup → /guide/setup'] }]);
+  });
+
+  it('when redirect_maps moves pages, then the old slugs lead to the new page or URL, and bad ones are named', async () => {
+    const site = build({
+      'mkdocs.yml':
+        "site_name: T\nplugins:\n  - redirects:\n      redirect_maps:\n        'old.md': 'new.md#usage'\n        'legacy/index.md': 'https://example.com/legacy'\n        'new.md': 'index.md'\n        'lost.md': 'nowhere.md'\n",
+      'docs/index.md': '# Home\n',
+      'docs/new.md': '# New\n',
+    });
+    expect(site.redirects).toEqual({ old: { slug: 'new', fragment: 'usage' }, legacy: { url: 'https://example.com/legacy' } });
+    expect(site.warnings).toEqual([
+      'mkdocs.yml: the redirect from new.md is not made: it is still a page of the site',
+      'mkdocs.yml: the redirect from lost.md goes to nowhere.md, which is not a page of the site',
+    ]);
+    // The stored form keeps them, and refuses a redirect elsewhere.
+    expect((await decodeSite(await encodeSite(site))).redirects).toEqual(site.redirects);
+    await expect(decodeSite(await encodeSite({ ...site, redirects: { x: { url: 'javascript:alert(1)' } } }))).rejects.toThrow(
+      'stored docs site has a redirect from x that leads to neither one of its pages nor an http(s) URL',
+    );
+  });
+
+  it('when pages are excluded from search, by front matter or exclude-search, then they are marked', () => {
+    const site = build({
+      'mkdocs.yml':
+        'site_name: T\nplugins:\n  - search\n  - exclude-search:\n      exclude:\n        - drafts/*\n        - index.md#secret\n',
+      'docs/index.md': '# Home\n',
+      'docs/private.md': '---\nsearch:\n  exclude: true\n---\n# Private\n',
+      'docs/drafts/wip.md': '# WIP\n',
+    });
+    expect(site.pages.filter((p) => p.searchExcluded).map((p) => p.path)).toEqual(['private.md', 'drafts/wip.md']);
+    expect(site.warnings).toEqual([
+      "mkdocs.yml: exclude-search's index.md#secret names a heading; only whole pages are left out of search",
+    ]);
+  });
+
+  it('when mkdocs.yml lists plugins and extensions Greenroom does not have, then each is named once, and the build goes on', () => {
+    const site = build({
+      'mkdocs.yml':
+        'site_name: T\nplugins:\n  - techdocs-core\n  - mkdocstrings\n  - mkdocs-redirects\n  - social\nmarkdown_extensions:\n  - pymdownx.superfences\n  - pymdownx.arithmatex\n  - plantuml_markdown\n',
+      'docs/index.md': '# Home\n',
+      'docs/other.md': '# Other\n',
+    });
+    expect(site.warnings).toEqual([
+      'mkdocs.yml: the plugin mkdocstrings is not run by Greenroom (it runs Python to document code); pages are built without it',
+      'mkdocs.yml: the plugin social is not run by Greenroom; pages are built without it',
+      'mkdocs.yml: the Markdown extension pymdownx.arithmatex is not supported; pages are built without it',
+      'mkdocs.yml: the Markdown extension plantuml_markdown needs a PlantUML server; its blocks are shown as written',
+    ]);
+  });
+});
