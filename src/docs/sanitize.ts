@@ -200,7 +200,7 @@ export function sanitizePage(html: string, links: LinkContext): string {
       p: ['admonition-title'],
       code: ['hljs', 'language-*'],
       // highlight.js marks tokens `hljs-title class_`: the scope and its sub-scope.
-      span: ['hljs-*', '*_', 'language-*', 'critic', 'comment'],
+      span: ['hljs-*', '*_', 'language-*', 'critic', 'comment', 'filename'],
     },
     allowedSchemes: ['http', 'https', 'mailto'],
     allowedSchemesByTag: { img: ['https'] },

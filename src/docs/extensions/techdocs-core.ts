@@ -45,6 +45,17 @@ function strikethroughAsDeletion(md: MarkdownIt): void {
   md.renderer.rules.s_close = () => '</del>';
 }
 
+/** pymdownx.highlight's fence titles, ```` ```yaml title="app.yaml" ````: a file name above the code. */
+function codeTitles(md: MarkdownIt): void {
+  const fence = md.renderer.rules.fence!;
+  md.renderer.rules.fence = (tokens, idx, options, env, self) => {
+    const title = /(?:^|\s)title=(?:"([^"]*)"|'([^']*)')/.exec(tokens[idx]!.info);
+    const code = fence(tokens, idx, options, env, self);
+    const name = title?.[1] ?? title?.[2];
+    return name ? `<span class="filename">${md.utils.escapeHtml(name)}</span>${code}` : code;
+  };
+}
+
 /** Adds techdocs-core's Markdown extensions to a markdown-it instance (before markdown-it-anchor). */
 export function techdocsCore(md: MarkdownIt): void {
   md.use(admonitions)
@@ -66,5 +77,6 @@ export function techdocsCore(md: MarkdownIt): void {
     .use(inlineHilite)
     .use(smartSymbols)
     .use(mermaidFences)
+    .use(codeTitles)
     .use(tocIdentifiers);
 }
