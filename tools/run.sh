@@ -52,6 +52,10 @@ case "$command" in
     # GitHub's REST and GraphQL descriptions on the API tab (issue 17), in process; its own section too.
     log "API definitions benchmark"
     "$node" bench/api-definitions.ts
+    # Docs sites up to the page limit, plain and with techdocs-core's extensions (issue 19), in
+    # the bounded build process as the operator runs it; its own section too.
+    log "docs builds benchmark"
+    "$node" bench/docs.ts
     # The Runtime tab at 10,000 Components (30,000 Pods, 20,000 Warning Events), in process; its own section too.
     log "runtime tab benchmark"
     "$node" --expose-gc bench/runtime.ts

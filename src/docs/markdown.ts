@@ -86,6 +86,14 @@ function outline(tokens: Token[]): { headings: DocHeading[]; text: string } {
 }
 
 /**
+ * The string as one flat copy. sanitize-html and the renderers build a page by appending,
+ * which V8 keeps as a rope of every piece until something reads it whole; a build holds
+ * every page until it is stored, and those ropes took several times the text's size (a
+ * 500-page site ran out of the build's 64 MiB heap).
+ */
+const flat = (text: string): string => Buffer.from(text, 'utf8').toString('utf8');
+
+/**
  * Renders one Markdown page with the Markdown extensions TechDocs sites use (techdocs-core's
  * set), then sanitises it, resolving links and images. Mermaid fences are drawn only when a
  * DiagramSink is given (the site build stores the drawings).
@@ -95,7 +103,7 @@ export function renderMarkdown(source: string, links: LinkContext, diagrams?: Di
   const env = diagrams ? { diagrams } : {};
   const tokens = md.parse(body, env);
   const { headings, text } = outline(tokens);
-  const html = sanitizePage(md.renderer.render(tokens, md.options, env), links);
+  const html = flat(sanitizePage(md.renderer.render(tokens, md.options, env), links));
   const title = metaTitle ?? headings.find((h) => h.level === 1)?.text;
-  return { html, headings, text, ...(title ? { title } : {}), ...(searchExclude ? { searchExclude } : {}) };
+  return { html, headings, text: flat(text), ...(title ? { title } : {}), ...(searchExclude ? { searchExclude } : {}) };
 }

@@ -111,6 +111,12 @@ describe('the techdocs-core Markdown extensions', () => {
     expect(page).toMatch(/<div class="admonition note">[\s\S]*<code class="language-yaml"><span class="hljs-attr">a:<\/span>/);
   });
 
+  it('superfences/highlight: a fence title shows above its code', () => {
+    expect(html('```yaml title="app.yaml"\na: 1\n```')).toBe(
+      '<span class="filename">app.yaml</span><pre><code class="language-yaml"><span class="hljs-attr">a:</span> <span class="hljs-number">1</span>\n</code></pre>\n',
+    );
+  });
+
   it('tabbed: consecutive `===` blocks are one set of tabs switched by radio buttons, the first (or `===+`) chosen', () => {
     const page = html('=== "pip"\n    pip install x\n\n===+ "uv"\n    uv add x\n\n===! "New set"\n    more\n');
     expect(page).toContain(

@@ -10,6 +10,7 @@ import { checkFetched, DEFAULT_DOCS_LIMITS, fetchBudget, LimitExceededError, typ
 import { readSkeletonDir } from '../../src/file-tree/skeleton.ts';
 import type { DocSite } from '../../src/docs/site.ts';
 import { decodeSite, encodeSite, siteDigest } from '../../src/docs/store.ts';
+import { site as synthetic, techdocsPage } from '../../bench/synthetic-docs.ts';
 
 const BASE = '/docs/team/handbook';
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -136,6 +137,22 @@ describe('building in a child process', () => {
       expect(await decodeSite(built.chunks)).toEqual(buildSite(files, { base: BASE }));
     },
     CHILD_TIMEOUT_MS,
+  );
+
+  it(
+    'when a site at the page limit uses TechDocs extensions and diagrams throughout, then it builds within the default heap',
+    async () => {
+      // 500 pages of tabs, footnotes, admonitions… and 50 Mermaid diagrams. Pages used to be
+      // held as the renderers' ropes of appended pieces until stored, which ran this site out
+      // of the 64 MiB heap; they are flat strings now.
+      const site = synthetic(DEFAULT_DOCS_LIMITS.maxPages, techdocsPage);
+      const built = await buildInChildProcess(site, { base: BASE }, { limits: DEFAULT_DOCS_LIMITS });
+      expect(built.pageCount).toBe(DEFAULT_DOCS_LIMITS.maxPages);
+      const stored = await decodeSite(built.chunks);
+      expect(Object.keys(stored.assets).filter((path) => path.startsWith('.generated/diagrams/'))).toHaveLength(50);
+      expect(stored.pages.find((p) => p.slug === 'page-3')?.html).toContain('<div class="tabbed-set tabbed-alternate">');
+    },
+    CHILD_TIMEOUT_MS * 2,
   );
 
   it(

@@ -57,6 +57,16 @@ describe('literate-nav', () => {
       'Bee → /b',
     ]);
   });
+
+  it('when implicit_index is on, then a directory list that leaves out its index still starts with it', () => {
+    const site = build({
+      'mkdocs.yml': 'site_name: Tool\nplugins:\n  - literate-nav:\n      implicit_index: true\nnav:\n  - Guide: guide/\n',
+      'docs/guide/index.md': '# Guide\n',
+      'docs/guide/SUMMARY.md': '- [Setup](setup.md)\n',
+      'docs/guide/setup.md': '# Setup\n',
+    });
+    expect(outline(site.nav)).toEqual([{ Guide: ['Guide → /guide', 'Setup → /guide/setup'] }]);
+  });
 });
 
 describe('awesome-pages', () => {

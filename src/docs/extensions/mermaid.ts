@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { renderMermaidSVG } from 'beautiful-mermaid';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { MarkdownIt } from 'markdown-it';
 
 /*
@@ -30,6 +32,32 @@ export const GENERATED_SCHEME = 'greenroom-generated:';
 /** The generated path of a diagram: by content, so an unchanged diagram keeps its URL. */
 export const diagramPath = (svg: string): string =>
   `.generated/diagrams/${createHash('sha256').update(svg).digest('hex').slice(0, 16)}.svg`;
+
+type Renderer = typeof import('beautiful-mermaid').renderMermaidSVG;
+let renderer: Renderer | undefined;
+
+/**
+ * beautiful-mermaid and elkjs are loaded by the first diagram, not with the build: they add
+ * about 30 MiB to a build process, which sites without diagrams should not pay. Rendering is
+ * synchronous, so the module is required, not imported; its package exports only an
+ * `import` entry, so that file is found from the package's manifest and required itself.
+ */
+function loadRenderer(): Renderer {
+  const require = createRequire(import.meta.url);
+  for (const dir of require.resolve.paths('beautiful-mermaid') ?? []) {
+    const root = join(dir, 'beautiful-mermaid');
+    if (!existsSync(join(root, 'package.json'))) continue;
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports?: { '.'?: { import?: string } } };
+    const entry = manifest.exports?.['.']?.import ?? './dist/index.js';
+    return (require(join(root, entry)) as typeof import('beautiful-mermaid')).renderMermaidSVG;
+  }
+  throw new Error('beautiful-mermaid is not installed');
+}
+
+function renderMermaidSVG(source: string): string {
+  renderer ??= loadRenderer();
+  return renderer(source);
+}
 
 /** An SVG that loads nothing: the web font import is dropped (an <img> could not fetch it anyway). */
 const selfContained = (svg: string): string => svg.replace(/@import url\([^)]*\);?/g, '');
