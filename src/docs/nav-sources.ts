@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import MarkdownIt, { type Token } from 'markdown-it';
 import { parse as parseYaml } from 'yaml';
+import { globMatches } from './glob.ts';
 import { isMarkdown, titleFromName, type NavEntry } from './mkdocs.ts';
 
 /*
@@ -233,18 +234,13 @@ function resolveGlobs(entries: Pending[], dir: string, sources: NavSources, list
       continue;
     }
     const wantsDirs = glob.endsWith('/');
-    const pattern = new RegExp(
-      `^${glob
-        .replace(/\/$/, '')
-        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*/g, '[^/]*')}$`,
-    );
+    const pattern = glob.replace(/\/$/, '');
     const globDir = posix.dirname(glob.replace(/\/$/, ''));
     const { files, dirs } = contents(globDir === '.' ? '' : globDir, sources.pages);
     const base = globDir === '.' ? '' : globDir;
     for (const name of wantsDirs ? dirs : files) {
       const path = join(base, name);
-      if (listed.has(path) || !pattern.test(path)) continue;
+      if (listed.has(path) || !globMatches(pattern, path)) continue;
       listed.add(path);
       out.push(wantsDirs ? { title: titleFromName(name), children: directoryNav(path, sources) } : { path });
     }

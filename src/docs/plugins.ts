@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { globMatches } from './glob.ts';
 import type { PageRedirect } from './site.ts';
 
 /*
@@ -58,16 +59,6 @@ export function redirectsOf(
   return redirects;
 }
 
-/** `dir/*` style globs of the exclude-search plugin, over paths inside docs_dir. */
-const globPattern = (glob: string): RegExp =>
-  new RegExp(
-    `^${glob
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*\*/g, '\u0000')
-      .replace(/\*/g, '[^/]*')
-      .replace(/\u0000/g, '.*')}$`,
-  );
-
 /**
  * Whether a page is left out of search: the exclude-search plugin's `exclude` globs (pages
  * only — `page.md#heading` entries are not supported and named once). Material's front
@@ -76,11 +67,11 @@ const globPattern = (glob: string): RegExp =>
 export function searchExcluded(plugins: Plugins, warn: (message: string) => void): (path: string) => boolean {
   const listed = plugins.get('exclude-search')?.exclude;
   if (!Array.isArray(listed)) return () => false;
-  const patterns: RegExp[] = [];
+  const patterns: string[] = [];
   for (const entry of listed) {
     if (typeof entry !== 'string') continue;
     if (entry.includes('#')) warn(`mkdocs.yml: exclude-search's ${entry} names a heading; only whole pages are left out of search`);
-    else patterns.push(globPattern(entry.replace(/^\.\//, '')));
+    else patterns.push(entry.replace(/^\.\//, ''));
   }
-  return (path) => patterns.some((pattern) => pattern.test(path));
+  return (path) => patterns.some((pattern) => globMatches(pattern, path));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { includeSnippets, type SnippetSource } from '../../src/docs/extensions/snippets.ts';
+import { globMatches } from '../../src/docs/glob.ts';
 import type { DiagramSink } from '../../src/docs/extensions/mermaid.ts';
 import type { LinkContext } from '../../src/docs/links.ts';
 import { renderMarkdown } from '../../src/docs/markdown.ts';
@@ -286,5 +287,35 @@ describe('URLs as MkDocs and a browser resolve them', () => {
     const page = from('user-guide/install.md', 'user-guide/install')('<img src="../../../etc/x.png" alt="x">');
     expect(page.html).toBe('');
     expect(page.warnings).toEqual(['user-guide/install.md: the image ../../../etc/x.png points outside docs_dir']);
+  });
+});
+
+describe('pages written to stall the build', () => {
+  it('when a long line looks like an HTML block or a tab header, then it renders as text (a backtracking match was quadratic)', () => {
+    const spaces = ' '.repeat(200_000);
+    // Past the length an opening tag may have, the block stays raw HTML: its Markdown is not read.
+    expect(html(`<div${spaces}markdown>\n**x**\n</div>`)).toContain('**x**');
+    expect(html(`<div${spaces}x markdown${spaces}y\n\nafter`)).toMatch(/^<div>after/);
+    expect(html(`=== "${'" '.repeat(100_000)}x`)).toMatch(/^<p>=== "/);
+  });
+
+  it('when a paragraph opens thousands of critic marks and closes none, then it renders as written', () => {
+    expect(html('{++ a '.repeat(50_000))).toContain('{++ a {++ a');
+  });
+
+  it('when a glob has many wildcards and a path nearly matches, then the match completes with the right answer', () => {
+    expect(globMatches(`${'*a'.repeat(30)}*b`, `${'a'.repeat(200)}/x`)).toBe(false);
+    expect(globMatches(`${'*a'.repeat(30)}*b`, `${'a'.repeat(200)}b`)).toBe(true);
+    expect(globMatches('drafts/**', 'drafts/2026/plan.md')).toBe(true);
+    expect(globMatches('drafts/*', 'drafts/2026/plan.md')).toBe(false);
+    expect(globMatches('**/secret.md', 'a/b/secret.md')).toBe(true);
+    expect(globMatches('**/secret.md', 'secret.md')).toBe(true);
+  });
+
+  it('when a snippet holds a very long run of dashes, then it is included as text', () => {
+    const dashes = '-'.repeat(200_000);
+    const source: SnippetSource = { read: () => `${dashes}\nend`, basePaths: ['.'], maxBytes: 1_000_000, warn: () => undefined };
+    expect(includeSnippets('--8<-- "x.md:part"', 'index.md', source)).toBe('');
+    expect(includeSnippets('--8<-- "x.md"', 'index.md', source)).toBe(`${dashes}\nend`);
   });
 });

@@ -134,6 +134,21 @@ describe('monorepo', () => {
 });
 
 describe('section-index, redirects, search exclusions and plugins Greenroom does not run', () => {
+  it("when use_directory_urls is off, then raw HTML resolves from the page file's directory, as MkDocs serves guide/setup.html", () => {
+    const files = {
+      'docs/index.md': '# Home\n',
+      'docs/guide/setup.md': '<img src="../img/x.png" alt="x">\n',
+      'docs/img/x.png': 'root image',
+      'docs/guide/img/x.png': 'guide image',
+    };
+    const image = (config: string) =>
+      /src="([^"]+)"/.exec(build({ 'mkdocs.yml': config, ...files }).pages.find((p) => p.slug === 'guide/setup')!.html)?.[1];
+    // guide/setup.html: ../img is the site's img/.
+    expect(image('site_name: T\nuse_directory_urls: false\n')).toBe(`${BASE}/_assets/img/x.png`);
+    // guide/setup/ (the default): ../img is guide/img/.
+    expect(image('site_name: T\n')).toBe(`${BASE}/_assets/guide/img/x.png`);
+  });
+
   it('when section-index is on, then a section whose first page is its index links to that page', () => {
     const site = build({
       'mkdocs.yml':

@@ -34,12 +34,28 @@ function wrapped(state: StateInline, tag: string, className: string, from: numbe
   state.push(`critic_${tag}_close`, tag, -1);
 }
 
+/**
+ * Per inline text, the first position of each closer at or after the last search: a
+ * paragraph of many `{++` without `++}` then costs one scan, not one per opener.
+ */
+const closers = new WeakMap<StateInline, Map<string, { from: number; at: number }>>();
+
+function closerAfter(state: StateInline, close: string, from: number): number {
+  const known = closers.get(state) ?? new Map<string, { from: number; at: number }>();
+  closers.set(state, known);
+  const last = known.get(close);
+  if (last && last.from <= from && (last.at < 0 || last.at >= from)) return last.at;
+  const at = state.src.indexOf(close, from);
+  known.set(close, { from, at });
+  return at;
+}
+
 function critic(state: StateInline, silent: boolean): boolean {
   const start = state.pos;
   if (state.src.charCodeAt(start) !== 0x7b /* { */) return false;
   const mark = MARKS[state.src.slice(start + 1, start + 3)];
   if (!mark) return false;
-  const end = state.src.indexOf(mark.close, start + 3);
+  const end = closerAfter(state, mark.close, start + 3);
   if (end < 0 || end + mark.close.length > state.posMax) return false;
   if (!silent) {
     if (mark.close === '~~}') {

@@ -11,7 +11,12 @@ import type { MarkdownIt, StateBlock } from 'markdown-it';
  * HTML, which is what Python-Markdown does with HTML it cannot pair either.
  */
 
-const OPEN = /^<([a-z][a-z0-9-]*)(\s[^>]*?)?\s+markdown(?:\s*=\s*(["']?)(?:1|block|span)\3)?(\s[^>]*)?>\s*$/i;
+/** An opening tag alone on its line: its name and attributes (no `>` inside, so matching is linear). */
+const OPEN_TAG = /^<([a-z][a-z0-9-]*)((?:\s[^>]*)?)>\s*$/i;
+/** The `markdown` attribute among them. */
+const MARKDOWN_ATTRIBUTE = /(^|\s)markdown(?:\s*=\s*(?:"(?:1|block|span)"|'(?:1|block|span)'|1|block|span))?(?=\s|$)/i;
+/** Opening tags longer than this are not considered: no real wrapper has kilobytes of attributes. */
+const MAX_TAG_LENGTH = 2048;
 
 /** The line holding the tag's matching close, or -1. Only same-named tags count toward nesting. */
 function closingLine(state: StateBlock, tag: string, from: number, endLine: number): number {
@@ -31,14 +36,17 @@ function markdownInHtml(state: StateBlock, startLine: number, endLine: number, s
   if (state.sCount[startLine]! - state.blkIndent >= 4) return false;
   const start = state.bMarks[startLine]! + state.tShift[startLine]!;
   if (state.src.charCodeAt(start) !== 0x3c /* < */) return false;
-  const match = OPEN.exec(state.src.slice(start, state.eMarks[startLine]));
-  if (!match) return false;
+  const line = state.src.slice(start, state.eMarks[startLine]);
+  if (line.length > MAX_TAG_LENGTH || !/markdown/i.test(line)) return false;
+  const match = OPEN_TAG.exec(line);
+  const attribute = match ? MARKDOWN_ATTRIBUTE.exec(match[2] ?? '') : null;
+  if (!match || !attribute) return false;
   const tag = match[1]!.toLowerCase();
   const close = closingLine(state, tag, startLine + 1, endLine);
   if (close < 0) return false;
   if (silent) return true;
 
-  const attributes = `${match[2] ?? ''}${match[4] ?? ''}`;
+  const attributes = (match[2] ?? '').replace(MARKDOWN_ATTRIBUTE, '$1').replace(/\s+$/, '');
   const open = state.push('html_block', '', 0);
   open.content = `<${tag}${attributes}>\n`;
   open.map = [startLine, startLine + 1];

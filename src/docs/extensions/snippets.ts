@@ -25,7 +25,8 @@ export interface SnippetSource {
 const MAX_DEPTH = 4;
 const SINGLE = /^(\s*)(;?)-{1,}8<-{1,}[ \t]+(["'])([^"']+)\3[ \t]*$/;
 const BLOCK = /^(\s*)(;?)-{1,}8<-{1,}[ \t]*$/;
-const SECTION = /-{1,}8<-{1,}[ \t]*\[(start|end):([\w-]+)\]/;
+// Anchored on the literal `-8<-`, so a long run of dashes is read once, not once per dash.
+const SECTION = /-8<-+[ \t]*\[(start|end):([\w-]+)\]/;
 
 export class SnippetLimitError extends Error {}
 

@@ -14,7 +14,9 @@ import type { MarkdownIt, StateBlock } from 'markdown-it';
  * CSS alone (app.css), with no script and nothing the CSP refuses. Ids are numbered per page.
  */
 
-const HEADER = /^===([!+]{0,2}) +"(.*)" *$/;
+const HEADER = /^===([!+]{0,2}) +"([^"]*(?:"[^"]*)*)" *$/;
+/** Tab headers longer than this are not tabs: the pattern stays linear in what it reads. */
+const MAX_HEADER_LENGTH = 1024;
 
 interface Tab {
   title: string;
@@ -27,7 +29,8 @@ interface Tab {
 /** The tab starting at `line`, or undefined when the line is not a tab header at this indent. */
 function tabAt(state: StateBlock, line: number, endLine: number): Tab | undefined {
   if (line >= endLine || state.sCount[line]! !== state.blkIndent) return undefined;
-  const match = HEADER.exec(state.src.slice(state.bMarks[line]! + state.tShift[line]!, state.eMarks[line]));
+  const text = state.src.slice(state.bMarks[line]! + state.tShift[line]!, state.eMarks[line]);
+  const match = text.length <= MAX_HEADER_LENGTH && text.startsWith('===') ? HEADER.exec(text) : null;
   if (!match) return undefined;
   let bodyEnd = line + 1;
   for (let next = line + 1; next < endLine; next++) {
