@@ -61,8 +61,11 @@ function include(entry: NavEntry, fromConfig: string, ctx: Context, depth: numbe
     return undefined;
   }
   const alias = typeof fields.site_name === 'string' ? inside(fields.site_name.trim()) : undefined;
-  if (!alias || /[?#\\]/.test(alias)) {
-    ctx.warn(`${configPath}: its site_name must be a relative path to serve the included site under; it was not built`);
+  // Not a dot-directory either: those hold what the build makes (.generated/) or are hidden.
+  if (!alias || /[?#\\]/.test(alias) || alias.split('/').some((segment) => segment.startsWith('.'))) {
+    ctx.warn(
+      `${configPath}: its site_name must be a relative path outside dot-directories to serve the included site under; it was not built`,
+    );
     return undefined;
   }
   const docsDir = inside(posix.join(posix.dirname(configPath), typeof fields.docs_dir === 'string' ? fields.docs_dir : 'docs'));

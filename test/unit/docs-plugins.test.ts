@@ -117,6 +117,14 @@ describe('monorepo', () => {
     expect(site.pages.find((p) => p.slug === '')?.html).toContain(`<a href="${BASE}/auth">auth</a>`);
   });
 
+  it('when an included site names a dot-directory as its site_name, then it is not built over what the build makes', () => {
+    const site = build({ ...files, 'services/auth/mkdocs.yml': 'site_name: .generated/diagrams\n' });
+    expect(site.pages.some((p) => p.path.startsWith('.generated/'))).toBe(false);
+    expect(site.warnings).toContain(
+      'services/auth/mkdocs.yml: its site_name must be a relative path outside dot-directories to serve the included site under; it was not built',
+    );
+  });
+
   it('when an include leaves the repository or names no file, then the build says so and goes on', () => {
     const site = build({
       ...files,

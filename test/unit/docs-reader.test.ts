@@ -260,8 +260,13 @@ describe('the docs reader over HTTP', () => {
     const res = await fetch(`${base}/docs/team/moved/setup`, { redirect: 'manual' });
     expect(res.status).toBe(301);
     expect(res.headers.get('location')).toBe('/docs/team/moved/guide/install#linux');
+    // To another site it is not followed on the site's word: a page names the address.
     const away = await fetch(`${base}/docs/team/moved/chat`, { redirect: 'manual' });
-    expect(away.headers.get('location')).toBe('https://chat.example.com/');
+    expect(away.status).toBe(200);
+    expect(away.headers.get('location')).toBeNull();
+    expect(await away.text()).toContain(
+      '<a href="https://chat.example.com/" rel="noopener noreferrer" class="external">https://chat.example.com/</a>',
+    );
     const html = await (await fetch(`${base}/docs/team/moved/guide/install`)).text();
     expect(html).toContain('<a href="/docs/team/moved/guide" class="docs-section holds-current">Guide</a>');
   });

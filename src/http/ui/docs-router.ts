@@ -22,10 +22,9 @@ export interface DocsDependencies {
   docs: DocsStore;
 }
 
-/** Where a redirect leads, checked again here so no DocsStore can send a reader to another scheme. */
+/** A page of the site a redirect leads to, or undefined for none (an external one is shown, not followed). */
 function redirectHref(to: PageRedirect, base: string): string | undefined {
-  if (to.url !== undefined) return isNavUrl(to.url) ? to.url : undefined;
-  if (to.slug === undefined) return undefined;
+  if (to.slug === undefined || to.url !== undefined) return undefined;
   return pageHref(base, to.slug) + (to.fragment ? `#${encodeURIComponent(to.fragment)}` : '');
 }
 
@@ -72,9 +71,19 @@ export function createDocsRouter({ docs: all }: DocsDependencies): Router {
     if (!site) return notFound(res, `docs ${namespace}/${name}`, name);
     const model = docsPage(site, namespace, name, slug);
     if (!model) {
-      // The redirects plugin: a moved page's old URL still leads somewhere.
-      const moved = Object.hasOwn(site.redirects ?? {}, slug) ? redirectHref(site.redirects![slug]!, siteBase(namespace, name)) : undefined;
+      // The redirects plugin: a moved page's old URL still leads somewhere. Within the site it
+      // is a redirect; to another site it is a page naming the address, so the dashboard's
+      // origin never sends a reader away on a tenant's word (no open redirect).
+      const redirect = Object.hasOwn(site.redirects ?? {}, slug) ? site.redirects![slug]! : undefined;
+      const base = siteBase(namespace, name);
+      const moved = redirect && redirectHref(redirect, base);
       if (moved) return res.redirect(301, moved);
+      if (redirect?.url !== undefined && isNavUrl(redirect.url))
+        return res
+          .type('html')
+          .send(
+            env.render('docs-moved.njk', { viewer: viewerOf(res), page: 'docs', siteName: site.siteName, url: redirect.url, home: base }),
+          );
       return notFound(res, `page ${slug} of ${site.siteName}`, slug.split('/').pop());
     }
     res.type('html').send(env.render('docs.njk', { viewer: viewerOf(res), page: 'docs', ...model }));
