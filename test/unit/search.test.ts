@@ -145,6 +145,15 @@ describe('searching entities and doc pages', () => {
     expect(index.stats()).toMatchObject({ docPages: 1, docSources: 1 });
   });
 
+  it("when a site leaves a page out of search, then it is not found while the site's other pages are", () => {
+    const index = new SearchIndex();
+    index.upsertDocs(shopDocs, [
+      page('', 'Checkout handbook', 'Start here: refunds are quarterly.'),
+      { ...page('drafts/refunds', 'Refund draft', 'Refunds are quarterly, says the draft.'), searchExcluded: true },
+    ]);
+    expect(refs(index, 'quarterly')).toEqual(['/docs/shop/checkout-docs/']);
+  });
+
   it('when a DocSource is removed, then none of its pages is found', () => {
     const index = shop();
     index.removeDocs('shop', 'checkout-docs');
