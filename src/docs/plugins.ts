@@ -65,8 +65,10 @@ export function redirectsOf(
  * matter `search: exclude: true` is read with the page.
  */
 export function searchExcluded(plugins: Plugins, warn: (message: string) => void): (path: string) => boolean {
-  const listed = plugins.get('exclude-search')?.exclude;
-  if (!Array.isArray(listed)) return () => false;
+  // exclude-search's list; the same setting written on the search plugin itself is read too.
+  const lists = [plugins.get('exclude-search')?.exclude, plugins.get('search')?.exclude].filter(Array.isArray);
+  const listed: unknown[] = lists.flat();
+  if (listed.length === 0) return () => false;
   const patterns: string[] = [];
   for (const entry of listed) {
     if (typeof entry !== 'string') continue;

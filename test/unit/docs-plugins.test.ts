@@ -187,15 +187,17 @@ describe('section-index, redirects, search exclusions and plugins Greenroom does
     );
   });
 
-  it('when pages are excluded from search, by front matter or exclude-search, then they are marked', () => {
+  it('when pages are excluded from search, by front matter, exclude-search or the search plugin, then they are marked', () => {
     const site = build({
       'mkdocs.yml':
-        'site_name: T\nplugins:\n  - search\n  - exclude-search:\n      exclude:\n        - drafts/*\n        - index.md#secret\n',
+        'site_name: T\nplugins:\n  - search:\n      exclude:\n        - old/**\n  - exclude-search:\n      exclude:\n        - drafts/*\n        - index.md#secret\n',
       'docs/index.md': '# Home\n',
       'docs/private.md': '---\nsearch:\n  exclude: true\n---\n# Private\n',
       'docs/drafts/wip.md': '# WIP\n',
+      'docs/drafts/deeper/kept.md': '# Kept\n',
+      'docs/old/2024/notes.md': '# Notes\n',
     });
-    expect(site.pages.filter((p) => p.searchExcluded).map((p) => p.path)).toEqual(['private.md', 'drafts/wip.md']);
+    expect(site.pages.filter((p) => p.searchExcluded).map((p) => p.path)).toEqual(['private.md', 'drafts/wip.md', 'old/2024/notes.md']);
     expect(site.warnings).toEqual([
       "mkdocs.yml: exclude-search's index.md#secret names a heading; only whole pages are left out of search",
     ]);
