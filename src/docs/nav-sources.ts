@@ -208,7 +208,7 @@ function navItem(item: ListedItem, dir: string, sources: NavSources, depth: numb
     target = posix.normalize(join(dir, href)).replace(/\/+$/, '');
   }
   if (target.startsWith('../') || target === '..') {
-    /** Replaces glob entries by the pages (or directories, for a glob ending in a slash) they match that the list does not name elsewhere. */
+    sources.warn(`${join(dir, sources.literateNav?.navFile ?? '')}: the nav links ${href}, which is outside docs_dir`);
     return [];
   }
   if (target.includes('*')) return [{ [GLOB]: target }];
@@ -224,7 +224,7 @@ function navItem(item: ListedItem, dir: string, sources: NavSources, depth: numb
   return [{ path: self, ...(title ? { title } : {}) }];
 }
 
-/** Replaces glob entries by the pages (or `*​/` directories) they match that the list does not name elsewhere. */
+/** Replaces glob entries by the pages (or directories, for a glob ending in a slash) they match that the list does not name elsewhere. */
 function resolveGlobs(entries: Pending[], dir: string, sources: NavSources, listed: Set<string>): NavEntry[] {
   const out: NavEntry[] = [];
   for (const entry of entries) {

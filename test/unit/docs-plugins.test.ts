@@ -58,6 +58,20 @@ describe('literate-nav', () => {
     ]);
   });
 
+  it('when a list links outside docs_dir, then the entry is left out and the build says where', () => {
+    const site = build({
+      'mkdocs.yml': 'site_name: Tool\nplugins:\n  - literate-nav\n',
+      'docs/SUMMARY.md': '- [Home](index.md)\n- [Secrets](../../etc/passwd.md)\n',
+      'docs/index.md': '# Home\n',
+    });
+    expect(outline(site.nav)).toEqual(['Home → /']);
+    // The list file is a page too: its own link is dropped as every page's would be.
+    expect(site.warnings).toEqual([
+      'SUMMARY.md: the link ../../etc/passwd.md points outside docs_dir',
+      'SUMMARY.md: the nav links ../../etc/passwd.md, which is outside docs_dir',
+    ]);
+  });
+
   it('when implicit_index is on, then a directory list that leaves out its index still starts with it', () => {
     const site = build({
       'mkdocs.yml': 'site_name: Tool\nplugins:\n  - literate-nav:\n      implicit_index: true\nnav:\n  - Guide: guide/\n',
