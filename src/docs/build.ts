@@ -2,10 +2,10 @@ import { posix } from 'node:path';
 import type { SkeletonFiles } from '../file-tree/skeleton.ts';
 import { ASSET_TYPES } from './asset-types.ts';
 import { checkPage, DEFAULT_DOCS_LIMITS, limitExceeded, type DocsLimits } from './limits.ts';
-import type { LinkContext } from './links.ts';
+import { dirOf, type LinkContext } from './links.ts';
 import { renderMarkdown, type RenderedPage } from './markdown.ts';
 import { diagramPath, GENERATED_SCHEME, type DiagramSink } from './extensions/mermaid.ts';
-import { CONFIG_FILES, isMarkdown, readDocsConfig, type DocsConfig } from './mkdocs.ts';
+import { CONFIG_FILES, isMarkdown, readDocsConfig, slugOf, type DocsConfig } from './mkdocs.ts';
 import { includeSites } from './monorepo.ts';
 import { fallbackTitle, resolveNav, type NavResolution } from './nav-resolve.ts';
 import { directoryNav, type NavSources } from './nav-sources.ts';
@@ -48,15 +48,6 @@ function docsFiles(
   return { docs, settings };
 }
 
-/** `guides/setup.md` → `guides/setup`; an index (or README) serves its directory: `guides/index.md` → `guides`. */
-export function slugOf(path: string): string {
-  const withoutExt = path.replace(/\.(md|markdown)$/i, '');
-  const name = posix.basename(withoutExt).toLowerCase();
-  if (name !== 'index' && name !== 'readme') return withoutExt;
-  const dir = posix.dirname(withoutExt);
-  return dir === '.' ? '' : dir;
-}
-
 /** What the nav plugins read: the site's pages and text files, and which plugins are on. */
 function navSources(
   pages: string[],
@@ -87,7 +78,7 @@ function withSnippets(
   files: SkeletonFiles,
   config: DocsConfig,
   limits: DocsLimits,
-  warnings: string[],
+  warn: (message: string) => void,
 ): string {
   const source: SnippetSource = {
     read: (p) => {
@@ -96,7 +87,7 @@ function withSnippets(
     },
     basePaths: config.snippetBasePaths,
     maxBytes: limits.maxPageBytes,
-    warn: (message) => warnings.push(message),
+    warn,
   };
   try {
     return includeSnippets(markdown, page, source);
@@ -108,7 +99,7 @@ function withSnippets(
 
 /** The directory of a page's URL under MkDocs (see LinkContext.urlDir): its own slug with directory URLs, unless it is an index. */
 function urlDirOf(path: string, slug: string, useDirectoryUrls: boolean): string {
-  const fileDir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
+  const fileDir = dirOf(path);
   return useDirectoryUrls && slug !== fileDir ? slug : fileDir;
 }
 
@@ -136,13 +127,10 @@ export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite 
   const warnings = [...config.warnings];
   const warn = (message: string) => void warnings.push(message);
   const { docs, settings } = docsFiles(files, config.docsDir);
-  // monorepo: included sites' files join the tree under their site_name.
+  // monorepo: included sites' files join the tree under their site_name (a nav without
+  // `!include` comes back as it was, with no files).
   let configNav = config.nav;
-  if (
-    configNav?.some(function hasInclude(e): boolean {
-      return e.include !== undefined || (e.children ?? []).some(hasInclude);
-    })
-  ) {
+  if (configNav) {
     const included = includeSites(configNav, CONFIG_FILES.find((p) => files.has(p)) ?? 'mkdocs.yml', files, (p) => docs.has(p), warn);
     const merged = docsFiles(included.files, '');
     for (const [path, content] of merged.docs) docs.set(path, content);
@@ -176,7 +164,7 @@ export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite 
         generated.add(file);
         return `${GENERATED_SCHEME}${file}`;
       },
-      warn: (message) => warnings.push(message),
+      warn,
     };
     const links: LinkContext = {
       base: options.base,
@@ -190,10 +178,10 @@ export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite 
         store(p, ASSET_TYPES[extension(p)]!, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
       },
       isGenerated: (p) => generated.has(p),
-      warn: (message) => warnings.push(message),
+      warn,
     };
     checkPage(path, docs.get(path)!, limits);
-    const markdown = withSnippets(asText(docs.get(path)!), `${prefix}${path}`, files, config, limits, warnings);
+    const markdown = withSnippets(asText(docs.get(path)!), `${prefix}${path}`, files, config, limits, warn);
     rendered.set(path, renderMarkdown(markdown, links, diagrams));
   }
 

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { confinedPath } from '../file-tree/paths.ts';
 import { GENERATED_SCHEME } from './extensions/mermaid.ts';
 
 /** What a page's links are resolved against: the site being built, seen from one page. */
@@ -46,7 +47,7 @@ const schemeOf = (url: string): string | undefined => /^([a-z][a-z0-9+.-]*):/i.e
 /** `//host` and `/\host` leave the site, whatever they look like. */
 const isSameSitePath = (url: string): boolean => /^\/(?![/\\])/.test(url);
 
-function decode(path: string): string {
+export function decode(path: string): string {
   try {
     return decodeURIComponent(path);
   } catch {
@@ -55,11 +56,10 @@ function decode(path: string): string {
 }
 
 /** A relative path from a directory, inside docs_dir, or undefined when it climbs out. */
-function resolvePath(dir: string, target: string): string | undefined {
-  const joined = posix.normalize(posix.join(dir || '.', target)).replace(/\/+$/, '');
-  if (joined === '..' || joined.startsWith('../') || posix.isAbsolute(joined)) return undefined;
-  return joined === '.' ? '' : joined;
-}
+const resolvePath = (dir: string, target: string): string | undefined => confinedPath(posix.join(dir || '.', target));
+
+/** The directory of a path inside docs_dir, `` for the root. */
+export const dirOf = (path: string): string => (posix.dirname(path) === '.' ? '' : posix.dirname(path));
 
 /**
  * Where a relative URL is looked up, in order. Markdown links name files, so MkDocs resolves
@@ -70,7 +70,7 @@ function resolvePath(dir: string, target: string): string | undefined {
 export type LinkOrigin = 'markdown' | 'html';
 
 function baseDirs(ctx: LinkContext, origin: LinkOrigin): string[] {
-  const fileDir = posix.dirname(ctx.from) === '.' ? '' : posix.dirname(ctx.from);
+  const fileDir = dirOf(ctx.from);
   const urlDir = ctx.urlDir ?? fileDir;
   const dirs = origin === 'markdown' ? [fileDir, urlDir] : [urlDir, fileDir];
   return [...new Set(dirs)];

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { parseDocument } from 'yaml';
+import { confinedPath } from '../file-tree/paths.ts';
 import type { SkeletonFiles } from '../file-tree/skeleton.ts';
 
 /** One entry of the nav as written (or derived): a page by path, an external link, or a section. */
@@ -103,14 +104,25 @@ const EXTERNAL = /^https?:\/\//i;
 /** Markdown sources, as MkDocs counts them. */
 export const isMarkdown = (path: string): boolean => /\.(md|markdown)$/i.test(path);
 
+/** `index.md` or `README.md` (any case), which serves its directory. */
+export const isIndexPage = (path: string): boolean => /(^|\/)(index|readme)\.(md|markdown)$/i.test(path);
+
+/** `guides/setup.md` → `guides/setup`; an index (or README) serves its directory: `guides/index.md` → `guides`. */
+export function slugOf(path: string): string {
+  const withoutExt = path.replace(/\.(md|markdown)$/i, '');
+  const name = posix.basename(withoutExt).toLowerCase();
+  if (name !== 'index' && name !== 'readme') return withoutExt;
+  const dir = posix.dirname(withoutExt);
+  return dir === '.' ? '' : dir;
+}
+
 /** A directory inside the repository, or an Error a DocSource's author can act on. */
 function docsDirOf(value: unknown): string {
   if (value === undefined || value === null) return 'docs';
   if (typeof value !== 'string') throw new Error('mkdocs.yml: docs_dir must be a string');
-  const dir = posix.normalize(value.trim() || '.').replace(/\/+$/, '');
-  if (dir === '..' || dir.startsWith('../') || posix.isAbsolute(dir))
-    throw new Error(`mkdocs.yml: docs_dir ${value} must be inside the repository`);
-  return dir === '.' ? '' : dir;
+  const dir = confinedPath(value.trim() || '.');
+  if (dir === undefined) throw new Error(`mkdocs.yml: docs_dir ${value} must be inside the repository`);
+  return dir;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { confinedPath } from '../file-tree/paths.ts';
 import type { SkeletonFiles } from '../file-tree/skeleton.ts';
 import { navEntries, parseMkdocsYaml, type NavEntry } from './mkdocs.ts';
 
@@ -21,13 +22,6 @@ export interface IncludedSites {
 const MAX_DEPTH = 4;
 const asText = (content: string | Buffer): string => (typeof content === 'string' ? content : content.toString('utf8'));
 
-/** A path inside the repository, or undefined when it leaves it. */
-function inside(path: string): string | undefined {
-  const normal = posix.normalize(path).replace(/\/+$/, '');
-  if (normal === '..' || normal.startsWith('../') || posix.isAbsolute(normal)) return undefined;
-  return normal === '.' ? '' : normal;
-}
-
 const prefixed = (entry: NavEntry, alias: string): NavEntry => ({
   ...entry,
   ...(entry.path !== undefined ? { path: `${alias}/${entry.path}` } : {}),
@@ -43,7 +37,7 @@ interface Context {
 }
 
 function include(entry: NavEntry, fromConfig: string, ctx: Context, depth: number): NavEntry | undefined {
-  const configPath = inside(posix.join(posix.dirname(fromConfig), entry.include!));
+  const configPath = confinedPath(posix.join(posix.dirname(fromConfig), entry.include!));
   const raw = configPath === undefined ? undefined : ctx.repository.get(configPath);
   if (configPath === undefined || raw === undefined) {
     ctx.warn(`${fromConfig}: the nav includes ${entry.include}, which is not a file of the repository`);
@@ -60,7 +54,7 @@ function include(entry: NavEntry, fromConfig: string, ctx: Context, depth: numbe
     ctx.warn((error as Error).message);
     return undefined;
   }
-  const alias = typeof fields.site_name === 'string' ? inside(fields.site_name.trim()) : undefined;
+  const alias = typeof fields.site_name === 'string' ? confinedPath(fields.site_name.trim()) : undefined;
   // Not a dot-directory either: those hold what the build makes (.generated/) or are hidden.
   if (!alias || /[?#\\]/.test(alias) || alias.split('/').some((segment) => segment.startsWith('.'))) {
     ctx.warn(
@@ -68,7 +62,7 @@ function include(entry: NavEntry, fromConfig: string, ctx: Context, depth: numbe
     );
     return undefined;
   }
-  const docsDir = inside(posix.join(posix.dirname(configPath), typeof fields.docs_dir === 'string' ? fields.docs_dir : 'docs'));
+  const docsDir = confinedPath(posix.join(posix.dirname(configPath), typeof fields.docs_dir === 'string' ? fields.docs_dir : 'docs'));
   if (docsDir === undefined) {
     ctx.warn(`${configPath}: its docs_dir is outside the repository; it was not built`);
     return undefined;

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { NavEntry } from './mkdocs.ts';
+import { isIndexPage, titleFromName, type NavEntry } from './mkdocs.ts';
 import { directoryNav, isDirectory, type NavSources } from './nav-sources.ts';
 import type { NavItem } from './site.ts';
 
@@ -18,7 +18,6 @@ export interface NavResolution {
   warnings: string[];
 }
 
-const isIndexPath = (path: string): boolean => /(^|\/)(index|readme)\.(md|markdown)$/i.test(path);
 const MAX_DEPTH = 16;
 
 /**
@@ -60,7 +59,7 @@ export function resolveNav(entries: NavEntry[], r: NavResolution, depth = 0): Na
 function section(title: string, entries: NavEntry[], children: NavItem[], r: NavResolution): NavItem {
   const [first, ...rest] = children;
   const firstPath = entries[0]?.path;
-  if (r.sectionIndex && first?.slug !== undefined && !first.children && firstPath && isIndexPath(firstPath))
+  if (r.sectionIndex && first?.slug !== undefined && !first.children && firstPath && isIndexPage(firstPath))
     return rest.length ? { title, slug: first.slug, children: rest } : { title, slug: first.slug };
   return { title, children };
 }
@@ -68,8 +67,5 @@ function section(title: string, entries: NavEntry[], children: NavItem[], r: Nav
 /** The title MkDocs gives a page without a heading: `Home` for the home page, else from its file name (`Index` for other indexes). */
 export function fallbackTitle(path: string, slug: string): string {
   if (slug === '') return 'Home';
-  const name = posix.basename(path).replace(/\.(md|markdown)$/i, '');
-  const stem = /^(index|readme)$/i.test(name) ? 'index' : name;
-  const words = stem.replace(/[-_]/g, ' ');
-  return words === words.toLowerCase() ? words.charAt(0).toUpperCase() + words.slice(1) : words;
+  return titleFromName(isIndexPage(path) ? 'index' : posix.basename(path));
 }

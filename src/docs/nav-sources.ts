@@ -1,8 +1,10 @@
 import { posix } from 'node:path';
 import MarkdownIt, { type Token } from 'markdown-it';
 import { parse as parseYaml } from 'yaml';
+import { confinedPath } from '../file-tree/paths.ts';
 import { globMatches } from './glob.ts';
-import { isMarkdown, titleFromName, type NavEntry } from './mkdocs.ts';
+import { decode } from './links.ts';
+import { isIndexPage, isMarkdown, titleFromName, type NavEntry } from './mkdocs.ts';
 
 /*
  * Where a site's nav comes from besides mkdocs.yml's `nav`, by the plugins' behaviour:
@@ -30,8 +32,7 @@ export interface NavSources {
 /** Nested directories deeper than this are not expanded: a nav file cannot make the build loop. */
 const MAX_DEPTH = 16;
 
-const isIndex = (name: string): boolean => /^(index|readme)\.(md|markdown)$/i.test(name);
-const byName = (a: string, b: string) => Number(isIndex(b)) - Number(isIndex(a)) || a.localeCompare(b);
+const byName = (a: string, b: string) => Number(isIndexPage(b)) - Number(isIndexPage(a)) || a.localeCompare(b);
 const join = (dir: string, name: string): string => (dir ? `${dir}/${name}` : name);
 
 /** The pages and subdirectories (with pages) directly inside a directory, by name. */
@@ -96,7 +97,7 @@ export function treeNav(dir: string, sources: NavSources, depth = 0): NavEntry[]
   };
   const entryFor = (name: string): NavEntry | undefined => (files.includes(name) ? { path: join(dir, name) } : section(name));
   let names = [...files, ...dirs];
-  if (settings?.order === 'desc') names = [...files.filter((f) => isIndex(f)), ...names.filter((n) => !isIndex(n)).reverse()];
+  if (settings?.order === 'desc') names = [...files.filter((f) => isIndexPage(f)), ...names.filter((n) => !isIndexPage(n)).reverse()];
   if (!settings?.nav) return names.map(entryFor).filter((e): e is NavEntry => e !== undefined);
 
   // `...` stands for every name the list does not mention, in the default order.
@@ -179,7 +180,7 @@ export function directoryNav(dir: string, sources: NavSources, depth = 0): NavEn
   const listed = new Set<string>([navFile!]);
   const entries = listItems(tokens, first).items.flatMap((item) => navItem(item, dir, sources, depth, listed));
   // implicit_index: the directory's index page heads its section when the list leaves it out.
-  const index = contents(dir, sources.pages).files.find(isIndex);
+  const index = contents(dir, sources.pages).files.find(isIndexPage);
   if (sources.literateNav?.implicitIndex && index && !listed.has(join(dir, index))) entries.unshift({ path: join(dir, index) });
   return resolveGlobs(entries, dir, sources, listed);
 }
@@ -201,18 +202,13 @@ function navItem(item: ListedItem, dir: string, sources: NavSources, depth: numb
   const title = textOf(inline.slice(link + 1, close)) || undefined;
   const href = String(inline[link]!.attrGet('href') ?? '');
   if (/^https?:\/\//i.test(href)) return [{ title: title ?? href, url: href }];
-  let target: string;
-  try {
-    target = posix.normalize(join(dir, decodeURIComponent(href.split('#')[0]!))).replace(/\/+$/, '');
-  } catch {
-    target = posix.normalize(join(dir, href)).replace(/\/+$/, '');
-  }
-  if (target.startsWith('../') || target === '..') {
+  const target = confinedPath(join(dir, decode(href.split('#')[0]!)));
+  if (target === undefined) {
     sources.warn(`${join(dir, sources.literateNav?.navFile ?? '')}: the nav links ${href}, which is outside docs_dir`);
     return [];
   }
   if (target.includes('*')) return [{ [GLOB]: target }];
-  const self = target === '.' ? '' : target;
+  const self = target;
   listed.add(self);
   if (!isMarkdown(self) && isDirectory(self, sources.pages)) {
     const section = directoryNav(self, sources, depth + 1);

@@ -1,5 +1,6 @@
-import { posix } from 'node:path';
+import { confinedPath } from '../file-tree/paths.ts';
 import { globMatches } from './glob.ts';
+import { slugOf } from './mkdocs.ts';
 import type { PageRedirect } from './site.ts';
 
 /*
@@ -10,18 +11,6 @@ import type { PageRedirect } from './site.ts';
 type Plugins = ReadonlyMap<string, Record<string, unknown>>;
 
 const EXTERNAL = /^https?:\/\/[^\s"'<>\\]+$/i;
-
-/** `old.md`/`old/index.md` → its slug, as slugOf does for pages. */
-const slugOfPath = (path: string): string => {
-  const withoutExt = posix
-    .normalize(path)
-    .replace(/^\.\//, '')
-    .replace(/\.(md|markdown)$/i, '');
-  const name = posix.basename(withoutExt).toLowerCase();
-  if (name !== 'index' && name !== 'readme') return withoutExt;
-  const dir = posix.dirname(withoutExt);
-  return dir === '.' ? '' : dir;
-};
 
 /**
  * The redirects plugin's redirect_maps: an old page's URL answers with a redirect to a page
@@ -38,11 +27,13 @@ export function redirectsOf(
   if (!maps || typeof maps !== 'object' || Array.isArray(maps)) return redirects;
   const pageSlugs = new Set(slugs.values());
   for (const [from, to] of Object.entries(maps as Record<string, unknown>)) {
-    const old = slugOfPath(from);
-    if (typeof to !== 'string' || old.startsWith('../') || old === '..') {
+    const inside = confinedPath(from);
+    if (typeof to !== 'string' || inside === undefined) {
       warn(`mkdocs.yml: the redirect from ${from} has no target page or URL`);
       continue;
     }
+    // `old.md` and `old/index.md` are served where the page of that path would be.
+    const old = slugOf(inside);
     if (pageSlugs.has(old)) {
       warn(`mkdocs.yml: the redirect from ${from} is not made: it is still a page of the site`);
       continue;
@@ -52,7 +43,8 @@ export function redirectsOf(
       continue;
     }
     const [path = '', ...fragment] = to.split('#');
-    const slug = slugs.get(posix.normalize(path).replace(/^\.\//, ''));
+    const target = confinedPath(path);
+    const slug = target === undefined ? undefined : slugs.get(target);
     if (slug === undefined) warn(`mkdocs.yml: the redirect from ${from} goes to ${to}, which is not a page of the site`);
     else redirects[old] = { slug, ...(fragment.length ? { fragment: fragment.join('#') } : {}) };
   }

@@ -18,3 +18,14 @@ export function safeRelativePath(path: string): { path: string } | { error: stri
     return { error: `path ${JSON.stringify(path)} has a .git segment; files inside .git are git's configuration, not content` };
   return { path: normal };
 }
+
+/**
+ * A relative path normalised inside its root (`` for the root itself, no trailing slash),
+ * or undefined when it is absolute or climbs out. What a repository's own files name — a
+ * docs link, an included mkdocs.yml, a snippet — is looked up only through this.
+ */
+export function confinedPath(path: string): string | undefined {
+  const normal = posix.normalize(path).replace(/\/+$/, '');
+  if (normal === '..' || normal.startsWith('../') || posix.isAbsolute(normal)) return undefined;
+  return normal === '.' ? '' : normal;
+}

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { confinedPath } from '../../file-tree/paths.ts';
 
 /*
  * pymdownx.snippets: `--8<-- "file"` lines are replaced by the file's content before the page
@@ -58,8 +59,8 @@ function partOf(content: string, spec: ReturnType<typeof parseSpec>): string[] {
 /** Finds a snippet under the base paths; never outside the repository. */
 function lookUp(source: SnippetSource, path: string): { path: string; content: string } | undefined {
   for (const base of source.basePaths) {
-    const full = posix.normalize(posix.join(base, path));
-    if (full === '..' || full.startsWith('../') || posix.isAbsolute(full)) continue;
+    const full = confinedPath(posix.join(base, path));
+    if (full === undefined) continue;
     const content = source.read(full);
     if (content !== undefined) return { path: full, content };
   }
