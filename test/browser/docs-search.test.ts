@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cp } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { startGitServer, type GitServer } from '../../src/local-cluster/git-server.ts';
-import { publishGit } from '../../src/git/publish-git.ts';
 import { browsers, pageOpener, SCREENSHOTS } from '../support/browser.ts';
+import { publishCopy } from '../support/published-dirs.ts';
 import { kubectl } from '../support/kubectl.ts';
 import { eventually, operators } from '../support/operator.ts';
 import { tempDirs } from '../support/temp-dirs.ts';
@@ -20,10 +18,7 @@ let base = '';
 beforeAll(async () => {
   await kubectl(['create', 'namespace', namespace]);
   server = await startGitServer();
-  const url = await server.createRepository('checkout-docs');
-  const copy = newDir();
-  await cp(fileURLToPath(new URL('../../examples/docs/checkout-service/', import.meta.url)), copy, { recursive: true });
-  await publishGit({ dir: copy, url, allowHttp: true });
+  const url = await publishCopy(server, 'checkout-docs', new URL('../../examples/docs/checkout-service/', import.meta.url), newDir());
   await kubectl(
     ['apply', '-n', namespace, '-f', '-'],
     [
