@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../shared/paths.ts';
+import { runToEnd } from './run-to-end.ts';
 
 export { projectRoot } from '../shared/paths.ts';
 
@@ -88,24 +88,16 @@ export async function ensureOAuth2Proxy(log: (line: string) => void = () => unde
  * progress lines (those starting with `prefix`) go to `log`, and a failure carries the tail
  * of what it wrote to stderr.
  */
-function runBuildScript(scriptPath: string[], args: string[], prefix: string, log: (line: string) => void): Promise<string> {
+async function runBuildScript(scriptPath: string[], args: string[], prefix: string, log: (line: string) => void): Promise<string> {
   const script = join(projectRoot(), 'tools', ...scriptPath);
-  return new Promise<string>((resolve, reject) => {
-    const child = spawn('bash', [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderrTail = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      const text = chunk.toString();
-      stderrTail = (stderrTail + text).slice(-4000);
+  const result = await runToEnd('bash', [script, ...args], {
+    stderrKept: 4000,
+    onStderr: (text) => {
       for (const line of text.split('\n')) if (line.startsWith(prefix)) log(line);
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code === 0) resolve(stdout.trim().split('\n').at(-1) ?? '');
-      else reject(new Error(`${script} exited with ${code}:\n${stderrTail}`));
-    });
+    },
   });
+  if (result.code !== 0) throw new Error(`${script} exited with ${result.code ?? result.signal}:\n${result.stderr}`);
+  return result.stdout.trim().split('\n').at(-1) ?? '';
 }
 
 function checked<T extends object>(binaries: T): T {

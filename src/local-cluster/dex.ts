@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { generateServingCertificates } from './certificates.ts';
 import { get } from './health.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
 import { freePort } from './ports.ts';
+import { runToEnd } from './run-to-end.ts';
 
 /** Someone who can sign in to the local Dex with a password. */
 export interface DexPerson {
@@ -102,22 +102,10 @@ export function dexConfig(input: {
 }
 
 /** Dex takes only bcrypt hashes; the helper built with it makes them (password on stdin). */
-export function bcryptHash(helper: string, password: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(helper, [], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code === 0 && stdout.startsWith('$2')) resolve(stdout.trim());
-      else reject(new Error(`bcrypt-hash failed (${code}): ${stderr.trim()}`));
-    });
-    // A refused password ends the helper before it reads; its exit code tells why.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(password);
-  });
+export async function bcryptHash(helper: string, password: string): Promise<string> {
+  const result = await runToEnd(helper, [], { input: password });
+  if (result.code === 0 && result.stdout.startsWith('$2')) return result.stdout.trim();
+  throw new Error(`bcrypt-hash failed (${result.code ?? result.signal}): ${result.stderr.trim()}`);
 }
 
 /**
