@@ -182,7 +182,7 @@ export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite 
     };
     checkPage(path, docs.get(path)!, limits);
     const markdown = withSnippets(asText(docs.get(path)!), `${prefix}${path}`, files, config, limits, warn);
-    rendered.set(path, renderMarkdown(markdown, links, diagrams));
+    rendered.set(path, renderMarkdown(markdown, links, { diagrams, lineNumbers: config.lineNumbers }));
   }
 
   // Titles: the nav's (first mention) beat the page's own, which beat the file name.

@@ -93,14 +93,21 @@ function outline(tokens: Token[]): { headings: DocHeading[]; text: string } {
  */
 const flat = (text: string): string => Buffer.from(text, 'utf8').toString('utf8');
 
+export interface RenderOptions {
+  /** Where Mermaid drawings go; without one (a page on its own) mermaid fences stay code. */
+  diagrams?: DiagramSink;
+  /** pymdownx.highlight's `linenums` for the site: on unless mkdocs.yml turns it off, as techdocs-core has it. */
+  lineNumbers?: boolean;
+}
+
 /**
  * Renders one Markdown page with the Markdown extensions TechDocs sites use (techdocs-core's
  * set), then sanitises it, resolving links and images. Mermaid fences are drawn only when a
  * DiagramSink is given (the site build stores the drawings).
  */
-export function renderMarkdown(source: string, links: LinkContext, diagrams?: DiagramSink): RenderedPage {
+export function renderMarkdown(source: string, links: LinkContext, options: RenderOptions = {}): RenderedPage {
   const { body, title: metaTitle, searchExclude } = splitFrontMatter(source.replace(/^\uFEFF/, ''));
-  const env = diagrams ? { diagrams } : {};
+  const env = { ...(options.diagrams ? { diagrams: options.diagrams } : {}), codeLines: { lineNumbers: options.lineNumbers ?? true } };
   const tokens = md.parse(body, env);
   const { headings, text } = outline(tokens);
   const html = flat(sanitizePage(md.renderer.render(tokens, md.options, env), links));

@@ -27,6 +27,8 @@ export interface DocsConfig {
   useDirectoryUrls: boolean;
   /** pymdownx.snippets' base_path, from the repository root (default: the root, where MkDocs runs). */
   snippetBasePaths: string[];
+  /** pymdownx.highlight's `linenums`: techdocs-core turns it on; `pymdownx.highlight: {linenums: false}` turns it off. */
+  lineNumbers: boolean;
   /** Plugins Greenroom does by behaviour, by name, with their settings (`{}` when none are given). */
   plugins: Map<string, Record<string, unknown>>;
   /** Problems with mkdocs.yml that did not stop the build. */
@@ -46,6 +48,7 @@ export const SUPPORTED_PLUGINS = new Set([
   'redirects',
   'section-index',
   'exclude-search',
+  'gh-admonitions',
 ]);
 
 /** Markdown extensions every page gets (techdocs-core's set, and those it contains). */
@@ -184,10 +187,12 @@ function pluginsOf(value: unknown, warnings: string[]): Map<string, Record<strin
   return plugins;
 }
 
-/** Extensions outside the supported set are named once; snippets' base_path is kept. */
-function extensionsOf(value: unknown, warnings: string[]): { snippetBasePaths: string[] } {
+/** Extensions outside the supported set are named once; snippets' base_path and highlight's linenums are kept. */
+function extensionsOf(value: unknown, warnings: string[]): { snippetBasePaths: string[]; lineNumbers: boolean } {
   let snippetBasePaths = ['.'];
+  let lineNumbers = true;
   for (const [name, settings] of namedEntries(value)) {
+    if (name === 'pymdownx.highlight' && typeof settings.linenums === 'boolean') lineNumbers = settings.linenums;
     if (name === 'pymdownx.snippets' && settings.base_path !== undefined) {
       const paths = (Array.isArray(settings.base_path) ? settings.base_path : [settings.base_path]).filter((p) => typeof p === 'string');
       snippetBasePaths = paths.length ? (paths as string[]) : snippetBasePaths;
@@ -196,7 +201,7 @@ function extensionsOf(value: unknown, warnings: string[]): { snippetBasePaths: s
     else if (!SUPPORTED_EXTENSIONS.has(name))
       warnings.push(`mkdocs.yml: the Markdown extension ${name} is not supported; pages are built without it`);
   }
-  return { snippetBasePaths };
+  return { snippetBasePaths, lineNumbers };
 }
 
 /**
@@ -225,7 +230,7 @@ export function parseMkdocsYaml(text: string, configPath: string): Record<string
  */
 export function readDocsConfig(files: SkeletonFiles): DocsConfig {
   const configPath = CONFIG_FILES.find((p) => files.has(p));
-  const defaults = { useDirectoryUrls: true, snippetBasePaths: ['.'], plugins: new Map([['search', {}]]), warnings: [] };
+  const defaults = { useDirectoryUrls: true, snippetBasePaths: ['.'], lineNumbers: true, plugins: new Map([['search', {}]]), warnings: [] };
   if (!configPath) return { docsDir: hasDir(files, 'docs') ? 'docs' : '', ...defaults };
   const raw = files.get(configPath)!;
   const fields = parseMkdocsYaml(typeof raw === 'string' ? raw : raw.toString('utf8'), configPath);
@@ -233,13 +238,14 @@ export function readDocsConfig(files: SkeletonFiles): DocsConfig {
   const siteName = typeof fields.site_name === 'string' && fields.site_name.trim() ? fields.site_name.trim() : undefined;
   const nav = fields.nav === undefined || fields.nav === null ? undefined : navEntries(fields.nav, warnings);
   const plugins = pluginsOf(fields.plugins, warnings);
-  const { snippetBasePaths } = extensionsOf(fields.markdown_extensions, warnings);
+  const { snippetBasePaths, lineNumbers } = extensionsOf(fields.markdown_extensions, warnings);
   return {
     siteName,
     docsDir: docsDirOf(fields.docs_dir),
     nav: nav?.length ? nav : undefined,
     useDirectoryUrls: fields.use_directory_urls !== false,
     snippetBasePaths,
+    lineNumbers,
     plugins,
     warnings,
   };

@@ -131,6 +131,14 @@ function withoutForeignId(tagName: string, attribs: sanitizeHtml.Attributes): sa
   return { tagName, attribs: rest };
 }
 
+/** A code line's number (code-lines.ts) is drawn by the stylesheet from data-line: only a number may be drawn there. */
+function span(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  const tag = withoutForeignId(tagName, attribs);
+  if (tag.attribs['data-line'] === undefined || /^\d{1,7}$/.test(tag.attribs['data-line'])) return tag;
+  const { 'data-line': _line, ...rest } = tag.attribs;
+  return { tagName, attribs: rest };
+}
+
 /** Tags dropped with everything inside them: their content is not text a reader should see. */
 const DROPPED_WITH_CONTENT = [
   'script',
@@ -173,7 +181,7 @@ export function sanitizePage(html: string, links: LinkContext): string {
       div: ['class'],
       p: ['class'],
       code: ['class'],
-      span: ['class'],
+      span: ['class', 'data-line'],
       abbr: ['title'],
     },
     allowedClasses: {
@@ -200,7 +208,7 @@ export function sanitizePage(html: string, links: LinkContext): string {
       p: ['admonition-title'],
       code: ['hljs', 'language-*'],
       // highlight.js marks tokens `hljs-title class_`: the scope and its sub-scope.
-      span: ['hljs-*', '*_', 'language-*', 'critic', 'comment', 'filename'],
+      span: ['hljs-*', '*_', 'language-*', 'critic', 'comment', 'filename', 'line', 'hll'],
     },
     allowedSchemes: ['http', 'https', 'mailto'],
     allowedSchemesByTag: { img: ['https'] },
@@ -212,6 +220,7 @@ export function sanitizePage(html: string, links: LinkContext): string {
     transformTags: {
       '*': withoutForeignId,
       input,
+      span,
       label: (tagName, attribs): sanitizeHtml.Tag => ({ tagName, attribs: TAB_ID.test(attribs.for ?? '') ? { for: attribs.for! } : {} }),
       a: (tagName, attribs) => {
         const resolved = attribs.href === undefined ? undefined : resolveHref(attribs.href, links, originOf(attribs));

@@ -69,6 +69,12 @@ describe('the docs reader and search in Chromium', () => {
     await page.screenshot({ path: `${SCREENSHOTS}docs-diagram.png`, fullPage: true });
     // A link inside the docs goes to the other page's anchor.
     await page.goto(`${base}/docs/${namespace}/checkout-docs/operations/runbook`);
+    // The GitHub-style `> [!CAUTION]` quote reads as a danger admonition, as in TechDocs.
+    const caution = page.locator('.docs-body .admonition.danger');
+    expect(await caution.locator('.admonition-title').textContent()).toBe('Danger');
+    expect(await caution.textContent()).toMatch(/charges the customer twice/);
+    await caution.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}docs-alert.png` });
     await page.click('.docs-body a:has-text("architecture")');
     await page.waitForURL(/\/architecture#payment$/);
     await page.click('.docs-back a');

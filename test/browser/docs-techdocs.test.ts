@@ -92,6 +92,27 @@ describe('TechDocs pages in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('when a reader reads a code block, then its lines are numbered beside the code, not in it, and the marked line stands out', async () => {
+    const { page, errors } = await newPage();
+    await page.goto(`${base}${site}/user-guide/installing`);
+    const block = page.locator('.docs-body span.filename + pre code');
+    await block.scrollIntoViewIfNeeded();
+    const lines = block.locator('.line');
+    expect(await lines.count()).toBe(2);
+    // The numbers are drawn by the stylesheet from data-line: shown, but not text a reader copies.
+    const styleOf = (expression: string) =>
+      page.evaluate(`[...document.querySelectorAll('.docs-body span.filename + pre code .line')].map((line) => ${expression})`);
+    expect(await styleOf("getComputedStyle(line, '::before').content")).toEqual(['"1"', '"2"']);
+    expect(await block.textContent()).toBe('endpoint: https://payments.example.com\nretries: 3\n');
+    // hl_lines="2": the second line has a background the first does not.
+    const [plain, marked] = (await styleOf('getComputedStyle(line).backgroundColor')) as string[];
+    expect(plain).toBe('rgba(0, 0, 0, 0)');
+    expect(marked).not.toBe(plain);
+    await page.locator('.docs-body span.filename').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}docs-code-lines.png` });
+    expect(errors).toEqual([]);
+  });
+
   it('when a reader opens an included site and a moved page, then the section and the redirect lead to the pages', async () => {
     const { page, errors } = await newPage();
     await page.goto(`${base}${site}/getting-started`);

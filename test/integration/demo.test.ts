@@ -77,6 +77,10 @@ describe('greenroom demo', () => {
       },
       60_000,
     );
+    // Its GitHub-style `> [!CAUTION]` is shown as a danger admonition, as TechDocs shows it.
+    expect(await (await fetch(`${url}/docs/greenroom-demo/checkout-service-docs/operations/runbook`)).text()).toMatch(
+      /<div class="admonition danger">\s*<p class="admonition-title">Danger<\/p>\s*<p>Replaying an order/,
+    );
     const found = (await (await fetch(`${url}/api/v1/search?q=idempotency`)).json()) as { results: { type: string; href: string }[] };
     expect(found.results[0]).toMatchObject({ type: 'doc', href: '/docs/greenroom-demo/checkout-service-docs/architecture' });
 

@@ -29,7 +29,7 @@ function render(source: string) {
     },
     warn: (m) => void warnings.push(m),
   };
-  return { ...renderMarkdown(source, links, diagrams), warnings, drawn };
+  return { ...renderMarkdown(source, links, { diagrams }), warnings, drawn };
 }
 
 const html = (source: string) => render(source).html;
@@ -106,15 +106,73 @@ describe('the techdocs-core Markdown extensions', () => {
     );
   });
 
+  // techdocs-core's gh-admonitions plugin: no MkDocs in Debian has it, so these are written
+  // from its documentation and code (the marker alone on the first line, IMPORTANT → warning,
+  // CAUTION → danger, a marker with no body or with words after it stays a quote).
+  it('GitHub alerts: `> [!NOTE]` quotes become admonitions, IMPORTANT and CAUTION as warning and danger', () => {
+    expect(html('> [!NOTE]\n> Read **this** first.\n> Then [that](other.md).')).toBe(
+      `<div class="admonition note">\n<p class="admonition-title">Note</p>\n<p>Read <strong>this</strong> first.\nThen <a href="${BASE}/other">that</a>.</p>\n</div>\n`,
+    );
+    expect(html('> [!important]\n> Keys rotate monthly.')).toBe(
+      '<div class="admonition warning">\n<p class="admonition-title">Warning</p>\n<p>Keys rotate monthly.</p>\n</div>\n',
+    );
+    const caution = html('> [!CAUTION]  \n> Deletes the bucket.\n>\n> - even backups\n>\n> > quoted\n\nAfter.');
+    expect(caution).toMatch(/^<div class="admonition danger">\n<p class="admonition-title">Danger<\/p>\n<p>Deletes the bucket.<\/p>\n<ul>/);
+    expect(caution).toContain('<blockquote>\n<p>quoted</p>\n</blockquote>\n</div>\n<p>After.</p>');
+  });
+
+  it('GitHub alerts: a marker with words after it, without a body, of another type, nested or inside code stays as written', () => {
+    expect(html('> [!NOTE] Custom title\n> Body')).toBe('<blockquote>\n<p>[!NOTE] Custom title\nBody</p>\n</blockquote>\n');
+    expect(html('> [!NOTE]')).toBe('<blockquote>\n<p>[!NOTE]</p>\n</blockquote>\n');
+    expect(html('> [!DANGER]\n> Body')).toBe('<blockquote>\n<p>[!DANGER]\nBody</p>\n</blockquote>\n');
+    expect(html('```markdown\n> [!TIP]\n> Body\n```')).toContain(
+      '<span class="hljs-quote">&gt; [!TIP]</span></span>\n<span class="line" data-line="2"><span class="hljs-quote">&gt; Body</span>',
+    );
+    expect(html('> Quoted first\n>\n> [!TIP]\n> Body')).toBe('<blockquote>\n<p>Quoted first</p>\n<p>[!TIP]\nBody</p>\n</blockquote>\n');
+    // Neither GitHub nor the plugin (its pattern wants `>` at the start of the line) reads an alert inside a list or quote.
+    expect(html('- item\n\n    > [!TIP]\n    > Body')).toContain('<li>\n<p>item</p>\n<blockquote>\n<p>[!TIP]\nBody</p>');
+    expect(html('> > [!TIP]\n> > Body')).toBe('<blockquote>\n<blockquote>\n<p>[!TIP]\nBody</p>\n</blockquote>\n</blockquote>\n');
+  });
+
   it('superfences: fenced code nests inside lists and admonitions', () => {
     const page = html('- step\n\n    ```bash\n    make\n    ```\n\n!!! note\n    ```yaml\n    a: 1\n    ```\n');
-    expect(page).toContain('<li>\n<p>step</p>\n<pre><code class="language-bash">make\n</code></pre>');
-    expect(page).toMatch(/<div class="admonition note">[\s\S]*<code class="language-yaml"><span class="hljs-attr">a:<\/span>/);
+    expect(page).toContain(
+      '<li>\n<p>step</p>\n<pre><code class="language-bash"><span class="line" data-line="1">make</span>\n</code></pre>',
+    );
+    expect(page).toMatch(
+      /<div class="admonition note">[\s\S]*<code class="language-yaml"><span class="line" data-line="1"><span class="hljs-attr">a:<\/span>/,
+    );
   });
 
   it('superfences/highlight: a fence title shows above its code', () => {
     expect(html('```yaml title="app.yaml"\na: 1\n```')).toBe(
-      '<span class="filename">app.yaml</span><pre><code class="language-yaml"><span class="hljs-attr">a:</span> <span class="hljs-number">1</span>\n</code></pre>\n',
+      '<span class="filename">app.yaml</span><pre><code class="language-yaml"><span class="line" data-line="1"><span class="hljs-attr">a:</span> <span class="hljs-number">1</span></span>\n</code></pre>\n',
+    );
+  });
+
+  it('highlight: each line is numbered, as techdocs-core has linenums on; `linenums="N"` starts at N and `"0"` turns them off', () => {
+    // The number is an attribute the stylesheet draws, so it is not in the text a reader copies.
+    expect(html('```\nfirst\n\nthird\n```')).toBe(
+      '<pre><code><span class="line" data-line="1">first</span>\n<span class="line" data-line="2"></span>\n<span class="line" data-line="3">third</span>\n</code></pre>\n',
+    );
+    expect(html('```bash linenums="41"\nmake\nmake test\n```')).toMatch(
+      /data-line="41">make<\/span>\n<span class="line" data-line="42">make /,
+    );
+    expect(html('```bash linenums="0"\nmake\n```')).toBe('<pre><code class="language-bash">make\n</code></pre>\n');
+  });
+
+  it("highlight: `hl_lines` marks lines counted from the block's first, and a string running across lines is closed and reopened on each", () => {
+    const page = html('```python linenums="10" hl_lines="2 3-4"\nx = """a\nb"""\ny = 1\nz = 2\n```');
+    const lines = /<code[^>]*>([\s\S]*)<\/code>/.exec(page)![1]!.trimEnd().split('\n');
+    expect(lines).toEqual([
+      '<span class="line" data-line="10">x = <span class="hljs-string">"""a</span></span>',
+      '<span class="line hll" data-line="11"><span class="hljs-string">b"""</span></span>',
+      '<span class="line hll" data-line="12">y = <span class="hljs-number">1</span></span>',
+      '<span class="line hll" data-line="13">z = <span class="hljs-number">2</span></span>',
+    ]);
+    // A range far past the block is bounded, and marks the lines there are.
+    expect(html('```linenums="0" hl_lines="1-999999 x 0"\na\nb\n```')).toBe(
+      '<pre><code><span class="line hll">a</span>\n<span class="line hll">b</span>\n</code></pre>\n',
     );
   });
 
@@ -166,6 +224,12 @@ describe('what the extensions must not let a page do', () => {
   it('when a page sets ids the layout uses or a tab would, then they are dropped', () => {
     expect(html('# Title {: #search }\n\n<p id="__tabbed_9_9">x</p> <span id="main">y</span>')).not.toMatch(
       /id="(search|main|__tabbed_9_9)"/,
+    );
+  });
+
+  it('when raw HTML gives a span a line number that is not a number, then it is dropped, as the stylesheet would draw it', () => {
+    expect(html('<span class="line" data-line="Sign in again at evil.example">x</span> <span data-line="7">y</span>')).toBe(
+      '<p><span class="line">x</span> <span data-line="7">y</span></p>\n',
     );
   });
 

@@ -75,10 +75,10 @@ describe('rendering a Markdown page', () => {
   it('when a fence names a language, then the code is highlighted with class names only', () => {
     const page = render('```python\ndef main():\n    return "hi"\n```\n\n```\nplain <b>\n```\n');
     expect(page.html).toContain(
-      '<code class="language-python"><span class="hljs-keyword">def</span> <span class="hljs-title function_">main</span>',
+      '<code class="language-python"><span class="line" data-line="1"><span class="hljs-keyword">def</span> <span class="hljs-title function_">main</span>',
     );
     expect(page.html).toContain('<span class="hljs-string">"hi"</span>');
-    expect(page.html).toContain('<pre><code>plain &lt;b&gt;\n</code></pre>');
+    expect(page.html).toContain('<pre><code><span class="line" data-line="1">plain &lt;b&gt;</span>\n</code></pre>');
     expect(page.html).not.toContain('style=');
     expect(page.text).toContain('def main():');
   });
@@ -111,7 +111,8 @@ describe('rendering a Markdown page', () => {
   });
 
   it('when a line is indented as code, then !!! in it is code, not an admonition', () => {
-    expect(render('    !!! note\n').html).toBe('<pre><code>!!! note\n</code></pre>\n');
+    // Numbered like fenced code, as pymdownx.highlight numbers indented code too.
+    expect(render('    !!! note\n').html).toBe('<pre><code><span class="line" data-line="1">!!! note</span>\n</code></pre>\n');
   });
 });
 

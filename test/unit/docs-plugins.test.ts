@@ -217,10 +217,21 @@ describe('section-index, redirects, search exclusions and plugins Greenroom does
     ]);
   });
 
+  it('when mkdocs.yml turns pymdownx.highlight linenums off, then code is not numbered unless a fence asks', () => {
+    const site = build({
+      'mkdocs.yml': 'site_name: T\nmarkdown_extensions:\n  - pymdownx.highlight:\n      linenums: false\n',
+      'docs/index.md': '# Home\n\n```\nplain\n```\n\n```linenums="5"\nnumbered\n```\n',
+    });
+    const html = site.pages[0]!.html;
+    expect(html).toContain('<pre><code>plain\n</code></pre>');
+    expect(html).toContain('<pre><code><span class="line" data-line="5">numbered</span>\n</code></pre>');
+    expect(site.warnings).toEqual([]);
+  });
+
   it('when mkdocs.yml lists plugins and extensions Greenroom does not have, then each is named once, and the build goes on', () => {
     const site = build({
       'mkdocs.yml':
-        'site_name: T\nplugins:\n  - techdocs-core\n  - mkdocstrings\n  - mkdocs-redirects\n  - social\nmarkdown_extensions:\n  - pymdownx.superfences\n  - pymdownx.arithmatex\n  - plantuml_markdown\n',
+        'site_name: T\nplugins:\n  - techdocs-core\n  - gh-admonitions\n  - mkdocstrings\n  - mkdocs-redirects\n  - social\nmarkdown_extensions:\n  - pymdownx.superfences\n  - pymdownx.arithmatex\n  - plantuml_markdown\n',
       'docs/index.md': '# Home\n',
       'docs/other.md': '# Other\n',
     });

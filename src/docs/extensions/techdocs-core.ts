@@ -10,7 +10,9 @@ import sup from 'markdown-it-sup';
 import taskLists from 'markdown-it-task-lists';
 import { admonitions } from '../admonition.ts';
 import { caret } from './caret.ts';
+import { codeLines, fenceOptions } from './code-lines.ts';
 import { criticMarkup } from './critic.ts';
+import { githubAlerts } from './github-alerts.ts';
 import { inlineHilite } from './inline-hilite.ts';
 import { mdInHtml } from './md-in-html.ts';
 import { mermaidFences } from './mermaid.ts';
@@ -23,7 +25,7 @@ import { tocIdentifiers } from './toc-ids.ts';
  * Published plugins where one renders as Python-Markdown does — markdown-it-attrs (attr_list,
  * `{: .class #id }` included), -deflist, -footnote, -abbr, -mark (`==`), -sub/-sup
  * (pymdownx.tilde/caret's single markers), -emoji (gemoji shortcodes), -task-lists — and the
- * project's own rules where none does (admonition, caret's `^^`, critic, inlinehilite,
+ * project's own rules where none does (admonition, GitHub alerts, caret's `^^`, critic, inlinehilite,
  * smartsymbols, tabbed, md_in_html, mermaid fences, toc ids). Snippets are included before
  * parsing (snippets.ts). Tables, fenced code inside lists and admonitions (superfences) and
  * strikethrough are markdown-it's own.
@@ -49,7 +51,7 @@ function strikethroughAsDeletion(md: MarkdownIt): void {
 function codeTitles(md: MarkdownIt): void {
   const fence = md.renderer.rules.fence!;
   md.renderer.rules.fence = (tokens, idx, options, env, self) => {
-    const title = /(?:^|\s)title=(?:"([^"]*)"|'([^']*)')/.exec(tokens[idx]!.info);
+    const title = /(?:^|\s)title=(?:"([^"]*)"|'([^']*)')/.exec(fenceOptions(tokens[idx]!));
     const code = fence(tokens, idx, options, env, self);
     const name = title?.[1] ?? title?.[2];
     return name ? `<span class="filename">${md.utils.escapeHtml(name)}</span>${code}` : code;
@@ -59,6 +61,7 @@ function codeTitles(md: MarkdownIt): void {
 /** Adds techdocs-core's Markdown extensions to a markdown-it instance (before markdown-it-anchor). */
 export function techdocsCore(md: MarkdownIt): void {
   md.use(admonitions)
+    .use(githubAlerts)
     .use(tabbed)
     .use(mdInHtml)
     .use(attrs, { leftDelimiter: '{', rightDelimiter: '}', allowedAttributes: ['id', 'class', 'title', 'width', 'height'] })
@@ -77,6 +80,7 @@ export function techdocsCore(md: MarkdownIt): void {
     .use(inlineHilite)
     .use(smartSymbols)
     .use(mermaidFences)
+    .use(codeLines)
     .use(codeTitles)
     .use(tocIdentifiers);
 }
