@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
+import { once } from 'node:events';
+import { createGzip, gunzip as gunzipCallback } from 'node:zlib';
 import { z } from 'zod';
 import { isAllowedAssetType } from './asset-types.ts';
 import { limitExceeded } from './limits.ts';
@@ -17,7 +18,6 @@ import type { DocSite, NavItem } from './site.ts';
  * never holds up the catalog's reconciles or the dashboard for long.
  */
 
-const gzip = promisify(gzipCallback);
 const gunzip = promisify(gunzipCallback);
 
 /** Decompressed sites larger than this are refused unless the caller says otherwise: a stored object is never trusted to be small. */
@@ -99,15 +99,60 @@ function checkRedirects(redirects: NonNullable<DocSite['redirects']>, slugs: Rea
   }
 }
 
+/**
+ * The site's JSON — exactly JSON.stringify(site) — a piece at a time: each page and asset on
+ * its own, so the build never holds the whole text at once beside the site (for a site at the
+ * page limit that was several MiB of string and as much again of Buffer, the build process's
+ * peak memory).
+ */
+function* siteJson(site: DocSite): Generator<string> {
+  let first = true;
+  for (const [key, value] of Object.entries(site)) {
+    if (value === undefined || typeof value === 'function') continue;
+    yield `${first ? '{' : ','}${JSON.stringify(key)}:`;
+    first = false;
+    if (key === 'pages' && Array.isArray(value)) {
+      yield '[';
+      for (const [i, page] of (value as unknown[]).entries()) yield `${i ? ',' : ''}${JSON.stringify(page)}`;
+      yield ']';
+    } else if (key === 'assets' && value && typeof value === 'object') {
+      let firstAsset = true;
+      for (const [path, asset] of Object.entries(value)) {
+        yield `${firstAsset ? '{' : ','}${JSON.stringify(path)}:${JSON.stringify(asset)}`;
+        firstAsset = false;
+      }
+      yield firstAsset ? '{}' : '}';
+    } else yield JSON.stringify(value);
+  }
+  yield first ? '{}' : '}';
+}
+
 /** A site as gzip'd JSON in chunks of at most `maxChunkBytes`, in order; a LimitExceededError (maxSiteBytes) when its JSON is longer than `maxSiteBytes`. */
 export async function encodeSite(site: DocSite, maxChunkBytes = 900 * 1024, maxSiteBytes = MAX_DECODED_BYTES): Promise<Buffer[]> {
   if (!Number.isInteger(maxChunkBytes) || maxChunkBytes < 1)
     throw new Error(`maxChunkBytes must be a positive integer, not ${maxChunkBytes}`);
-  const json = Buffer.from(JSON.stringify(site), 'utf8');
-  if (json.length > maxSiteBytes) throw limitExceeded('maxSiteBytes', `the built site has ${json.length} bytes, which`, maxSiteBytes);
-  const packed = await gzip(json, { level: 9 });
+  const compressor = createGzip({ level: 9 });
+  const packed: Buffer[] = [];
+  compressor.on('data', (chunk: Buffer) => packed.push(chunk));
+  const ended = once(compressor, 'end');
+  let bytes = 0;
+  try {
+    for (const piece of siteJson(site)) {
+      const data = Buffer.from(piece, 'utf8');
+      bytes += data.length;
+      if (bytes > maxSiteBytes) throw limitExceeded('maxSiteBytes', `the built site (${bytes} bytes so far)`, maxSiteBytes);
+      // Compressed on the threadpool as it is written; waiting when it falls behind keeps the queue short.
+      if (!compressor.write(data)) await once(compressor, 'drain');
+    }
+  } catch (error) {
+    compressor.destroy();
+    throw error;
+  }
+  compressor.end();
+  await ended;
+  const all = Buffer.concat(packed);
   const chunks: Buffer[] = [];
-  for (let at = 0; at < packed.length; at += maxChunkBytes) chunks.push(packed.subarray(at, at + maxChunkBytes));
+  for (let at = 0; at < all.length; at += maxChunkBytes) chunks.push(all.subarray(at, at + maxChunkBytes));
   return chunks;
 }
 
