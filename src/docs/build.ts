@@ -66,7 +66,7 @@ function navSources(
       implicitIndex: literate.implicit_index === true,
     },
     // Only `.pages`: docsFiles keeps no other dot-file.
-    awesomePages: awesome && { filename: '.pages' },
+    awesomePages: awesome && { filename: '.pages', collapseSinglePages: awesome.collapse_single_pages === true },
     warn,
   };
 }

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import MarkdownIt, { type Token } from 'markdown-it';
 import { parse as parseYaml } from 'yaml';
 import { confinedPath } from '../file-tree/paths.ts';
+import { compiledPattern, describeRe2Error } from '../shared/re2.ts';
 import { globMatches } from './glob.ts';
 import { decode } from './links.ts';
 import { isIndexPage, isMarkdown, titleFromName, type NavEntry } from './mkdocs.ts';
@@ -14,7 +15,9 @@ import { isIndexPage, isMarkdown, titleFromName, type NavEntry } from './mkdocs.
  *   give the section), plain items heading a nested list, `*` globs for the rest. A directory
  *   named in mkdocs.yml's nav is expanded the same way.
  * - awesome-pages: a `.pages` file orders and titles its directory in a nav built from the
- *   files (`title`, `nav` with `...` for the rest, `order`, `hide`).
+ *   files (`title`, `nav` with `...` for the rest, or `... | glob` / `... | regex=` for part of
+ *   it, `order`, `sort_type: natural`, `hide`), and sections of a single entry collapse into
+ *   it (`collapse_single_pages`, `collapse`).
  *
  * Pure: everything comes in as the site's page paths and the text of its files.
  */
@@ -25,7 +28,7 @@ export interface NavSources {
   /** A text file of the site by its path inside docs_dir, dot-files (`.pages`) included. */
   read(path: string): string | undefined;
   literateNav?: { navFile: string; implicitIndex: boolean } | undefined;
-  awesomePages?: { filename: string } | undefined;
+  awesomePages?: { filename: string; collapseSinglePages: boolean } | undefined;
   warn(message: string): void;
 }
 
@@ -60,8 +63,16 @@ interface PagesFile {
   title?: string;
   nav?: unknown[];
   order?: 'asc' | 'desc';
+  /** `natural`: `page-2` before `page-10`. */
+  sortType?: 'natural';
   hide?: boolean;
+  /** This section alone collapses into its single entry (or never does). */
+  collapse?: boolean;
+  /** The same for this section and those below it, until another `.pages` says otherwise. */
+  collapseSinglePages?: boolean;
 }
+
+const booleanField = (value: unknown): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
 
 function pagesFile(dir: string, sources: NavSources): PagesFile | undefined {
   if (!sources.awesomePages) return undefined;
@@ -77,7 +88,10 @@ function pagesFile(dir: string, sources: NavSources): PagesFile | undefined {
       ...(typeof fields.title === 'string' ? { title: fields.title } : {}),
       ...(nav ? { nav } : {}),
       ...(fields.order === 'desc' || fields.order === 'asc' ? { order: fields.order } : {}),
+      ...(fields.sort_type === 'natural' ? { sortType: 'natural' as const } : {}),
       hide: fields.hide === true,
+      collapse: booleanField(fields.collapse),
+      collapseSinglePages: booleanField(fields.collapse_single_pages),
     };
   } catch (error) {
     sources.warn(`${path} is not valid: ${(error as Error).message.split('\n')[0]}; the directory keeps its default order`);
@@ -85,41 +99,126 @@ function pagesFile(dir: string, sources: NavSources): PagesFile | undefined {
   }
 }
 
+const naturalChunks = (name: string): (string | number)[] =>
+  (name.toLowerCase().match(/\d+|\D+/g) ?? []).map((chunk) => (/^\d/.test(chunk) ? Number(chunk) : chunk));
+
+/** natsort's order: runs of digits compare as numbers (`page-2` before `page-10`). */
+export function naturalCompare(a: string, b: string): number {
+  const [x, y] = [naturalChunks(a), naturalChunks(b)];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const [p, q] = [x[i]!, y[i]!];
+    if (p === q) continue;
+    if (typeof p === 'number' && typeof q === 'number') return p - q;
+    return String(p).localeCompare(String(q));
+  }
+  return x.length - y.length || a.localeCompare(b);
+}
+
+/** The names a `.pages` file puts in order: with `order` or `sort_type`, files and directories mixed by name (index first). */
+function ordered(files: string[], dirs: string[], settings: PagesFile | undefined): string[] {
+  const names = [...files, ...dirs];
+  if (!settings?.order && !settings?.sortType) return names;
+  const compare = settings.sortType === 'natural' ? naturalCompare : (a: string, b: string) => a.localeCompare(b);
+  const sorted = names.filter((n) => !isIndexPage(n)).sort(compare);
+  return [...names.filter((n) => isIndexPage(n)), ...(settings.order === 'desc' ? sorted.reverse() : sorted)];
+}
+
+const REST = /^\.{3}\s*(?:\|\s*(?:(regex|glob)=)?(.*))?$/;
+
+/** `...`, `... | glob`, `... | glob=…` or `... | regex=…`: an entry standing for names the list does not mention. */
+const isRest = (item: unknown): item is string => typeof item === 'string' && REST.test(item.trim());
+
+/** Which names a rest entry takes: all (undefined) or those its pattern matches; throws for a pattern RE2 refuses. */
+function restFilter(item: string): ((name: string) => boolean) | undefined {
+  const [, kind, pattern] = REST.exec(item.trim())!;
+  if (pattern === undefined || pattern === '') return undefined;
+  if (kind === 'regex') {
+    // A tenant's pattern: RE2, linear in the name, never JavaScript's backtracking RegExp.
+    const re = compiledPattern(pattern);
+    return (name) => re.test(name);
+  }
+  return (name) => globMatches(pattern, name);
+}
+
+/**
+ * The names each rest entry of a `.pages` nav stands for: filtered entries take their matches
+ * first, in the list's order, then a plain `...` takes what is left — each in the default order.
+ * An entry whose regex RE2 refuses is named to `warn` and takes nothing.
+ */
+function restOf(nav: unknown[], names: string[], warn: (message: string) => void): Map<string, string[]> {
+  const mentioned = new Set(
+    nav.flatMap((item) => (typeof item === 'string' ? [item] : Object.values(item ?? {}).filter((v) => typeof v === 'string'))),
+  );
+  const rests = new Map<string, string[]>();
+  const filters: [string, (name: string) => boolean][] = [];
+  let catchAll: string | undefined;
+  for (const item of nav.filter(isRest)) {
+    let filter: ReturnType<typeof restFilter>;
+    try {
+      filter = restFilter(item);
+    } catch (error) {
+      warn(`${describeRe2Error(error, item)}; the entry is left out`);
+      continue;
+    }
+    rests.set(item, []);
+    if (filter) filters.push([item, filter]);
+    else catchAll ??= item;
+  }
+  for (const name of names) {
+    if (mentioned.has(name)) continue;
+    const taker = filters.find(([, matches]) => matches(name))?.[0] ?? catchAll;
+    if (taker !== undefined) rests.get(taker)!.push(name);
+  }
+  return rests;
+}
+
+/** A section of a single entry, collapsed into it as awesome-pages does when asked. */
+function collapsed(entry: NavEntry & { children: NavEntry[] }, collapse: boolean): NavEntry {
+  return collapse && entry.children.length === 1 ? entry.children[0]! : entry;
+}
+
 /** The nav of a directory from its files: index first, pages by name, then subdirectories as sections; `.pages` applied. */
-export function treeNav(dir: string, sources: NavSources, depth = 0): NavEntry[] {
+export function treeNav(
+  dir: string,
+  sources: NavSources,
+  depth = 0,
+  collapseRecursive = sources.awesomePages?.collapseSinglePages ?? false,
+): NavEntry[] {
   const { files, dirs } = contents(dir, sources.pages);
   const settings = pagesFile(dir, sources);
-  const section = (name: string): NavEntry | undefined => {
+  const pagesPath = () => join(dir, sources.awesomePages!.filename);
+  // A section's title: its `.pages` title, else the one the parent's nav gives it, else its name.
+  const section = (name: string, navTitle?: string): NavEntry | undefined => {
     const sub = join(dir, name);
     const subSettings = pagesFile(sub, sources);
     if (subSettings?.hide || depth >= MAX_DEPTH) return undefined;
-    return { title: subSettings?.title ?? titleFromName(name), children: treeNav(sub, sources, depth + 1) };
+    const recursive = subSettings?.collapseSinglePages ?? collapseRecursive;
+    const children = treeNav(sub, sources, depth + 1, recursive);
+    // A section left with nothing to show (its pages hidden below it) is left out, as the plugin does.
+    if (children.length === 0) return undefined;
+    return collapsed({ title: subSettings?.title ?? navTitle ?? titleFromName(name), children }, subSettings?.collapse ?? recursive);
   };
   const entryFor = (name: string): NavEntry | undefined => (files.includes(name) ? { path: join(dir, name) } : section(name));
-  let names = [...files, ...dirs];
-  if (settings?.order === 'desc') names = [...files.filter((f) => isIndexPage(f)), ...names.filter((n) => !isIndexPage(n)).reverse()];
-  if (!settings?.nav) return names.map(entryFor).filter((e): e is NavEntry => e !== undefined);
+  const present = (entries: (NavEntry | undefined)[]): NavEntry[] => entries.filter((e): e is NavEntry => e !== undefined);
+  const names = ordered(files, dirs, settings);
+  if (!settings?.nav) return present(names.map(entryFor));
 
-  // `...` stands for every name the list does not mention, in the default order.
-  const mentioned = new Set(
-    settings.nav.flatMap((item) => (typeof item === 'string' ? [item] : Object.values(item ?? {}).filter((v) => typeof v === 'string'))),
-  );
+  const rests = restOf(settings.nav, names, (message) => sources.warn(`${pagesPath()}: ${message}`));
+
   const entries: NavEntry[] = [];
   for (const item of settings.nav) {
-    if (typeof item === 'string' && item.trim().startsWith('...')) {
-      for (const name of names) if (!mentioned.has(name)) entries.push(...[entryFor(name)].filter((e): e is NavEntry => e !== undefined));
+    if (isRest(item)) {
+      // A rest entry written twice stands for its names once.
+      entries.push(...present((rests.get(item) ?? []).map(entryFor)));
+      rests.delete(item);
       continue;
     }
     const [title, target] = typeof item === 'string' ? [undefined, item] : (Object.entries(item ?? {})[0] ?? []);
     if (typeof target !== 'string') continue;
     if (/^https?:\/\//i.test(target)) entries.push({ title: title ?? target, url: target });
-    else if (files.includes(target) || dirs.includes(target)) {
-      const entry = entryFor(target);
-      if (entry) entries.push(title ? { ...entry, title } : entry);
-    } else
-      sources.warn(
-        `${join(dir, sources.awesomePages!.filename)} names ${target}, which is not a page or directory of ${dir || 'docs_dir'}`,
-      );
+    else if (files.includes(target)) entries.push({ path: join(dir, target), ...(title ? { title } : {}) });
+    else if (dirs.includes(target)) entries.push(...present([section(target, title)]));
+    else sources.warn(`${pagesPath()} names ${target}, which is not a page or directory of ${dir || 'docs_dir'}`);
   }
   return entries;
 }

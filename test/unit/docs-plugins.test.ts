@@ -105,6 +105,88 @@ describe('awesome-pages', () => {
     // A hidden section's pages are still built.
     expect(site.pages.map((p) => p.slug)).toContain('drafts/wip');
   });
+
+  // Written from the plugin's documentation and navigation.py (Debian has no awesome-pages).
+  it('when collapse_single_pages is on, then a directory of one page shows as that page, at every level, unless its .pages says no', () => {
+    const site = build({
+      'mkdocs.yml': 'site_name: Tool\nplugins:\n  - awesome-pages:\n      collapse_single_pages: true\n',
+      'docs/index.md': '# Home\n',
+      'docs/section1/index.md': '# Section one\n',
+      'docs/deep/er/only.md': '# Only page\n',
+      'docs/kept/.pages': 'collapse: false\n',
+      'docs/kept/one.md': '# Kept one\n',
+      'docs/pair/a.md': '# A\n',
+      'docs/pair/b.md': '# B\n',
+    });
+    expect(outline(site.nav)).toEqual([
+      'Home → /',
+      'Only page → /deep/er/only',
+      { Kept: ['Kept one → /kept/one'] },
+      { Pair: ['A → /pair/a', 'B → /pair/b'] },
+      'Section one → /section1',
+    ]);
+  });
+
+  it('when collapsing is off for the site, then a .pages turns it on for its directory (collapse) or its whole subtree (collapse_single_pages)', () => {
+    const site = build({
+      'mkdocs.yml': 'site_name: Tool\nplugins:\n  - awesome-pages\n',
+      'docs/index.md': '# Home\n',
+      'docs/one/.pages': 'collapse: true\n',
+      'docs/one/page.md': '# One page\n',
+      'docs/tree/.pages': 'collapse_single_pages: true\n',
+      'docs/tree/x/only.md': '# Only x\n',
+      'docs/tree/y.md': '# Y\n',
+      'docs/plain/page.md': '# Plain page\n',
+    });
+    expect(outline(site.nav)).toEqual([
+      'Home → /',
+      'One page → /one/page',
+      { Plain: ['Plain page → /plain/page'] },
+      { Tree: ['Y → /tree/y', 'Only x → /tree/x/only'] },
+    ]);
+  });
+
+  it('when .pages sorts naturally or filters its rest entries, then names with numbers sort by number and each filter takes its matches', () => {
+    const site = build({
+      'mkdocs.yml': 'site_name: Tool\nplugins:\n  - awesome-pages\n',
+      'docs/index.md': '# Home\n',
+      'docs/steps/.pages': 'sort_type: natural\n',
+      ...Object.fromEntries([10, 2, 1].map((n) => [`docs/steps/step-${n}.md`, `# Step ${n}\n`])),
+      'docs/.pages': 'nav:\n  - index.md\n  - ... | guide-*.md\n  - Reference:  reference\n  - ... | regex=^faq\n  - ...\n',
+      'docs/guide-b.md': '# Guide B\n',
+      'docs/guide-a.md': '# Guide A\n',
+      'docs/faq.md': '# FAQ\n',
+      'docs/zebra.md': '# Zebra\n',
+      'docs/reference/.pages': 'title: API reference\n',
+      'docs/reference/api.md': '# API\n',
+    });
+    expect(outline(site.nav)).toEqual([
+      'Home → /',
+      'Guide A → /guide-a',
+      'Guide B → /guide-b',
+      // The directory's own .pages title wins over the title the parent's nav gives it, as in the plugin.
+      { 'API reference': ['API → /reference/api'] },
+      'FAQ → /faq',
+      // The plain rest keeps the default order: pages, then directories.
+      'Zebra → /zebra',
+      { Steps: ['Step 1 → /steps/step-1', 'Step 2 → /steps/step-2', 'Step 10 → /steps/step-10'] },
+    ]);
+    expect(site.warnings).toEqual([]);
+  });
+
+  it('when a rest filter is a regex RE2 refuses or one built to backtrack, then it is named in a warning or matched in linear time', () => {
+    const site = build({
+      'mkdocs.yml': 'site_name: Tool\nplugins:\n  - awesome-pages\n',
+      'docs/index.md': '# Home\n',
+      'docs/.pages': `nav:\n  - index.md\n  - '... | regex=(a)\\1'\n  - '... | regex=^(a+)+\\.md$'\n`,
+      [`docs/${'a'.repeat(40)}!.md`]: '# Long\n',
+      'docs/aaaa.md': '# Four\n',
+    });
+    expect(outline(site.nav)).toEqual(['Home → /', 'Four → /aaaa']);
+    expect(site.warnings).toEqual([
+      expect.stringMatching(/^\.pages: RE2 cannot compile pattern .*backreferences.*; the entry is left out$/),
+    ]);
+  });
 });
 
 describe('monorepo', () => {
