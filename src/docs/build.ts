@@ -6,6 +6,7 @@ import { dirOf, type LinkContext } from './links.ts';
 import { renderMarkdown, type RenderedPage } from './markdown.ts';
 import { diagramPath, GENERATED_SCHEME, type DiagramSink } from './extensions/mermaid.ts';
 import { CONFIG_FILES, isMarkdown, readDocsConfig, slugOf, type DocsConfig } from './mkdocs.ts';
+import { editLinks, type EditSource } from './edit-links.ts';
 import { includeSites } from './monorepo.ts';
 import { fallbackTitle, resolveNav, type NavResolution } from './nav-resolve.ts';
 import { directoryNav, type NavSources } from './nav-sources.ts';
@@ -22,6 +23,8 @@ export interface BuildOptions {
   entityRef?: string;
   /** Bounds on pages, page size and assets (default DEFAULT_DOCS_LIMITS). */
   limits?: DocsLimits;
+  /** The DocSource's git location, for pages' edit links when mkdocs.yml names no repo_url. */
+  editSource?: EditSource;
 }
 
 const extension = (path: string): string => posix.extname(path).slice(1).toLowerCase();
@@ -130,11 +133,13 @@ export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite 
   // monorepo: included sites' files join the tree under their site_name (a nav without
   // `!include` comes back as it was, with no files).
   let configNav = config.nav;
+  const origins = new Map<string, string>();
   if (configNav) {
     const included = includeSites(configNav, CONFIG_FILES.find((p) => files.has(p)) ?? 'mkdocs.yml', files, (p) => docs.has(p), warn);
     const merged = docsFiles(included.files, '');
     for (const [path, content] of merged.docs) docs.set(path, content);
     for (const [path, text] of merged.settings) settings.set(path, text);
+    for (const [path, origin] of included.origins) origins.set(path, origin);
     configNav = included.nav;
   }
   const pagePaths = [...docs.keys()].filter(isMarkdown).sort((a, b) => a.localeCompare(b));
@@ -214,9 +219,16 @@ export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite 
   }
 
   const excluded = searchExcluded(config.plugins, warn);
+  const editUrlOf = editLinks(config.edit, options.editSource);
+  // literate-nav makes its nav files' pages itself, with no config, so MkDocs gives them no edit link.
+  const navFile = sources.literateNav?.navFile;
+  const isNavFile = (path: string) => navFile !== undefined && posix.basename(path) === navFile;
   const pages: DocPage[] = order.map((path) => {
     const page = rendered.get(path)!;
     const hidden = page.searchExclude || excluded(path);
+    const editUrl = isNavFile(path)
+      ? undefined
+      : editUrlOf({ docsPath: path, filePath: origins.get(path) ?? `${prefix}${path}`, included: origins.has(path) });
     return {
       path,
       slug: slugs.get(path)!,
@@ -225,6 +237,7 @@ export function buildSite(files: SkeletonFiles, options: BuildOptions): DocSite 
       headings: page.headings,
       text: page.text,
       ...(hidden ? { searchExcluded: true } : {}),
+      ...(editUrl ? { editUrl } : {}),
     };
   });
   const redirects = redirectsOf(config.plugins, slugs, warn);

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { parseDocument } from 'yaml';
 import { confinedPath } from '../file-tree/paths.ts';
 import type { SkeletonFiles } from '../file-tree/skeleton.ts';
+import type { EditSettings } from './edit-links.ts';
 
 /** One entry of the nav as written (or derived): a page by path, an external link, or a section. */
 export interface NavEntry {
@@ -31,6 +32,8 @@ export interface DocsConfig {
   lineNumbers: boolean;
   /** Plugins Greenroom does by behaviour, by name, with their settings (`{}` when none are given). */
   plugins: Map<string, Record<string, unknown>>;
+  /** repo_url and edit_uri, for the pages' edit links (edit-links.ts). */
+  edit: EditSettings;
   /** Problems with mkdocs.yml that did not stop the build. */
   warnings: string[];
 }
@@ -230,7 +233,14 @@ export function parseMkdocsYaml(text: string, configPath: string): Record<string
  */
 export function readDocsConfig(files: SkeletonFiles): DocsConfig {
   const configPath = CONFIG_FILES.find((p) => files.has(p));
-  const defaults = { useDirectoryUrls: true, snippetBasePaths: ['.'], lineNumbers: true, plugins: new Map([['search', {}]]), warnings: [] };
+  const defaults = {
+    useDirectoryUrls: true,
+    snippetBasePaths: ['.'],
+    lineNumbers: true,
+    plugins: new Map([['search', {}]]),
+    edit: {},
+    warnings: [],
+  };
   if (!configPath) return { docsDir: hasDir(files, 'docs') ? 'docs' : '', ...defaults };
   const raw = files.get(configPath)!;
   const fields = parseMkdocsYaml(typeof raw === 'string' ? raw : raw.toString('utf8'), configPath);
@@ -247,6 +257,10 @@ export function readDocsConfig(files: SkeletonFiles): DocsConfig {
     snippetBasePaths,
     lineNumbers,
     plugins,
+    edit: {
+      ...(typeof fields.repo_url === 'string' ? { repoUrl: fields.repo_url.trim() } : {}),
+      ...(typeof fields.edit_uri === 'string' ? { editUri: fields.edit_uri.trim() } : {}),
+    },
     warnings,
   };
 }

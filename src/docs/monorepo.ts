@@ -15,6 +15,8 @@ import { navEntries, parseMkdocsYaml, type NavEntry } from './mkdocs.ts';
 export interface IncludedSites {
   /** Their files, by path in the merged docs tree (`<site_name>/<path in its docs_dir>`). */
   files: Map<string, string | Buffer>;
+  /** Where each of those files is in the repository, by its path in the merged tree (for edit links). */
+  origins: Map<string, string>;
   /** The main nav with every `!include` replaced by the included site's section. */
   nav: NavEntry[];
 }
@@ -33,6 +35,7 @@ interface Context {
   /** Files already in the merged tree (the main site's), so an alias cannot overwrite them. */
   taken: (path: string) => boolean;
   files: Map<string, string | Buffer>;
+  origins: Map<string, string>;
   warn(message: string): void;
 }
 
@@ -79,6 +82,7 @@ function include(entry: NavEntry, fromConfig: string, ctx: Context, depth: numbe
       continue;
     }
     ctx.files.set(merged, content);
+    ctx.origins.set(merged, path);
     if (/\.(md|markdown)$/i.test(path)) pages++;
   }
   if (pages === 0) {
@@ -118,6 +122,6 @@ export function includeSites(
   taken: (path: string) => boolean,
   warn: (message: string) => void,
 ): IncludedSites {
-  const ctx: Context = { repository, taken, files: new Map(), warn };
-  return { nav: includeAll(nav, configPath, ctx, 0), files: ctx.files };
+  const ctx: Context = { repository, taken, files: new Map(), origins: new Map(), warn };
+  return { nav: includeAll(nav, configPath, ctx, 0), files: ctx.files, origins: ctx.origins };
 }

@@ -26,6 +26,8 @@ export interface DocPage {
   text: string;
   /** Left out of search (front matter `search: exclude: true`, or the exclude-search plugin). */
   searchExcluded?: boolean;
+  /** Where the reader changes the page's Markdown (an http(s) URL; see edit-links.ts). */
+  editUrl?: string;
 }
 
 /** Where an old page's URL sends the reader (the redirects plugin): a page of the site, or an http(s) URL. */

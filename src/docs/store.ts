@@ -56,6 +56,7 @@ const docPage = z.object({
   headings: z.array(z.object({ level: z.number().int().min(1).max(6), id: z.string(), text: z.string() })),
   text: z.string(),
   searchExcluded: z.boolean().optional(),
+  editUrl: z.string().refine(isNavUrl, 'is not an http(s) URL').optional(),
 });
 
 const redirect = z.object({ slug: z.string().optional(), fragment: z.string().optional(), url: z.string().optional() });

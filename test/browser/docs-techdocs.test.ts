@@ -125,9 +125,15 @@ describe('TechDocs pages in Chromium', () => {
       .evaluateAll((imgs: unknown[]) => imgs.map((img) => (img as { naturalWidth: number }).naturalWidth));
     expect(widths).toHaveLength(2);
     expect(widths.every((w) => w > 0)).toBe(true);
+    // mkdocs.yml's repo_url and edit_uri give the page its edit link, as MkDocs makes it.
+    expect(await page.locator('.docs-edit a').getAttribute('href')).toBe(
+      'https://git.example.com/payments/platform/edit/main/docs/user-guide/installing.md',
+    );
     await page.click('.docs-nav a:has-text("Auth service")');
     await page.waitForURL(new RegExp(`${site}/auth$`));
     await expect(page.locator('.docs-body h1').textContent()).resolves.toMatch(/Auth service/);
+    // An included site's page links to its own file only on a GitHub or GitLab host; this git server is neither.
+    expect(await page.locator('.docs-edit').count()).toBe(0);
     expect(await page.locator('.docs-nav').textContent()).toMatch(/Ledger service[\s\S]*Runbooks[\s\S]*Replaying a day[\s\S]*Accounts/);
     expect(errors).toEqual([]);
   });

@@ -102,6 +102,7 @@ interface OraclePage {
   title: string;
   url: string;
   toc: { id: string; title: string; level: number }[];
+  edit_url: string | null;
   html: string;
 }
 
@@ -190,7 +191,7 @@ describe('docs built as MkDocs builds them (MkDocs is the oracle)', () => {
     site = buildSite(await filesOf(FIXTURE), { base: BASE });
   });
 
-  it('when both build the repository, then the nav, titles, headings, links, images and every extension read the same', () => {
+  it('when both build the repository, then the nav, titles, headings, edit links, links, images and every extension read the same', () => {
     const included = new Set(['Auth service', 'Ledger service']);
     expect(outline(site.nav.filter((item) => !included.has(item.title)))).toEqual(oracleOutline(mkdocs.nav));
 
@@ -204,6 +205,8 @@ describe('docs built as MkDocs builds them (MkDocs is the oracle)', () => {
         src,
         headings: expected.toc.map((h) => `${h.level} #${h.id} ${h.title}`),
       });
+      // repo_url and edit_uri of mkdocs.yml make the page's "Edit this page" link.
+      expect({ src, editUrl: page!.editUrl ?? null }).toEqual({ src, editUrl: expected.edit_url });
       expect({ src, view: readerView(page!.html, fromGreenroom) }).toEqual({
         src,
         view: readerView(expected.html, fromMkdocs(expected.url)),

@@ -1,7 +1,7 @@
 """MkDocs hook for the docs oracle test: writes what MkDocs built, from its own objects.
 
-The nav (sections, pages by URL, links), each page's title, table of contents and rendered
-body (page.content, before any theme), to the JSON file named by GREENROOM_ORACLE_OUT.
+The nav (sections, pages by URL, links), each page's title, table of contents, edit link and
+rendered body (page.content, before any theme), to the JSON file named by GREENROOM_ORACLE_OUT.
 """
 import json
 import os
@@ -40,6 +40,7 @@ def on_page_content(html, page, config, files):
         "title": page.title,
         "url": page.url,
         "toc": _toc(page.toc.items, []),
+        "edit_url": page.edit_url,
         "html": html,
     }
     return html

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { editUrl } from '../../src/catalog-sources/git/edit-url.ts';
+import { editUrl } from '../../src/shared/edit-url.ts';
 
 describe('the link to edit a catalog file', () => {
   it('when the repository is on github.com, then the link is its blob page at the ref', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { siteBuildOptions } from '../../src/controllers/doc-source/build.ts';
 import { docSourceController } from '../../src/controllers/doc-source/controller.ts';
 import type { DocSourceObject } from '../../src/controllers/doc-source/decide.ts';
 import { DEFAULT_DOCS_LIMITS } from '../../src/docs/limits.ts';
@@ -80,5 +81,25 @@ describe('the DocSource controller', () => {
     await until('a second look', () => looks() === 2);
     expect(statuses()).toHaveLength(2);
     await controller.stop();
+  });
+});
+
+describe("what a DocSource's build is told", () => {
+  it('when the docs are in git, then the build gets the location (URL, branch, directory) its pages link to for editing', () => {
+    const inGit = (git: Record<string, string>): DocSourceObject => ({
+      ...docSource('unused'),
+      spec: { entityRef: 'handbook', source: { git: git as never } },
+    });
+    expect(siteBuildOptions(inGit({ url: 'https://github.com/acme/handbook', ref: 'docs-v2', path: 'site' }))).toEqual({
+      base: '/docs/team-a/handbook',
+      entityRef: 'component:team-a/handbook',
+      editSource: { repository: 'https://github.com/acme/handbook', ref: 'docs-v2', path: 'site' },
+    });
+    // No ref: the branch the DocSource follows by default.
+    expect(siteBuildOptions(inGit({ url: 'https://github.com/acme/handbook' })).editSource).toEqual({
+      repository: 'https://github.com/acme/handbook',
+      ref: 'main',
+    });
+    expect(siteBuildOptions(docSource('handbook-docs')).editSource).toBeUndefined();
   });
 });

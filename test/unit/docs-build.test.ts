@@ -215,6 +215,12 @@ describe('storing a built site', () => {
     await expect(
       decodeSite([gzipSync(JSON.stringify({ ...site, pages: [site.pages[0], { ...site.pages[1], title: 7 }] }))]),
     ).rejects.toThrow(/wrong shape at pages\.1\.title/);
+    // A forged site cannot put a script URL behind the reader's "Edit this page".
+    await expect(
+      decodeSite([
+        gzipSync(JSON.stringify({ ...site, pages: [{ ...site.pages[0], editUrl: 'javascript:alert(document.cookie)' }, site.pages[1]] })),
+      ]),
+    ).rejects.toThrow(/wrong shape at pages\.0\.editUrl: is not an http\(s\) URL/);
   });
 
   it('when the chunk limit is not a positive integer, then encoding refuses it', async () => {

@@ -213,6 +213,22 @@ describe('monorepo', () => {
     expect(site.pages.find((p) => p.slug === '')?.html).toContain(`<a href="${BASE}/auth">auth</a>`);
   });
 
+  it("when the DocSource is on GitHub, then every page's edit link is its own file on the followed branch, included sites' too", () => {
+    const site = buildSite(new Map(Object.entries(files)), {
+      base: BASE,
+      editSource: { repository: 'https://github.com/acme/platform', ref: 'main', path: 'handbook' },
+    });
+    expect(Object.fromEntries(site.pages.map((p) => [p.slug, p.editUrl]))).toEqual({
+      '': 'https://github.com/acme/platform/blob/main/handbook/docs/index.md',
+      auth: 'https://github.com/acme/platform/blob/main/handbook/services/auth/docs/index.md',
+      'auth/tokens': 'https://github.com/acme/platform/blob/main/handbook/services/auth/docs/tokens.md',
+      billing: 'https://github.com/acme/platform/blob/main/handbook/services/billing/pages/index.md',
+      'billing/invoices': 'https://github.com/acme/platform/blob/main/handbook/services/billing/pages/invoices.md',
+    });
+    // A ConfigMap's docs (no location) and no repo_url: no link.
+    expect(build(files).pages.every((p) => p.editUrl === undefined)).toBe(true);
+  });
+
   it('when an included site names a dot-directory as its site_name, then it is not built over what the build makes', () => {
     const site = build({ ...files, 'services/auth/mkdocs.yml': 'site_name: .generated/diagrams\n' });
     expect(site.pages.some((p) => p.path.startsWith('.generated/'))).toBe(false);

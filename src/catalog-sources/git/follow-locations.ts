@@ -7,7 +7,7 @@ import { readSources, type UrlTarget } from '../../convert/read-sources.ts';
 import { PathRefused, ReadingStopped, type SourceFiles } from '../../convert/source-files.ts';
 import { boundedCheckout, type BoundedCheckout, type CheckoutLimits } from '../../git/bounded-checkout.ts';
 import { GitError, redactUrl } from '../../git/git-cli.ts';
-import { editUrl } from './edit-url.ts';
+import { editUrl } from '../../shared/edit-url.ts';
 import { checkoutKey, followDecision, followedLocation, type AllowedTarget, type FollowPolicy } from './location-url.ts';
 
 /** A checkout files are read from: the source's own, or one a URL target led to. */

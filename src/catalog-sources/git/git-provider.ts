@@ -11,7 +11,7 @@ import { boundedCheckout } from '../../git/bounded-checkout.ts';
 import { redactUrl, type GitCredentials } from '../../git/git-cli.ts';
 import { remoteCommit, type RemoteAccess } from '../../git/remote-commit.ts';
 import type { CatalogProvider, SourceProblem } from '../provider.ts';
-import { editUrl } from './edit-url.ts';
+import { editUrl } from '../../shared/edit-url.ts';
 import { checkoutLimits, followUrlTargets, type FollowedRead } from './follow-locations.ts';
 import { catalogSnapshot, patternProblem } from './snapshot.ts';
 

@@ -8,6 +8,8 @@ import type { RawKubeClient } from '../../kube/raw-client.ts';
 import type { SkeletonFiles } from '../../file-tree/skeleton.ts';
 import { fetchDocFiles } from './fetch.ts';
 import { storeChunks } from './site-configmaps.ts';
+import { documentedEntity } from './sites.ts';
+import { siteBase } from '../../docs/site.ts';
 
 /** A step of a look at a source that threw: which step, so the failure is worded for it. */
 export class StageError extends Error {
@@ -28,6 +30,20 @@ export async function stage<T>(name: BuildStage, step: () => Promise<T>): Promis
   } catch (error) {
     throw new StageError(name, error);
   }
+}
+
+/**
+ * What a DocSource's build is told: where its reader serves it, the entity it documents, and
+ * its git location, so pages link to their files on the branch it follows ("Edit this page").
+ */
+export function siteBuildOptions(source: DocSourceObject): Omit<BuildOptions, 'limits'> {
+  const { namespace, name } = source.metadata;
+  const git = source.spec.source.git;
+  return {
+    base: siteBase(namespace, name),
+    entityRef: documentedEntity(source),
+    ...(git ? { editSource: { repository: git.url, ref: git.ref ?? 'main', ...(git.path ? { path: git.path } : {}) } } : {}),
+  };
 }
 
 /** Builds a site from fetched files (by default in a child process with a capped heap). */

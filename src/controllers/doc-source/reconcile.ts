@@ -1,7 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { RESOURCES } from '../../api/v1alpha1/index.ts';
 import type { DocsLimits } from '../../docs/limits.ts';
-import { siteBase } from '../../docs/site.ts';
 import { siteDigest } from '../../docs/store.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { nowOf, type ControllerContext } from '../../runtime/context.ts';
@@ -10,12 +9,11 @@ import { CheckPlans } from '../check-schedule.ts';
 import { splitKey } from '../../runtime/controller.ts';
 import type { Source } from '../../runtime/source.ts';
 import type { WorkResult } from '../../runtime/work-queue.ts';
-import { fetchBuildAndStore, stage, StageError, type SiteBuilder } from './build.ts';
+import { fetchBuildAndStore, siteBuildOptions, stage, StageError, type SiteBuilder } from './build.ts';
 import { builtStatus, failedStatus, needsBuild, polledOf, recoveredStatus, type DocSourceObject } from './decide.ts';
 import { describeFailure, type BuildFailure } from './failures.ts';
 import { currentRevision } from './fetch.ts';
 import { chunkBytes, otherBuildsLeft, removeOtherBuilds, servedChunks } from './site-configmaps.ts';
-import { documentedEntity } from './sites.ts';
 
 export interface DocSourceReconcilerOptions {
   sources: Source<DocSourceObject>;
@@ -91,7 +89,7 @@ export class DocSourceReconciler {
       if (otherBuildsLeft(this.options.chunks.list(namespace), source)) await this.removeOldBuilds(source, source.status!.site!.id);
       return;
     }
-    const options = { base: siteBase(namespace, name), entityRef: documentedEntity(source) };
+    const options = siteBuildOptions(source);
     const builder = {
       client,
       limits: this.options.limits,

@@ -85,6 +85,8 @@ export function docsPage(site: DocSite, namespace: string, name: string, slug: s
       html: page.html,
       // A page without a leading `# heading` still gets its title shown.
       showTitle: page.headings[0]?.level !== 1,
+      // An http(s) URL: the build makes no other, and decoding a stored site refuses any other.
+      editUrl: page.editUrl,
     },
     nav: navNodes(site.nav, base, page.slug),
     toc: page.headings.filter((h) => h.level === 2 || h.level === 3),
