@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGzip, gunzip as gunzipCallback } from 'node:zlib';
 import { z } from 'zod';
 import { isAllowedAssetType } from './asset-types.ts';
@@ -128,29 +129,26 @@ function* siteJson(site: DocSite): Generator<string> {
   yield first ? '{}' : '}';
 }
 
+/** The site's JSON as Buffers, failing once it passes `maxSiteBytes`. */
+function* boundedJson(site: DocSite, maxSiteBytes: number): Generator<Buffer> {
+  let bytes = 0;
+  for (const piece of siteJson(site)) {
+    const data = Buffer.from(piece, 'utf8');
+    bytes += data.length;
+    if (bytes > maxSiteBytes) throw limitExceeded('maxSiteBytes', `the built site (${bytes} bytes so far)`, maxSiteBytes);
+    yield data;
+  }
+}
+
 /** A site as gzip'd JSON in chunks of at most `maxChunkBytes`, in order; a LimitExceededError (maxSiteBytes) when its JSON is longer than `maxSiteBytes`. */
 export async function encodeSite(site: DocSite, maxChunkBytes = 900 * 1024, maxSiteBytes = MAX_DECODED_BYTES): Promise<Buffer[]> {
   if (!Number.isInteger(maxChunkBytes) || maxChunkBytes < 1)
     throw new Error(`maxChunkBytes must be a positive integer, not ${maxChunkBytes}`);
-  const compressor = createGzip({ level: 9 });
   const packed: Buffer[] = [];
-  compressor.on('data', (chunk: Buffer) => packed.push(chunk));
-  const ended = once(compressor, 'end');
-  let bytes = 0;
-  try {
-    for (const piece of siteJson(site)) {
-      const data = Buffer.from(piece, 'utf8');
-      bytes += data.length;
-      if (bytes > maxSiteBytes) throw limitExceeded('maxSiteBytes', `the built site (${bytes} bytes so far)`, maxSiteBytes);
-      // Compressed on the threadpool as it is written; waiting when it falls behind keeps the queue short.
-      if (!compressor.write(data)) await once(compressor, 'drain');
-    }
-  } catch (error) {
-    compressor.destroy();
-    throw error;
-  }
-  compressor.end();
-  await ended;
+  // Compressed on the threadpool as it is read; the pipeline waits when gzip falls behind.
+  await pipeline(Readable.from(boundedJson(site, maxSiteBytes)), createGzip({ level: 9 }), async (compressed) => {
+    for await (const chunk of compressed) packed.push(chunk as Buffer);
+  });
   const all = Buffer.concat(packed);
   const chunks: Buffer[] = [];
   for (let at = 0; at < all.length; at += maxChunkBytes) chunks.push(all.subarray(at, at + maxChunkBytes));
