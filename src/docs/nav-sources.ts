@@ -307,16 +307,17 @@ function navItem(item: ListedItem, dir: string, sources: NavSources, depth: numb
     return [];
   }
   if (target.includes('*')) return [{ [GLOB]: target }];
-  const self = target;
-  listed.add(self);
-  if (!isMarkdown(self) && isDirectory(self, sources.pages)) {
-    const section = directoryNav(self, sources, depth + 1);
-    return [{ title: title ?? titleFromName(posix.basename(self)), children: [...section, ...children] }];
+  listed.add(target);
+  if (!isMarkdown(target) && isDirectory(target, sources.pages)) {
+    const section = directoryNav(target, sources, depth + 1);
+    return [{ title: title ?? titleFromName(posix.basename(target)), children: [...section, ...children] }];
   }
   // A page with a nested list heads its own section (section-index makes the page the section's).
   if (children.length)
-    return [{ title: title ?? titleFromName(posix.basename(self)), children: [{ path: self, ...(title ? { title } : {}) }, ...children] }];
-  return [{ path: self, ...(title ? { title } : {}) }];
+    return [
+      { title: title ?? titleFromName(posix.basename(target)), children: [{ path: target, ...(title ? { title } : {}) }, ...children] },
+    ];
+  return [{ path: target, ...(title ? { title } : {}) }];
 }
 
 /** Replaces glob entries by the pages (or directories, for a glob ending in a slash) they match that the list does not name elsewhere. */

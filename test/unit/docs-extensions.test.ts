@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { fenceLineOptions } from '../../src/docs/extensions/code-lines.ts';
 import { includeSnippets, type SnippetSource } from '../../src/docs/extensions/snippets.ts';
 import { globMatches } from '../../src/docs/glob.ts';
 import type { DiagramSink } from '../../src/docs/extensions/mermaid.ts';
@@ -170,7 +171,8 @@ describe('the techdocs-core Markdown extensions', () => {
       '<span class="line hll" data-line="12">y = <span class="hljs-number">1</span></span>',
       '<span class="line hll" data-line="13">z = <span class="hljs-number">2</span></span>',
     ]);
-    // A range far past the block is bounded, and marks the lines there are.
+    // A range far past the block is bounded (10,000 marked lines at most, whatever the ranges say), and marks the lines there are.
+    expect(fenceLineOptions('hl_lines="1-999999 5-999999 999990-999999"').highlighted.size).toBe(10_000);
     expect(html('```linenums="0" hl_lines="1-999999 x 0"\na\nb\n```')).toBe(
       '<pre><code><span class="line hll">a</span>\n<span class="line hll">b</span>\n</code></pre>\n',
     );

@@ -29,8 +29,13 @@ export interface FenceLineOptions {
 /** Python-Markdown's blocks are bounded by the page size; a range is too, so `1-999999999` cannot build a huge set. */
 const MAX_MARKED = 10_000;
 
-const option = (info: string, name: string): string | undefined =>
-  new RegExp(`(?:^|\\s)${name}=(?:"([^"]*)"|'([^']*)'|(\\S+))`)
+/** `name="value"`, `name='value'` or `name=value` among a fence's options; compiled once, not per fence. */
+const optionPattern = (name: string) => new RegExp(`(?:^|\\s)${name}=(?:"([^"]*)"|'([^']*)'|(\\S+))`);
+const HL_LINES = optionPattern('hl_lines');
+const LINENUMS = optionPattern('linenums');
+
+const option = (info: string, pattern: RegExp): string | undefined =>
+  pattern
     .exec(info)
     ?.slice(1)
     .find((v) => v !== undefined);
@@ -38,14 +43,14 @@ const option = (info: string, name: string): string | undefined =>
 /** Reads the fence's options; anything not a number or range is ignored, as pymdownx ignores it. */
 export function fenceLineOptions(info: string): FenceLineOptions {
   const highlighted = new Set<number>();
-  for (const part of (option(info, 'hl_lines') ?? '').split(/\s+/)) {
+  for (const part of (option(info, HL_LINES) ?? '').split(/\s+/)) {
     const range = /^(\d{1,6})(?:-(\d{1,6}))?$/.exec(part);
     if (!range) continue;
     const from = Number(range[1]);
     const to = Math.min(Number(range[2] ?? range[1]), from + MAX_MARKED);
     for (let line = from; line <= to && highlighted.size < MAX_MARKED; line++) highlighted.add(line);
   }
-  const linenums = option(info, 'linenums');
+  const linenums = option(info, LINENUMS);
   // `linenums="START [STEP [SPECIAL]]"`: the start is what is used here.
   const startText = linenums !== undefined ? /^(\d{1,6})(?:\s|$)/.exec(linenums)?.[1] : undefined;
   const start = startText !== undefined ? Number(startText) : undefined;
