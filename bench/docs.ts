@@ -105,8 +105,8 @@ content tabs with inline highlighted code, a task list with emoji, critic marks,
 and tilde, smart symbols, a definition list, abbreviations, attribute lists, a snippet and a
 footnote) and a Mermaid diagram of 8 nodes on every tenth page, drawn at build time; every
 code block has line numbers, as techdocs-core has them. Peak RSS is the build process's,
-sampled every 10 ms, the highest of the ${RUNS} runs (it varies by about 10 MiB from one
-\`npm run bench\` to the next); two builds run at once (--docs-workers) beside
+sampled every 10 ms, the highest of the ${RUNS} runs; it is noisy: at 500 TechDocs pages,
+runs of this benchmark on one idle machine ranged from 169 to 193 MiB, one of nine above the target; two builds run at once (--docs-workers) beside
 the operator in the chart's 512 Mi pod, which leaves each its heap plus 128 MiB of process,
 hence the ${RSS_TARGET_MIB} MiB target.
 
